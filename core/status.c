@@ -1,0 +1,84 @@
+/* nt_strerror and nt_status_name: one switch without default, so that
+ * -Wswitch (in -Wall, an error in CI) flags any status left undescribed. */
+#include "nautilus/status.h"
+
+#define NT_DESCRIBE(sym, text) \
+    case sym:                  \
+        *name = #sym;          \
+        *desc = text;          \
+        return 1;
+
+static int describe(nt_status status, const char **name, const char **desc)
+{
+    switch (status) {
+        NT_DESCRIBE(NT_OK, "success")
+        NT_DESCRIBE(NT_ERR_NOMEM, "out of memory")
+        NT_DESCRIBE(NT_ERR_INVALID_ARG, "invalid argument")
+        NT_DESCRIBE(NT_ERR_SHORT, "input ends too soon")
+        NT_DESCRIBE(NT_ERR_NOSPACE, "output buffer too small")
+        NT_DESCRIBE(NT_ERR_CAP, "size cap reached")
+        NT_DESCRIBE(NT_ERR_TRAILING, "trailing bytes in a length-delimited field")
+        NT_DESCRIBE(NT_ERR_HEX, "malformed hexadecimal")
+        NT_DESCRIBE(NT_ERR_BASE64, "malformed base64")
+        NT_DESCRIBE(NT_ERR_OVERFLOW, "size arithmetic overflow")
+        NT_DESCRIBE(NT_ERR_IO, "input/output error")
+        NT_DESCRIBE(NT_ERR_NOT_FOUND, "not found")
+        NT_DESCRIBE(NT_ERR_JSON, "malformed JSON")
+        NT_DESCRIBE(NT_ERR_PERM, "permission denied or unsafe permissions")
+        NT_DESCRIBE(NT_ERR_RANGE, "number out of range")
+        NT_DESCRIBE(NT_ERR_EXISTS, "already exists")
+        NT_DESCRIBE(NT_ERR_TIMEOUT, "timed out")
+        NT_DESCRIBE(NT_ERR_UNSUPPORTED, "not supported")
+
+        NT_DESCRIBE(NT_ERR_DNS_HEADER_SHORT, "DNS message shorter than its 12-byte header")
+        NT_DESCRIBE(NT_ERR_DNS_COUNT, "DNS section counts exceed the message")
+        NT_DESCRIBE(NT_ERR_DNS_PTR_SELF, "DNS compression pointer points at itself")
+        NT_DESCRIBE(NT_ERR_DNS_PTR_LOOP, "DNS compression pointers form a loop")
+        NT_DESCRIBE(NT_ERR_DNS_PTR_FORWARD, "DNS compression pointer points forward")
+        NT_DESCRIBE(NT_ERR_DNS_PTR_HEADER, "DNS compression pointer into the header")
+        NT_DESCRIBE(NT_ERR_DNS_PTR_PAST_END, "DNS compression pointer past the end")
+        NT_DESCRIBE(NT_ERR_DNS_PTR_CHAIN, "DNS compression pointer chain too long")
+        NT_DESCRIBE(NT_ERR_DNS_LABEL_TYPE, "DNS label with reserved type bits")
+        NT_DESCRIBE(NT_ERR_DNS_LABEL_OVERRUN, "DNS label runs past the end")
+        NT_DESCRIBE(NT_ERR_DNS_NAME_TOO_LONG, "DNS name longer than 255 octets")
+        NT_DESCRIBE(NT_ERR_DNS_NAME_LABELS, "DNS name with more than 127 labels")
+        NT_DESCRIBE(NT_ERR_DNS_NAME_NO_ROOT, "DNS name without its root label")
+        NT_DESCRIBE(NT_ERR_DNS_RDLENGTH, "DNS rdlength runs past the end")
+        NT_DESCRIBE(NT_ERR_DNS_RDATA_SHORT, "DNS RDATA too short for its type")
+        NT_DESCRIBE(NT_ERR_DNS_RDATA_NAME, "DNS name escapes its RDATA")
+        NT_DESCRIBE(NT_ERR_DNS_TXT_OVERRUN, "DNS TXT string overruns its RDATA")
+        NT_DESCRIBE(NT_ERR_DNS_NSEC_BITMAP, "DNS NSEC type bitmap malformed")
+        NT_DESCRIBE(NT_ERR_DNS_DUP_OPT, "DNS message with more than one OPT record")
+        NT_DESCRIBE(NT_ERR_DNS_RDATA_TRAILING, "DNS RDATA longer than its content")
+        NT_DESCRIBE(NT_ERR_DNS_TOO_MANY_RECORDS, "DNS message has more records than allowed")
+        NT_DESCRIBE(NT_ERR_DNS_OPT_PLACEMENT, "DNS OPT record misplaced")
+        NT_DESCRIBE(NT_ERR_DNS_TXT_TOO_LONG, "DNS TXT data too long")
+        NT_DESCRIBE(NT_ERR_DNS_NAME_SYNTAX, "malformed DNS name text")
+        NT_DESCRIBE(NT_ERR_DNS_TRAILING, "bytes after the last DNS record")
+
+        NT_DESCRIBE(NT_ERR_ZK_COORD_RANGE, "curve coordinate not below the field modulus")
+        NT_DESCRIBE(NT_ERR_ZK_NOT_ON_CURVE, "G1 point not on the curve")
+        NT_DESCRIBE(NT_ERR_ZK_NOT_ON_TWIST, "G2 point not on the twist")
+        NT_DESCRIBE(NT_ERR_ZK_NOT_IN_SUBGROUP, "G2 point outside the prime-order subgroup")
+        NT_DESCRIBE(NT_ERR_ZK_PROOF_INFINITY, "proof element at infinity")
+        NT_DESCRIBE(NT_ERR_ZK_INPUT_RANGE, "public input not below the group order")
+        NT_DESCRIBE(NT_ERR_ZK_INPUT_COUNT, "wrong number of public inputs")
+        NT_DESCRIBE(NT_ERR_ZK_VK_DEGENERATE, "verification key delta equals gamma or the generator")
+        NT_DESCRIBE(NT_ERR_ZK_PROOF_INVALID, "proof does not verify")
+        NT_DESCRIBE(NT_ERR_ZK_SCALAR_RANGE, "scalar out of range")
+        NT_DESCRIBE(NT_ERR_ZK_ENCODING, "malformed number or point encoding")
+    }
+    return 0;
+}
+
+const char *nt_strerror(nt_status status)
+{
+    const char *name, *desc;
+    return describe(status, &name, &desc) ? desc : "unknown status";
+}
+
+const char *nt_status_name(nt_status status)
+{
+    const char *name, *desc;
+    return describe(status, &name, &desc) ? name : "NT_ERR_UNKNOWN";
+}

@@ -1,0 +1,116 @@
+/*
+ * nautilus/status.h - the one status type of the project.
+ *
+ * Every function that can fail returns nt_status; only NT_OK means success.
+ * Values are grouped by module in reserved ranges and are never reused or
+ * renumbered: a status seen in a log, an event or a test stays meaningful.
+ *
+ *   0          NT_OK
+ *   1..99      core (memory, cursors, codecs, files, arguments)
+ *   100..199   agent/wire (DNS message codec)
+ *   200..299   agent/mdns (engine)
+ *   300..399   agent/net (sockets, interfaces, loop)
+ *   400..499   agent/trust (signatures, trust store, policy)
+ *   500..599   zk (BN254, Groth16, Poseidon, snarkjs JSON)
+ *   600..699   ledger (RLP, ABI, RPC, outbox, Merkle log)
+ *   700..799   agent/bus
+ *   800..899   crypto (keys, key files)
+ */
+#ifndef NAUTILUS_STATUS_H
+#define NAUTILUS_STATUS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define NT_WUR __attribute__((warn_unused_result))
+#define NT_API __attribute__((visibility("default")))
+#define NT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define NT_WUR
+#define NT_API
+#define NT_PRINTF(f, a)
+#endif
+
+typedef enum nt_status {
+    NT_OK = 0,
+
+    /* core: 1..99 */
+    NT_ERR_NOMEM = 1,          /* an allocation failed */
+    NT_ERR_INVALID_ARG = 2,    /* a caller broke a documented precondition */
+    NT_ERR_SHORT = 3,          /* a read ran past the end of its window */
+    NT_ERR_NOSPACE = 4,        /* a write did not fit in the output buffer */
+    NT_ERR_CAP = 5,            /* a capped buffer or table reached its cap */
+    NT_ERR_TRAILING = 6,       /* a window was not consumed exactly */
+    NT_ERR_HEX = 7,            /* malformed hexadecimal text */
+    NT_ERR_BASE64 = 8,         /* malformed or non-canonical base64 text */
+    NT_ERR_OVERFLOW = 9,       /* size arithmetic would overflow */
+    NT_ERR_IO = 10,            /* an operating-system I/O call failed (see errno) */
+    NT_ERR_NOT_FOUND = 11,     /* the thing looked up does not exist */
+    NT_ERR_JSON = 12,          /* malformed JSON or a JSON value of the wrong shape */
+    NT_ERR_PERM = 13,          /* permission denied or unsafe permissions */
+    NT_ERR_RANGE = 14,         /* a number outside its allowed range */
+    NT_ERR_EXISTS = 15,        /* the thing to create exists already */
+    NT_ERR_TIMEOUT = 16,       /* an operation did not finish in time */
+    NT_ERR_UNSUPPORTED = 17,   /* valid input that this build does not handle */
+
+    /* agent/wire: 100..199 */
+    NT_ERR_DNS_HEADER_SHORT = 100,      /* fewer than 12 bytes: no complete header */
+    NT_ERR_DNS_COUNT = 101,             /* section counts promise more than the packet holds */
+    NT_ERR_DNS_PTR_SELF = 102,          /* compression pointer to its own offset */
+    NT_ERR_DNS_PTR_LOOP = 103,          /* pointer chain does not move strictly backwards */
+    NT_ERR_DNS_PTR_FORWARD = 104,       /* compression pointer to a later offset */
+    NT_ERR_DNS_PTR_HEADER = 105,        /* compression pointer into the 12-byte header */
+    NT_ERR_DNS_PTR_PAST_END = 106,      /* compression pointer past the end of the message */
+    NT_ERR_DNS_PTR_CHAIN = 107,         /* too many pointers in one name */
+    NT_ERR_DNS_LABEL_TYPE = 108,        /* reserved label type 0x40 or 0x80 */
+    NT_ERR_DNS_LABEL_OVERRUN = 109,     /* a label runs past the end of its window */
+    NT_ERR_DNS_NAME_TOO_LONG = 110,     /* name longer than 255 octets */
+    NT_ERR_DNS_NAME_LABELS = 111,       /* name with more than 127 labels */
+    NT_ERR_DNS_NAME_NO_ROOT = 112,      /* name ends without its root label */
+    NT_ERR_DNS_RDLENGTH = 113,          /* rdlength runs past the end of the message */
+    NT_ERR_DNS_RDATA_SHORT = 114,       /* RDATA too short for its type */
+    NT_ERR_DNS_RDATA_NAME = 115,        /* a name inside RDATA escapes rdlength */
+    NT_ERR_DNS_TXT_OVERRUN = 116,       /* a TXT character-string overruns RDATA */
+    NT_ERR_DNS_NSEC_BITMAP = 117,       /* NSEC type bitmap with bad window or length */
+    NT_ERR_DNS_DUP_OPT = 118,           /* more than one OPT record */
+    NT_ERR_DNS_RDATA_TRAILING = 119,    /* RDATA longer than its type's content */
+    NT_ERR_DNS_TOO_MANY_RECORDS = 120,  /* more records than the parser's cap */
+    NT_ERR_DNS_OPT_PLACEMENT = 121,     /* OPT outside the additional section or not at root */
+    NT_ERR_DNS_TXT_TOO_LONG = 122,      /* TXT data beyond the configured cap */
+    NT_ERR_DNS_NAME_SYNTAX = 123,       /* text form of a name is malformed */
+    NT_ERR_DNS_TRAILING = 124,          /* bytes after the last record */
+
+    /* agent/mdns: 200..299 */
+    /* agent/net: 300..399 */
+    /* agent/trust: 400..499 */
+
+    /* zk: 500..599 */
+    NT_ERR_ZK_COORD_RANGE = 500,        /* a coordinate is >= p */
+    NT_ERR_ZK_NOT_ON_CURVE = 501,       /* G1 point not on y^2 = x^3 + 3 */
+    NT_ERR_ZK_NOT_ON_TWIST = 502,       /* G2 point not on the sextic twist */
+    NT_ERR_ZK_NOT_IN_SUBGROUP = 503,    /* G2 point outside the r-order subgroup */
+    NT_ERR_ZK_PROOF_INFINITY = 504,     /* a proof element is the point at infinity */
+    NT_ERR_ZK_INPUT_RANGE = 505,        /* a public input is >= r */
+    NT_ERR_ZK_INPUT_COUNT = 506,        /* public input count differs from the key's */
+    NT_ERR_ZK_VK_DEGENERATE = 507,      /* delta equals gamma or the G2 generator */
+    NT_ERR_ZK_PROOF_INVALID = 508,      /* well-formed proof whose pairing check fails */
+    NT_ERR_ZK_SCALAR_RANGE = 509,       /* a scalar is out of range */
+    NT_ERR_ZK_ENCODING = 510,           /* malformed number or point encoding */
+
+    /* ledger: 600..699 */
+    /* agent/bus: 700..799 */
+    /* crypto: 800..899 */
+} nt_status;
+
+/* Returns a constant, human-readable description of status; never NULL. */
+NT_API const char *nt_strerror(nt_status status);
+
+/* Returns the constant symbolic name of status ("NT_ERR_DNS_PTR_LOOP"); never NULL. */
+NT_API const char *nt_status_name(nt_status status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it:
+#   1. a warnings-as-errors build; unit, corpus-replay and integration tests
+#      (integration tests need root: they create network namespaces);
+#   2. an ASan+UBSan build; unit and corpus-replay tests again, and the
+#      integration tests that are marked to run under the sanitizers;
+#   3. a clang libFuzzer build; every fuzz target for NT_FUZZ_SECONDS (60).
+# Installs what is missing first. Ends with one line "tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/deps.sh || { echo "test: dependency installation failed" >&2; exit 2; }
+
+jobs=$(nproc)
+fuzz_seconds=${NT_FUZZ_SECONDS:-60}
+passed=0
+failed=0
+failures=()
+
+# run_ctest DIR LABEL-REGEX: runs ctest and adds its counts to the totals.
+run_ctest() {
+  local dir=$1 labels=$2 log
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure --timeout 900 -L "$labels" 2>&1) | tee "$log"
+  local line total nfail
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+  if [ -n "$line" ]; then
+    nfail=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+    total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+    passed=$((passed + total - nfail))
+    failed=$((failed + nfail))
+    [ "$nfail" -eq 0 ] || failures+=("$dir ($labels): $nfail failed")
+  elif grep -q 'No tests were found' "$log"; then
+    :
+  else
+    failed=$((failed + 1))
+    failures+=("$dir ($labels): ctest did not run")
+  fi
+  rm -f "$log"
+}
+
+# build DIR CMAKE-ARGS...: configures and builds; a failed build counts as a failure.
+build() {
+  local dir=$1
+  shift
+  if cmake -S "$root" -B "$dir" "$@" >/dev/null && cmake --build "$dir" -j "$jobs"; then
+    return 0
+  fi
+  failed=$((failed + 1))
+  failures+=("build $dir failed")
+  return 1
+}
+
+echo "== build (warnings are errors)"
+if build build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNT_WERROR=ON; then
+  run_ctest build/ci 'unit|corpus|integration|tool'
+fi
+
+echo "== ASan+UBSan build"
+if build build/asan -DCMAKE_BUILD_TYPE=Debug -DNT_SANITIZE=ON -DNT_WERROR=ON -DNT_BENCH=OFF; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_ctest build/asan 'unit|corpus|tool|sanitize'
+fi
+
+echo "== libFuzzer build (${fuzz_seconds} s per target)"
+if build build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNT_FUZZ=ON -DNT_BENCH=OFF; then
+  for target in build/fuzz/fuzz/fuzz_*; do
+    [ -x "$target" ] || continue
+    name=$(basename "$target")
+    corpus_src="$root/fuzz/corpus/${name#fuzz_}"
+    work=$(mktemp -d)
+    [ -d "$corpus_src" ] && cp -r "$corpus_src/." "$work/"
+    dict=()
+    [ -f "$root/fuzz/${name#fuzz_}.dict" ] && dict=(-dict="$root/fuzz/${name#fuzz_}.dict")
+    echo "-- $name"
+    if "$target" "${dict[@]}" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+         -artifact_prefix="build/fuzz/$name-" "$work" >"build/fuzz/$name.log" 2>&1; then
+      passed=$((passed + 1))
+      grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "build/fuzz/$name.log" | sed 's/^/   /'
+    else
+      failed=$((failed + 1))
+      failures+=("fuzz target $name found a failure (build/fuzz/$name.log)")
+      tail -40 "build/fuzz/$name.log"
+    fi
+    rm -rf "$work"
+  done
+fi
+
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,36 @@
+/* The `nautilus` program: dispatches to one subcommand per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Keep sorted by name; each entry's code lives in cmd_<name>.c. */
+static const nt_cli_command commands[] = {
+    {"version", "print the program version", nt_cmd_version},
+};
+
+static void usage(FILE *out)
+{
+    size_t i;
+    fputs("usage: nautilus COMMAND [ARGS...]\n\ncommands:\n", out);
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'nautilus COMMAND --help' describes each command.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    if (argc < 2) {
+        usage(stderr);
+        return NT_EXIT_USAGE;
+    }
+    if (nt_cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return NT_EXIT_OK;
+    }
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return nt_cli_usage_error("unknown command '%s' (try 'nautilus --help')", argv[1]);
+}
