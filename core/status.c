@@ -67,6 +67,16 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_ZK_PROOF_INVALID, "proof does not verify")
         NT_DESCRIBE(NT_ERR_ZK_SCALAR_RANGE, "scalar out of range")
         NT_DESCRIBE(NT_ERR_ZK_ENCODING, "malformed number or point encoding")
+
+        NT_DESCRIBE(NT_ERR_CRYPTO_BAD_SIGNATURE, "signature does not verify")
+        NT_DESCRIBE(NT_ERR_CRYPTO_BAD_SECRET, "secret key out of range")
+        NT_DESCRIBE(NT_ERR_CRYPTO_STATE_DIR, "state directory missing or unreadable")
+        NT_DESCRIBE(NT_ERR_CRYPTO_KEY_MISSING, "key file missing")
+        NT_DESCRIBE(NT_ERR_CRYPTO_KEY_PERMS, "key file is accessible to others or not a regular file")
+        NT_DESCRIBE(NT_ERR_CRYPTO_KEY_TRUNCATED, "key file truncated")
+        NT_DESCRIBE(NT_ERR_CRYPTO_KEY_FORMAT, "key file malformed")
+        NT_DESCRIBE(NT_ERR_CRYPTO_KEY_CORRUPT, "key file corrupted: secret and public key disagree")
+        NT_DESCRIBE(NT_ERR_CRYPTO_INIT, "crypto library initialisation failed")
     }
     return 0;
 }

@@ -102,6 +102,15 @@ typedef enum nt_status {
     /* ledger: 600..699 */
     /* agent/bus: 700..799 */
     /* crypto: 800..899 */
+    NT_ERR_CRYPTO_BAD_SIGNATURE = 800,  /* signature does not verify */
+    NT_ERR_CRYPTO_BAD_SECRET = 801,     /* secret key out of range */
+    NT_ERR_CRYPTO_STATE_DIR = 802,      /* state directory missing or unreadable */
+    NT_ERR_CRYPTO_KEY_MISSING = 803,    /* key file does not exist */
+    NT_ERR_CRYPTO_KEY_PERMS = 804,      /* key file readable by others or not a plain file */
+    NT_ERR_CRYPTO_KEY_TRUNCATED = 805,  /* key file ends too soon */
+    NT_ERR_CRYPTO_KEY_FORMAT = 806,     /* key file garbled */
+    NT_ERR_CRYPTO_KEY_CORRUPT = 807,    /* key file secret and public key disagree */
+    NT_ERR_CRYPTO_INIT = 808,           /* a crypto library failed to initialise */
 } nt_status;
 
 /* Returns a constant, human-readable description of status; never NULL. */
