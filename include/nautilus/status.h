@@ -84,6 +84,23 @@ typedef enum nt_status {
 
     /* agent/mdns: 200..299 */
     /* agent/net: 300..399 */
+    NT_ERR_NET_SOCKET = 300,            /* a socket could not be created or configured */
+    NT_ERR_NET_BIND = 301,              /* the port could not be bound */
+    NT_ERR_NET_JOIN = 302,              /* joining the multicast group failed */
+    NT_ERR_NET_SEND = 303,              /* sending a datagram failed */
+    NT_ERR_NET_RECV = 304,              /* receiving a datagram failed */
+    NT_ERR_NET_NO_IFACE = 305,          /* no such interface, or none usable */
+    NT_ERR_NET_IFACE_DOWN = 306,        /* the interface is down or cannot multicast */
+    NT_ERR_NET_ADDR_SYNTAX = 307,       /* malformed IP address text */
+    NT_ERR_NET_SCOPE = 308,             /* address scope names no interface */
+    NT_ERR_NET_WOULDBLOCK = 309,        /* nothing to read, or no room to send, right now */
+    NT_ERR_NET_TRUNCATED = 310,         /* datagram larger than the receive buffer */
+    NT_ERR_NET_SIGNAL = 311,            /* signal handling could not be set up */
+    NT_ERR_NET_POLL = 312,              /* poll() failed */
+    NT_ERR_NET_RANDOM = 313,            /* the system random source failed */
+    NT_ERR_NET_UNREACHABLE = 314,       /* no route to the destination from that interface */
+    NT_ERR_NET_AF_UNSUPPORTED = 315,    /* the address family is not available */
+    NT_ERR_NET_NETMASK = 316,           /* netmask ones are not contiguous */
     /* agent/trust: 400..499 */
 
     /* zk: 500..599 */
