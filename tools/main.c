@@ -6,6 +6,7 @@
 
 /* Keep sorted by name; each entry's code lives in cmd_<name>.c. */
 static const nt_cli_command commands[] = {
+    {"bench", "run the benchmark suites (nt-bench)", nt_cmd_bench},
     {"version", "print the program version", nt_cmd_version},
 };
 
