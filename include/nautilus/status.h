@@ -83,6 +83,10 @@ typedef enum nt_status {
     NT_ERR_DNS_TRAILING = 124,          /* bytes after the last record */
 
     /* agent/mdns: 200..299 */
+    NT_ERR_MDNS_NAME = 200,             /* instance, type, domain or host name unusable */
+    NT_ERR_MDNS_SHUT_DOWN = 201,        /* the engine was shut down */
+    NT_ERR_MDNS_NO_IFACE = 202,         /* interface unknown to the engine */
+    NT_ERR_MDNS_TXT = 203,              /* TXT entries malformed or too long */
     /* agent/net: 300..399 */
     NT_ERR_NET_SOCKET = 300,            /* a socket could not be created or configured */
     NT_ERR_NET_BIND = 301,              /* the port could not be bound */
@@ -115,6 +119,8 @@ typedef enum nt_status {
     NT_ERR_ZK_PROOF_INVALID = 508,      /* well-formed proof whose pairing check fails */
     NT_ERR_ZK_SCALAR_RANGE = 509,       /* a scalar is out of range */
     NT_ERR_ZK_ENCODING = 510,           /* malformed number or point encoding */
+    NT_ERR_ZK_VK_MISMATCH = 511,        /* vk_alphabeta_12 differs from e(alpha, beta) */
+    NT_ERR_ZK_PROTOCOL = 512,           /* not groth16 over bn128 */
 
     /* ledger: 600..699 */
     /* agent/bus: 700..799 */
