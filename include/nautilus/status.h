@@ -81,6 +81,10 @@ typedef enum nt_status {
     NT_ERR_DNS_TXT_TOO_LONG = 122,      /* TXT data beyond the configured cap */
     NT_ERR_DNS_NAME_SYNTAX = 123,       /* text form of a name is malformed */
     NT_ERR_DNS_TRAILING = 124,          /* bytes after the last record */
+    NT_ERR_DNS_LABEL_TOO_LONG = 125,    /* text form of a label longer than 63 octets */
+    NT_ERR_DNS_MSG_TOO_LONG = 126,      /* message longer than 65535 bytes */
+    NT_ERR_DNS_SHORT_RECORD = 127,      /* a question or record header is cut off */
+    NT_ERR_DNS_TXT_KEY = 128,           /* TXT key empty, with '=' or not printable ASCII */
 
     /* agent/mdns: 200..299 */
     NT_ERR_MDNS_NAME = 200,             /* instance, type, domain or host name unusable */
