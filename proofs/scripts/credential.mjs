@@ -11,7 +11,7 @@ import { readFileSync } from "fs";
 import { buildPoseidon } from "circomlibjs";
 
 const N = 8;
-const R = 21888242871839275222246405745257275088548364400416903968136447467496753676817n;
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 function fail(msg) {
     process.stderr.write(`credential.mjs: ${msg}\n`);

@@ -9,7 +9,7 @@
 import { buildPoseidon } from "circomlibjs";
 import { readFileSync } from "fs";
 
-const R = 21888242871839275222246405745257275088548364400416903968136447467496753676817n;
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const M64 = (1n << 64n) - 1n;
 
 const seed = BigInt(process.argv[2] ?? Date.now());
