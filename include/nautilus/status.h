@@ -110,6 +110,18 @@ typedef enum nt_status {
     NT_ERR_NET_AF_UNSUPPORTED = 315,    /* the address family is not available */
     NT_ERR_NET_NETMASK = 316,           /* netmask ones are not contiguous */
     /* agent/trust: 400..499 */
+    NT_ERR_TRUST_UNSIGNED = 400,        /* unsigned record for a name with a pinned key */
+    NT_ERR_TRUST_NO_KEY = 401,          /* RRSIG without the signer's DNSKEY */
+    NT_ERR_TRUST_WRONG_KEY = 402,       /* signed by a key not pinned for the name */
+    NT_ERR_TRUST_EXPIRED = 403,         /* RRSIG expired */
+    NT_ERR_TRUST_NOT_YET_VALID = 404,   /* RRSIG inception in the future */
+    NT_ERR_TRUST_BAD_SIGNATURE = 405,   /* RRSIG signature does not verify */
+    NT_ERR_TRUST_ALGORITHM = 406,       /* not an Ed25519 (15) zone key / RRSIG */
+    NT_ERR_TRUST_COVERAGE = 407,        /* RRSIG type, labels or owner do not match */
+    NT_ERR_TRUST_KEY_TAG = 408,         /* RRSIG key tag does not match the DNSKEY */
+    NT_ERR_TRUST_REPLAY = 409,          /* inception older than one already accepted */
+    NT_ERR_TRUST_BUDGET = 410,          /* too many signature checks */
+    NT_ERR_TRUST_STORE_SYNTAX = 411,    /* malformed trust store line */
 
     /* zk: 500..599 */
     NT_ERR_ZK_COORD_RANGE = 500,        /* a coordinate is >= p */

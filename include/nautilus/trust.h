@@ -1,0 +1,241 @@
+/*
+ * nautilus/trust.h - signed records: RRSIG/DNSKEY with Ed25519, the trust
+ * store, freshness and signature-check budgets, trust levels (DESIGN §1-3).
+ *
+ * Signing (publisher side): every RRset the responder owns gets one RRSIG
+ * (RFC 4034 §3, algorithm 15 of RFC 8080) whose signer is the host name that
+ * carries the DNSKEY. Validity: inception now, expiration now + lifetime
+ * (default 24 h); signatures are renewed at half-life.
+ *
+ * Verification (browser side) decides one nt_trust_level per RRset:
+ *   unsigned     no usable signature, and nothing pins the owner's key;
+ *   self-signed  the RRSIG verifies with the DNSKEY that came with it;
+ *   trusted      ... and that DNSKEY's digest is pinned for the signer name
+ *                in the trust store (or was recorded on first use).
+ * For a name whose key is known (pinned), anything that is unsigned, badly
+ * signed, expired, replayed or signed by another key is rejected, with a
+ * distinct status as the reason.
+ *
+ * Pure logic: time is passed in (seconds since the epoch, as RRSIG uses);
+ * only the trust store's load/save touch files.
+ */
+#ifndef NAUTILUS_TRUST_H
+#define NAUTILUS_TRUST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nautilus/crypto.h"
+#include "nautilus/status.h"
+#include "nautilus/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NT_TRUST_ALG_ED25519 15
+#define NT_TRUST_LIFETIME_DEFAULT (24u * 3600u)
+#define NT_TRUST_MAX_CHECKS_PER_RRSET 8u   /* KeyTrap bound (DESIGN §11) */
+#define NT_TRUST_RRSIG_RDATA_MAX (18u + 255u + 64u)
+
+/* ---- trust levels --------------------------------------------------------- */
+
+typedef enum nt_trust_level {
+    NT_TRUST_UNSIGNED = 0,
+    NT_TRUST_SELF_SIGNED = 1,
+    NT_TRUST_TRUSTED = 2,
+    NT_TRUST_ANCHORED = 3,
+    NT_TRUST_ZK_VERIFIED = 4,
+} nt_trust_level;
+
+/* "unsigned", "self-signed", "trusted", "anchored", "zk-verified". */
+NT_API const char *nt_trust_level_name(nt_trust_level level);
+
+/* Parses one of the names above. NT_ERR_INVALID_ARG otherwise. */
+NT_API NT_WUR nt_status nt_trust_level_parse(const char *text, nt_trust_level *out);
+
+/* ---- validity window (DESIGN §2) ------------------------------------------ */
+
+/* Clock skew allowed around [inception, expiration]: 10 % of the lifetime,
+ * clamped to [1 h, 24 h]. */
+NT_API uint32_t nt_trust_skew(uint32_t inception, uint32_t expiration);
+
+/* RFC 4034 §3.1.5 serial-number arithmetic (RFC 1982) for 32-bit times:
+ * true if a is strictly before b. */
+NT_API bool nt_trust_time_before(uint32_t a, uint32_t b);
+
+/* ---- signing --------------------------------------------------------------- */
+
+typedef struct nt_trust_signer {
+    nt_ed25519_key key;
+    nt_dns_name signer;          /* host name, lower-cased */
+    uint8_t dnskey[NT_DNSKEY_ED25519_RDATA_LEN];
+    uint16_t key_tag;
+    uint8_t key_digest[32];      /* the key's identity (DESIGN §3) */
+    uint32_t lifetime;           /* seconds a signature is valid */
+} nt_trust_signer;
+
+/* Prepares a signer for key at host name. Copies the key (wiped by
+ * nt_trust_signer_cleanup). lifetime 0 means NT_TRUST_LIFETIME_DEFAULT. */
+NT_API void nt_trust_signer_init(nt_trust_signer *s, const nt_ed25519_key *key,
+                                 const nt_dns_name *host, uint32_t lifetime);
+NT_API void nt_trust_signer_cleanup(nt_trust_signer *s);
+
+/* Signs the RRset rrs[0..n) (same owner, type, class; records as published,
+ * their TTL the original TTL) valid from now for the signer's lifetime.
+ * Writes the RRSIG RDATA into out[0..cap) and its length into *out_len.
+ * Statuses: those of nt_dns_rrsig_signed_data, NT_ERR_NOSPACE, NT_ERR_NOMEM. */
+NT_API NT_WUR nt_status nt_trust_sign_rrset(const nt_trust_signer *s, uint8_t *out, size_t cap,
+                                            size_t *out_len, const nt_dns_record *rrs, size_t n,
+                                            uint32_t now);
+
+/* ---- verification ------------------------------------------------------ */
+
+/* Verifies one RRSIG over rrs[0..n) with one DNSKEY (RDATA form), at time
+ * now (seconds). Checks, in order, each with its own status:
+ *   NT_ERR_TRUST_ALGORITHM   RRSIG or DNSKEY algorithm is not 15, or the
+ *                            DNSKEY is not a 32-byte zone key of protocol 3;
+ *   NT_ERR_TRUST_COVERAGE    type covered, labels or owner do not match the
+ *                            RRset;
+ *   NT_ERR_TRUST_KEY_TAG     key tag does not match the DNSKEY;
+ *   NT_ERR_TRUST_NOT_YET_VALID / NT_ERR_TRUST_EXPIRED  outside the window
+ *                            widened by nt_trust_skew;
+ *   NT_ERR_TRUST_BAD_SIGNATURE  the Ed25519 check fails.
+ * NT_OK only if the signature is valid. */
+NT_API NT_WUR nt_status nt_trust_verify_rrset(const nt_dns_rrsig *sig, const uint8_t *dnskey,
+                                              size_t dnskey_len, const nt_dns_record *rrs,
+                                              size_t n, uint32_t now);
+
+/* ---- trust store ------------------------------------------------------------
+ * A file of lines "<host name> <key digest hex>"; '#' starts a comment; blank
+ * lines are ignored. One name may pin several keys (rotation). In
+ * trust-on-first-use mode, the first key seen for an unpinned name is added
+ * and (if the store has a path) appended to the file. */
+
+typedef struct nt_trust_store nt_trust_store;
+
+/* Creates an empty store holding at most cap pins (0: 4096). */
+NT_API NT_WUR nt_status nt_trust_store_create(nt_trust_store **out, size_t cap);
+NT_API void nt_trust_store_destroy(nt_trust_store *s);
+
+/* Loads path into s. NT_ERR_TRUST_STORE_SYNTAX with *line set to the first
+ * bad line (1-based) for a malformed line; NT_ERR_IO if unreadable;
+ * NT_ERR_CAP past the cap. On error s keeps what it had before. */
+NT_API NT_WUR nt_status nt_trust_store_load(nt_trust_store *s, const char *path, size_t *line);
+
+/* Enables trust on first use: new keys are recorded and appended to path
+ * (NULL: in memory only). */
+NT_API void nt_trust_store_set_tofu(nt_trust_store *s, bool on, const char *path);
+
+/* Adds a pin. NT_ERR_CAP when full; a duplicate is NT_OK. */
+NT_API NT_WUR nt_status nt_trust_store_add(nt_trust_store *s, const nt_dns_name *name,
+                                           const uint8_t digest[32]);
+
+/* True if any key is pinned for name. */
+NT_API bool nt_trust_store_has_name(const nt_trust_store *s, const nt_dns_name *name);
+
+/* True if digest is pinned for name. */
+NT_API bool nt_trust_store_match(const nt_trust_store *s, const nt_dns_name *name,
+                                 const uint8_t digest[32]);
+
+/* ---- freshness (replay) -------------------------------------------------
+ * Per (key, owner, type), the RRSIG inception must not go backwards: an old
+ * signed RRset replayed inside its validity window is refused. Capped table;
+ * the least recently updated entry is evicted when full. */
+
+typedef struct nt_trust_replay nt_trust_replay;
+
+NT_API NT_WUR nt_status nt_trust_replay_create(nt_trust_replay **out, size_t cap);
+NT_API void nt_trust_replay_destroy(nt_trust_replay *r);
+
+/* NT_ERR_TRUST_REPLAY if inception is before the newest seen for the same
+ * key, owner and type; otherwise records it and returns NT_OK. */
+NT_API NT_WUR nt_status nt_trust_replay_check(nt_trust_replay *r, const uint8_t key_digest[32],
+                                              const nt_dns_name *owner, uint16_t type,
+                                              uint32_t inception);
+
+/* ---- signature-check budget (KeyTrap, DESIGN §11) ------------------------
+ * A token bucket per source address: at most rate checks per second with a
+ * burst of the same size. Capped table of sources. */
+
+typedef struct nt_trust_budget nt_trust_budget;
+
+NT_API NT_WUR nt_status nt_trust_budget_create(nt_trust_budget **out, size_t sources,
+                                               uint32_t rate);
+NT_API void nt_trust_budget_destroy(nt_trust_budget *b);
+
+/* Takes one check for source (address bytes) at now_ms. NT_ERR_TRUST_BUDGET
+ * if its bucket is empty. */
+NT_API NT_WUR nt_status nt_trust_budget_take(nt_trust_budget *b, const uint8_t *source,
+                                             size_t source_len, uint64_t now_ms);
+
+/* ---- the decision for one received RRset ---------------------------------- */
+
+/* ---- who signs what ------------------------------------------------------
+ * Remembers, per subject name, the signer whose pinned key last vouched for
+ * it (the subject of a PTR record is its target instance; of any other
+ * record, its owner). Once a name has been seen signed by a pinned key, an
+ * unsigned record for it is a spoof, not plain mDNS. Capped; the least
+ * recently used entry is evicted when full. */
+
+typedef struct nt_trust_signers nt_trust_signers;
+
+NT_API NT_WUR nt_status nt_trust_signers_create(nt_trust_signers **out, size_t cap);
+NT_API void nt_trust_signers_destroy(nt_trust_signers *t);
+NT_API void nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
+                                 const nt_dns_name *signer);
+/* NT_ERR_NOT_FOUND if nothing is remembered for subject. */
+NT_API NT_WUR nt_status nt_trust_signers_get(const nt_trust_signers *t,
+                                             const nt_dns_name *subject, nt_dns_name *signer);
+
+/* ---- the decision for one received RRset ---------------------------------- */
+
+typedef struct nt_trust_ctx {
+    nt_trust_store *store;        /* pins (and first-use records); may be NULL */
+    nt_trust_replay *replay;      /* may be NULL: no freshness check */
+    nt_trust_budget *budget;      /* may be NULL: no per-source budget */
+    nt_trust_signers *signers;    /* may be NULL: no memory of signers */
+} nt_trust_ctx;
+
+typedef struct nt_trust_result {
+    nt_trust_level level;
+    nt_status reason;             /* NT_OK when accepted */
+    nt_dns_name signer;           /* signer name (level >= self-signed) */
+    uint8_t key_digest[32];       /* the key that signed it (level >= self-signed) */
+    uint32_t expiration;          /* RRSIG expiration: the RRset must not outlive it */
+    unsigned checks;              /* signature checks spent */
+} nt_trust_result;
+
+/* Decides the trust of the RRset rrs[0..n) received together with the
+ * records msg[0..msg_n) (where its RRSIGs and the signer's DNSKEY are looked
+ * for). RRSIG and DNSKEY sets themselves are not passed here. Returns NT_OK
+ * with res->level set when the RRset may be cached, or the reason it must be
+ * rejected (also in res->reason):
+ *   NT_ERR_TRUST_UNSIGNED        no RRSIG, yet a pinned key is known for
+ *                                the subject's signer (or for an A/AAAA
+ *                                owner itself)
+ *   NT_ERR_TRUST_NO_KEY          RRSIG present but no DNSKEY for its signer
+ *   NT_ERR_TRUST_WRONG_KEY       valid signature by a key not pinned for a
+ *                                pinned name
+ *   NT_ERR_TRUST_EXPIRED, NT_ERR_TRUST_NOT_YET_VALID, NT_ERR_TRUST_BAD_SIGNATURE,
+ *   NT_ERR_TRUST_ALGORITHM, NT_ERR_TRUST_COVERAGE, NT_ERR_TRUST_KEY_TAG
+ *                                why the (last) RRSIG tried failed
+ *   NT_ERR_TRUST_REPLAY          inception older than one already accepted
+ *   NT_ERR_TRUST_BUDGET          more than NT_TRUST_MAX_CHECKS_PER_RRSET
+ *                                RRSIGs, or the source's budget is spent
+ * An RRset with no RRSIG and no pin is accepted as NT_TRUST_UNSIGNED. A
+ * signed RRset whose signatures all fail is rejected even for an unpinned
+ * name: a failed signature is never shown as valid. source identifies the
+ * sender for the budget (address bytes). now is in seconds since the epoch;
+ * now_ms is the monotonic clock for the budget. */
+NT_API NT_WUR nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res,
+                                        const nt_dns_record *rrs, size_t n,
+                                        const nt_dns_record *msg, size_t msg_n,
+                                        const uint8_t *source, size_t source_len, uint32_t now,
+                                        uint64_t now_ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
