@@ -1,0 +1,500 @@
+/* Unit tests for agent/trust: signing and verifying RRsets, validity
+ * windows, the trust store, trust-on-first-use, freshness, budgets and the
+ * trust decision with its distinct rejection reasons. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "nautilus/codec.h"
+#include "nautilus/trust.h"
+
+#define NOW 1790000000u /* a fixed time in 2026 */
+
+typedef struct fixture {
+    nt_ed25519_key key, other;
+    nt_trust_signer signer, other_signer;
+    nt_dns_name host, instance, service;
+    uint8_t a_rdata[4], srv_rdata[300], ptr_rdata[300];
+    uint16_t srv_len, ptr_len;
+} fixture;
+
+static void name(nt_dns_name *n, const char *text)
+{
+    assert_int_equal(nt_dns_name_from_str(n, text), NT_OK);
+}
+
+static int setup(void **state)
+{
+    static fixture f;
+    uint8_t seed[32];
+    memset(&f, 0, sizeof f);
+    memset(seed, 7, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&f.key, seed), NT_OK);
+    memset(seed, 9, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&f.other, seed), NT_OK);
+    name(&f.host, "Printer.local");
+    name(&f.instance, "Office Printer._ipp._tcp.local");
+    name(&f.service, "_ipp._tcp.local");
+    nt_trust_signer_init(&f.signer, &f.key, &f.host, 0);
+    nt_trust_signer_init(&f.other_signer, &f.other, &f.host, 0);
+    memcpy(f.a_rdata, "\xc0\x00\x02\x05", 4);
+    /* SRV 0 0 631 printer.local. */
+    f.srv_rdata[0] = 0;
+    f.srv_rdata[1] = 0;
+    f.srv_rdata[2] = 0;
+    f.srv_rdata[3] = 0;
+    f.srv_rdata[4] = 631 >> 8;
+    f.srv_rdata[5] = 631 & 0xff;
+    memcpy(f.srv_rdata + 6, f.host.wire, f.host.len);
+    f.srv_len = (uint16_t)(6 + f.host.len);
+    memcpy(f.ptr_rdata, f.instance.wire, f.instance.len);
+    f.ptr_len = f.instance.len;
+    *state = &f;
+    return 0;
+}
+
+static nt_dns_record rec(const nt_dns_name *owner, uint16_t type, uint32_t ttl,
+                         const uint8_t *rdata, uint16_t len)
+{
+    nt_dns_record r;
+    memset(&r, 0, sizeof r);
+    r.owner = *owner;
+    r.type = type;
+    r.rclass = 1;
+    r.mdns_bit = true;
+    r.ttl = ttl;
+    r.rdata = rdata;
+    r.rdlength = len;
+    return r;
+}
+
+/* A received message: the RRset, its RRSIG and the signer's DNSKEY. */
+typedef struct message {
+    nt_dns_record recs[4];
+    size_t n;
+    uint8_t sig[NT_TRUST_RRSIG_RDATA_MAX];
+    uint8_t key[NT_DNSKEY_ED25519_RDATA_LEN];
+} message;
+
+static void sign_into(message *m, const nt_trust_signer *s, const nt_dns_record *set,
+                      uint32_t when)
+{
+    size_t len;
+    assert_int_equal(nt_trust_sign_rrset(s, m->sig, sizeof m->sig, &len, set, 1, when), NT_OK);
+    m->recs[0] = *set;
+    m->recs[1] = rec(&set->owner, 46, set->ttl, m->sig, (uint16_t)len);
+    memcpy(m->key, s->dnskey, sizeof m->key);
+    m->recs[2] = rec(&s->signer, 48, 120, m->key, sizeof m->key);
+    m->n = 3;
+}
+
+static nt_dns_rrsig rrsig_of(const message *m)
+{
+    nt_dns_rrsig sig;
+    size_t off = 18;
+    nt_buf b;
+    const uint8_t *p = m->recs[1].rdata;
+    memset(&sig, 0, sizeof sig);
+    sig.type_covered = (uint16_t)(p[0] << 8 | p[1]);
+    sig.algorithm = p[2];
+    sig.labels = p[3];
+    sig.original_ttl = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+    sig.expiration = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+    sig.inception = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 | (uint32_t)p[14] << 8 | p[15];
+    sig.key_tag = (uint16_t)(p[16] << 8 | p[17]);
+    nt_buf_init(&b, p, m->recs[1].rdlength);
+    while (p[off])
+        off += 1u + p[off];
+    off++;
+    assert_int_equal(nt_dns_name_from_wire(&sig.signer, p + 18, off - 18), NT_OK);
+    sig.signature = p + off;
+    sig.signature_len = m->recs[1].rdlength - off;
+    return sig;
+}
+
+static void test_sign_verify(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    message m;
+    nt_dns_rrsig sig;
+    uint8_t tampered[4];
+    nt_dns_record bad;
+
+    sign_into(&m, &f->signer, &a, NOW);
+    sig = rrsig_of(&m);
+    assert_int_equal(sig.algorithm, 15);
+    assert_int_equal(sig.labels, 2);
+    assert_int_equal(sig.original_ttl, 120);
+    assert_int_equal(sig.inception, NOW);
+    assert_int_equal(sig.expiration, NOW + 86400);
+    assert_int_equal(sig.key_tag, f->signer.key_tag);
+    assert_int_equal(sig.signature_len, 64);
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, sizeof m.key, &a, 1, NOW + 10), NT_OK);
+
+    /* Case and cache-flush bit do not matter (canonical form); TTL decay
+     * does not either (original TTL is signed). */
+    bad = a;
+    name(&bad.owner, "PRINTER.LOCAL");
+    bad.mdns_bit = false;
+    bad.ttl = 17;
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, sizeof m.key, &bad, 1, NOW), NT_OK);
+
+    memcpy(tampered, f->a_rdata, 4);
+    tampered[3] ^= 1;
+    bad = rec(&f->host, 1, 120, tampered, 4);
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, sizeof m.key, &bad, 1, NOW),
+                     NT_ERR_TRUST_BAD_SIGNATURE);
+    /* Signed by another key. */
+    assert_int_equal(nt_trust_verify_rrset(&sig, f->other_signer.dnskey, 36, &a, 1, NOW),
+                     NT_ERR_TRUST_KEY_TAG);
+    {
+        nt_dns_rrsig s2 = sig;
+        s2.key_tag = f->other_signer.key_tag;
+        assert_int_equal(nt_trust_verify_rrset(&s2, f->other_signer.dnskey, 36, &a, 1, NOW),
+                         NT_ERR_TRUST_BAD_SIGNATURE);
+        s2 = sig;
+        s2.algorithm = 13;
+        assert_int_equal(nt_trust_verify_rrset(&s2, m.key, 36, &a, 1, NOW),
+                         NT_ERR_TRUST_ALGORITHM);
+        s2 = sig;
+        s2.type_covered = 28;
+        assert_int_equal(nt_trust_verify_rrset(&s2, m.key, 36, &a, 1, NOW),
+                         NT_ERR_TRUST_COVERAGE);
+    }
+}
+
+static void test_validity_window(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    message m;
+    nt_dns_rrsig sig;
+    uint32_t skew;
+
+    /* 24 h lifetime: skew 10 % = 2.4 h. */
+    assert_int_equal(nt_trust_skew(0, 86400), 8640);
+    assert_int_equal(nt_trust_skew(0, 600), 3600);         /* clamped up to 1 h */
+    assert_int_equal(nt_trust_skew(0, 30u * 86400), 86400); /* clamped down to 24 h */
+    assert_true(nt_trust_time_before(0xfffffff0u, 5));      /* serial arithmetic wraps */
+    assert_false(nt_trust_time_before(5, 5));
+
+    sign_into(&m, &f->signer, &a, NOW);
+    sig = rrsig_of(&m);
+    skew = nt_trust_skew(sig.inception, sig.expiration);
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, 36, &a, 1, NOW + 86400 + skew), NT_OK);
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, 36, &a, 1, NOW + 86400 + skew + 1),
+                     NT_ERR_TRUST_EXPIRED);
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, 36, &a, 1, NOW - skew), NT_OK);
+    assert_int_equal(nt_trust_verify_rrset(&sig, m.key, 36, &a, 1, NOW - skew - 1),
+                     NT_ERR_TRUST_NOT_YET_VALID);
+}
+
+static nt_trust_store *store_with(const fixture *f, bool pin)
+{
+    nt_trust_store *s;
+    assert_int_equal(nt_trust_store_create(&s, 16), NT_OK);
+    if (pin)
+        assert_int_equal(nt_trust_store_add(s, &f->host, f->signer.key_digest), NT_OK);
+    return s;
+}
+
+static void test_decide_levels(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    message m;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+
+    /* Plain mDNS, nothing pinned: unsigned, accepted. */
+    ctx.store = store_with(f, false);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, &a, 1, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_UNSIGNED);
+
+    /* Signed, not pinned: self-signed. */
+    sign_into(&m, &f->signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
+    assert_memory_equal(res.key_digest, f->signer.key_digest, 32);
+    nt_trust_store_destroy(ctx.store);
+
+    /* Pinned: trusted; another key for the pinned name: rejected. */
+    ctx.store = store_with(f, true);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    sign_into(&m, &f->other_signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0),
+                     NT_ERR_TRUST_WRONG_KEY);
+    assert_int_equal(res.reason, NT_ERR_TRUST_WRONG_KEY);
+    /* Unsigned A for a pinned host: a spoof. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, &a, 1, src, 4, NOW, 0),
+                     NT_ERR_TRUST_UNSIGNED);
+    /* RRSIG without its DNSKEY. */
+    sign_into(&m, &f->signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, 2, src, 4, NOW, 0),
+                     NT_ERR_TRUST_NO_KEY);
+    /* Expired. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 3 * 86400, 0),
+                     NT_ERR_TRUST_EXPIRED);
+    nt_trust_store_destroy(ctx.store);
+}
+
+/* Once an instance has been seen signed by a pinned key, unsigned records
+ * for it, and an unsigned goodbye for its PTR, are spoofs. A signed
+ * announcement replayed as a goodbye (TTL 0) is refused too. */
+static void test_decide_instance_memory(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record srv = rec(&f->instance, 33, 120, f->srv_rdata, f->srv_len);
+    nt_dns_record ptr = rec(&f->service, 12, 4500, f->ptr_rdata, f->ptr_len);
+    nt_dns_record bye;
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    message m;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+
+    ctx.store = store_with(f, true);
+    assert_int_equal(nt_trust_signers_create(&ctx.signers, 64), NT_OK);
+    ptr.mdns_bit = false;
+
+    /* Before anything is known: an unsigned SRV for the instance is plain. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &srv, 1, &srv, 1, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_UNSIGNED);
+
+    sign_into(&m, &f->signer, &srv, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &srv, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    assert_true(nt_dns_name_equal(&res.signer, &f->host));
+
+    assert_int_equal(nt_trust_decide(&ctx, &res, &srv, 1, &srv, 1, src, 4, NOW, 0),
+                     NT_ERR_TRUST_UNSIGNED);
+    bye = ptr;
+    bye.ttl = 0;
+    assert_int_equal(nt_trust_decide(&ctx, &res, &bye, 1, &bye, 1, src, 4, NOW, 0),
+                     NT_ERR_TRUST_UNSIGNED);
+
+    /* A signed PTR, then the same signature with TTL 0. */
+    sign_into(&m, &f->signer, &ptr, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &ptr, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    m.recs[0].ttl = 0;
+    assert_int_equal(nt_trust_decide(&ctx, &res, &m.recs[0], 1, m.recs, m.n, src, 4, NOW, 0),
+                     NT_ERR_TRUST_COVERAGE);
+    /* A goodbye signed as one is accepted. */
+    sign_into(&m, &f->signer, &bye, NOW + 5);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &bye, 1, m.recs, m.n, src, 4, NOW + 5, 0),
+                     NT_OK);
+    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    nt_trust_signers_destroy(ctx.signers);
+    nt_trust_store_destroy(ctx.store);
+}
+
+static void test_decide_replay(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    message old_msg, new_msg;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+
+    ctx.store = store_with(f, true);
+    assert_int_equal(nt_trust_replay_create(&ctx.replay, 64), NT_OK);
+    sign_into(&old_msg, &f->signer, &a, NOW);
+    sign_into(&new_msg, &f->signer, &a, NOW + 3600);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, old_msg.recs, 3, src, 4, NOW + 3700, 0),
+                     NT_OK);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, new_msg.recs, 3, src, 4, NOW + 3700, 0),
+                     NT_OK);
+    /* The same (newest) signature again is a repeat, not a replay. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, new_msg.recs, 3, src, 4, NOW + 3800, 0),
+                     NT_OK);
+    /* The older one, still inside its window, is now refused. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, old_msg.recs, 3, src, 4, NOW + 3900, 0),
+                     NT_ERR_TRUST_REPLAY);
+    nt_trust_replay_destroy(ctx.replay);
+    nt_trust_store_destroy(ctx.store);
+}
+
+/* 100 RRSIGs of random bytes: at most 8 checks, then a budget refusal. */
+static void test_decide_budget(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    nt_dns_record msg[102];
+    static uint8_t junk[100][18 + 15 + 64];
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    size_t i, j;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+    static const uint8_t src2[4] = {192, 0, 2, 67};
+    unsigned seed = (unsigned)getpid();
+
+    printf("budget test seed %u\n", seed);
+    srand(seed);
+    msg[0] = a;
+    for (i = 0; i < 100; i++) {
+        for (j = 0; j < sizeof junk[i]; j++)
+            junk[i][j] = (uint8_t)rand();
+        junk[i][0] = 0; /* covers A, algorithm 15, signer printer.local. */
+        junk[i][1] = 1;
+        junk[i][2] = 15;
+        junk[i][3] = 2;
+        memcpy(junk[i] + 18, f->host.wire, f->host.len);
+        msg[i + 1] = rec(&f->host, 46, 120, junk[i], (uint16_t)(18 + f->host.len + 64));
+    }
+    msg[101] = rec(&f->host, 48, 120, f->signer.dnskey, 36);
+    ctx.store = store_with(f, false);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src, 4, NOW, 0),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(res.checks, NT_TRUST_MAX_CHECKS_PER_RRSET);
+
+    /* Per-source budget: 20 checks per second. */
+    assert_int_equal(nt_trust_budget_create(&ctx.budget, 8, 20), NT_OK);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src, 4, NOW, 1000),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src, 4, NOW, 1000),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src, 4, NOW, 1000),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(res.checks, 4); /* 8 + 8 + 4 = 20 */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src, 4, NOW, 1000),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(res.checks, 0);
+    /* Another source has its own bucket; time refills. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src2, 4, NOW, 1000),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(res.checks, 8);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, src, 4, NOW, 1250),
+                     NT_ERR_TRUST_BUDGET);
+    assert_int_equal(res.checks, 5);
+    nt_trust_budget_destroy(ctx.budget);
+    nt_trust_store_destroy(ctx.store);
+}
+
+static void test_store_file(void **state)
+{
+    fixture *f = *state;
+    char path[] = "/tmp/nt-trust-XXXXXX";
+    char hex[65];
+    nt_trust_store *s;
+    nt_dns_name other;
+    size_t line;
+    FILE *fp;
+    int fd = mkstemp(path);
+
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "w");
+    assert_int_equal(nt_hex_encode(hex, sizeof hex, f->signer.key_digest, 32), NT_OK);
+    fprintf(fp, "# pinned keys\n\nprinter.local %s   # office\n  PRINTER.local. %s\n", hex, hex);
+    fclose(fp);
+    assert_int_equal(nt_trust_store_create(&s, 8), NT_OK);
+    assert_int_equal(nt_trust_store_load(s, path, &line), NT_OK);
+    assert_true(nt_trust_store_match(s, &f->host, f->signer.key_digest));
+    assert_false(nt_trust_store_match(s, &f->host, f->other_signer.key_digest));
+    name(&other, "scanner.local");
+    assert_false(nt_trust_store_has_name(s, &other));
+
+    fp = fopen(path, "w");
+    fprintf(fp, "scanner.local %s\nprinter.local 12345\n", hex);
+    fclose(fp);
+    assert_int_equal(nt_trust_store_load(s, path, &line), NT_ERR_TRUST_STORE_SYNTAX);
+    assert_int_equal(line, 2);
+    /* Nothing of the bad file was taken. */
+    assert_false(nt_trust_store_has_name(s, &other));
+    fp = fopen(path, "w");
+    fprintf(fp, "printer..local %s\n", hex);
+    fclose(fp);
+    assert_int_equal(nt_trust_store_load(s, path, &line), NT_ERR_TRUST_STORE_SYNTAX);
+    unlink(path);
+    assert_int_equal(nt_trust_store_load(s, path, &line), NT_ERR_IO);
+    nt_trust_store_destroy(s);
+}
+
+static void test_tofu(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    message m;
+    char path[] = "/tmp/nt-tofu-XXXXXX";
+    char text[512] = {0};
+    FILE *fp;
+    int fd = mkstemp(path);
+    static const uint8_t src[4] = {192, 0, 2, 66};
+
+    assert_true(fd >= 0);
+    close(fd);
+    ctx.store = store_with(f, false);
+    nt_trust_store_set_tofu(ctx.store, true, path);
+    sign_into(&m, &f->signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    sign_into(&m, &f->other_signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0),
+                     NT_ERR_TRUST_WRONG_KEY);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_true(fread(text, 1, sizeof text - 1, fp) > 0);
+    fclose(fp);
+    assert_non_null(strstr(text, "printer.local. "));
+    /* The recorded file loads back as a pin. */
+    nt_trust_store_destroy(ctx.store);
+    assert_int_equal(nt_trust_store_create(&ctx.store, 8), NT_OK);
+    assert_int_equal(nt_trust_store_load(ctx.store, path, NULL), NT_OK);
+    assert_true(nt_trust_store_match(ctx.store, &f->host, f->signer.key_digest));
+    nt_trust_store_destroy(ctx.store);
+    unlink(path);
+}
+
+static void test_levels_and_tables(void **state)
+{
+    nt_trust_level l;
+    nt_trust_signers *t;
+    nt_dns_name a, b, out;
+    size_t i;
+    char text[64];
+    (void)state;
+    assert_string_equal(nt_trust_level_name(NT_TRUST_SELF_SIGNED), "self-signed");
+    assert_int_equal(nt_trust_level_parse("zk-verified", &l), NT_OK);
+    assert_int_equal(l, NT_TRUST_ZK_VERIFIED);
+    assert_int_equal(nt_trust_level_parse("bogus", &l), NT_ERR_INVALID_ARG);
+
+    /* The signer memory stays at its cap, evicting the least recently used. */
+    assert_int_equal(nt_trust_signers_create(&t, 4), NT_OK);
+    name(&b, "h.local");
+    for (i = 0; i < 100; i++) {
+        snprintf(text, sizeof text, "s%zu.local", i);
+        name(&a, text);
+        nt_trust_signers_set(t, &a, &b);
+    }
+    name(&a, "s99.local");
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
+    assert_true(nt_dns_name_equal(&out, &b));
+    name(&a, "s95.local");
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_ERR_NOT_FOUND);
+    name(&a, "S96.LOCAL");
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
+    nt_trust_signers_destroy(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sign_verify),        cmocka_unit_test(test_validity_window),
+        cmocka_unit_test(test_decide_levels),      cmocka_unit_test(test_decide_instance_memory),
+        cmocka_unit_test(test_decide_replay),      cmocka_unit_test(test_decide_budget),
+        cmocka_unit_test(test_store_file),         cmocka_unit_test(test_tofu),
+        cmocka_unit_test(test_levels_and_tables),
+    };
+    return cmocka_run_group_tests_name("trust", tests, setup, NULL);
+}
