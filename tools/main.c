@@ -7,6 +7,9 @@
 /* Keep sorted by name; each entry's code lives in cmd_<name>.c. */
 static const nt_cli_command commands[] = {
     {"bench", "run the benchmark suites (nt-bench)", nt_cmd_bench},
+    {"browse", "browse for DNS-SD services of a type", nt_cmd_browse},
+    {"publish", "publish a DNS-SD service over mDNS", nt_cmd_publish},
+    {"resolve", "resolve a .local host, or pick the best instance of a type", nt_cmd_resolve},
     {"version", "print the program version", nt_cmd_version},
 };
 

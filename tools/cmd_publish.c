@@ -1,0 +1,243 @@
+/* nautilus publish: announce one DNS-SD service until SIGINT/SIGTERM, then
+ * say goodbye (RFC 6762 §8, §10.1; RFC 6763). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mdns_runner.h"
+#include "nautilus/log.h"
+
+#define TXT_ARGS_MAX 64
+
+static const char usage_text[] =
+    "usage: nautilus publish [-i IF] [--host NAME] [--subtype S] [--priority N]\n"
+    "                        [--weight N] [--ttl SEC] INSTANCE TYPE PORT [KEY=VALUE ...]\n"
+    "\n"
+    "Publishes the service INSTANCE of TYPE (e.g. _ipp._tcp) on PORT over mDNS and\n"
+    "keeps it announced until interrupted (SIGINT/SIGTERM), then sends goodbyes.\n"
+    "\n"
+    "  -i IF          use interface IF (repeatable; default: every multicast one)\n"
+    "  --host NAME    target host, 'printer' or 'printer.local' (default: this host)\n"
+    "  --subtype S    also register subtype S, e.g. _printer (repeatable)\n"
+    "  --priority N   SRV priority (0..65535, default 0)\n"
+    "  --weight N     SRV weight (0..65535, default 0)\n"
+    "  --ttl SEC      TTL of every record (default: 120 s SRV, 4500 s others)\n"
+    "  -4, -6         IPv4 only, IPv6 only\n"
+    "  -v             log what happens on the network (debug)\n"
+    "  KEY=VALUE      TXT entries; KEY alone is a boolean attribute\n"
+    "\n"
+    "Prints one line per state change: probing, published, renamed, withdrawn.\n";
+
+typedef struct publish_state {
+    int exit_code;
+    char instance[NT_MDNS_LABEL_MAX * 4];
+} publish_state;
+
+static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
+{
+    publish_state *ps = ctx;
+    const char *ifname = nt_runner_ifname(r, ev->ifindex);
+
+    switch (ev->kind) {
+    case NT_MDNS_EV_PUBLISH_PROBING:
+        printf("probing \"%s\" on %s\n", ev->instance, ifname);
+        break;
+    case NT_MDNS_EV_PUBLISH_ESTABLISHED:
+        printf("published \"%s\" on %s\n", ev->instance, ifname);
+        break;
+    case NT_MDNS_EV_PUBLISH_CONFLICT:
+        if (ev->instance[0])
+            printf("renamed to \"%s\" after conflict\n", ev->instance);
+        else
+            printf("host renamed to \"%s\" after conflict\n", ev->host);
+        break;
+    case NT_MDNS_EV_PUBLISH_WITHDRAWN:
+        printf("withdrawn \"%s\"\n", ev->instance[0] ? ev->instance : ps->instance);
+        break;
+    case NT_MDNS_EV_PUBLISH_FAILED:
+        printf("failed \"%s\": %s\n", ev->instance, ev->reason[0] ? ev->reason : "gave up");
+        ps->exit_code = NT_EXIT_NEGATIVE;
+        nt_runner_stop(r, true);
+        break;
+    case NT_MDNS_EV_SERVICE_ADDED:
+    case NT_MDNS_EV_SERVICE_UPDATED:
+    case NT_MDNS_EV_SERVICE_REMOVED:
+    case NT_MDNS_EV_HOST_RESOLVED:
+    case NT_MDNS_EV_HOST_REMOVED:
+    case NT_MDNS_EV_TYPE_ADDED:
+    case NT_MDNS_EV_TYPE_REMOVED:
+    case NT_MDNS_EV_REJECTED:
+        break;
+    }
+    fflush(stdout);
+}
+
+/* "_name._tcp" or "_name._udp" (RFC 6763 §7): two labels, each starting with
+ * '_', service name 1..15 characters (RFC 6335 §5.1). */
+static bool type_ok(const char *t)
+{
+    const char *dot = strchr(t, '.');
+    size_t n;
+    if (t[0] != '_' || !dot)
+        return false;
+    n = (size_t)(dot - t) - 1;
+    if (n < 1 || n > 15)
+        return false;
+    return strcmp(dot, "._tcp") == 0 || strcmp(dot, "._udp") == 0;
+}
+
+/* Splits "KEY=VALUE" into an entry; the strings stay in argv. */
+static bool txt_arg(nt_mdns_txt_entry *e, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    const char *p;
+    if (eq)
+        *eq = 0;
+    /* RFC 6763 §6.4: a key is printable US-ASCII except '=', at least one
+     * character. */
+    if (arg[0] == 0)
+        return false;
+    for (p = arg; *p; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            return false;
+    e->key = arg;
+    e->value = eq ? (const uint8_t *)(eq + 1) : NULL;
+    e->value_len = eq ? strlen(eq + 1) : 0;
+    /* One character-string holds at most 255 bytes (§6.1). */
+    return strlen(arg) + (eq ? 1 + e->value_len : 0) <= 255;
+}
+
+static int parse_u16(const char *opt, const char *text, uint16_t *out)
+{
+    long v;
+    if (nt_cli_parse_long(text, 0, 65535, &v) != NT_OK)
+        return nt_cli_usage_error("publish: %s wants a number 0..65535, not '%s'", opt, text);
+    *out = (uint16_t)v;
+    return NT_EXIT_OK;
+}
+
+int nt_cmd_publish(int argc, char **argv)
+{
+    nt_runner_config rc;
+    nt_mdns_service_config svc;
+    nt_mdns_txt_entry txt[TXT_ARGS_MAX];
+    const char *pos[3];
+    size_t n_pos = 0, n_sub = 0, n_txt = 0;
+    publish_state ps;
+    nt_runner *r = NULL;
+    nt_mdns_service_id id;
+    uint16_t port = 0;
+    long ttl;
+    int i, code;
+    bool opts_done = false;
+    nt_status st;
+
+    memset(&rc, 0, sizeof rc);
+    memset(&svc, 0, sizeof svc);
+    memset(&ps, 0, sizeof ps);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_val = i + 1 < argc;
+        if (!opts_done && a[0] == '-' && a[1] != 0) {
+            if (nt_cli_is_help(a)) {
+                fputs(usage_text, stdout);
+                return NT_EXIT_OK;
+            } else if (strcmp(a, "--") == 0) {
+                opts_done = true;
+            } else if (strcmp(a, "-v") == 0) {
+                nt_log_set_level(NT_LOG_DEBUG);
+            } else if (strcmp(a, "-4") == 0) {
+                rc.no_ipv6 = true;
+            } else if (strcmp(a, "-6") == 0) {
+                rc.no_ipv4 = true;
+            } else if (strcmp(a, "--sign") == 0 || strcmp(a, "--state") == 0) {
+                return nt_cli_usage_error("publish: %s is not yet supported", a);
+            } else if (!has_val && (strcmp(a, "-i") == 0 || strcmp(a, "--host") == 0 ||
+                                    strcmp(a, "--subtype") == 0 || strcmp(a, "--priority") == 0 ||
+                                    strcmp(a, "--weight") == 0 || strcmp(a, "--ttl") == 0)) {
+                return nt_cli_usage_error("publish: %s needs a value", a);
+            } else if (strcmp(a, "-i") == 0) {
+                if (rc.n_ifnames == NT_RUNNER_IFACES_MAX)
+                    return nt_cli_usage_error("publish: at most %d interfaces",
+                                              NT_RUNNER_IFACES_MAX);
+                rc.ifnames[rc.n_ifnames++] = argv[++i];
+            } else if (strcmp(a, "--host") == 0) {
+                rc.host_name = argv[++i];
+            } else if (strcmp(a, "--subtype") == 0) {
+                const char *s = argv[++i];
+                if (n_sub == NT_MDNS_SUBTYPES_MAX)
+                    return nt_cli_usage_error("publish: at most %u subtypes",
+                                              NT_MDNS_SUBTYPES_MAX);
+                /* RFC 6763 §7.1: subtype labels are "_name"; accept "name" too. */
+                if (s[0] == 0 || strlen(s) > 62 || strchr(s, '.'))
+                    return nt_cli_usage_error("publish: bad subtype '%s'", s);
+                svc.subtypes[n_sub++] = s;
+            } else if (strcmp(a, "--priority") == 0) {
+                if ((code = parse_u16(a, argv[++i], &svc.priority)) != NT_EXIT_OK)
+                    return code;
+            } else if (strcmp(a, "--weight") == 0) {
+                if ((code = parse_u16(a, argv[++i], &svc.weight)) != NT_EXIT_OK)
+                    return code;
+            } else if (strcmp(a, "--ttl") == 0) {
+                if (nt_cli_parse_long(argv[++i], 1, 0x7fffffffL, &ttl) != NT_OK)
+                    return nt_cli_usage_error("publish: --ttl wants seconds > 0, not '%s'",
+                                              argv[i]);
+                svc.ttl = (uint32_t)ttl;
+            } else {
+                return nt_cli_usage_error("publish: unknown option '%s' (try --help)", a);
+            }
+        } else if (n_pos < 3) {
+            pos[n_pos++] = a;
+        } else {
+            if (n_txt == TXT_ARGS_MAX)
+                return nt_cli_usage_error("publish: at most %d TXT entries", TXT_ARGS_MAX);
+            if (!txt_arg(&txt[n_txt], argv[i]))
+                return nt_cli_usage_error("publish: bad TXT entry '%s' (want KEY=VALUE)", a);
+            n_txt++;
+        }
+    }
+    if (n_pos < 3)
+        return nt_cli_usage_error("publish: need INSTANCE TYPE PORT (try --help)");
+    if (pos[0][0] == 0 || strlen(pos[0]) > 63)
+        return nt_cli_usage_error("publish: instance name must be 1..63 bytes");
+    if (!type_ok(pos[1]))
+        return nt_cli_usage_error("publish: bad service type '%s' (want e.g. _http._tcp)", pos[1]);
+    if ((code = parse_u16("PORT", pos[2], &port)) != NT_EXIT_OK)
+        return code;
+    if (rc.no_ipv4 && rc.no_ipv6)
+        return nt_cli_usage_error("publish: -4 and -6 exclude each other");
+    {
+        char host[NT_MDNS_NAME_MAX];
+        if (nt_runner_host_name(host, sizeof host, rc.host_name) != NT_OK)
+            return nt_cli_usage_error("publish: bad --host '%s' (want NAME or NAME.local)",
+                                      rc.host_name ? rc.host_name : "");
+    }
+
+    svc.instance = pos[0];
+    svc.type = pos[1];
+    svc.domain = "local";
+    svc.port = port;
+    svc.txt = txt;
+    svc.txt_count = n_txt;
+    snprintf(ps.instance, sizeof ps.instance, "%s", pos[0]);
+    rc.on_event = on_event;
+    rc.ctx = &ps;
+
+    st = nt_runner_create(&r, &rc);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot start mDNS: %s", nt_strerror(st));
+    /* --host names the SRV target; the engine's own host is the same name,
+     * so the A/AAAA records of this machine are published under it. */
+    svc.host = NULL;
+    st = nt_mdns_service_add(nt_runner_engine(r), &id, &svc, nt_runner_now(r));
+    if (st != NT_OK) {
+        nt_runner_destroy(r);
+        return nt_cli_usage_error("publish: cannot publish: %s", nt_strerror(st));
+    }
+    st = nt_runner_run(r);
+    nt_runner_destroy(r);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "publish: %s", nt_strerror(st));
+    fflush(stdout);
+    return ps.exit_code;
+}

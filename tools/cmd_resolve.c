@@ -1,0 +1,377 @@
+/* nautilus resolve: addresses of a .local host (RFC 6762 §5), or the best
+ * instance of a service type by RFC 2782 priority and weight. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mdns_runner.h"
+#include "nautilus/log.h"
+#include "nautilus/mem.h"
+#include "srv_order.h"
+#include "svc_format.h"
+
+enum {
+    TIMER_DEADLINE = 1,
+    TIMER_SETTLE = 2,
+    SETTLE_MS = 300,          /* after the first answer, wait for the other family */
+    HOST_ADDRS_MAX = 32,
+    CANDIDATES_MAX = 64,      /* instances considered by --best */
+    DEFAULT_HOST_TIMEOUT = 5, /* seconds */
+    DEFAULT_BEST_WINDOW = 3,  /* seconds of browsing before choosing */
+};
+
+static const char usage_text[] =
+    "usage: nautilus resolve HOST.local [-4|-6] [--timeout SEC] [--json] [-i IF]\n"
+    "       nautilus resolve --best TYPE [--timeout SEC] [--json] [-i IF]\n"
+    "\n"
+    "The first form prints the addresses of HOST (one per line) and exits 1 if\n"
+    "none arrived before the timeout (default 5 s).\n"
+    "\n"
+    "The second browses for TYPE (e.g. _http._tcp) for SEC seconds (default 3),\n"
+    "orders the instances found by SRV priority, then by weighted random choice\n"
+    "(RFC 2782), and prints the chosen instance name; --json prints the chosen\n"
+    "one and the whole ordered list. Exit 1 if none was found.\n"
+    "\n"
+    "  -4, -6         only IPv4 (A) or only IPv6 (AAAA) addresses\n"
+    "  -i IF          use interface IF (repeatable; default: every multicast one)\n"
+    "  -v             log what happens on the network (debug)\n";
+
+typedef struct host_addr {
+    nt_mdns_addr addr;
+    uint32_t ifindex;
+} host_addr;
+
+typedef struct candidate {
+    bool used;
+    nt_mdns_event ev;
+} candidate;
+
+typedef struct resolve_state {
+    bool best;
+    bool json;
+    bool settling;
+    bool want4;
+    bool want6;
+    char host[NT_MDNS_NAME_MAX];
+    size_t n_addrs;
+    host_addr addrs[HOST_ADDRS_MAX];
+    candidate *cands; /* CANDIDATES_MAX */
+} resolve_state;
+
+static void add_host_addrs(resolve_state *rs, const nt_mdns_event *ev)
+{
+    size_t i, j;
+    for (i = 0; i < ev->addr_count && i < NT_MDNS_EVENT_ADDRS_MAX; i++) {
+        bool dup = false;
+        for (j = 0; j < rs->n_addrs && !dup; j++)
+            dup = memcmp(&rs->addrs[j].addr, &ev->addrs[i], sizeof ev->addrs[i]) == 0;
+        if ((ev->addrs[i].family == NT_MDNS_INET4 && !rs->want4) ||
+            (ev->addrs[i].family == NT_MDNS_INET6 && !rs->want6))
+            continue;
+        if (!dup && rs->n_addrs < HOST_ADDRS_MAX) {
+            rs->addrs[rs->n_addrs].addr = ev->addrs[i];
+            rs->addrs[rs->n_addrs].ifindex = ev->ifindex;
+            rs->n_addrs++;
+        }
+    }
+}
+
+static candidate *find_candidate(resolve_state *rs, const nt_mdns_event *ev, bool create)
+{
+    size_t i;
+    candidate *free_slot = NULL;
+    for (i = 0; i < CANDIDATES_MAX; i++) {
+        candidate *c = &rs->cands[i];
+        if (!c->used) {
+            if (!free_slot)
+                free_slot = c;
+            continue;
+        }
+        if (c->ev.ifindex == ev->ifindex && strcmp(c->ev.instance, ev->instance) == 0 &&
+            strcmp(c->ev.type, ev->type) == 0)
+            return c;
+    }
+    return create ? free_slot : NULL;
+}
+
+static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
+{
+    resolve_state *rs = ctx;
+    candidate *c;
+
+    if (!rs->best) {
+        if (ev->kind != NT_MDNS_EV_HOST_RESOLVED)
+            return;
+        add_host_addrs(rs, ev);
+        if (rs->n_addrs > 0 && !rs->settling) {
+            rs->settling = true;
+            if (nt_runner_timer_set(r, TIMER_SETTLE, nt_runner_now(r) + SETTLE_MS) != NT_OK)
+                nt_runner_stop(r, false);
+        }
+        return;
+    }
+    switch (ev->kind) {
+    case NT_MDNS_EV_SERVICE_ADDED:
+    case NT_MDNS_EV_SERVICE_UPDATED:
+        c = find_candidate(rs, ev, true);
+        if (!c) {
+            NT_LOGW("resolve", "more than %d instances, ignoring \"%s\"", CANDIDATES_MAX,
+                    ev->instance);
+            return;
+        }
+        c->used = true;
+        c->ev = *ev;
+        break;
+    case NT_MDNS_EV_SERVICE_REMOVED:
+        c = find_candidate(rs, ev, false);
+        if (c)
+            c->used = false;
+        break;
+    case NT_MDNS_EV_HOST_RESOLVED:
+    case NT_MDNS_EV_HOST_REMOVED:
+    case NT_MDNS_EV_TYPE_ADDED:
+    case NT_MDNS_EV_TYPE_REMOVED:
+    case NT_MDNS_EV_REJECTED:
+    case NT_MDNS_EV_PUBLISH_PROBING:
+    case NT_MDNS_EV_PUBLISH_ESTABLISHED:
+    case NT_MDNS_EV_PUBLISH_CONFLICT:
+    case NT_MDNS_EV_PUBLISH_WITHDRAWN:
+    case NT_MDNS_EV_PUBLISH_FAILED:
+    default:
+        break;
+    }
+}
+
+static void on_timer(void *ctx, nt_runner *r, uint64_t id)
+{
+    (void)ctx;
+    if (id == TIMER_DEADLINE || id == TIMER_SETTLE)
+        nt_runner_stop(r, false);
+}
+
+static uint32_t rng32(void *ctx)
+{
+    uint32_t v = 0;
+    (void)ctx;
+    if (nt_net_random((uint8_t *)&v, sizeof v) != NT_OK)
+        v = (uint32_t)nt_net_now_ms();
+    return v;
+}
+
+static int print_host(resolve_state *rs, nt_runner *r)
+{
+    nt_dynbuf d;
+    size_t i;
+    nt_status st = NT_OK;
+
+    if (rs->n_addrs == 0)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s not found", rs->host);
+    nt_dynbuf_init(&d, 64 * 1024);
+    if (rs->json) {
+        st = nt_dynbuf_add_str(&d, "{\"host\":");
+        if (st == NT_OK)
+            st = nt_svc_json_str(&d, rs->host, strlen(rs->host));
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(&d, ",\"addresses\":[");
+        for (i = 0; st == NT_OK && i < rs->n_addrs; i++) {
+            st = nt_dynbuf_addf(&d, "%s{\"address\":\"", i ? "," : "");
+            if (st == NT_OK)
+                st = nt_svc_addr(&d, &rs->addrs[i].addr);
+            if (st == NT_OK)
+                st = nt_dynbuf_add_str(&d, "\",\"interface\":");
+            if (st == NT_OK) {
+                const char *ifn = nt_runner_ifname(r, rs->addrs[i].ifindex);
+                st = nt_svc_json_str(&d, ifn, strlen(ifn));
+            }
+            if (st == NT_OK)
+                st = nt_dynbuf_add_u8(&d, '}');
+        }
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(&d, "]}\n");
+    } else {
+        for (i = 0; st == NT_OK && i < rs->n_addrs; i++) {
+            st = nt_svc_addr(&d, &rs->addrs[i].addr);
+            if (st == NT_OK)
+                st = nt_dynbuf_add_u8(&d, '\n');
+        }
+    }
+    if (st == NT_OK)
+        fwrite(d.data, 1, d.len, stdout);
+    nt_dynbuf_cleanup(&d);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s", nt_strerror(st));
+    return NT_EXIT_OK;
+}
+
+static nt_status cand_json(nt_dynbuf *d, nt_runner *r, const nt_mdns_event *ev)
+{
+    nt_status st = nt_svc_event_json(d, "resolved", ev, nt_runner_ifname(r, ev->ifindex));
+    /* Add priority and weight inside the object: drop its closing brace. */
+    if (st == NT_OK && d->len > 0) {
+        d->len--;
+        st = nt_dynbuf_addf(d, ",\"priority\":%u,\"weight\":%u}", (unsigned)ev->priority,
+                            (unsigned)ev->weight);
+    }
+    return st;
+}
+
+static int print_best(resolve_state *rs, nt_runner *r, const char *type)
+{
+    nt_srv_item items[CANDIDATES_MAX];
+    size_t i, n = 0;
+    nt_dynbuf d;
+    nt_status st = NT_OK;
+
+    for (i = 0; i < CANDIDATES_MAX; i++)
+        if (rs->cands[i].used && rs->cands[i].ev.have_srv) {
+            items[n].priority = rs->cands[i].ev.priority;
+            items[n].weight = rs->cands[i].ev.weight;
+            items[n].index = i;
+            n++;
+        }
+    if (n == 0)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: no instance of %s found", type);
+    nt_srv_order(items, n, rng32, NULL);
+    nt_dynbuf_init(&d, 1024 * 1024);
+    if (rs->json) {
+        st = nt_dynbuf_add_str(&d, "{\"chosen\":");
+        if (st == NT_OK)
+            st = cand_json(&d, r, &rs->cands[items[0].index].ev);
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(&d, ",\"ordered\":[");
+        for (i = 0; st == NT_OK && i < n; i++) {
+            if (i > 0)
+                st = nt_dynbuf_add_u8(&d, ',');
+            if (st == NT_OK)
+                st = cand_json(&d, r, &rs->cands[items[i].index].ev);
+        }
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(&d, "]}\n");
+    } else {
+        st = nt_dynbuf_addf(&d, "%s\n", rs->cands[items[0].index].ev.instance);
+    }
+    if (st == NT_OK)
+        fwrite(d.data, 1, d.len, stdout);
+    nt_dynbuf_cleanup(&d);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s", nt_strerror(st));
+    return NT_EXIT_OK;
+}
+
+int nt_cmd_resolve(int argc, char **argv)
+{
+    nt_runner_config rc;
+    nt_mdns_query_config q;
+    nt_mdns_query_id qid;
+    resolve_state rs;
+    nt_runner *r = NULL;
+    const char *target = NULL;
+    bool only4 = false, only6 = false;
+    long timeout = -1;
+    int i, code;
+    nt_status st;
+
+    memset(&rc, 0, sizeof rc);
+    memset(&rs, 0, sizeof rs);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (nt_cli_is_help(a)) {
+            fputs(usage_text, stdout);
+            return NT_EXIT_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            rs.json = true;
+        } else if (strcmp(a, "--best") == 0) {
+            rs.best = true;
+        } else if (strcmp(a, "-4") == 0) {
+            only4 = true;
+        } else if (strcmp(a, "-6") == 0) {
+            only6 = true;
+        } else if (strcmp(a, "-v") == 0) {
+            nt_log_set_level(NT_LOG_DEBUG);
+        } else if (strcmp(a, "--require") == 0) {
+            return nt_cli_usage_error("resolve: %s is not yet supported", a);
+        } else if (strcmp(a, "-i") == 0 || strcmp(a, "--timeout") == 0) {
+            if (i + 1 >= argc)
+                return nt_cli_usage_error("resolve: %s needs a value", a);
+            if (a[1] == 'i') {
+                if (rc.n_ifnames == NT_RUNNER_IFACES_MAX)
+                    return nt_cli_usage_error("resolve: at most %d interfaces",
+                                              NT_RUNNER_IFACES_MAX);
+                rc.ifnames[rc.n_ifnames++] = argv[++i];
+            } else if (nt_cli_parse_long(argv[++i], 0, 86400L, &timeout) != NT_OK) {
+                return nt_cli_usage_error("resolve: --timeout wants seconds, not '%s'", argv[i]);
+            }
+        } else if (a[0] == '-' && a[1] != 0) {
+            return nt_cli_usage_error("resolve: unknown option '%s' (try --help)", a);
+        } else if (!target) {
+            target = a;
+        } else {
+            return nt_cli_usage_error("resolve: unexpected argument '%s'", a);
+        }
+    }
+    if (!target)
+        return nt_cli_usage_error(rs.best ? "resolve: --best needs a service TYPE"
+                                          : "resolve: need HOST.local (try --help)");
+    if (only4 && only6)
+        return nt_cli_usage_error("resolve: -4 and -6 exclude each other");
+    if (rs.best && (only4 || only6))
+        return nt_cli_usage_error("resolve: -4/-6 apply to host names, not --best");
+    if (rs.best) {
+        const char *dot = strchr(target, '.');
+        if (target[0] != '_' || !dot || (strcmp(dot, "._tcp") != 0 && strcmp(dot, "._udp") != 0))
+            return nt_cli_usage_error("resolve: bad service type '%s' (want e.g. _http._tcp)",
+                                      target);
+    } else if (nt_runner_host_name(rs.host, sizeof rs.host, target) != NT_OK) {
+        return nt_cli_usage_error("resolve: bad host name '%s' (want NAME.local)", target);
+    }
+    if (timeout < 0)
+        timeout = rs.best ? DEFAULT_BEST_WINDOW : DEFAULT_HOST_TIMEOUT;
+
+    if (rs.best) {
+        rs.cands = nt_calloc(CANDIDATES_MAX, sizeof *rs.cands);
+        if (!rs.cands)
+            return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: out of memory");
+    }
+    rc.on_event = on_event;
+    rc.on_timer = on_timer;
+    rc.ctx = &rs;
+    st = nt_runner_create(&r, &rc);
+    if (st != NT_OK) {
+        code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot start mDNS: %s", nt_strerror(st));
+        goto out;
+    }
+    memset(&q, 0, sizeof q);
+    q.domain = "local";
+    if (rs.best) {
+        q.kind = NT_MDNS_Q_BROWSE;
+        q.type = target;
+        q.resolve = true;
+    } else {
+        q.kind = NT_MDNS_Q_HOST;
+        q.host = rs.host;
+        q.want_ipv4 = rs.want4 = !only6;
+        q.want_ipv6 = rs.want6 = !only4;
+    }
+    st = nt_mdns_query_add(nt_runner_engine(r), &qid, &q, nt_runner_now(r));
+    if (st != NT_OK) {
+        code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot query '%s': %s", target,
+                           nt_strerror(st));
+        goto out;
+    }
+    if (nt_runner_timer_set(r, TIMER_DEADLINE, nt_runner_now(r) + (uint64_t)timeout * 1000u) !=
+        NT_OK) {
+        code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot set the timeout");
+        goto out;
+    }
+    st = nt_runner_run(r);
+    if (st != NT_OK) {
+        code = nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s", nt_strerror(st));
+        goto out;
+    }
+    code = rs.best ? print_best(&rs, r, target) : print_host(&rs, r);
+out:
+    nt_runner_destroy(r);
+    nt_free(rs.cands);
+    fflush(stdout);
+    return code;
+}

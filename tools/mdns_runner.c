@@ -1,0 +1,447 @@
+/* The runner: network layer + mDNS engine for one subcommand (mdns_runner.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "mdns_runner.h"
+#include "nautilus/log.h"
+#include "nautilus/mem.h"
+
+enum {
+    TIMER_ENGINE = 1000, /* the engine's next_wakeup */
+    RNG_POOL = 256,      /* random bytes fetched per getrandom() */
+    RX_BURST = 64,       /* datagrams read per wakeup, per socket */
+    FLUSH_ROUNDS = 8,    /* engine runs while flushing goodbyes */
+};
+
+struct nt_runner {
+    nt_runner_config cfg;
+    nt_net_iface_set ifaces;
+    bool v4_on[NT_NET_IFACES_MAX]; /* joined the IPv4 group there */
+    bool v6_on[NT_NET_IFACES_MAX];
+    nt_net_sock s4;
+    nt_net_sock s6;
+    nt_net_loop *loop;
+    nt_mdns *m;
+    char host[NT_MDNS_NAME_MAX];
+    uint8_t rng[RNG_POOL];
+    size_t rng_left;
+    bool stop;
+    bool goodbye;
+    bool signalled;
+    uint64_t armed; /* deadline the engine timer is set to, UINT64_MAX if none */
+    uint8_t rx[NT_NET_PACKET_MAX];
+    nt_mdns_packet_out tx;
+    nt_mdns_event ev;
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+void nt_runner_addr_from_mdns(nt_net_addr *out, const nt_mdns_addr *in)
+{
+    memset(out, 0, sizeof *out);
+    out->family = in->family == NT_MDNS_INET4 ? NT_NET_IPV4 : NT_NET_IPV6;
+    memcpy(out->bytes, in->bytes, sizeof out->bytes);
+    out->scope = in->scope;
+}
+
+void nt_runner_addr_to_mdns(nt_mdns_addr *out, const nt_net_addr *in)
+{
+    memset(out, 0, sizeof *out);
+    out->family = in->family == NT_NET_IPV4 ? NT_MDNS_INET4 : NT_MDNS_INET6;
+    memcpy(out->bytes, in->bytes, sizeof out->bytes);
+    out->scope = in->scope;
+}
+
+nt_status nt_runner_host_name(char *out, size_t cap, const char *arg)
+{
+    char buf[256];
+    size_t n;
+    const char *dot;
+
+    if (!out || cap == 0)
+        return NT_ERR_INVALID_ARG;
+    if (!arg) {
+        if (gethostname(buf, sizeof buf - 1) != 0)
+            return NT_ERR_IO;
+        buf[sizeof buf - 1] = 0;
+        /* Only the first label: "box.example.com" publishes as box.local. */
+        buf[strcspn(buf, ".")] = 0;
+    } else {
+        n = strlen(arg);
+        if (n >= sizeof buf)
+            return NT_ERR_INVALID_ARG;
+        memcpy(buf, arg, n + 1);
+        if (n > 0 && buf[n - 1] == '.')
+            buf[--n] = 0;
+        dot = strchr(buf, '.');
+        if (dot) {
+            /* RFC 6762 §3: names we claim end in .local. */
+            if (n < 6 || strcasecmp(buf + n - 6, ".local") != 0)
+                return NT_ERR_INVALID_ARG;
+            buf[n - 6] = 0;
+        }
+    }
+    n = strlen(buf);
+    if (n == 0 || n > 63 || strchr(buf, '.'))
+        return NT_ERR_INVALID_ARG;
+    if ((size_t)snprintf(out, cap, "%s.local", buf) >= cap)
+        return NT_ERR_NOSPACE;
+    return NT_OK;
+}
+
+static uint32_t rng_u32(void *ctx)
+{
+    nt_runner *r = ctx;
+    uint32_t v;
+    if (r->rng_left < sizeof v) {
+        if (nt_net_random(r->rng, sizeof r->rng) != NT_OK) {
+            /* getrandom() does not fail after boot; if it ever does,
+             * degrade to the clock rather than stop answering. */
+            uint64_t t = nt_net_now_ms() * 6364136223846793005ULL + 1442695040888963407ULL;
+            memcpy(r->rng, &t, sizeof t);
+            r->rng_left = sizeof t;
+        } else {
+            r->rng_left = sizeof r->rng;
+        }
+    }
+    memcpy(&v, r->rng + (sizeof r->rng - r->rng_left), sizeof v);
+    r->rng_left -= sizeof v;
+    return v;
+}
+
+const char *nt_runner_ifname(const nt_runner *r, uint32_t ifindex)
+{
+    const nt_net_iface *ifc = nt_net_iface_find(&r->ifaces, ifindex);
+    return ifc ? ifc->name : "?";
+}
+
+nt_mdns *nt_runner_engine(nt_runner *r) { return r->m; }
+const nt_net_iface_set *nt_runner_ifaces(const nt_runner *r) { return &r->ifaces; }
+uint64_t nt_runner_now(const nt_runner *r)
+{
+    (void)r;
+    return nt_net_now_ms();
+}
+bool nt_runner_signalled(const nt_runner *r) { return r->signalled; }
+
+void nt_runner_stop(nt_runner *r, bool goodbye)
+{
+    r->stop = true;
+    r->goodbye = r->goodbye || goodbye;
+    nt_net_loop_stop(r->loop);
+}
+
+nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms)
+{
+    if (id >= TIMER_ENGINE)
+        return NT_ERR_INVALID_ARG;
+    return nt_net_loop_timer_set(r->loop, id, deadline_ms);
+}
+
+/* ---- moving data ---------------------------------------------------------- */
+
+static void send_one(nt_runner *r, const nt_mdns_packet_out *p)
+{
+    nt_net_addr dst;
+    nt_net_sock *s;
+    nt_status st;
+
+    nt_runner_addr_from_mdns(&dst, &p->dst.addr);
+    s = dst.family == NT_NET_IPV4 ? &r->s4 : &r->s6;
+    if (s->fd < 0)
+        return;
+    st = nt_net_sock_send(s, p->ifindex, &dst, p->dst.port, p->data, p->len);
+    if (st != NT_OK) {
+        char text[NT_NET_ADDR_TEXT_MAX];
+        if (nt_net_addr_format(text, sizeof text, &dst) != NT_OK)
+            strcpy(text, "?");
+        /* One lost datagram is what mDNS is built to survive (§5.2
+         * repeats, §8.3 announcements twice); log and carry on. */
+        NT_LOGD("net", "send to %s via %s failed: %s (errno %d)", text,
+                nt_runner_ifname(r, p->ifindex), nt_strerror(st), nt_net_last_errno());
+    }
+}
+
+/* Runs the engine, sends what it queued, reports events, re-arms its timer. */
+static void pump(nt_runner *r)
+{
+    uint64_t now = nt_net_now_ms();
+    uint64_t next;
+
+    nt_mdns_run(r->m, now);
+    while (nt_mdns_output_pop(r->m, &r->tx) == NT_OK)
+        send_one(r, &r->tx);
+    while (nt_mdns_event_pop(r->m, &r->ev) == NT_OK)
+        if (r->cfg.on_event)
+            r->cfg.on_event(r->cfg.ctx, r, &r->ev);
+    next = nt_mdns_next_wakeup(r->m);
+    if (next != r->armed) {
+        if (next == UINT64_MAX) {
+            /* NT_ERR_NOT_FOUND just means it had already fired. */
+            if (nt_net_loop_timer_del(r->loop, TIMER_ENGINE) != NT_OK)
+                NT_LOGD("net", "engine timer was not armed");
+        } else if (nt_net_loop_timer_set(r->loop, TIMER_ENGINE, next) != NT_OK) {
+            NT_LOGW("net", "cannot arm the engine timer");
+            next = UINT64_MAX;
+        }
+        r->armed = next;
+    }
+}
+
+static void on_readable(void *ctx, nt_net_loop *loop, int fd, short events)
+{
+    nt_runner *r = ctx;
+    nt_net_sock *s = fd == r->s4.fd ? &r->s4 : &r->s6;
+    nt_net_pktinfo info;
+    nt_mdns_packet_in pkt;
+    size_t len, i;
+    nt_status st;
+    (void)loop;
+    (void)events;
+
+    for (i = 0; i < RX_BURST; i++) {
+        st = nt_net_sock_recv(s, r->rx, sizeof r->rx, &len, &info);
+        if (st == NT_ERR_NET_WOULDBLOCK)
+            break;
+        if (st != NT_OK) {
+            NT_LOGD("net", "receive: %s", nt_strerror(st));
+            continue;
+        }
+        /* Only interfaces we run on: the socket is bound to the wildcard
+         * address and may see unicast from elsewhere. */
+        if (!nt_net_iface_find(&r->ifaces, info.ifindex))
+            continue;
+        memset(&pkt, 0, sizeof pkt);
+        pkt.ifindex = info.ifindex;
+        nt_runner_addr_to_mdns(&pkt.src.addr, &info.src);
+        pkt.src.port = info.src_port;
+        pkt.dst_multicast = info.multicast;
+        pkt.hop_limit = info.ttl;
+        pkt.data = r->rx;
+        pkt.len = len;
+        st = nt_mdns_input(r->m, &pkt, nt_net_now_ms());
+        if (st != NT_OK)
+            NT_LOGD("net", "engine refused a datagram: %s", nt_strerror(st));
+    }
+}
+
+static void on_timer(void *ctx, nt_net_loop *loop, uint64_t id)
+{
+    nt_runner *r = ctx;
+    (void)loop;
+    if (id == TIMER_ENGINE) {
+        r->armed = UINT64_MAX; /* fired: pump() re-arms */
+        return;
+    }
+    if (r->cfg.on_timer)
+        r->cfg.on_timer(r->cfg.ctx, r, id);
+}
+
+static void on_signal(void *ctx, nt_net_loop *loop, int signo)
+{
+    nt_runner *r = ctx;
+    (void)signo;
+    (void)loop;
+    r->signalled = true;
+    nt_runner_stop(r, true);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static nt_status open_family(nt_runner *r, uint8_t family, nt_net_sock *s, bool *on)
+{
+    nt_status st;
+    size_t i, joined = 0;
+
+    st = nt_net_sock_open(s, family, NT_NET_MDNS_PORT);
+    if (st != NT_OK) {
+        NT_LOGW("net", "IPv%u socket: %s (errno %d)", (unsigned)family, nt_strerror(st),
+                nt_net_last_errno());
+        return st;
+    }
+    for (i = 0; i < r->ifaces.n; i++) {
+        /* An interface without an address of the family cannot take part
+         * in it (no source address for our packets). */
+        if (!nt_net_iface_first_addr(&r->ifaces.ifs[i], family, false))
+            continue;
+        st = nt_net_sock_join(s, &r->ifaces.ifs[i]);
+        if (st != NT_OK) {
+            NT_LOGW("net", "%s: joining the IPv%u mDNS group: %s (errno %d)",
+                    r->ifaces.ifs[i].name, (unsigned)family, nt_strerror(st), nt_net_last_errno());
+            continue;
+        }
+        on[i] = true;
+        joined++;
+    }
+    if (joined == 0) {
+        nt_net_sock_close(s);
+        return NT_ERR_NET_NO_IFACE;
+    }
+    return NT_OK;
+}
+
+static nt_status add_ifaces(nt_runner *r, uint64_t now)
+{
+    size_t i, j;
+    nt_status st;
+
+    for (i = 0; i < r->ifaces.n; i++) {
+        const nt_net_iface *ifc = &r->ifaces.ifs[i];
+        nt_mdns_ifaddr addrs[NT_MDNS_IFACE_ADDRS_MAX];
+        nt_mdns_iface_config ic;
+        size_t n = 0;
+
+        if (!r->v4_on[i] && !r->v6_on[i])
+            continue;
+        for (j = 0; j < ifc->n_addrs && n < NT_MDNS_IFACE_ADDRS_MAX; j++) {
+            uint8_t fam = ifc->addrs[j].addr.family;
+            if ((fam == NT_NET_IPV4 && !r->v4_on[i]) || (fam == NT_NET_IPV6 && !r->v6_on[i]))
+                continue;
+            nt_runner_addr_to_mdns(&addrs[n].addr, &ifc->addrs[j].addr);
+            addrs[n].prefix_len = ifc->addrs[j].len;
+            n++;
+        }
+        memset(&ic, 0, sizeof ic);
+        ic.ifindex = ifc->index;
+        ic.name = ifc->name;
+        ic.addrs = addrs;
+        ic.addr_count = n;
+        ic.ipv4 = r->v4_on[i];
+        ic.ipv6 = r->v6_on[i];
+        st = nt_mdns_iface_add(r->m, &ic, now);
+        if (st != NT_OK) {
+            NT_LOGE("net", "%s: engine refused the interface: %s", ifc->name, nt_strerror(st));
+            return st;
+        }
+    }
+    return NT_OK;
+}
+
+nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg)
+{
+    nt_runner *r;
+    nt_mdns_config mc;
+    nt_status st, st4 = NT_ERR_NET_AF_UNSUPPORTED, st6 = NT_ERR_NET_AF_UNSUPPORTED;
+    uint64_t now;
+
+    if (!out || !cfg || cfg->n_ifnames > NT_RUNNER_IFACES_MAX)
+        return NT_ERR_INVALID_ARG;
+    *out = NULL;
+    r = nt_calloc(1, sizeof *r);
+    if (!r)
+        return NT_ERR_NOMEM;
+    r->cfg = *cfg;
+    r->s4.fd = r->s6.fd = -1;
+    r->armed = UINT64_MAX;
+
+    st = nt_runner_host_name(r->host, sizeof r->host, cfg->host_name);
+    if (st != NT_OK) {
+        NT_LOGE("net", "host name: %s", nt_strerror(st));
+        goto fail;
+    }
+    st = nt_net_iface_list(&r->ifaces, cfg->ifnames, cfg->n_ifnames, false);
+    if (st != NT_OK) {
+        NT_LOGE("net", "interfaces: %s", nt_strerror(st));
+        goto fail;
+    }
+    if (!cfg->no_ipv4)
+        st4 = open_family(r, NT_NET_IPV4, &r->s4, r->v4_on);
+    if (!cfg->no_ipv6)
+        st6 = open_family(r, NT_NET_IPV6, &r->s6, r->v6_on);
+    if (r->s4.fd < 0 && r->s6.fd < 0) {
+        st = cfg->no_ipv4 ? st6 : st4;
+        NT_LOGE("net", "no usable mDNS socket: %s", nt_strerror(st));
+        goto fail;
+    }
+
+    st = nt_net_loop_create(&r->loop, 2, 16, on_timer, r);
+    if (st != NT_OK)
+        goto fail;
+    if (r->s4.fd >= 0 && (st = nt_net_loop_add_fd(r->loop, r->s4.fd, on_readable, r)) != NT_OK)
+        goto fail;
+    if (r->s6.fd >= 0 && (st = nt_net_loop_add_fd(r->loop, r->s6.fd, on_readable, r)) != NT_OK)
+        goto fail;
+    st = nt_net_loop_catch_signals(r->loop, on_signal, r);
+    if (st != NT_OK)
+        goto fail;
+
+    nt_mdns_config_init(&mc);
+    mc.host_name = r->host;
+    mc.rng = rng_u32;
+    mc.rng_ctx = r;
+    mc.seed = rng_u32(r);
+    st = nt_mdns_create(&r->m, &mc);
+    if (st != NT_OK) {
+        NT_LOGE("net", "mDNS engine: %s", nt_strerror(st));
+        goto fail;
+    }
+    now = nt_net_now_ms();
+    st = add_ifaces(r, now);
+    if (st != NT_OK)
+        goto fail;
+    *out = r;
+    return NT_OK;
+fail:
+    nt_runner_destroy(r);
+    return st;
+}
+
+void nt_runner_destroy(nt_runner *r)
+{
+    if (!r)
+        return;
+    nt_mdns_destroy(r->m);
+    nt_net_loop_destroy(r->loop);
+    /* Closing the sockets leaves the groups (the kernel drops memberships). */
+    nt_net_sock_close(&r->s4);
+    nt_net_sock_close(&r->s6);
+    nt_free(r);
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+static void flush_goodbyes(nt_runner *r)
+{
+    uint64_t now = nt_net_now_ms();
+    int round;
+
+    nt_mdns_shutdown(r->m, now);
+    for (round = 0; round < FLUSH_ROUNDS; round++) {
+        bool any = false;
+        nt_mdns_run(r->m, nt_net_now_ms());
+        while (nt_mdns_output_pop(r->m, &r->tx) == NT_OK) {
+            send_one(r, &r->tx);
+            any = true;
+        }
+        while (nt_mdns_event_pop(r->m, &r->ev) == NT_OK)
+            if (r->cfg.on_event)
+                r->cfg.on_event(r->cfg.ctx, r, &r->ev);
+        if (!any)
+            break;
+    }
+}
+
+nt_status nt_runner_run(nt_runner *r)
+{
+    nt_status st = NT_OK;
+
+    if (!r)
+        return NT_ERR_INVALID_ARG;
+    pump(r);
+    while (!r->stop) {
+        st = nt_net_loop_run_once(r->loop, -1);
+        if (st != NT_OK)
+            break;
+        if (r->stop)
+            break;
+        pump(r);
+    }
+    if (r->goodbye)
+        flush_goodbyes(r);
+    return st;
+}
