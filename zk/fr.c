@@ -73,7 +73,7 @@ void nt_zk_fr_get_b32(uint8_t out[32], const nt_zk_fr *a)
     nt_mont_to_be(out, plain);
 }
 
-nt_status nt_zk_fr_parse_dec(nt_zk_fr *r, const char *s, size_t len)
+nt_status nt_zk_u256_parse_dec(uint64_t out[4], const char *s, size_t len)
 {
     uint64_t x[4] = {0, 0, 0, 0};
     size_t i;
@@ -81,14 +81,14 @@ nt_status nt_zk_fr_parse_dec(nt_zk_fr *r, const char *s, size_t len)
 
     if (len == 0 || (len > 1 && s[0] == '0'))
         return NT_ERR_ZK_ENCODING;
-    /* More than 78 digits is >= 10^78 > 2^256 > r whatever they are; the cap
-     * also bounds the loop on hostile input. */
     for (i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
             return NT_ERR_ZK_ENCODING;
     }
-    if (len > NT_ZK_FR_DEC_MAX)
-        return NT_ERR_ZK_SCALAR_RANGE;
+    /* 2^256 has 78 digits: longer text cannot fit; the cap also bounds the
+     * work done on hostile input. */
+    if (len > 78)
+        return NT_ERR_RANGE;
     for (i = 0; i < len; i++) {
         uint64_t carry = (uint64_t)(s[i] - '0');
         for (k = 0; k < 4; k++) {
@@ -97,8 +97,20 @@ nt_status nt_zk_fr_parse_dec(nt_zk_fr *r, const char *s, size_t len)
             carry = (uint64_t)(t >> 64);
         }
         if (carry != 0)
-            return NT_ERR_ZK_SCALAR_RANGE;
+            return NT_ERR_RANGE;
     }
+    memcpy(out, x, sizeof x);
+    return NT_OK;
+}
+
+nt_status nt_zk_fr_parse_dec(nt_zk_fr *r, const char *s, size_t len)
+{
+    uint64_t x[4];
+    nt_status st = nt_zk_u256_parse_dec(x, s, len);
+    if (st == NT_ERR_RANGE)
+        return NT_ERR_ZK_SCALAR_RANGE;
+    if (st != NT_OK)
+        return st;
     if (!nt_mont_lt(x, nt_zk_fr_modulus))
         return NT_ERR_ZK_SCALAR_RANGE;
     fr_to_mont(r, x);

@@ -71,28 +71,3 @@ nt_status nt_zk_groth16_verify(const nt_zk_vk *vk, const nt_zk_proof *proof,
     (void)vk; (void)proof; (void)pub;
     return NT_ERR_UNSUPPORTED;
 }
-
-nt_status nt_zk_bn254_add(uint8_t out[NT_ZK_G1_BYTES], const uint8_t *in, size_t len)
-{
-    (void)out; (void)in; (void)len;
-    return NT_ERR_UNSUPPORTED;
-}
-
-nt_status nt_zk_bn254_mul(uint8_t out[NT_ZK_G1_BYTES], const uint8_t *in, size_t len)
-{
-    (void)out; (void)in; (void)len;
-    return NT_ERR_UNSUPPORTED;
-}
-
-nt_status nt_zk_bn254_pairing_check(bool *ok, const uint8_t *in, size_t len)
-{
-    (void)ok; (void)in; (void)len;
-    return NT_ERR_UNSUPPORTED;
-}
-
-nt_status nt_zk_bn254_pairing(uint8_t out[NT_ZK_GT_BYTES], const uint8_t g1[NT_ZK_G1_BYTES],
-                              const uint8_t g2[NT_ZK_G2_BYTES])
-{
-    (void)out; (void)g1; (void)g2;
-    return NT_ERR_UNSUPPORTED;
-}

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "nautilus/status.h"
+
 __extension__ typedef unsigned __int128 nt_u128;
 
 /* r = a if a < m else a - m; a < 2m. */
@@ -175,5 +177,11 @@ static inline void nt_mont_to_be(uint8_t out[32], const uint64_t a[4])
         }
     }
 }
+
+/* Parses canonical decimal text (digits only, no sign, no leading zero
+ * except "0") into a plain 256-bit integer. NT_ERR_ZK_ENCODING if malformed,
+ * NT_ERR_RANGE if the value does not fit in 256 bits. The caller checks the
+ * value against its modulus (never reduce: DESIGN section 5). */
+NT_WUR nt_status nt_zk_u256_parse_dec(uint64_t out[4], const char *s, size_t len);
 
 #endif

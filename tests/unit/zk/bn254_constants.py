@@ -1,0 +1,54 @@
+p=21888242871839275222246405745257275088696311157297823662689037894645226208583
+r=21888242871839275222246405745257275088548364400416034343698204186575808495617
+x=4965661367192848881
+R=2**256
+assert p==36*x**4+36*x**3+24*x**2+6*x+1 and r==36*x**4+36*x**3+18*x**2+6*x+1
+# Fp2 arithmetic: (a,b) = a + b u, u^2=-1
+def m2(a,b): return ((a[0]*b[0]-a[1]*b[1])%p, (a[0]*b[1]+a[1]*b[0])%p)
+def pw2(a,e):
+    res=(1,0)
+    while e:
+        if e&1: res=m2(res,a)
+        a=m2(a,a); e>>=1
+    return res
+def inv2(a):
+    n=(a[0]*a[0]+a[1]*a[1])%p; ni=pow(n,p-2,p); return (a[0]*ni%p, (-a[1])*ni%p)
+xi=(9,1)
+def limbs(v):
+    v=v*R%p
+    return '{0x%016xULL, 0x%016xULL, 0x%016xULL, 0x%016xULL}'%tuple((v>>(64*i))&(2**64-1) for i in range(4))
+def fp2c(a): return '{{%s, %s}}'%(limbs(a[0]),limbs(a[1]))
+out=[]
+bt=m2((3,0),inv2(xi))
+out.append(('twist_b',fp2c(bt)))
+out.append(('twist_b3',fp2c(m2((3,0),bt))))
+for k in (1,2,3):
+    for i in range(1,6):
+        g=pw2(xi, i*(p**k-1)//6)
+        out.append(('frob%d_%d'%(k,i),fp2c(g)))
+        if k==2: print('// frob2_%d in Fp? '%i, g[1]==0, g[0]==p-1, g[0]==1)
+# psi constants for twist: x*xi^((p-1)/3), y*xi^((p-1)/2)
+out.append(('psi_x',fp2c(pw2(xi,(p-1)//3))))
+out.append(('psi_y',fp2c(pw2(xi,(p-1)//2))))
+out.append(('psi2_x',fp2c(pw2(xi,(p*p-1)//3))))
+out.append(('psi2_y',fp2c(pw2(xi,(p*p-1)//2))))
+print(pw2(xi,(p*p-1)//2))
+for n,v in out: print('static const nt_fp2 %s = %s;'%(n,v))
+def naf(k):
+    d=[]
+    while k:
+        if k&1:
+            z=2-(k%4); k-=z
+        else: z=0
+        d.append(z); k//=2
+    return d
+n=naf(6*x+2); print('naf 6x+2 len',len(n), 'nonzero', sum(1 for z in n if z)); print(','.join(map(str,n)))
+n=naf(6*x*x); print('naf 6x^2 len',len(n), 'nonzero', sum(1 for z in n if z))
+n=naf(x); print('naf x len',len(n), 'nonzero', sum(1 for z in n if z), bin(x).count('1'))
+# final exp hard part check
+s=2*x*(6*x*x+3*x+1)
+lam=s*(p**4-p**2+1)//r
+assert s*(p**4-p**2+1)%r==0
+l0=12*x**3+12*x**2+6*x+1; l1=12*x**3+6*x**2+4*x; l2=12*x**3+6*x**2+6*x; l3=12*x**3+6*x**2+4*x-1
+print('hard chain ok', lam==l0+l1*p+l2*p*p+l3*p**3)
+print('p mod r == 6x^2', p%r==6*x*x%r)

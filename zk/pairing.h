@@ -1,0 +1,47 @@
+/*
+ * zk/pairing.h - private: the optimal ate pairing on BN254.
+ *
+ * e(P, Q) = f_{6x+2,Q}(P) * l_{T,pi(Q)}(P) * l_{T',-pi^2(Q)}(P), raised to
+ * s (p^12 - 1) / r with s = 2x (6x^2 + 3x + 1) (Vercauteren, "Optimal
+ * pairings", 2010; the hard part of Fuentes-Castaneda, Knapp,
+ * Rodriguez-Henriquez, "Faster hashing to G2", 2011, which is also what
+ * snarkjs computes, so vk_alphabeta_12 is reproduced exactly).
+ *
+ * G2 points are "prepared" into the list of line coefficients of their
+ * Miller loop; a verification key keeps the lists of gamma and delta.
+ * Lines are evaluated at P by two Fp2-by-Fp multiplications. Public data.
+ */
+#ifndef NT_ZK_PAIRING_H
+#define NT_ZK_PAIRING_H
+
+#include "zk/group.h"
+
+/* Line l = cy * yP + (cx * xP) w + c v w, scaled by an Fp2 factor (killed
+ * by the final exponentiation). */
+typedef struct nt_zk_line {
+    nt_fp2 cy, cx, c;
+} nt_zk_line;
+
+/* 65 doublings, 21 additions for the NAF digits of 6x+2, 2 final additions. */
+#define NT_ZK_LINES 88
+
+typedef struct nt_zk_g2_prepared {
+    nt_zk_line lines[NT_ZK_LINES];
+    bool inf;
+} nt_zk_g2_prepared;
+
+/* Computes the lines of Q (a valid G2 point, possibly infinity). */
+void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q);
+
+/* f = prod_i f_i(P_i) over n pairs (Miller loop with shared squarings).
+ * Pairs with P or Q at infinity contribute 1. */
+void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
+                       const nt_zk_g2_prepared *const *q, size_t n);
+
+/* r = f^(s (p^12 - 1) / r). */
+void nt_zk_final_exp(nt_fp12 *r, const nt_fp12 *f);
+
+/* Reduced pairing of one pair. */
+void nt_zk_pairing(nt_fp12 *r, const nt_g1_affine *p, const nt_g2_affine *q);
+
+#endif

@@ -1,0 +1,433 @@
+/*
+ * zk/tower.c - Fp2 inversion, Fp6 and Fp12 arithmetic for BN254 (tower.h).
+ *
+ * Formulas: Karatsuba and Chung-Hasan squaring (Devegili, O hEigeartaigh,
+ * Scott, Dahab, "Multiplication and Squaring on Pairing-Friendly Fields",
+ * 2006), Granger-Scott cyclotomic squaring (PKC 2010, section 3.2).
+ * Frobenius constants are xi^(i (p^k - 1) / 6), precomputed in Montgomery
+ * form by tests/unit/zk/bn254_constants.py.
+ */
+#include "zk/tower.h"
+
+#include <string.h>
+
+/* ---- Fp2 ----------------------------------------------------------------- */
+
+void nt_fp2_inv_var(nt_fp2 *r, const nt_fp2 *a)
+{
+    /* (a0 + a1 u)^-1 = (a0 - a1 u) / (a0^2 + a1^2) */
+    nt_fp t0, t1;
+    nt_fp_sqr(&t0, &a->c0);
+    nt_fp_sqr(&t1, &a->c1);
+    nt_fp_add(&t0, &t0, &t1);
+    nt_fp_inv_var(&t1, &t0);
+    nt_fp_mul(&r->c0, &a->c0, &t1);
+    nt_fp_mul(&t0, &a->c1, &t1);
+    nt_fp_neg(&r->c1, &t0);
+}
+
+/* ---- Fp6 ----------------------------------------------------------------- */
+
+void nt_fp6_set_zero(nt_fp6 *r)
+{
+    nt_fp2_set_zero(&r->c0);
+    nt_fp2_set_zero(&r->c1);
+    nt_fp2_set_zero(&r->c2);
+}
+
+void nt_fp6_set_one(nt_fp6 *r)
+{
+    nt_fp2_set_one(&r->c0);
+    nt_fp2_set_zero(&r->c1);
+    nt_fp2_set_zero(&r->c2);
+}
+
+bool nt_fp6_eq(const nt_fp6 *a, const nt_fp6 *b)
+{
+    return nt_fp2_eq(&a->c0, &b->c0) && nt_fp2_eq(&a->c1, &b->c1) && nt_fp2_eq(&a->c2, &b->c2);
+}
+
+void nt_fp6_add(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
+{
+    nt_fp2_add(&r->c0, &a->c0, &b->c0);
+    nt_fp2_add(&r->c1, &a->c1, &b->c1);
+    nt_fp2_add(&r->c2, &a->c2, &b->c2);
+}
+
+void nt_fp6_sub(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
+{
+    nt_fp2_sub(&r->c0, &a->c0, &b->c0);
+    nt_fp2_sub(&r->c1, &a->c1, &b->c1);
+    nt_fp2_sub(&r->c2, &a->c2, &b->c2);
+}
+
+void nt_fp6_neg(nt_fp6 *r, const nt_fp6 *a)
+{
+    nt_fp2_neg(&r->c0, &a->c0);
+    nt_fp2_neg(&r->c1, &a->c1);
+    nt_fp2_neg(&r->c2, &a->c2);
+}
+
+/* (c0 + c1 v + c2 v^2) v = xi c2 + c0 v + c1 v^2 */
+void nt_fp6_mul_v(nt_fp6 *r, const nt_fp6 *a)
+{
+    nt_fp2 t;
+    nt_fp2_mul_xi(&t, &a->c2);
+    r->c2 = a->c1;
+    r->c1 = a->c0;
+    r->c0 = t;
+}
+
+void nt_fp6_mul(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
+{
+    nt_fp2 t0, t1, t2, s, u, c0, c1, c2;
+    nt_fp2_mul(&t0, &a->c0, &b->c0);
+    nt_fp2_mul(&t1, &a->c1, &b->c1);
+    nt_fp2_mul(&t2, &a->c2, &b->c2);
+
+    /* c0 = t0 + xi ((a1 + a2)(b1 + b2) - t1 - t2) */
+    nt_fp2_add(&s, &a->c1, &a->c2);
+    nt_fp2_add(&u, &b->c1, &b->c2);
+    nt_fp2_mul(&s, &s, &u);
+    nt_fp2_sub(&s, &s, &t1);
+    nt_fp2_sub(&s, &s, &t2);
+    nt_fp2_mul_xi(&s, &s);
+    nt_fp2_add(&c0, &s, &t0);
+
+    /* c1 = (a0 + a1)(b0 + b1) - t0 - t1 + xi t2 */
+    nt_fp2_add(&s, &a->c0, &a->c1);
+    nt_fp2_add(&u, &b->c0, &b->c1);
+    nt_fp2_mul(&s, &s, &u);
+    nt_fp2_sub(&s, &s, &t0);
+    nt_fp2_sub(&s, &s, &t1);
+    nt_fp2_mul_xi(&u, &t2);
+    nt_fp2_add(&c1, &s, &u);
+
+    /* c2 = (a0 + a2)(b0 + b2) - t0 - t2 + t1 */
+    nt_fp2_add(&s, &a->c0, &a->c2);
+    nt_fp2_add(&u, &b->c0, &b->c2);
+    nt_fp2_mul(&s, &s, &u);
+    nt_fp2_sub(&s, &s, &t0);
+    nt_fp2_sub(&s, &s, &t2);
+    nt_fp2_add(&c2, &s, &t1);
+
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+void nt_fp6_sqr(nt_fp6 *r, const nt_fp6 *a)
+{
+    /* Chung-Hasan SQR2. */
+    nt_fp2 s0, s1, s2, s3, s4, t;
+    nt_fp2_sqr(&s0, &a->c0);
+    nt_fp2_mul(&s1, &a->c0, &a->c1);
+    nt_fp2_dbl(&s1, &s1);
+    nt_fp2_sub(&t, &a->c0, &a->c1);
+    nt_fp2_add(&t, &t, &a->c2);
+    nt_fp2_sqr(&s2, &t);
+    nt_fp2_mul(&s3, &a->c1, &a->c2);
+    nt_fp2_dbl(&s3, &s3);
+    nt_fp2_sqr(&s4, &a->c2);
+
+    /* c2 = s1 + s2 + s3 - s0 - s4 */
+    nt_fp2_add(&t, &s1, &s2);
+    nt_fp2_add(&t, &t, &s3);
+    nt_fp2_sub(&t, &t, &s0);
+    nt_fp2_sub(&r->c2, &t, &s4);
+    /* c0 = s0 + xi s3, c1 = s1 + xi s4 */
+    nt_fp2_mul_xi(&s3, &s3);
+    nt_fp2_add(&r->c0, &s0, &s3);
+    nt_fp2_mul_xi(&s4, &s4);
+    nt_fp2_add(&r->c1, &s1, &s4);
+}
+
+void nt_fp6_inv_var(nt_fp6 *r, const nt_fp6 *a)
+{
+    nt_fp2 A, B, C, t, f;
+    /* A = a0^2 - xi a1 a2 */
+    nt_fp2_sqr(&A, &a->c0);
+    nt_fp2_mul(&t, &a->c1, &a->c2);
+    nt_fp2_mul_xi(&t, &t);
+    nt_fp2_sub(&A, &A, &t);
+    /* B = xi a2^2 - a0 a1 */
+    nt_fp2_sqr(&B, &a->c2);
+    nt_fp2_mul_xi(&B, &B);
+    nt_fp2_mul(&t, &a->c0, &a->c1);
+    nt_fp2_sub(&B, &B, &t);
+    /* C = a1^2 - a0 a2 */
+    nt_fp2_sqr(&C, &a->c1);
+    nt_fp2_mul(&t, &a->c0, &a->c2);
+    nt_fp2_sub(&C, &C, &t);
+    /* F = a0 A + xi (a2 B + a1 C) */
+    nt_fp2_mul(&f, &a->c2, &B);
+    nt_fp2_mul(&t, &a->c1, &C);
+    nt_fp2_add(&f, &f, &t);
+    nt_fp2_mul_xi(&f, &f);
+    nt_fp2_mul(&t, &a->c0, &A);
+    nt_fp2_add(&f, &f, &t);
+    nt_fp2_inv_var(&f, &f);
+    nt_fp2_mul(&r->c0, &A, &f);
+    nt_fp2_mul(&r->c1, &B, &f);
+    nt_fp2_mul(&r->c2, &C, &f);
+}
+
+/* r = a * (b0 + b1 v): 5 Fp2 multiplications. */
+static void fp6_mul_01(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    nt_fp2 t0, t1, s, u, c0, c1, c2;
+    nt_fp2_mul(&t0, &a->c0, b0);
+    nt_fp2_mul(&t1, &a->c1, b1);
+    /* c0 = a0 b0 + xi a2 b1 */
+    nt_fp2_mul(&s, &a->c2, b1);
+    nt_fp2_mul_xi(&s, &s);
+    nt_fp2_add(&c0, &s, &t0);
+    /* c1 = (a0 + a1)(b0 + b1) - t0 - t1 */
+    nt_fp2_add(&s, &a->c0, &a->c1);
+    nt_fp2_add(&u, b0, b1);
+    nt_fp2_mul(&s, &s, &u);
+    nt_fp2_sub(&s, &s, &t0);
+    nt_fp2_sub(&c1, &s, &t1);
+    /* c2 = a1 b1 + a2 b0 */
+    nt_fp2_mul(&s, &a->c2, b0);
+    nt_fp2_add(&c2, &s, &t1);
+    r->c0 = c0;
+    r->c1 = c1;
+    r->c2 = c2;
+}
+
+static void fp6_mul_fp2(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b)
+{
+    nt_fp2_mul(&r->c0, &a->c0, b);
+    nt_fp2_mul(&r->c1, &a->c1, b);
+    nt_fp2_mul(&r->c2, &a->c2, b);
+}
+
+/* ---- Fp12 ---------------------------------------------------------------- */
+
+void nt_fp12_set_one(nt_fp12 *r)
+{
+    nt_fp6_set_one(&r->c0);
+    nt_fp6_set_zero(&r->c1);
+}
+
+bool nt_fp12_eq(const nt_fp12 *a, const nt_fp12 *b)
+{
+    return nt_fp6_eq(&a->c0, &b->c0) && nt_fp6_eq(&a->c1, &b->c1);
+}
+
+bool nt_fp12_is_one(const nt_fp12 *a)
+{
+    nt_fp12 one;
+    nt_fp12_set_one(&one);
+    return nt_fp12_eq(a, &one);
+}
+
+void nt_fp12_mul(nt_fp12 *r, const nt_fp12 *a, const nt_fp12 *b)
+{
+    nt_fp6 t0, t1, s, u;
+    nt_fp6_mul(&t0, &a->c0, &b->c0);
+    nt_fp6_mul(&t1, &a->c1, &b->c1);
+    nt_fp6_add(&s, &a->c0, &a->c1);
+    nt_fp6_add(&u, &b->c0, &b->c1);
+    nt_fp6_mul(&s, &s, &u);
+    nt_fp6_sub(&s, &s, &t0);
+    nt_fp6_sub(&r->c1, &s, &t1);
+    nt_fp6_mul_v(&t1, &t1);
+    nt_fp6_add(&r->c0, &t0, &t1);
+}
+
+void nt_fp12_sqr(nt_fp12 *r, const nt_fp12 *a)
+{
+    /* Complex squaring: (a0 + a1 w)^2 = (a0 + a1)(a0 + v a1) - t - v t + 2 t w,
+     * t = a0 a1. */
+    nt_fp6 t, s, u;
+    nt_fp6_mul(&t, &a->c0, &a->c1);
+    nt_fp6_add(&s, &a->c0, &a->c1);
+    nt_fp6_mul_v(&u, &a->c1);
+    nt_fp6_add(&u, &u, &a->c0);
+    nt_fp6_mul(&s, &s, &u);
+    nt_fp6_sub(&s, &s, &t);
+    nt_fp6_mul_v(&u, &t);
+    nt_fp6_sub(&r->c0, &s, &u);
+    nt_fp6_add(&r->c1, &t, &t);
+}
+
+void nt_fp12_conj(nt_fp12 *r, const nt_fp12 *a)
+{
+    r->c0 = a->c0;
+    nt_fp6_neg(&r->c1, &a->c1);
+}
+
+void nt_fp12_inv_var(nt_fp12 *r, const nt_fp12 *a)
+{
+    /* (a0 + a1 w)^-1 = (a0 - a1 w) / (a0^2 - v a1^2) */
+    nt_fp6 t0, t1;
+    nt_fp6_sqr(&t0, &a->c0);
+    nt_fp6_sqr(&t1, &a->c1);
+    nt_fp6_mul_v(&t1, &t1);
+    nt_fp6_sub(&t0, &t0, &t1);
+    nt_fp6_inv_var(&t0, &t0);
+    nt_fp6_mul(&r->c0, &a->c0, &t0);
+    nt_fp6_mul(&t1, &a->c1, &t0);
+    nt_fp6_neg(&r->c1, &t1);
+}
+
+void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_fp2 *b0,
+                      const nt_fp2 *b1)
+{
+    /* l = (a0, 0, 0) + (b0, b1, 0) w; Karatsuba over Fp6: 13 Fp2 mults. */
+    nt_fp6 t0, t1, s;
+    nt_fp2 c;
+    fp6_mul_fp2(&t0, &f->c0, a0);
+    fp6_mul_01(&t1, &f->c1, b0, b1);
+    nt_fp6_add(&s, &f->c0, &f->c1);
+    nt_fp2_add(&c, a0, b0);
+    fp6_mul_01(&s, &s, &c, b1);
+    nt_fp6_sub(&s, &s, &t0);
+    nt_fp6_sub(&r->c1, &s, &t1);
+    nt_fp6_mul_v(&t1, &t1);
+    nt_fp6_add(&r->c0, &t0, &t1);
+}
+
+/* Squares in Fp4 = Fp2[s]/(s^2 - xi): (x + y s)^2 = (x^2 + xi y^2) + 2xy s. */
+static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
+{
+    nt_fp2 x2, y2, t;
+    nt_fp2_sqr(&x2, x);
+    nt_fp2_sqr(&y2, y);
+    nt_fp2_add(&t, x, y);
+    nt_fp2_sqr(&t, &t);
+    nt_fp2_sub(&t, &t, &x2);
+    nt_fp2_sub(r1, &t, &y2);
+    nt_fp2_mul_xi(&y2, &y2);
+    nt_fp2_add(r0, &x2, &y2);
+}
+
+/* r = 3 t - 2 a */
+static void three_minus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
+{
+    nt_fp2 d;
+    nt_fp2_sub(&d, t, a);
+    nt_fp2_dbl(&d, &d);
+    nt_fp2_add(r, &d, t);
+}
+
+/* r = 3 t + 2 a */
+static void three_plus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
+{
+    nt_fp2 d;
+    nt_fp2_add(&d, t, a);
+    nt_fp2_dbl(&d, &d);
+    nt_fp2_add(r, &d, t);
+}
+
+void nt_fp12_cyclo_sqr(nt_fp12 *r, const nt_fp12 *a)
+{
+    /* Seen as Fp4[w]/(w^3 - s) with s = w^3 = v w: f = g0 + g1 w + g2 w^2,
+     * g0 = a0 + b1 s, g1 = b0 + a2 s, g2 = a1 + b2 s (a = c0, b = c1).
+     * Granger-Scott: f^2 = (3 g0^2 - 2 conj g0) + (3 s g2^2 + 2 conj g1) w
+     *                      + (3 g1^2 - 2 conj g2) w^2. */
+    nt_fp2 t00, t01, t10, t11, t20, t21;
+    fp4_sqr(&t00, &t01, &a->c0.c0, &a->c1.c1);
+    fp4_sqr(&t10, &t11, &a->c1.c0, &a->c0.c2);
+    fp4_sqr(&t20, &t21, &a->c0.c1, &a->c1.c2);
+    nt_fp2_mul_xi(&t21, &t21);
+
+    three_minus_two(&r->c0.c0, &t00, &a->c0.c0);
+    three_plus_two(&r->c1.c1, &t01, &a->c1.c1);
+    three_plus_two(&r->c1.c0, &t21, &a->c1.c0);
+    three_minus_two(&r->c0.c2, &t20, &a->c0.c2);
+    three_minus_two(&r->c0.c1, &t10, &a->c0.c1);
+    three_plus_two(&r->c1.c2, &t11, &a->c1.c2);
+}
+
+#define FP(a, b, c, d) {{a##ULL, b##ULL, c##ULL, d##ULL}}
+
+/* frob[k-1][i-1] = xi^(i (p^k - 1) / 6), i = 1..5, Montgomery form. */
+static const nt_fp2 frob_const[3][5] = {
+    {
+        {FP(0xaf9ba69633144907, 0xca6b1d7387afb78a, 0x11bded5ef08a2087, 0x02f34d751a1f3a7c),
+         FP(0xa222ae234c492d72, 0xd00f02a4565de15b, 0xdc2ff3a253dfc926, 0x10a75716b3899551)},
+        {FP(0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec),
+         FP(0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3)},
+        {FP(0xe4bbdd0c2936b629, 0xbb30f162e133bacb, 0x31a9d1b6f9645366, 0x253570bea500f8dd),
+         FP(0xa1d77ce45ffe77c7, 0x07affd117826d1db, 0x6d16bd27bb7edc6b, 0x2c87200285defecc)},
+        {FP(0x7361d77f843abe92, 0xa5bb2bd3273411fb, 0x9c941f314b3e2399, 0x15df9cddbb9fd3ec),
+         FP(0x5dddfd154bd8c949, 0x62cb29a5a4445b60, 0x37bc870a0c7dd2b9, 0x24830a9d3171f0fd)},
+        {FP(0xc970692f41690fe7, 0xe240342127694b0b, 0x32bee66b83c459e8, 0x12aabced0ab08841),
+         FP(0x0d485d2340aebfa9, 0x05193418ab2fcc57, 0xd3b0a40b8a4910f5, 0x2f21ebb535d2925a)},
+    },
+    {
+        {FP(0xca8d800500fa1bf2, 0xf0c5d61468b39769, 0x0e201271ad0d4418, 0x04290f65bad856e6),
+         FP(0, 0, 0, 0)},
+        {FP(0x3350c88e13e80b9c, 0x7dce557cdb5e56b9, 0x6001b4b8b615564a, 0x2682e617020217e0),
+         FP(0, 0, 0, 0)},
+        {FP(0x68c3488912edefaa, 0x8d087f6872aabf4f, 0x51e1a24709081231, 0x2259d6b14729c0fa),
+         FP(0, 0, 0, 0)},
+        {FP(0x71930c11d782e155, 0xa6bb947cffbe3323, 0xaa303344d4741444, 0x2c3b3f0d26594943),
+         FP(0, 0, 0, 0)},
+        {FP(0x08cfc388c494f1ab, 0x19b315148d1373d4, 0x584e90fdcb6c0213, 0x09e1685bdf2f8849),
+         FP(0, 0, 0, 0)},
+    },
+    {
+        {FP(0x365316184e46d97d, 0x0af7129ed4c96d9f, 0x659da72fca1009b5, 0x08116d8983a20d23),
+         FP(0xb1df4af7c39c1939, 0x3d9f02878a73bf7f, 0x9b2220928caf0ae0, 0x26684515eff054a6)},
+        {FP(0xc9af22f716ad6bad, 0xb311782a4aa662b2, 0x19eeaf64e248c7f4, 0x20273e77e3439f82),
+         FP(0xacc02860f7ce93ac, 0x3933d5817ba76b4c, 0x69e6188b446c8467, 0x0a46036d4417cc55)},
+        {FP(0x5764af0aaf46471e, 0xdc50792e873e0fc1, 0x86a673ff881d04f6, 0x0b2eddb43c30a74c),
+         FP(0x9a490f32787e8580, 0x8fd16d7ff04af8b1, 0x4b39888ec6027bf2, 0x03dd2e705b52a15d)},
+        {FP(0x448a93a57b6762df, 0xbfd62df528fdeadf, 0xd858f5d00e9bd47a, 0x06b03d4d3476ec58),
+         FP(0x2b19daf4bcc936d1, 0xa1a54e7a56f4299f, 0xb533eee05adeaef1, 0x170c812b84dda0b2)},
+        {FP(0xe0bc4b2275cf559f, 0xc238b945c154e60f, 0x803982a5929a7d5e, 0x15ce052df7e4a37e),
+         FP(0x2d28efbdbf3799a7, 0x9b097e3c1ad60773, 0x982d4113af4a535b, 0x24e18991e3056063)},
+    },
+};
+
+const nt_fp2 *nt_fp12_frob_const(int k, int i) { return &frob_const[k - 1][i - 1]; }
+
+void nt_fp12_frob(nt_fp12 *r, const nt_fp12 *a, int k)
+{
+    /* Coefficient of w^i is conjugated k times and multiplied by
+     * xi^(i (p^k - 1)/6). Basis: c0.c0 = w^0, c0.c1 = w^2, c0.c2 = w^4,
+     * c1.c0 = w^1, c1.c1 = w^3, c1.c2 = w^5. */
+    const nt_fp2 *g = frob_const[k - 1];
+    nt_fp2 t[6];
+    int i;
+    t[0] = a->c0.c0;
+    t[1] = a->c1.c0;
+    t[2] = a->c0.c1;
+    t[3] = a->c1.c1;
+    t[4] = a->c0.c2;
+    t[5] = a->c1.c2;
+    if (k & 1) {
+        for (i = 0; i < 6; i++)
+            nt_fp2_conj(&t[i], &t[i]);
+    }
+    for (i = 1; i < 6; i++) {
+        if (k == 2)
+            nt_fp2_mul_fp(&t[i], &t[i], &g[i - 1].c0);
+        else
+            nt_fp2_mul(&t[i], &t[i], &g[i - 1]);
+    }
+    r->c0.c0 = t[0];
+    r->c1.c0 = t[1];
+    r->c0.c1 = t[2];
+    r->c1.c1 = t[3];
+    r->c0.c2 = t[4];
+    r->c1.c2 = t[5];
+}
+
+void nt_fp12_get_bytes(uint8_t out[384], const nt_fp12 *a)
+{
+    const nt_fp6 *h[2] = {&a->c0, &a->c1};
+    int i;
+    for (i = 0; i < 2; i++) {
+        nt_fp_get_b32(out + 192 * i + 0, &h[i]->c0.c0);
+        nt_fp_get_b32(out + 192 * i + 32, &h[i]->c0.c1);
+        nt_fp_get_b32(out + 192 * i + 64, &h[i]->c1.c0);
+        nt_fp_get_b32(out + 192 * i + 96, &h[i]->c1.c1);
+        nt_fp_get_b32(out + 192 * i + 128, &h[i]->c2.c0);
+        nt_fp_get_b32(out + 192 * i + 160, &h[i]->c2.c1);
+    }
+}
