@@ -213,15 +213,13 @@ nt_status nt_dns_name_from_text(nt_dns_name *out, const char *text, size_t len)
             if (label_len == 0)
                 return NT_ERR_DNS_NAME_SYNTAX; /* empty label: "a..b" or ".a" */
             tmp.wire[label_start] = (uint8_t)label_len;
-            if (++labels > NT_DNS_LABELS_MAX)
-                return NT_ERR_DNS_NAME_LABELS;
             i++;
             if (i == len)
                 goto done; /* trailing dot: absolute, as every name is */
             label_start = n;
             label_len = 0;
-            if (n + 1 > NT_DNS_NAME_MAX - 1)
-                return NT_ERR_DNS_NAME_TOO_LONG;
+            /* the length octet's room is checked with the label's first
+             * octet below, so that wire[] is never written past its end */
             n++;
             continue;
         }
@@ -249,6 +247,10 @@ nt_status nt_dns_name_from_text(nt_dns_name *out, const char *text, size_t len)
         }
         if (label_len == NT_DNS_LABEL_MAX)
             return NT_ERR_DNS_LABEL_TOO_LONG;
+        /* Count a label at its first octet, before the length check, so
+         * that too many labels is reported as such. */
+        if (label_len == 0 && ++labels > NT_DNS_LABELS_MAX)
+            return NT_ERR_DNS_NAME_LABELS;
         /* room for this octet and the root label */
         if (n + 1 > NT_DNS_NAME_MAX - 1) {
             return NT_ERR_DNS_NAME_TOO_LONG;
@@ -258,8 +260,6 @@ nt_status nt_dns_name_from_text(nt_dns_name *out, const char *text, size_t len)
     }
     /* no trailing dot: close the last label */
     tmp.wire[label_start] = (uint8_t)label_len;
-    if (++labels > NT_DNS_LABELS_MAX)
-        return NT_ERR_DNS_NAME_LABELS;
 done:
     tmp.wire[n] = 0;
     tmp.len = (uint16_t)(n + 1);
