@@ -23,6 +23,7 @@
 #define NAUTILUS_BENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nautilus/status.h"
@@ -39,11 +40,25 @@ typedef nt_status (*nt_bench_batch_fn)(void *arg, uint64_t *ops);
 double nt_bench_now(void);
 
 /* Runs batch repeatedly: first for the warm-up time, then for the
- * measurement time, and stores operations per second in *rate. In smoke
- * mode both times are tiny (the run only shows the code works). Returns the
- * first status a batch returns other than NT_OK, or NT_ERR_RANGE if the
- * batches did no operations. */
+ * measurement time split into NT_BENCH_ROUNDS rounds, and stores the best
+ * round's operations per second in *rate (the best round is the one least
+ * disturbed by other work on a shared machine). In smoke mode both times are
+ * tiny (the run only shows the code works). Returns the first status a batch
+ * returns other than NT_OK, or NT_ERR_RANGE if the batches did no operations. */
 NT_WUR nt_status nt_bench_measure(nt_bench_ctx *ctx, double *rate, nt_bench_batch_fn batch, void *arg);
+
+/* Measures ours and a peer the same way, alternating their rounds, so that
+ * a burst of load from elsewhere hits both rather than one of them. */
+NT_WUR nt_status nt_bench_compare(nt_bench_ctx *ctx, double *ours, nt_bench_batch_fn ours_batch,
+                                  void *ours_arg, double *peer, nt_bench_batch_fn peer_batch,
+                                  void *peer_arg);
+
+/* The general form: n implementations (fns[i] with args[i]), rounds
+ * interleaved, the best round of each in rates[i]. */
+NT_WUR nt_status nt_bench_measure_set(nt_bench_ctx *ctx, size_t n, nt_bench_batch_fn *fns,
+                                      void **args, double *rates);
+
+#define NT_BENCH_ROUNDS 5
 
 /* Prints one measurement: an aligned line for people and a JSON line
  * {"name":..,"ours":..,"peer":..,"unit":..,"ratio":..} for programs, both on

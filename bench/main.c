@@ -61,23 +61,11 @@ double nt_bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-nt_status nt_bench_measure(nt_bench_ctx *ctx, double *rate, nt_bench_batch_fn batch, void *arg)
+static nt_status run_for(double seconds, nt_bench_batch_fn batch, void *arg, double *rate)
 {
     uint64_t ops = 0;
-    double t0, t, end;
+    double t0 = nt_bench_now(), t, end = t0 + seconds;
     nt_status st;
-
-    /* Warm-up: caches, branch predictors, CPU frequency, lazy allocation. */
-    end = nt_bench_now() + ctx->warmup_s;
-    do {
-        st = batch(arg, &ops);
-        if (st != NT_OK)
-            return st;
-    } while (nt_bench_now() < end);
-
-    ops = 0;
-    t0 = nt_bench_now();
-    end = t0 + ctx->measure_s;
     do {
         st = batch(arg, &ops);
         if (st != NT_OK)
@@ -87,6 +75,54 @@ nt_status nt_bench_measure(nt_bench_ctx *ctx, double *rate, nt_bench_batch_fn ba
     if (ops == 0 || t <= t0)
         return NT_ERR_RANGE;
     *rate = (double)ops / (t - t0);
+    return NT_OK;
+}
+
+nt_status nt_bench_measure_set(nt_bench_ctx *ctx, size_t nfn, nt_bench_batch_fn *fns, void **args,
+                              double *best)
+{
+    double r;
+    size_t i, round;
+    nt_status st;
+
+    /* Warm-up: caches, branch predictors, CPU frequency, lazy allocation. */
+    for (i = 0; i < nfn; i++) {
+        if ((st = run_for(ctx->warmup_s / (double)nfn, fns[i], args[i], &r)) != NT_OK)
+            return st;
+        best[i] = 0;
+    }
+    for (round = 0; round < NT_BENCH_ROUNDS; round++)
+        for (i = 0; i < nfn; i++) {
+            if ((st = run_for(ctx->measure_s / NT_BENCH_ROUNDS, fns[i], args[i], &r)) != NT_OK)
+                return st;
+            if (r > best[i])
+                best[i] = r;
+        }
+    return NT_OK;
+}
+
+nt_status nt_bench_measure(nt_bench_ctx *ctx, double *rate, nt_bench_batch_fn batch, void *arg)
+{
+    return nt_bench_measure_set(ctx, 1, &batch, &arg, rate);
+}
+
+nt_status nt_bench_compare(nt_bench_ctx *ctx, double *ours, nt_bench_batch_fn ours_batch,
+                           void *ours_arg, double *peer, nt_bench_batch_fn peer_batch,
+                           void *peer_arg)
+{
+    nt_bench_batch_fn fns[2];
+    void *args[2];
+    double best[2];
+    nt_status st;
+
+    fns[0] = ours_batch;
+    fns[1] = peer_batch;
+    args[0] = ours_arg;
+    args[1] = peer_arg;
+    if ((st = nt_bench_measure_set(ctx, 2, fns, args, best)) != NT_OK)
+        return st;
+    *ours = best[0];
+    *peer = best[1];
     return NT_OK;
 }
 

@@ -140,13 +140,17 @@ NT_BENCH_SUITE_DEFINE(parse)
                        "ldns rejects %zu packets",
                   corpus.count, corpus.total_bytes, records, bad_records, ldns_failed);
 
-    st = nt_bench_measure(ctx, &ours, batch_ours, &s);
-    if (st == NT_OK)
-        st = nt_bench_measure(ctx, &full, batch_ours_full, &s);
-    if (st == NT_OK)
-        st = nt_bench_measure(ctx, &peer, batch_ldns, &s);
-    if (st != NT_OK)
-        goto out;
+    {
+        nt_bench_batch_fn fns[3] = {batch_ours, batch_ours_full, batch_ldns};
+        void *args[3] = {&s, &s, &s};
+        double rates[3];
+        st = nt_bench_measure_set(ctx, 3, fns, args, rates);
+        if (st != NT_OK)
+            goto out;
+        ours = rates[0];
+        full = rates[1];
+        peer = rates[2];
+    }
     nt_bench_report(ctx, "parse.msg", ours, peer, "pkt/s");
     nt_bench_report(ctx, "parse.full", full, peer, "pkt/s");
 out:
