@@ -47,6 +47,8 @@ int nt_cmd_bench(int argc, char **argv);
 int nt_cmd_browse(int argc, char **argv);
 int nt_cmd_publish(int argc, char **argv);
 int nt_cmd_resolve(int argc, char **argv);
+int nt_cmd_keygen(int argc, char **argv);
 int nt_cmd_version(int argc, char **argv);
+int nt_cmd_zk(int argc, char **argv);
 
 #endif

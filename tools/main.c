@@ -8,9 +8,11 @@
 static const nt_cli_command commands[] = {
     {"bench", "run the benchmark suites (nt-bench)", nt_cmd_bench},
     {"browse", "browse for DNS-SD services of a type", nt_cmd_browse},
+    {"keygen", "create the signing and chain keys", nt_cmd_keygen},
     {"publish", "publish a DNS-SD service over mDNS", nt_cmd_publish},
     {"resolve", "resolve a .local host, or pick the best instance of a type", nt_cmd_resolve},
     {"version", "print the program version", nt_cmd_version},
+    {"zk", "verify, commit to and prove selective-disclosure credentials", nt_cmd_zk},
 };
 
 static void usage(FILE *out)
