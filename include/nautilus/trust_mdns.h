@@ -1,0 +1,73 @@
+/*
+ * nautilus/trust_mdns.h - signing and verification plugged into the mDNS
+ * engine through its attach and verify hooks (nautilus/mdns.h).
+ *
+ * Layering (DESIGN §8): agent/trust knows nothing of the engine; this
+ * adapter (library nt_trust_mdns) sits above both. It does no I/O: the wall
+ * clock that RRSIG times need comes from a callback (agent/net's), and the
+ * trust store file is read by the caller.
+ *
+ * Publisher side (attach hook): every RRset the responder sends gets its
+ * RRSIG and the host's DNSKEY as additional records. Signatures are cached
+ * per RRset content and renewed at half-life; a goodbye (TTL 0) is signed
+ * as a goodbye (original TTL 0), so an announcement cannot be replayed as
+ * one.
+ *
+ * Browser side (verify hook): every received RRset is judged by
+ * nt_trust_decide; rejected sets never enter the cache and the engine
+ * reports them with a reason token (nt_trust_reason_token).
+ */
+#ifndef NAUTILUS_TRUST_MDNS_H
+#define NAUTILUS_TRUST_MDNS_H
+
+#include "nautilus/mdns.h"
+#include "nautilus/trust.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Returns seconds since the epoch. */
+typedef uint32_t (*nt_trust_wall_fn)(void *ctx);
+
+typedef struct nt_trust_hooks_config {
+    const nt_trust_signer *signer; /* sign what we publish; NULL: publish unsigned */
+    nt_trust_store *store;         /* pins (and TOFU); NULL: nothing pinned */
+    bool verify;                   /* judge what we hear (false: everything unsigned-accepted) */
+    uint32_t checks_per_source;    /* signature checks per second per source (default 200) */
+    size_t table_cap;              /* replay/signer/budget table caps (default 4096) */
+    nt_trust_wall_fn wall;         /* NULL: time(NULL) */
+    void *wall_ctx;
+} nt_trust_hooks_config;
+
+typedef struct nt_trust_hooks nt_trust_hooks;
+
+/* Creates the adapter. The signer and store are borrowed and must outlive
+ * it. NT_ERR_NOMEM, NT_ERR_INVALID_ARG. */
+NT_API NT_WUR nt_status nt_trust_hooks_create(nt_trust_hooks **out,
+                                              const nt_trust_hooks_config *cfg);
+NT_API void nt_trust_hooks_destroy(nt_trust_hooks *h);
+
+/* Points cfg's attach and verify hooks at h (before nt_mdns_create). */
+NT_API void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg);
+
+/* A short, stable token for a rejection status, as events and the browse
+ * JSON "reason" field carry it: "unsigned", "no-key", "wrong-key",
+ * "expired", "not-yet-valid", "bad-signature", "algorithm", "coverage",
+ * "key-tag", "replay", "budget"; "invalid" for anything else. */
+NT_API const char *nt_trust_reason_token(nt_status status);
+
+/* Counters, for tests and the benchmark. */
+typedef struct nt_trust_hooks_stats {
+    uint64_t signed_sets;     /* signatures made */
+    uint64_t signature_cache_hits;
+    uint64_t verified_sets;   /* sets accepted with a valid signature */
+    uint64_t unsigned_sets;   /* sets accepted unsigned */
+    uint64_t rejected_sets;
+} nt_trust_hooks_stats;
+NT_API void nt_trust_hooks_stats_get(const nt_trust_hooks *h, nt_trust_hooks_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
