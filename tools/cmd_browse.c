@@ -170,6 +170,7 @@ int nt_cmd_browse(int argc, char **argv)
     long timeout = -1;
     int i, code;
     nt_status st;
+    char why[160];
 
     memset(&rc, 0, sizeof rc);
     memset(&bs, 0, sizeof bs);
@@ -230,9 +231,9 @@ int nt_cmd_browse(int argc, char **argv)
     rc.on_event = on_event;
     rc.on_timer = on_timer;
     rc.ctx = &bs;
-    st = nt_runner_create(&r, &rc);
+    st = nt_runner_create(&r, &rc, why, sizeof why);
     if (st != NT_OK) {
-        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot start mDNS: %s", nt_strerror(st));
+        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot start mDNS: %s", why);
         goto out;
     }
     memset(&q, 0, sizeof q);

@@ -131,6 +131,7 @@ int nt_cmd_publish(int argc, char **argv)
     int i, code;
     bool opts_done = false;
     nt_status st;
+    char why[160];
 
     memset(&rc, 0, sizeof rc);
     memset(&svc, 0, sizeof svc);
@@ -223,9 +224,9 @@ int nt_cmd_publish(int argc, char **argv)
     rc.on_event = on_event;
     rc.ctx = &ps;
 
-    st = nt_runner_create(&r, &rc);
+    st = nt_runner_create(&r, &rc, why, sizeof why);
     if (st != NT_OK)
-        return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot start mDNS: %s", nt_strerror(st));
+        return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot start mDNS: %s", why);
     /* --host names the SRV target; the engine's own host is the same name,
      * so the A/AAAA records of this machine are published under it. */
     svc.host = NULL;

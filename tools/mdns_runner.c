@@ -253,6 +253,13 @@ static void on_signal(void *ctx, nt_net_loop *loop, int signo)
 
 /* ---- setup -------------------------------------------------------------- */
 
+/* True if an interface of this name exists, is up and can multicast. */
+static bool iface_name_ok(const char *name)
+{
+    nt_net_iface_set one;
+    return nt_net_iface_list(&one, &name, 1, false) == NT_OK;
+}
+
 static nt_status open_family(nt_runner *r, uint8_t family, nt_net_sock *s, bool *on)
 {
     nt_status st;
@@ -285,7 +292,7 @@ static nt_status open_family(nt_runner *r, uint8_t family, nt_net_sock *s, bool 
     return NT_OK;
 }
 
-static nt_status add_ifaces(nt_runner *r, uint64_t now)
+static nt_status add_ifaces(nt_runner *r, uint64_t now, char *why, size_t why_cap)
 {
     size_t i, j;
     nt_status st;
@@ -315,22 +322,27 @@ static nt_status add_ifaces(nt_runner *r, uint64_t now)
         ic.ipv6 = r->v6_on[i];
         st = nt_mdns_iface_add(r->m, &ic, now);
         if (st != NT_OK) {
-            NT_LOGE("net", "%s: engine refused the interface: %s", ifc->name, nt_strerror(st));
+            snprintf(why, why_cap, "%s: engine refused the interface: %s", ifc->name,
+                     nt_strerror(st));
             return st;
         }
     }
     return NT_OK;
 }
 
-nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg)
+nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *why,
+                           size_t why_cap)
 {
     nt_runner *r;
     nt_mdns_config mc;
     nt_status st, st4 = NT_ERR_NET_AF_UNSUPPORTED, st6 = NT_ERR_NET_AF_UNSUPPORTED;
     uint64_t now;
 
-    if (!out || !cfg || cfg->n_ifnames > NT_RUNNER_IFACES_MAX)
+    size_t i;
+
+    if (!out || !cfg || cfg->n_ifnames > NT_RUNNER_IFACES_MAX || !why || why_cap == 0)
         return NT_ERR_INVALID_ARG;
+    why[0] = 0;
     *out = NULL;
     r = nt_calloc(1, sizeof *r);
     if (!r)
@@ -341,12 +353,19 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg)
 
     st = nt_runner_host_name(r->host, sizeof r->host, cfg->host_name);
     if (st != NT_OK) {
-        NT_LOGE("net", "host name: %s", nt_strerror(st));
+        snprintf(why, why_cap, "host name: %s", nt_strerror(st));
         goto fail;
     }
     st = nt_net_iface_list(&r->ifaces, cfg->ifnames, cfg->n_ifnames, false);
     if (st != NT_OK) {
-        NT_LOGE("net", "interfaces: %s", nt_strerror(st));
+        /* Name the interface at fault when one was asked for. */
+        for (i = 0; i < cfg->n_ifnames; i++)
+            if (!iface_name_ok(cfg->ifnames[i]))
+                break;
+        if (i < cfg->n_ifnames)
+            snprintf(why, why_cap, "interface %s: %s", cfg->ifnames[i], nt_strerror(st));
+        else
+            snprintf(why, why_cap, "interfaces: %s", nt_strerror(st));
         goto fail;
     }
     if (!cfg->no_ipv4)
@@ -355,10 +374,12 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg)
         st6 = open_family(r, NT_NET_IPV6, &r->s6, r->v6_on);
     if (r->s4.fd < 0 && r->s6.fd < 0) {
         st = cfg->no_ipv4 ? st6 : st4;
-        NT_LOGE("net", "no usable mDNS socket: %s", nt_strerror(st));
+        snprintf(why, why_cap, "no usable mDNS socket: %s (errno %d)", nt_strerror(st),
+                 nt_net_last_errno());
         goto fail;
     }
 
+    snprintf(why, why_cap, "event loop");
     st = nt_net_loop_create(&r->loop, 2, 16, on_timer, r);
     if (st != NT_OK)
         goto fail;
@@ -377,13 +398,14 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg)
     mc.seed = rng_u32(r);
     st = nt_mdns_create(&r->m, &mc);
     if (st != NT_OK) {
-        NT_LOGE("net", "mDNS engine: %s", nt_strerror(st));
+        snprintf(why, why_cap, "mDNS engine for host %s: %s", r->host, nt_strerror(st));
         goto fail;
     }
     now = nt_net_now_ms();
-    st = add_ifaces(r, now);
+    st = add_ifaces(r, now, why, why_cap);
     if (st != NT_OK)
         goto fail;
+    why[0] = 0;
     *out = r;
     return NT_OK;
 fail:

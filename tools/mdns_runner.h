@@ -42,8 +42,10 @@ typedef struct nt_runner_config {
  * A family that the host lacks is skipped with a warning; if neither works
  * the socket error is returned. Errors: those of nt_net_iface_list,
  * nt_net_sock_open, nt_mdns_create, nt_mdns_iface_add; NT_ERR_IO if the host
- * name cannot be read. Failure messages go to the log. */
-NT_WUR nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg);
+ * name cannot be read. On failure why[0..why_cap) says what failed in one
+ * line (e.g. "no interface named lan9"), for the command's one stderr line. */
+NT_WUR nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *why,
+                                  size_t why_cap);
 
 /* Leaves the groups, closes the sockets, frees the engine. NULL ignored. */
 void nt_runner_destroy(nt_runner *r);
