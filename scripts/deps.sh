@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libcmocka-dev libcjson-dev libsqlite3-dev
   libldns-dev
   iproute2 procps psmisc dbus avahi-daemon avahi-utils tshark
-  python3 python3-zeroconf python3-dnspython python3-zmq
+  python3 python3-zeroconf python3-dnspython python3-zmq python3-cryptography
 )
 
 missing=()
