@@ -5,9 +5,13 @@
  * implementation (dnspython, tests/integration/canonical/) can compare.
  *
  * Input, one case per line on stdin:
- *     <case-id> <message-hex> <rrsig-hex>
- * message-hex: a whole DNS message whose answer section is the RRset (names
- * possibly compressed, class possibly with the mDNS cache-flush bit);
+ *     <case-id> <message-hex> <rrsig-hex> [<section> <type> <owner-hex>]
+ * message-hex: a whole DNS message (names possibly compressed, class
+ * possibly with the mDNS cache-flush bit); the RRset is its whole answer
+ * section, or, when the last three fields are given, the records of that
+ * section (1 answer, 2 authority, 3 additional) with that type (decimal)
+ * and owner (uncompressed wire name in hex, compared case-insensitively),
+ * which is how a real capture's RRsets are picked out;
  * rrsig-hex: RRSIG RDATA up to and including the signer name, without a
  * signature (RFC 4034 §3.1).
  * Output, one line per case:
@@ -66,11 +70,49 @@ static nt_status parse_rrsig(nt_dns_rrsig *sig, const uint8_t *data, size_t len)
     return nt_dns_name_from_wire(&sig->signer, data + nt_buf_tell(&b), nt_buf_left(&b));
 }
 
+/* Which records of the message form the RRset. */
+typedef struct selector {
+    bool all_answers;
+    nt_dns_section section;
+    uint16_t type;
+    nt_dns_name owner;
+} selector;
+
+static nt_status parse_selector(selector *sel, const char *section, const char *type,
+                                const char *owner_hex)
+{
+    uint8_t wire[NT_DNS_NAME_MAX];
+    size_t len;
+    char *end;
+    long v;
+    nt_status st;
+
+    memset(sel, 0, sizeof *sel);
+    if (!section) {
+        sel->all_answers = true;
+        return NT_OK;
+    }
+    if (!type || !owner_hex)
+        return NT_ERR_INVALID_ARG;
+    v = strtol(section, &end, 10);
+    if (*end || v < NT_DNS_SEC_ANSWER || v > NT_DNS_SEC_ADDITIONAL)
+        return NT_ERR_RANGE;
+    sel->section = (nt_dns_section)v;
+    v = strtol(type, &end, 10);
+    if (*end || v < 0 || v > 65535)
+        return NT_ERR_RANGE;
+    sel->type = (uint16_t)v;
+    if ((st = nt_hex_decode(wire, sizeof wire, &len, owner_hex, strlen(owner_hex))) != NT_OK)
+        return st;
+    return nt_dns_name_from_wire(&sel->owner, wire, len);
+}
+
 /* Computes the signed data of one case into s->out; *why names the step. */
-static nt_status dump_case(dump_state *s, const char *msg_hex, const char *sig_hex, size_t *out_len,
-                           const char **why)
+static nt_status dump_case(dump_state *s, const char *msg_hex, const char *sig_hex,
+                           const selector *sel, size_t *out_len, const char **why)
 {
     size_t plen, slen, i, n = 0;
+    nt_dns_section sec = sel->all_answers ? NT_DNS_SEC_ANSWER : sel->section;
     nt_dns_rrsig sig;
     nt_wbuf w;
     nt_status st;
@@ -88,17 +130,27 @@ static nt_status dump_case(dump_state *s, const char *msg_hex, const char *sig_h
     if ((st = nt_dns_msg_parse(&s->msg, s->packet, plen)) != NT_OK)
         return st;
     *why = "answer record";
-    for (i = 0; i < s->msg.count[NT_DNS_SEC_ANSWER]; i++) {
-        const nt_dns_rr *rr = nt_dns_msg_get(&s->msg, NT_DNS_SEC_ANSWER, i);
-        if (n == NT_DNS_RRSET_MAX)
-            return NT_ERR_CAP;
+    for (i = 0; i < s->msg.count[sec]; i++) {
+        const nt_dns_rr *rr = nt_dns_msg_get(&s->msg, sec, i);
         if (!rr)
             return NT_ERR_INVALID_ARG;
+        if (!sel->all_answers) {
+            nt_dns_name owner;
+            if (rr->type != sel->type)
+                continue;
+            nt_dns_rr_owner(&s->msg, rr, &owner);
+            if (!nt_dns_name_equal(&owner, &sel->owner))
+                continue;
+        }
+        if (n == NT_DNS_RRSET_MAX)
+            return NT_ERR_CAP;
         st = nt_dns_rr_to_record(&s->msg, rr, &s->recs[n], s->rdata[n], RDATA_SCRATCH);
         if (st != NT_OK)
             return st;
         n++;
     }
+    if (n == 0)
+        return NT_ERR_NOT_FOUND;
     *why = "signed data";
     nt_wbuf_init(&w, s->out, sizeof s->out);
     if ((st = nt_dns_rrsig_signed_data(&w, &sig, s->recs, n)) != NT_OK)
@@ -130,6 +182,7 @@ int main(void)
     }
     while ((got = getline(&line, &line_cap, stdin)) > 0) {
         char *id, *msg_hex, *sig_hex, *save = NULL;
+        selector sel;
         const char *why = "";
         size_t out_len = 0;
         nt_status st;
@@ -149,7 +202,17 @@ int main(void)
             rc = 2;
             goto out;
         }
-        st = dump_case(s, msg_hex, sig_hex, &out_len, &why);
+        {
+            char *f_sec = strtok_r(NULL, " \t\r\n", &save);
+            char *f_type = strtok_r(NULL, " \t\r\n", &save);
+            char *f_owner = strtok_r(NULL, " \t\r\n", &save);
+            if (parse_selector(&sel, f_sec, f_type, f_owner) != NT_OK) {
+                fprintf(stderr, "nt-canon-dump: bad selector in case %s\n", id);
+                rc = 2;
+                goto out;
+            }
+        }
+        st = dump_case(s, msg_hex, sig_hex, &sel, &out_len, &why);
         if (st == NT_OK)
             st = nt_hex_encode(s->hex, sizeof s->hex, s->out, out_len);
         if (st != NT_OK)

@@ -14,15 +14,23 @@ this script
   4. signs OUR bytes with Ed25519 (RFC 8080) and checks the signature with
      dns.dnssec.validate, the public API (DESIGN §2: what we send must
      survive it).
+Besides the hand-made cases it takes every RRset of every real capture in
+tests/vectors/mdns/ (Avahi, python-zeroconf) that dnspython can parse once
+the mDNS cache-flush/QU bits are cleared for it, and checks those the same
+way, on the captured bytes themselves.
 Any mismatch prints the case, both byte strings and the first difference,
-and the script exits 1. Usage: canonical_check.py PATH-TO-nt-canon-dump
+and the script exits 1.
+Usage: canonical_check.py PATH-TO-nt-canon-dump [CORPUS-DIR]
 """
+import glob
 import io
+import os
 import struct
 import subprocess
 import sys
 
 import dns.dnssec
+import dns.message
 import dns.name
 import dns.rdata
 import dns.rdataclass
@@ -158,6 +166,64 @@ def build(case):
     return out.getvalue(), head, rrset, rrsig
 
 
+def clear_mdns_bits(wire):
+    """The message with the top bit of every class cleared (RFC 6762 §10.2
+    cache-flush, §5.4 QU), which dnspython would take as part of the class.
+    A minimal walk: names are skipped, not decoded."""
+    buf = bytearray(wire)
+    qd, an, ns, ar = struct.unpack_from("!HHHH", buf, 4)
+    pos = 12
+
+    def skip_name(p):
+        while True:
+            n = buf[p]
+            if n >= 0xC0:
+                return p + 2
+            if n == 0:
+                return p + 1
+            p += 1 + n
+
+    for i in range(qd + an + ns + ar):
+        pos = skip_name(pos)
+        rtype = struct.unpack_from("!H", buf, pos)[0]
+        if rtype != dns.rdatatype.OPT:  # OPT's class is the UDP size (RFC 6891)
+            buf[pos + 2] &= 0x7F
+        pos += 4
+        if i >= qd:
+            rdlen = struct.unpack_from("!H", buf, pos + 4)[0]
+            pos += 6 + rdlen
+    return bytes(buf)
+
+
+def corpus_cases(corpus_dir):
+    """(case id, message, rrsig head, selector, rrset, rrsig) for every RRset
+    of every capture dnspython can read; also how many packets it cannot."""
+    cases, unreadable = [], []
+    for path in sorted(glob.glob(os.path.join(corpus_dir, "*", "*.bin"))):
+        rel = os.path.relpath(path, corpus_dir)
+        with open(path, "rb") as f:
+            wire = f.read()
+        try:
+            msg = dns.message.from_wire(clear_mdns_bits(wire))
+        except Exception as e:  # python-zeroconf's NSEC form, see the README
+            unreadable.append(f"{rel} ({type(e).__name__})")
+            continue
+        for secno, section in ((1, msg.answer), (2, msg.authority), (3, msg.additional)):
+            for k, rrset in enumerate(section):
+                if rrset.rdtype in (dns.rdatatype.OPT, dns.rdatatype.RRSIG):
+                    continue
+                signer = dns.name.from_text("Nautilus-Host.Local.")
+                dnskey, _ = key_rrset(signer)
+                rrsig = dns.rdtypes.ANY.RRSIG.RRSIG(
+                    dns.rdataclass.IN, dns.rdatatype.RRSIG, rrset.rdtype, ALG_ED25519,
+                    len(rrset.name) - 1, rrset.ttl, EXPIRATION, INCEPTION,
+                    dns.dnssec.key_id(dnskey), signer, b"")
+                head = rrsig.to_wire()[:18] + signer.to_wire()
+                selector = f"{secno} {int(rrset.rdtype)} {rrset.name.to_wire().hex()}"
+                cases.append((f"{rel}:{secno}:{k}", wire, head, selector, rrset, rrsig))
+    return cases, unreadable
+
+
 def first_diff(a, b):
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
@@ -166,15 +232,26 @@ def first_diff(a, b):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: canonical_check.py PATH-TO-nt-canon-dump", file=sys.stderr)
+    if len(sys.argv) not in (2, 3):
+        print("usage: canonical_check.py PATH-TO-nt-canon-dump [CORPUS-DIR]", file=sys.stderr)
         return 2
+    here = os.path.dirname(os.path.abspath(__file__))
+    corpus_dir = sys.argv[2] if len(sys.argv) == 3 else os.path.join(here, "..", "..", "vectors",
+                                                                      "mdns")
     built = {}
     lines = []
     for case in CASES:
         msg, head, rrset, rrsig = build(case)
         built[case.cid] = (case, rrset, rrsig)
         lines.append(f"{case.cid} {msg.hex()} {head.hex()}\n")
+    real, unreadable = corpus_cases(corpus_dir)
+    for cid, wire, head, selector, rrset, rrsig in real:
+        built[cid] = (None, rrset, rrsig)
+        lines.append(f"{cid} {wire.hex()} {head.hex()} {selector}\n")
+    # The captures must contribute: an empty or unreadable corpus is a failure.
+    if len(real) < 100:
+        print(f"FAIL only {len(real)} RRsets from the captures in {corpus_dir}")
+        return 1
     proc = subprocess.run([sys.argv[1]], input="".join(lines), capture_output=True,
                           text=True, timeout=60)
     if proc.returncode != 0:
@@ -215,13 +292,16 @@ def main():
             print(f"FAIL {cid}: dns.dnssec.validate rejects a signature over our bytes: {e}")
             failed += 1
             continue
-        print(f"ok   {cid} ({len(rrset)} record(s), {len(got)} bytes)")
+        if case is not None:
+            print(f"ok   {cid} ({len(rrset)} record(s), {len(got)} bytes)")
     # A case the C side answered that we never asked (or lost) is a bug too.
     extra = set(ours) - set(built)
     if extra:
         print(f"FAIL unexpected output for {sorted(extra)}")
         failed += 1
-    print(f"canonical: {len(built) - failed} of {len(built)} cases match dnspython")
+    print(f"canonical: {len(built) - failed} of {len(built)} cases match dnspython "
+          f"({len(CASES)} hand-made, {len(real)} RRsets from the captures; "
+          f"{len(unreadable)} captured packets dnspython cannot read: {', '.join(unreadable)})")
     return 1 if failed else 0
 
 
