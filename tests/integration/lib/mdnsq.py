@@ -21,6 +21,7 @@ import struct
 import sys
 import time
 
+import dns.exception
 import dns.flags
 import dns.message
 import dns.name
@@ -45,10 +46,15 @@ def _skip_name(data, off):
         off += 1 + n
 
 
-def strip_cache_flush(data):
+NSEC_MASK = 65280  # a private-use type (RFC 6895) dnspython keeps as opaque bytes
+
+
+def strip_cache_flush(data, mask_nsec=False):
     """Clears the cache-flush bit (RFC 6762 section 10.2) in every record's
     class so dnspython parses the RDATA as class IN. Returns the new bytes and
-    the list, in wire order, of (section, index-in-section, flag)."""
+    the list, in wire order, of (section, index-in-section, flag).
+    mask_nsec: also retype NSEC records as TYPE65280, for peers whose NSEC
+    dnspython rejects (python-zeroconf 0.47 writes a 2-byte bitmap length)."""
     b = bytearray(data)
     qd, an, ns, ar = struct.unpack_from("!4H", b, 4)
     off = 12
@@ -58,7 +64,9 @@ def strip_cache_flush(data):
     for sec, count in (("answer", an), ("authority", ns), ("additional", ar)):
         for i in range(count):
             off = _skip_name(b, off)
-            rclass = struct.unpack_from("!H", b, off + 2)[0]
+            rtype, rclass = struct.unpack_from("!HH", b, off)
+            if mask_nsec and rtype == 47:
+                struct.pack_into("!H", b, off, NSEC_MASK)
             rdlen = struct.unpack_from("!H", b, off + 8)[0]
             flags.append((sec, i, bool(rclass & 0x8000)))
             struct.pack_into("!H", b, off + 2, rclass & 0x7FFF)
@@ -69,7 +77,8 @@ def strip_cache_flush(data):
 def rr_json(rrset, cache_flush):
     out = []
     for rd in rrset:
-        out.append({"name": rrset.name.to_text(), "type": dns.rdatatype.to_text(rrset.rdtype),
+        t = "NSEC?" if rrset.rdtype == NSEC_MASK else dns.rdatatype.to_text(rrset.rdtype)
+        out.append({"name": rrset.name.to_text(), "type": t,
                     "ttl": rrset.ttl, "cache_flush": cache_flush,
                     "rdata": rd.to_text()})
     return out
@@ -78,9 +87,14 @@ def rr_json(rrset, cache_flush):
 def decode(data):
     """Parses a response; returns (message, answers, additionals) as JSON
     lists. The cache-flush flag is reported per RRset (true if any record of
-    the set had it)."""
+    the set had it). NSEC records dnspython cannot read come out as type
+    "NSEC?" with their RDATA in hex."""
     clean, flags = strip_cache_flush(data)
-    m = dns.message.from_wire(clean, ignore_trailing=True)
+    try:
+        m = dns.message.from_wire(clean, ignore_trailing=True)
+    except dns.exception.FormError:
+        clean, flags = strip_cache_flush(data, mask_nsec=True)
+        m = dns.message.from_wire(clean, ignore_trailing=True)
     # Map wire records to dnspython RRsets by (name, type) in each section.
     cf = {}
     b = data
@@ -91,7 +105,7 @@ def decode(data):
     wire_keys = []
     for sec, _i, flag in flags:
         name, used = dns.name.from_wire(clean, off)
-        rtype = struct.unpack_from("!H", b, off + used)[0]
+        rtype = struct.unpack_from("!H", clean, off + used)[0]
         rdlen = struct.unpack_from("!H", b, off + used + 8)[0]
         key = (sec, name.to_text().lower(), rtype)
         cf[key] = cf.get(key, False) or flag
