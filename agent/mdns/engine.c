@@ -1,15 +1,234 @@
-/* Skeleton of the mDNS engine: the API compiles and links; the behaviour
- * lands in the following commits. */
+/* The mDNS engine: lifetime, interfaces, datagram intake, queues, timers.
+ * Protocol behaviour lives in cache.c (RFC 6762 §10), responder.c (§6-9)
+ * and querier.c (§5, §7). */
+#include <stdio.h>
 #include <string.h>
 
-#include "nautilus/mdns.h"
+#include "mdns_int.h"
 #include "nautilus/mem.h"
 
-struct nt_mdns {
-    nt_mdns_config cfg;
-    char *host_name;
-    nt_mdns_stats stats;
-};
+/* ---- small helpers ------------------------------------------------------ */
+
+uint32_t mdns_rand(nt_mdns *m)
+{
+    uint64_t z;
+    if (m->cfg.rng != NULL)
+        return m->cfg.rng(m->cfg.rng_ctx);
+    /* splitmix64: enough for protocol jitter, never for secrets. */
+    m->rng_state += 0x9E3779B97F4A7C15ull;
+    z = m->rng_state;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (uint32_t)((z ^ (z >> 31)) >> 32);
+}
+
+uint64_t mdns_rand_range(nt_mdns *m, uint64_t lo, uint64_t hi)
+{
+    if (hi <= lo)
+        return lo;
+    return lo + (uint64_t)mdns_rand(m) % (hi - lo + 1);
+}
+
+iface *mdns_iface_by_index(nt_mdns *m, uint32_t ifindex, size_t *slot)
+{
+    size_t i;
+    for (i = 0; i < m->cfg.max_interfaces; i++) {
+        if (m->ifs[i].used && m->ifs[i].ifindex == ifindex) {
+            if (slot != NULL)
+                *slot = i;
+            return &m->ifs[i];
+        }
+    }
+    return NULL;
+}
+
+bool mdns_rr_equal(const nt_dns_record *a, const nt_dns_record *b)
+{
+    if (a->type != b->type || a->rclass != b->rclass || a->rdlength != b->rdlength)
+        return false;
+    if (!nt_dns_name_equal(&a->owner, &b->owner))
+        return false;
+    return a->rdlength == 0 || memcmp(a->rdata, b->rdata, a->rdlength) == 0;
+}
+
+/* RFC 6762 §8.2: class (without the cache-flush bit), then type, then the
+ * raw rdata bytes; a longer rdata that shares a prefix is the later one. */
+int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b)
+{
+    size_t n;
+    int c;
+    if (a->rclass != b->rclass)
+        return a->rclass < b->rclass ? -1 : 1;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    n = a->rdlength < b->rdlength ? a->rdlength : b->rdlength;
+    c = n != 0 ? memcmp(a->rdata, b->rdata, n) : 0;
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    if (a->rdlength != b->rdlength)
+        return a->rdlength < b->rdlength ? -1 : 1;
+    return 0;
+}
+
+void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap)
+{
+    size_t pos = 0, ll;
+    const uint8_t *l;
+    out[0] = '\0';
+    if (cap == 0 || !nt_dns_name_next_label(n, &pos, &l, &ll))
+        return;
+    if (ll >= cap)
+        ll = cap - 1;
+    memcpy(out, l, ll);
+    out[ll] = '\0';
+}
+
+/* Dotted text of labels [skip, skip+take) (take 0 = all the rest). Labels
+ * are copied raw: these names are ours or DNS-SD service types and domains,
+ * which do not contain dots. */
+void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap)
+{
+    size_t pos = 0, ll, i = 0, len = 0, taken = 0;
+    const uint8_t *l;
+    out[0] = '\0';
+    while (nt_dns_name_next_label(n, &pos, &l, &ll)) {
+        if (i++ < skip_labels)
+            continue;
+        if (take != 0 && taken >= take)
+            break;
+        if (len + ll + 2 > cap)
+            break;
+        if (taken != 0)
+            out[len++] = '.';
+        memcpy(out + len, l, ll);
+        len += ll;
+        taken++;
+    }
+    out[len] = '\0';
+}
+
+void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
+{
+    size_t i;
+    if (m->dirty_all)
+        return;
+    for (i = 0; i < m->ndirty; i++)
+        if (nt_dns_name_equal(&m->dirty[i], n))
+            return;
+    if (m->ndirty == MAX_DIRTY) {
+        m->dirty_all = true;
+        return;
+    }
+    m->dirty[m->ndirty++] = *n;
+}
+
+/* ---- queues ---------------------------------------------------------------- */
+
+void mdns_out_push(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *dst, const uint8_t *data,
+                   size_t len)
+{
+    outq *o;
+    size_t sz;
+    if (m->nout >= m->cfg.max_pending_out || len > NT_MDNS_PACKET_MAX ||
+        !nt_size_add(&sz, sizeof(*o), len)) {
+        m->stats.output_dropped++;
+        return;
+    }
+    o = nt_malloc(sz);
+    if (o == NULL) {
+        m->stats.output_dropped++;
+        return;
+    }
+    o->next = NULL;
+    o->ifindex = m->ifs[ifslot].ifindex;
+    o->dst = *dst;
+    o->len = len;
+    memcpy(o->data, data, len);
+    if (m->out_tail != NULL)
+        m->out_tail->next = o;
+    else
+        m->out_head = o;
+    m->out_tail = o;
+    m->nout++;
+    m->stats.packets_out++;
+}
+
+void mdns_out_multicast(nt_mdns *m, size_t ifslot, const uint8_t *data, size_t len)
+{
+    nt_mdns_endpoint dst;
+    memset(&dst, 0, sizeof(dst));
+    dst.port = NT_MDNS_PORT;
+    if (m->ifs[ifslot].v4) {
+        nt_mdns_addr_group(NT_MDNS_INET4, &dst.addr);
+        mdns_out_push(m, ifslot, &dst, data, len);
+    }
+    if (m->ifs[ifslot].v6) {
+        nt_mdns_addr_group(NT_MDNS_INET6, &dst.addr);
+        dst.addr.scope = m->ifs[ifslot].ifindex;
+        mdns_out_push(m, ifslot, &dst, data, len);
+    }
+}
+
+nt_status nt_mdns_output_pop(nt_mdns *m, nt_mdns_packet_out *out)
+{
+    outq *o;
+    if (m == NULL || out == NULL)
+        return NT_ERR_INVALID_ARG;
+    o = m->out_head;
+    if (o == NULL)
+        return NT_ERR_NOT_FOUND;
+    m->out_head = o->next;
+    if (m->out_head == NULL)
+        m->out_tail = NULL;
+    m->nout--;
+    out->ifindex = o->ifindex;
+    out->dst = o->dst;
+    out->len = o->len;
+    memcpy(out->data, o->data, o->len);
+    nt_free(o);
+    return NT_OK;
+}
+
+nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind)
+{
+    evq *e;
+    if (m->nev >= m->cfg.max_pending_events) {
+        m->stats.events_dropped++;
+        return NULL;
+    }
+    e = nt_calloc(1, sizeof(*e));
+    if (e == NULL) {
+        m->stats.events_dropped++;
+        return NULL;
+    }
+    e->ev.kind = kind;
+    if (m->ev_tail != NULL)
+        m->ev_tail->next = e;
+    else
+        m->ev_head = e;
+    m->ev_tail = e;
+    m->nev++;
+    return &e->ev;
+}
+
+nt_status nt_mdns_event_pop(nt_mdns *m, nt_mdns_event *out)
+{
+    evq *e;
+    if (m == NULL || out == NULL)
+        return NT_ERR_INVALID_ARG;
+    e = m->ev_head;
+    if (e == NULL)
+        return NT_ERR_NOT_FOUND;
+    m->ev_head = e->next;
+    if (m->ev_head == NULL)
+        m->ev_tail = NULL;
+    m->nev--;
+    *out = e->ev;
+    nt_free(e);
+    return NT_OK;
+}
+
+/* ---- lifetime --------------------------------------------------------------- */
 
 void nt_mdns_config_init(nt_mdns_config *cfg)
 {
@@ -27,113 +246,537 @@ void nt_mdns_config_init(nt_mdns_config *cfg)
     cfg->packets_per_sec = 2000;
 }
 
+/* Sets m->host from host_label + ".local". */
+nt_status mdns_host_build(nt_mdns *m)
+{
+    nt_dns_name local;
+    nt_status st = nt_dns_name_from_str(&local, "local");
+    if (st != NT_OK)
+        return st;
+    if (nt_dns_name_prepend(&m->host, (const uint8_t *)m->host_label, strlen(m->host_label),
+                            &local) != NT_OK)
+        return NT_ERR_MDNS_NAME;
+    return NT_OK;
+}
+
 nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
 {
-    nt_mdns *m;
+    nt_mdns *m = NULL;
+    nt_status st = NT_OK;
+    const char *h, *dot;
+    size_t hl, i;
+
     if (out == NULL || cfg == NULL || cfg->host_name == NULL)
         return NT_ERR_INVALID_ARG;
+    if (cfg->cache_cap == 0 || cfg->max_packet < 512 || cfg->max_packet > NT_MDNS_PACKET_MAX ||
+        cfg->max_records_in == 0 || cfg->max_interfaces == 0 || cfg->max_services == 0 ||
+        cfg->max_queries == 0 || cfg->max_known_answer_sets == 0 ||
+        cfg->max_pending_out == 0 || cfg->max_pending_events == 0 ||
+        cfg->max_interfaces > 255)
+        return NT_ERR_INVALID_ARG;
+    /* "box" or "box.local": the label is what we own (DESIGN §9). */
+    h = cfg->host_name;
+    dot = strchr(h, '.');
+    hl = dot != NULL ? (size_t)(dot - h) : strlen(h);
+    if (hl == 0 || hl >= NT_MDNS_LABEL_MAX)
+        return NT_ERR_MDNS_NAME;
+    if (dot != NULL && strcmp(dot, ".local") != 0 && strcmp(dot, ".local.") != 0)
+        return NT_ERR_MDNS_NAME;
+
     m = nt_calloc(1, sizeof(*m));
     if (m == NULL)
         return NT_ERR_NOMEM;
     m->cfg = *cfg;
-    m->host_name = nt_strdup(cfg->host_name);
-    if (m->host_name == NULL) {
-        nt_free(m);
-        return NT_ERR_NOMEM;
+    m->cfg.host_name = NULL;
+    memcpy(m->host_base, h, hl);
+    memcpy(m->host_label, h, hl);
+    st = mdns_host_build(m);
+    if (st != NT_OK)
+        goto cleanup;
+    m->rng_state = cfg->seed;
+    m->next_id = 1;
+    m->next_tag = 1;
+    m->ifs = nt_calloc(cfg->max_interfaces, sizeof(*m->ifs));
+    m->nents = cfg->max_services + 1;
+    m->ents = nt_calloc(m->nents, sizeof(*m->ents));
+    m->qs = nt_calloc(cfg->max_queries, sizeof(*m->qs));
+    m->nqsts = cfg->max_queries * 4;
+    m->qsts = nt_calloc(m->nqsts, sizeof(*m->qsts));
+    m->pa = nt_calloc(MAX_PENDING_ANSWERS, sizeof(*m->pa));
+    m->ka = nt_calloc(cfg->max_known_answer_sets, sizeof(*m->ka));
+    if (m->ifs == NULL || m->ents == NULL || m->qs == NULL || m->qsts == NULL || m->pa == NULL ||
+        m->ka == NULL) {
+        st = NT_ERR_NOMEM;
+        goto cleanup;
     }
+    /* Slot 0 is our host name: its A/AAAA records come from the interfaces. */
+    m->ents[0].used = true;
+    m->ents[0].is_host = true;
+    m->ents[0].st = nt_calloc(cfg->max_interfaces, sizeof(estate));
+    if (m->ents[0].st == NULL) {
+        st = NT_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < cfg->max_queries; i++)
+        m->qs[i].inst = NULL;
     *out = m;
     return NT_OK;
+
+cleanup:
+    nt_mdns_destroy(m);
+    return st;
 }
 
 void nt_mdns_destroy(nt_mdns *m)
 {
+    size_t i;
     if (m == NULL)
         return;
-    nt_free(m->host_name);
+    if (m->ifs != NULL) {
+        for (i = 0; i < m->cfg.max_interfaces; i++)
+            mdns_cache_clear(m, i);
+        nt_free(m->ifs);
+    }
+    if (m->ents != NULL) {
+        for (i = 0; i < m->nents; i++) {
+            nt_free(m->ents[i].st);
+            nt_free(m->ents[i].txt);
+        }
+        nt_free(m->ents);
+    }
+    if (m->qs != NULL) {
+        for (i = 0; i < m->cfg.max_queries; i++)
+            nt_free(m->qs[i].inst);
+        nt_free(m->qs);
+    }
+    nt_free(m->qsts);
+    nt_free(m->pa);
+    nt_free(m->ka);
+    while (m->out_head != NULL) {
+        outq *o = m->out_head;
+        m->out_head = o->next;
+        nt_free(o);
+    }
+    while (m->ev_head != NULL) {
+        evq *e = m->ev_head;
+        m->ev_head = e->next;
+        nt_free(e);
+    }
     nt_free(m);
 }
 
-void nt_mdns_shutdown(nt_mdns *m, uint64_t now_ms) { (void)m; (void)now_ms; }
+void nt_mdns_shutdown(nt_mdns *m, uint64_t now_ms)
+{
+    size_t e, s;
+    (void)now_ms;
+    if (m == NULL || m->shut)
+        return;
+    /* §10.1: goodbyes for everything we announced, services first so that
+     * their PTRs go before the host's addresses. */
+    for (e = m->nents; e-- > 0;) {
+        if (!m->ents[e].used)
+            continue;
+        for (s = 0; s < m->cfg.max_interfaces; s++)
+            if (m->ifs[s].used)
+                mdns_resp_goodbye(m, e, s);
+    }
+    memset(m->pa, 0, MAX_PENDING_ANSWERS * sizeof(*m->pa));
+    m->shut = true;
+}
+
+/* ---- interfaces --------------------------------------------------------------- */
 
 nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_t now_ms)
 {
-    (void)m; (void)ifc; (void)now_ms;
-    return NT_ERR_UNSUPPORTED;
+    iface *f;
+    size_t slot = 0, i;
+    bool changed = true;
+
+    if (m == NULL || ifc == NULL || ifc->ifindex == 0 || ifc->addr_count > NT_MDNS_IFACE_ADDRS_MAX ||
+        (ifc->addr_count != 0 && ifc->addrs == NULL) || (!ifc->ipv4 && !ifc->ipv6))
+        return NT_ERR_INVALID_ARG;
+    for (i = 0; i < ifc->addr_count; i++) {
+        const nt_mdns_ifaddr *a = &ifc->addrs[i];
+        if ((a->addr.family != NT_MDNS_INET4 && a->addr.family != NT_MDNS_INET6) ||
+            a->prefix_len > (a->addr.family == NT_MDNS_INET4 ? 32 : 128))
+            return NT_ERR_INVALID_ARG;
+    }
+    f = mdns_iface_by_index(m, ifc->ifindex, &slot);
+    if (f == NULL) {
+        for (slot = 0; slot < m->cfg.max_interfaces; slot++)
+            if (!m->ifs[slot].used)
+                break;
+        if (slot == m->cfg.max_interfaces)
+            return NT_ERR_CAP;
+        f = &m->ifs[slot];
+        memset(f, 0, sizeof(*f));
+        f->used = true;
+        f->ifindex = ifc->ifindex;
+    } else {
+        changed = f->naddr != ifc->addr_count || f->v4 != ifc->ipv4 || f->v6 != ifc->ipv6 ||
+                  (ifc->addr_count != 0 &&
+                   memcmp(f->addrs, ifc->addrs, ifc->addr_count * sizeof(*ifc->addrs)) != 0);
+    }
+    memset(f->name, 0, sizeof(f->name));
+    if (ifc->name != NULL) {
+        size_t n = strlen(ifc->name);
+        memcpy(f->name, ifc->name, n < sizeof(f->name) - 1 ? n : sizeof(f->name) - 1);
+    }
+    memset(f->addrs, 0, sizeof(f->addrs));
+    if (ifc->addr_count != 0)
+        memcpy(f->addrs, ifc->addrs, ifc->addr_count * sizeof(*ifc->addrs));
+    f->naddr = ifc->addr_count;
+    f->v4 = ifc->ipv4;
+    f->v6 = ifc->ipv6;
+    /* §8.4: new or changed addresses -> probe and announce again. */
+    if (changed && !m->shut)
+        mdns_resp_iface_up(m, slot, now_ms);
+    return NT_OK;
 }
 
 nt_status nt_mdns_iface_del(nt_mdns *m, uint32_t ifindex, uint64_t now_ms)
 {
-    (void)m; (void)ifindex; (void)now_ms;
-    return NT_ERR_UNSUPPORTED;
+    size_t slot, e, i;
+    (void)now_ms;
+    if (m == NULL)
+        return NT_ERR_INVALID_ARG;
+    if (mdns_iface_by_index(m, ifindex, &slot) == NULL)
+        return NT_ERR_MDNS_NO_IFACE;
+    for (e = m->nents; e-- > 0;) {
+        if (!m->ents[e].used)
+            continue;
+        mdns_resp_goodbye(m, e, slot);
+        memset(&m->ents[e].st[slot], 0, sizeof(estate));
+    }
+    for (i = 0; i < MAX_PENDING_ANSWERS; i++)
+        if (m->pa[i].used && m->pa[i].ifslot == slot)
+            m->pa[i].used = false;
+    for (i = 0; i < m->cfg.max_known_answer_sets; i++)
+        if (m->ka[i].used && m->ka[i].ifslot == slot)
+            m->ka[i].used = false;
+    for (i = 0; i < MAX_ONESHOT; i++)
+        if (m->os[i].used && m->os[i].ifslot == slot)
+            m->os[i].used = false;
+    mdns_cache_clear(m, slot);
+    m->dirty_all = true;
+    m->ifs[slot].used = false;
+    mdns_query_update(m);
+    return NT_OK;
+}
+
+/* ---- intake ------------------------------------------------------------------ */
+
+static bool prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+    unsigned full = bits / 8, rem = bits % 8;
+    if (full != 0 && memcmp(a, b, full) != 0)
+        return false;
+    if (rem != 0) {
+        uint8_t mask = (uint8_t)(0xff << (8 - rem));
+        if ((a[full] & mask) != (b[full] & mask))
+            return false;
+    }
+    return true;
+}
+
+/* RFC 6762 §11: the source must be on the link the packet arrived on. */
+static bool on_link(const iface *f, const nt_mdns_addr *src)
+{
+    size_t i;
+    if (src->family == NT_MDNS_INET6 && src->bytes[0] == 0xfe && (src->bytes[1] & 0xc0) == 0x80)
+        return true; /* fe80::/10 is on-link by definition */
+    for (i = 0; i < f->naddr; i++) {
+        const nt_mdns_ifaddr *a = &f->addrs[i];
+        if (a->addr.family == src->family && prefix_match(a->addr.bytes, src->bytes, a->prefix_len))
+            return true;
+    }
+    return false;
+}
+
+static bool is_own_addr(const nt_mdns *m, const nt_mdns_addr *src)
+{
+    size_t s, i;
+    size_t n = src->family == NT_MDNS_INET4 ? 4 : 16;
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        const iface *f = &m->ifs[s];
+        if (!f->used)
+            continue;
+        for (i = 0; i < f->naddr; i++)
+            if (f->addrs[i].addr.family == src->family &&
+                memcmp(f->addrs[i].addr.bytes, src->bytes, n) == 0)
+                return true;
+    }
+    return false;
+}
+
+static bool rate_ok(nt_mdns *m, iface *f, uint64_t now)
+{
+    if (m->cfg.packets_per_sec == 0)
+        return true;
+    if (now >= f->rate_window_ms + 1000 || now < f->rate_window_ms) {
+        f->rate_window_ms = now;
+        f->rate_count = 0;
+    }
+    if (f->rate_count >= m->cfg.packets_per_sec)
+        return false;
+    f->rate_count++;
+    return true;
+}
+
+static void reject_event(nt_mdns *m, size_t ifslot, const nt_dns_record *r, const char *reason)
+{
+    nt_mdns_event *ev = mdns_event_new(m, NT_MDNS_EV_REJECTED);
+    if (ev == NULL)
+        return;
+    ev->ifindex = m->ifs[ifslot].ifindex;
+    mdns_name_label_text(&r->owner, ev->instance, sizeof(ev->instance));
+    mdns_name_text(&r->owner, 1, 2, ev->type, sizeof(ev->type));
+    mdns_name_text(&r->owner, 3, 0, ev->domain, sizeof(ev->domain));
+    memcpy(ev->reason, reason, strnlen(reason, NT_MDNS_REASON_MAX - 1));
+}
+
+/* Answer and additional records of a response go into the cache, one RRset
+ * at a time through the verification hook (DESIGN §1: a rejected set never
+ * replaces what is cached). */
+static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, uint64_t now)
+{
+    nt_dns_record *recs;
+    nt_mdns_rr *hrr = NULL;
+    uint8_t *trust = NULL;
+    bool *done = NULL;
+    size_t n = 0, used = 0, i, j, first, cnt;
+    const nt_dns_msg *msg = &m->msg;
+
+    first = msg->first[NT_DNS_SEC_ANSWER];
+    cnt = (size_t)msg->count[NT_DNS_SEC_ANSWER] + msg->count[NT_DNS_SEC_AUTHORITY] +
+          msg->count[NT_DNS_SEC_ADDITIONAL];
+    if (cnt == 0)
+        return;
+    recs = nt_calloc(cnt, sizeof(*recs));
+    trust = nt_calloc(cnt, 1);
+    done = nt_calloc(cnt, sizeof(bool));
+    if (recs == NULL || trust == NULL || done == NULL)
+        goto cleanup;
+    for (i = first; i < msg->nrr; i++) {
+        const nt_dns_rr *rr = &msg->rr[i];
+        if (rr->section == NT_DNS_SEC_AUTHORITY || rr->status != NT_OK ||
+            rr->type == NT_DNS_TYPE_OPT)
+            continue;
+        if (n >= m->cfg.max_records_in) {
+            m->stats.records_dropped++;
+            continue;
+        }
+        if (nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used) !=
+            NT_OK) {
+            m->stats.records_dropped++;
+            continue;
+        }
+        used += recs[n].rdlength;
+        n++;
+    }
+    if (m->cfg.verify != NULL && n != 0) {
+        hrr = nt_calloc(n, sizeof(*hrr));
+        if (hrr == NULL)
+            goto cleanup;
+        for (i = 0; i < n; i++) {
+            hrr[i].name = recs[i].owner.wire;
+            hrr[i].name_len = recs[i].owner.len;
+            hrr[i].type = recs[i].type;
+            hrr[i].rrclass = recs[i].rclass;
+            hrr[i].cache_flush = recs[i].mdns_bit;
+            hrr[i].ttl = recs[i].ttl;
+            hrr[i].rdata = recs[i].rdata;
+            hrr[i].rdata_len = recs[i].rdlength;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        nt_mdns_rr *set = NULL;
+        size_t k = 0;
+        nt_mdns_verdict verdict = NT_MDNS_ACCEPT;
+        uint8_t tr = 0;
+        char reason[NT_MDNS_REASON_MAX];
+
+        if (done[i])
+            continue;
+        if (m->cfg.verify != NULL) {
+            set = nt_calloc(n, sizeof(*set));
+            if (set == NULL)
+                goto cleanup;
+            for (j = i; j < n; j++)
+                if (!done[j] && recs[j].type == recs[i].type &&
+                    recs[j].rclass == recs[i].rclass &&
+                    nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
+                    set[k++] = hrr[j];
+            {
+                nt_mdns_rrset s1 = {set, k}, all = {hrr, n};
+                memset(reason, 0, sizeof(reason));
+                if (m->cfg.verify(m->cfg.verify_ctx, m->ifs[ifslot].ifindex, &pkt->src, &s1, &all,
+                                  now, &verdict, &tr, reason) != NT_OK)
+                    verdict = NT_MDNS_REJECT;
+                reason[NT_MDNS_REASON_MAX - 1] = '\0';
+            }
+            nt_free(set);
+        }
+        for (j = i; j < n; j++) {
+            if (done[j] || recs[j].type != recs[i].type || recs[j].rclass != recs[i].rclass ||
+                !nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
+                continue;
+            done[j] = true;
+            trust[j] = tr;
+        }
+        if (verdict != NT_MDNS_ACCEPT) {
+            m->stats.rejected++;
+            reject_event(m, ifslot, &recs[i], reason[0] != '\0' ? reason : "rejected");
+            for (j = i; j < n; j++)
+                if (recs[j].type == recs[i].type && recs[j].rclass == recs[i].rclass &&
+                    nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
+                    recs[j].type = 0; /* skip below */
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (recs[i].type != 0)
+            mdns_cache_add(m, ifslot, &recs[i], trust[i], now);
+
+cleanup:
+    nt_free(recs);
+    nt_free(hrr);
+    nt_free(trust);
+    nt_free(done);
 }
 
 nt_status nt_mdns_input(nt_mdns *m, const nt_mdns_packet_in *pkt, uint64_t now_ms)
 {
-    (void)m; (void)pkt; (void)now_ms;
-    return NT_ERR_UNSUPPORTED;
+    iface *f;
+    size_t slot;
+
+    if (m == NULL || pkt == NULL || (pkt->data == NULL && pkt->len != 0))
+        return NT_ERR_INVALID_ARG;
+    m->stats.packets_in++;
+    m->now_ms = now_ms;
+    f = mdns_iface_by_index(m, pkt->ifindex, &slot);
+    if (f == NULL)
+        return NT_ERR_MDNS_NO_IFACE;
+    if (m->shut)
+        return NT_OK;
+    if (pkt->src.addr.family != NT_MDNS_INET4 && pkt->src.addr.family != NT_MDNS_INET6) {
+        m->stats.malformed++;
+        return NT_OK;
+    }
+    /* Our own packets come back through multicast loopback and through a
+     * second interface on the same LAN: never an answer, never a conflict. */
+    if (is_own_addr(m, &pkt->src.addr)) {
+        m->stats.own_dropped++;
+        return NT_OK;
+    }
+    if (!on_link(f, &pkt->src.addr)) {
+        m->stats.offlink_dropped++;
+        return NT_OK;
+    }
+    if (!rate_ok(m, f, now_ms)) {
+        m->stats.rate_dropped++;
+        return NT_OK;
+    }
+    if (nt_dns_msg_parse(&m->msg, pkt->data, pkt->len) != NT_OK) {
+        m->stats.malformed++;
+        return NT_OK;
+    }
+    /* §18.3, §18.11: only standard queries with rcode 0 mean anything. */
+    if (NT_DNS_OPCODE(m->msg.flags) != 0 || NT_DNS_RCODE(m->msg.flags) != 0)
+        return NT_OK;
+    if ((m->msg.flags & NT_DNS_FLAG_QR) == 0) {
+        mdns_resp_query(m, slot, pkt, now_ms);
+        if (pkt->src.port == NT_MDNS_PORT)
+            mdns_query_seen(m, slot, pkt, now_ms);
+    } else {
+        /* §6: responses not from port 5353 are silently ignored. */
+        if (pkt->src.port != NT_MDNS_PORT)
+            return NT_OK;
+        mdns_resp_response(m, slot, now_ms);
+        take_records(m, slot, pkt, now_ms);
+    }
+    mdns_query_update(m);
+    return NT_OK;
 }
 
-nt_status nt_mdns_output_pop(nt_mdns *m, nt_mdns_packet_out *out)
+/* ---- timers ---------------------------------------------------------------- */
+
+uint64_t nt_mdns_next_wakeup(const nt_mdns *m)
 {
-    (void)m; (void)out;
-    return NT_ERR_NOT_FOUND;
+    uint64_t t, n;
+    if (m == NULL)
+        return UINT64_MAX;
+    t = mdns_cache_next(m);
+    n = mdns_resp_next(m);
+    if (n < t)
+        t = n;
+    if (!m->shut) {
+        n = mdns_query_next(m);
+        if (n < t)
+            t = n;
+    }
+    return t;
 }
 
-uint64_t nt_mdns_next_wakeup(const nt_mdns *m) { (void)m; return UINT64_MAX; }
-
-void nt_mdns_run(nt_mdns *m, uint64_t now_ms) { (void)m; (void)now_ms; }
-
-nt_status nt_mdns_service_add(nt_mdns *m, nt_mdns_service_id *out,
-                              const nt_mdns_service_config *svc, uint64_t now_ms)
+void nt_mdns_run(nt_mdns *m, uint64_t now_ms)
 {
-    (void)m; (void)out; (void)svc; (void)now_ms;
-    return NT_ERR_UNSUPPORTED;
+    if (m == NULL)
+        return;
+    m->now_ms = now_ms;
+    mdns_cache_expire(m, now_ms);
+    if (!m->shut) {
+        mdns_resp_run(m, now_ms);
+        mdns_query_run(m, now_ms);
+    }
+    mdns_query_update(m);
 }
 
-nt_status nt_mdns_service_del(nt_mdns *m, nt_mdns_service_id id, uint64_t now_ms)
+/* ---- introspection -------------------------------------------------------- */
+
+void nt_mdns_stats_get(const nt_mdns *m, nt_mdns_stats *out)
 {
-    (void)m; (void)id; (void)now_ms;
-    return NT_ERR_UNSUPPORTED;
+    size_t s;
+    *out = m->stats;
+    out->cache_records = 0;
+    for (s = 0; s < m->cfg.max_interfaces; s++)
+        if (m->ifs[s].used)
+            out->cache_records += m->ifs[s].ncache;
 }
 
-nt_status nt_mdns_service_get_instance(const nt_mdns *m, nt_mdns_service_id id, char *out,
-                                       size_t cap)
+void nt_mdns_cache_walk(const nt_mdns *m, uint32_t ifindex, nt_mdns_cache_fn fn, void *ctx)
 {
-    (void)m; (void)id; (void)out; (void)cap;
-    return NT_ERR_NOT_FOUND;
+    size_t s, i;
+    nt_mdns_cache_entry e;
+    if (m == NULL || fn == NULL)
+        return;
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        const iface *f = &m->ifs[s];
+        if (!f->used || (ifindex != 0 && f->ifindex != ifindex))
+            continue;
+        for (i = 0; i < f->ncache; i++) {
+            const centry *c = &f->cache[i];
+            e.ifindex = f->ifindex;
+            e.rr.name = c->r.owner.wire;
+            e.rr.name_len = c->r.owner.len;
+            e.rr.type = c->r.type;
+            e.rr.rrclass = c->r.rclass;
+            e.rr.cache_flush = c->r.mdns_bit;
+            e.rr.ttl = c->r.ttl;
+            e.rr.rdata = c->r.rdata;
+            e.rr.rdata_len = c->r.rdlength;
+            e.expires_ms = c->expires_ms;
+            e.trust = c->trust;
+            fn(ctx, &e);
+        }
+    }
 }
 
 nt_status nt_mdns_host_get_name(const nt_mdns *m, char *out, size_t cap)
 {
-    size_t n = strlen(m->host_name);
-    if (n + 1 > cap)
+    int n;
+    if (m == NULL || out == NULL)
+        return NT_ERR_INVALID_ARG;
+    n = snprintf(out, cap, "%s.local", m->host_label);
+    if (n < 0 || (size_t)n >= cap)
         return NT_ERR_NOSPACE;
-    memcpy(out, m->host_name, n + 1);
     return NT_OK;
-}
-
-nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_query_config *q,
-                            uint64_t now_ms)
-{
-    (void)m; (void)out; (void)q; (void)now_ms;
-    return NT_ERR_UNSUPPORTED;
-}
-
-nt_status nt_mdns_query_del(nt_mdns *m, nt_mdns_query_id id)
-{
-    (void)m; (void)id;
-    return NT_ERR_NOT_FOUND;
-}
-
-nt_status nt_mdns_event_pop(nt_mdns *m, nt_mdns_event *out)
-{
-    (void)m; (void)out;
-    return NT_ERR_NOT_FOUND;
-}
-
-void nt_mdns_stats_get(const nt_mdns *m, nt_mdns_stats *out) { *out = m->stats; }
-
-void nt_mdns_cache_walk(const nt_mdns *m, uint32_t ifindex, nt_mdns_cache_fn fn, void *ctx)
-{
-    (void)m; (void)ifindex; (void)fn; (void)ctx;
 }

@@ -1,0 +1,233 @@
+/* The per-interface record cache (RFC 6762 §10): TTL expiry, goodbyes,
+ * cache-flush, refresh points for active questions (§5.2), POOF (§10.5) and
+ * a cap with closest-to-expiry eviction (DESIGN §11). */
+#include <string.h>
+
+#include "mdns_int.h"
+#include "nautilus/mem.h"
+
+/* §5.2: refresh queries at 80, 85, 90 and 95 % of the TTL, each with a
+ * random 0-2 % of the TTL added so that hosts do not query in step. */
+static void refresh_plan(nt_mdns *m, centry *c)
+{
+    uint64_t ttl_ms = (uint64_t)c->r.ttl * 1000u;
+    uint64_t pct, jitter;
+    if (c->refresh_stage >= 4 || c->r.ttl == 0) {
+        c->refresh_ms = UINT64_MAX;
+        return;
+    }
+    pct = 80u + 5u * c->refresh_stage;
+    jitter = mdns_rand_range(m, 0, 200); /* hundredths of a percent: 0..2 % */
+    c->refresh_ms = c->recv_ms + ttl_ms * pct / 100u + ttl_ms * jitter / 10000u;
+}
+
+static void entry_free(iface *f, size_t i)
+{
+    nt_free(f->cache[i].data);
+    if (i != f->ncache - 1)
+        f->cache[i] = f->cache[f->ncache - 1];
+    f->ncache--;
+}
+
+static bool same_set(const nt_dns_record *a, const nt_dns_record *b)
+{
+    return a->type == b->type && a->rclass == b->rclass && nt_dns_name_equal(&a->owner, &b->owner);
+}
+
+/* Makes room for one more entry: grows the array up to the cap, then evicts
+ * the entry closest to expiry among those no more trusted than the newcomer,
+ * so an unverified flood cannot push out verified records (DESIGN §11). */
+static bool make_room(nt_mdns *m, iface *f, uint8_t trust)
+{
+    size_t i, victim = SIZE_MAX;
+    if (f->ncache < f->cache_alloc)
+        return true;
+    if (f->cache_alloc < m->cfg.cache_cap) {
+        size_t n = f->cache_alloc == 0 ? 16 : f->cache_alloc * 2;
+        centry *p;
+        if (n > m->cfg.cache_cap)
+            n = m->cfg.cache_cap;
+        p = nt_realloc(f->cache, n * sizeof(*p));
+        if (p != NULL) {
+            f->cache = p;
+            f->cache_alloc = n;
+            return true;
+        }
+        if (f->ncache == 0)
+            return false;
+    }
+    for (i = 0; i < f->ncache; i++) {
+        if (f->cache[i].trust > trust)
+            continue;
+        if (victim == SIZE_MAX || f->cache[i].expires_ms < f->cache[victim].expires_ms)
+            victim = i;
+    }
+    if (victim == SIZE_MAX)
+        return false;
+    mdns_mark_dirty(m, &f->cache[victim].r.owner);
+    entry_free(f, victim);
+    m->stats.cache_evictions++;
+    return true;
+}
+
+void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t trust,
+                    uint64_t now)
+{
+    iface *f = &m->ifs[ifslot];
+    centry *c = NULL;
+    size_t i;
+
+    if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
+        return;
+    /* §10.2: a cache-flush record replaces the other records of its set that
+     * were received more than one second ago; they go one second from now,
+     * not at once, so that a burst of packets cannot flush its own set. */
+    if (r->mdns_bit) {
+        for (i = 0; i < f->ncache; i++) {
+            centry *o = &f->cache[i];
+            if (same_set(&o->r, r) && o->recv_ms + 1000u <= now &&
+                o->expires_ms > now + GOODBYE_GRACE_MS && !mdns_rr_equal(&o->r, r)) {
+                o->expires_ms = now + GOODBYE_GRACE_MS;
+                o->refresh_ms = UINT64_MAX;
+            }
+        }
+    }
+    for (i = 0; i < f->ncache; i++) {
+        if (mdns_rr_equal(&f->cache[i].r, r)) {
+            c = &f->cache[i];
+            break;
+        }
+    }
+    mdns_mark_dirty(m, &r->owner);
+    if (c != NULL) {
+        if (r->ttl == 0) {
+            /* §10.1: goodbye; keep it one more second. */
+            if (c->expires_ms > now + GOODBYE_GRACE_MS)
+                c->expires_ms = now + GOODBYE_GRACE_MS;
+            c->refresh_ms = UINT64_MAX;
+            return;
+        }
+        c->r.ttl = r->ttl;
+        c->r.mdns_bit = r->mdns_bit;
+        c->recv_ms = now;
+        c->expires_ms = now + (uint64_t)r->ttl * 1000u;
+        c->refresh_stage = 0;
+        c->poof = 0;
+        c->trust = trust;
+        refresh_plan(m, c);
+        return;
+    }
+    if (r->ttl == 0)
+        return;
+    if (!make_room(m, f, trust)) {
+        m->stats.records_dropped++;
+        return;
+    }
+    c = &f->cache[f->ncache];
+    memset(c, 0, sizeof(*c));
+    c->r = *r;
+    if (r->rdlength != 0) {
+        c->data = nt_malloc(r->rdlength);
+        if (c->data == NULL) {
+            m->stats.records_dropped++;
+            return;
+        }
+        memcpy(c->data, r->rdata, r->rdlength);
+    }
+    c->r.rdata = c->data;
+    c->recv_ms = now;
+    c->expires_ms = now + (uint64_t)r->ttl * 1000u;
+    c->trust = trust;
+    refresh_plan(m, c);
+    f->ncache++;
+}
+
+void mdns_cache_clear(nt_mdns *m, size_t ifslot)
+{
+    iface *f = &m->ifs[ifslot];
+    size_t i;
+    for (i = 0; i < f->ncache; i++)
+        nt_free(f->cache[i].data);
+    nt_free(f->cache);
+    f->cache = NULL;
+    f->ncache = 0;
+    f->cache_alloc = 0;
+}
+
+void mdns_cache_expire(nt_mdns *m, uint64_t now)
+{
+    size_t s, i;
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        iface *f = &m->ifs[s];
+        if (!f->used)
+            continue;
+        for (i = f->ncache; i-- > 0;) {
+            centry *c = &f->cache[i];
+            bool poofed = c->poof >= 2 && now >= c->poof_first_ms + POOF_WINDOW_MS;
+            if (c->expires_ms <= now || poofed) {
+                mdns_mark_dirty(m, &c->r.owner);
+                entry_free(f, i);
+                continue;
+            }
+            while (c->refresh_ms <= now) {
+                if (!m->shut && mdns_query_wants(m, s, &c->r.owner, c->r.type))
+                    mdns_oneshot_add(m, s, &c->r.owner, c->r.type);
+                c->refresh_stage++;
+                refresh_plan(m, c);
+            }
+        }
+    }
+}
+
+uint64_t mdns_cache_next(const nt_mdns *m)
+{
+    uint64_t t = UINT64_MAX;
+    size_t s, i;
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        const iface *f = &m->ifs[s];
+        if (!f->used)
+            continue;
+        for (i = 0; i < f->ncache; i++) {
+            const centry *c = &f->cache[i];
+            if (c->expires_ms < t)
+                t = c->expires_ms;
+            if (c->refresh_ms < t)
+                t = c->refresh_ms;
+            if (c->poof >= 2 && c->poof_first_ms + POOF_WINDOW_MS < t)
+                t = c->poof_first_ms + POOF_WINDOW_MS;
+        }
+    }
+    return t;
+}
+
+/* §10.5: a query that should have drawn a cached record, without that record
+ * among its known answers. After two such queries and no answer within ten
+ * seconds of the first, the record is gone (answers reset the count in
+ * mdns_cache_add). */
+void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type,
+                          const nt_dns_record *kas, size_t nka, bool skip_fresh, uint64_t now)
+{
+    iface *f = &m->ifs[ifslot];
+    size_t i, k;
+    for (i = 0; i < f->ncache; i++) {
+        centry *c = &f->cache[i];
+        bool known = false;
+        if ((type != NT_DNS_TYPE_ANY && c->r.type != type) || !nt_dns_name_equal(&c->r.owner, name))
+            continue;
+        if (c->expires_ms <= now + GOODBYE_GRACE_MS)
+            continue; /* already going */
+        /* Our own query carried the records above half their TTL (§7.1). */
+        if (skip_fresh && (c->expires_ms - now) * 2u > (uint64_t)c->r.ttl * 1000u)
+            continue;
+        for (k = 0; k < nka && !known; k++)
+            known = mdns_rr_equal(&kas[k], &c->r);
+        if (known)
+            continue;
+        if (c->poof == 0 || now >= c->poof_first_ms + POOF_WINDOW_MS) {
+            c->poof = 0;
+            c->poof_first_ms = now;
+        }
+        if (c->poof < 255)
+            c->poof++;
+    }
+}

@@ -1,0 +1,259 @@
+/*
+ * agent/mdns/mdns_int.h - private state of the mDNS engine, shared by its
+ * source files (engine.c, cache.c, responder.c, querier.c, out.c).
+ */
+#ifndef NAUTILUS_MDNS_INT_H
+#define NAUTILUS_MDNS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nautilus/mdns.h"
+#include "nautilus/wire.h"
+
+/* Record slots of one published entity (see ent_record): fixed so that the
+ * per-record "last multicast" times of RFC 6762 §6 have a home. */
+enum {
+    SLOT_PTR = 0,      /* service: <type> PTR <instance> */
+    SLOT_SRV = 1,
+    SLOT_TXT = 2,
+    SLOT_ENUM = 3,     /* _services._dns-sd._udp PTR <type> (RFC 6763 §9) */
+    SLOT_SUB0 = 4,     /* subtype PTRs, NT_MDNS_SUBTYPES_MAX of them (RFC 6763 §7.1) */
+    SLOT_SVC_NSEC = SLOT_SUB0 + NT_MDNS_SUBTYPES_MAX,
+    SLOT_HOST_ADDR0 = 0, /* host: one slot per interface address */
+    SLOT_HOST_NSEC = NT_MDNS_IFACE_ADDRS_MAX,
+    NSLOT = 17,
+};
+
+/* Phases of an entity on one interface (RFC 6762 §8). */
+enum {
+    PH_NONE = 0,       /* not published here */
+    PH_WAIT = 1,       /* waiting before (re)probing */
+    PH_PROBING = 2,
+    PH_ANNOUNCING = 3,
+    PH_ESTABLISHED = 4,
+};
+
+#define PROBE_INTERVAL_MS 250u     /* §8.1 */
+#define PROBE_COUNT 3u             /* §8.1 */
+#define ANNOUNCE_COUNT 3u          /* §8.3: at least two, intervals doubling from 1 s */
+#define RENAME_MAX 100u            /* give up renaming after this many conflicts */
+#define QUERY_INTERVAL_MAX_MS 3600000u /* §5.2: 60 minutes */
+#define GOODBYE_GRACE_MS 1000u     /* §10.1: TTL 0 records go 1 s later */
+#define POOF_WINDOW_MS 10000u      /* §10.5 */
+#define MAX_PENDING_ANSWERS 1024u
+#define MAX_ONESHOT 128u
+#define MAX_DIRTY 64u
+#define MAX_INSTANCES 256u         /* instances tracked per browse */
+#define EXTRA_MAX 8u               /* records the attach hook may add per RRset */
+
+typedef struct centry {
+    nt_dns_record r;         /* r.rdata points to data */
+    uint8_t *data;
+    uint64_t recv_ms;
+    uint64_t expires_ms;
+    uint64_t refresh_ms;     /* next refresh point, UINT64_MAX when none */
+    uint8_t refresh_stage;   /* 0..4: 80, 85, 90, 95 % (§5.2) */
+    uint8_t poof;            /* unanswered queries seen (§10.5) */
+    uint8_t trust;
+    uint64_t poof_first_ms;
+} centry;
+
+typedef struct estate {
+    uint8_t phase;
+    uint8_t count;           /* probes or announcements sent in this phase */
+    bool announced;          /* records went out here: goodbyes due on withdrawal */
+    uint64_t next_ms;
+    uint64_t last_mcast[NSLOT];
+} estate;
+
+typedef struct iface {
+    bool used;
+    uint32_t ifindex;
+    char name[16];
+    nt_mdns_ifaddr addrs[NT_MDNS_IFACE_ADDRS_MAX];
+    size_t naddr;
+    bool v4, v6;
+    centry *cache;
+    size_t ncache, cache_alloc;
+    uint64_t rate_window_ms;
+    uint32_t rate_count;
+} iface;
+
+typedef struct ent {
+    bool used;
+    bool is_host;
+    nt_mdns_service_id id;
+    uint32_t ifindex;            /* 0 = all */
+    char base[NT_MDNS_LABEL_MAX];/* instance as requested */
+    char instance[NT_MDNS_LABEL_MAX];
+    unsigned renames;
+    nt_dns_name type_name;       /* _ipp._tcp.local */
+    nt_dns_name inst_name;       /* Name._ipp._tcp.local */
+    nt_dns_name target;          /* SRV target */
+    bool own_target;             /* target is our host name (follows renames) */
+    nt_dns_name sub_names[NT_MDNS_SUBTYPES_MAX];
+    size_t nsub;
+    nt_dns_name enum_name;       /* _services._dns-sd._udp.<domain> */
+    uint16_t port, priority, weight;
+    uint8_t *txt;
+    size_t txt_len;
+    uint32_t ttl;                /* 0 = defaults */
+    estate *st;                  /* one per interface slot */
+} ent;
+
+typedef struct pans {
+    bool used;
+    uint8_t section;             /* NT_DNS_SEC_ANSWER or _ADDITIONAL */
+    uint16_t ent;
+    uint8_t slot;
+    size_t ifslot;
+    bool unicast;
+    nt_mdns_endpoint dst;
+    uint64_t due_ms;
+    uint32_t ka_tag;             /* TC reassembly tag (§7.2), 0 if none */
+    bool defend;                 /* probe defence: 250 ms limit instead of 1 s */
+} pans;
+
+typedef struct kaset {           /* pending known-answer reassembly (§7.2) */
+    bool used;
+    uint32_t tag;
+    size_t ifslot;
+    nt_mdns_endpoint src;
+    uint64_t deadline_ms;
+    size_t answers;
+} kaset;
+
+typedef struct qst {             /* one question the querier keeps asking */
+    bool used;
+    nt_mdns_query_id owner;
+    nt_dns_name name;
+    uint16_t type;
+    uint32_t ifindex;
+    uint64_t next_ms;
+    uint32_t interval_ms;
+    uint32_t sent;
+} qst;
+
+typedef struct oneshot {         /* one question to send once (refresh, §5.2) */
+    bool used;
+    nt_dns_name name;
+    uint16_t type;
+    size_t ifslot;
+} oneshot;
+
+typedef struct qinst {
+    bool used;
+    nt_dns_name name;            /* instance name (browse/resolve), host (host), type (types) */
+    nt_dns_name target;          /* SRV target last seen (browse/resolve) */
+    uint32_t ifindex;
+    uint64_t hash;
+} qinst;
+
+typedef struct query {
+    bool used;
+    nt_mdns_query_id id;
+    nt_mdns_query_kind kind;
+    nt_dns_name name;            /* PTR name, instance name or host name */
+    bool want4, want6, resolve;
+    uint32_t ifindex;
+    qinst *inst;                 /* MAX_INSTANCES */
+} query;
+
+typedef struct outq {
+    struct outq *next;
+    uint32_t ifindex;
+    nt_mdns_endpoint dst;
+    size_t len;
+    uint8_t data[];
+} outq;
+
+typedef struct evq {
+    struct evq *next;
+    nt_mdns_event ev;
+} evq;
+
+struct nt_mdns {
+    nt_mdns_config cfg;
+    char host_base[NT_MDNS_LABEL_MAX];
+    char host_label[NT_MDNS_LABEL_MAX];
+    unsigned host_renames;
+    nt_dns_name host;            /* box.local */
+    bool shut;
+    uint64_t now_ms;             /* time of the call being served */
+    uint64_t rng_state;
+    uint32_t next_id;
+    uint32_t next_tag;
+    nt_mdns_stats stats;
+
+    iface *ifs;                  /* max_interfaces */
+    ent *ents;                   /* max_services + 1 (slot 0 = host) */
+    size_t nents;
+    query *qs;                   /* max_queries */
+    qst *qsts;                   /* 4 * max_queries */
+    size_t nqsts;
+    oneshot os[MAX_ONESHOT];
+    pans *pa;                    /* MAX_PENDING_ANSWERS */
+    kaset *ka;                   /* max_known_answer_sets */
+
+    outq *out_head, *out_tail;
+    size_t nout;
+    evq *ev_head, *ev_tail;
+    size_t nev;
+
+    nt_dns_name dirty[MAX_DIRTY];
+    size_t ndirty;
+    bool dirty_all;
+
+    nt_dns_msg msg;              /* parse scratch */
+    uint8_t rdbuf[65535 + 1024]; /* rdata decompression scratch */
+    size_t rd_used;              /* bytes of rdbuf holding the current query's known answers */
+    uint8_t pkt[NT_MDNS_PACKET_MAX];
+};
+
+/* engine.c */
+uint32_t mdns_rand(nt_mdns *m);
+uint64_t mdns_rand_range(nt_mdns *m, uint64_t lo, uint64_t hi); /* [lo, hi] */
+iface *mdns_iface_by_index(nt_mdns *m, uint32_t ifindex, size_t *slot);
+void mdns_out_push(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *dst, const uint8_t *data,
+                   size_t len);
+void mdns_out_multicast(nt_mdns *m, size_t ifslot, const uint8_t *data, size_t len);
+nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind);
+bool mdns_rr_equal(const nt_dns_record *a, const nt_dns_record *b); /* name/type/class/rdata */
+int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
+void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
+void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);
+void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
+nt_status mdns_host_build(nt_mdns *m);
+
+/* cache.c */
+void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t trust,
+                    uint64_t now);
+void mdns_cache_expire(nt_mdns *m, uint64_t now);
+void mdns_cache_clear(nt_mdns *m, size_t ifslot);
+uint64_t mdns_cache_next(const nt_mdns *m);
+void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type,
+                          const nt_dns_record *kas, size_t nka, bool skip_fresh, uint64_t now);
+
+/* responder.c */
+void mdns_resp_iface_up(nt_mdns *m, size_t ifslot, uint64_t now);
+void mdns_resp_start(nt_mdns *m, size_t e, uint64_t now);
+void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot);
+void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, uint64_t now);
+void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now);
+void mdns_resp_run(nt_mdns *m, uint64_t now);
+uint64_t mdns_resp_next(const nt_mdns *m);
+bool ent_record(nt_mdns *m, size_t e, size_t ifslot, size_t slot, nt_dns_record *out,
+                uint8_t *buf, size_t cap);
+bool ent_is_own_name(nt_mdns *m, const nt_dns_name *n);
+
+/* querier.c */
+void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, uint64_t now);
+void mdns_query_run(nt_mdns *m, uint64_t now);
+uint64_t mdns_query_next(const nt_mdns *m);
+void mdns_query_update(nt_mdns *m);   /* dirty names -> events */
+bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type);
+void mdns_oneshot_add(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type);
+
+#endif

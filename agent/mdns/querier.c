@@ -1,0 +1,776 @@
+/* The querier (RFC 6762 §5, §7; RFC 6763 §4, §9, §12): continuous
+ * questions with backoff, known-answer lists, duplicate question
+ * suppression, and turning cache changes into browse/resolve events. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mdns_int.h"
+#include "nautilus/mem.h"
+
+/* ---- questions --------------------------------------------------------------- */
+
+static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name, uint16_t type,
+                    uint32_t ifindex, uint64_t now)
+{
+    size_t i, freeslot = SIZE_MAX;
+    for (i = 0; i < m->nqsts; i++) {
+        qst *q = &m->qsts[i];
+        if (!q->used) {
+            if (freeslot == SIZE_MAX)
+                freeslot = i;
+            continue;
+        }
+        if (q->owner == owner && q->type == type && q->ifindex == ifindex &&
+            nt_dns_name_equal(&q->name, name))
+            return;
+    }
+    if (freeslot == SIZE_MAX)
+        return; /* capped: the query still works from what others ask */
+    m->qsts[freeslot].used = true;
+    m->qsts[freeslot].owner = owner;
+    m->qsts[freeslot].name = *name;
+    m->qsts[freeslot].type = type;
+    m->qsts[freeslot].ifindex = ifindex;
+    /* §5.2: the first query of a continuous series goes after 20-120 ms. */
+    m->qsts[freeslot].next_ms = now + mdns_rand_range(m, 20, 120);
+    m->qsts[freeslot].interval_ms = 1000;
+    m->qsts[freeslot].sent = 0;
+}
+
+static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
+{
+    size_t i;
+    for (i = 0; i < m->nqsts; i++)
+        if (m->qsts[i].used && m->qsts[i].owner == owner &&
+            (name == NULL || nt_dns_name_equal(&m->qsts[i].name, name)))
+            m->qsts[i].used = false;
+}
+
+static bool qst_on(const qst *q, const iface *f)
+{
+    return q->used && f->used && (q->ifindex == 0 || q->ifindex == f->ifindex);
+}
+
+bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
+{
+    size_t i;
+    for (i = 0; i < m->nqsts; i++) {
+        const qst *q = &m->qsts[i];
+        if (qst_on(q, &m->ifs[ifslot]) && (q->type == type || q->type == NT_DNS_TYPE_ANY) &&
+            nt_dns_name_equal(&q->name, name))
+            return true;
+    }
+    return false;
+}
+
+void mdns_oneshot_add(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
+{
+    size_t i, freeslot = SIZE_MAX;
+    for (i = 0; i < MAX_ONESHOT; i++) {
+        if (!m->os[i].used) {
+            if (freeslot == SIZE_MAX)
+                freeslot = i;
+            continue;
+        }
+        if (m->os[i].ifslot == ifslot && m->os[i].type == type &&
+            nt_dns_name_equal(&m->os[i].name, name))
+            return;
+    }
+    if (freeslot == SIZE_MAX)
+        return;
+    m->os[freeslot].used = true;
+    m->os[freeslot].ifslot = ifslot;
+    m->os[freeslot].type = type;
+    m->os[freeslot].name = *name;
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+typedef struct qout {
+    const nt_dns_name *name;
+    uint16_t type;
+    bool qu;
+} qout;
+
+#define QOUT_MAX 64u
+
+static bool qb_start(nt_mdns *m, nt_dns_builder *b)
+{
+    return nt_dns_builder_init(b, m->pkt, m->cfg.max_packet, 0, 0) == NT_OK;
+}
+
+static void qb_send(nt_mdns *m, size_t s, nt_dns_builder *b)
+{
+    mdns_out_multicast(m, s, m->pkt, nt_dns_builder_len(b));
+    m->stats.queries_sent++;
+}
+
+/* One round of questions on one interface: all questions first, then the
+ * known answers (§7.1: cached answers with more than half their TTL left);
+ * a list that does not fit continues in further packets with TC set on all
+ * but the last (§7.2). */
+static void send_questions(nt_mdns *m, size_t s, const qout *qs, size_t nq, uint64_t now)
+{
+    iface *f = &m->ifs[s];
+    nt_dns_builder b;
+    size_t i, j, added = 0;
+    bool any = false;
+
+    if (nq == 0 || !qb_start(m, &b))
+        return;
+    for (i = 0; i < nq; i++) {
+        if (nt_dns_builder_add_question(&b, qs[i].name, qs[i].type, NT_DNS_CLASS_IN, qs[i].qu) ==
+            NT_ERR_NOSPACE) {
+            qb_send(m, s, &b);
+            if (!qb_start(m, &b))
+                return;
+            if (nt_dns_builder_add_question(&b, qs[i].name, qs[i].type, NT_DNS_CLASS_IN,
+                                            qs[i].qu) != NT_OK)
+                return;
+        }
+        added++;
+    }
+    any = added != 0;
+    for (i = 0; i < nq; i++) {
+        for (j = 0; j < f->ncache; j++) {
+            centry *c = &f->cache[j];
+            nt_dns_record r;
+            uint64_t left;
+            if ((qs[i].type != NT_DNS_TYPE_ANY && c->r.type != qs[i].type) ||
+                !nt_dns_name_equal(&c->r.owner, qs[i].name))
+                continue;
+            if (c->expires_ms <= now)
+                continue;
+            left = c->expires_ms - now;
+            if (left * 2u <= (uint64_t)c->r.ttl * 1000u)
+                continue;
+            r = c->r;
+            r.mdns_bit = false;
+            r.ttl = (uint32_t)(left / 1000u); /* §7.1: the remaining TTL */
+            if (nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, &r) == NT_ERR_NOSPACE) {
+                nt_dns_builder_set_flags(&b, NT_DNS_FLAG_TC);
+                qb_send(m, s, &b);
+                if (!qb_start(m, &b))
+                    return;
+                if (nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, &r) != NT_OK)
+                    continue;
+            }
+            any = true;
+        }
+    }
+    if (any)
+        qb_send(m, s, &b);
+}
+
+void mdns_query_run(nt_mdns *m, uint64_t now)
+{
+    size_t s, i;
+    qout qs[QOUT_MAX];
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        size_t n = 0;
+        if (!m->ifs[s].used)
+            continue;
+        for (i = 0; i < m->nqsts && n < QOUT_MAX; i++) {
+            qst *q = &m->qsts[i];
+            size_t k;
+            bool dup = false;
+            if (!qst_on(q, &m->ifs[s]) || q->next_ms > now)
+                continue;
+            for (k = 0; k < n && !dup; k++)
+                dup = qs[k].type == q->type && nt_dns_name_equal(qs[k].name, &q->name);
+            if (dup)
+                continue;
+            qs[n].name = &q->name;
+            qs[n].type = q->type;
+            qs[n].qu = q->sent == 0; /* §5.4: the first query asks for unicast */
+            n++;
+        }
+        for (i = 0; i < MAX_ONESHOT && n < QOUT_MAX; i++) {
+            if (!m->os[i].used || m->os[i].ifslot != s)
+                continue;
+            qs[n].name = &m->os[i].name;
+            qs[n].type = m->os[i].type;
+            qs[n].qu = false;
+            n++;
+        }
+        send_questions(m, s, qs, n, now);
+        for (i = 0; i < MAX_ONESHOT; i++)
+            if (m->os[i].used && m->os[i].ifslot == s)
+                m->os[i].used = false;
+    }
+    for (i = 0; i < m->nqsts; i++) {
+        qst *q = &m->qsts[i];
+        if (!q->used || q->next_ms > now)
+            continue;
+        /* §5.2: intervals 1 s, 2 s, 4 s, ... capped at 60 minutes. */
+        q->sent++;
+        q->next_ms = now + q->interval_ms;
+        q->interval_ms = q->interval_ms * 2u > QUERY_INTERVAL_MAX_MS ? QUERY_INTERVAL_MAX_MS
+                                                                     : q->interval_ms * 2u;
+    }
+}
+
+uint64_t mdns_query_next(const nt_mdns *m)
+{
+    uint64_t t = UINT64_MAX;
+    size_t i;
+    for (i = 0; i < m->nqsts; i++)
+        if (m->qsts[i].used && m->qsts[i].next_ms < t)
+            t = m->qsts[i].next_ms;
+    for (i = 0; i < MAX_ONESHOT; i++)
+        if (m->os[i].used)
+            return 0;
+    return t;
+}
+
+/* Another host's query (§7.3, §10.5). */
+void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, uint64_t now)
+{
+    const nt_dns_msg *msg = &m->msg;
+    nt_dns_record *kas;
+    size_t nka = 0, used = 0, i, j, qi;
+    iface *f = &m->ifs[ifslot];
+
+    if (!pkt->dst_multicast)
+        return;
+    kas = nt_calloc(m->cfg.max_known_answers + 1, sizeof(*kas));
+    if (kas == NULL)
+        return;
+    for (i = 0; i < msg->count[NT_DNS_SEC_ANSWER] && nka < m->cfg.max_known_answers; i++) {
+        const nt_dns_rr *rr = nt_dns_msg_get(msg, NT_DNS_SEC_ANSWER, i);
+        if (rr->status != NT_OK ||
+            nt_dns_rr_to_record(msg, rr, &kas[nka], m->rdbuf + used, sizeof(m->rdbuf) - used) !=
+                NT_OK)
+            continue;
+        used += kas[nka].rdlength;
+        nka++;
+    }
+    for (qi = 0; qi < msg->count[NT_DNS_SEC_QUESTION]; qi++) {
+        const nt_dns_rr *q = nt_dns_msg_get(msg, NT_DNS_SEC_QUESTION, qi);
+        nt_dns_name qn;
+        bool qu = (q->flags & NT_DNS_RR_MDNS_BIT) != 0;
+        nt_dns_rr_owner(msg, q, &qn);
+        /* §10.5: if nobody answers this, our copy may be stale. Probes
+         * (authority records present) are not asking for data. */
+        if (msg->count[NT_DNS_SEC_AUTHORITY] == 0)
+            mdns_cache_poof_note(m, ifslot, &qn, q->type, kas, nka, false, now);
+        if (qu)
+            continue;
+        /* §7.3: the same QM question from someone else, whose known answers
+         * are all ones we would give too, counts as our own. */
+        for (i = 0; i < m->nqsts; i++) {
+            qst *mine = &m->qsts[i];
+            bool subset = true;
+            if (!qst_on(mine, f) || mine->sent == 0 || mine->type != q->type ||
+                !nt_dns_name_equal(&mine->name, &qn))
+                continue;
+            if (mine->next_ms > now + mine->interval_ms / 2u)
+                continue; /* not planning to ask soon */
+            for (j = 0; j < nka && subset; j++) {
+                size_t c;
+                bool have = false;
+                if (!nt_dns_name_equal(&kas[j].owner, &qn))
+                    continue;
+                for (c = 0; c < f->ncache && !have; c++) {
+                    const centry *ce = &f->cache[c];
+                    have = mdns_rr_equal(&ce->r, &kas[j]) && ce->expires_ms > now &&
+                           (ce->expires_ms - now) * 2u > (uint64_t)ce->r.ttl * 1000u;
+                }
+                subset = have;
+            }
+            if (!subset)
+                continue;
+            m->stats.questions_suppressed++;
+            mine->sent++;
+            mine->next_ms = now + mine->interval_ms;
+            mine->interval_ms = mine->interval_ms * 2u > QUERY_INTERVAL_MAX_MS
+                                    ? QUERY_INTERVAL_MAX_MS
+                                    : mine->interval_ms * 2u;
+        }
+    }
+    nt_free(kas);
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
+{
+    size_t i;
+    if (m->dirty_all)
+        return true;
+    for (i = 0; i < m->ndirty; i++)
+        if (nt_dns_name_equal(&m->dirty[i], n))
+            return true;
+    return false;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* Fills ev->addrs with the A/AAAA records of host on interface s. */
+static uint64_t view_addrs(const nt_mdns *m, size_t s, const nt_dns_name *host, bool want4,
+                           bool want6, nt_mdns_event *ev, uint64_t h, uint8_t *trust)
+{
+    const iface *f = &m->ifs[s];
+    size_t i;
+    for (i = 0; i < f->ncache; i++) {
+        const centry *c = &f->cache[i];
+        nt_mdns_addr *a;
+        if (!((c->r.type == NT_DNS_TYPE_A && want4 && c->r.rdlength == 4) ||
+              (c->r.type == NT_DNS_TYPE_AAAA && want6 && c->r.rdlength == 16)) ||
+            !nt_dns_name_equal(&c->r.owner, host))
+            continue;
+        if (ev->addr_count >= NT_MDNS_EVENT_ADDRS_MAX)
+            break;
+        a = &ev->addrs[ev->addr_count++];
+        memset(a, 0, sizeof(*a));
+        a->family = c->r.type == NT_DNS_TYPE_A ? NT_MDNS_INET4 : NT_MDNS_INET6;
+        memcpy(a->bytes, c->r.rdata, c->r.rdlength);
+        if (a->family == NT_MDNS_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
+            a->scope = f->ifindex;
+        h = fnv(h, c->r.rdata, c->r.rdlength);
+        if (c->trust < *trust)
+            *trust = c->trust;
+    }
+    return h;
+}
+
+/* Builds the event fields of an instance from the cache of interface s.
+ * Returns false if neither SRV nor TXT is cached. */
+static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, bool want4,
+                          bool want6, nt_mdns_event *ev, uint64_t *hash, nt_dns_name *target)
+{
+    const iface *f = &m->ifs[s];
+    size_t i;
+    uint64_t h = 0xcbf29ce484222325ull;
+    uint8_t trust = 255;
+    bool any = false;
+
+    memset(target, 0, sizeof(*target));
+    ev->ifindex = f->ifindex;
+    mdns_name_label_text(inst, ev->instance, sizeof(ev->instance));
+    mdns_name_text(inst, 1, 2, ev->type, sizeof(ev->type));
+    mdns_name_text(inst, 3, 0, ev->domain, sizeof(ev->domain));
+    for (i = 0; i < f->ncache; i++) {
+        const centry *c = &f->cache[i];
+        if (!nt_dns_name_equal(&c->r.owner, inst))
+            continue;
+        if (c->r.type == NT_DNS_TYPE_SRV && !ev->have_srv && c->r.rdlength > 6) {
+            nt_dns_name t;
+            if (nt_dns_name_from_wire(&t, c->r.rdata + 6, (size_t)c->r.rdlength - 6) != NT_OK)
+                continue;
+            ev->have_srv = true;
+            ev->priority = (uint16_t)((c->r.rdata[0] << 8) | c->r.rdata[1]);
+            ev->weight = (uint16_t)((c->r.rdata[2] << 8) | c->r.rdata[3]);
+            ev->port = (uint16_t)((c->r.rdata[4] << 8) | c->r.rdata[5]);
+            *target = t;
+            mdns_name_text(&t, 0, 0, ev->host, sizeof(ev->host));
+            h = fnv(h, c->r.rdata, c->r.rdlength);
+            any = true;
+            if (c->trust < trust)
+                trust = c->trust;
+        } else if (c->r.type == NT_DNS_TYPE_TXT && !ev->have_txt &&
+                   c->r.rdlength <= NT_MDNS_TXT_MAX) {
+            ev->have_txt = true;
+            ev->txt_len = c->r.rdlength;
+            memcpy(ev->txt, c->r.rdata, c->r.rdlength);
+            h = fnv(h, "T", 1);
+            h = fnv(h, c->r.rdata, c->r.rdlength);
+            any = true;
+            if (c->trust < trust)
+                trust = c->trust;
+        }
+    }
+    if (ev->have_srv)
+        h = view_addrs(m, s, target, want4, want6, ev, h, &trust);
+    ev->trust = trust == 255 ? 0 : trust;
+    *hash = h;
+    return any;
+}
+
+static qinst *inst_find(query *q, const nt_dns_name *name, uint32_t ifindex)
+{
+    size_t i;
+    for (i = 0; i < MAX_INSTANCES; i++)
+        if (q->inst[i].used && q->inst[i].ifindex == ifindex &&
+            nt_dns_name_equal(&q->inst[i].name, name))
+            return &q->inst[i];
+    return NULL;
+}
+
+static qinst *inst_new(query *q, const nt_dns_name *name, uint32_t ifindex)
+{
+    size_t i;
+    for (i = 0; i < MAX_INSTANCES; i++) {
+        if (!q->inst[i].used) {
+            memset(&q->inst[i], 0, sizeof(q->inst[i]));
+            q->inst[i].used = true;
+            q->inst[i].name = *name;
+            q->inst[i].ifindex = ifindex;
+            return &q->inst[i];
+        }
+    }
+    return NULL;
+}
+
+static void emit(nt_mdns *m, const query *q, nt_mdns_event_kind kind, const nt_mdns_event *view)
+{
+    nt_mdns_event *ev = mdns_event_new(m, kind);
+    if (ev == NULL)
+        return;
+    *ev = *view;
+    ev->kind = kind;
+    ev->query = q->id;
+}
+
+/* Services (browse with resolve, resolve): SRV, TXT, then the target's
+ * addresses (RFC 6763 §12 additional records usually bring them at once). */
+static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool listed, uint64_t now)
+{
+    nt_mdns_event view;
+    uint64_t hash;
+    nt_dns_name target;
+    bool have;
+    uint32_t ifx = m->ifs[s].ifindex;
+
+    memset(&view, 0, sizeof(view));
+    have = view_instance(m, s, &in->name, q->want4, q->want6, &view, &hash, &target);
+    if (q->kind == NT_MDNS_Q_RESOLVE)
+        listed = have;
+    if (!listed) {
+        if (in->hash != 0) {
+            emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view);
+            in->hash = 0;
+        }
+        if (q->kind == NT_MDNS_Q_BROWSE) {
+            qst_del(m, q->id, &in->name);
+            if (in->target.len != 0)
+                qst_del(m, q->id, &in->target);
+            in->used = false;
+        }
+        return;
+    }
+    if (q->resolve || q->kind == NT_MDNS_Q_RESOLVE) {
+        qst_add(m, q->id, &in->name, NT_DNS_TYPE_SRV, ifx, now);
+        qst_add(m, q->id, &in->name, NT_DNS_TYPE_TXT, ifx, now);
+        if (target.len != 0 && !nt_dns_name_equal(&target, &in->target)) {
+            if (in->target.len != 0)
+                qst_del(m, q->id, &in->target);
+            if (q->want4)
+                qst_add(m, q->id, &target, NT_DNS_TYPE_A, ifx, now);
+            if (q->want6)
+                qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now);
+        }
+    }
+    if (target.len != 0)
+        in->target = target;
+    if (hash == 0)
+        hash = 1;
+    if (in->hash == 0)
+        emit(m, q, NT_MDNS_EV_SERVICE_ADDED, &view);
+    else if (in->hash != hash)
+        emit(m, q, NT_MDNS_EV_SERVICE_UPDATED, &view);
+    in->hash = hash;
+}
+
+static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
+{
+    iface *f = &m->ifs[s];
+    size_t i;
+    bool rescan = is_dirty(m, &q->name);
+
+    for (i = 0; i < MAX_INSTANCES; i++) {
+        qinst *in = &q->inst[i];
+        bool listed = false;
+        size_t c;
+        if (!in->used || in->ifindex != f->ifindex)
+            continue;
+        if (!rescan && !is_dirty(m, &in->name) && !(in->target.len != 0 && is_dirty(m, &in->target)))
+            continue;
+        for (c = 0; c < f->ncache && !listed; c++) {
+            const centry *ce = &f->cache[c];
+            nt_dns_name t;
+            listed = ce->r.type == NT_DNS_TYPE_PTR && nt_dns_name_equal(&ce->r.owner, &q->name) &&
+                     nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) == NT_OK &&
+                     nt_dns_name_equal(&t, &in->name);
+        }
+        instance_update(m, q, s, in, listed, now);
+    }
+    if (!rescan)
+        return;
+    for (i = 0; i < f->ncache; i++) {
+        const centry *ce = &f->cache[i];
+        nt_dns_name t;
+        qinst *in;
+        if (ce->r.type != NT_DNS_TYPE_PTR || !nt_dns_name_equal(&ce->r.owner, &q->name))
+            continue;
+        if (nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK)
+            continue;
+        if (inst_find(q, &t, f->ifindex) != NULL)
+            continue;
+        in = inst_new(q, &t, f->ifindex);
+        if (in == NULL)
+            return;
+        instance_update(m, q, s, in, true, now);
+    }
+}
+
+static void update_types(nt_mdns *m, query *q, size_t s)
+{
+    iface *f = &m->ifs[s];
+    size_t i, c;
+    nt_mdns_event view;
+
+    if (!is_dirty(m, &q->name))
+        return;
+    for (i = 0; i < MAX_INSTANCES; i++) {
+        qinst *in = &q->inst[i];
+        bool listed = false;
+        if (!in->used || in->ifindex != f->ifindex)
+            continue;
+        for (c = 0; c < f->ncache && !listed; c++) {
+            const centry *ce = &f->cache[c];
+            nt_dns_name t;
+            listed = ce->r.type == NT_DNS_TYPE_PTR && nt_dns_name_equal(&ce->r.owner, &q->name) &&
+                     nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) == NT_OK &&
+                     nt_dns_name_equal(&t, &in->name);
+        }
+        if (!listed) {
+            memset(&view, 0, sizeof(view));
+            view.ifindex = f->ifindex;
+            mdns_name_text(&in->name, 0, 2, view.type, sizeof(view.type));
+            mdns_name_text(&in->name, 2, 0, view.domain, sizeof(view.domain));
+            emit(m, q, NT_MDNS_EV_TYPE_REMOVED, &view);
+            in->used = false;
+        }
+    }
+    for (c = 0; c < f->ncache; c++) {
+        const centry *ce = &f->cache[c];
+        nt_dns_name t;
+        if (ce->r.type != NT_DNS_TYPE_PTR || !nt_dns_name_equal(&ce->r.owner, &q->name) ||
+            nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK ||
+            inst_find(q, &t, f->ifindex) != NULL)
+            continue;
+        if (inst_new(q, &t, f->ifindex) == NULL)
+            return;
+        memset(&view, 0, sizeof(view));
+        view.ifindex = f->ifindex;
+        mdns_name_text(&t, 0, 2, view.type, sizeof(view.type));
+        mdns_name_text(&t, 2, 0, view.domain, sizeof(view.domain));
+        emit(m, q, NT_MDNS_EV_TYPE_ADDED, &view);
+    }
+}
+
+static void update_host(nt_mdns *m, query *q, size_t s)
+{
+    iface *f = &m->ifs[s];
+    qinst *in;
+    nt_mdns_event view;
+    uint64_t h;
+    uint8_t trust = 255;
+
+    if (!is_dirty(m, &q->name))
+        return;
+    memset(&view, 0, sizeof(view));
+    view.ifindex = f->ifindex;
+    mdns_name_text(&q->name, 0, 0, view.host, sizeof(view.host));
+    h = view_addrs(m, s, &q->name, q->want4, q->want6, &view, 0xcbf29ce484222325ull, &trust);
+    view.trust = trust == 255 ? 0 : trust;
+    in = inst_find(q, &q->name, f->ifindex);
+    if (view.addr_count == 0) {
+        if (in != NULL) {
+            emit(m, q, NT_MDNS_EV_HOST_REMOVED, &view);
+            in->used = false;
+        }
+        return;
+    }
+    if (in == NULL) {
+        in = inst_new(q, &q->name, f->ifindex);
+        if (in == NULL)
+            return;
+    }
+    if (in->hash != h)
+        emit(m, q, NT_MDNS_EV_HOST_RESOLVED, &view);
+    in->hash = h;
+}
+
+void mdns_query_update(nt_mdns *m)
+{
+    size_t i, s;
+    if (!m->dirty_all && m->ndirty == 0)
+        return;
+    for (i = 0; i < m->cfg.max_queries; i++) {
+        query *q = &m->qs[i];
+        if (!q->used)
+            continue;
+        for (s = 0; s < m->cfg.max_interfaces; s++) {
+            if (!m->ifs[s].used || (q->ifindex != 0 && q->ifindex != m->ifs[s].ifindex))
+                continue;
+            switch (q->kind) {
+            case NT_MDNS_Q_BROWSE:
+                update_browse(m, q, s, m->now_ms);
+                break;
+            case NT_MDNS_Q_RESOLVE: {
+                qinst *in = inst_find(q, &q->name, m->ifs[s].ifindex);
+                if (in == NULL)
+                    in = inst_new(q, &q->name, m->ifs[s].ifindex);
+                if (in != NULL && (is_dirty(m, &q->name) ||
+                                   (in->target.len != 0 && is_dirty(m, &in->target))))
+                    instance_update(m, q, s, in, true, m->now_ms);
+                break;
+            }
+            case NT_MDNS_Q_HOST:
+                update_host(m, q, s);
+                break;
+            case NT_MDNS_Q_TYPES:
+                update_types(m, q, s);
+                break;
+            }
+        }
+    }
+    /* Instances on removed interfaces go with them. */
+    for (i = 0; i < m->cfg.max_queries; i++) {
+        query *q = &m->qs[i];
+        size_t k;
+        if (!q->used || !m->dirty_all)
+            continue;
+        for (k = 0; k < MAX_INSTANCES; k++) {
+            qinst *in = &q->inst[k];
+            nt_mdns_event view;
+            if (!in->used || mdns_iface_by_index(m, in->ifindex, NULL) != NULL)
+                continue;
+            if (in->hash != 0 && q->kind != NT_MDNS_Q_TYPES && q->kind != NT_MDNS_Q_HOST) {
+                memset(&view, 0, sizeof(view));
+                view.ifindex = in->ifindex;
+                mdns_name_label_text(&in->name, view.instance, sizeof(view.instance));
+                mdns_name_text(&in->name, 1, 2, view.type, sizeof(view.type));
+                mdns_name_text(&in->name, 3, 0, view.domain, sizeof(view.domain));
+                emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view);
+            }
+            in->used = false;
+        }
+    }
+    m->ndirty = 0;
+    m->dirty_all = false;
+}
+
+/* ---- public: queries --------------------------------------------------------- */
+
+static nt_status name_of(nt_dns_name *out, const char *a, const char *b)
+{
+    char text[NT_MDNS_NAME_MAX * 2];
+    int n = snprintf(text, sizeof(text), "%s.%s", a, b != NULL ? b : "local");
+    if (n < 0 || (size_t)n >= sizeof(text) || nt_dns_name_from_str(out, text) != NT_OK)
+        return NT_ERR_MDNS_NAME;
+    return NT_OK;
+}
+
+nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_query_config *qc,
+                            uint64_t now_ms)
+{
+    query *q = NULL;
+    size_t i;
+    nt_status st = NT_OK;
+    nt_dns_name type;
+
+    if (m == NULL || out == NULL || qc == NULL)
+        return NT_ERR_INVALID_ARG;
+    if (m->shut)
+        return NT_ERR_MDNS_SHUT_DOWN;
+    for (i = 0; i < m->cfg.max_queries; i++)
+        if (!m->qs[i].used)
+            break;
+    if (i == m->cfg.max_queries)
+        return NT_ERR_CAP;
+    q = &m->qs[i];
+    memset(q, 0, sizeof(*q));
+    q->kind = qc->kind;
+    q->want4 = qc->want_ipv4 || !qc->want_ipv6;
+    q->want6 = qc->want_ipv6 || !qc->want_ipv4;
+    q->resolve = qc->resolve;
+    q->ifindex = qc->ifindex;
+    switch (qc->kind) {
+    case NT_MDNS_Q_BROWSE:
+        if (qc->type == NULL || qc->type[0] != '_')
+            return NT_ERR_MDNS_NAME;
+        st = name_of(&q->name, qc->type, qc->domain);
+        break;
+    case NT_MDNS_Q_RESOLVE:
+        if (qc->type == NULL || qc->instance == NULL || qc->instance[0] == '\0' ||
+            strlen(qc->instance) > NT_DNS_LABEL_MAX)
+            return NT_ERR_MDNS_NAME;
+        st = name_of(&type, qc->type, qc->domain);
+        if (st == NT_OK && nt_dns_name_prepend(&q->name, (const uint8_t *)qc->instance,
+                                               strlen(qc->instance), &type) != NT_OK)
+            st = NT_ERR_MDNS_NAME;
+        break;
+    case NT_MDNS_Q_HOST:
+        if (qc->host == NULL || qc->host[0] == '\0')
+            return NT_ERR_MDNS_NAME;
+        if (strchr(qc->host, '.') == NULL)
+            st = name_of(&q->name, qc->host, qc->domain);
+        else if (nt_dns_name_from_str(&q->name, qc->host) != NT_OK)
+            st = NT_ERR_MDNS_NAME;
+        break;
+    case NT_MDNS_Q_TYPES:
+        st = name_of(&q->name, "_services._dns-sd._udp", qc->domain);
+        break;
+    default:
+        return NT_ERR_INVALID_ARG;
+    }
+    if (st != NT_OK)
+        return st;
+    if (qc->ifindex != 0 && mdns_iface_by_index(m, qc->ifindex, NULL) == NULL)
+        return NT_ERR_MDNS_NO_IFACE;
+    q->inst = nt_calloc(MAX_INSTANCES, sizeof(*q->inst));
+    if (q->inst == NULL)
+        return NT_ERR_NOMEM;
+    q->id = m->next_id++;
+    q->used = true;
+    switch (q->kind) {
+    case NT_MDNS_Q_BROWSE:
+    case NT_MDNS_Q_TYPES:
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_PTR, q->ifindex, now_ms);
+        break;
+    case NT_MDNS_Q_RESOLVE:
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_SRV, q->ifindex, now_ms);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_TXT, q->ifindex, now_ms);
+        break;
+    case NT_MDNS_Q_HOST:
+        if (q->want4)
+            qst_add(m, q->id, &q->name, NT_DNS_TYPE_A, q->ifindex, now_ms);
+        if (q->want6)
+            qst_add(m, q->id, &q->name, NT_DNS_TYPE_AAAA, q->ifindex, now_ms);
+        break;
+    }
+    *out = q->id;
+    /* Report what the cache knows already. */
+    m->dirty_all = true;
+    m->now_ms = now_ms;
+    mdns_query_update(m);
+    return NT_OK;
+}
+
+nt_status nt_mdns_query_del(nt_mdns *m, nt_mdns_query_id id)
+{
+    size_t i;
+    if (m == NULL)
+        return NT_ERR_INVALID_ARG;
+    for (i = 0; i < m->cfg.max_queries; i++) {
+        if (m->qs[i].used && m->qs[i].id == id) {
+            qst_del(m, id, NULL);
+            nt_free(m->qs[i].inst);
+            memset(&m->qs[i], 0, sizeof(m->qs[i]));
+            return NT_OK;
+        }
+    }
+    return NT_ERR_NOT_FOUND;
+}

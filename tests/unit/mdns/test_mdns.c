@@ -1,0 +1,1122 @@
+/* Engine tests on a simulated LAN (lan.c): RFC 6762 / 6763 behaviour with a
+ * simulated clock, two or more engines back to back, and crafted packets
+ * from a fake host for the shapes the engines would not produce. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lan.h"
+#include "nautilus/mem.h"
+
+static nt_dns_msg g_msg;
+static lan g_lan;
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static void name(nt_dns_name *n, const char *text)
+{
+    assert_int_equal(nt_dns_name_from_str(n, text), NT_OK);
+}
+
+static const nt_dns_msg *parse(const lan_pkt *p)
+{
+    assert_int_equal(nt_dns_msg_parse(&g_msg, p->data, p->len), NT_OK);
+    return &g_msg;
+}
+
+/* True if the section holds a record of type with owner text. */
+static bool has_rr(const nt_dns_msg *m, nt_dns_section sec, const char *owner, uint16_t type)
+{
+    nt_dns_name want, got;
+    size_t i;
+    name(&want, owner);
+    for (i = 0; i < m->count[sec]; i++) {
+        const nt_dns_rr *rr = nt_dns_msg_get(m, sec, i);
+        nt_dns_rr_owner(m, rr, &got);
+        if (rr->type == type && nt_dns_name_equal(&want, &got))
+            return true;
+    }
+    return false;
+}
+
+static const nt_dns_rr *find_rr(const nt_dns_msg *m, nt_dns_section sec, const char *owner,
+                                uint16_t type)
+{
+    nt_dns_name want, got;
+    size_t i;
+    name(&want, owner);
+    for (i = 0; i < m->count[sec]; i++) {
+        const nt_dns_rr *rr = nt_dns_msg_get(m, sec, i);
+        nt_dns_rr_owner(m, rr, &got);
+        if (rr->type == type && nt_dns_name_equal(&want, &got))
+            return rr;
+    }
+    return NULL;
+}
+
+static bool is_probe_for(const lan_pkt *p, const char *owner)
+{
+    const nt_dns_msg *m = parse(p);
+    return (m->flags & NT_DNS_FLAG_QR) == 0 && m->count[NT_DNS_SEC_AUTHORITY] != 0 &&
+           has_rr(m, NT_DNS_SEC_QUESTION, owner, NT_DNS_TYPE_ANY);
+}
+
+static bool is_response_with(const lan_pkt *p, const char *owner, uint16_t type)
+{
+    const nt_dns_msg *m = parse(p);
+    return (m->flags & NT_DNS_FLAG_QR) != 0 && has_rr(m, NT_DNS_SEC_ANSWER, owner, type);
+}
+
+static bool is_query_for(const lan_pkt *p, const char *owner, uint16_t type)
+{
+    const nt_dns_msg *m = parse(p);
+    return (m->flags & NT_DNS_FLAG_QR) == 0 && m->count[NT_DNS_SEC_AUTHORITY] == 0 &&
+           has_rr(m, NT_DNS_SEC_QUESTION, owner, type);
+}
+
+static size_t log_mark(void) { return g_lan.nlog; }
+
+/* Builds a query with one question and optional known answers. */
+static size_t make_query(uint8_t *buf, size_t cap, uint16_t id, uint16_t flags, const char *qname,
+                         uint16_t qtype, bool qu, const nt_dns_record *kas, size_t nka)
+{
+    nt_dns_builder b;
+    nt_dns_name qn;
+    size_t i;
+    assert_int_equal(nt_dns_builder_init(&b, buf, cap, id, flags), NT_OK);
+    if (qname != NULL) {
+        name(&qn, qname);
+        assert_int_equal(nt_dns_builder_add_question(&b, &qn, qtype, NT_DNS_CLASS_IN, qu), NT_OK);
+    }
+    for (i = 0; i < nka; i++)
+        assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, &kas[i]), NT_OK);
+    return nt_dns_builder_len(&b);
+}
+
+static size_t make_response(uint8_t *buf, size_t cap, const nt_dns_record *rrs, size_t n)
+{
+    nt_dns_builder b;
+    size_t i;
+    assert_int_equal(nt_dns_builder_init(&b, buf, cap, 0, NT_DNS_FLAG_QR | NT_DNS_FLAG_AA), NT_OK);
+    for (i = 0; i < n; i++)
+        assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, &rrs[i]), NT_OK);
+    return nt_dns_builder_len(&b);
+}
+
+static void rec_a(nt_dns_record *r, const char *owner, const uint8_t *addr4, uint32_t ttl,
+                  bool flush)
+{
+    memset(r, 0, sizeof(*r));
+    name(&r->owner, owner);
+    r->type = NT_DNS_TYPE_A;
+    r->rclass = NT_DNS_CLASS_IN;
+    r->mdns_bit = flush;
+    r->ttl = ttl;
+    r->rdata = addr4;
+    r->rdlength = 4;
+}
+
+/* PTR owner -> target, rdata in storage (>= 256 bytes). */
+static void rec_ptr(nt_dns_record *r, const char *owner, const char *target, uint8_t *storage,
+                    uint32_t ttl)
+{
+    nt_dns_name t;
+    memset(r, 0, sizeof(*r));
+    name(&r->owner, owner);
+    name(&t, target);
+    memcpy(storage, t.wire, t.len);
+    r->type = NT_DNS_TYPE_PTR;
+    r->rclass = NT_DNS_CLASS_IN;
+    r->ttl = ttl;
+    r->rdata = storage;
+    r->rdlength = t.len;
+}
+
+typedef struct walk {
+    size_t n;
+    uint16_t type;
+    uint8_t last_byte[16];
+} walk;
+
+static void walk_fn(void *ctx, const nt_mdns_cache_entry *e)
+{
+    walk *w = ctx;
+    if (w->type != 0 && e->rr.type != w->type)
+        return;
+    if (w->n < 16 && e->rr.rdata_len != 0)
+        w->last_byte[w->n] = e->rr.rdata[e->rr.rdata_len - 1];
+    w->n++;
+}
+
+static walk cache_of(int i, uint16_t type)
+{
+    walk w;
+    memset(&w, 0, sizeof(w));
+    w.type = type;
+    nt_mdns_cache_walk(g_lan.e[i], 0, walk_fn, &w);
+    return w;
+}
+
+static bool walk_has(const walk *w, uint8_t last)
+{
+    size_t i;
+    for (i = 0; i < w->n && i < 16; i++)
+        if (w->last_byte[i] == last)
+            return true;
+    return false;
+}
+
+static nt_mdns_query_id browse(int i, const char *type, bool resolve)
+{
+    nt_mdns_query_config q;
+    nt_mdns_query_id id;
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_BROWSE;
+    q.type = type;
+    q.resolve = resolve;
+    assert_int_equal(nt_mdns_query_add(g_lan.e[i], &id, &q, g_lan.now), NT_OK);
+    return id;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&g_lan, 0, sizeof(g_lan));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lan_cleanup(&g_lan);
+    return 0;
+}
+
+/* ---- probing and announcing (§8) ------------------------------------------- */
+
+static void test_probe_schedule(void **state)
+{
+    lan *l = &g_lan;
+    uint64_t probes[8], ann[8];
+    size_t np = 0, na = 0, i;
+    const nt_dns_rr *q;
+    (void)state;
+    lan_init(l, 2, 1);
+    lan_run_until(l, 5000); /* host names settle */
+    i = log_mark();
+    lan_publish(l, 0, "Printer", "_ipp._tcp", 631, 0);
+    lan_run_until(l, 15000);
+    for (; i < l->nlog; i++) {
+        if (l->log[i].from != 0)
+            continue;
+        if (is_probe_for(&l->log[i], "Printer._ipp._tcp.local") && np < 8) {
+            const nt_dns_msg *m = parse(&l->log[i]);
+            q = nt_dns_msg_get(m, NT_DNS_SEC_QUESTION, 0);
+            /* §8.1: first probe QU, later ones QM; authority holds SRV+TXT. */
+            assert_int_equal((q->flags & NT_DNS_RR_MDNS_BIT) != 0, np == 0);
+            assert_true(has_rr(m, NT_DNS_SEC_AUTHORITY, "Printer._ipp._tcp.local", NT_DNS_TYPE_SRV));
+            probes[np++] = l->log[i].t;
+        } else if (is_response_with(&l->log[i], "Printer._ipp._tcp.local", NT_DNS_TYPE_SRV) &&
+                   na < 8) {
+            ann[na++] = l->log[i].t;
+        }
+    }
+    assert_int_equal(np, 3);
+    assert_true(probes[0] >= 5000 && probes[0] <= 5250);
+    assert_int_equal(probes[1] - probes[0], 250);
+    assert_int_equal(probes[2] - probes[1], 250);
+    /* §8.3: announcements start after the last probe window, >= 1 s apart. */
+    assert_true(na >= 2);
+    assert_int_equal(ann[0] - probes[2], 250);
+    for (i = 1; i < na; i++)
+        assert_true(ann[i] - ann[i - 1] >= 1000);
+    assert_non_null(lan_event(l, 0, NT_MDNS_EV_PUBLISH_PROBING, 0));
+    assert_non_null(lan_event(l, 0, NT_MDNS_EV_PUBLISH_ESTABLISHED, 0));
+    assert_null(lan_event(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT, 0));
+}
+
+/* §8.2: both probe the same name at once; the later SRV (higher port) wins,
+ * the other renames to "Name (2)" once and the result stays. */
+static void test_tiebreak(void **state)
+{
+    lan *l = &g_lan;
+    char a[64], b[64];
+    nt_mdns_service_id ia, ib;
+    (void)state;
+    lan_init(l, 2, 2);
+    lan_run_until(l, 3000);
+    ia = lan_publish(l, 0, "Twin", "_http._tcp", 8080, 0);
+    ib = lan_publish(l, 1, "Twin", "_http._tcp", 9090, 0);
+    lan_run_until(l, 30000);
+    assert_int_equal(nt_mdns_service_get_instance(l->e[0], ia, a, sizeof(a)), NT_OK);
+    assert_int_equal(nt_mdns_service_get_instance(l->e[1], ib, b, sizeof(b)), NT_OK);
+    assert_string_equal(b, "Twin");
+    assert_string_equal(a, "Twin (2)");
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT), 1);
+    assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_PUBLISH_CONFLICT), 0);
+    assert_string_equal(lan_event(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT, 0)->previous, "Twin");
+    /* No flapping: a long time later nothing changed. */
+    lan_run_until(l, 200000);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT), 1);
+    assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_PUBLISH_CONFLICT), 0);
+}
+
+/* §8.1/§9: a newcomer probing a name in use loses to the defender. */
+static void test_conflict_rename(void **state)
+{
+    lan *l = &g_lan;
+    char a[64], b[64];
+    nt_mdns_service_id ia, ib, ic;
+    nt_mdns_stats st;
+    (void)state;
+    lan_init(l, 2, 3);
+    lan_run_until(l, 2000);
+    ia = lan_publish(l, 0, "Cam", "_rtsp._tcp", 554, 0);
+    lan_run_until(l, 10000);
+    ib = lan_publish(l, 1, "Cam", "_rtsp._tcp", 1554, 0);
+    lan_run_until(l, 20000);
+    ic = lan_publish(l, 1, "Cam", "_rtsp._tcp", 2554, 0);
+    lan_run_until(l, 40000);
+    assert_int_equal(nt_mdns_service_get_instance(l->e[0], ia, a, sizeof(a)), NT_OK);
+    assert_int_equal(nt_mdns_service_get_instance(l->e[1], ib, b, sizeof(b)), NT_OK);
+    assert_string_equal(a, "Cam");
+    assert_string_equal(b, "Cam (2)");
+    assert_int_equal(nt_mdns_service_get_instance(l->e[1], ic, b, sizeof(b)), NT_OK);
+    assert_string_equal(b, "Cam (3)");
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT), 0);
+    nt_mdns_stats_get(l->e[1], &st);
+    assert_true(st.conflicts >= 2);
+    lan_run_until(l, 300000);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT), 0);
+    assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_PUBLISH_CONFLICT), 2);
+}
+
+/* ---- browse, resolve, goodbye ---------------------------------------------- */
+
+static void test_browse_resolve_goodbye(void **state)
+{
+    lan *l = &g_lan;
+    const nt_mdns_event *ev;
+    nt_mdns_service_id id;
+    const char *key;
+    const uint8_t *val;
+    size_t kl, vl, pos = 0;
+    bool hv;
+    uint64_t t_del, t_rm = 0;
+    size_t i;
+    (void)state;
+    lan_init(l, 2, 4);
+    lan_run_until(l, 1000);
+    id = lan_publish(l, 0, "Office Printer", "_ipp._tcp", 631, 0);
+    lan_run_until(l, 5000);
+    browse(1, "_ipp._tcp", true);
+    lan_run_until(l, 8000);
+    ev = lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0);
+    assert_non_null(ev);
+    assert_string_equal(ev->instance, "Office Printer");
+    assert_string_equal(ev->type, "_ipp._tcp");
+    assert_string_equal(ev->domain, "local");
+    assert_int_equal(ev->ifindex, 1);
+    /* RFC 6763 §12: the PTR answer brought SRV, TXT and A along. */
+    assert_true(ev->have_srv);
+    assert_string_equal(ev->host, "h0.local");
+    assert_int_equal(ev->port, 631);
+    assert_true(ev->have_txt);
+    assert_int_equal(nt_mdns_txt_next(ev->txt, ev->txt_len, &pos, &key, &kl, &val, &vl, &hv),
+                     NT_OK);
+    assert_int_equal(kl, 4);
+    assert_memory_equal(key, "path", 4);
+    assert_true(hv);
+    assert_int_equal(vl, 2);
+    assert_memory_equal(val, "/x", 2);
+    assert_int_equal(nt_mdns_txt_next(ev->txt, ev->txt_len, &pos, &key, &kl, &val, &vl, &hv),
+                     NT_OK);
+    assert_false(hv);
+    assert_int_equal(nt_mdns_txt_next(ev->txt, ev->txt_len, &pos, &key, &kl, &val, &vl, &hv),
+                     NT_ERR_NOT_FOUND);
+    assert_int_equal(ev->addr_count, 1);
+    assert_int_equal(ev->addrs[0].family, NT_MDNS_INET4);
+    assert_memory_equal(ev->addrs[0].bytes, "\x0a\x00\x00\x01", 4);
+    assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+
+    /* §10.1: goodbye, then removal one second later. */
+    t_del = l->now;
+    assert_int_equal(nt_mdns_service_del(l->e[0], id, l->now), NT_OK);
+    for (i = 0; i < 40 && t_rm == 0; i++) {
+        lan_run_until(l, l->now + 50);
+        if (lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0) != NULL)
+            t_rm = l->now;
+    }
+    assert_true(t_rm >= t_del + 1000 && t_rm <= t_del + 1050);
+    ev = lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0);
+    assert_string_equal(ev->instance, "Office Printer");
+    assert_non_null(lan_event(l, 0, NT_MDNS_EV_PUBLISH_WITHDRAWN, 0));
+}
+
+static void test_resolve_host_and_types(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_query_config q;
+    nt_mdns_query_id id;
+    const nt_mdns_event *ev;
+    nt_mdns_service_config s;
+    nt_mdns_service_id sid;
+    bool found = false;
+    size_t i;
+    (void)state;
+    lan_init(l, 2, 5);
+    memset(&s, 0, sizeof(s));
+    s.instance = "Web";
+    s.type = "_http._tcp";
+    s.subtypes[0] = "_printer";
+    s.port = 80;
+    s.priority = 3;
+    s.weight = 7;
+    assert_int_equal(nt_mdns_service_add(l->e[0], &sid, &s, l->now), NT_OK);
+    lan_run_until(l, 5000);
+
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_RESOLVE;
+    q.instance = "Web";
+    q.type = "_http._tcp";
+    assert_int_equal(nt_mdns_query_add(l->e[1], &id, &q, l->now), NT_OK);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_HOST;
+    q.host = "h0.local";
+    assert_int_equal(nt_mdns_query_add(l->e[1], &id, &q, l->now), NT_OK);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_TYPES;
+    assert_int_equal(nt_mdns_query_add(l->e[1], &id, &q, l->now), NT_OK);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_BROWSE;
+    q.type = "_printer._sub._http._tcp";
+    assert_int_equal(nt_mdns_query_add(l->e[1], &id, &q, l->now), NT_OK);
+    lan_run_until(l, 9000);
+
+    ev = lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0);
+    assert_non_null(ev);
+    assert_string_equal(ev->instance, "Web");
+    assert_int_equal(ev->port, 80);
+    assert_int_equal(ev->priority, 3);
+    assert_int_equal(ev->weight, 7);
+    assert_string_equal(ev->host, "h0.local");
+    ev = lan_event(l, 1, NT_MDNS_EV_HOST_RESOLVED, 0);
+    assert_non_null(ev);
+    assert_string_equal(ev->host, "h0.local");
+    assert_int_equal(ev->addr_count, 1);
+    assert_memory_equal(ev->addrs[0].bytes, "\x0a\x00\x00\x01", 4);
+    for (i = 0; (ev = lan_event(l, 1, NT_MDNS_EV_TYPE_ADDED, i)) != NULL; i++)
+        if (strcmp(ev->type, "_http._tcp") == 0)
+            found = true;
+    assert_true(found);
+    /* The subtype browse found the instance too (RFC 6763 §7.1). */
+    found = false;
+    for (i = 0; (ev = lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, i)) != NULL; i++)
+        if (ev->query == id && strcmp(ev->instance, "Web") == 0)
+            found = true;
+    assert_true(found);
+}
+
+/* ---- cache (§10) ---------------------------------------------------------------- */
+
+static void test_ttl_refresh(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record r;
+    size_t len, i, mark;
+    uint64_t t0;
+    int win[4] = {0, 0, 0, 0};
+    (void)state;
+    lan_init(l, 1, 6);
+    lan_run_until(l, 2000);
+    browse(0, "_foo._tcp", false);
+    lan_run_until(l, 2500);
+    t0 = l->now;
+    rec_ptr(&r, "_foo._tcp.local", "X._foo._tcp.local", st, 100);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    mark = log_mark();
+    lan_inject(l, 0, "10.0.0.77", 5353, true, buf, len);
+    assert_non_null(lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, 0));
+    lan_run_until(l, t0 + 99000);
+    /* §5.2: queries at 80-82 %, 85-87 %, 90-92 %, 95-97 % of the TTL. */
+    for (i = mark; i < l->nlog; i++) {
+        uint64_t dt;
+        if (!is_query_for(&l->log[i], "_foo._tcp.local", NT_DNS_TYPE_PTR))
+            continue;
+        dt = l->log[i].t - t0;
+        if (dt >= 80000 && dt <= 82000)
+            win[0]++;
+        else if (dt >= 85000 && dt <= 87000)
+            win[1]++;
+        else if (dt >= 90000 && dt <= 92000)
+            win[2]++;
+        else if (dt >= 95000 && dt <= 97000)
+            win[3]++;
+        else
+            assert_true(dt < 80000); /* the backoff series: 1, 2, 4, ... 64 s */
+    }
+    for (i = 0; i < 4; i++)
+        assert_int_equal(win[i], 1);
+    lan_run_until(l, t0 + 100500);
+    assert_non_null(lan_event(l, 0, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
+static void test_cache_flush(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    static const uint8_t a1[4] = {10, 0, 0, 51}, a2[4] = {10, 0, 0, 52}, a3[4] = {10, 0, 0, 53};
+    nt_dns_record r[2];
+    size_t len;
+    walk w;
+    (void)state;
+    lan_init(l, 1, 7);
+    lan_run_until(l, 1000);
+    /* Two cache-flush records in one packet both stay (§10.2). */
+    rec_a(&r[0], "dev.local", a1, 120, true);
+    rec_a(&r[1], "dev.local", a2, 120, true);
+    len = make_response(buf, sizeof(buf), r, 2);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    w = cache_of(0, NT_DNS_TYPE_A);
+    assert_int_equal(w.n, 2);
+    /* Two seconds later a new address with cache-flush: the old ones go
+     * one second after that. */
+    lan_run_until(l, 3000);
+    rec_a(&r[0], "dev.local", a3, 120, true);
+    len = make_response(buf, sizeof(buf), r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    w = cache_of(0, NT_DNS_TYPE_A);
+    assert_int_equal(w.n, 3);
+    lan_run_until(l, 3999);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 3);
+    lan_run_until(l, 4001);
+    w = cache_of(0, NT_DNS_TYPE_A);
+    assert_int_equal(w.n, 1);
+    assert_true(walk_has(&w, 53));
+    /* Without the bit, records accumulate (shared). */
+    rec_a(&r[0], "dev.local", a1, 120, false);
+    len = make_response(buf, sizeof(buf), r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 2);
+}
+
+static void test_poof(void **state)
+{
+    lan *l = &g_lan;
+    uint64_t t_unplug, t_rm = 0;
+    size_t i;
+    (void)state;
+    lan_init(l, 3, 8);
+    l->plugged[2] = false; /* joins after the publisher left */
+    lan_run_until(l, 1000);
+    lan_publish(l, 0, "Gone", "_ftp._tcp", 21, 0);
+    lan_run_until(l, 5000);
+    browse(1, "_ftp._tcp", false);
+    lan_run_until(l, 8000);
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+    /* The publisher vanishes without goodbyes. */
+    l->plugged[0] = false;
+    l->plugged[2] = true;
+    t_unplug = l->now;
+    /* A third host asks for the type: its queries should draw the PTR
+     * but nobody answers (§10.5). */
+    browse(2, "_ftp._tcp", false);
+    for (i = 0; i < 400 && t_rm == 0; i++) {
+        lan_run_until(l, l->now + 100);
+        if (lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0) != NULL)
+            t_rm = l->now;
+    }
+    assert_true(t_rm != 0);
+    /* Well before the 4500 s TTL: ten seconds after the first query. */
+    assert_true(t_rm - t_unplug <= 12000);
+    assert_true(t_rm - t_unplug >= 10000);
+}
+
+static void test_cache_cap_eviction(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_config cfg;
+    nt_mdns_iface_config ifc;
+    nt_mdns_ifaddr a;
+    nt_mdns_stats st;
+    uint8_t buf[512];
+    static const uint8_t ad[5][4] = {{10, 0, 0, 61}, {10, 0, 0, 62}, {10, 0, 0, 63},
+                                     {10, 0, 0, 64}, {10, 0, 0, 65}};
+    static const uint32_t ttl[5] = {500, 100, 300, 400, 200};
+    nt_dns_record r;
+    size_t len, i;
+    walk w;
+    (void)state;
+    memset(l, 0, sizeof(*l));
+    nt_mdns_config_init(&cfg);
+    cfg.host_name = "capped";
+    cfg.cache_cap = 4;
+    assert_int_equal(nt_mdns_create(&l->e[0], &cfg), NT_OK);
+    l->n = 1;
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(nt_mdns_addr_parse(&a.addr, "10.0.0.1"), NT_OK);
+    a.prefix_len = 24;
+    l->addr[0] = a.addr;
+    l->plugged[0] = true;
+    memset(&ifc, 0, sizeof(ifc));
+    ifc.ifindex = 1;
+    ifc.addrs = &a;
+    ifc.addr_count = 1;
+    ifc.ipv4 = true;
+    assert_int_equal(nt_mdns_iface_add(l->e[0], &ifc, 0), NT_OK);
+    for (i = 0; i < 5; i++) {
+        rec_a(&r, "many.local", ad[i], ttl[i], false);
+        len = make_response(buf, sizeof(buf), &r, 1);
+        lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    }
+    w = cache_of(0, NT_DNS_TYPE_A);
+    assert_int_equal(w.n, 4);
+    /* The record closest to expiry (TTL 100, .62) was evicted. */
+    assert_false(walk_has(&w, 62));
+    assert_true(walk_has(&w, 61) && walk_has(&w, 63) && walk_has(&w, 64) && walk_has(&w, 65));
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_int_equal(st.cache_evictions, 1);
+    assert_int_equal(st.cache_records, 4);
+}
+
+/* ---- answering (§6, §7) ---------------------------------------------------------- */
+
+/* Count responses from engine 0 after mark that answer owner/type. */
+static size_t answers_after(size_t mark, const char *owner, uint16_t type)
+{
+    size_t i, n = 0;
+    for (i = mark; i < g_lan.nlog; i++)
+        if (g_lan.log[i].from == 0 && is_response_with(&g_lan.log[i], owner, type))
+            n++;
+    return n;
+}
+
+static void own_ptr(nt_dns_record *r, uint8_t *st)
+{
+    rec_ptr(r, "_ka._tcp.local", "Known._ka._tcp.local", st, 4500);
+}
+
+static void test_known_answer_suppression(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[1500], st[256];
+    nt_dns_record ka;
+    size_t len, mark;
+    nt_mdns_stats s0, s1;
+    (void)state;
+    lan_init(l, 1, 9);
+    lan_publish(l, 0, "Known", "_ka._tcp", 7, 0);
+    lan_run_until(l, 10000);
+
+    /* Plain query: answered after 20-120 ms (shared PTR, §6). */
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "_ka._tcp.local", NT_DNS_TYPE_PTR, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 15);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 0);
+    lan_run_until(l, l->now + 110);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 1);
+
+    /* §7.1: the querier already knows the PTR with a fresh TTL. */
+    lan_run_until(l, l->now + 2000);
+    nt_mdns_stats_get(l->e[0], &s0);
+    mark = log_mark();
+    own_ptr(&ka, st);
+    len = make_query(buf, sizeof(buf), 0, 0, "_ka._tcp.local", NT_DNS_TYPE_PTR, false, &ka, 1);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1000);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 0);
+    nt_mdns_stats_get(l->e[0], &s1);
+    assert_true(s1.answers_suppressed > s0.answers_suppressed);
+
+    /* ... but a known answer with less than half the TTL does not count. */
+    lan_run_until(l, l->now + 2000);
+    mark = log_mark();
+    ka.ttl = 2000;
+    len = make_query(buf, sizeof(buf), 0, 0, "_ka._tcp.local", NT_DNS_TYPE_PTR, false, &ka, 1);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1000);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 1);
+
+    /* §7.2: TC query; the known answer comes in a second packet 200 ms
+     * later: no answer. */
+    lan_run_until(l, l->now + 2000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, NT_DNS_FLAG_TC, "_ka._tcp.local", NT_DNS_TYPE_PTR, false,
+                     NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 0);
+    ka.ttl = 4500;
+    len = make_query(buf, sizeof(buf), 0, 0, NULL, 0, false, &ka, 1);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1500);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 0);
+
+    /* §7.2: TC query with no continuation: answered after 400-500 ms. */
+    lan_run_until(l, l->now + 2000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, NT_DNS_FLAG_TC, "_ka._tcp.local", NT_DNS_TYPE_PTR, false,
+                     NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 390);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 0);
+    lan_run_until(l, l->now + 120);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 1);
+}
+
+/* §7.3: another host asks our question first: ours counts as sent. */
+static void test_duplicate_question(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, i, mark;
+    nt_mdns_stats st;
+    uint64_t t;
+    size_t ours = 0;
+    (void)state;
+    lan_init(l, 1, 10);
+    lan_run_until(l, 1000);
+    browse(0, "_dup._tcp", false);
+    lan_run_until(l, 1500);   /* first query (QU) went out */
+    lan_run_until(l, 2400);   /* second one is due at about 2.1-2.2 s */
+    /* Find when our next query is due and ask the same question just before. */
+    t = nt_mdns_next_wakeup(l->e[0]);
+    assert_true(t > l->now);
+    lan_run_until(l, t - 5);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "_dup._tcp.local", NT_DNS_TYPE_PTR, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, t + 100);
+    for (i = mark; i < l->nlog; i++)
+        if (l->log[i].from == 0 && is_query_for(&l->log[i], "_dup._tcp.local", NT_DNS_TYPE_PTR))
+            ours++;
+    assert_int_equal(ours, 0);
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_int_equal(st.questions_suppressed, 1);
+}
+
+/* §6.7: legacy unicast query (source port not 5353). */
+static void test_legacy_unicast(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, i, mark;
+    const lan_pkt *reply = NULL;
+    const nt_dns_msg *m;
+    const nt_dns_rr *rr;
+    nt_mdns_addr src;
+    (void)state;
+    lan_init(l, 1, 11);
+    lan_publish(l, 0, "Legacy", "_ssh._tcp", 22, 0);
+    lan_run_until(l, 10000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0x1234, 0, "Legacy._ssh._tcp.local", NT_DNS_TYPE_SRV,
+                     false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 40000, true, buf, len);
+    lan_run_until(l, l->now + 10);
+    for (i = mark; i < l->nlog; i++)
+        if (l->log[i].from == 0 && is_response_with(&l->log[i], "Legacy._ssh._tcp.local",
+                                                     NT_DNS_TYPE_SRV))
+            reply = &l->log[i];
+    assert_non_null(reply);
+    assert_int_equal(nt_mdns_addr_parse(&src, "10.0.0.50"), NT_OK);
+    assert_memory_equal(reply->dst.addr.bytes, src.bytes, 4);
+    assert_int_equal(reply->dst.port, 40000);
+    m = parse(reply);
+    assert_int_equal(m->id, 0x1234);
+    assert_int_equal(m->count[NT_DNS_SEC_QUESTION], 1);
+    assert_true(has_rr(m, NT_DNS_SEC_QUESTION, "Legacy._ssh._tcp.local", NT_DNS_TYPE_SRV));
+    for (i = 0; i < (size_t)m->nrr - m->count[NT_DNS_SEC_QUESTION]; i++) {
+        rr = &m->rr[m->first[NT_DNS_SEC_ANSWER] + i];
+        assert_true(rr->ttl <= 10);
+        assert_int_equal(rr->flags & NT_DNS_RR_MDNS_BIT, 0);
+    }
+    /* The A record of the target came along, also without cache-flush. */
+    assert_true(has_rr(m, NT_DNS_SEC_ADDITIONAL, "h0.local", NT_DNS_TYPE_A));
+}
+
+/* §6.1: AAAA asked of a host that has only IPv4: NSEC says so. */
+static void test_nsec_missing_aaaa(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, i, mark;
+    const nt_dns_msg *m = NULL;
+    const nt_dns_rr *rr;
+    nt_dns_nsec *nsec;
+    (void)state;
+    lan_init(l, 1, 12);
+    lan_run_until(l, 5000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "h0.local", NT_DNS_TYPE_AAAA, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    for (i = mark; i < l->nlog; i++)
+        if (l->log[i].from == 0 && is_response_with(&l->log[i], "h0.local", NT_DNS_TYPE_NSEC))
+            m = parse(&l->log[i]);
+    assert_non_null(m);
+    assert_false(has_rr(m, NT_DNS_SEC_ANSWER, "h0.local", NT_DNS_TYPE_AAAA));
+    rr = find_rr(m, NT_DNS_SEC_ANSWER, "h0.local", NT_DNS_TYPE_NSEC);
+    nsec = malloc(sizeof(*nsec));
+    assert_non_null(nsec);
+    assert_int_equal(nt_dns_rr_get_nsec(m, rr, nsec), NT_OK);
+    assert_true(nt_dns_nsec_has_type(nsec->bitmap, nsec->bitmap_len, NT_DNS_TYPE_A));
+    assert_false(nt_dns_nsec_has_type(nsec->bitmap, nsec->bitmap_len, NT_DNS_TYPE_AAAA));
+    free(nsec);
+}
+
+/* §11: responses from off-link sources are ignored, queries not answered. */
+static void test_offlink(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    static const uint8_t a1[4] = {192, 168, 99, 1};
+    nt_dns_record r;
+    size_t len, mark;
+    nt_mdns_stats st;
+    (void)state;
+    lan_init(l, 1, 13);
+    lan_run_until(l, 5000);
+    rec_a(&r, "evil.local", a1, 120, true);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "192.168.99.1", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, 0).n, 0);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "h0.local", NT_DNS_TYPE_A, false, NULL, 0);
+    lan_inject(l, 0, "192.168.99.1", 5353, false, buf, len);
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(answers_after(mark, "h0.local", NT_DNS_TYPE_A), 0);
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_int_equal(st.offlink_dropped, 2);
+    /* The same from on-link is taken and answered. */
+    lan_inject(l, 0, "10.0.0.99", 5353, true, buf, len);
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(answers_after(mark, "h0.local", NT_DNS_TYPE_A), 1);
+    /* IPv6 link-local sources are on-link by definition. */
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "fe80::99%1", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 1);
+}
+
+/* Our own packets looped back, also through a second interface on the same
+ * LAN, are never a conflict. */
+static void test_own_loopback(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_iface_config ifc;
+    nt_mdns_ifaddr a;
+    size_t i, mark;
+    nt_mdns_stats st;
+    char inst[64];
+    nt_mdns_service_id id;
+    (void)state;
+    lan_init(l, 1, 14);
+    /* A second interface of the same host on the same subnet. */
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(nt_mdns_addr_parse(&a.addr, "10.0.0.200"), NT_OK);
+    a.prefix_len = 24;
+    memset(&ifc, 0, sizeof(ifc));
+    ifc.ifindex = 2;
+    ifc.name = "lan1";
+    ifc.addrs = &a;
+    ifc.addr_count = 1;
+    ifc.ipv4 = true;
+    assert_int_equal(nt_mdns_iface_add(l->e[0], &ifc, l->now), NT_OK);
+    mark = log_mark();
+    id = lan_publish(l, 0, "Self", "_self._tcp", 1, 0);
+    for (i = 0; i < 60; i++) {
+        size_t j, end;
+        lan_run_until(l, l->now + 100);
+        end = l->nlog;
+        /* Loop everything we sent back to us on both interfaces. */
+        for (j = mark; j < end; j++) {
+            nt_mdns_packet_in in;
+            uint32_t k;
+            for (k = 1; k <= 2; k++) {
+                memset(&in, 0, sizeof(in));
+                in.ifindex = k;
+                in.src.addr = l->addr[0];
+                in.src.port = NT_MDNS_PORT;
+                in.dst_multicast = true;
+                in.hop_limit = 255;
+                in.data = l->log[j].data;
+                in.len = l->log[j].len;
+                assert_int_equal(nt_mdns_input(l->e[0], &in, l->now), NT_OK);
+            }
+        }
+        mark = end;
+    }
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_true(st.own_dropped > 0);
+    assert_int_equal(st.conflicts, 0);
+    assert_int_equal(nt_mdns_service_get_instance(l->e[0], id, inst, sizeof(inst)), NT_OK);
+    assert_string_equal(inst, "Self");
+    lan_run_until(l, l->now + 100);
+    assert_null(lan_event(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT, 0));
+}
+
+/* ---- hooks, shutdown, bad input ---------------------------------------------- */
+
+static int g_verify_calls;
+
+static nt_status reject_evil(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
+                             const nt_mdns_rrset *set, const nt_mdns_rrset *message, uint64_t now,
+                             nt_mdns_verdict *verdict, uint8_t *trust, char *reason)
+{
+    (void)ctx;
+    (void)ifindex;
+    (void)src;
+    (void)message;
+    (void)now;
+    g_verify_calls++;
+    if (set->count > 0 && set->rrs[0].name_len > 5 && memcmp(set->rrs[0].name, "\4evil", 5) == 0) {
+        *verdict = NT_MDNS_REJECT;
+        snprintf(reason, NT_MDNS_REASON_MAX, "unsigned record for a pinned name");
+    } else {
+        *verdict = NT_MDNS_ACCEPT;
+        *trust = 2;
+    }
+    return NT_OK;
+}
+
+static void test_verify_hook(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_config cfg;
+    nt_mdns_iface_config ifc;
+    nt_mdns_ifaddr a;
+    uint8_t buf[512];
+    static const uint8_t a1[4] = {10, 0, 0, 8};
+    nt_dns_record r[2];
+    size_t len;
+    const nt_mdns_event *ev;
+    nt_mdns_stats st;
+    nt_mdns_query_config q;
+    nt_mdns_query_id qid;
+    (void)state;
+    memset(l, 0, sizeof(*l));
+    nt_mdns_config_init(&cfg);
+    cfg.host_name = "verifier.local";
+    cfg.verify = reject_evil;
+    assert_int_equal(nt_mdns_create(&l->e[0], &cfg), NT_OK);
+    l->n = 1;
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(nt_mdns_addr_parse(&a.addr, "10.0.0.1"), NT_OK);
+    a.prefix_len = 24;
+    memset(&ifc, 0, sizeof(ifc));
+    ifc.ifindex = 1;
+    ifc.addrs = &a;
+    ifc.addr_count = 1;
+    ifc.ipv4 = true;
+    assert_int_equal(nt_mdns_iface_add(l->e[0], &ifc, 0), NT_OK);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_HOST;
+    q.host = "good";
+    assert_int_equal(nt_mdns_query_add(l->e[0], &qid, &q, 0), NT_OK);
+    rec_a(&r[0], "evil.local", a1, 120, true);
+    rec_a(&r[1], "good.local", a1, 120, true);
+    len = make_response(buf, sizeof(buf), r, 2);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    assert_int_equal(g_verify_calls, 2);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 1);
+    ev = lan_event(l, 0, NT_MDNS_EV_REJECTED, 0);
+    assert_non_null(ev);
+    assert_string_equal(ev->reason, "unsigned record for a pinned name");
+    ev = lan_event(l, 0, NT_MDNS_EV_HOST_RESOLVED, 0);
+    assert_non_null(ev);
+    assert_int_equal(ev->trust, 2);
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_int_equal(st.rejected, 1);
+}
+
+static void test_shutdown_goodbyes(void **state)
+{
+    lan *l = &g_lan;
+    size_t i, mark;
+    const nt_dns_msg *m;
+    bool seen = false;
+    (void)state;
+    lan_init(l, 2, 15);
+    lan_publish(l, 0, "Bye", "_bye._tcp", 5, 0);
+    browse(1, "_bye._tcp", false);
+    lan_run_until(l, 8000);
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+    mark = log_mark();
+    nt_mdns_shutdown(l->e[0], l->now);
+    lan_run_until(l, l->now + 1500);
+    for (i = mark; i < l->nlog; i++) {
+        const nt_dns_rr *rr;
+        if (l->log[i].from != 0 || !is_response_with(&l->log[i], "_bye._tcp.local", NT_DNS_TYPE_PTR))
+            continue;
+        m = parse(&l->log[i]);
+        rr = find_rr(m, NT_DNS_SEC_ANSWER, "_bye._tcp.local", NT_DNS_TYPE_PTR);
+        assert_int_equal(rr->ttl, 0);
+        seen = true;
+    }
+    assert_true(seen);
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
+static void test_garbage_input(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[600];
+    size_t i, k;
+    uint64_t x = 0x1234567;
+    nt_mdns_stats st;
+    (void)state;
+    lan_init(l, 1, 16);
+    lan_publish(l, 0, "Robust", "_r._tcp", 5, 0);
+    for (i = 0; i < 3000; i++) {
+        size_t len = 12 + (size_t)(x % 500);
+        for (k = 0; k < len; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            buf[k] = (uint8_t)x;
+        }
+        buf[2] &= 0x87; /* opcode 0 */
+        buf[3] &= 0xf0; /* rcode 0 */
+        buf[4] = 0;
+        buf[6] = 0;
+        buf[8] = 0;
+        buf[10] = 0;
+        lan_inject(l, 0, "10.0.0.60", (uint16_t)(i % 2 ? 5353 : 1234), i % 3 != 0, buf, len);
+        if (i % 100 == 0)
+            lan_run_until(l, l->now + 50);
+    }
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_int_equal(st.packets_in, 3000);
+    assert_true(st.malformed > 0);
+}
+
+static void test_api_errors(void **state)
+{
+    nt_mdns_config cfg;
+    nt_mdns *m = NULL;
+    nt_mdns_service_config s;
+    nt_mdns_service_id id;
+    nt_mdns_addr a;
+    char text[64];
+    (void)state;
+    nt_mdns_config_init(&cfg);
+    assert_int_equal(nt_mdns_create(&m, &cfg), NT_ERR_INVALID_ARG);
+    cfg.host_name = "bad.example.com";
+    assert_int_equal(nt_mdns_create(&m, &cfg), NT_ERR_MDNS_NAME);
+    cfg.host_name = "ok";
+    assert_int_equal(nt_mdns_create(&m, &cfg), NT_OK);
+    assert_int_equal(nt_mdns_host_get_name(m, text, sizeof(text)), NT_OK);
+    assert_string_equal(text, "ok.local");
+    memset(&s, 0, sizeof(s));
+    s.instance = "X";
+    s.type = "ipp._tcp";
+    assert_int_equal(nt_mdns_service_add(m, &id, &s, 0), NT_ERR_MDNS_NAME);
+    s.type = "_ipp._xyz";
+    assert_int_equal(nt_mdns_service_add(m, &id, &s, 0), NT_ERR_MDNS_NAME);
+    s.type = "_ipp._tcp";
+    s.ifindex = 9;
+    assert_int_equal(nt_mdns_service_add(m, &id, &s, 0), NT_ERR_MDNS_NO_IFACE);
+    assert_int_equal(nt_mdns_service_del(m, 77, 0), NT_ERR_NOT_FOUND);
+    assert_int_equal(nt_mdns_query_del(m, 77), NT_ERR_NOT_FOUND);
+    assert_int_equal(nt_mdns_iface_del(m, 3, 0), NT_ERR_MDNS_NO_IFACE);
+    nt_mdns_shutdown(m, 0);
+    s.ifindex = 0;
+    assert_int_equal(nt_mdns_service_add(m, &id, &s, 0), NT_ERR_MDNS_SHUT_DOWN);
+    nt_mdns_destroy(m);
+
+    assert_int_equal(nt_mdns_addr_parse(&a, "fe80::1%7"), NT_OK);
+    assert_int_equal(a.family, NT_MDNS_INET6);
+    assert_int_equal(a.scope, 7);
+    assert_int_equal(nt_mdns_addr_format(text, sizeof(text), &a), NT_OK);
+    assert_string_equal(text, "fe80::1%7");
+    assert_int_equal(nt_mdns_addr_parse(&a, "10.1.2.300"), NT_ERR_INVALID_ARG);
+    nt_mdns_addr_group(NT_MDNS_INET4, &a);
+    assert_int_equal(nt_mdns_addr_format(text, sizeof(text), &a), NT_OK);
+    assert_string_equal(text, "224.0.0.251");
+}
+
+static void test_alloc_failures(void **state)
+{
+    long n;
+    (void)state;
+    /* Every allocation of create, iface_add, service_add and query_add can
+     * fail; nothing leaks (ASan build) and the status says so. */
+    for (n = 0; n < 40; n++) {
+        nt_mdns_config cfg;
+        nt_mdns *m = NULL;
+        nt_mdns_iface_config ifc;
+        nt_mdns_ifaddr a;
+        nt_mdns_service_config s;
+        nt_mdns_query_config q;
+        nt_mdns_service_id sid;
+        nt_mdns_query_id qid;
+        nt_status st;
+        nt_mdns_config_init(&cfg);
+        cfg.host_name = "mem";
+        nt_mem_fail_after(n);
+        st = nt_mdns_create(&m, &cfg);
+        if (st != NT_OK) {
+            assert_int_equal(st, NT_ERR_NOMEM);
+            nt_mem_fail_reset();
+            continue;
+        }
+        memset(&a, 0, sizeof(a));
+        a.addr.family = NT_MDNS_INET4;
+        a.addr.bytes[0] = 10;
+        a.prefix_len = 8;
+        memset(&ifc, 0, sizeof(ifc));
+        ifc.ifindex = 1;
+        ifc.addrs = &a;
+        ifc.addr_count = 1;
+        ifc.ipv4 = true;
+        st = nt_mdns_iface_add(m, &ifc, 0);
+        assert_true(st == NT_OK || st == NT_ERR_NOMEM);
+        memset(&s, 0, sizeof(s));
+        s.instance = "M";
+        s.type = "_m._tcp";
+        st = nt_mdns_service_add(m, &sid, &s, 0);
+        assert_true(st == NT_OK || st == NT_ERR_NOMEM);
+        memset(&q, 0, sizeof(q));
+        q.kind = NT_MDNS_Q_BROWSE;
+        q.type = "_m._tcp";
+        st = nt_mdns_query_add(m, &qid, &q, 0);
+        assert_true(st == NT_OK || st == NT_ERR_NOMEM);
+        nt_mdns_run(m, 1000);
+        nt_mem_fail_reset();
+        nt_mdns_destroy(m);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_probe_schedule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tiebreak, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflict_rename, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_browse_resolve_goodbye, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resolve_host_and_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ttl_refresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_known_answer_suppression, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_question, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nsec_missing_aaaa, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_own_loopback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_hook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shutdown_goodbyes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_input, setup, teardown),
+        cmocka_unit_test(test_api_errors),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
