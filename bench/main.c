@@ -18,7 +18,8 @@
 /* The suites, one line each: X(name, summary). Keep sorted by name. */
 #define NT_BENCH_SUITES(X)                                                         \
     X(canon, "RFC 4034 canonical form of captured RRsets: ours vs ldns")             \
-    X(parse, "parse captured mDNS packets: ours vs ldns_wire2pkt")
+    X(parse, "parse captured mDNS packets: ours vs ldns_wire2pkt")                     \
+    X(zk, "Groth16 verify, pairing, Poseidon: ours vs snarkjs/circomlibjs")
 
 #define NT_BENCH_DECLARE(name, summary) nt_status nt_bench_suite_##name(nt_bench_ctx *ctx);
 NT_BENCH_SUITES(NT_BENCH_DECLARE)
