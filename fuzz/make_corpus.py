@@ -54,7 +54,7 @@ def zeroconf_packets():
     r.add_answer_at_time(DNSService(inst, const._TYPE_SRV, const._CLASS_IN | const._CLASS_UNIQUE, 120,
                                     0, 0, 631, "printer.local."), 0)
     r.add_answer_at_time(DNSText(inst, const._TYPE_TXT, const._CLASS_IN | const._CLASS_UNIQUE, 4500,
-                                 b"\x09txtvers=1\x0crp=printers\x05color"), 0)
+                                 b"\x09txtvers=1\x0brp=printers\x05color"), 0)
     r.add_additional_answer(DNSAddress("printer.local.", const._TYPE_A,
                                        const._CLASS_IN | const._CLASS_UNIQUE, 120,
                                        socket.inet_aton("192.0.2.10")))
@@ -157,6 +157,12 @@ def main():
         put(MSG, n, d)
     for n, d in names():
         put(NAME, n, d)
+    # The announcement with one TXT string length off by one: a per-record
+    # error inside an otherwise good packet.
+    with open(os.path.join(MSG, "zeroconf_announce.bin"), "rb") as f:
+        d = f.read()
+    i = d.index(b"\x0brp=")
+    put(MSG, "zeroconf_txt_overrun.bin", d[:i] + b"\x0c" + d[i + 1:])
 
 
 if __name__ == "__main__":
