@@ -123,11 +123,13 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         if (st == NT_OK)
             st = nt_dynbuf_add_u8(&bs->line, '\n');
     } else {
-        if (mark == '=' && !bs->resolve)
+        /* Like avahi-browse -r: "=" once the instance is usable (target,
+         * port and an address), again whenever that changes. */
+        if (mark == '=' && (!bs->resolve || !ev->have_srv || ev->addr_count == 0))
             return;
         st = human_lines(bs, r, mark, ev);
         /* An instance that arrives already resolved gets its "=" too. */
-        if (st == NT_OK && mark == '+' && bs->resolve && ev->have_srv)
+        if (st == NT_OK && mark == '+' && bs->resolve && ev->have_srv && ev->addr_count > 0)
             st = human_lines(bs, r, '=', ev);
     }
     if (st != NT_OK) {

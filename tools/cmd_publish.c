@@ -30,13 +30,34 @@ static const char usage_text[] =
 
 typedef struct publish_state {
     int exit_code;
+    bool withdrawn;
     char instance[NT_MDNS_LABEL_MAX * 4];
+    char where[NT_RUNNER_IFACES_MAX * (NT_NET_IFNAME_MAX + 2) + 64];
 } publish_state;
+
+/* "lan0" for one interface; "lan0, wlan0" for a service published on every
+ * interface (the engine reports those with ifindex 0). */
+static const char *where(publish_state *ps, nt_runner *r, uint32_t ifindex)
+{
+    const nt_net_iface_set *set = nt_runner_ifaces(r);
+    size_t i, len = 0;
+    if (ifindex != 0)
+        return nt_runner_ifname(r, ifindex);
+    ps->where[0] = 0;
+    for (i = 0; i < set->n; i++) {
+        int n = snprintf(ps->where + len, sizeof ps->where - len, "%s%s", i ? ", " : "",
+                         set->ifs[i].name);
+        if (n < 0 || (size_t)n >= sizeof ps->where - len)
+            break;
+        len += (size_t)n;
+    }
+    return ps->where;
+}
 
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 {
     publish_state *ps = ctx;
-    const char *ifname = nt_runner_ifname(r, ev->ifindex);
+    const char *ifname = where(ps, r, ev->ifindex);
 
     switch (ev->kind) {
     case NT_MDNS_EV_PUBLISH_PROBING:
@@ -46,13 +67,16 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         printf("published \"%s\" on %s\n", ev->instance, ifname);
         break;
     case NT_MDNS_EV_PUBLISH_CONFLICT:
-        if (ev->instance[0])
+        if (ev->instance[0]) {
+            snprintf(ps->instance, sizeof ps->instance, "%s", ev->instance);
             printf("renamed to \"%s\" after conflict\n", ev->instance);
-        else
+        } else {
             printf("host renamed to \"%s\" after conflict\n", ev->host);
+        }
         break;
     case NT_MDNS_EV_PUBLISH_WITHDRAWN:
         printf("withdrawn \"%s\"\n", ev->instance[0] ? ev->instance : ps->instance);
+        ps->withdrawn = true;
         break;
     case NT_MDNS_EV_PUBLISH_FAILED:
         printf("failed \"%s\": %s\n", ev->instance, ev->reason[0] ? ev->reason : "gave up");
@@ -236,6 +260,9 @@ int nt_cmd_publish(int argc, char **argv)
         return nt_cli_usage_error("publish: cannot publish: %s", nt_strerror(st));
     }
     st = nt_runner_run(r);
+    /* Goodbyes went out in nt_runner_run (RFC 6762 §10.1). */
+    if (st == NT_OK && nt_runner_signalled(r) && !ps.withdrawn)
+        printf("withdrawn \"%s\"\n", ps.instance);
     nt_runner_destroy(r);
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_NEGATIVE, "publish: %s", nt_strerror(st));

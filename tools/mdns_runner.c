@@ -295,6 +295,7 @@ static nt_status open_family(nt_runner *r, uint8_t family, nt_net_sock *s, bool 
 static nt_status add_ifaces(nt_runner *r, uint64_t now, char *why, size_t why_cap)
 {
     size_t i, j;
+    int pass;
     nt_status st;
 
     for (i = 0; i < r->ifaces.n; i++) {
@@ -305,13 +306,27 @@ static nt_status add_ifaces(nt_runner *r, uint64_t now, char *why, size_t why_ca
 
         if (!r->v4_on[i] && !r->v6_on[i])
             continue;
-        for (j = 0; j < ifc->n_addrs && n < NT_MDNS_IFACE_ADDRS_MAX; j++) {
-            uint8_t fam = ifc->addrs[j].addr.family;
-            if ((fam == NT_NET_IPV4 && !r->v4_on[i]) || (fam == NT_NET_IPV6 && !r->v6_on[i]))
-                continue;
-            nt_runner_addr_to_mdns(&addrs[n].addr, &ifc->addrs[j].addr);
-            addrs[n].prefix_len = ifc->addrs[j].len;
-            n++;
+        /* Link-local addresses are published only when the interface has
+         * no wider address of that family, as Avahi does: a peer that takes
+         * the first AAAA it sees (avahi-resolve) then gets one that works
+         * beyond this link. Wider scopes go first (RFC 6724 §6 order). */
+        bool wide[2] = {false, false};
+        for (j = 0; j < ifc->n_addrs; j++)
+            if (!nt_net_addr_is_link_local(&ifc->addrs[j].addr))
+                wide[ifc->addrs[j].addr.family == NT_NET_IPV6] = true;
+        for (pass = 0; pass < 3; pass++) {
+            for (j = 0; j < ifc->n_addrs && n < NT_MDNS_IFACE_ADDRS_MAX; j++) {
+                const nt_net_addr *a = &ifc->addrs[j].addr;
+                bool ll = nt_net_addr_is_link_local(a);
+                int rank = a->family == NT_NET_IPV4 ? 0 : ll ? 2 : 1;
+                if (rank != pass || (a->family == NT_NET_IPV4 && !r->v4_on[i]) ||
+                    (a->family == NT_NET_IPV6 && !r->v6_on[i]) ||
+                    (ll && wide[a->family == NT_NET_IPV6]))
+                    continue;
+                nt_runner_addr_to_mdns(&addrs[n].addr, a);
+                addrs[n].prefix_len = ifc->addrs[j].len;
+                n++;
+            }
         }
         memset(&ic, 0, sizeof ic);
         ic.ifindex = ifc->index;
