@@ -6,9 +6,10 @@
  *     NT_BENCH_SUITE_DEFINE(name)
  *     {
  *         double ours, peer;
- *         ... nt_bench_measure(ctx, &ours, my_batch, &my_state) ...
+ *         ... set up state; check the results are right first ...
+ *         st = nt_bench_compare(ctx, &ours, ours_batch, &state, &peer, peer_batch, &state);
  *         nt_bench_report(ctx, "name.what", ours, peer, "pkt/s");
- *         return NT_OK;
+ *         ...
  *     }
  *
  * and add one line X(name, "summary") to NT_BENCH_SUITES in bench/main.c.
