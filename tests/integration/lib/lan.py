@@ -423,6 +423,58 @@ class Lan:
             if h.v6:
                 h.link_local()
 
+    def add_offlink(self):
+        """Adds a router and a host on another subnet behind it (RFC 6762
+        section 11 tests). Router "rt": 192.0.2.1 and <ula>::1 on the LAN,
+        198.18.0.1/24 and fd99:1::1/64 towards host "off" (198.18.0.5,
+        fd99:1::5), which has default routes via the router. Every LAN host
+        gets routes to 198.18.0.0/15 and fd99::/16 via the router, so an
+        agent that wrongly answers an off-link source can actually send the
+        answer (and a capture sees it). Returns the off-link Host."""
+        rt = self.prefix + "-rt"
+        off = self.prefix + "-off"
+        self._addns(rt)
+        self._addns(off)
+        sw = self.switch
+        x = ["ip", "netns", "exec", rt, "sysctl", "-q", "-w"]
+        for k in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+                  "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"):
+            _sh(x + [k])
+        for k in ("net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"):
+            _sh(["ip", "netns", "exec", off, "sysctl", "-q", "-w", k])
+        _sh(["ip", "-n", sw, "link", "add", "prt", "type", "veth", "peer", "name", IFNAME,
+             "netns", rt])
+        _sh(["ip", "-n", sw, "link", "set", "prt", "master", "br0"])
+        _sh(["ip", "-n", sw, "link", "set", "prt", "up"])
+        ula = None
+        for h in self.hosts:
+            if h.v6:
+                ula = h.v6.rsplit("::", 1)[0]
+                break
+        _sh(["ip", "-n", rt, "addr", "add", "%s.1/24" % V4_NET, "dev", IFNAME])
+        if ula:
+            _sh(["ip", "-n", rt, "addr", "add", ula + "::1/64", "dev", IFNAME, "nodad"])
+        _sh(["ip", "-n", rt, "link", "set", IFNAME, "up"])
+        _sh(["ip", "-n", rt, "link", "add", "off0", "type", "veth", "peer", "name", IFNAME,
+             "netns", off])
+        _sh(["ip", "-n", rt, "addr", "add", "198.18.0.1/24", "dev", "off0"])
+        _sh(["ip", "-n", rt, "addr", "add", "fd99:1::1/64", "dev", "off0", "nodad"])
+        _sh(["ip", "-n", rt, "link", "set", "off0", "up"])
+        _sh(["ip", "-n", off, "addr", "add", "198.18.0.5/24", "dev", IFNAME])
+        _sh(["ip", "-n", off, "addr", "add", "fd99:1::5/64", "dev", IFNAME, "nodad"])
+        _sh(["ip", "-n", off, "link", "set", IFNAME, "up"])
+        _sh(["ip", "-n", off, "route", "add", "default", "via", "198.18.0.1"])
+        _sh(["ip", "-n", off, "-6", "route", "add", "default", "via", "fd99:1::1"])
+        for h in self.hosts:
+            if h.v4:
+                _sh(["ip", "-n", h.ns, "route", "add", "198.18.0.0/15", "via", "%s.1" % V4_NET])
+            if h.v6 and ula:
+                _sh(["ip", "-n", h.ns, "-6", "route", "add", "fd99::/16", "via", ula + "::1"])
+        host = Host(self, 99, off, "198.18.0.5", "fd99:1::5")
+        host.name = "off"
+        self.router_ns = rt
+        return host
+
     def close(self):
         if self.closed:
             return

@@ -133,7 +133,12 @@ def main():
                          "it is at least half the true TTL")
     ap.add_argument("--wait", type=float, default=1.5)
     ap.add_argument("--id", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1, help="send the query N times")
+    ap.add_argument("--interval", type=float, default=0.1, help="seconds between repeats")
     ap.add_argument("--ifname", default=IF)
+    ap.add_argument("--src", help="source address to bind and send from (it must be on "
+                    "one of the host's interfaces, e.g. an extra off-subnet /32)")
+    ap.add_argument("--hops", type=int, default=255, help="IP TTL / hop limit")
     ap.add_argument("name")
     ap.add_argument("type")
     a = ap.parse_args()
@@ -163,8 +168,9 @@ def main():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex)
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
-        s.bind(("::", a.port, 0, 0))
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, a.hops)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, a.hops)
+        s.bind((a.src or "::", a.port, 0, 0))
         if a.port == 5353:
             mreq = socket.inet_pton(socket.AF_INET6, "ff02::fb") + struct.pack("@I", ifindex)
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
@@ -174,11 +180,12 @@ def main():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.ifname.encode())
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.hops)
         # Pick the interface for multicast by index (struct ip_mreqn).
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
                      struct.pack("@4s4si", b"\0" * 4, b"\0" * 4, ifindex))
-        s.bind(("0.0.0.0", a.port))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, a.hops)
+        s.bind((a.src or "0.0.0.0", a.port))
         if a.port == 5353:
             s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
                          struct.pack("@4s4si", socket.inet_aton("224.0.0.251"), b"\0" * 4, ifindex))
@@ -187,15 +194,27 @@ def main():
                  socket.IP_MULTICAST_LOOP if not a.v6 else socket.IPV6_MULTICAST_LOOP, 0)
     t0 = time.monotonic()
     s.sendto(wire, dest)
+    sent = 1
     found = False
     while True:
-        left = a.wait - (time.monotonic() - t0)
+        now = time.monotonic() - t0
+        if sent < a.repeat and now >= sent * a.interval:
+            s.sendto(wire, dest)
+            sent += 1
+            continue
+        left = a.wait + (a.repeat - 1) * a.interval - now
+        if sent < a.repeat:
+            left = min(left, sent * a.interval - now)
         if left <= 0:
+            if sent < a.repeat:
+                continue
             break
         s.settimeout(left)
         try:
             data, src = s.recvfrom(9000)
         except socket.timeout:
+            if sent < a.repeat:
+                continue
             break
         try:
             m, ans, add = decode(data)
@@ -212,6 +231,8 @@ def main():
                 found = True
         print(json.dumps({"from": src[0], "sport": src[1], "to_port": a.port,
                           "id": m.id, "answers": ans, "additional": add,
+                          "questions": [{"name": q.name.to_text(), "type": dns.rdatatype.to_text(q.rdtype)}
+                                        for q in m.question],
                           "t": round(time.monotonic() - t0, 3)}), flush=True)
     sys.exit(0 if found else 1)
 

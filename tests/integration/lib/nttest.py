@@ -251,3 +251,33 @@ def cpu_seconds(pid):
         return (int(fields[11]) + int(fields[12])) / tck
     except (OSError, IndexError, ValueError):
         return None
+
+
+def read_mdns_pcap(path):
+    """Every mDNS message in a pcap, decoded: list of dicts with t (epoch
+    seconds), fam, src, dst, sport, dport, msg (dnspython Message or None),
+    answers/additional (mdnsq JSON form), n_auth, is_response."""
+    sys.path.insert(0, HERE)
+    import mdnsq as _m  # noqa: E402  (dnspython lives only in /usr/bin/python3)
+    r = subprocess.run(["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t",
+                        "-E", "occurrence=f", "-e", "frame.time_epoch", "-e", "ip.src",
+                        "-e", "ipv6.src", "-e", "ip.dst", "-e", "ipv6.dst", "-e", "udp.srcport",
+                        "-e", "udp.dstport", "-e", "udp.payload"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = []
+    for line in r.stdout.splitlines():
+        f = line.split("\t")
+        if len(f) < 8 or not f[7]:
+            continue
+        data = bytes.fromhex(f[7].replace(":", ""))
+        d = {"t": float(f[0]), "fam": 4 if f[1] else 6, "src": f[1] or f[2],
+             "dst": f[3] or f[4], "sport": int(f[5]), "dport": int(f[6]), "raw": data,
+             "msg": None, "answers": [], "additional": [], "n_auth": 0, "is_response": False}
+        try:
+            m, ans, add = _m.decode(data)
+            d.update(msg=m, answers=ans, additional=add, n_auth=len(m.authority),
+                     is_response=bool(m.flags & 0x8000))
+        except Exception:  # noqa: BLE001  a malformed packet stays undecoded
+            pass
+        out.append(d)
+    return out
