@@ -116,6 +116,13 @@ CASES = [
          cf(["256 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4="])),
     Case("unknown-type", "u.local.", "TYPE65400", cf(["\\# 3 abcdef", "\\# 1 00"])),
     Case("no-cache-flush", "host.local.", "A", cf(["10.0.0.3"], flush=False)),
+    Case("mixed-cache-flush", "host.local.", "AAAA",
+         [("fe80::2", 120, True), ("fe80::1", 120, False)]),
+    # A large shared PTR set in a scrambled but fixed order (x * 37 mod 61
+    # visits every residue once), with names of mixed case and length.
+    Case("ptr-large-set", "_Services._DNS-SD._udp.local.", "PTR",
+         cf([("_Svc%d%s._tcp.local." % ((i * 37) % 61, "X" * ((i * 7) % 5)))
+             for i in range(60)], flush=False)),
 ]
 
 
