@@ -30,35 +30,35 @@ static const uint64_t nt_fp_p[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL
 static const nt_fp nt_fp_one = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL,
                                  0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}};
 
-static inline void nt_fp_set_zero(nt_fp *r) { r->v[0] = r->v[1] = r->v[2] = r->v[3] = 0; }
-static inline void nt_fp_set_one(nt_fp *r) { *r = nt_fp_one; }
-static inline bool nt_fp_is_zero(const nt_fp *a) { return nt_mont_is_zero(a->v); }
-static inline bool nt_fp_eq(const nt_fp *a, const nt_fp *b)
+static inline NT_MONT_INLINE void nt_fp_set_zero(nt_fp *r) { r->v[0] = r->v[1] = r->v[2] = r->v[3] = 0; }
+static inline NT_MONT_INLINE void nt_fp_set_one(nt_fp *r) { *r = nt_fp_one; }
+static inline NT_MONT_INLINE bool nt_fp_is_zero(const nt_fp *a) { return nt_mont_is_zero(a->v); }
+static inline NT_MONT_INLINE bool nt_fp_eq(const nt_fp *a, const nt_fp *b)
 {
     return ((a->v[0] ^ b->v[0]) | (a->v[1] ^ b->v[1]) | (a->v[2] ^ b->v[2]) |
             (a->v[3] ^ b->v[3])) == 0;
 }
-static inline void nt_fp_add(nt_fp *r, const nt_fp *a, const nt_fp *b)
+static inline NT_MONT_INLINE void nt_fp_add(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
     nt_mont_add(r->v, a->v, b->v, nt_fp_p);
 }
-static inline void nt_fp_dbl(nt_fp *r, const nt_fp *a) { nt_mont_add(r->v, a->v, a->v, nt_fp_p); }
-static inline void nt_fp_sub(nt_fp *r, const nt_fp *a, const nt_fp *b)
+static inline NT_MONT_INLINE void nt_fp_dbl(nt_fp *r, const nt_fp *a) { nt_mont_add(r->v, a->v, a->v, nt_fp_p); }
+static inline NT_MONT_INLINE void nt_fp_sub(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
     nt_mont_sub(r->v, a->v, b->v, nt_fp_p);
 }
-static inline void nt_fp_neg(nt_fp *r, const nt_fp *a) { nt_mont_neg(r->v, a->v, nt_fp_p); }
-static inline void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
+static inline NT_MONT_INLINE void nt_fp_neg(nt_fp *r, const nt_fp *a) { nt_mont_neg(r->v, a->v, nt_fp_p); }
+static inline NT_MONT_INLINE void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
     nt_mont_mul(r->v, a->v, b->v, nt_fp_p, NT_FP_INV);
 }
-static inline void nt_fp_sqr(nt_fp *r, const nt_fp *a)
+static inline NT_MONT_INLINE void nt_fp_sqr(nt_fp *r, const nt_fp *a)
 {
     nt_mont_mul(r->v, a->v, a->v, nt_fp_p, NT_FP_INV);
 }
 
 /* r = a / 2. */
-static inline void nt_fp_half(nt_fp *r, const nt_fp *a)
+static inline NT_MONT_INLINE void nt_fp_half(nt_fp *r, const nt_fp *a)
 {
     uint64_t t[4];
     int i;

@@ -1,73 +1,289 @@
 /*
- * zk/groth16.c - Groth16 verification (public data only, see nautilus/zk.h).
- * First cut: the API is declared; the pairing layers land next.
+ * zk/groth16.c - Groth16 verification over BN254 (Groth, "On the size of
+ * pairing-based non-interactive arguments", EUROCRYPT 2016, section 3.2),
+ * with the key layout of snarkjs. Public data only (nautilus/zk.h).
+ *
+ * Check: e(-A, B) * e(alpha, beta) * e(vk_x, gamma) * e(C, delta) == 1,
+ * vk_x = IC[0] + sum_i pub[i] IC[i+1]. e(alpha, beta) is fixed per key, so
+ * a verification is one multi-scalar multiplication, one 3-pair Miller loop
+ * (gamma and delta with precomputed lines) and one final exponentiation,
+ * compared with e(alpha, beta)^-1.
  */
-#include "nautilus/zk.h"
+#include <string.h>
 
-nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len)
+#include "nautilus/buf.h"
+#include "nautilus/mem.h"
+#include "zk/groth16_internal.h"
+
+/* ---- keys ---------------------------------------------------------------- */
+
+nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha, const nt_g2_affine *beta,
+                         const nt_g2_affine *gamma, const nt_g2_affine *delta, nt_g1_affine *ic,
+                         size_t n_public, const nt_fp12 *alphabeta_file)
 {
-    (void)out; (void)json; (void)len;
-    return NT_ERR_UNSUPPORTED;
+    nt_zk_vk *vk = NULL;
+    nt_g2_affine gen;
+    nt_status st = NT_OK;
+
+    /* DESIGN section 5: a key whose delta was never randomised by a phase-2
+     * contribution (delta == gamma, or delta == the generator) lets anyone
+     * forge proofs. Points at infinity make the equation trivial. */
+    nt_g2_generator(&gen);
+    if (alpha->inf || beta->inf || gamma->inf || delta->inf ||
+        nt_g2_affine_eq(delta, gamma) || nt_g2_affine_eq(delta, &gen)) {
+        st = NT_ERR_ZK_VK_DEGENERATE;
+        goto cleanup;
+    }
+    vk = nt_calloc(1, sizeof *vk);
+    if (vk == NULL) {
+        st = NT_ERR_NOMEM;
+        goto cleanup;
+    }
+    vk->n_public = n_public;
+    vk->alpha = *alpha;
+    vk->beta = *beta;
+    vk->gamma = *gamma;
+    vk->delta = *delta;
+    nt_zk_pairing(&vk->alphabeta, alpha, beta);
+    if (alphabeta_file != NULL && !nt_fp12_eq(&vk->alphabeta, alphabeta_file)) {
+        st = NT_ERR_ZK_VK_MISMATCH;
+        goto cleanup;
+    }
+    nt_fp12_conj(&vk->alphabeta_inv, &vk->alphabeta);
+    nt_zk_g2_prepare(&vk->gamma_prep, gamma);
+    nt_zk_g2_prepare(&vk->delta_prep, delta);
+    vk->ic = ic;
+    ic = NULL;
+    *out = vk;
+    vk = NULL;
+cleanup:
+    nt_free(ic);
+    nt_free(vk);
+    return st;
 }
 
-void nt_zk_vk_destroy(nt_zk_vk *vk) { (void)vk; }
-
-size_t nt_zk_vk_public_count(const nt_zk_vk *vk) { (void)vk; return 0; }
-
-nt_status nt_zk_proof_parse_json(nt_zk_proof *out, const char *json, size_t len)
+void nt_zk_vk_destroy(nt_zk_vk *vk)
 {
-    (void)out; (void)json; (void)len;
-    return NT_ERR_UNSUPPORTED;
+    if (vk == NULL)
+        return;
+    nt_free(vk->ic);
+    nt_free(vk);
+}
+
+size_t nt_zk_vk_public_count(const nt_zk_vk *vk) { return vk->n_public; }
+
+/* ---- proofs -------------------------------------------------------------- */
+
+nt_status nt_zk_proof_build(nt_zk_proof *out, const nt_fp *ax, const nt_fp *ay, bool a_inf,
+                            const nt_fp2 *bx, const nt_fp2 *by, bool b_inf, const nt_fp *cx,
+                            const nt_fp *cy, bool c_inf)
+{
+    nt_g1_affine a, c;
+    nt_g2_affine b;
+    nt_status st;
+
+    if (a_inf || b_inf || c_inf)
+        return NT_ERR_ZK_PROOF_INFINITY;
+    if ((st = nt_g1_affine_set_xy(&a, ax, ay)) != NT_OK)
+        return st;
+    if ((st = nt_g2_affine_set_xy(&b, bx, by)) != NT_OK)
+        return st;
+    if ((st = nt_g1_affine_set_xy(&c, cx, cy)) != NT_OK)
+        return st;
+    if ((st = nt_g2_affine_check_subgroup_var(&b)) != NT_OK)
+        return st;
+    memcpy(out->a[0], a.x.v, sizeof out->a[0]);
+    memcpy(out->a[1], a.y.v, sizeof out->a[1]);
+    memcpy(out->b[0], b.x.c0.v, sizeof out->b[0]);
+    memcpy(out->b[1], b.x.c1.v, sizeof out->b[1]);
+    memcpy(out->b[2], b.y.c0.v, sizeof out->b[2]);
+    memcpy(out->b[3], b.y.c1.v, sizeof out->b[3]);
+    memcpy(out->c[0], c.x.v, sizeof out->c[0]);
+    memcpy(out->c[1], c.y.v, sizeof out->c[1]);
+    return NT_OK;
+}
+
+static void proof_points(const nt_zk_proof *p, nt_g1_affine *a, nt_g2_affine *b, nt_g1_affine *c)
+{
+    memcpy(a->x.v, p->a[0], sizeof a->x.v);
+    memcpy(a->y.v, p->a[1], sizeof a->y.v);
+    a->inf = false;
+    memcpy(b->x.c0.v, p->b[0], sizeof b->x.c0.v);
+    memcpy(b->x.c1.v, p->b[1], sizeof b->x.c1.v);
+    memcpy(b->y.c0.v, p->b[2], sizeof b->y.c0.v);
+    memcpy(b->y.c1.v, p->b[3], sizeof b->y.c1.v);
+    b->inf = false;
+    memcpy(c->x.v, p->c[0], sizeof c->x.v);
+    memcpy(c->y.v, p->c[1], sizeof c->y.v);
+    c->inf = false;
 }
 
 nt_status nt_zk_proof_parse(nt_zk_proof *out, const uint8_t *in, size_t len)
 {
-    (void)out; (void)in; (void)len;
-    return NT_ERR_UNSUPPORTED;
+    const uint8_t *pa, *pb, *pc;
+    nt_g1_affine a, c;
+    nt_g2_affine b;
+    nt_buf buf;
+    nt_status st;
+
+    if (len != NT_ZK_PROOF_BYTES)
+        return NT_ERR_ZK_ENCODING;
+    nt_buf_init(&buf, in, len);
+    if ((st = nt_buf_get_ptr(&buf, &pa, NT_ZK_G1_BYTES)) != NT_OK ||
+        (st = nt_buf_get_ptr(&buf, &pb, NT_ZK_G2_BYTES)) != NT_OK ||
+        (st = nt_buf_get_ptr(&buf, &pc, NT_ZK_G1_BYTES)) != NT_OK)
+        return NT_ERR_ZK_ENCODING;
+    /* Range and curve checks; infinity decodes as a flag and is rejected
+     * below with its own status. */
+    if ((st = nt_g1_affine_set_b64(&a, pa)) != NT_OK)
+        return st;
+    if ((st = nt_g2_affine_set_b128(&b, pb)) != NT_OK)
+        return st;
+    if ((st = nt_g1_affine_set_b64(&c, pc)) != NT_OK)
+        return st;
+    return nt_zk_proof_build(out, &a.x, &a.y, a.inf, &b.x, &b.y, b.inf, &c.x, &c.y, c.inf);
 }
 
 void nt_zk_proof_write(uint8_t out[NT_ZK_PROOF_BYTES], const nt_zk_proof *proof)
 {
-    (void)out; (void)proof;
+    nt_g1_affine a, c;
+    nt_g2_affine b;
+    proof_points(proof, &a, &b, &c);
+    nt_g1_affine_get_b64(out, &a);
+    nt_g2_affine_get_b128(out + NT_ZK_G1_BYTES, &b);
+    nt_g1_affine_get_b64(out + NT_ZK_G1_BYTES + NT_ZK_G2_BYTES, &c);
 }
 
-nt_status nt_zk_public_parse_json(nt_zk_public **out, const char *json, size_t len)
+/* ---- public inputs ------------------------------------------------------- */
+
+nt_status nt_zk_public_alloc(nt_zk_public **out, size_t n)
 {
-    (void)out; (void)json; (void)len;
-    return NT_ERR_UNSUPPORTED;
+    nt_zk_public *pub;
+    size_t bytes;
+    if (n > NT_ZK_MAX_PUBLIC)
+        return NT_ERR_ZK_INPUT_COUNT;
+    if (!nt_size_mul(&bytes, n, sizeof(nt_zk_fr)) || !nt_size_add(&bytes, bytes, sizeof *pub))
+        return NT_ERR_OVERFLOW;
+    pub = nt_malloc(bytes);
+    if (pub == NULL)
+        return NT_ERR_NOMEM;
+    pub->n = n;
+    *out = pub;
+    return NT_OK;
 }
 
 nt_status nt_zk_public_parse(nt_zk_public **out, const uint8_t *in, size_t len)
 {
-    (void)out; (void)in; (void)len;
-    return NT_ERR_UNSUPPORTED;
+    nt_zk_public *pub = NULL;
+    nt_buf buf;
+    size_t i;
+    nt_status st;
+
+    if (len % 32 != 0)
+        return NT_ERR_ZK_ENCODING;
+    if ((st = nt_zk_public_alloc(&pub, len / 32)) != NT_OK)
+        return st;
+    nt_buf_init(&buf, in, len);
+    for (i = 0; i < pub->n; i++) {
+        uint8_t b[32];
+        if ((st = nt_buf_get_bytes(&buf, b, sizeof b)) != NT_OK)
+            goto cleanup;
+        /* Never reduce a public input (DESIGN section 5). */
+        if (nt_zk_fr_set_b32(&pub->v[i], b) != NT_OK) {
+            st = NT_ERR_ZK_INPUT_RANGE;
+            goto cleanup;
+        }
+    }
+    *out = pub;
+    pub = NULL;
+cleanup:
+    nt_free(pub);
+    return st;
 }
 
 nt_status nt_zk_public_write(uint8_t *out, size_t cap, size_t *out_len, const nt_zk_public *pub)
 {
-    (void)out; (void)cap; (void)out_len; (void)pub;
-    return NT_ERR_UNSUPPORTED;
+    size_t i;
+    if (cap / 32 < pub->n)
+        return NT_ERR_NOSPACE;
+    for (i = 0; i < pub->n; i++)
+        nt_zk_fr_get_b32(out + 32 * i, &pub->v[i]);
+    *out_len = 32 * pub->n;
+    return NT_OK;
 }
 
-void nt_zk_public_destroy(nt_zk_public *pub) { (void)pub; }
+void nt_zk_public_destroy(nt_zk_public *pub) { nt_free(pub); }
 
-size_t nt_zk_public_count(const nt_zk_public *pub) { (void)pub; return 0; }
+size_t nt_zk_public_count(const nt_zk_public *pub) { return pub->n; }
 
 nt_status nt_zk_public_get_b32(uint8_t out[32], const nt_zk_public *pub, size_t i)
 {
-    (void)out; (void)pub; (void)i;
-    return NT_ERR_UNSUPPORTED;
+    if (i >= pub->n)
+        return NT_ERR_INVALID_ARG;
+    nt_zk_fr_get_b32(out, &pub->v[i]);
+    return NT_OK;
 }
 
 nt_status nt_zk_public_get_dec(char *out, size_t cap, const nt_zk_public *pub, size_t i)
 {
-    (void)out; (void)cap; (void)pub; (void)i;
-    return NT_ERR_UNSUPPORTED;
+    if (i >= pub->n)
+        return NT_ERR_INVALID_ARG;
+    return nt_zk_fr_write_dec(out, cap, &pub->v[i]);
+}
+
+/* ---- verification -------------------------------------------------------- */
+
+/* vk_x = IC[0] + sum pub[i] IC[i+1]. */
+static void compute_vk_x(nt_g1_affine *out, const nt_zk_vk *vk, const nt_zk_public *pub)
+{
+    nt_g1_jac acc, t;
+    size_t i;
+    nt_g1_jac_set_affine(&acc, &vk->ic[0]);
+    for (i = 0; i < pub->n; i++) {
+        uint64_t k[4];
+        if (nt_zk_fr_is_zero(&pub->v[i]))
+            continue;
+        nt_zk_fr_get_limbs(k, &pub->v[i]);
+        if (k[0] == 1 && (k[1] | k[2] | k[3]) == 0) {
+            nt_g1_jac_add_affine_var(&acc, &acc, &vk->ic[i + 1]);
+            continue;
+        }
+        nt_g1_mul_var(&t, &vk->ic[i + 1], k);
+        nt_g1_jac_add_var(&acc, &acc, &t);
+    }
+    nt_g1_jac_to_affine_var(out, &acc);
 }
 
 nt_status nt_zk_groth16_verify(const nt_zk_vk *vk, const nt_zk_proof *proof,
                                const nt_zk_public *pub)
 {
-    (void)vk; (void)proof; (void)pub;
-    return NT_ERR_UNSUPPORTED;
+    nt_g1_affine a, c, vk_x;
+    nt_g2_affine b;
+    nt_zk_g2_prepared *bprep = NULL;
+    const nt_g1_affine *pp[3];
+    const nt_zk_g2_prepared *qq[3];
+    nt_fp12 f, r;
+    nt_status st = NT_OK;
+
+    if (pub->n != vk->n_public)
+        return NT_ERR_ZK_INPUT_COUNT;
+    bprep = nt_malloc(sizeof *bprep);
+    if (bprep == NULL)
+        return NT_ERR_NOMEM;
+    proof_points(proof, &a, &b, &c);
+    nt_g1_affine_neg(&a, &a);
+    compute_vk_x(&vk_x, vk, pub);
+    nt_zk_g2_prepare(bprep, &b);
+    pp[0] = &a;
+    qq[0] = bprep;
+    pp[1] = &vk_x;
+    qq[1] = &vk->gamma_prep;
+    pp[2] = &c;
+    qq[2] = &vk->delta_prep;
+    nt_zk_miller_loop(&f, pp, qq, 3);
+    nt_zk_final_exp(&r, &f);
+    if (!nt_fp12_eq(&r, &vk->alphabeta_inv))
+        st = NT_ERR_ZK_PROOF_INVALID;
+    nt_free(bprep);
+    return st;
 }

@@ -26,8 +26,16 @@
 
 __extension__ typedef unsigned __int128 nt_u128;
 
+/* The field operations are a few instructions each and sit in every inner
+ * loop: force them inline even where the compiler's size heuristics balk. */
+#if defined(__GNUC__)
+#define NT_MONT_INLINE __attribute__((always_inline))
+#else
+#define NT_MONT_INLINE
+#endif
+
 /* r = a if a < m else a - m; a < 2m. */
-static inline void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
+static inline NT_MONT_INLINE void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
 {
     uint64_t t[4];
     nt_u128 d;
@@ -47,7 +55,7 @@ static inline void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4], const
 }
 
 /* a < m as integers (both reduced or raw). */
-static inline bool nt_mont_lt(const uint64_t a[4], const uint64_t m[4])
+static inline NT_MONT_INLINE bool nt_mont_lt(const uint64_t a[4], const uint64_t m[4])
 {
     int i;
     for (i = 3; i >= 0; i--) {
@@ -57,7 +65,7 @@ static inline bool nt_mont_lt(const uint64_t a[4], const uint64_t m[4])
     return false;
 }
 
-static inline void nt_mont_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+static inline NT_MONT_INLINE void nt_mont_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
                                const uint64_t m[4])
 {
     uint64_t t[4];
@@ -73,7 +81,7 @@ static inline void nt_mont_add(uint64_t r[4], const uint64_t a[4], const uint64_
     nt_mont_reduce_once(r, t, m);
 }
 
-static inline void nt_mont_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+static inline NT_MONT_INLINE void nt_mont_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
                                const uint64_t m[4])
 {
     uint64_t t[4];
@@ -97,19 +105,19 @@ static inline void nt_mont_sub(uint64_t r[4], const uint64_t a[4], const uint64_
     memcpy(r, t, sizeof t);
 }
 
-static inline void nt_mont_neg(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
+static inline NT_MONT_INLINE void nt_mont_neg(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
 {
     static const uint64_t zero[4] = {0, 0, 0, 0};
     nt_mont_sub(r, zero, a, m);
 }
 
-static inline bool nt_mont_is_zero(const uint64_t a[4])
+static inline NT_MONT_INLINE bool nt_mont_is_zero(const uint64_t a[4])
 {
     return (a[0] | a[1] | a[2] | a[3]) == 0;
 }
 
 /* r = a * b * 2^-256 mod m (CIOS, no final carry; m[3] < 2^62). */
-static inline void nt_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+static inline NT_MONT_INLINE void nt_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
                                const uint64_t m[4], uint64_t minv)
 {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
@@ -155,7 +163,7 @@ static inline void nt_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_
 }
 
 /* Raw 256-bit big-endian bytes to limbs (no range check, no conversion). */
-static inline void nt_mont_from_be(uint64_t r[4], const uint8_t in[32])
+static inline NT_MONT_INLINE void nt_mont_from_be(uint64_t r[4], const uint8_t in[32])
 {
     int i, j;
     for (i = 0; i < 4; i++) {
@@ -166,7 +174,7 @@ static inline void nt_mont_from_be(uint64_t r[4], const uint8_t in[32])
     }
 }
 
-static inline void nt_mont_to_be(uint8_t out[32], const uint64_t a[4])
+static inline NT_MONT_INLINE void nt_mont_to_be(uint8_t out[32], const uint64_t a[4])
 {
     int i, j;
     for (i = 0; i < 4; i++) {

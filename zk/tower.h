@@ -28,56 +28,56 @@ typedef struct nt_fp12 {
 
 /* ---- Fp2 ----------------------------------------------------------------- */
 
-static inline void nt_fp2_set_zero(nt_fp2 *r)
+static inline NT_MONT_INLINE void nt_fp2_set_zero(nt_fp2 *r)
 {
     nt_fp_set_zero(&r->c0);
     nt_fp_set_zero(&r->c1);
 }
-static inline void nt_fp2_set_one(nt_fp2 *r)
+static inline NT_MONT_INLINE void nt_fp2_set_one(nt_fp2 *r)
 {
     nt_fp_set_one(&r->c0);
     nt_fp_set_zero(&r->c1);
 }
-static inline bool nt_fp2_is_zero(const nt_fp2 *a)
+static inline NT_MONT_INLINE bool nt_fp2_is_zero(const nt_fp2 *a)
 {
     return nt_fp_is_zero(&a->c0) && nt_fp_is_zero(&a->c1);
 }
-static inline bool nt_fp2_eq(const nt_fp2 *a, const nt_fp2 *b)
+static inline NT_MONT_INLINE bool nt_fp2_eq(const nt_fp2 *a, const nt_fp2 *b)
 {
     return nt_fp_eq(&a->c0, &b->c0) && nt_fp_eq(&a->c1, &b->c1);
 }
-static inline void nt_fp2_add(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
+static inline NT_MONT_INLINE void nt_fp2_add(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
     nt_fp_add(&r->c0, &a->c0, &b->c0);
     nt_fp_add(&r->c1, &a->c1, &b->c1);
 }
-static inline void nt_fp2_sub(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
+static inline NT_MONT_INLINE void nt_fp2_sub(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
     nt_fp_sub(&r->c0, &a->c0, &b->c0);
     nt_fp_sub(&r->c1, &a->c1, &b->c1);
 }
-static inline void nt_fp2_dbl(nt_fp2 *r, const nt_fp2 *a)
+static inline NT_MONT_INLINE void nt_fp2_dbl(nt_fp2 *r, const nt_fp2 *a)
 {
     nt_fp_dbl(&r->c0, &a->c0);
     nt_fp_dbl(&r->c1, &a->c1);
 }
-static inline void nt_fp2_neg(nt_fp2 *r, const nt_fp2 *a)
+static inline NT_MONT_INLINE void nt_fp2_neg(nt_fp2 *r, const nt_fp2 *a)
 {
     nt_fp_neg(&r->c0, &a->c0);
     nt_fp_neg(&r->c1, &a->c1);
 }
-static inline void nt_fp2_conj(nt_fp2 *r, const nt_fp2 *a)
+static inline NT_MONT_INLINE void nt_fp2_conj(nt_fp2 *r, const nt_fp2 *a)
 {
     r->c0 = a->c0;
     nt_fp_neg(&r->c1, &a->c1);
 }
-static inline void nt_fp2_half(nt_fp2 *r, const nt_fp2 *a)
+static inline NT_MONT_INLINE void nt_fp2_half(nt_fp2 *r, const nt_fp2 *a)
 {
     nt_fp_half(&r->c0, &a->c0);
     nt_fp_half(&r->c1, &a->c1);
 }
 /* Karatsuba: 3 Fp multiplications. */
-static inline void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
+static inline NT_MONT_INLINE void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
     nt_fp t0, t1, s0, s1;
     nt_fp_mul(&t0, &a->c0, &b->c0);
@@ -90,7 +90,7 @@ static inline void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
     nt_fp_sub(&r->c1, &s0, &t1);
 }
 /* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u: 2 Fp multiplications. */
-static inline void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
+static inline NT_MONT_INLINE void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
 {
     nt_fp s, d, m;
     nt_fp_add(&s, &a->c0, &a->c1);
@@ -100,13 +100,13 @@ static inline void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
     nt_fp_dbl(&r->c1, &m);
 }
 /* r = a * b with b in Fp. */
-static inline void nt_fp2_mul_fp(nt_fp2 *r, const nt_fp2 *a, const nt_fp *b)
+static inline NT_MONT_INLINE void nt_fp2_mul_fp(nt_fp2 *r, const nt_fp2 *a, const nt_fp *b)
 {
     nt_fp_mul(&r->c0, &a->c0, b);
     nt_fp_mul(&r->c1, &a->c1, b);
 }
 /* r = a * xi = (9 a0 - a1) + (a0 + 9 a1) u. */
-static inline void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
+static inline NT_MONT_INLINE void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
 {
     nt_fp t0, t1;
     nt_fp_dbl(&t0, &a->c0);

@@ -1,0 +1,48 @@
+/*
+ * zk/groth16_internal.h - private: the prepared verification key and the
+ * public-input list behind the opaque types of nautilus/zk.h, shared by the
+ * JSON reader (snarkjs_json.c) and the verifier (groth16.c).
+ */
+#ifndef NT_ZK_GROTH16_INTERNAL_H
+#define NT_ZK_GROTH16_INTERNAL_H
+
+#include "nautilus/zk.h"
+#include "zk/fr.h"
+#include "zk/pairing.h"
+
+struct nt_zk_vk {
+    size_t n_public;
+    nt_g1_affine alpha;
+    nt_g2_affine beta, gamma, delta;
+    nt_g1_affine *ic;              /* n_public + 1 points */
+    nt_fp12 alphabeta;             /* e(alpha, beta), reduced */
+    nt_fp12 alphabeta_inv;         /* its inverse (conjugate: cyclotomic) */
+    nt_zk_g2_prepared gamma_prep;  /* Miller-loop lines of gamma */
+    nt_zk_g2_prepared delta_prep;  /* and of delta */
+};
+
+struct nt_zk_public {
+    size_t n;
+    nt_zk_fr v[]; /* n values < r */
+};
+
+/* Builds a key from validated parts: checks the degenerate-key rules,
+ * computes e(alpha, beta), compares it with alphabeta_file when not NULL,
+ * prepares gamma and delta. Takes ownership of ic (n_public + 1 points,
+ * nt_malloc'd) on success and on failure. NT_ERR_ZK_VK_DEGENERATE,
+ * NT_ERR_ZK_VK_MISMATCH, NT_ERR_NOMEM. */
+NT_WUR nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha,
+                                const nt_g2_affine *beta, const nt_g2_affine *gamma,
+                                const nt_g2_affine *delta, nt_g1_affine *ic, size_t n_public,
+                                const nt_fp12 *alphabeta_file);
+
+/* Allocates a public-input list of n values (uninitialised). */
+NT_WUR nt_status nt_zk_public_alloc(nt_zk_public **out, size_t n);
+
+/* Validates a proof from parsed coordinates: infinity flags first
+ * (NT_ERR_ZK_PROOF_INFINITY), then curve / twist, then the G2 subgroup. */
+NT_WUR nt_status nt_zk_proof_build(nt_zk_proof *out, const nt_fp *ax, const nt_fp *ay,
+                                   bool a_inf, const nt_fp2 *bx, const nt_fp2 *by, bool b_inf,
+                                   const nt_fp *cx, const nt_fp *cy, bool c_inf);
+
+#endif

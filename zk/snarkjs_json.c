@@ -1,0 +1,296 @@
+/*
+ * zk/snarkjs_json.c - readers for the files snarkjs writes:
+ * verification_key.json, proof.json, public.json (snarkjs 0.7 layouts).
+ *
+ * Numbers are decimal strings, canonical (no sign, no leading zeros) and
+ * checked against their modulus, never reduced. Points are projective
+ * triples with z = 1 ("0" / ["0","0"] marks infinity); G2 coordinates are
+ * [c0, c1] (real part first). Shapes are exact: an array of the wrong
+ * length or a value of the wrong JSON type is NT_ERR_JSON.
+ */
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "nautilus/mem.h"
+#include "zk/groth16_internal.h"
+
+static nt_status parse_doc(cJSON **out, const char *json, size_t len)
+{
+    if (json == NULL)
+        return NT_ERR_INVALID_ARG;
+    if (len > NT_ZK_MAX_JSON)
+        return NT_ERR_CAP;
+    *out = cJSON_ParseWithLength(json, len);
+    return *out != NULL ? NT_OK : NT_ERR_JSON;
+}
+
+static const cJSON *array_of(const cJSON *v, int n)
+{
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != n)
+        return NULL;
+    return v;
+}
+
+static nt_status get_fp(nt_fp *out, const cJSON *v)
+{
+    if (!cJSON_IsString(v) || v->valuestring == NULL)
+        return NT_ERR_JSON;
+    return nt_fp_parse_dec(out, v->valuestring, strlen(v->valuestring));
+}
+
+static nt_status get_fp2(nt_fp2 *out, const cJSON *v)
+{
+    nt_status st;
+    if (array_of(v, 2) == NULL)
+        return NT_ERR_JSON;
+    if ((st = get_fp(&out->c0, cJSON_GetArrayItem(v, 0))) != NT_OK)
+        return st;
+    return get_fp(&out->c1, cJSON_GetArrayItem(v, 1));
+}
+
+/* z must be exactly 1 (affine) or 0 (infinity). */
+static nt_status get_z(bool *inf, const nt_fp *z)
+{
+    nt_fp one;
+    nt_fp_set_one(&one);
+    if (nt_fp_is_zero(z)) {
+        *inf = true;
+        return NT_OK;
+    }
+    *inf = false;
+    return nt_fp_eq(z, &one) ? NT_OK : NT_ERR_ZK_ENCODING;
+}
+
+/* [x, y, z] -> coordinates and infinity flag, no curve check. */
+static nt_status get_g1_raw(nt_fp *x, nt_fp *y, bool *inf, const cJSON *v)
+{
+    nt_fp z;
+    nt_status st;
+    if (array_of(v, 3) == NULL)
+        return NT_ERR_JSON;
+    if ((st = get_fp(x, cJSON_GetArrayItem(v, 0))) != NT_OK ||
+        (st = get_fp(y, cJSON_GetArrayItem(v, 1))) != NT_OK ||
+        (st = get_fp(&z, cJSON_GetArrayItem(v, 2))) != NT_OK)
+        return st;
+    return get_z(inf, &z);
+}
+
+static nt_status get_g2_raw(nt_fp2 *x, nt_fp2 *y, bool *inf, const cJSON *v)
+{
+    nt_fp2 z;
+    nt_status st;
+    if (array_of(v, 3) == NULL)
+        return NT_ERR_JSON;
+    if ((st = get_fp2(x, cJSON_GetArrayItem(v, 0))) != NT_OK ||
+        (st = get_fp2(y, cJSON_GetArrayItem(v, 1))) != NT_OK ||
+        (st = get_fp2(&z, cJSON_GetArrayItem(v, 2))) != NT_OK)
+        return st;
+    if (!nt_fp_is_zero(&z.c1))
+        return NT_ERR_ZK_ENCODING;
+    return get_z(inf, &z.c0);
+}
+
+static nt_status get_g1(nt_g1_affine *out, const cJSON *v)
+{
+    nt_fp x, y;
+    bool inf;
+    nt_status st = get_g1_raw(&x, &y, &inf, v);
+    if (st != NT_OK)
+        return st;
+    if (inf) {
+        nt_fp_set_zero(&out->x);
+        nt_fp_set_zero(&out->y);
+        out->inf = true;
+        return NT_OK;
+    }
+    return nt_g1_affine_set_xy(out, &x, &y);
+}
+
+/* A G2 point of a key: on the twist and in the subgroup. */
+static nt_status get_g2(nt_g2_affine *out, const cJSON *v)
+{
+    nt_fp2 x, y;
+    bool inf;
+    nt_status st = get_g2_raw(&x, &y, &inf, v);
+    if (st != NT_OK)
+        return st;
+    if (inf) {
+        nt_fp2_set_zero(&out->x);
+        nt_fp2_set_zero(&out->y);
+        out->inf = true;
+        return NT_OK;
+    }
+    if ((st = nt_g2_affine_set_xy(out, &x, &y)) != NT_OK)
+        return st;
+    return nt_g2_affine_check_subgroup_var(out);
+}
+
+static nt_status check_string(const cJSON *root, const char *key, const char *want,
+                              const char *alt, bool required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (v == NULL)
+        return required ? NT_ERR_ZK_PROTOCOL : NT_OK;
+    if (!cJSON_IsString(v) || v->valuestring == NULL)
+        return NT_ERR_JSON;
+    if (strcmp(v->valuestring, want) == 0 || (alt != NULL && strcmp(v->valuestring, alt) == 0))
+        return NT_OK;
+    return NT_ERR_ZK_PROTOCOL;
+}
+
+/* vk_alphabeta_12: [[a0, a1, a2], [b0, b1, b2]], each an Fp2 [c0, c1]. */
+static nt_status get_fp12(nt_fp12 *out, const cJSON *v)
+{
+    nt_fp6 *half[2] = {&out->c0, &out->c1};
+    int i;
+    nt_status st;
+    if (array_of(v, 2) == NULL)
+        return NT_ERR_JSON;
+    for (i = 0; i < 2; i++) {
+        const cJSON *h = cJSON_GetArrayItem(v, i);
+        if (array_of(h, 3) == NULL)
+            return NT_ERR_JSON;
+        if ((st = get_fp2(&half[i]->c0, cJSON_GetArrayItem(h, 0))) != NT_OK ||
+            (st = get_fp2(&half[i]->c1, cJSON_GetArrayItem(h, 1))) != NT_OK ||
+            (st = get_fp2(&half[i]->c2, cJSON_GetArrayItem(h, 2))) != NT_OK)
+            return st;
+    }
+    return NT_OK;
+}
+
+nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len)
+{
+    cJSON *root = NULL;
+    const cJSON *v, *ic_json, *ab_json;
+    nt_g1_affine alpha, *ic = NULL;
+    nt_g2_affine beta, gamma, delta;
+    nt_fp12 ab;
+    size_t n_public, i;
+    nt_status st;
+
+    if ((st = parse_doc(&root, json, len)) != NT_OK)
+        return st;
+    if (!cJSON_IsObject(root)) {
+        st = NT_ERR_JSON;
+        goto cleanup;
+    }
+    if ((st = check_string(root, "protocol", "groth16", NULL, true)) != NT_OK ||
+        (st = check_string(root, "curve", "bn128", "bn254", true)) != NT_OK)
+        goto cleanup;
+
+    v = cJSON_GetObjectItemCaseSensitive(root, "nPublic");
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble != (double)v->valueint) {
+        st = NT_ERR_JSON;
+        goto cleanup;
+    }
+    if (v->valueint > NT_ZK_MAX_PUBLIC) {
+        st = NT_ERR_ZK_INPUT_COUNT;
+        goto cleanup;
+    }
+    n_public = (size_t)v->valueint;
+    ic_json = cJSON_GetObjectItemCaseSensitive(root, "IC");
+    if (!cJSON_IsArray(ic_json)) {
+        st = NT_ERR_JSON;
+        goto cleanup;
+    }
+    if ((size_t)cJSON_GetArraySize(ic_json) != n_public + 1) {
+        st = NT_ERR_ZK_INPUT_COUNT;
+        goto cleanup;
+    }
+
+    if ((st = get_g1(&alpha, cJSON_GetObjectItemCaseSensitive(root, "vk_alpha_1"))) != NT_OK ||
+        (st = get_g2(&beta, cJSON_GetObjectItemCaseSensitive(root, "vk_beta_2"))) != NT_OK ||
+        (st = get_g2(&gamma, cJSON_GetObjectItemCaseSensitive(root, "vk_gamma_2"))) != NT_OK ||
+        (st = get_g2(&delta, cJSON_GetObjectItemCaseSensitive(root, "vk_delta_2"))) != NT_OK)
+        goto cleanup;
+
+    ic = nt_calloc(n_public + 1, sizeof *ic);
+    if (ic == NULL) {
+        st = NT_ERR_NOMEM;
+        goto cleanup;
+    }
+    i = 0;
+    cJSON_ArrayForEach(v, ic_json) {
+        if ((st = get_g1(&ic[i], v)) != NT_OK)
+            goto cleanup;
+        i++;
+    }
+
+    ab_json = cJSON_GetObjectItemCaseSensitive(root, "vk_alphabeta_12");
+    if (ab_json != NULL && (st = get_fp12(&ab, ab_json)) != NT_OK)
+        goto cleanup;
+    /* nt_zk_vk_build owns ic from here, on success and on failure. */
+    st = nt_zk_vk_build(out, &alpha, &beta, &gamma, &delta, ic, n_public,
+                        ab_json != NULL ? &ab : NULL);
+    ic = NULL;
+cleanup:
+    nt_free(ic);
+    cJSON_Delete(root);
+    return st;
+}
+
+nt_status nt_zk_proof_parse_json(nt_zk_proof *out, const char *json, size_t len)
+{
+    cJSON *root = NULL;
+    nt_fp ax, ay, cx, cy;
+    nt_fp2 bx, by;
+    bool a_inf, b_inf, c_inf;
+    nt_status st;
+
+    if ((st = parse_doc(&root, json, len)) != NT_OK)
+        return st;
+    if (!cJSON_IsObject(root)) {
+        st = NT_ERR_JSON;
+        goto cleanup;
+    }
+    if ((st = check_string(root, "protocol", "groth16", NULL, true)) != NT_OK ||
+        (st = check_string(root, "curve", "bn128", "bn254", false)) != NT_OK)
+        goto cleanup;
+    if ((st = get_g1_raw(&ax, &ay, &a_inf, cJSON_GetObjectItemCaseSensitive(root, "pi_a"))) !=
+            NT_OK ||
+        (st = get_g2_raw(&bx, &by, &b_inf, cJSON_GetObjectItemCaseSensitive(root, "pi_b"))) !=
+            NT_OK ||
+        (st = get_g1_raw(&cx, &cy, &c_inf, cJSON_GetObjectItemCaseSensitive(root, "pi_c"))) !=
+            NT_OK)
+        goto cleanup;
+    st = nt_zk_proof_build(out, &ax, &ay, a_inf, &bx, &by, b_inf, &cx, &cy, c_inf);
+cleanup:
+    cJSON_Delete(root);
+    return st;
+}
+
+nt_status nt_zk_public_parse_json(nt_zk_public **out, const char *json, size_t len)
+{
+    cJSON *root = NULL;
+    const cJSON *v;
+    nt_zk_public *pub = NULL;
+    size_t i = 0;
+    nt_status st;
+
+    if ((st = parse_doc(&root, json, len)) != NT_OK)
+        return st;
+    if (!cJSON_IsArray(root)) {
+        st = NT_ERR_JSON;
+        goto cleanup;
+    }
+    if ((st = nt_zk_public_alloc(&pub, (size_t)cJSON_GetArraySize(root))) != NT_OK)
+        goto cleanup;
+    cJSON_ArrayForEach(v, root) {
+        if (!cJSON_IsString(v) || v->valuestring == NULL) {
+            st = NT_ERR_JSON;
+            goto cleanup;
+        }
+        st = nt_zk_fr_parse_dec(&pub->v[i], v->valuestring, strlen(v->valuestring));
+        if (st == NT_ERR_ZK_SCALAR_RANGE)
+            st = NT_ERR_ZK_INPUT_RANGE;
+        if (st != NT_OK)
+            goto cleanup;
+        i++;
+    }
+    *out = pub;
+    pub = NULL;
+cleanup:
+    nt_free(pub);
+    cJSON_Delete(root);
+    return st;
+}
