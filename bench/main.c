@@ -49,6 +49,7 @@ typedef struct bench_result {
 struct nt_bench_ctx {
     bool smoke;
     double warmup_s, measure_s;
+    long batches;  /* --batches N: a fixed amount of work per run (profiling) */
     char corpus_dir[NT_CORPUS_MAX_PATH];
     const char *suite;  /* suite running now */
     bench_result results[MAX_RESULTS];
@@ -63,20 +64,26 @@ double nt_bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static nt_status run_for(double seconds, nt_bench_batch_fn batch, void *arg, double *rate)
+/* Runs batch for the given time, or exactly `batches` times when that is
+ * positive (so that an instruction count under callgrind is repeatable). */
+static nt_status run_for(double seconds, long batches, nt_bench_batch_fn batch, void *arg,
+                         double *rate)
 {
     uint64_t ops = 0;
     double t0 = nt_bench_now(), t, end = t0 + seconds;
+    long done = 0;
     nt_status st;
     do {
         st = batch(arg, &ops);
         if (st != NT_OK)
             return st;
         t = nt_bench_now();
-    } while (t < end);
-    if (ops == 0 || t <= t0)
+        done++;
+    } while (batches > 0 ? done < batches : t < end);
+    if (ops == 0)
         return NT_ERR_RANGE;
-    *rate = (double)ops / (t - t0);
+    /* A fixed count may finish within one clock tick. */
+    *rate = t > t0 ? (double)ops / (t - t0) : 0;
     return NT_OK;
 }
 
@@ -89,13 +96,13 @@ nt_status nt_bench_measure_set(nt_bench_ctx *ctx, size_t nfn, nt_bench_batch_fn 
 
     /* Warm-up: caches, branch predictors, CPU frequency, lazy allocation. */
     for (i = 0; i < nfn; i++) {
-        if ((st = run_for(ctx->warmup_s / (double)nfn, fns[i], args[i], &r)) != NT_OK)
+        if ((st = run_for(ctx->warmup_s / (double)nfn, ctx->batches > 0 ? 1 : 0, fns[i], args[i], &r)) != NT_OK)
             return st;
         best[i] = 0;
     }
     for (round = 0; round < NT_BENCH_ROUNDS; round++)
         for (i = 0; i < nfn; i++) {
-            if ((st = run_for(ctx->measure_s / NT_BENCH_ROUNDS, fns[i], args[i], &r)) != NT_OK)
+            if ((st = run_for(ctx->measure_s / NT_BENCH_ROUNDS, ctx->batches, fns[i], args[i], &r)) != NT_OK)
                 return st;
             if (r > best[i])
                 best[i] = r;
@@ -259,9 +266,13 @@ static int write_json(const nt_bench_ctx *ctx, const char *path, long nproc, con
 static void usage(FILE *out)
 {
     size_t i;
-    fputs("usage: nt-bench [--smoke] [--time SEC] [--json FILE] [--corpus DIR] [--list] [SUITE ...]\n"
+    fputs("usage: nt-bench [--smoke] [--time SEC] [--batches N] [--json FILE] [--corpus DIR] [--list]\n"
+          "                [SUITE ...]\n"
           "  --smoke       a very short run that only checks each suite works\n"
           "  --time SEC    measurement time per figure (default 1.5; 0.05..60)\n"
+          "  --batches N   instead, exactly N batches per round (1 for warm-up): a fixed\n"
+          "                amount of work, for profiling, e.g. under\n"
+          "                valgrind --tool=callgrind --toggle-collect=batch_ours\n"
           "  --json FILE   also write the whole report as one JSON object to FILE\n"
           "  --corpus DIR  mDNS packets (*.bin) to use (default: tests/vectors/mdns)\n"
           "suites (default: all):\n",
@@ -318,6 +329,14 @@ int main(int argc, char **argv)
                 return 2;
             }
             ctx.measure_s = t;
+        } else if (strcmp(arg, "--batches") == 0 && a + 1 < argc) {
+            char *end;
+            long n = strtol(argv[++a], &end, 10);
+            if (*end || n < 1 || n > 1000000) {
+                fprintf(stderr, "nt-bench: --batches wants 1..1000000, not '%s'\n", argv[a]);
+                return 2;
+            }
+            ctx.batches = n;
         } else if (arg[0] == '-') {
             fprintf(stderr, "nt-bench: unknown option '%s' (try --help)\n", arg);
             return 2;
@@ -342,8 +361,12 @@ int main(int argc, char **argv)
 
     nproc = sysconf(_SC_NPROCESSORS_ONLN);
     cpu_model(model, sizeof model);
-    printf("# nt-bench: %ld CPU(s), %s; %.2f s per figure%s\n", nproc, model, ctx.measure_s,
-           ctx.smoke ? " (smoke run: figures are meaningless)" : "");
+    if (ctx.batches > 0)
+        printf("# nt-bench: %ld CPU(s), %s; %ld batches x %d rounds per figure\n", nproc, model,
+               ctx.batches, NT_BENCH_ROUNDS);
+    else
+        printf("# nt-bench: %ld CPU(s), %s; %.2f s per figure%s\n", nproc, model, ctx.measure_s,
+               ctx.smoke ? " (smoke run: figures are meaningless)" : "");
     for (i = 0; i < nchosen; i++) {
         nt_status st;
         ctx.suite = chosen[i]->name;
