@@ -13,7 +13,9 @@
 enum {
     TIMER_DEADLINE = 1,
     TIMER_SETTLE = 2,
-    SETTLE_MS = 300,          /* after the first answer, wait for the other family */
+    SETTLE_MS = 150,          /* after an answer, for stragglers of the same family */
+    OTHER_FAMILY_MS = 1500,   /* after the first answer, wait this long for the other family:
+                                 peers answer A and AAAA separately (§6.2 is only a SHOULD) */
     HOST_ADDRS_MAX = 32,
     CANDIDATES_MAX = 64,      /* instances considered by --best */
     DEFAULT_HOST_TIMEOUT = 5, /* seconds */
@@ -50,6 +52,7 @@ typedef struct resolve_state {
     bool best;
     bool json;
     bool settling;
+    uint64_t settle_at;
     bool want4;
     bool want6;
     char host[NT_MDNS_NAME_MAX];
@@ -103,10 +106,25 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         if (ev->kind != NT_MDNS_EV_HOST_RESOLVED)
             return;
         add_host_addrs(rs, ev);
-        if (rs->n_addrs > 0 && !rs->settling) {
-            rs->settling = true;
-            if (nt_runner_timer_set(r, TIMER_SETTLE, nt_runner_now(r) + SETTLE_MS) != NT_OK)
-                nt_runner_stop(r, false);
+        if (rs->n_addrs > 0) {
+            bool have4 = false, have6 = false;
+            size_t i;
+            uint64_t wait;
+            for (i = 0; i < rs->n_addrs; i++) {
+                have4 = have4 || rs->addrs[i].addr.family == NT_MDNS_INET4;
+                have6 = have6 || rs->addrs[i].addr.family == NT_MDNS_INET6;
+            }
+            wait = ((have4 || !rs->want4) && (have6 || !rs->want6)) ? SETTLE_MS : OTHER_FAMILY_MS;
+            /* Never push the deadline later once it is set. */
+            if (!rs->settling || wait == SETTLE_MS) {
+                uint64_t at = nt_runner_now(r) + wait;
+                if (!rs->settling || at < rs->settle_at) {
+                    rs->settle_at = at;
+                    if (nt_runner_timer_set(r, TIMER_SETTLE, at) != NT_OK)
+                        nt_runner_stop(r, false);
+                }
+                rs->settling = true;
+            }
         }
         return;
     }
