@@ -13,6 +13,12 @@
 
 void lan_init(lan *l, int n, uint64_t seed)
 {
+    lan_init_cfg(l, n, seed, NULL, NULL);
+}
+
+void lan_init_cfg(lan *l, int n, uint64_t seed, const char *const *hosts,
+                  void (*tweak)(nt_mdns_config *cfg, int i))
+{
     int i;
     memset(l, 0, sizeof(*l));
     l->n = n;
@@ -23,8 +29,10 @@ void lan_init(lan *l, int n, uint64_t seed)
         char host[16];
         snprintf(host, sizeof(host), "h%d", i);
         nt_mdns_config_init(&cfg);
-        cfg.host_name = host;
+        cfg.host_name = hosts != NULL && hosts[i] != NULL ? hosts[i] : host;
         cfg.seed = seed * 131u + (uint64_t)i;
+        if (tweak != NULL)
+            tweak(&cfg, i);
         assert_int_equal(nt_mdns_create(&l->e[i], &cfg), NT_OK);
         memset(&a, 0, sizeof(a));
         a.addr.family = NT_MDNS_INET4;

@@ -38,6 +38,9 @@ typedef struct lan {
 
 /* Engine i: host name "h<i>", interface 1 "lan0", 10.0.0.<i+1>/24. */
 void lan_init(lan *l, int n, uint64_t seed);
+/* Same, with the given host names (NULL entries: "h<i>") and config hook. */
+void lan_init_cfg(lan *l, int n, uint64_t seed, const char *const *hosts,
+                  void (*tweak)(nt_mdns_config *cfg, int i));
 void lan_cleanup(lan *l);
 /* Adds an IPv6 link-local address fe80::<i+1> to every engine. */
 void lan_enable_v6(lan *l);

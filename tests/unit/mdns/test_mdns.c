@@ -702,6 +702,122 @@ static void test_duplicate_question(void **state)
     assert_int_equal(st.questions_suppressed, 1);
 }
 
+/* §7.4: another responder sends our shared answer first: ours is dropped. */
+static void test_duplicate_answer(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record r;
+    size_t len, mark;
+    nt_mdns_stats s0, s1;
+    (void)state;
+    lan_init(l, 1, 17);
+    lan_publish(l, 0, "Known", "_ka._tcp", 7, 0);
+    lan_run_until(l, 10000);
+    nt_mdns_stats_get(l->e[0], &s0);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "_ka._tcp.local", NT_DNS_TYPE_PTR, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    own_ptr(&r, st);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.51", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1000);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 0);
+    nt_mdns_stats_get(l->e[0], &s1);
+    assert_true(s1.answers_suppressed > s0.answers_suppressed);
+}
+
+/* §5.4: QU question answered by unicast when the record was multicast
+ * within a quarter of its TTL, by multicast otherwise. §6: no record is
+ * multicast twice within one second. */
+static void test_qu_and_rate_limit(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, mark, i, uni = 0, multi = 0;
+    (void)state;
+    lan_init(l, 1, 18);
+    lan_publish(l, 0, "Uni", "_u._tcp", 9, 0);
+    lan_run_until(l, 10000); /* last announcement at about 4.5 s */
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "Uni._u._tcp.local", NT_DNS_TYPE_SRV, true, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    /* 60 s later the SRV (TTL 120 s) was not multicast for > 30 s. */
+    lan_run_until(l, 70000);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    for (i = mark; i < l->nlog; i++) {
+        if (l->log[i].from != 0 ||
+            !is_response_with(&l->log[i], "Uni._u._tcp.local", NT_DNS_TYPE_SRV))
+            continue;
+        if (l->log[i].dst.addr.bytes[0] == 224) {
+            multi++;
+            assert_true(l->log[i].t >= 70000);
+        } else {
+            uni++;
+            assert_int_equal(l->log[i].dst.port, 5353);
+            assert_true(l->log[i].t < 70000);
+        }
+    }
+    assert_int_equal(uni, 1);
+    assert_int_equal(multi, 1);
+
+    /* A QM query 300 ms after that multicast: not multicast again. */
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "Uni._u._tcp.local", NT_DNS_TYPE_SRV, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.52", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    assert_int_equal(answers_after(mark, "Uni._u._tcp.local", NT_DNS_TYPE_SRV), 0);
+    lan_run_until(l, l->now + 1000);
+    lan_inject(l, 0, "10.0.0.52", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    assert_int_equal(answers_after(mark, "Uni._u._tcp.local", NT_DNS_TYPE_SRV), 1);
+}
+
+/* §8.1: a probe for a name we own is answered at once, by multicast. */
+static void test_probe_defence(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, mark, i;
+    uint64_t t;
+    bool seen = false;
+    nt_dns_builder b;
+    nt_dns_name n;
+    nt_dns_record r;
+    static const uint8_t srv[] = {0, 0, 0, 0, 0, 80, 1, 'z', 5, 'l', 'o', 'c', 'a', 'l', 0};
+    (void)state;
+    lan_init(l, 1, 19);
+    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
+    lan_run_until(l, 10000);
+    name(&n, "Mine._m._tcp.local");
+    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof(buf), 0, 0), NT_OK);
+    assert_int_equal(nt_dns_builder_add_question(&b, &n, NT_DNS_TYPE_ANY, NT_DNS_CLASS_IN, true),
+                     NT_OK);
+    memset(&r, 0, sizeof(r));
+    r.owner = n;
+    r.type = NT_DNS_TYPE_SRV;
+    r.rclass = NT_DNS_CLASS_IN;
+    r.ttl = 120;
+    r.rdata = srv;
+    r.rdlength = sizeof(srv);
+    assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_AUTHORITY, &r), NT_OK);
+    len = nt_dns_builder_len(&b);
+    mark = log_mark();
+    t = l->now;
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1);
+    for (i = mark; i < l->nlog; i++)
+        if (l->log[i].from == 0 &&
+            is_response_with(&l->log[i], "Mine._m._tcp.local", NT_DNS_TYPE_SRV)) {
+            assert_int_equal(l->log[i].t, t);
+            assert_int_equal(l->log[i].dst.addr.bytes[0], 224);
+            seen = true;
+        }
+    assert_true(seen);
+}
+
 /* §6.7: legacy unicast query (source port not 5353). */
 static void test_legacy_unicast(void **state)
 {
@@ -862,7 +978,100 @@ static void test_own_loopback(void **state)
     assert_null(lan_event(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT, 0));
 }
 
+/* §9: two hosts with one host name; one becomes "name-2", and the SRV of
+ * its services follows. */
+static void test_host_conflict(void **state)
+{
+    lan *l = &g_lan;
+    static const char *const hosts[2] = {"same", "same"};
+    char h0[64], h1[64];
+    const nt_mdns_event *ev;
+    (void)state;
+    lan_init_cfg(l, 2, 20, hosts, NULL);
+    lan_publish(l, 1, "Svc", "_s._tcp", 1, 0);
+    lan_run_until(l, 20000);
+    assert_int_equal(nt_mdns_host_get_name(l->e[0], h0, sizeof(h0)), NT_OK);
+    assert_int_equal(nt_mdns_host_get_name(l->e[1], h1, sizeof(h1)), NT_OK);
+    assert_true((strcmp(h0, "same.local") == 0 && strcmp(h1, "same-2.local") == 0) ||
+                (strcmp(h1, "same.local") == 0 && strcmp(h0, "same-2.local") == 0));
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT) +
+                         lan_event_count(l, 1, NT_MDNS_EV_PUBLISH_CONFLICT),
+                     1);
+    /* Whoever publishes Svc, a browser sees its SRV point at that host. */
+    browse(0, "_s._tcp", true);
+    lan_run_until(l, 30000);
+    if (strcmp(h1, "same-2.local") == 0) {
+        size_t i;
+        const nt_mdns_event *last = NULL;
+        for (i = 0; (ev = lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, i)) != NULL; i++)
+            last = ev;
+        for (i = 0; (ev = lan_event(l, 0, NT_MDNS_EV_SERVICE_UPDATED, i)) != NULL; i++)
+            last = ev;
+        assert_non_null(last);
+        assert_string_equal(last->host, "same-2.local");
+    }
+    lan_run_until(l, 300000);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_PUBLISH_CONFLICT) +
+                         lan_event_count(l, 1, NT_MDNS_EV_PUBLISH_CONFLICT),
+                     1);
+}
+
 /* ---- hooks, shutdown, bad input ---------------------------------------------- */
+
+static const uint8_t g_sig[4] = {0xde, 0xad, 0xbe, 0xef};
+static int g_attach_calls;
+
+/* Attaches one private-type record (65280) per RRset, as the signing layer
+ * will attach RRSIGs. */
+static nt_status attach_sig(void *ctx, uint32_t ifindex, const nt_mdns_rrset *set, uint64_t now,
+                            nt_mdns_rr *extra, size_t extra_cap, size_t *extra_count)
+{
+    (void)ctx;
+    (void)ifindex;
+    (void)now;
+    g_attach_calls++;
+    if (extra_cap < 1 || set->count == 0)
+        return NT_ERR_NOSPACE;
+    extra[0] = set->rrs[0];
+    extra[0].type = 65280;
+    extra[0].cache_flush = false;
+    extra[0].rdata = g_sig;
+    extra[0].rdata_len = sizeof(g_sig);
+    *extra_count = 1;
+    return NT_OK;
+}
+
+static void tweak_attach(nt_mdns_config *cfg, int i)
+{
+    if (i == 0) {
+        cfg->attach = attach_sig;
+    }
+}
+
+static void test_attach_hook(void **state)
+{
+    lan *l = &g_lan;
+    size_t i;
+    bool seen = false;
+    (void)state;
+    lan_init_cfg(l, 2, 21, NULL, tweak_attach);
+    lan_publish(l, 0, "Signed", "_sig._tcp", 1, 0);
+    lan_run_until(l, 6000);
+    for (i = 0; i < l->nlog; i++) {
+        const nt_dns_msg *m;
+        if (l->log[i].from != 0 ||
+            !is_response_with(&l->log[i], "Signed._sig._tcp.local", NT_DNS_TYPE_SRV))
+            continue;
+        m = parse(&l->log[i]);
+        if (has_rr(m, NT_DNS_SEC_ADDITIONAL, "Signed._sig._tcp.local", 65280) &&
+            has_rr(m, NT_DNS_SEC_ADDITIONAL, "_sig._tcp.local", 65280))
+            seen = true;
+    }
+    assert_true(seen);
+    assert_true(g_attach_calls > 0);
+    /* The peer cached the extra records like any other. */
+    assert_true(cache_of(1, 65280).n >= 2);
+}
 
 static int g_verify_calls;
 
@@ -1108,11 +1317,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_answer_suppression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_question, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_qu_and_rate_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_probe_defence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nsec_missing_aaaa, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_loopback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_host_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_hook, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attach_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_goodbyes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage_input, setup, teardown),
         cmocka_unit_test(test_api_errors),
