@@ -22,29 +22,53 @@ void nt_dns_name_root(nt_dns_name *out)
 
 nt_status nt_wire_name_walk(nt_buf *b, size_t msg_len, nt_dns_name *out)
 {
-    nt_buf c = *b;           /* cursor; c.len is the current in-line limit */
+    /* c.len is the current in-line limit: the window end at first, then
+     * the offset of the pointer that jumped. Every byte is read with
+     * nt_buf_peek_at against that limit. This is the parser's hot loop:
+     * it keeps to inline cursor calls and offset arithmetic. */
+    nt_buf c = *b;
+    size_t pos = b->pos;
     size_t after = 0;        /* where b continues: set at the first pointer */
     size_t first_ptr = 0;    /* offset of the first pointer followed */
     bool jumped = false;
     unsigned chain = 0;
     size_t total = 1;        /* octets so far, counting the root */
     unsigned labels = 0;
-    uint8_t len;
-    nt_status st;
+    uint8_t len, lo;
 
     for (;;) {
-        size_t at = nt_buf_tell(&c);
-        if (nt_buf_get_u8(&c, &len) != NT_OK)
+        if (nt_buf_peek_at(&c, pos, &len) != NT_OK)
             /* After a jump the limit is the pointer that jumped: running
              * into it means the name would read itself again. */
             return jumped ? NT_ERR_DNS_PTR_LOOP : NT_ERR_DNS_NAME_NO_ROOT;
-        if (len == 0)
+        if (len == 0) {
+            pos++;
             break;
-        switch (len & 0xC0) {
-        case 0xC0: {
-            uint8_t lo;
+        }
+        if (len <= NT_DNS_LABEL_MAX) {
+            if (++labels > NT_DNS_LABELS_MAX)
+                return NT_ERR_DNS_NAME_LABELS;
+            total += (size_t)len + 1;
+            if (total > NT_DNS_NAME_MAX)
+                return NT_ERR_DNS_NAME_TOO_LONG;
+            if (c.len - pos - 1 < len)
+                return jumped ? NT_ERR_DNS_PTR_LOOP : NT_ERR_DNS_LABEL_OVERRUN;
+            if (out) {
+                nt_buf l = c;
+                l.pos = pos;
+                if (nt_buf_get_bytes(&l, out->wire + total - len - 2, (size_t)len + 1) != NT_OK)
+                    return NT_ERR_DNS_LABEL_OVERRUN;
+            }
+            pos += (size_t)len + 1;
+            continue;
+        }
+        if (len < 0xC0)
+            /* 0x40 and 0x80: RFC 6891 §5 retired the extended label types;
+             * RFC 2673 bit labels are historic. */
+            return NT_ERR_DNS_LABEL_TYPE;
+        {
             size_t t;
-            if (nt_buf_get_u8(&c, &lo) != NT_OK)
+            if (nt_buf_peek_at(&c, pos + 1, &lo) != NT_OK)
                 return jumped ? NT_ERR_DNS_PTR_LOOP : NT_ERR_DNS_LABEL_OVERRUN;
             t = ((size_t)(len & 0x3F) << 8) | lo;
             /* RFC 1035 §4.1.4 only says "prior occurrence"; pointing
@@ -52,46 +76,21 @@ nt_status nt_wire_name_walk(nt_buf *b, size_t msg_len, nt_dns_name *out)
              * makes every chain finite (DESIGN §11). */
             if (t >= msg_len)
                 return NT_ERR_DNS_PTR_PAST_END;
-            if (t == at)
+            if (t == pos)
                 return NT_ERR_DNS_PTR_SELF;
-            if (t > at)
+            if (t > pos)
                 return (jumped && t <= first_ptr) ? NT_ERR_DNS_PTR_LOOP : NT_ERR_DNS_PTR_FORWARD;
             if (t < NT_DNS_HEADER_LEN)
                 return NT_ERR_DNS_PTR_HEADER;
             if (++chain > NT_DNS_PTR_CHAIN_MAX)
                 return NT_ERR_DNS_PTR_CHAIN;
             if (!jumped) {
-                after = nt_buf_tell(&c);
-                first_ptr = at;
+                after = pos + 2;
+                first_ptr = pos;
                 jumped = true;
             }
-            c.len = at;
-            st = nt_buf_seek(&c, t);
-            if (st != NT_OK)
-                return st;
-            continue;
-        }
-        case 0x40:
-        case 0x80:
-            /* RFC 6891 §5 retired the extended label types; RFC 2673
-             * bit labels are historic. */
-            return NT_ERR_DNS_LABEL_TYPE;
-        default:
-            break;
-        }
-        if (++labels > NT_DNS_LABELS_MAX)
-            return NT_ERR_DNS_NAME_LABELS;
-        total += (size_t)len + 1;
-        if (total > NT_DNS_NAME_MAX)
-            return NT_ERR_DNS_NAME_TOO_LONG;
-        if (out) {
-            const uint8_t *p;
-            if (nt_buf_get_ptr(&c, &p, len) != NT_OK)
-                return jumped ? NT_ERR_DNS_PTR_LOOP : NT_ERR_DNS_LABEL_OVERRUN;
-            out->wire[total - len - 2] = len;
-            memcpy(out->wire + total - len - 1, p, len);
-        } else if (nt_buf_skip(&c, len) != NT_OK) {
-            return jumped ? NT_ERR_DNS_PTR_LOOP : NT_ERR_DNS_LABEL_OVERRUN;
+            c.len = pos;
+            pos = t;
         }
     }
     if (out) {
@@ -99,7 +98,7 @@ nt_status nt_wire_name_walk(nt_buf *b, size_t msg_len, nt_dns_name *out)
         out->len = (uint16_t)total;
         out->labels = (uint8_t)labels;
     }
-    return nt_buf_seek(b, jumped ? after : nt_buf_tell(&c));
+    return nt_buf_seek(b, jumped ? after : pos);
 }
 
 size_t nt_wire_name_get(const uint8_t *msg, size_t off, nt_dns_name *out)

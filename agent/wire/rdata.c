@@ -391,13 +391,16 @@ nt_status nt_dns_rr_get_opt(const nt_dns_msg *m, const nt_dns_rr *rr, nt_dns_opt
 nt_status nt_dns_txt_check(const uint8_t *rdata, size_t len)
 {
     nt_buf b;
+    size_t pos = 0;
     if (len == 0)
         return NT_ERR_DNS_RDATA_SHORT; /* RFC 6763 §6.1: at least one string */
     nt_buf_init(&b, rdata, len);
-    while (nt_buf_left(&b) > 0) {
+    /* offset walk with inline peeks: this runs for every TXT received */
+    while (pos < len) {
         uint8_t n;
-        if (nt_buf_get_u8(&b, &n) != NT_OK || nt_buf_skip(&b, n) != NT_OK)
+        if (nt_buf_peek_at(&b, pos, &n) != NT_OK || len - pos - 1 < n)
             return NT_ERR_DNS_TXT_OVERRUN;
+        pos += (size_t)n + 1;
     }
     return NT_OK;
 }
