@@ -31,8 +31,10 @@ if [ ! -f "$out/verification_key.json" ]; then
     echo "proofs: building $key setup in $out (one-time, about a minute)" >&2
 
     # --O2 folds every linear constraint away: fewer constraints, smaller ptau.
-    "$NT_CIRCOM" "$NT_CIRCUIT" --O2 --r1cs --wasm -l "$NT_MODULES/circomlib/circuits" \
-        -o "$work" >/dev/null
+    # circom2 (WASI) resolves the circuit and -l only below its working
+    # directory, so compile from the repository root with relative paths.
+    (cd "$NT_ROOT" && "$NT_CIRCOM" "${NT_CIRCUIT#"$NT_ROOT"/}" --O2 --r1cs --wasm \
+        -l node_modules/circomlib/circuits -o "$work" >/dev/null)
 
     # Smallest power of tau that fits, the way snarkjs checks it:
     # nConstraints + nPubInputs + nOutputs + 1 <= 2^power.
