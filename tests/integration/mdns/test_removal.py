@@ -7,9 +7,9 @@
    python-zeroconf service stopping normally, seen by `nautilus browse`.
 2. SIGKILL (no goodbye): `nautilus publish --ttl 5` in A is killed; the
    browsers must drop it once its records expire or on failed queries
-   (section 10.5), within TTL + 3 s (python-zeroconf, which sweeps its
-   cache every 10 s: TTL + 13 s). Likewise python-zeroconf registered
-   with TTL 5 and killed, seen by `nautilus browse`.
+   (section 10.5), within TTL + 3 s (avahi-browse and `nautilus browse`;
+   python-zeroconf 0.47 does not report expiries: only reported). Likewise
+   python-zeroconf registered with TTL 5 and killed, seen by `nautilus browse`.
 Figures: each removal delay.
 """
 import os
@@ -138,19 +138,20 @@ def main():
         t0 = time.monotonic()
         pub.stop(signal.SIGKILL)
         limit = TTL + 3.0
-        # python-zeroconf 0.47 sweeps its cache every 10 s (_CACHE_CLEANUP_INTERVAL),
-        # so it may report an expired record up to 10 s late.
-        zc_limit = limit + 10.0
         tn = wait(lambda: removed_nt(nb, "NT Killed"), limit + 2)
         ta = wait(lambda: aw.removed.get("NT Killed"), 1)
-        tz = wait(lambda: removed_zc(zb, full), max(0.5, zc_limit + 1 - (time.monotonic() - t0)))
-        for who, t, lim in (("python-zeroconf", tz, zc_limit), ("avahi-browse", ta, limit),
-                            ("nautilus browse", tn, limit)):
+        for who, t in (("avahi-browse", ta), ("nautilus browse", tn)):
             if t:
                 c.figure("killed_removed_%s" % who.replace(" ", "_").replace("-", "_"), t - t0, "s")
-            c.check(t is not None and t - t0 <= lim,
-                    "%s drops NT Killed (TTL %d) within %.0f s" % (who, TTL, lim),
+            c.check(t is not None and t - t0 <= limit,
+                    "%s drops NT Killed (TTL %d) within %.0f s" % (who, TTL, limit),
                     None if t is None else "%.3f s" % (t - t0))
+        # python-zeroconf 0.47's ServiceBrowser did not report expired PTRs as
+        # removed in our runs (not even after 70 s; it does on goodbyes), so
+        # its figure is reported, not asserted.
+        tz = removed_zc(zb, full)
+        c.figure("killed_removed_python_zeroconf",
+                 "%.3f" % (tz - t0) if tz else "not reported", "s")
 
         # -- 2b. python-zeroconf publisher killed; Nautilus must expire it ------
         zp, _ = zc_register(e, "ZC Killed", "_http._tcp", 8005, ["e=5"],
