@@ -13,6 +13,14 @@
 
 enum {
     TIMER_ENGINE = 1000, /* the engine's next_wakeup */
+    TIMER_RESCAN = 1001, /* look at the interfaces again */
+    RESCAN_MS = 5000,
+    /* Per-source input budget (DESIGN §11): far above what one honest
+     * responder or querier sends, far below a flood, so that a flooding
+     * host does not use up the engine's per-interface budget. */
+    SRC_BUCKETS = 1024,
+    SRC_RATE = 200,  /* packets/s */
+    SRC_BURST = 400,
     RNG_POOL = 256,      /* random bytes fetched per getrandom() */
     RX_BURST = 64,       /* datagrams read per wakeup, per socket */
     FLUSH_ROUNDS = 8,    /* engine runs while flushing goodbyes */
@@ -26,6 +34,7 @@ struct nt_runner {
     nt_net_sock s4;
     nt_net_sock s6;
     nt_net_loop *loop;
+    nt_net_srclimit lim;
     nt_mdns *m;
     char host[NT_MDNS_NAME_MAX];
     uint8_t rng[RNG_POOL];
@@ -143,6 +152,8 @@ nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms)
     return nt_net_loop_timer_set(r->loop, id, deadline_ms);
 }
 
+static void rescan(nt_runner *r);
+
 /* ---- moving data ---------------------------------------------------------- */
 
 static void send_one(nt_runner *r, const nt_mdns_packet_out *p)
@@ -216,6 +227,8 @@ static void on_readable(void *ctx, nt_net_loop *loop, int fd, short events)
          * address and may see unicast from elsewhere. */
         if (!nt_net_iface_find(&r->ifaces, info.ifindex))
             continue;
+        if (!nt_net_srclimit_allow(&r->lim, &info.src, nt_net_now_ms()))
+            continue;
         memset(&pkt, 0, sizeof pkt);
         pkt.ifindex = info.ifindex;
         nt_runner_addr_to_mdns(&pkt.src.addr, &info.src);
@@ -233,9 +246,14 @@ static void on_readable(void *ctx, nt_net_loop *loop, int fd, short events)
 static void on_timer(void *ctx, nt_net_loop *loop, uint64_t id)
 {
     nt_runner *r = ctx;
-    (void)loop;
     if (id == TIMER_ENGINE) {
         r->armed = UINT64_MAX; /* fired: pump() re-arms */
+        return;
+    }
+    if (id == TIMER_RESCAN) {
+        rescan(r);
+        if (nt_net_loop_timer_set(loop, TIMER_RESCAN, nt_net_now_ms() + RESCAN_MS) != NT_OK)
+            NT_LOGW("net", "interface rescans stopped");
         return;
     }
     if (r->cfg.on_timer)
@@ -260,89 +278,142 @@ static bool iface_name_ok(const char *name)
     return nt_net_iface_list(&one, &name, 1, false) == NT_OK;
 }
 
-static nt_status open_family(nt_runner *r, uint8_t family, nt_net_sock *s, bool *on)
+/* Joins the groups on interface i for every family that has a socket, an
+ * address there and no membership yet. */
+static void join_iface(nt_runner *r, size_t i)
 {
-    nt_status st;
-    size_t i, joined = 0;
-
-    st = nt_net_sock_open(s, family, NT_NET_MDNS_PORT);
-    if (st != NT_OK) {
-        NT_LOGW("net", "IPv%u socket: %s (errno %d)", (unsigned)family, nt_strerror(st),
-                nt_net_last_errno());
-        return st;
-    }
-    for (i = 0; i < r->ifaces.n; i++) {
+    const nt_net_iface *ifc = &r->ifaces.ifs[i];
+    int k;
+    for (k = 0; k < 2; k++) {
+        uint8_t family = k == 0 ? NT_NET_IPV4 : NT_NET_IPV6;
+        nt_net_sock *s = k == 0 ? &r->s4 : &r->s6;
+        bool *on = k == 0 ? &r->v4_on[i] : &r->v6_on[i];
+        nt_status st;
         /* An interface without an address of the family cannot take part
          * in it (no source address for our packets). */
-        if (!nt_net_iface_first_addr(&r->ifaces.ifs[i], family, false))
+        if (*on || s->fd < 0 || !nt_net_iface_first_addr(ifc, family, false))
             continue;
-        st = nt_net_sock_join(s, &r->ifaces.ifs[i]);
+        st = nt_net_sock_join(s, ifc);
         if (st != NT_OK) {
-            NT_LOGW("net", "%s: joining the IPv%u mDNS group: %s (errno %d)",
-                    r->ifaces.ifs[i].name, (unsigned)family, nt_strerror(st), nt_net_last_errno());
+            NT_LOGW("net", "%s: joining the IPv%u mDNS group: %s (errno %d)", ifc->name,
+                    (unsigned)family, nt_strerror(st), nt_net_last_errno());
             continue;
         }
-        on[i] = true;
-        joined++;
+        *on = true;
     }
-    if (joined == 0) {
-        nt_net_sock_close(s);
-        return NT_ERR_NET_NO_IFACE;
-    }
-    return NT_OK;
 }
 
-static nt_status add_ifaces(nt_runner *r, uint64_t now, char *why, size_t why_cap)
+/* Gives interface i, with the addresses we publish on it, to the engine. */
+static nt_status engine_iface_add(nt_runner *r, size_t i, uint64_t now)
 {
-    size_t i, j;
+    const nt_net_iface *ifc = &r->ifaces.ifs[i];
+    nt_mdns_ifaddr addrs[NT_MDNS_IFACE_ADDRS_MAX];
+    nt_mdns_iface_config ic;
+    bool wide[2] = {false, false};
+    size_t j, n = 0;
     int pass;
-    nt_status st;
 
-    for (i = 0; i < r->ifaces.n; i++) {
-        const nt_net_iface *ifc = &r->ifaces.ifs[i];
-        nt_mdns_ifaddr addrs[NT_MDNS_IFACE_ADDRS_MAX];
-        nt_mdns_iface_config ic;
-        size_t n = 0;
-
-        if (!r->v4_on[i] && !r->v6_on[i])
-            continue;
-        /* Link-local addresses are published only when the interface has
-         * no wider address of that family, as Avahi does: a peer that takes
-         * the first AAAA it sees (avahi-resolve) then gets one that works
-         * beyond this link. Wider scopes go first (RFC 6724 §6 order). */
-        bool wide[2] = {false, false};
-        for (j = 0; j < ifc->n_addrs; j++)
-            if (!nt_net_addr_is_link_local(&ifc->addrs[j].addr))
-                wide[ifc->addrs[j].addr.family == NT_NET_IPV6] = true;
-        for (pass = 0; pass < 3; pass++) {
-            for (j = 0; j < ifc->n_addrs && n < NT_MDNS_IFACE_ADDRS_MAX; j++) {
-                const nt_net_addr *a = &ifc->addrs[j].addr;
-                bool ll = nt_net_addr_is_link_local(a);
-                int rank = a->family == NT_NET_IPV4 ? 0 : ll ? 2 : 1;
-                if (rank != pass || (a->family == NT_NET_IPV4 && !r->v4_on[i]) ||
-                    (a->family == NT_NET_IPV6 && !r->v6_on[i]) ||
-                    (ll && wide[a->family == NT_NET_IPV6]))
-                    continue;
-                nt_runner_addr_to_mdns(&addrs[n].addr, a);
-                addrs[n].prefix_len = ifc->addrs[j].len;
-                n++;
-            }
-        }
-        memset(&ic, 0, sizeof ic);
-        ic.ifindex = ifc->index;
-        ic.name = ifc->name;
-        ic.addrs = addrs;
-        ic.addr_count = n;
-        ic.ipv4 = r->v4_on[i];
-        ic.ipv6 = r->v6_on[i];
-        st = nt_mdns_iface_add(r->m, &ic, now);
-        if (st != NT_OK) {
-            snprintf(why, why_cap, "%s: engine refused the interface: %s", ifc->name,
-                     nt_strerror(st));
-            return st;
+    /* Link-local addresses are published only when the interface has no
+     * wider address of that family, as Avahi does: a peer that takes the
+     * first AAAA it sees (avahi-resolve) then gets one that works beyond
+     * this link. Wider scopes go first (RFC 6724 §6 order). */
+    for (j = 0; j < ifc->n_addrs; j++)
+        if (!nt_net_addr_is_link_local(&ifc->addrs[j].addr))
+            wide[ifc->addrs[j].addr.family == NT_NET_IPV6] = true;
+    for (pass = 0; pass < 3; pass++) {
+        for (j = 0; j < ifc->n_addrs && n < NT_MDNS_IFACE_ADDRS_MAX; j++) {
+            const nt_net_addr *a = &ifc->addrs[j].addr;
+            bool ll = nt_net_addr_is_link_local(a);
+            int rank = a->family == NT_NET_IPV4 ? 0 : ll ? 2 : 1;
+            if (rank != pass || (a->family == NT_NET_IPV4 && !r->v4_on[i]) ||
+                (a->family == NT_NET_IPV6 && !r->v6_on[i]) || (ll && wide[a->family == NT_NET_IPV6]))
+                continue;
+            nt_runner_addr_to_mdns(&addrs[n].addr, a);
+            addrs[n].prefix_len = ifc->addrs[j].len;
+            n++;
         }
     }
-    return NT_OK;
+    memset(&ic, 0, sizeof ic);
+    ic.ifindex = ifc->index;
+    ic.name = ifc->name;
+    ic.addrs = addrs;
+    ic.addr_count = n;
+    ic.ipv4 = r->v4_on[i];
+    ic.ipv6 = r->v6_on[i];
+    return nt_mdns_iface_add(r->m, &ic, now);
+}
+
+static bool same_addrs(const nt_net_iface *a, const nt_net_iface *b)
+{
+    size_t i;
+    if (a->n_addrs != b->n_addrs)
+        return false;
+    for (i = 0; i < a->n_addrs; i++)
+        if (a->addrs[i].len != b->addrs[i].len ||
+            !nt_net_addr_equal(&a->addrs[i].addr, &b->addrs[i].addr))
+            return false;
+    return true;
+}
+
+/* Re-reads the interfaces (there is no netlink watch: a poll every
+ * RESCAN_MS is enough for addresses that come and go, e.g. DHCP). New
+ * interfaces are joined and added, changed address sets are handed to the
+ * engine (which re-probes and re-announces, RFC 6762 §8.4), vanished ones
+ * removed. */
+static void rescan(nt_runner *r)
+{
+    nt_net_iface_set *next;
+    bool v4[NT_NET_IFACES_MAX], v6[NT_NET_IFACES_MAX];
+    bool was4[NT_NET_IFACES_MAX], was6[NT_NET_IFACES_MAX];
+    nt_net_iface_set *prev;
+    uint64_t now = nt_net_now_ms();
+    size_t i, j;
+
+    next = nt_calloc(2, sizeof *next);
+    if (!next)
+        return;
+    prev = &next[1];
+    if (nt_net_iface_list(&next[0], r->cfg.ifnames, r->cfg.n_ifnames, false) != NT_OK) {
+        /* A named interface is gone or down: keep what we have until it
+         * is back rather than guess. */
+        nt_free(next);
+        return;
+    }
+    *prev = r->ifaces;
+    memcpy(was4, r->v4_on, sizeof was4);
+    memcpy(was6, r->v6_on, sizeof was6);
+    memset(v4, 0, sizeof v4);
+    memset(v6, 0, sizeof v6);
+    for (i = 0; i < next[0].n; i++)
+        for (j = 0; j < prev->n; j++)
+            if (prev->ifs[j].index == next[0].ifs[i].index) {
+                v4[i] = was4[j];
+                v6[i] = was6[j];
+            }
+    r->ifaces = next[0];
+    memcpy(r->v4_on, v4, sizeof v4);
+    memcpy(r->v6_on, v6, sizeof v6);
+
+    for (j = 0; j < prev->n; j++) {
+        if ((was4[j] || was6[j]) && !nt_net_iface_find(&r->ifaces, prev->ifs[j].index)) {
+            NT_LOGI("net", "%s is gone", prev->ifs[j].name);
+            if (nt_mdns_iface_del(r->m, prev->ifs[j].index, now) != NT_OK)
+                NT_LOGD("net", "%s was not known to the engine", prev->ifs[j].name);
+        }
+    }
+    for (i = 0; i < r->ifaces.n; i++) {
+        const nt_net_iface *old = nt_net_iface_find(prev, r->ifaces.ifs[i].index);
+        bool had4 = r->v4_on[i], had6 = r->v6_on[i];
+        join_iface(r, i);
+        if (!r->v4_on[i] && !r->v6_on[i])
+            continue;
+        if (old && had4 == r->v4_on[i] && had6 == r->v6_on[i] && same_addrs(old, &r->ifaces.ifs[i]))
+            continue;
+        NT_LOGI("net", "%s: addresses changed", r->ifaces.ifs[i].name);
+        if (engine_iface_add(r, i, now) != NT_OK)
+            NT_LOGW("net", "%s: engine refused the new addresses", r->ifaces.ifs[i].name);
+    }
+    nt_free(next);
 }
 
 nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *why,
@@ -353,7 +424,7 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
     nt_status st, st4 = NT_ERR_NET_AF_UNSUPPORTED, st6 = NT_ERR_NET_AF_UNSUPPORTED;
     uint64_t now;
 
-    size_t i;
+    size_t i, joined;
 
     if (!out || !cfg || cfg->n_ifnames > NT_RUNNER_IFACES_MAX || !why || why_cap == 0)
         return NT_ERR_INVALID_ARG;
@@ -383,18 +454,31 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
             snprintf(why, why_cap, "interfaces: %s", nt_strerror(st));
         goto fail;
     }
-    if (!cfg->no_ipv4)
-        st4 = open_family(r, NT_NET_IPV4, &r->s4, r->v4_on);
-    if (!cfg->no_ipv6)
-        st6 = open_family(r, NT_NET_IPV6, &r->s6, r->v6_on);
+    if (!cfg->no_ipv4 && (st4 = nt_net_sock_open(&r->s4, NT_NET_IPV4, NT_NET_MDNS_PORT)) != NT_OK)
+        NT_LOGW("net", "IPv4 socket: %s (errno %d)", nt_strerror(st4), nt_net_last_errno());
+    if (!cfg->no_ipv6 && (st6 = nt_net_sock_open(&r->s6, NT_NET_IPV6, NT_NET_MDNS_PORT)) != NT_OK)
+        NT_LOGW("net", "IPv6 socket: %s (errno %d)", nt_strerror(st6), nt_net_last_errno());
     if (r->s4.fd < 0 && r->s6.fd < 0) {
         st = cfg->no_ipv4 ? st6 : st4;
         snprintf(why, why_cap, "no usable mDNS socket: %s (errno %d)", nt_strerror(st),
                  nt_net_last_errno());
         goto fail;
     }
+    joined = 0;
+    for (i = 0; i < r->ifaces.n; i++) {
+        join_iface(r, i);
+        joined += (r->v4_on[i] || r->v6_on[i]) ? 1u : 0u;
+    }
+    if (joined == 0) {
+        st = NT_ERR_NET_NO_IFACE;
+        snprintf(why, why_cap, "no interface with an address to speak mDNS from");
+        goto fail;
+    }
 
     snprintf(why, why_cap, "event loop");
+    st = nt_net_srclimit_init(&r->lim, SRC_BUCKETS, SRC_RATE, SRC_BURST);
+    if (st != NT_OK)
+        goto fail;
     st = nt_net_loop_create(&r->loop, 2, 16, on_timer, r);
     if (st != NT_OK)
         goto fail;
@@ -417,7 +501,17 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
         goto fail;
     }
     now = nt_net_now_ms();
-    st = add_ifaces(r, now, why, why_cap);
+    for (i = 0; i < r->ifaces.n; i++) {
+        if (!r->v4_on[i] && !r->v6_on[i])
+            continue;
+        st = engine_iface_add(r, i, now);
+        if (st != NT_OK) {
+            snprintf(why, why_cap, "%s: engine refused the interface: %s", r->ifaces.ifs[i].name,
+                     nt_strerror(st));
+            goto fail;
+        }
+    }
+    st = nt_net_loop_timer_set(r->loop, TIMER_RESCAN, now + RESCAN_MS);
     if (st != NT_OK)
         goto fail;
     why[0] = 0;
@@ -432,8 +526,12 @@ void nt_runner_destroy(nt_runner *r)
 {
     if (!r)
         return;
+    if (r->lim.dropped)
+        NT_LOGI("net", "%llu datagrams over a source's budget were dropped",
+                (unsigned long long)r->lim.dropped);
     nt_mdns_destroy(r->m);
     nt_net_loop_destroy(r->loop);
+    nt_net_srclimit_cleanup(&r->lim);
     /* Closing the sockets leaves the groups (the kernel drops memberships). */
     nt_net_sock_close(&r->s4);
     nt_net_sock_close(&r->s6);

@@ -260,6 +260,39 @@ NT_API NT_WUR nt_status nt_net_loop_run(nt_net_loop *loop);
 /* Makes nt_net_loop_run return after the current dispatch. */
 NT_API void nt_net_loop_stop(nt_net_loop *loop);
 
+/* ---- per-source input limit --------------------------------------------- */
+
+/* Token buckets keyed by source address, so that one flooding host cannot
+ * use up the engine's per-interface packet budget (DESIGN §11) and starve
+ * the real queriers on the same link. Sources hash into a fixed table
+ * (nbuckets, set at init); hosts that collide share a bucket, which only
+ * ever makes the limit stricter for them. The hash is keyed with random
+ * bytes so an attacker cannot aim at a victim's bucket. */
+typedef struct nt_net_srclimit_bucket {
+    uint64_t stamp_ms; /* last refill */
+    uint32_t tokens_milli; /* tokens x 1000 */
+} nt_net_srclimit_bucket;
+
+typedef struct nt_net_srclimit {
+    nt_net_srclimit_bucket *buckets;
+    size_t nbuckets;
+    uint32_t rate;  /* packets per second per source */
+    uint32_t burst; /* bucket size in packets */
+    uint8_t key[16];
+    uint64_t dropped;
+} nt_net_srclimit;
+
+/* Prepares nbuckets buckets allowing rate packets/s with bursts of burst.
+ * NT_ERR_INVALID_ARG if a parameter is 0 or burst > 1000000, NT_ERR_NOMEM,
+ * NT_ERR_NET_RANDOM. */
+NT_API NT_WUR nt_status nt_net_srclimit_init(nt_net_srclimit *l, size_t nbuckets, uint32_t rate,
+                                             uint32_t burst);
+NT_API void nt_net_srclimit_cleanup(nt_net_srclimit *l);
+
+/* True if a packet from src at now_ms is within its source's budget (and
+ * takes one token); false if it should be dropped (counted in dropped). */
+NT_API bool nt_net_srclimit_allow(nt_net_srclimit *l, const nt_net_addr *src, uint64_t now_ms);
+
 /* ---- clock, randomness, errors ------------------------------------------ */
 
 /* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */

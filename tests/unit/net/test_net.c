@@ -523,6 +523,47 @@ static void test_sock_loopback(void **state)
     nt_net_sock_close(&b); /* closing twice is harmless */
 }
 
+/* ---- per-source limit ---- */
+
+static void test_srclimit(void **state)
+{
+    nt_net_srclimit l;
+    nt_net_addr a, b, a6;
+    int i, ok = 0;
+    (void)state;
+
+    assert_int_equal(nt_net_srclimit_init(&l, 0, 10, 10), NT_ERR_INVALID_ARG);
+    assert_int_equal(nt_net_srclimit_init(&l, 64, 0, 10), NT_ERR_INVALID_ARG);
+    assert_int_equal(nt_net_srclimit_init(&l, 4096, 100, 20), NT_OK);
+    /* A fixed key makes the bucket layout (and so this test) repeatable. */
+    memset(l.key, 0, sizeof l.key);
+    a = parse_ok("192.0.2.66");
+    b = parse_ok("192.0.2.12");
+    a6 = parse_ok("fe80::66%lo");
+
+    /* A burst of 20 passes, the rest of a flood in the same instant not. */
+    for (i = 0; i < 1000; i++)
+        ok += nt_net_srclimit_allow(&l, &a, 5000) ? 1 : 0;
+    assert_int_equal(ok, 20);
+    assert_int_equal(l.dropped, 980);
+    /* Another source is untouched by the flood. */
+    assert_true(nt_net_srclimit_allow(&l, &b, 5000));
+    assert_true(nt_net_srclimit_allow(&l, &a6, 5000));
+    /* 100 packets/s: 10 ms gives one token back, 50 ms five. */
+    assert_false(nt_net_srclimit_allow(&l, &a, 5005));
+    assert_true(nt_net_srclimit_allow(&l, &a, 5015));
+    ok = 0;
+    for (i = 0; i < 100; i++)
+        ok += nt_net_srclimit_allow(&l, &a, 5065) ? 1 : 0;
+    assert_int_equal(ok, 5);
+    /* A long silence refills to the burst, not beyond. */
+    ok = 0;
+    for (i = 0; i < 100; i++)
+        ok += nt_net_srclimit_allow(&l, &a, 600000) ? 1 : 0;
+    assert_int_equal(ok, 20);
+    nt_net_srclimit_cleanup(&l);
+}
+
 static void test_sys(void **state)
 {
     uint8_t r1[32], r2[32];
@@ -560,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_loop_fds_timers),
         cmocka_unit_test(test_loop_signals),
         cmocka_unit_test(test_sock_loopback),
+        cmocka_unit_test(test_srclimit),
         cmocka_unit_test(test_sys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
