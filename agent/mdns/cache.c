@@ -21,8 +21,10 @@ static void refresh_plan(nt_mdns *m, centry *c)
     c->refresh_ms = c->recv_ms + ttl_ms * pct / 100u + ttl_ms * jitter / 10000u;
 }
 
-static void entry_free(iface *f, size_t i)
+static void entry_free(nt_mdns *m, size_t ifslot, size_t i)
 {
+    iface *f = &m->ifs[ifslot];
+    mdns_note_ptr(m, ifslot, &f->cache[i].r, false);
     nt_free(f->cache[i].data);
     if (i != f->ncache - 1)
         f->cache[i] = f->cache[f->ncache - 1];
@@ -37,8 +39,9 @@ static bool same_set(const nt_dns_record *a, const nt_dns_record *b)
 /* Makes room for one more entry: grows the array up to the cap, then evicts
  * the entry closest to expiry among those no more trusted than the newcomer,
  * so an unverified flood cannot push out verified records (DESIGN §11). */
-static bool make_room(nt_mdns *m, iface *f, uint8_t trust)
+static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust)
 {
+    iface *f = &m->ifs[ifslot];
     size_t i, victim = SIZE_MAX;
     if (f->ncache < f->cache_alloc)
         return true;
@@ -65,7 +68,7 @@ static bool make_room(nt_mdns *m, iface *f, uint8_t trust)
     if (victim == SIZE_MAX)
         return false;
     mdns_mark_dirty(m, &f->cache[victim].r.owner);
-    entry_free(f, victim);
+    entry_free(m, ifslot, victim);
     m->stats.cache_evictions++;
     return true;
 }
@@ -119,7 +122,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     }
     if (r->ttl == 0)
         return;
-    if (!make_room(m, f, trust)) {
+    if (!make_room(m, ifslot, trust)) {
         m->stats.records_dropped++;
         return;
     }
@@ -140,6 +143,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->trust = trust;
     refresh_plan(m, c);
     f->ncache++;
+    mdns_note_ptr(m, ifslot, &c->r, true);
 }
 
 void mdns_cache_clear(nt_mdns *m, size_t ifslot)
@@ -166,7 +170,7 @@ void mdns_cache_expire(nt_mdns *m, uint64_t now)
             bool poofed = c->poof >= 2 && now >= c->poof_first_ms + POOF_WINDOW_MS;
             if (c->expires_ms <= now || poofed) {
                 mdns_mark_dirty(m, &c->r.owner);
-                entry_free(f, i);
+                entry_free(m, s, i);
                 continue;
             }
             while (c->refresh_ms <= now) {

@@ -122,6 +122,27 @@ void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
     m->dirty[m->ndirty++] = *n;
 }
 
+/* PTR records entering or leaving a cache drive browse events directly, so
+ * a browse with thousands of instances does not rescan the cache per packet.
+ * When a batch holds more changes than fit, everything is rescanned. */
+void mdns_note_ptr(nt_mdns *m, size_t ifslot, const nt_dns_record *r, bool added)
+{
+    ptrchg *c;
+    if (r->type != NT_DNS_TYPE_PTR)
+        return;
+    if (m->npchg >= MAX_PTR_CHANGES) {
+        m->dirty_all = true;
+        return;
+    }
+    c = &m->pchg[m->npchg];
+    if (nt_dns_name_from_wire(&c->target, r->rdata, r->rdlength) != NT_OK)
+        return;
+    c->ifslot = ifslot;
+    c->added = added;
+    c->owner = r->owner;
+    m->npchg++;
+}
+
 /* ---- queues ---------------------------------------------------------------- */
 
 void mdns_out_push(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *dst, const uint8_t *data,
@@ -304,8 +325,10 @@ nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
     m->qsts = nt_calloc(m->nqsts, sizeof(*m->qsts));
     m->pa = nt_calloc(MAX_PENDING_ANSWERS, sizeof(*m->pa));
     m->ka = nt_calloc(cfg->max_known_answer_sets, sizeof(*m->ka));
+    m->pchg = nt_calloc(MAX_PTR_CHANGES, sizeof(*m->pchg));
+    m->kas = nt_calloc(cfg->max_known_answers + 1, sizeof(*m->kas));
     if (m->ifs == NULL || m->ents == NULL || m->qs == NULL || m->qsts == NULL || m->pa == NULL ||
-        m->ka == NULL) {
+        m->ka == NULL || m->pchg == NULL || m->kas == NULL) {
         st = NT_ERR_NOMEM;
         goto cleanup;
     }
@@ -352,6 +375,8 @@ void nt_mdns_destroy(nt_mdns *m)
     nt_free(m->qsts);
     nt_free(m->pa);
     nt_free(m->ka);
+    nt_free(m->pchg);
+    nt_free(m->kas);
     while (m->out_head != NULL) {
         outq *o = m->out_head;
         m->out_head = o->next;
@@ -509,16 +534,48 @@ static bool is_own_addr(const nt_mdns *m, const nt_mdns_addr *src)
     return false;
 }
 
-static bool rate_ok(nt_mdns *m, iface *f, uint64_t now)
+/* DESIGN §11: a budget of packets per second per interface, and within it
+ * at most an eighth per source, so that one flooding host cannot starve the
+ * others' queries. Sources are tracked in a small table; a new source takes
+ * the slot idle longest. */
+static bool rate_ok(nt_mdns *m, iface *f, const nt_mdns_addr *src, uint64_t now)
 {
+    size_t i, slot = 0;
+    uint32_t per_src;
+    srcrate *r;
     if (m->cfg.packets_per_sec == 0)
         return true;
+    per_src = m->cfg.packets_per_sec / 8u;
+    if (per_src == 0)
+        per_src = 1;
+    for (i = 0; i < SRC_RATE_SLOTS; i++) {
+        r = &f->src[i];
+        if (r->addr.family == src->family && memcmp(r->addr.bytes, src->bytes, 16) == 0) {
+            slot = i;
+            break;
+        }
+        if (r->window_ms < f->src[slot].window_ms)
+            slot = i;
+    }
+    r = &f->src[slot];
+    if (i == SRC_RATE_SLOTS) {
+        r->addr = *src;
+        r->window_ms = now;
+        r->count = 0;
+    }
+    if (now >= r->window_ms + 1000 || now < r->window_ms) {
+        r->window_ms = now;
+        r->count = 0;
+    }
+    if (r->count >= per_src)
+        return false;
     if (now >= f->rate_window_ms + 1000 || now < f->rate_window_ms) {
         f->rate_window_ms = now;
         f->rate_count = 0;
     }
     if (f->rate_count >= m->cfg.packets_per_sec)
         return false;
+    r->count++;
     f->rate_count++;
     return true;
 }
@@ -672,7 +729,7 @@ nt_status nt_mdns_input(nt_mdns *m, const nt_mdns_packet_in *pkt, uint64_t now_m
         m->stats.offlink_dropped++;
         return NT_OK;
     }
-    if (!rate_ok(m, f, now_ms)) {
+    if (!rate_ok(m, f, &pkt->src.addr, now_ms)) {
         m->stats.rate_dropped++;
         return NT_OK;
     }

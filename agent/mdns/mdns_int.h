@@ -45,7 +45,8 @@ enum {
 #define MAX_PENDING_ANSWERS 1024u
 #define MAX_ONESHOT 128u
 #define MAX_DIRTY 64u
-#define MAX_INSTANCES 256u         /* instances tracked per browse */
+#define MAX_PTR_CHANGES 512u       /* PTR additions/removals noted per batch */
+#define SRC_RATE_SLOTS 64u         /* sources tracked per interface for the input budget */
 #define EXTRA_MAX 8u               /* records the attach hook may add per RRset */
 
 typedef struct centry {
@@ -68,6 +69,19 @@ typedef struct estate {
     uint64_t last_mcast[NSLOT];
 } estate;
 
+typedef struct srcrate {         /* one source's share of the input budget */
+    nt_mdns_addr addr;
+    uint64_t window_ms;
+    uint32_t count;
+} srcrate;
+
+typedef struct ptrchg {          /* a PTR record entered or left a cache */
+    size_t ifslot;
+    bool added;
+    nt_dns_name owner;
+    nt_dns_name target;
+} ptrchg;
+
 typedef struct iface {
     bool used;
     uint32_t ifindex;
@@ -79,6 +93,7 @@ typedef struct iface {
     size_t ncache, cache_alloc;
     uint64_t rate_window_ms;
     uint32_t rate_count;
+    srcrate src[SRC_RATE_SLOTS];
 } iface;
 
 typedef struct ent {
@@ -158,7 +173,8 @@ typedef struct query {
     nt_dns_name name;            /* PTR name, instance name or host name */
     bool want4, want6, resolve;
     uint32_t ifindex;
-    qinst *inst;                 /* MAX_INSTANCES */
+    qinst *inst;                 /* grows up to config.cache_cap */
+    size_t inst_alloc;
 } query;
 
 typedef struct outq {
@@ -205,6 +221,9 @@ struct nt_mdns {
     nt_dns_name dirty[MAX_DIRTY];
     size_t ndirty;
     bool dirty_all;
+    ptrchg *pchg;                /* MAX_PTR_CHANGES */
+    size_t npchg;
+    nt_dns_record *kas;          /* known-answer scratch: max_known_answers + 1 */
 
     nt_dns_msg msg;              /* parse scratch */
     uint8_t rdbuf[65535 + 1024]; /* rdata decompression scratch */
@@ -225,6 +244,7 @@ int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
+void mdns_note_ptr(nt_mdns *m, size_t ifslot, const nt_dns_record *r, bool added);
 nt_status mdns_host_build(nt_mdns *m);
 
 /* cache.c */

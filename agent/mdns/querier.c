@@ -233,9 +233,7 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
 
     if (!pkt->dst_multicast)
         return;
-    kas = nt_calloc(m->cfg.max_known_answers + 1, sizeof(*kas));
-    if (kas == NULL)
-        return;
+    kas = m->kas;
     for (i = 0; i < msg->count[NT_DNS_SEC_ANSWER] && nka < m->cfg.max_known_answers; i++) {
         const nt_dns_rr *rr = nt_dns_msg_get(msg, NT_DNS_SEC_ANSWER, i);
         if (rr->status != NT_OK ||
@@ -288,7 +286,6 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
                                     : mine->interval_ms * 2u;
         }
     }
-    nt_free(kas);
 }
 
 /* ---- events ------------------------------------------------------------------ */
@@ -399,17 +396,33 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
 static qinst *inst_find(query *q, const nt_dns_name *name, uint32_t ifindex)
 {
     size_t i;
-    for (i = 0; i < MAX_INSTANCES; i++)
+    for (i = 0; i < q->inst_alloc; i++)
         if (q->inst[i].used && q->inst[i].ifindex == ifindex &&
             nt_dns_name_equal(&q->inst[i].name, name))
             return &q->inst[i];
     return NULL;
 }
 
-static qinst *inst_new(query *q, const nt_dns_name *name, uint32_t ifindex)
+/* A free instance slot; the table grows by doubling up to the cache cap
+ * (more instances than cached records cannot exist). */
+static qinst *inst_new(nt_mdns *m, query *q, const nt_dns_name *name, uint32_t ifindex)
 {
     size_t i;
-    for (i = 0; i < MAX_INSTANCES; i++) {
+    for (i = 0;; i++) {
+        if (i == q->inst_alloc) {
+            size_t n = q->inst_alloc * 2u;
+            qinst *p;
+            if (n > m->cfg.cache_cap)
+                n = m->cfg.cache_cap;
+            if (n <= q->inst_alloc)
+                return NULL;
+            p = nt_realloc(q->inst, n * sizeof(*p));
+            if (p == NULL)
+                return NULL;
+            memset(p + q->inst_alloc, 0, (n - q->inst_alloc) * sizeof(*p));
+            q->inst = p;
+            q->inst_alloc = n;
+        }
         if (!q->inst[i].used) {
             memset(&q->inst[i], 0, sizeof(q->inst[i]));
             q->inst[i].used = true;
@@ -481,31 +494,32 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
     in->hash = hash;
 }
 
-static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
+static bool ptr_listed(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
+{
+    size_t c;
+    for (c = 0; c < f->ncache; c++) {
+        const centry *ce = &f->cache[c];
+        nt_dns_name t;
+        if (ce->r.type == NT_DNS_TYPE_PTR && nt_dns_name_equal(&ce->r.owner, owner) &&
+            nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) == NT_OK &&
+            nt_dns_name_equal(&t, target))
+            return true;
+    }
+    return false;
+}
+
+/* Full rescan: after an interface change or a batch with more PTR changes
+ * than were noted (O(instances x cache), rare). */
+static void browse_rescan(nt_mdns *m, query *q, size_t s, uint64_t now)
 {
     iface *f = &m->ifs[s];
     size_t i;
-    bool rescan = is_dirty(m, &q->name);
-
-    for (i = 0; i < MAX_INSTANCES; i++) {
+    for (i = 0; i < q->inst_alloc; i++) {
         qinst *in = &q->inst[i];
-        bool listed = false;
-        size_t c;
         if (!in->used || in->ifindex != f->ifindex)
             continue;
-        if (!rescan && !is_dirty(m, &in->name) && !(in->target.len != 0 && is_dirty(m, &in->target)))
-            continue;
-        for (c = 0; c < f->ncache && !listed; c++) {
-            const centry *ce = &f->cache[c];
-            nt_dns_name t;
-            listed = ce->r.type == NT_DNS_TYPE_PTR && nt_dns_name_equal(&ce->r.owner, &q->name) &&
-                     nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) == NT_OK &&
-                     nt_dns_name_equal(&t, &in->name);
-        }
-        instance_update(m, q, s, in, listed, now);
+        instance_update(m, q, s, in, ptr_listed(f, &q->name, &in->name), now);
     }
-    if (!rescan)
-        return;
     for (i = 0; i < f->ncache; i++) {
         const centry *ce = &f->cache[i];
         nt_dns_name t;
@@ -516,9 +530,46 @@ static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
             continue;
         if (inst_find(q, &t, f->ifindex) != NULL)
             continue;
-        in = inst_new(q, &t, f->ifindex);
+        in = inst_new(m, q, &t, f->ifindex);
         if (in == NULL)
             return;
+        instance_update(m, q, s, in, true, now);
+    }
+}
+
+static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
+{
+    iface *f = &m->ifs[s];
+    size_t i;
+
+    if (m->dirty_all) {
+        browse_rescan(m, q, s, now);
+        return;
+    }
+    /* PTR records of the browsed name that came or went. */
+    for (i = 0; i < m->npchg; i++) {
+        const ptrchg *c = &m->pchg[i];
+        qinst *in;
+        if (c->ifslot != s || !nt_dns_name_equal(&c->owner, &q->name))
+            continue;
+        in = inst_find(q, &c->target, f->ifindex);
+        if (c->added && in == NULL) {
+            in = inst_new(m, q, &c->target, f->ifindex);
+            if (in != NULL)
+                instance_update(m, q, s, in, true, now);
+        } else if (!c->added && in != NULL) {
+            instance_update(m, q, s, in, ptr_listed(f, &q->name, &in->name), now);
+        }
+    }
+    /* SRV, TXT or addresses of known instances that changed. */
+    if (m->ndirty == 0)
+        return;
+    for (i = 0; i < q->inst_alloc; i++) {
+        qinst *in = &q->inst[i];
+        if (!in->used || in->ifindex != f->ifindex)
+            continue;
+        if (!is_dirty(m, &in->name) && !(in->target.len != 0 && is_dirty(m, &in->target)))
+            continue;
         instance_update(m, q, s, in, true, now);
     }
 }
@@ -531,7 +582,7 @@ static void update_types(nt_mdns *m, query *q, size_t s)
 
     if (!is_dirty(m, &q->name))
         return;
-    for (i = 0; i < MAX_INSTANCES; i++) {
+    for (i = 0; i < q->inst_alloc; i++) {
         qinst *in = &q->inst[i];
         bool listed = false;
         if (!in->used || in->ifindex != f->ifindex)
@@ -559,7 +610,7 @@ static void update_types(nt_mdns *m, query *q, size_t s)
             nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK ||
             inst_find(q, &t, f->ifindex) != NULL)
             continue;
-        if (inst_new(q, &t, f->ifindex) == NULL)
+        if (inst_new(m, q, &t, f->ifindex) == NULL)
             return;
         memset(&view, 0, sizeof(view));
         view.ifindex = f->ifindex;
@@ -593,7 +644,7 @@ static void update_host(nt_mdns *m, query *q, size_t s)
         return;
     }
     if (in == NULL) {
-        in = inst_new(q, &q->name, f->ifindex);
+        in = inst_new(m, q, &q->name, f->ifindex);
         if (in == NULL)
             return;
     }
@@ -621,7 +672,7 @@ void mdns_query_update(nt_mdns *m)
             case NT_MDNS_Q_RESOLVE: {
                 qinst *in = inst_find(q, &q->name, m->ifs[s].ifindex);
                 if (in == NULL)
-                    in = inst_new(q, &q->name, m->ifs[s].ifindex);
+                    in = inst_new(m, q, &q->name, m->ifs[s].ifindex);
                 if (in != NULL && (is_dirty(m, &q->name) ||
                                    (in->target.len != 0 && is_dirty(m, &in->target))))
                     instance_update(m, q, s, in, true, m->now_ms);
@@ -642,7 +693,7 @@ void mdns_query_update(nt_mdns *m)
         size_t k;
         if (!q->used || !m->dirty_all)
             continue;
-        for (k = 0; k < MAX_INSTANCES; k++) {
+        for (k = 0; k < q->inst_alloc; k++) {
             qinst *in = &q->inst[k];
             nt_mdns_event view;
             if (!in->used || mdns_iface_by_index(m, in->ifindex, NULL) != NULL)
@@ -660,6 +711,7 @@ void mdns_query_update(nt_mdns *m)
     }
     m->ndirty = 0;
     m->dirty_all = false;
+    m->npchg = 0;
 }
 
 /* ---- public: queries --------------------------------------------------------- */
@@ -730,7 +782,8 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
         return st;
     if (qc->ifindex != 0 && mdns_iface_by_index(m, qc->ifindex, NULL) == NULL)
         return NT_ERR_MDNS_NO_IFACE;
-    q->inst = nt_calloc(MAX_INSTANCES, sizeof(*q->inst));
+    q->inst_alloc = 16;
+    q->inst = nt_calloc(q->inst_alloc, sizeof(*q->inst));
     if (q->inst == NULL)
         return NT_ERR_NOMEM;
     q->id = m->next_id++;

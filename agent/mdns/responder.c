@@ -846,11 +846,11 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
     nt_dns_record r;
     uint8_t buf[RR_BUF];
 
-    kas = nt_calloc(m->cfg.max_known_answers + 1, sizeof(*kas));
+    kas = m->kas;
     acap = (size_t)NSLOT * 4u + 64u;
     ans = nt_calloc(acap, sizeof(*ans));
     add = nt_calloc(acap, sizeof(*add));
-    if (kas == NULL || ans == NULL || add == NULL)
+    if (ans == NULL || add == NULL)
         goto cleanup;
     nka = known_answers(m, kas, m->cfg.max_known_answers);
 
@@ -998,7 +998,6 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
     }
 
 cleanup:
-    nt_free(kas);
     nt_free(ans);
     nt_free(add);
 }

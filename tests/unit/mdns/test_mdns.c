@@ -818,6 +818,30 @@ static void test_probe_defence(void **state)
     assert_true(seen);
 }
 
+/* DESIGN §11: a flooding source uses up its own share of the input budget,
+ * not everyone's. */
+static void test_flood_fairness(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, mark, i;
+    nt_mdns_stats st;
+    (void)state;
+    lan_init(l, 1, 22);
+    lan_publish(l, 0, "Busy", "_b._tcp", 9, 0);
+    lan_run_until(l, 10000);
+    len = make_query(buf, sizeof(buf), 0, 0, "nothing.local", NT_DNS_TYPE_A, false, NULL, 0);
+    for (i = 0; i < 5000; i++)
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 7, 0, "Busy._b._tcp.local", NT_DNS_TYPE_SRV, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 40000, true, buf, len);
+    lan_run_until(l, l->now + 10);
+    assert_int_equal(answers_after(mark, "Busy._b._tcp.local", NT_DNS_TYPE_SRV), 1);
+    nt_mdns_stats_get(l->e[0], &st);
+    assert_int_equal(st.rate_dropped, 5000 - 250);
+}
+
 /* §6.7: legacy unicast query (source port not 5353). */
 static void test_legacy_unicast(void **state)
 {
@@ -1320,6 +1344,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_qu_and_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_probe_defence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flood_fairness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nsec_missing_aaaa, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
