@@ -1055,6 +1055,62 @@ static void test_canonical_nomem(void **state)
     assert_int_equal(w.len, 0);
 }
 
+static void test_msg_high_bytes(void **state)
+{
+    /* A question whose label holds UTF-8 and 0xFF, class with the QU bit:
+     * parsed, decompressed and printed with \DDD, no ctype on the octets. */
+    static const uint8_t body[] = {4, 'c', 0xC3, 0xA9, 0xFF, 5, 'l', 'o', 'c', 'a', 'l', 0,
+                                   0, 0xFF, 0x80, 0x01};
+    uint8_t pkt[64];
+    size_t n = mkmsg(pkt, 1, 0, 0, 0, body, sizeof body);
+    nt_dns_name name;
+    nt_dynbuf d;
+    (void)state;
+    assert_int_equal(nt_dns_msg_parse(&g_msg, pkt, n), NT_OK);
+    nt_dns_rr_owner(&g_msg, &g_msg.rr[0], &name);
+    assert_int_equal(name.wire[2], 0xC3);
+    assert_int_equal(name.wire[4], 0xFF);
+    nt_dynbuf_init(&d, 4096);
+    assert_int_equal(nt_dns_msg_print(&d, &g_msg), NT_OK);
+    assert_non_null(strstr(nt_dynbuf_str(&d), ";c\\195\\169\\255.local.\t\tIN\tANY\t; QU\n"));
+    nt_dynbuf_cleanup(&d);
+}
+
+static void test_name_parse_window(void **state)
+{
+    /* nt_dns_name_parse on a message cursor: follows a backward pointer,
+     * leaves the cursor after the pointer, and does not move on error. */
+    static const uint8_t msg[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  3, 'f', 'o', 'o', 5, 'l', 'o', 'c', 'a', 'l', 0,
+                                  3, 'b', 'a', 'r', 0xC0, 16, 0xC0, 40};
+    nt_buf b;
+    nt_dns_name n;
+    char text[NT_DNS_NAME_TEXT_MAX];
+    (void)state;
+    nt_buf_init(&b, msg, sizeof msg);
+    assert_int_equal(nt_buf_seek(&b, 23), NT_OK);
+    assert_int_equal(nt_dns_name_parse(&b, &n), NT_OK);
+    assert_int_equal(nt_buf_tell(&b), 29);
+    assert_int_equal(nt_dns_name_to_text(&n, text, sizeof text, NULL), NT_OK);
+    assert_string_equal(text, "bar.local.");
+    assert_int_equal(nt_dns_name_parse(&b, &n), NT_ERR_DNS_PTR_PAST_END);
+    assert_int_equal(nt_buf_tell(&b), 29);
+}
+
+static void test_to_record_nospace(void **state)
+{
+    uint8_t buf[256], rd[4];
+    nt_dns_builder b;
+    nt_dns_name o = mkname("a.local"), t = mkname("target.a.local");
+    nt_dns_rrhead h = {&o, NT_DNS_CLASS_IN, false, 1};
+    nt_dns_record rec;
+    (void)state;
+    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof buf, 0, 0), NT_OK);
+    assert_int_equal(nt_dns_builder_add_ptr(&b, NT_DNS_SEC_ANSWER, &h, NT_DNS_TYPE_PTR, &t), NT_OK);
+    assert_int_equal(nt_dns_msg_parse(&g_msg, buf, nt_dns_builder_len(&b)), NT_OK);
+    assert_int_equal(nt_dns_rr_to_record(&g_msg, &g_msg.rr[0], &rec, rd, sizeof rd), NT_ERR_NOSPACE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1099,6 +1155,9 @@ int main(void)
         cmocka_unit_test(test_rrsig_signed_data),
         cmocka_unit_test(test_print),
         cmocka_unit_test(test_canonical_nomem),
+        cmocka_unit_test(test_msg_high_bytes),
+        cmocka_unit_test(test_name_parse_window),
+        cmocka_unit_test(test_to_record_nospace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
