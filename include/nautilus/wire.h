@@ -286,6 +286,7 @@ NT_API NT_WUR nt_status nt_dns_rr_get_srv(const nt_dns_msg *m, const nt_dns_rr *
 
 /* NSEC (RFC 4034 §4.1): next name plus the type bitmap in standard form
  * (window, length 1..32, bitmap) even when the record used the lenient form. */
+/* About 8.7 KB: keep it off small stacks. */
 typedef struct nt_dns_nsec {
     nt_dns_name next;
     uint16_t bitmap_len;
@@ -401,12 +402,16 @@ typedef struct nt_dns_record {
  * RDATA copied into rdata_buf[0..cap) with every embedded name of a known
  * type decompressed (NSEC in standard form); rec->rdata points into rdata_buf.
  * NT_ERR_NOSPACE if cap is too small (65535 + 1024 always suffices:
- * decompression can grow RDATA), rr->status if not NT_OK. */
+ * decompression can grow RDATA), NT_ERR_DNS_RDLENGTH if the expanded RDATA
+ * would pass 65535 octets, rr->status if not NT_OK. For a question only the
+ * owner, type, class and QU bit are set (rdlength 0). */
 NT_API NT_WUR nt_status nt_dns_rr_to_record(const nt_dns_msg *m, const nt_dns_rr *rr,
                                             nt_dns_record *rec, uint8_t *rdata_buf, size_t cap);
 
 /* Checks that uncompressed RDATA is valid for its type (the checks of the
- * parser, without compression). Returns the same per-record statuses. */
+ * parser, without compression). Returns the same per-record statuses, and
+ * NT_ERR_DNS_LABEL_TYPE for a compression pointer. The python-zeroconf NSEC
+ * form is accepted, as by the parser. */
 NT_API NT_WUR nt_status nt_dns_rdata_check(uint16_t type, const uint8_t *rdata, size_t len);
 
 /* ---- canonical form (RFC 4034 §6) -------------------------------------------- */
