@@ -53,6 +53,15 @@ expect "$dir/qu.txt" ';host.local.		IN	A	; QU'
 expect "$dir/edns.txt" '; EDNS: version: 0, flags: do; udp: 1440'
 expect "$dir/edns.txt" ';host.local.		IN	ANY'
 
+# DNSSEC types and an unknown type (RFC 4034 §2.2, §3.2, §4.2; RFC 3597 §5),
+# from a message dnspython built.
+"$nautilus" decode "$corpus/dnspython_dnssec.bin" > "$dir/sec.txt" || fail "dnssec exit $?"
+expect "$dir/sec.txt" 'Svc._http._tcp.local.	120	IN	RRSIG	SRV 15 4 120 20300101000000 20200101000000 12345 h.local. AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=='
+expect "$dir/sec.txt" 'h.local.	120	IN	DNSKEY	256 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4='
+expect "$dir/sec.txt" 'Svc._http._tcp.local.	4500	IN	NSEC	Svc._http._tcp.local. TXT SRV RRSIG NSEC'
+expect "$dir/sec.txt" 'h.local.	120	IN	TYPE65280	\# 3 abcdef'
+expect "$dir/sec.txt" 'Svc._http._tcp.local.	4500	IN	TXT	"path=/" "v=1"'
+
 # A per-record RDATA error does not fail the command.
 "$nautilus" decode "$corpus/zeroconf_txt_overrun.bin" > "$dir/bad_txt.txt" || fail "per-record error exit $?"
 expect "$dir/bad_txt.txt" '; malformed: '"$inst"' TXT rdlength 28 (NT_ERR_DNS_TXT_OVERRUN'
