@@ -32,6 +32,8 @@ nt_status nt_dns_builder_init(nt_dns_builder *b, uint8_t *storage, size_t cap, u
 
 void nt_dns_builder_set_flags(nt_dns_builder *b, uint16_t flags)
 {
+    if (b->w.len < NT_DNS_HEADER_LEN)
+        return; /* init failed: there is no header to change */
     b->w.base[2] = (uint8_t)(flags >> 8);
     b->w.base[3] = (uint8_t)flags;
 }
@@ -101,6 +103,8 @@ static nt_status put_name(nt_dns_builder *b, const nt_dns_name *n, bool compress
 /* Section order and count checks shared by every add. */
 static nt_status begin(nt_dns_builder *b, nt_dns_section sec)
 {
+    if (b->w.len < NT_DNS_HEADER_LEN)
+        return NT_ERR_INVALID_ARG; /* init failed */
     if ((unsigned)sec > 3 || (uint8_t)sec < b->section)
         return NT_ERR_INVALID_ARG;
     if (b->count[sec] == 0xFFFF)

@@ -841,6 +841,10 @@ static void test_builder_nospace(void **state)
     nt_status st;
     (void)state;
     assert_int_equal(nt_dns_builder_init(&b, buf, 11, 0, 0), NT_ERR_NOSPACE);
+    /* a builder whose init failed refuses every add and keeps its bytes */
+    assert_int_equal(nt_dns_builder_add_question(&b, &host, NT_DNS_TYPE_A, NT_DNS_CLASS_IN, false),
+                     NT_ERR_INVALID_ARG);
+    nt_dns_builder_set_flags(&b, NT_DNS_FLAG_TC);
     assert_int_equal(nt_dns_builder_init(&b, buf, sizeof buf, 0, NT_DNS_FLAG_QR), NT_OK);
     for (;;) {
         before = nt_dns_builder_len(&b);
