@@ -116,6 +116,49 @@ static size_t canonical(const nt_dns_msg *m, const nt_dns_rr *rr, uint8_t *rd, u
     return w.len;
 }
 
+/* The RRset of the first usable record (records sharing its owner, type
+ * and class) in canonical form: must succeed, and sorting must not depend
+ * on input order (reversed input, same bytes). */
+static nt_dns_record g_set[NT_DNS_RRSET_MAX];
+static uint8_t g_arena[2 * NT_DNS_MSG_MAX + NT_DNS_RRSET_MAX * 256];
+static uint8_t g_cs1[4 * NT_DNS_MSG_MAX], g_cs2[4 * NT_DNS_MSG_MAX];
+
+static void check_rrset(const nt_dns_msg *m)
+{
+    size_t i, n = 0, used = 0;
+    const nt_dns_rr *first = NULL;
+    nt_dns_name owner, o;
+    nt_wbuf w1, w2;
+    for (i = 0; i < m->nrr && n < NT_DNS_RRSET_MAX; i++) {
+        const nt_dns_rr *rr = &m->rr[i];
+        if (rr->section == NT_DNS_SEC_QUESTION || rr->status != NT_OK || rr->type == NT_DNS_TYPE_OPT)
+            continue;
+        nt_dns_rr_owner(m, rr, &o);
+        if (!first) {
+            first = rr;
+            owner = o;
+        } else if (rr->type != first->type || rr->rclass != first->rclass ||
+                   !nt_dns_name_equal(&o, &owner)) {
+            continue;
+        }
+        CHECK(nt_dns_rr_to_record(m, rr, &g_set[n], g_arena + used, sizeof g_arena - used) == NT_OK);
+        used += g_set[n].rdlength;
+        n++;
+    }
+    if (n == 0)
+        return;
+    nt_wbuf_init(&w1, g_cs1, sizeof g_cs1);
+    CHECK(nt_dns_rrset_canonical(&w1, g_set, n, 1234) == NT_OK);
+    for (i = 0; i < n / 2; i++) {
+        nt_dns_record t = g_set[i];
+        g_set[i] = g_set[n - 1 - i];
+        g_set[n - 1 - i] = t;
+    }
+    nt_wbuf_init(&w2, g_cs2, sizeof g_cs2);
+    CHECK(nt_dns_rrset_canonical(&w2, g_set, n, 1234) == NT_OK);
+    CHECK(w1.len == w2.len && memcmp(g_cs1, g_cs2, w1.len) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t len1, len2, dropped, i, j;
@@ -128,6 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         recheck_names(&g_m1, &g_m1.rr[i]);
         exercise(&g_m1, &g_m1.rr[i]);
     }
+    check_rrset(&g_m1);
     nt_dynbuf_init(&d, 1u << 22);
     CHECK(nt_dns_msg_print(&d, &g_m1) == NT_OK);
     nt_dynbuf_reset(&d);
