@@ -315,9 +315,92 @@ static int read_json_file(const char *path, uint8_t **text, size_t *len)
     return NT_EXIT_OK;
 }
 
-/* Verifies; quiet suppresses the "valid"/"invalid" line on stdout. */
+/* Public signals of the selective-disclosure circuit (proofs/README.md). */
+enum {
+    SIG_DISCLOSED = 0,
+    SIG_COMMITMENT = N_ATTR,
+    SIG_KEY_BINDING = N_ATTR + 1,
+    SIG_MASK = N_ATTR + 2,
+    SIG_IDX = 2 * N_ATTR + 2,
+    SIG_THRESHOLD = 2 * N_ATTR + 3,
+    SIG_COUNT = 2 * N_ATTR + 4
+};
+
+typedef struct verify_opts {
+    bool quiet;            /* no verdict line on stdout */
+    bool json;             /* the verdict as one JSON object */
+    bool have_digest;      /* check keyBinding against this DNSKEY digest */
+    uint8_t digest[32];
+    bool have_commitment;  /* check the commitment against this value */
+    uint8_t commitment[32];
+} verify_opts;
+
+/* The statement's public values as one JSON line; masked-out attributes are
+ * left out (they read 0 whatever their value). */
+static void print_statement_json(const nt_zk_public *pub)
+{
+    char d[DEC_MAX + 1], m[DEC_MAX + 1];
+    size_t i;
+    bool first = true;
+
+    fputs("{\"valid\":true,\"disclosed\":{", stdout);
+    for (i = 0; i < N_ATTR; i++) {
+        if (nt_zk_public_get_dec(m, sizeof m, pub, SIG_MASK + i) != NT_OK || strcmp(m, "1") != 0)
+            continue;
+        if (nt_zk_public_get_dec(d, sizeof d, pub, SIG_DISCLOSED + i) != NT_OK)
+            continue;
+        printf("%s\"%zu\":\"%s\"", first ? "" : ",", i, d);
+        first = false;
+    }
+    if (nt_zk_public_get_dec(d, sizeof d, pub, SIG_IDX) == NT_OK &&
+        nt_zk_public_get_dec(m, sizeof m, pub, SIG_THRESHOLD) == NT_OK)
+        printf("},\"claim\":{\"idx\":%s,\"atLeast\":\"%s\"}", d, m);
+    else
+        fputs("}", stdout);
+    if (nt_zk_public_get_dec(d, sizeof d, pub, SIG_COMMITMENT) == NT_OK &&
+        nt_zk_public_get_dec(m, sizeof m, pub, SIG_KEY_BINDING) == NT_OK)
+        printf(",\"commitment\":\"%s\",\"keyBinding\":\"%s\"", d, m);
+    puts("}");
+}
+
+/* After a valid proof: the statement-level checks of --key-digest and
+ * --commitment. Returns an exit code (and prints why on failure). */
+static int check_statement(const verify_opts *o, const nt_zk_public *pub, const char *pub_path)
+{
+    uint8_t got[32], kb[32];
+    if (!o->have_digest && !o->have_commitment)
+        return NT_EXIT_OK;
+    if (nt_zk_public_count(pub) != SIG_COUNT)
+        return nt_cli_usage_error("zk verify: %s: %zu public signals, not a selective-disclosure "
+                                  "statement (%d)", pub_path, nt_zk_public_count(pub), SIG_COUNT);
+    if (o->have_digest) {
+        /* DESIGN §5: the proof must be bound to the key we saw, else it was
+         * lifted from another device. */
+        if (nt_zk_disclosure_key_binding(kb, o->digest) != NT_OK ||
+            nt_zk_public_get_b32(got, pub, SIG_KEY_BINDING) != NT_OK || memcmp(got, kb, 32) != 0)
+            return nt_cli_fail(NT_EXIT_NEGATIVE, "zk verify: %s: the proof is bound to another key "
+                               "(keyBinding does not match --key-digest)", pub_path);
+    }
+    if (o->have_commitment) {
+        if (nt_zk_public_get_b32(got, pub, SIG_COMMITMENT) != NT_OK ||
+            memcmp(got, o->commitment, 32) != 0)
+            return nt_cli_fail(NT_EXIT_NEGATIVE, "zk verify: %s: the proof is about another "
+                               "commitment than --commitment", pub_path);
+    }
+    return NT_EXIT_OK;
+}
+
+static void print_invalid(const verify_opts *o)
+{
+    if (o->json)
+        puts("{\"valid\":false}");
+    else if (!o->quiet)
+        puts("invalid");
+}
+
+/* Verifies the three files and applies the statement checks in o. */
 static int verify_files(const char *vk_path, const char *proof_path, const char *pub_path,
-                        bool quiet)
+                        const verify_opts *o)
 {
     uint8_t *vk_text = NULL, *proof_text = NULL, *pub_text = NULL;
     size_t vk_len, proof_len, pub_len;
@@ -346,8 +429,7 @@ static int verify_files(const char *vk_path, const char *proof_path, const char 
         if (is_invalid_proof_point(st)) {
             rc = nt_cli_fail(NT_EXIT_NEGATIVE, "zk verify: %s: invalid proof: %s (%s)", proof_path,
                              nt_strerror(st), nt_status_name(st));
-            if (!quiet)
-                puts("invalid");
+            print_invalid(o);
         } else {
             rc = nt_cli_usage_error("zk verify: %s: malformed proof: %s (%s)", proof_path,
                                     nt_strerror(st), nt_status_name(st));
@@ -367,14 +449,19 @@ static int verify_files(const char *vk_path, const char *proof_path, const char 
     }
     st = nt_zk_groth16_verify(vk, &proof, pub);
     if (st == NT_OK) {
-        if (!quiet)
+        rc = check_statement(o, pub, pub_path);
+        if (rc == NT_EXIT_NEGATIVE)
+            print_invalid(o);
+        else if (rc == NT_EXIT_OK && o->json && nt_zk_public_count(pub) == SIG_COUNT)
+            print_statement_json(pub);
+        else if (rc == NT_EXIT_OK && o->json)
+            puts("{\"valid\":true}");
+        else if (rc == NT_EXIT_OK && !o->quiet)
             puts("valid");
-        rc = NT_EXIT_OK;
     } else if (st == NT_ERR_ZK_PROOF_INVALID) {
         rc = nt_cli_fail(NT_EXIT_NEGATIVE, "zk verify: %s: invalid proof: the pairing check fails",
                          proof_path);
-        if (!quiet)
-            puts("invalid");
+        print_invalid(o);
     } else {
         rc = nt_cli_usage_error("zk verify: %s: %s (%s)", proof_path, nt_strerror(st),
                                 nt_status_name(st));
@@ -390,24 +477,50 @@ out:
 
 static int zk_verify(int argc, char **argv)
 {
-    bool quiet = false;
-    int i = 1;
-    if (argc > 1 && nt_cli_is_help(argv[1])) {
-        puts("usage: nautilus zk verify [--quiet] VK.json PROOF.json PUBLIC.json\n\n"
-             "Verifies a snarkjs Groth16 proof (BN254) with the C verifier.\n"
-             "Prints valid/invalid. Exit 0 valid; 1 invalid (pairing check fails, or a proof\n"
-             "point off its curve, outside the subgroup or at infinity); 2 unreadable or\n"
-             "malformed input (JSON, encodings, coordinate >= p, public input >= r, counts,\n"
-             "unusable key), with one line on stderr naming the file.");
-        return NT_EXIT_OK;
+    verify_opts o;
+    const char *files[3];
+    int i, nfiles = 0;
+
+    memset(&o, 0, sizeof o);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (nt_cli_is_help(a)) {
+            puts("usage: nautilus zk verify [--quiet|--json] [--key-digest HEX] [--commitment DEC]\n"
+                 "                          VK.json PROOF.json PUBLIC.json\n\n"
+                 "Verifies a snarkjs Groth16 proof (BN254) with the C verifier and prints\n"
+                 "valid/invalid (--json: one object; for the selective-disclosure statement\n"
+                 "with the disclosed attributes, the threshold claim, commitment, keyBinding).\n"
+                 "--key-digest HEX: the proof must be bound to this DNSKEY digest (keyBinding);\n"
+                 "--commitment DEC: and be about this issued commitment.\n"
+                 "Exit 0 valid; 1 invalid (pairing check fails, a proof point off its curve,\n"
+                 "outside the subgroup or at infinity, or bound to another key/commitment);\n"
+                 "2 unreadable or malformed input (JSON, encodings, coordinate >= p, public\n"
+                 "input >= r, counts, unusable key), with one line on stderr naming the file.");
+            return NT_EXIT_OK;
+        }
+        if (strcmp(a, "--quiet") == 0) {
+            o.quiet = true;
+        } else if (strcmp(a, "--json") == 0) {
+            o.json = true;
+        } else if (strcmp(a, "--key-digest") == 0 && i + 1 < argc) {
+            if (parse_digest(o.digest, argv[++i]) != NT_OK)
+                return nt_cli_usage_error("zk verify: --key-digest: want 64 hex digits");
+            o.have_digest = true;
+        } else if (strcmp(a, "--commitment") == 0 && i + 1 < argc) {
+            if (dec_to_b32(o.commitment, argv[++i]) != NT_OK)
+                return nt_cli_usage_error("zk verify: --commitment: not a decimal integer");
+            o.have_commitment = true;
+        } else if (a[0] == '-' && a[1] != 0) {
+            return nt_cli_usage_error("zk verify: unknown option '%s' (see --help)", a);
+        } else if (nfiles < 3) {
+            files[nfiles++] = a;
+        } else {
+            nfiles++;
+        }
     }
-    if (argc > 1 && strcmp(argv[1], "--quiet") == 0) {
-        quiet = true;
-        i++;
-    }
-    if (argc - i != 3)
+    if (nfiles != 3)
         return nt_cli_usage_error("zk verify: want VK.json PROOF.json PUBLIC.json (see --help)");
-    return verify_files(argv[i], argv[i + 1], argv[i + 2], quiet);
+    return verify_files(files[0], files[1], files[2], &o);
 }
 
 /* ---- commit ---------------------------------------------------------------- */
@@ -657,7 +770,16 @@ static int zk_prove(int argc, char **argv)
     if ((size_t)snprintf(vk, sizeof vk, "%s/verification_key.json", setup) >= sizeof vk)
         return nt_cli_usage_error("zk prove: path too long");
     /* Check what snarkjs wrote with our own verifier before handing it out. */
-    rc = verify_files(vk, proof, pub, true);
+    {
+        verify_opts o;
+        memset(&o, 0, sizeof o);
+        o.quiet = true;
+        o.have_digest = true;
+        memcpy(o.digest, cred.digest, 32);
+        o.have_commitment = true;
+        memcpy(o.commitment, c, 32);
+        rc = verify_files(vk, proof, pub, &o);
+    }
     if (rc != NT_EXIT_OK)
         return nt_cli_fail(rc, "zk prove: the new proof does not verify");
     printf("proof %s\npublic %s\nverification_key %s\n", proof, pub, vk);

@@ -42,6 +42,18 @@ expect 0 '^$' '' -- zk verify --quiet "$V" "$vec/proof_1.json" "$vec/public_1.js
 expect 1 '^invalid$' 'proof_alt.json: invalid proof' -- zk verify "$V" "$vec/proof_alt.json" "$vec/public_alt.json"
 expect 1 '^invalid$' 'proof_1.json: invalid proof' -- zk verify "$V" "$vec/proof_1.json" "$vec/public_2.json"
 
+# Statement checks: keyBinding against the DNSKEY digest (a proof lifted to
+# another device), the issued commitment, and the JSON report.
+d1=$(sed -n 's/.*"keyDigest": "\([0-9a-f]*\)".*/\1/p' "$vec/credential_1.json")
+d2=$(sed -n 's/.*"keyDigest": "\([0-9a-f]*\)".*/\1/p' "$vec/credential_2.json")
+c1=$(sed -n 's/.*"commitment": "\([0-9]*\)".*/\1/p' "$vec/input_1.json")
+expect 0 '^valid$' '' -- zk verify --key-digest "$d1" --commitment "$c1" "$V" "$vec/proof_1.json" "$vec/public_1.json"
+expect 1 '^invalid$' 'public_1.json: the proof is bound to another key' -- zk verify --key-digest "$d2" "$V" "$vec/proof_1.json" "$vec/public_1.json"
+expect 1 '^\{"valid":false\}$' 'public_1.json: the proof is about another commitment' -- zk verify --json --commitment 12345 "$V" "$vec/proof_1.json" "$vec/public_1.json"
+expect 0 '^\{"valid":true,"disclosed":\{"0":"1990","3":"0","4":"42"\},"claim":\{"idx":1,"atLeast":"250"\},"commitment":"'"$c1"'","keyBinding":"[0-9]+"\}$' '' -- zk verify --json "$V" "$vec/proof_1.json" "$vec/public_1.json"
+expect 2 '^$' "unknown option '--bogus'" -- zk verify --bogus "$V" "$vec/proof_1.json" "$vec/public_1.json"
+expect 2 '^$' 'key-digest: want 64 hex digits' -- zk verify --key-digest 12 "$V" "$vec/proof_1.json" "$vec/public_1.json"
+
 # Tampered copies: "invalid" -> exit 1, "malformed" -> exit 2, naming the file.
 for kind in signal neg_a swap_b b_twist signal_plus_r count a_x_eq_p leading_zero delta_gamma not_json; do
     d="$tmp/$kind"
