@@ -823,6 +823,23 @@ static void test_record_conversion(void **state)
     assert_memory_equal(rec.rdata, inst.wire, inst.len);
     assert_int_equal(nt_dns_rdata_check(rec.type, rec.rdata, rec.rdlength), NT_OK);
     assert_int_equal(nt_dns_name_from_wire(&back, rec.rdata, rec.rdlength), NT_OK);
+    /* CNAME and NS share the PTR path. */
+    {
+        uint16_t types[2] = {NT_DNS_TYPE_CNAME, NT_DNS_TYPE_NS};
+        size_t k;
+        for (k = 0; k < 2; k++) {
+            assert_int_equal(nt_dns_builder_init(&b, buf, sizeof buf, 7, NT_DNS_FLAG_QR), NT_OK);
+            assert_int_equal(nt_dns_builder_add_ptr(&b, NT_DNS_SEC_AUTHORITY, &h, types[k], &inst),
+                             NT_OK);
+            assert_int_equal(nt_dns_msg_parse(&g_msg, buf, nt_dns_builder_len(&b)), NT_OK);
+            assert_int_equal(g_msg.rr[0].type, types[k]);
+            assert_int_equal(g_msg.rr[0].section, NT_DNS_SEC_AUTHORITY);
+            assert_int_equal(nt_dns_rr_get_ptr(&g_msg, &g_msg.rr[0], &back), NT_OK);
+            assert_true(nt_dns_name_equal(&back, &inst));
+        }
+        assert_int_equal(nt_dns_builder_add_ptr(&b, NT_DNS_SEC_ADDITIONAL, &h, NT_DNS_TYPE_A, &inst),
+                         NT_ERR_INVALID_ARG);
+    }
     /* uncompressed RDATA must not carry pointers */
     assert_int_equal(nt_dns_rdata_check(NT_DNS_TYPE_PTR, (const uint8_t *)"\xC0\x0C", 2),
                      NT_ERR_DNS_LABEL_TYPE);
