@@ -85,19 +85,26 @@ static size_t subjects_of(const nt_dns_record *rrs, size_t n, nt_dns_name *out, 
     return k;
 }
 
-/* Is a pinned key known for whoever should have signed this unsigned set? */
-static bool expects_signature(const nt_trust_ctx *ctx, const nt_dns_name *subjects, size_t ns)
+/* Whoever must have signed this set, if a pinned key is known for it: the
+ * subject itself when it is a pinned host name (A, AAAA, NSEC at the host),
+ * or the pinned signer remembered for it. */
+static bool expected_signer(const nt_trust_ctx *ctx, const nt_dns_name *subjects, size_t ns,
+                            nt_dns_name *signer)
 {
     size_t i;
-    nt_dns_name signer;
+    nt_trust_signer_info info;
     if (!ctx->store)
         return false;
     for (i = 0; i < ns; i++) {
-        if (nt_trust_store_has_name(ctx->store, &subjects[i]))
-            return true; /* host records (A, AAAA, NSEC) at a pinned host name */
-        if (ctx->signers && nt_trust_signers_get(ctx->signers, &subjects[i], &signer) == NT_OK &&
-            nt_trust_store_has_name(ctx->store, &signer))
+        if (nt_trust_store_has_name(ctx->store, &subjects[i])) {
+            *signer = subjects[i];
             return true;
+        }
+        if (ctx->signers && nt_trust_signers_get(ctx->signers, &subjects[i], &info) == NT_OK &&
+            nt_trust_store_has_name(ctx->store, &info.signer)) {
+            *signer = info.signer;
+            return true;
+        }
     }
     return false;
 }
@@ -109,10 +116,10 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
                           const uint8_t *source, size_t source_len, uint32_t now,
                           uint64_t now_ms)
 {
-    nt_dns_name subjects[SUBJECTS_MAX];
+    nt_dns_name subjects[SUBJECTS_MAX], expected;
     size_t ns, i;
     unsigned tried = 0;
-    bool covered = false;
+    bool covered = false, expecting;
     nt_status fail = NT_OK;
 
     memset(res, 0, sizeof *res);
@@ -120,6 +127,7 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
     if (n == 0)
         return NT_ERR_INVALID_ARG;
     ns = subjects_of(rrs, n, subjects, SUBJECTS_MAX);
+    expecting = expected_signer(ctx, subjects, ns, &expected);
 
     for (i = 0; i < msg_n; i++) {
         const nt_dns_record *r = &msg[i];
@@ -166,6 +174,12 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
             nt_dnskey_digest(digest, signer.wire, signer.len, key->rdata, key->rdlength);
             sig.signer = signer;
         }
+        /* A subject a pinned key vouches for may be signed by that signer
+         * only; a pinned signer only with one of its pinned keys. */
+        if (expecting && !nt_dns_name_equal(&sig.signer, &expected)) {
+            fail = NT_ERR_TRUST_WRONG_KEY;
+            continue;
+        }
         pinned = ctx->store && nt_trust_store_has_name(ctx->store, &sig.signer);
         if (pinned && !nt_trust_store_match(ctx->store, &sig.signer, digest)) {
             fail = NT_ERR_TRUST_WRONG_KEY;
@@ -187,16 +201,20 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
         memcpy(res->key_digest, digest, 32);
         res->expiration = sig.expiration;
         res->checks = tried;
-        if (level == NT_TRUST_TRUSTED && ctx->signers) {
+        if (ctx->signers) {
+            nt_trust_signer_info info;
             size_t k;
+            info.signer = sig.signer;
+            memcpy(info.key_digest, digest, 32);
+            info.level = level;
             for (k = 0; k < ns; k++)
-                nt_trust_signers_set(ctx->signers, &subjects[k], &sig.signer);
+                nt_trust_signers_set(ctx->signers, &subjects[k], &info);
         }
         return NT_OK;
     }
     res->checks = tried;
     if (!covered) {
-        if (expects_signature(ctx, subjects, ns)) {
+        if (expecting) {
             res->reason = NT_ERR_TRUST_UNSIGNED;
             return NT_ERR_TRUST_UNSIGNED;
         }

@@ -274,3 +274,9 @@ void nt_trust_hooks_stats_get(const nt_trust_hooks *h, nt_trust_hooks_stats *out
 {
     *out = h->stats;
 }
+
+nt_status nt_trust_hooks_signer_of(const nt_trust_hooks *h, const nt_dns_name *subject,
+                                   nt_trust_signer_info *out)
+{
+    return nt_trust_signers_get(h->ctx.signers, subject, out);
+}

@@ -5,8 +5,8 @@
 #include "nautilus/trust.h"
 #include "table.h"
 
-_Static_assert(sizeof(nt_dns_name) <= sizeof(((nt_trust_entry *)0)->value),
-               "a signer name fits in a table value");
+_Static_assert(sizeof(nt_trust_signer_info) <= sizeof(((nt_trust_entry *)0)->value),
+               "signer information fits in a table value");
 
 struct nt_trust_replay {
     nt_trust_table t;
@@ -89,18 +89,18 @@ void nt_trust_signers_destroy(nt_trust_signers *t)
 }
 
 void nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
-                          const nt_dns_name *signer)
+                          const nt_trust_signer_info *info)
 {
     nt_dns_name lower = *subject;
     nt_trust_entry *e;
     nt_dns_name_lower(&lower);
     e = nt_trust_table_put(&t->t, lower.wire, lower.len, NULL);
     if (e)
-        memcpy(e->value, signer, sizeof *signer);
+        memcpy(e->value, info, sizeof *info);
 }
 
 nt_status nt_trust_signers_get(const nt_trust_signers *t, const nt_dns_name *subject,
-                               nt_dns_name *signer)
+                               nt_trust_signer_info *info)
 {
     nt_dns_name lower = *subject;
     nt_trust_entry *e;
@@ -108,6 +108,6 @@ nt_status nt_trust_signers_get(const nt_trust_signers *t, const nt_dns_name *sub
     e = nt_trust_table_get((nt_trust_table *)&t->t, lower.wire, lower.len);
     if (!e)
         return NT_ERR_NOT_FOUND;
-    memcpy(signer, e->value, sizeof *signer);
+    memcpy(info, e->value, sizeof *info);
     return NT_OK;
 }

@@ -19,7 +19,7 @@ typedef struct nt_trust_entry {
     uint16_t key_len;
     uint64_t touched;      /* logical clock of the last get/put */
     uint8_t key[NT_TRUST_KEY_MAX];
-    uint8_t value[288];    /* large enough for a name or a digest + counters */
+    uint8_t value[320];    /* large enough for a name + a digest + a level */
 } nt_trust_entry;
 
 typedef struct nt_trust_table {

@@ -170,24 +170,30 @@ NT_API void nt_trust_budget_destroy(nt_trust_budget *b);
 NT_API NT_WUR nt_status nt_trust_budget_take(nt_trust_budget *b, const uint8_t *source,
                                              size_t source_len, uint64_t now_ms);
 
-/* ---- the decision for one received RRset ---------------------------------- */
-
 /* ---- who signs what ------------------------------------------------------
- * Remembers, per subject name, the signer whose pinned key last vouched for
- * it (the subject of a PTR record is its target instance; of any other
- * record, its owner). Once a name has been seen signed by a pinned key, an
- * unsigned record for it is a spoof, not plain mDNS. Capped; the least
+ * Remembers, per subject name, the signer and key that last vouched for it
+ * with a valid signature (the subject of a PTR record is its target
+ * instance; of any other record, its owner). Once a name has been seen
+ * signed by a pinned key, an unsigned record for it is a spoof, not plain
+ * mDNS, and a record signed by any other key is refused. Capped; the least
  * recently used entry is evicted when full. */
 
 typedef struct nt_trust_signers nt_trust_signers;
 
+typedef struct nt_trust_signer_info {
+    nt_dns_name signer;
+    uint8_t key_digest[32];
+    nt_trust_level level;
+} nt_trust_signer_info;
+
 NT_API NT_WUR nt_status nt_trust_signers_create(nt_trust_signers **out, size_t cap);
 NT_API void nt_trust_signers_destroy(nt_trust_signers *t);
 NT_API void nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
-                                 const nt_dns_name *signer);
+                                 const nt_trust_signer_info *info);
 /* NT_ERR_NOT_FOUND if nothing is remembered for subject. */
 NT_API NT_WUR nt_status nt_trust_signers_get(const nt_trust_signers *t,
-                                             const nt_dns_name *subject, nt_dns_name *signer);
+                                             const nt_dns_name *subject,
+                                             nt_trust_signer_info *info);
 
 /* ---- the decision for one received RRset ---------------------------------- */
 
@@ -217,7 +223,8 @@ typedef struct nt_trust_result {
  *                                owner itself)
  *   NT_ERR_TRUST_NO_KEY          RRSIG present but no DNSKEY for its signer
  *   NT_ERR_TRUST_WRONG_KEY       valid signature by a key not pinned for a
- *                                pinned name
+ *                                pinned signer, or by any other signer for a
+ *                                subject a pinned key has vouched for
  *   NT_ERR_TRUST_EXPIRED, NT_ERR_TRUST_NOT_YET_VALID, NT_ERR_TRUST_BAD_SIGNATURE,
  *   NT_ERR_TRUST_ALGORITHM, NT_ERR_TRUST_COVERAGE, NT_ERR_TRUST_KEY_TAG
  *                                why the (last) RRSIG tried failed

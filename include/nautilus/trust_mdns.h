@@ -57,6 +57,13 @@ NT_API void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg);
  * "key-tag", "replay", "budget"; "invalid" for anything else. */
 NT_API const char *nt_trust_reason_token(nt_status status);
 
+/* The signer and key remembered for subject (an instance name, or a host
+ * name), as the browse output reports them. NT_ERR_NOT_FOUND if no valid
+ * signature has been seen for it. */
+NT_API NT_WUR nt_status nt_trust_hooks_signer_of(const nt_trust_hooks *h,
+                                                 const nt_dns_name *subject,
+                                                 nt_trust_signer_info *out);
+
 /* Counters, for tests and the benchmark. */
 typedef struct nt_trust_hooks_stats {
     uint64_t signed_sets;     /* signatures made */

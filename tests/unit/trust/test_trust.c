@@ -282,6 +282,24 @@ static void test_decide_instance_memory(void **state)
     assert_int_equal(nt_trust_decide(&ctx, &res, &bye, 1, &bye, 1, src, 4, NOW, 0),
                      NT_ERR_TRUST_UNSIGNED);
 
+    /* Another host's key (valid signature, its own signer name, not
+     * pinned) signing the pinned instance: refused, and the memory of the
+     * real signer stays, so an unsigned spoof afterwards is still caught. */
+    {
+        nt_dns_name evil;
+        nt_trust_signer esigner;
+        message em;
+        name(&evil, "evil.local");
+        nt_trust_signer_init(&esigner, &f->other, &evil, 0);
+        sign_into(&em, &esigner, &srv, NOW);
+        assert_int_equal(nt_trust_decide(&ctx, &res, &srv, 1, em.recs, em.n, src, 4, NOW, 0),
+                         NT_ERR_TRUST_WRONG_KEY);
+        assert_int_equal(nt_trust_decide(&ctx, &res, &srv, 1, &srv, 1, src, 4, NOW, 0),
+                         NT_ERR_TRUST_UNSIGNED);
+        /* Unpinned elsewhere: the same signature on a fresh name is self-signed. */
+        nt_trust_signer_cleanup(&esigner);
+    }
+
     /* A signed PTR, then the same signature with TTL 0. */
     sign_into(&m, &f->signer, &ptr, NOW);
     assert_int_equal(nt_trust_decide(&ctx, &res, &ptr, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
@@ -460,7 +478,8 @@ static void test_levels_and_tables(void **state)
 {
     nt_trust_level l;
     nt_trust_signers *t;
-    nt_dns_name a, b, out;
+    nt_trust_signer_info info, out;
+    nt_dns_name a, b;
     size_t i;
     char text[64];
     (void)state;
@@ -472,14 +491,18 @@ static void test_levels_and_tables(void **state)
     /* The signer memory stays at its cap, evicting the least recently used. */
     assert_int_equal(nt_trust_signers_create(&t, 4), NT_OK);
     name(&b, "h.local");
+    memset(&info, 0, sizeof info);
+    info.signer = b;
+    info.level = NT_TRUST_TRUSTED;
     for (i = 0; i < 100; i++) {
         snprintf(text, sizeof text, "s%zu.local", i);
         name(&a, text);
-        nt_trust_signers_set(t, &a, &b);
+        nt_trust_signers_set(t, &a, &info);
     }
     name(&a, "s99.local");
     assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
-    assert_true(nt_dns_name_equal(&out, &b));
+    assert_true(nt_dns_name_equal(&out.signer, &b));
+    assert_int_equal(out.level, NT_TRUST_TRUSTED);
     name(&a, "s95.local");
     assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_ERR_NOT_FOUND);
     name(&a, "S96.LOCAL");
