@@ -28,8 +28,11 @@ import sys
 
 P = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
-TWIST_VECTORS = os.path.join(os.environ.get("NT_SHARED_VECTORS", "/work/shared/vectors"),
-                             "bn254", "derived_bn256Pairing_invalid.json")
+# The shared vectors sit beside the checkout (../shared/vectors, HACKING.md).
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+TWIST_VECTORS = os.path.join(
+    os.environ.get("NT_SHARED_VECTORS", os.path.join(os.path.dirname(_REPO), "shared", "vectors")),
+    "bn254", "derived_bn256Pairing_invalid.json")
 
 
 def twist_point_outside_subgroup():
