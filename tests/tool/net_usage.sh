@@ -29,7 +29,6 @@ expect 2 "bad service type" publish Name http 80
 expect 2 "bad service type" publish Name _averyveryverylongname._tcp 80
 expect 2 "PORT wants a number" publish Name _http._tcp 70000
 expect 2 "bad TXT entry" publish Name _http._tcp 80 =value
-expect 2 "not yet supported" publish --sign Name _http._tcp 80
 expect 2 "bad --host" publish --host printer.example.com Name _http._tcp 80
 expect 2 "--priority wants" publish --priority x Name _http._tcp 80
 expect 2 "-i needs a value" publish Name _http._tcp 80 -i
