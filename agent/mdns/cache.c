@@ -36,10 +36,36 @@ static bool same_set(const nt_dns_record *a, const nt_dns_record *b)
     return a->type == b->type && a->rclass == b->rclass && nt_dns_name_equal(&a->owner, &b->owner);
 }
 
+/* A source's budget of evictions (DESIGN §11): a full cache is turned over
+ * at most EVICT_RATE records per second per source (burst EVICT_BURST), so
+ * a flood cannot churn through everything a browse shows, while a real
+ * newcomer after the flood still gets in. */
+static bool evict_allowed(srcrate *src, uint64_t now)
+{
+    uint64_t add;
+    if (src == NULL)
+        return true;
+    if (now > src->evict_ms) {
+        add = (now - src->evict_ms) * EVICT_RATE / 1000u;
+        if (add != 0) {
+            src->evict_tokens = add + src->evict_tokens > EVICT_BURST
+                                    ? EVICT_BURST
+                                    : (uint32_t)(add + src->evict_tokens);
+            src->evict_ms = now;
+        }
+    }
+    if (src->evict_tokens == 0)
+        return false;
+    src->evict_tokens--;
+    return true;
+}
+
 /* Makes room for one more entry: grows the array up to the cap, then evicts
  * the entry closest to expiry among those no more trusted than the newcomer,
- * so an unverified flood cannot push out verified records (DESIGN §11). */
-static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust)
+ * so an unverified flood cannot push out verified records (DESIGN §11). A
+ * newcomer that would expire before every candidate is itself the one to go. */
+static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_expiry,
+                      srcrate *src, uint64_t now)
 {
     iface *f = &m->ifs[ifslot];
     size_t i, victim = SIZE_MAX;
@@ -65,7 +91,9 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust)
         if (victim == SIZE_MAX || f->cache[i].expires_ms < f->cache[victim].expires_ms)
             victim = i;
     }
-    if (victim == SIZE_MAX)
+    if (victim == SIZE_MAX || f->cache[victim].expires_ms > new_expiry)
+        return false;
+    if (!evict_allowed(src, now))
         return false;
     mdns_mark_dirty(m, &f->cache[victim].r.owner);
     entry_free(m, ifslot, victim);
@@ -74,11 +102,12 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust)
 }
 
 void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t trust,
-                    uint64_t now)
+                    srcrate *src, uint64_t now)
 {
     iface *f = &m->ifs[ifslot];
     centry *c = NULL;
     size_t i;
+    uint32_t h = mdns_name_hash(&r->owner);
 
     if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
         return;
@@ -88,7 +117,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     if (r->mdns_bit) {
         for (i = 0; i < f->ncache; i++) {
             centry *o = &f->cache[i];
-            if (same_set(&o->r, r) && o->recv_ms + 1000u <= now &&
+            if (o->hname == h && same_set(&o->r, r) && o->recv_ms + 1000u <= now &&
                 o->expires_ms > now + GOODBYE_GRACE_MS && !mdns_rr_equal(&o->r, r)) {
                 o->expires_ms = now + GOODBYE_GRACE_MS;
                 o->refresh_ms = UINT64_MAX;
@@ -96,7 +125,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
         }
     }
     for (i = 0; i < f->ncache; i++) {
-        if (mdns_rr_equal(&f->cache[i].r, r)) {
+        if (f->cache[i].hname == h && mdns_rr_equal(&f->cache[i].r, r)) {
             c = &f->cache[i];
             break;
         }
@@ -122,7 +151,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     }
     if (r->ttl == 0)
         return;
-    if (!make_room(m, ifslot, trust)) {
+    if (!make_room(m, ifslot, trust, now + (uint64_t)r->ttl * 1000u, src, now)) {
         m->stats.records_dropped++;
         return;
     }
@@ -141,6 +170,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->recv_ms = now;
     c->expires_ms = now + (uint64_t)r->ttl * 1000u;
     c->trust = trust;
+    c->hname = h;
     refresh_plan(m, c);
     f->ncache++;
     mdns_note_ptr(m, ifslot, &c->r, true);

@@ -107,18 +107,36 @@ void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char 
     out[len] = '\0';
 }
 
+/* FNV-1a over the name with ASCII letters folded (RFC 4343), so that names
+ * equal under nt_dns_name_equal hash alike; compared before the names. */
+uint32_t mdns_name_hash(const nt_dns_name *n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n->len; i++) {
+        uint8_t c = n->wire[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (uint8_t)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
 {
     size_t i;
+    uint32_t h;
     if (m->dirty_all)
         return;
+    h = mdns_name_hash(n);
     for (i = 0; i < m->ndirty; i++)
-        if (nt_dns_name_equal(&m->dirty[i], n))
+        if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
             return;
     if (m->ndirty == MAX_DIRTY) {
         m->dirty_all = true;
         return;
     }
+    m->dirty_hash[m->ndirty] = h;
     m->dirty[m->ndirty++] = *n;
 }
 
@@ -538,31 +556,45 @@ static bool is_own_addr(const nt_mdns *m, const nt_mdns_addr *src)
  * at most an eighth per source, so that one flooding host cannot starve the
  * others' queries. Sources are tracked in a small table; a new source takes
  * the slot idle longest. */
-static bool rate_ok(nt_mdns *m, iface *f, const nt_mdns_addr *src, uint64_t now)
+/* The table slot of a source: its own, or the one idle longest (reset). */
+srcrate *mdns_src_find(iface *f, const nt_mdns_addr *addr)
+{
+    size_t i;
+    for (i = 0; i < SRC_RATE_SLOTS; i++) {
+        srcrate *r = &f->src[i];
+        if (r->addr.family == addr->family && memcmp(r->addr.bytes, addr->bytes, 16) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static srcrate *src_slot(iface *f, const nt_mdns_addr *addr, uint64_t now)
 {
     size_t i, slot = 0;
+    srcrate *r = mdns_src_find(f, addr);
+    if (r != NULL)
+        return r;
+    for (i = 1; i < SRC_RATE_SLOTS; i++)
+        if (f->src[i].window_ms < f->src[slot].window_ms)
+            slot = i;
+    r = &f->src[slot];
+    memset(r, 0, sizeof(*r));
+    r->addr = *addr;
+    r->window_ms = now;
+    r->evict_ms = now;
+    r->evict_tokens = EVICT_BURST;
+    return r;
+}
+
+static bool rate_ok(nt_mdns *m, iface *f, const nt_mdns_addr *src, uint64_t now)
+{
     uint32_t per_src;
-    srcrate *r;
+    srcrate *r = src_slot(f, src, now);
     if (m->cfg.packets_per_sec == 0)
         return true;
     per_src = m->cfg.packets_per_sec / 8u;
     if (per_src == 0)
         per_src = 1;
-    for (i = 0; i < SRC_RATE_SLOTS; i++) {
-        r = &f->src[i];
-        if (r->addr.family == src->family && memcmp(r->addr.bytes, src->bytes, 16) == 0) {
-            slot = i;
-            break;
-        }
-        if (r->window_ms < f->src[slot].window_ms)
-            slot = i;
-    }
-    r = &f->src[slot];
-    if (i == SRC_RATE_SLOTS) {
-        r->addr = *src;
-        r->window_ms = now;
-        r->count = 0;
-    }
     if (now >= r->window_ms + 1000 || now < r->window_ms) {
         r->window_ms = now;
         r->count = 0;
@@ -603,6 +635,7 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
     bool *done = NULL;
     size_t n = 0, used = 0, i, j, first, cnt;
     const nt_dns_msg *msg = &m->msg;
+    srcrate *src;
 
     first = msg->first[NT_DNS_SEC_ANSWER];
     cnt = (size_t)msg->count[NT_DNS_SEC_ANSWER] + msg->count[NT_DNS_SEC_AUTHORITY] +
@@ -690,9 +723,10 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
                     recs[j].type = 0; /* skip below */
         }
     }
+    src = mdns_src_find(&m->ifs[ifslot], &pkt->src.addr);
     for (i = 0; i < n; i++)
         if (recs[i].type != 0)
-            mdns_cache_add(m, ifslot, &recs[i], trust[i], now);
+            mdns_cache_add(m, ifslot, &recs[i], trust[i], src, now);
 
 cleanup:
     nt_free(recs);

@@ -47,6 +47,8 @@ enum {
 #define MAX_DIRTY 64u
 #define MAX_PTR_CHANGES 512u       /* PTR additions/removals noted per batch */
 #define SRC_RATE_SLOTS 64u         /* sources tracked per interface for the input budget */
+#define EVICT_RATE 64u             /* evictions per second one source may cause in a full cache */
+#define EVICT_BURST 256u
 #define EXTRA_MAX 8u               /* records the attach hook may add per RRset */
 
 typedef struct centry {
@@ -59,6 +61,7 @@ typedef struct centry {
     uint8_t poof;            /* unanswered queries seen (§10.5) */
     uint8_t trust;
     uint64_t poof_first_ms;
+    uint32_t hname;          /* mdns_name_hash(&r.owner) */
 } centry;
 
 typedef struct estate {
@@ -73,6 +76,8 @@ typedef struct srcrate {         /* one source's share of the input budget */
     nt_mdns_addr addr;
     uint64_t window_ms;
     uint32_t count;
+    uint64_t evict_ms;           /* when evict_tokens was last refilled */
+    uint32_t evict_tokens;       /* cache evictions this source may still cause */
 } srcrate;
 
 typedef struct ptrchg {          /* a PTR record entered or left a cache */
@@ -162,6 +167,7 @@ typedef struct qinst {
     bool used;
     nt_dns_name name;            /* instance name (browse/resolve), host (host), type (types) */
     nt_dns_name target;          /* SRV target last seen (browse/resolve) */
+    uint32_t hname, htarget;     /* mdns_name_hash of name and target */
     uint32_t ifindex;
     uint64_t hash;
 } qinst;
@@ -219,6 +225,7 @@ struct nt_mdns {
     size_t nev;
 
     nt_dns_name dirty[MAX_DIRTY];
+    uint32_t dirty_hash[MAX_DIRTY];
     size_t ndirty;
     bool dirty_all;
     ptrchg *pchg;                /* MAX_PTR_CHANGES */
@@ -244,12 +251,14 @@ int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
+uint32_t mdns_name_hash(const nt_dns_name *n); /* case-insensitive */
 void mdns_note_ptr(nt_mdns *m, size_t ifslot, const nt_dns_record *r, bool added);
 nt_status mdns_host_build(nt_mdns *m);
 
 /* cache.c */
 void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t trust,
-                    uint64_t now);
+                    srcrate *src, uint64_t now);
+srcrate *mdns_src_find(iface *f, const nt_mdns_addr *addr);
 void mdns_cache_expire(nt_mdns *m, uint64_t now);
 void mdns_cache_clear(nt_mdns *m, size_t ifslot);
 uint64_t mdns_cache_next(const nt_mdns *m);

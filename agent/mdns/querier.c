@@ -290,15 +290,20 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
 
 /* ---- events ------------------------------------------------------------------ */
 
-static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
+static bool is_dirty_h(const nt_mdns *m, const nt_dns_name *n, uint32_t h)
 {
     size_t i;
     if (m->dirty_all)
         return true;
     for (i = 0; i < m->ndirty; i++)
-        if (nt_dns_name_equal(&m->dirty[i], n))
+        if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
             return true;
     return false;
+}
+
+static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
+{
+    return is_dirty_h(m, n, mdns_name_hash(n));
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -396,8 +401,9 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
 static qinst *inst_find(query *q, const nt_dns_name *name, uint32_t ifindex)
 {
     size_t i;
+    uint32_t h = mdns_name_hash(name);
     for (i = 0; i < q->inst_alloc; i++)
-        if (q->inst[i].used && q->inst[i].ifindex == ifindex &&
+        if (q->inst[i].used && q->inst[i].hname == h && q->inst[i].ifindex == ifindex &&
             nt_dns_name_equal(&q->inst[i].name, name))
             return &q->inst[i];
     return NULL;
@@ -427,6 +433,7 @@ static qinst *inst_new(nt_mdns *m, query *q, const nt_dns_name *name, uint32_t i
             memset(&q->inst[i], 0, sizeof(q->inst[i]));
             q->inst[i].used = true;
             q->inst[i].name = *name;
+            q->inst[i].hname = mdns_name_hash(name);
             q->inst[i].ifindex = ifindex;
             return &q->inst[i];
         }
@@ -483,8 +490,10 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
                 qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now);
         }
     }
-    if (target.len != 0)
+    if (target.len != 0) {
         in->target = target;
+        in->htarget = mdns_name_hash(&target);
+    }
     if (hash == 0)
         hash = 1;
     if (in->hash == 0)
@@ -568,7 +577,8 @@ static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
         qinst *in = &q->inst[i];
         if (!in->used || in->ifindex != f->ifindex)
             continue;
-        if (!is_dirty(m, &in->name) && !(in->target.len != 0 && is_dirty(m, &in->target)))
+        if (!is_dirty_h(m, &in->name, in->hname) &&
+            !(in->target.len != 0 && is_dirty_h(m, &in->target, in->htarget)))
             continue;
         instance_update(m, q, s, in, true, now);
     }

@@ -174,6 +174,23 @@ static bool slot_is_nsec(const ent *x, size_t slot)
     return x->is_host ? slot == SLOT_HOST_NSEC : slot == SLOT_SVC_NSEC;
 }
 
+/* True if n is the owner of any record entity e has: checked before the
+ * per-slot work so that traffic about other names costs a few compares. */
+static bool ent_owns_name(const nt_mdns *m, size_t e, const nt_dns_name *n)
+{
+    const ent *x = &m->ents[e];
+    size_t i;
+    if (x->is_host)
+        return nt_dns_name_equal(&m->host, n);
+    if (nt_dns_name_equal(&x->inst_name, n) || nt_dns_name_equal(&x->type_name, n) ||
+        nt_dns_name_equal(&x->enum_name, n))
+        return true;
+    for (i = 0; i < x->nsub; i++)
+        if (nt_dns_name_equal(&x->sub_names[i], n))
+            return true;
+    return false;
+}
+
 bool ent_is_own_name(nt_mdns *m, const nt_dns_name *n)
 {
     size_t e;
@@ -890,6 +907,8 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
             estate *st;
             if (!ent_on_iface(m, e, ifslot))
                 continue;
+            if (!ent_owns_name(m, e, &qn))
+                continue;
             st = &m->ents[e].st[ifslot];
             if (nt_dns_name_equal(ent_name(m, e), &qn))
                 own_ent = e;
@@ -1020,7 +1039,7 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
         for (e = 0; e < m->nents; e++) {
             estate *st;
             bool ours = false, same_type = false;
-            if (!ent_on_iface(m, e, ifslot))
+            if (!ent_on_iface(m, e, ifslot) || !ent_owns_name(m, e, &in.owner))
                 continue;
             st = &m->ents[e].st[ifslot];
             if (st->phase == PH_NONE)

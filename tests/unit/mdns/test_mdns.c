@@ -585,6 +585,51 @@ static void test_cache_cap_eviction(void **state)
     assert_int_equal(st.cache_records, 4);
 }
 
+static void tweak_small_cache(nt_mdns_config *cfg, int i)
+{
+    (void)i;
+    cfg->cache_cap = 300;
+    cfg->packets_per_sec = 0; /* this test is about the cache, not the input budget */
+}
+
+/* DESIGN §11: one source churns a full cache at a bounded rate: a record
+ * flood cannot cycle through everything a browse shows, and a real newcomer
+ * from the same host a little later still gets in. */
+static void test_eviction_budget(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    char target[64];
+    nt_dns_record r;
+    size_t len, i;
+    nt_mdns_stats s;
+    const nt_mdns_event *ev;
+    bool real = false;
+    (void)state;
+    lan_init_cfg(l, 1, 23, NULL, tweak_small_cache);
+    browse(0, "_flood._tcp", false);
+    for (i = 0; i < 1000; i++) {
+        snprintf(target, sizeof(target), "bogus-%zu._flood._tcp.local", i);
+        rec_ptr(&r, "_flood._tcp.local", target, st, 4500);
+        len = make_response(buf, sizeof(buf), &r, 1);
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+        l->nev[0] = l->nev[0] > 200 ? 0 : l->nev[0]; /* keep the log small */
+    }
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.cache_records, 300);
+    assert_int_equal(s.cache_evictions, 256);      /* the burst */
+    assert_int_equal(s.records_dropped, 1000 - 300 - 256);
+    lan_run_until(l, l->now + 2000);               /* 128 tokens later */
+    l->nev[0] = 0;
+    rec_ptr(&r, "_flood._tcp.local", "Real._flood._tcp.local", st, 4500);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    for (i = 0; (ev = lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, i)) != NULL; i++)
+        if (strcmp(ev->instance, "Real") == 0)
+            real = true;
+    assert_true(real);
+}
+
 /* ---- answering (§6, §7) ---------------------------------------------------------- */
 
 /* Count responses from engine 0 after mark that answer owner/type. */
@@ -1339,6 +1384,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_answer_suppression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_question, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
