@@ -21,6 +21,7 @@ enum {
     SRC_BUCKETS = 1024,
     SRC_RATE = 200,  /* packets/s */
     SRC_BURST = 400,
+    ECHO_WINDOW_MS = 2000, /* loopback echoes arrive within microseconds */
     RNG_POOL = 256,      /* random bytes fetched per getrandom() */
     RX_BURST = 64,       /* datagrams read per wakeup, per socket */
     FLUSH_ROUNDS = 8,    /* engine runs while flushing goodbyes */
@@ -35,6 +36,7 @@ struct nt_runner {
     nt_net_sock s6;
     nt_net_loop *loop;
     nt_net_srclimit lim;
+    nt_net_echo echo;
     nt_mdns *m;
     char host[NT_MDNS_NAME_MAX];
     uint8_t rng[RNG_POOL];
@@ -167,6 +169,8 @@ static void send_one(nt_runner *r, const nt_mdns_packet_out *p)
     if (s->fd < 0)
         return;
     st = nt_net_sock_send(s, p->ifindex, &dst, p->dst.port, p->data, p->len);
+    if (st == NT_OK)
+        nt_net_echo_note_sent(&r->echo, p->data, p->len, nt_net_now_ms());
     if (st != NT_OK) {
         char text[NT_NET_ADDR_TEXT_MAX];
         if (nt_net_addr_format(text, sizeof text, &dst) != NT_OK)
@@ -226,6 +230,10 @@ static void on_readable(void *ctx, nt_net_loop *loop, int fd, short events)
         /* Only interfaces we run on: the socket is bound to the wildcard
          * address and may see unicast from elsewhere. */
         if (!nt_net_iface_find(&r->ifaces, info.ifindex))
+            continue;
+        /* Our own multicast, looped back: recognised by content, so that
+         * another agent on this host (same addresses) is still heard. */
+        if (nt_net_echo_is_own(&r->echo, r->rx, len, nt_net_now_ms()))
             continue;
         if (!nt_net_srclimit_allow(&r->lim, &info.src, nt_net_now_ms()))
             continue;
@@ -477,6 +485,8 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
 
     snprintf(why, why_cap, "event loop");
     st = nt_net_srclimit_init(&r->lim, SRC_BUCKETS, SRC_RATE, SRC_BURST);
+    if (st == NT_OK)
+        st = nt_net_echo_init(&r->echo, ECHO_WINDOW_MS);
     if (st != NT_OK)
         goto fail;
     st = nt_net_loop_create(&r->loop, 2, 16, on_timer, r);
@@ -495,6 +505,8 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
     mc.rng = rng_u32;
     mc.rng_ctx = r;
     mc.seed = rng_u32(r);
+    if (cfg->configure)
+        cfg->configure(cfg->ctx, &mc);
     st = nt_mdns_create(&r->m, &mc);
     if (st != NT_OK) {
         snprintf(why, why_cap, "mDNS engine for host %s: %s", r->host, nt_strerror(st));

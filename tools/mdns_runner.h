@@ -35,6 +35,9 @@ typedef struct nt_runner_config {
     bool no_ipv6;                /* do not speak mDNS over IPv6 */
     nt_runner_event_fn on_event;
     nt_runner_timer_fn on_timer; /* for ids set by the caller */
+    /* Called with the engine's config just before the engine is created,
+     * e.g. to install the trust hooks (nautilus/trust_mdns.h). May be NULL. */
+    void (*configure)(void *ctx, nt_mdns_config *mc);
     void *ctx;
 } nt_runner_config;
 

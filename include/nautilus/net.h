@@ -293,6 +293,36 @@ NT_API void nt_net_srclimit_cleanup(nt_net_srclimit *l);
  * takes one token); false if it should be dropped (counted in dropped). */
 NT_API bool nt_net_srclimit_allow(nt_net_srclimit *l, const nt_net_addr *src, uint64_t now_ms);
 
+/* ---- own-echo recognition ------------------------------------------------ */
+
+/* With multicast loop on (two agents on one host must hear each other),
+ * every datagram we multicast comes back to our own socket. A looped-back
+ * datagram is byte-identical to one we sent moments ago, so it is
+ * recognised by content, not by source address (which another agent on the
+ * same host shares). A keyed 64-bit hash of each datagram sent in the last
+ * window_ms is kept in a ring of NT_NET_ECHO_SLOTS. */
+#define NT_NET_ECHO_SLOTS 256
+
+typedef struct nt_net_echo {
+    uint64_t hash[NT_NET_ECHO_SLOTS];
+    uint64_t when[NT_NET_ECHO_SLOTS]; /* ms; 0 = empty */
+    size_t next;
+    uint32_t window_ms;
+    uint8_t key[16];
+    uint64_t recognised;
+} nt_net_echo;
+
+/* Empties the ring and draws its hash key. NT_ERR_INVALID_ARG if
+ * window_ms is 0, NT_ERR_NET_RANDOM. */
+NT_API NT_WUR nt_status nt_net_echo_init(nt_net_echo *e, uint32_t window_ms);
+
+/* Remembers a datagram sent at now_ms. */
+NT_API void nt_net_echo_note_sent(nt_net_echo *e, const uint8_t *data, size_t len, uint64_t now_ms);
+
+/* True if data[0..len) equals (by keyed hash) a datagram sent within the
+ * window before now_ms: our own packet looped back (counted in recognised). */
+NT_API bool nt_net_echo_is_own(nt_net_echo *e, const uint8_t *data, size_t len, uint64_t now_ms);
+
 /* ---- clock, randomness, errors ------------------------------------------ */
 
 /* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */

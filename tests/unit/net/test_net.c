@@ -564,6 +564,47 @@ static void test_srclimit(void **state)
     nt_net_srclimit_cleanup(&l);
 }
 
+/* ---- own echoes ---- */
+
+static void test_echo(void **state)
+{
+    nt_net_echo e;
+    static const uint8_t q1[] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'f', 'o', 'o', 0, 0, 1, 0, 1};
+    uint8_t q2[sizeof q1];
+    int i;
+    (void)state;
+
+    assert_int_equal(nt_net_echo_init(&e, 0), NT_ERR_INVALID_ARG);
+    assert_int_equal(nt_net_echo_init(&e, 2000), NT_OK);
+    memcpy(q2, q1, sizeof q1);
+    q2[sizeof q2 - 1] = 28; /* AAAA instead of A */
+
+    assert_false(nt_net_echo_is_own(&e, q1, sizeof q1, 1000));
+    nt_net_echo_note_sent(&e, q1, sizeof q1, 1000);
+    assert_true(nt_net_echo_is_own(&e, q1, sizeof q1, 1001));
+    /* The same bytes from another agent on the host are not ours... */
+    assert_false(nt_net_echo_is_own(&e, q2, sizeof q2, 1001));
+    /* ...nor is a prefix or a longer datagram. */
+    assert_false(nt_net_echo_is_own(&e, q1, sizeof q1 - 1, 1001));
+    /* Each looped copy (one per interface) is recognised within the window. */
+    assert_true(nt_net_echo_is_own(&e, q1, sizeof q1, 3000));
+    assert_false(nt_net_echo_is_own(&e, q1, sizeof q1, 3001));
+    assert_int_equal(e.recognised, 2);
+
+    /* The ring forgets the oldest send after NT_NET_ECHO_SLOTS more. */
+    nt_net_echo_note_sent(&e, q2, sizeof q2, 4000);
+    for (i = 0; i < NT_NET_ECHO_SLOTS - 1; i++) {
+        uint8_t other[4] = {(uint8_t)i, (uint8_t)(i >> 8), 9, 9};
+        nt_net_echo_note_sent(&e, other, sizeof other, 4000);
+    }
+    assert_true(nt_net_echo_is_own(&e, q2, sizeof q2, 4001));
+    {
+        uint8_t other[4] = {1, 2, 3, 4};
+        nt_net_echo_note_sent(&e, other, sizeof other, 4000);
+    }
+    assert_false(nt_net_echo_is_own(&e, q2, sizeof q2, 4001));
+}
+
 static void test_sys(void **state)
 {
     uint8_t r1[32], r2[32];
@@ -602,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_loop_signals),
         cmocka_unit_test(test_sock_loopback),
         cmocka_unit_test(test_srclimit),
+        cmocka_unit_test(test_echo),
         cmocka_unit_test(test_sys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
