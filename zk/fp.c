@@ -14,6 +14,11 @@ static void fp_from_plain(nt_fp *r, const uint64_t plain[4])
     nt_mont_mul(r->v, plain, fp_r2, nt_fp_p, NT_FP_INV);
 }
 
+void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
+{
+    nt_mont_mul(r->v, a->v, b->v, nt_fp_p, NT_FP_INV);
+}
+
 void nt_fp_set_u64(nt_fp *r, uint64_t v)
 {
     uint64_t plain[4] = {v, 0, 0, 0};

@@ -48,13 +48,10 @@ static inline NT_MONT_INLINE void nt_fp_sub(nt_fp *r, const nt_fp *a, const nt_f
     nt_mont_sub(r->v, a->v, b->v, nt_fp_p);
 }
 static inline NT_MONT_INLINE void nt_fp_neg(nt_fp *r, const nt_fp *a) { nt_mont_neg(r->v, a->v, nt_fp_p); }
-static inline NT_MONT_INLINE void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
-{
-    nt_mont_mul(r->v, a->v, b->v, nt_fp_p, NT_FP_INV);
-}
+void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b);
 static inline NT_MONT_INLINE void nt_fp_sqr(nt_fp *r, const nt_fp *a)
 {
-    nt_mont_mul(r->v, a->v, a->v, nt_fp_p, NT_FP_INV);
+    nt_fp_mul(r, a, a);
 }
 
 /* r = a / 2. */

@@ -34,24 +34,30 @@ __extension__ typedef unsigned __int128 nt_u128;
 #define NT_MONT_INLINE
 #endif
 
-/* r = a if a < m else a - m; a < 2m. */
-static inline NT_MONT_INLINE void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
+/* r = a if a < m else a - m; a < 2m. Branch-free: the outcome is close to
+ * a coin toss, and a mispredicted branch costs more than the select. */
+static inline NT_MONT_INLINE void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4],
+                                                      const uint64_t m[4])
 {
-    uint64_t t[4];
+    uint64_t t0, t1, t2, t3, borrow, mask;
     nt_u128 d;
-    uint64_t borrow = 0;
-    int i;
-    for (i = 0; i < 4; i++) {
-        d = (nt_u128)a[i] - m[i] - borrow;
-        t[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    if (borrow) {
-        if (r != a)
-            memcpy(r, a, 4 * sizeof(uint64_t));
-    } else {
-        memcpy(r, t, 4 * sizeof(uint64_t));
-    }
+    d = (nt_u128)a[0] - m[0];
+    t0 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (nt_u128)a[1] - m[1] - borrow;
+    t1 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (nt_u128)a[2] - m[2] - borrow;
+    t2 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (nt_u128)a[3] - m[3] - borrow;
+    t3 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    mask = 0 - borrow; /* all ones: keep a */
+    r[0] = (a[0] & mask) | (t0 & ~mask);
+    r[1] = (a[1] & mask) | (t1 & ~mask);
+    r[2] = (a[2] & mask) | (t2 & ~mask);
+    r[3] = (a[3] & mask) | (t3 & ~mask);
 }
 
 /* a < m as integers (both reduced or raw). */
@@ -65,47 +71,54 @@ static inline NT_MONT_INLINE bool nt_mont_lt(const uint64_t a[4], const uint64_t
     return false;
 }
 
-static inline NT_MONT_INLINE void nt_mont_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
-                               const uint64_t m[4])
+static inline NT_MONT_INLINE void nt_mont_add(uint64_t r[4], const uint64_t a[4],
+                                              const uint64_t b[4], const uint64_t m[4])
 {
     uint64_t t[4];
     nt_u128 s;
-    uint64_t carry = 0;
-    int i;
-    for (i = 0; i < 4; i++) {
-        s = (nt_u128)a[i] + b[i] + carry;
-        t[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    /* carry is always 0: a, b < m < 2^254. */
+    s = (nt_u128)a[0] + b[0];
+    t[0] = (uint64_t)s;
+    s = (nt_u128)a[1] + b[1] + (uint64_t)(s >> 64);
+    t[1] = (uint64_t)s;
+    s = (nt_u128)a[2] + b[2] + (uint64_t)(s >> 64);
+    t[2] = (uint64_t)s;
+    s = (nt_u128)a[3] + b[3] + (uint64_t)(s >> 64);
+    t[3] = (uint64_t)s;
+    /* no carry out: a, b < m < 2^254. */
     nt_mont_reduce_once(r, t, m);
 }
 
-static inline NT_MONT_INLINE void nt_mont_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
-                               const uint64_t m[4])
+static inline NT_MONT_INLINE void nt_mont_sub(uint64_t r[4], const uint64_t a[4],
+                                              const uint64_t b[4], const uint64_t m[4])
 {
-    uint64_t t[4];
-    nt_u128 d;
-    uint64_t borrow = 0;
-    int i;
-    for (i = 0; i < 4; i++) {
-        d = (nt_u128)a[i] - b[i] - borrow;
-        t[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    if (borrow) {
-        uint64_t carry = 0;
-        nt_u128 s;
-        for (i = 0; i < 4; i++) {
-            s = (nt_u128)t[i] + m[i] + carry;
-            t[i] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-    }
-    memcpy(r, t, sizeof t);
+    uint64_t t0, t1, t2, t3, borrow, mask;
+    nt_u128 d, s;
+    d = (nt_u128)a[0] - b[0];
+    t0 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (nt_u128)a[1] - b[1] - borrow;
+    t1 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (nt_u128)a[2] - b[2] - borrow;
+    t2 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    d = (nt_u128)a[3] - b[3] - borrow;
+    t3 = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+    /* add m back when the difference went negative, without a branch */
+    mask = 0 - borrow;
+    s = (nt_u128)t0 + (m[0] & mask);
+    r[0] = (uint64_t)s;
+    s = (nt_u128)t1 + (m[1] & mask) + (uint64_t)(s >> 64);
+    r[1] = (uint64_t)s;
+    s = (nt_u128)t2 + (m[2] & mask) + (uint64_t)(s >> 64);
+    r[2] = (uint64_t)s;
+    s = (nt_u128)t3 + (m[3] & mask) + (uint64_t)(s >> 64);
+    r[3] = (uint64_t)s;
 }
 
-static inline NT_MONT_INLINE void nt_mont_neg(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
+static inline NT_MONT_INLINE void nt_mont_neg(uint64_t r[4], const uint64_t a[4],
+                                              const uint64_t m[4])
 {
     static const uint64_t zero[4] = {0, 0, 0, 0};
     nt_mont_sub(r, zero, a, m);

@@ -13,6 +13,46 @@
 
 /* ---- Fp2 ----------------------------------------------------------------- */
 
+void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
+{
+    nt_fp t0, t1;
+    nt_fp_dbl(&t0, &a->c0);
+    nt_fp_dbl(&t0, &t0);
+    nt_fp_dbl(&t0, &t0);
+    nt_fp_add(&t0, &t0, &a->c0);
+    nt_fp_dbl(&t1, &a->c1);
+    nt_fp_dbl(&t1, &t1);
+    nt_fp_dbl(&t1, &t1);
+    nt_fp_add(&t1, &t1, &a->c1);
+    nt_fp_sub(&t0, &t0, &a->c1);
+    nt_fp_add(&t1, &t1, &a->c0);
+    r->c0 = t0;
+    r->c1 = t1;
+}
+
+void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
+{
+    nt_fp s, d, m;
+    nt_fp_add(&s, &a->c0, &a->c1);
+    nt_fp_sub(&d, &a->c0, &a->c1);
+    nt_fp_mul(&m, &a->c0, &a->c1);
+    nt_fp_mul(&r->c0, &s, &d);
+    nt_fp_dbl(&r->c1, &m);
+}
+
+void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
+{
+    nt_fp t0, t1, s0, s1;
+    nt_fp_mul(&t0, &a->c0, &b->c0);
+    nt_fp_mul(&t1, &a->c1, &b->c1);
+    nt_fp_add(&s0, &a->c0, &a->c1);
+    nt_fp_add(&s1, &b->c0, &b->c1);
+    nt_fp_mul(&s0, &s0, &s1);
+    nt_fp_sub(&r->c0, &t0, &t1);
+    nt_fp_sub(&s0, &s0, &t0);
+    nt_fp_sub(&r->c1, &s0, &t1);
+}
+
 void nt_fp2_inv_var(nt_fp2 *r, const nt_fp2 *a)
 {
     /* (a0 + a1 u)^-1 = (a0 - a1 u) / (a0^2 + a1^2) */
