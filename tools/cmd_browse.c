@@ -1,19 +1,24 @@
 /* nautilus browse: list instances of a DNS-SD service type as they come and
  * go (RFC 6763 §4), optionally resolved; human lines like avahi-browse, or
  * the JSON of DESIGN §9, one object per line. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
+#include "nautilus/mem.h"
+#include "nautilus/codec.h"
 #include "nautilus/net.h"
+#include "nautilus/trust_mdns.h"
 #include "svc_format.h"
 
 enum { TIMER_DEADLINE = 1 };
 
 static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
+    "                       [--trust FILE] [--tofu FILE] [--require LEVEL]\n"
     "\n"
     "Browses for services of TYPE (e.g. _ipp._tcp, or _printer._sub._ipp._tcp)\n"
     "and prints each instance as it appears (+), is resolved (=), changes (=)\n"
@@ -24,15 +29,91 @@ static const char usage_text[] =
     "  --json         one JSON object per line (event, name, host, port, ...)\n"
     "  --timeout SEC  stop after SEC seconds: exit 0 if something was found,\n"
     "                 1 if not (default: run until interrupted)\n"
+    "  --trust FILE   pinned keys, one '<host name> <key digest hex>' per line\n"
+    "                 ('#' starts a comment; digests as 'nautilus keygen' prints)\n"
+    "  --tofu FILE    trust on first use: pin the first key seen for a host and\n"
+    "                 append it to FILE\n"
+    "  --require LEVEL  hide instances below LEVEL: unsigned, self-signed,\n"
+    "                 trusted (rejected records are always reported)\n"
     "  -4, -6         IPv4 only, IPv6 only\n"
-    "  -v             log what happens on the network (debug)\n";
+    "  -v             log what happens on the network (debug)\n"
+    "\n"
+    "Every record heard is checked: signed records get the trust level of\n"
+    "their key (self-signed, or trusted when pinned); forged, expired,\n"
+    "replayed or unsigned records for a pinned name are rejected (!) with a\n"
+    "reason and never replace what is known.\n";
+
+#define SHOWN_MAX 1024
 
 typedef struct browse_state {
     bool json;
     bool resolve;
     unsigned found;
     nt_dynbuf line;
+    nt_trust_hooks *hooks;
+    nt_trust_level require;
+    /* Instances printed as added (for --require: report removals only of
+     * what was shown). "instance\x1ftype" strings. */
+    char *shown[SHOWN_MAX];
+    size_t nshown;
 } browse_state;
+
+static void install_hooks(void *ctx, nt_mdns_config *mc)
+{
+    browse_state *bs = ctx;
+    nt_trust_hooks_install(bs->hooks, mc);
+}
+
+static size_t shown_find(const browse_state *bs, const char *key)
+{
+    size_t i;
+    for (i = 0; i < bs->nshown; i++)
+        if (strcmp(bs->shown[i], key) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Key digest (hex) of whoever signed the instance, if any. */
+static bool instance_key(const browse_state *bs, const nt_mdns_event *ev, char hex[65])
+{
+    nt_dns_name parent, full;
+    nt_trust_signer_info info;
+    char text[NT_MDNS_NAME_MAX * 2];
+    snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
+    if (!bs->hooks || nt_dns_name_from_str(&parent, text) != NT_OK ||
+        nt_dns_name_prepend(&full, (const uint8_t *)ev->instance, strlen(ev->instance), &parent) !=
+            NT_OK ||
+        nt_trust_hooks_signer_of(bs->hooks, &full, &info) != NT_OK)
+        return false;
+    return nt_hex_encode(hex, 65, info.key_digest, 32) == NT_OK;
+}
+
+/* --require: decides whether an event is shown, keeping the set of shown
+ * instances so that an instance is reported removed only if it was shown. */
+static bool policy_allows(browse_state *bs, const nt_mdns_event *ev)
+{
+    char key[NT_MDNS_LABEL_MAX * 4 + NT_MDNS_NAME_MAX + 2];
+    size_t at;
+    snprintf(key, sizeof key, "%s\x1f%s", ev->instance, ev->type);
+    at = shown_find(bs, key);
+    if (ev->kind == NT_MDNS_EV_REJECTED)
+        return true;
+    if (ev->kind == NT_MDNS_EV_SERVICE_REMOVED) {
+        if (at == SIZE_MAX)
+            return false;
+        nt_free(bs->shown[at]);
+        bs->shown[at] = bs->shown[--bs->nshown];
+        return true;
+    }
+    if ((nt_trust_level)ev->trust < bs->require)
+        return false;
+    if (at == SIZE_MAX && bs->nshown < SHOWN_MAX) {
+        char *copy = nt_strdup(key);
+        if (copy)
+            bs->shown[bs->nshown++] = copy;
+    }
+    return true;
+}
 
 static const char *family_label(const nt_runner *r, const nt_mdns_event *ev)
 {
@@ -91,7 +172,6 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     case NT_MDNS_EV_SERVICE_ADDED:
         kind = "added";
         mark = '+';
-        bs->found++;
         break;
     case NT_MDNS_EV_SERVICE_UPDATED:
         kind = "updated";
@@ -117,9 +197,17 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     default:
         return;
     }
+    if (!policy_allows(bs, ev))
+        return;
+    /* Counted once shown: with --require, hidden instances are not found. */
+    if (ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED)
+        bs->found++;
     nt_dynbuf_reset(&bs->line);
     if (bs->json) {
-        st = nt_svc_event_json(&bs->line, kind, ev, nt_runner_ifname(r, ev->ifindex));
+        char key_hex[65];
+        bool have_key = ev->kind != NT_MDNS_EV_REJECTED && instance_key(bs, ev, key_hex);
+        st = nt_svc_event_json(&bs->line, kind, ev, nt_runner_ifname(r, ev->ifindex),
+                               have_key ? key_hex : NULL);
         if (st == NT_OK)
             st = nt_dynbuf_add_u8(&bs->line, '\n');
     } else {
@@ -138,6 +226,39 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     }
     fwrite(bs->line.data, 1, bs->line.len, stdout);
     fflush(stdout);
+}
+
+/* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
+ * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
+static int start_verifying(browse_state *bs, nt_trust_store **store, const char *trust_file,
+                           const char *tofu_file)
+{
+    nt_trust_hooks_config hc;
+    size_t line = 0;
+    nt_status st = nt_trust_store_create(store, 0);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: %s", nt_strerror(st));
+    if (trust_file && (st = nt_trust_store_load(*store, trust_file, &line)) != NT_OK) {
+        if (st == NT_ERR_TRUST_STORE_SYNTAX)
+            return nt_cli_usage_error("browse: %s:%zu: malformed line (want '<host name> <key "
+                                      "digest hex>')", trust_file, line);
+        return nt_cli_usage_error("browse: cannot read trust file %s: %s", trust_file,
+                                  nt_strerror(st));
+    }
+    if (tofu_file) {
+        /* Keys recorded earlier are pinned now. */
+        st = nt_trust_store_load(*store, tofu_file, &line);
+        if (st == NT_ERR_TRUST_STORE_SYNTAX)
+            return nt_cli_usage_error("browse: %s:%zu: malformed line", tofu_file, line);
+        nt_trust_store_set_tofu(*store, true, tofu_file);
+    }
+    memset(&hc, 0, sizeof hc);
+    hc.store = *store;
+    hc.verify = true;
+    st = nt_trust_hooks_create(&bs->hooks, &hc);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: %s", nt_strerror(st));
+    return NT_EXIT_OK;
 }
 
 static void on_timer(void *ctx, nt_runner *r, uint64_t id)
@@ -168,7 +289,8 @@ int nt_cmd_browse(int argc, char **argv)
     nt_mdns_query_id qid;
     browse_state bs;
     nt_runner *r = NULL;
-    const char *type = NULL;
+    const char *type = NULL, *trust_file = NULL, *tofu_file = NULL;
+    nt_trust_store *store = NULL;
     long timeout = -1;
     int i, code;
     nt_status st;
@@ -191,8 +313,19 @@ int nt_cmd_browse(int argc, char **argv)
             rc.no_ipv6 = true;
         } else if (strcmp(a, "-6") == 0) {
             rc.no_ipv4 = true;
-        } else if (strcmp(a, "--require") == 0 || strcmp(a, "--trust") == 0) {
-            return nt_cli_usage_error("browse: %s is not yet supported", a);
+        } else if (strcmp(a, "--require") == 0 || strcmp(a, "--trust") == 0 ||
+                   strcmp(a, "--tofu") == 0) {
+            if (i + 1 >= argc)
+                return nt_cli_usage_error("browse: %s needs a value", a);
+            if (a[2] == 'r' && a[3] == 'e') {
+                if (nt_trust_level_parse(argv[++i], &bs.require) != NT_OK)
+                    return nt_cli_usage_error("browse: --require wants unsigned, self-signed or "
+                                              "trusted, not '%s'", argv[i]);
+            } else if (a[2] == 't' && a[3] == 'r') {
+                trust_file = argv[++i];
+            } else {
+                tofu_file = argv[++i];
+            }
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc)
                 return nt_cli_usage_error("browse: %s needs a value", a);
@@ -230,6 +363,9 @@ int nt_cmd_browse(int argc, char **argv)
         return nt_cli_usage_error("browse: -4 and -6 exclude each other");
 
     nt_dynbuf_init(&bs.line, 64 * 1024);
+    if ((code = start_verifying(&bs, &store, trust_file, tofu_file)) != NT_EXIT_OK)
+        goto out;
+    rc.configure = install_hooks;
     rc.on_event = on_event;
     rc.on_timer = on_timer;
     rc.ctx = &bs;
@@ -261,6 +397,10 @@ int nt_cmd_browse(int argc, char **argv)
     code = (timeout >= 0 && bs.found == 0) ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
 out:
     nt_runner_destroy(r);
+    nt_trust_hooks_destroy(bs.hooks);
+    nt_trust_store_destroy(store);
+    while (bs.nshown)
+        nt_free(bs.shown[--bs.nshown]);
     nt_dynbuf_cleanup(&bs.line);
     fflush(stdout);
     return code;

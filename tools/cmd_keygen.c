@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "hostname.h"
+#include "mdns_runner.h"
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"
 #include "nautilus/wire.h"
@@ -64,9 +64,12 @@ int nt_cmd_keygen(int argc, char **argv)
             return nt_cli_usage_error("keygen: no state directory: give --state DIR");
         state = state_buf;
     }
-    st = nt_cli_host_name(&owner, host);
-    if (st != NT_OK)
-        return nt_cli_usage_error("keygen: bad host name: %s", nt_strerror(st));
+    /* The same --host rules as publish, so the DNSKEY owner is the name
+     * publish --sign will use. */
+    if ((st = nt_runner_host_name(host_text, sizeof host_text, host)) != NT_OK ||
+        (st = nt_dns_name_from_str(&owner, host_text)) != NT_OK)
+        return nt_cli_usage_error("keygen: bad host name '%s': %s", host ? host : "",
+                                  nt_strerror(st));
 
     st = nt_identity_create(&id, state, force);
     if (st == NT_ERR_EXISTS)

@@ -5,18 +5,26 @@
 
 #include "cli.h"
 #include "mdns_runner.h"
+#include "nautilus/codec.h"
+#include "nautilus/crypto.h"
 #include "nautilus/log.h"
+#include "nautilus/trust_mdns.h"
 
 #define TXT_ARGS_MAX 64
 
 static const char usage_text[] =
-    "usage: nautilus publish [-i IF] [--host NAME] [--subtype S] [--priority N]\n"
-    "                        [--weight N] [--ttl SEC] INSTANCE TYPE PORT [KEY=VALUE ...]\n"
+    "usage: nautilus publish [-i IF] [--state DIR] [--sign] [--host NAME] [--subtype S]\n"
+    "                        [--priority N] [--weight N] [--ttl SEC]\n"
+    "                        INSTANCE TYPE PORT [KEY=VALUE ...]\n"
     "\n"
     "Publishes the service INSTANCE of TYPE (e.g. _ipp._tcp) on PORT over mDNS and\n"
     "keeps it announced until interrupted (SIGINT/SIGTERM), then sends goodbyes.\n"
     "\n"
     "  -i IF          use interface IF (repeatable; default: every multicast one)\n"
+    "  --sign         sign every record (Ed25519 RRSIG + DNSKEY, DESIGN section 2)\n"
+    "                 with the key made by 'nautilus keygen'\n"
+    "  --state DIR    where the keys are (default $XDG_STATE_HOME/nautilus,\n"
+    "                 /var/lib/nautilus for root)\n"
     "  --host NAME    target host, 'printer' or 'printer.local' (default: this host)\n"
     "  --subtype S    also register subtype S, e.g. _printer (repeatable)\n"
     "  --priority N   SRV priority (0..65535, default 0)\n"
@@ -29,6 +37,7 @@ static const char usage_text[] =
     "Prints one line per state change: probing, published, renamed, withdrawn.\n";
 
 typedef struct publish_state {
+    nt_trust_hooks *hooks; /* --sign */
     int exit_code;
     bool withdrawn;
     char instance[NT_MDNS_LABEL_MAX * 4];
@@ -96,6 +105,57 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     fflush(stdout);
 }
 
+static void install_hooks(void *ctx, nt_mdns_config *mc)
+{
+    publish_state *ps = ctx;
+    nt_trust_hooks_install(ps->hooks, mc);
+}
+
+/* --sign: loads the signing key from the state directory (refusing unsafe or
+ * damaged key files with one line and exit 2, DESIGN §3) and prepares the
+ * hooks that add RRSIG and DNSKEY records to everything we send. */
+static int start_signing(nt_trust_signer *signer, nt_trust_hooks **hooks, const char *state,
+                         const char *host_text)
+{
+    char state_buf[4096], digest_hex[65];
+    const char *which = NULL;
+    nt_identity id;
+    nt_dns_name host;
+    nt_trust_hooks_config hc;
+    nt_status st;
+
+    if (!state) {
+        if (nt_state_dir_default(state_buf, sizeof state_buf) != NT_OK)
+            return nt_cli_usage_error("publish: no state directory: give --state DIR");
+        state = state_buf;
+    }
+    st = nt_identity_load(&id, state, &which);
+    if (st != NT_OK) {
+        if (which && which != state)
+            return nt_cli_usage_error("publish: cannot use key %s/%s: %s (%s)", state, which,
+                                      nt_strerror(st), nt_status_name(st));
+        return nt_cli_usage_error("publish: cannot use state directory %s: %s (%s)", state,
+                                  nt_strerror(st), nt_status_name(st));
+    }
+    st = nt_dns_name_from_str(&host, host_text);
+    if (st != NT_OK) {
+        nt_identity_wipe(&id);
+        return nt_cli_usage_error("publish: bad host name '%s': %s", host_text, nt_strerror(st));
+    }
+    nt_trust_signer_init(signer, &id.sign, &host, 0);
+    nt_identity_wipe(&id);
+    memset(&hc, 0, sizeof hc);
+    hc.signer = signer;
+    st = nt_trust_hooks_create(hooks, &hc);
+    if (st != NT_OK) {
+        nt_trust_signer_cleanup(signer);
+        return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot prepare signing: %s", nt_strerror(st));
+    }
+    if (nt_hex_encode(digest_hex, sizeof digest_hex, signer->key_digest, 32) == NT_OK)
+        printf("signing as %s key %s\n", host_text, digest_hex);
+    return NT_EXIT_OK;
+}
+
 /* "_name._tcp" or "_name._udp" (RFC 6763 §7): two labels, each starting with
  * '_', service name 1..15 characters (RFC 6335 §5.1). */
 static bool type_ok(const char *t)
@@ -146,6 +206,7 @@ int nt_cmd_publish(int argc, char **argv)
     nt_mdns_service_config svc;
     nt_mdns_txt_entry txt[TXT_ARGS_MAX];
     const char *pos[3];
+    char subtype_buf[NT_MDNS_SUBTYPES_MAX][NT_MDNS_LABEL_MAX];
     size_t n_pos = 0, n_sub = 0, n_txt = 0;
     publish_state ps;
     nt_runner *r = NULL;
@@ -153,9 +214,12 @@ int nt_cmd_publish(int argc, char **argv)
     uint16_t port = 0;
     long ttl;
     int i, code;
-    bool opts_done = false;
+    bool opts_done = false, sign = false;
+    const char *state = NULL;
     nt_status st;
     char why[160];
+    nt_trust_signer signer;
+    nt_trust_hooks *hooks = NULL;
 
     memset(&rc, 0, sizeof rc);
     memset(&svc, 0, sizeof svc);
@@ -175,9 +239,10 @@ int nt_cmd_publish(int argc, char **argv)
                 rc.no_ipv6 = true;
             } else if (strcmp(a, "-6") == 0) {
                 rc.no_ipv4 = true;
-            } else if (strcmp(a, "--sign") == 0 || strcmp(a, "--state") == 0) {
-                return nt_cli_usage_error("publish: %s is not yet supported", a);
+            } else if (strcmp(a, "--sign") == 0) {
+                sign = true;
             } else if (!has_val && (strcmp(a, "-i") == 0 || strcmp(a, "--host") == 0 ||
+                                    strcmp(a, "--state") == 0 ||
                                     strcmp(a, "--subtype") == 0 || strcmp(a, "--priority") == 0 ||
                                     strcmp(a, "--weight") == 0 || strcmp(a, "--ttl") == 0)) {
                 return nt_cli_usage_error("publish: %s needs a value", a);
@@ -188,6 +253,8 @@ int nt_cmd_publish(int argc, char **argv)
                 rc.ifnames[rc.n_ifnames++] = argv[++i];
             } else if (strcmp(a, "--host") == 0) {
                 rc.host_name = argv[++i];
+            } else if (strcmp(a, "--state") == 0) {
+                state = argv[++i];
             } else if (strcmp(a, "--subtype") == 0) {
                 const char *s = argv[++i];
                 if (n_sub == NT_MDNS_SUBTYPES_MAX)
@@ -196,7 +263,11 @@ int nt_cmd_publish(int argc, char **argv)
                 /* RFC 6763 §7.1: subtype labels are "_name"; accept "name" too. */
                 if (s[0] == 0 || strlen(s) > 62 || strchr(s, '.'))
                     return nt_cli_usage_error("publish: bad subtype '%s'", s);
-                svc.subtypes[n_sub++] = s;
+                /* Stored with its leading underscore either way. */
+                snprintf(subtype_buf[n_sub], sizeof subtype_buf[n_sub], "%s%s",
+                         s[0] == '_' ? "" : "_", s);
+                svc.subtypes[n_sub] = subtype_buf[n_sub];
+                n_sub++;
             } else if (strcmp(a, "--priority") == 0) {
                 if ((code = parse_u16(a, argv[++i], &svc.priority)) != NT_EXIT_OK)
                     return code;
@@ -236,6 +307,8 @@ int nt_cmd_publish(int argc, char **argv)
         if (nt_runner_host_name(host, sizeof host, rc.host_name) != NT_OK)
             return nt_cli_usage_error("publish: bad --host '%s' (want NAME or NAME.local)",
                                       rc.host_name ? rc.host_name : "");
+        if (sign && (code = start_signing(&signer, &hooks, state, host)) != NT_EXIT_OK)
+            return code;
     }
 
     svc.instance = pos[0];
@@ -247,25 +320,36 @@ int nt_cmd_publish(int argc, char **argv)
     snprintf(ps.instance, sizeof ps.instance, "%s", pos[0]);
     rc.on_event = on_event;
     rc.ctx = &ps;
+    if (hooks) {
+        ps.hooks = hooks;
+        rc.configure = install_hooks;
+    }
 
     st = nt_runner_create(&r, &rc, why, sizeof why);
-    if (st != NT_OK)
-        return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot start mDNS: %s", why);
+    if (st != NT_OK) {
+        code = nt_cli_fail(NT_EXIT_USAGE, "publish: cannot start mDNS: %s", why);
+        goto out;
+    }
     /* --host names the SRV target; the engine's own host is the same name,
      * so the A/AAAA records of this machine are published under it. */
     svc.host = NULL;
     st = nt_mdns_service_add(nt_runner_engine(r), &id, &svc, nt_runner_now(r));
     if (st != NT_OK) {
-        nt_runner_destroy(r);
-        return nt_cli_usage_error("publish: cannot publish: %s", nt_strerror(st));
+        code = nt_cli_usage_error("publish: cannot publish: %s", nt_strerror(st));
+        goto out;
     }
     st = nt_runner_run(r);
     /* Goodbyes went out in nt_runner_run (RFC 6762 §10.1). */
     if (st == NT_OK && nt_runner_signalled(r) && !ps.withdrawn)
         printf("withdrawn \"%s\"\n", ps.instance);
+    code = st == NT_OK ? ps.exit_code
+                       : nt_cli_fail(NT_EXIT_NEGATIVE, "publish: %s", nt_strerror(st));
+out:
     nt_runner_destroy(r);
-    if (st != NT_OK)
-        return nt_cli_fail(NT_EXIT_NEGATIVE, "publish: %s", nt_strerror(st));
+    if (hooks) {
+        nt_trust_hooks_destroy(hooks);
+        nt_trust_signer_cleanup(&signer);
+    }
     fflush(stdout);
-    return ps.exit_code;
+    return code;
 }

@@ -223,7 +223,7 @@ static int print_host(resolve_state *rs, nt_runner *r)
 
 static nt_status cand_json(nt_dynbuf *d, nt_runner *r, const nt_mdns_event *ev)
 {
-    nt_status st = nt_svc_event_json(d, "resolved", ev, nt_runner_ifname(r, ev->ifindex));
+    nt_status st = nt_svc_event_json(d, "resolved", ev, nt_runner_ifname(r, ev->ifindex), NULL);
     /* Add priority and weight inside the object: drop its closing brace. */
     if (st == NT_OK && d->len > 0) {
         d->len--;

@@ -4,6 +4,7 @@
 
 #include "mdns_runner.h"
 #include "nautilus/net.h"
+#include "nautilus/trust.h"
 #include "svc_format.h"
 
 /* Length of the valid UTF-8 sequence at s[0..left), 0 if invalid
@@ -102,17 +103,6 @@ nt_status nt_svc_addr(nt_dynbuf *d, const nt_mdns_addr *a)
     return nt_dynbuf_add_str(d, text);
 }
 
-const char *nt_svc_trust_name(uint8_t trust)
-{
-    /* DESIGN §1, lowest first; 0 is what the engine reports without the
-     * trust module. */
-    static const char *const names[] = {"unsigned", "self-signed", "trusted", "anchored",
-                                        "zk-verified"};
-    if (trust < sizeof names / sizeof names[0])
-        return names[trust];
-    return "unsigned";
-}
-
 static nt_status json_txt(nt_dynbuf *d, const uint8_t *txt, size_t txt_len)
 {
     size_t pos = 0;
@@ -147,7 +137,7 @@ static nt_status json_txt(nt_dynbuf *d, const uint8_t *txt, size_t txt_len)
 }
 
 nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event *ev,
-                            const char *ifname)
+                            const char *ifname, const char *key_hex)
 {
     nt_dynbuf name;
     const char *domain = ev->domain[0] ? ev->domain : "local";
@@ -201,8 +191,11 @@ nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event 
     if (st == NT_OK)
         st = nt_svc_json_str(d, ifname, strlen(ifname));
     if (st == NT_OK)
-        st = nt_dynbuf_addf(d, ",\"trust\":\"%s\",\"key\":null,\"reason\":",
-                            nt_svc_trust_name(ev->trust));
+        st = nt_dynbuf_addf(d, ",\"trust\":\"%s\",\"key\":", nt_trust_level_name(ev->trust));
+    if (st == NT_OK)
+        st = key_hex ? nt_dynbuf_addf(d, "\"%s\"", key_hex) : nt_dynbuf_add_str(d, "null");
+    if (st == NT_OK)
+        st = nt_dynbuf_add_str(d, ",\"reason\":");
     if (st == NT_OK)
         st = ev->reason[0] ? nt_svc_json_str(d, ev->reason, strnlen(ev->reason, sizeof ev->reason))
                            : nt_dynbuf_add_str(d, "null");

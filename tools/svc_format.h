@@ -26,13 +26,11 @@ NT_WUR nt_status nt_svc_full_name(nt_dynbuf *d, const char *instance, const char
 /* Appends the printed address ("10.0.0.2", "fe80::1%lan0"). */
 NT_WUR nt_status nt_svc_addr(nt_dynbuf *d, const nt_mdns_addr *a);
 
-/* Name of a trust level carried in events (DESIGN §1). */
-const char *nt_svc_trust_name(uint8_t trust);
-
 /* Appends one browse event as the JSON object of DESIGN §9 (no newline).
- * kind: "added", "updated", "removed" or "rejected". */
+ * kind: "added", "updated", "removed" or "rejected". key_hex: the digest of
+ * the key that signed the instance (NULL prints null). */
 NT_WUR nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event *ev,
-                                   const char *ifname);
+                                   const char *ifname, const char *key_hex);
 
 /* Appends TXT RDATA as avahi-browse shows it: ["k=v" "flag"]. */
 NT_WUR nt_status nt_svc_txt_text(nt_dynbuf *d, const uint8_t *txt, size_t txt_len);

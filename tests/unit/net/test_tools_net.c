@@ -120,7 +120,7 @@ static void test_event_json(void **state)
     (void)state;
     fill_event(&ev);
     nt_dynbuf_init(&d, 8192);
-    assert_int_equal(nt_svc_event_json(&d, "added", &ev, "lan0"), NT_OK);
+    assert_int_equal(nt_svc_event_json(&d, "added", &ev, "lan0", NULL), NT_OK);
     assert_string_equal(nt_dynbuf_str(&d),
                         "{\"event\":\"added\",\"name\":\"My\\\\.Printer \\\"2\\\"._ipp._tcp.local\","
                         "\"instance\":\"My.Printer \\\"2\\\"\",\"type\":\"_ipp._tcp\","
@@ -136,9 +136,13 @@ static void test_event_json(void **state)
     ev.addr_count = 0;
     strcpy(ev.reason, "bad\tsig");
     ev.trust = 2;
-    assert_int_equal(nt_svc_event_json(&d, "rejected", &ev, "lan0"), NT_OK);
+    assert_int_equal(nt_svc_event_json(&d, "rejected", &ev, "lan0", NULL), NT_OK);
     assert_non_null(strstr(nt_dynbuf_str(&d), "\"host\":null,\"port\":null,\"addresses\":[],\"txt\":{}"));
     assert_non_null(strstr(nt_dynbuf_str(&d), "\"trust\":\"trusted\",\"key\":null,\"reason\":\"bad\\tsig\"}"));
+    /* The key digest of a signed instance is printed as given. */
+    nt_dynbuf_reset(&d);
+    assert_int_equal(nt_svc_event_json(&d, "updated", &ev, "lan0", "00ff"), NT_OK);
+    assert_non_null(strstr(nt_dynbuf_str(&d), "\"key\":\"00ff\",\"reason\""));
     nt_dynbuf_cleanup(&d);
 }
 
