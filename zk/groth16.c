@@ -17,6 +17,78 @@
 
 /* ---- keys ---------------------------------------------------------------- */
 
+/* Affine forms of n Jacobian points with one inversion (Montgomery's trick);
+ * none of them may be at infinity. scratch holds n field elements. */
+static void batch_to_affine(nt_g1_affine *out, const nt_g1_jac *in, size_t n, nt_fp *scratch)
+{
+    nt_fp acc, inv, zi, zi2;
+    size_t i;
+    if (n == 0)
+        return;
+    acc = in[0].z;
+    scratch[0] = acc;
+    for (i = 1; i < n; i++) {
+        nt_fp_mul(&acc, &acc, &in[i].z);
+        scratch[i] = acc;
+    }
+    nt_fp_inv_var(&inv, &acc);
+    for (i = n; i-- > 0;) {
+        if (i > 0) {
+            nt_fp_mul(&zi, &inv, &scratch[i - 1]);
+            nt_fp_mul(&inv, &inv, &in[i].z);
+        } else {
+            zi = inv;
+        }
+        nt_fp_sqr(&zi2, &zi);
+        nt_fp_mul(&out[i].x, &in[i].x, &zi2);
+        nt_fp_mul(&zi2, &zi2, &zi);
+        nt_fp_mul(&out[i].y, &in[i].y, &zi2);
+        out[i].inf = false;
+    }
+}
+
+/* Builds the fixed-base tables of the first n_tables inputs. */
+static nt_status build_tables(nt_zk_vk *vk)
+{
+    size_t n = vk->n_public < NT_ZK_MSM_TABLES ? vk->n_public : NT_ZK_MSM_TABLES;
+    nt_g1_jac *jac = NULL;
+    nt_fp *scratch = NULL;
+    size_t i;
+    nt_status st = NT_OK;
+
+    vk->n_tables = 0;
+    if (n == 0)
+        return NT_OK;
+    vk->tables = nt_calloc(n * NT_ZK_MSM_TABLE_POINTS, sizeof *vk->tables);
+    jac = nt_calloc(NT_ZK_MSM_TABLE_POINTS, sizeof *jac);
+    scratch = nt_calloc(NT_ZK_MSM_TABLE_POINTS, sizeof *scratch);
+    if (vk->tables == NULL || jac == NULL || scratch == NULL) {
+        st = NT_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        nt_g1_jac base;
+        int j, d;
+        if (vk->ic[i + 1].inf)
+            continue; /* its table stays all infinity; never read (see compute_vk_x) */
+        nt_g1_jac_set_affine(&base, &vk->ic[i + 1]);
+        for (j = 0; j < NT_ZK_MSM_WINDOWS; j++) {
+            nt_g1_jac *row = jac + (size_t)j * NT_ZK_MSM_DIGITS;
+            row[0] = base;
+            for (d = 1; d < NT_ZK_MSM_DIGITS; d++)
+                nt_g1_jac_add_var(&row[d], &row[d - 1], &base);
+            /* next base: 16 B = 2 (8 B) */
+            nt_g1_jac_dbl(&base, &row[NT_ZK_MSM_DIGITS - 1]);
+        }
+        batch_to_affine(vk->tables + i * NT_ZK_MSM_TABLE_POINTS, jac, NT_ZK_MSM_TABLE_POINTS, scratch);
+    }
+    vk->n_tables = n;
+cleanup:
+    nt_free(scratch);
+    nt_free(jac);
+    return st;
+}
+
 nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha, const nt_g2_affine *beta,
                          const nt_g2_affine *gamma, const nt_g2_affine *delta, nt_g1_affine *ic,
                          size_t n_public, const nt_fp12 *alphabeta_file)
@@ -54,11 +126,13 @@ nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha, const nt_g2_
     nt_zk_g2_prepare(&vk->delta_prep, delta);
     vk->ic = ic;
     ic = NULL;
+    if ((st = build_tables(vk)) != NT_OK)
+        goto cleanup;
     *out = vk;
     vk = NULL;
 cleanup:
     nt_free(ic);
-    nt_free(vk);
+    nt_zk_vk_destroy(vk);
     return st;
 }
 
@@ -66,6 +140,7 @@ void nt_zk_vk_destroy(nt_zk_vk *vk)
 {
     if (vk == NULL)
         return;
+    nt_free(vk->tables);
     nt_free(vk->ic);
     nt_free(vk);
 }
@@ -233,6 +308,28 @@ nt_status nt_zk_public_get_dec(char *out, size_t cap, const nt_zk_public *pub, s
 
 /* ---- verification -------------------------------------------------------- */
 
+/* acc += [k] T for the table T of one input, k < r as plain limbs: signed
+ * radix-16 digits in [-7, 8]; k < 2^254 keeps the last digit <= 4. */
+static void table_mul_add(nt_g1_jac *acc, const nt_g1_affine *table, const uint64_t k[4])
+{
+    int j, carry = 0;
+    for (j = 0; j < NT_ZK_MSM_WINDOWS; j++) {
+        int d = (int)((k[j / 16] >> (4 * (j % 16))) & 0xf) + carry;
+        carry = 0;
+        if (d > NT_ZK_MSM_DIGITS) {
+            d -= 16;
+            carry = 1;
+        }
+        if (d > 0) {
+            nt_g1_jac_add_affine_var(acc, acc, &table[j * NT_ZK_MSM_DIGITS + d - 1]);
+        } else if (d < 0) {
+            nt_g1_affine neg;
+            nt_g1_affine_neg(&neg, &table[j * NT_ZK_MSM_DIGITS - d - 1]);
+            nt_g1_jac_add_affine_var(acc, acc, &neg);
+        }
+    }
+}
+
 /* vk_x = IC[0] + sum pub[i] IC[i+1]. */
 static void compute_vk_x(nt_g1_affine *out, const nt_zk_vk *vk, const nt_zk_public *pub)
 {
@@ -241,11 +338,15 @@ static void compute_vk_x(nt_g1_affine *out, const nt_zk_vk *vk, const nt_zk_publ
     nt_g1_jac_set_affine(&acc, &vk->ic[0]);
     for (i = 0; i < pub->n; i++) {
         uint64_t k[4];
-        if (nt_zk_fr_is_zero(&pub->v[i]))
+        if (nt_zk_fr_is_zero(&pub->v[i]) || vk->ic[i + 1].inf)
             continue;
         nt_zk_fr_get_limbs(k, &pub->v[i]);
         if (k[0] == 1 && (k[1] | k[2] | k[3]) == 0) {
             nt_g1_jac_add_affine_var(&acc, &acc, &vk->ic[i + 1]);
+            continue;
+        }
+        if (i < vk->n_tables) {
+            table_mul_add(&acc, vk->tables + i * NT_ZK_MSM_TABLE_POINTS, k);
             continue;
         }
         nt_g1_mul_var(&t, &vk->ic[i + 1], k);

@@ -10,8 +10,18 @@
 #include "zk/fr.h"
 #include "zk/pairing.h"
 
+/* Fixed-base tables for vk_x: for IC[i+1] (i < NT_ZK_MSM_TABLES), the
+ * affine points d 16^j IC[i+1], j = 0..63, d = 1..8, so a 254-bit scalar in
+ * signed radix 16 costs at most 64 mixed additions and no doubling. */
+#define NT_ZK_MSM_WINDOWS 64
+#define NT_ZK_MSM_DIGITS 8
+#define NT_ZK_MSM_TABLE_POINTS (NT_ZK_MSM_WINDOWS * NT_ZK_MSM_DIGITS)
+#define NT_ZK_MSM_TABLES 64 /* inputs beyond this use wNAF (caps memory at ~2.4 MB) */
+
 struct nt_zk_vk {
     size_t n_public;
+    size_t n_tables;               /* inputs with a fixed-base table */
+    nt_g1_affine *tables;          /* n_tables * NT_ZK_MSM_TABLE_POINTS points */
     nt_g1_affine alpha;
     nt_g2_affine beta, gamma, delta;
     nt_g1_affine *ic;              /* n_public + 1 points */
