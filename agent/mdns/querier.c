@@ -323,9 +323,12 @@ static uint64_t view_addrs(const nt_mdns *m, size_t s, const nt_dns_name *host, 
 {
     const iface *f = &m->ifs[s];
     size_t i;
+    uint32_t hh = mdns_name_hash(host);
     for (i = 0; i < f->ncache; i++) {
         const centry *c = &f->cache[i];
         nt_mdns_addr *a;
+        if (c->hname != hh)
+            continue;
         if (!((c->r.type == NT_DNS_TYPE_A && want4 && c->r.rdlength == 4) ||
               (c->r.type == NT_DNS_TYPE_AAAA && want6 && c->r.rdlength == 16)) ||
             !nt_dns_name_equal(&c->r.owner, host))
@@ -355,6 +358,7 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
     uint64_t h = 0xcbf29ce484222325ull;
     uint8_t trust = 255;
     bool any = false;
+    uint32_t hi = mdns_name_hash(inst);
 
     memset(target, 0, sizeof(*target));
     ev->ifindex = f->ifindex;
@@ -363,7 +367,7 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
     mdns_name_text(inst, 3, 0, ev->domain, sizeof(ev->domain));
     for (i = 0; i < f->ncache; i++) {
         const centry *c = &f->cache[i];
-        if (!nt_dns_name_equal(&c->r.owner, inst))
+        if (c->hname != hi || !nt_dns_name_equal(&c->r.owner, inst))
             continue;
         if (c->r.type == NT_DNS_TYPE_SRV && !ev->have_srv && c->r.rdlength > 6) {
             nt_dns_name t;
@@ -506,10 +510,12 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
 static bool ptr_listed(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
 {
     size_t c;
+    uint32_t ho = mdns_name_hash(owner);
     for (c = 0; c < f->ncache; c++) {
         const centry *ce = &f->cache[c];
         nt_dns_name t;
-        if (ce->r.type == NT_DNS_TYPE_PTR && nt_dns_name_equal(&ce->r.owner, owner) &&
+        if (ce->hname == ho && ce->r.type == NT_DNS_TYPE_PTR &&
+            ce->r.rdlength == target->len && nt_dns_name_equal(&ce->r.owner, owner) &&
             nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) == NT_OK &&
             nt_dns_name_equal(&t, target))
             return true;
