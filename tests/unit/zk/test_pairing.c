@@ -16,6 +16,7 @@
 #include "nautilus/zk.h"
 #include "zk/fr.h"
 #include "zk/pairing.h"
+#include "zk_test_util.h"
 
 static uint64_t rng_state;
 
@@ -214,6 +215,66 @@ static void test_group_orders(void **state)
     }
 }
 
+/* The fast G2 membership test agrees with the reference one: on multiples
+ * of the generator, on a twist point outside G2 (derived vector) and its
+ * translates by G2 elements, on [r] of it (order dividing the cofactor),
+ * and on [c] of it (c = 2p - r: in G2). */
+static void test_g2_subgroup_criteria(void **state)
+{
+    static const uint64_t cofactor[4] = {0x345f2299c0f9fa8dULL, 0x06ceecda572a2489ULL,
+                                         0xb85045b68181585eULL, 0x30644e72e131a029ULL};
+    cJSON *all = zkt_load_vectors("derived_bn256Pairing_invalid.json"), *v;
+    nt_g2_affine bad = {0}, g2, t, q;
+    nt_g2_jac j;
+    int found = 0, it;
+    (void)state;
+    assert_non_null(all);
+    cJSON_ArrayForEach(v, all) {
+        unsigned char in[192];
+        if (strcmp(cJSON_GetObjectItem(v, "Name")->valuestring, "g2_on_twist_not_in_subgroup") != 0)
+            continue;
+        assert_int_equal(zkt_unhex(in, sizeof in, cJSON_GetObjectItem(v, "Input")->valuestring), 192);
+        assert_int_equal(nt_g2_affine_set_b128(&bad, in + 64), NT_OK);
+        found = 1;
+    }
+    cJSON_Delete(all);
+    assert_true(found);
+    nt_g2_generator(&g2);
+    assert_int_equal(nt_g2_affine_check_subgroup_var(&bad), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&bad), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    for (it = 0; it < 4; it++) {
+        nt_zk_fr k;
+        uint64_t kl[4];
+        nt_g2_jac s;
+        rand_fr(&k);
+        nt_zk_fr_get_limbs(kl, &k);
+        nt_g2_mul_var(&s, &g2, kl);
+        nt_g2_jac_to_affine_var(&q, &s);
+        assert_int_equal(nt_g2_affine_check_subgroup_var(&q), NT_OK);
+        assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&q), NT_OK);
+        nt_g2_jac_set_affine(&j, &bad);
+        nt_g2_jac_add_affine_var(&j, &j, &q);
+        nt_g2_jac_to_affine_var(&t, &j);
+        assert_true(nt_g2_affine_is_on_twist(&t));
+        assert_int_equal(nt_g2_affine_check_subgroup_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    }
+    nt_g2_mul_var(&j, &bad, nt_zk_fr_modulus);
+    nt_g2_jac_to_affine_var(&t, &j);
+    assert_false(t.inf);
+    assert_int_equal(nt_g2_affine_check_subgroup_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    /* bad + q has a G2 part; [c] clears the rest */
+    nt_g2_jac_set_affine(&j, &bad);
+    nt_g2_jac_add_affine_var(&j, &j, &q);
+    nt_g2_jac_to_affine_var(&t, &j);
+    nt_g2_mul_var(&j, &t, cofactor);
+    nt_g2_jac_to_affine_var(&t, &j);
+    assert_false(t.inf);
+    assert_int_equal(nt_g2_affine_check_subgroup_var(&t), NT_OK);
+    assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&t), NT_OK);
+}
+
 static void test_bilinearity(void **state)
 {
     int it;
@@ -303,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_fp_known),
         cmocka_unit_test(test_tower_identities),
         cmocka_unit_test(test_group_orders),
+        cmocka_unit_test(test_g2_subgroup_criteria),
         cmocka_unit_test(test_bilinearity),
         cmocka_unit_test(test_pairing_edge),
     };
