@@ -19,6 +19,7 @@
 #define NT_BENCH_SUITES(X)                                                         \
     X(canon, "RFC 4034 canonical form of captured RRsets: ours vs ldns")             \
     X(mdns, "mDNS engine in memory: legacy answers, cache intake, hostile input")     \
+    X(net, "network layer: recvmsg with packet info vs recvfrom, limits, echoes")   \
     X(parse, "parse captured mDNS packets: ours vs ldns_wire2pkt")                     \
     X(trust, "signed RRsets: nt_trust_decide vs bare Ed25519 verify")                 \
     X(zk, "Groth16 verify, pairing, Poseidon: ours vs snarkjs/circomlibjs")
