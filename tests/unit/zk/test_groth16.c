@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "nautilus/mem.h"
 #include "nautilus/zk.h"
 #include "zk_test_util.h"
 
@@ -503,6 +504,40 @@ static void test_reject_vk(void **state)
     free(t);
 }
 
+/* Every allocation failure is reported as NT_ERR_NOMEM and frees what was
+ * taken (the ASan build checks for leaks). */
+static void test_alloc_failures(void **state)
+{
+    size_t vlen, plen;
+    char *vtext = fixture("verification_key.json", &vlen), *ptext = fixture("public_1.json", &plen);
+    nt_zk_proof proof;
+    long n;
+    int done = 0;
+    (void)state;
+    assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
+    for (n = 0; n < 64 && !done; n++) {
+        nt_zk_vk *vk = NULL;
+        nt_zk_public *pub = NULL;
+        nt_status st;
+        nt_mem_fail_after(n);
+        st = nt_zk_vk_parse_json(&vk, vtext, vlen);
+        if (st == NT_OK)
+            st = nt_zk_public_parse_json(&pub, ptext, plen);
+        if (st == NT_OK)
+            st = nt_zk_groth16_verify(vk, &proof, pub);
+        nt_mem_fail_reset();
+        if (st == NT_OK)
+            done = 1;
+        else
+            assert_int_equal(st, NT_ERR_NOMEM);
+        nt_zk_public_destroy(pub);
+        nt_zk_vk_destroy(vk);
+    }
+    assert_true(done);
+    free(ptext);
+    free(vtext);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_reject_proof),
         cmocka_unit_test(test_reject_proof_json),
         cmocka_unit_test(test_reject_vk),
+        cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
