@@ -331,9 +331,15 @@ static bool pb_start(pbuild *p, const nt_dns_msg *echo_q)
 static bool pb_has(const pbuild *p, size_t e, size_t slot)
 {
     size_t i;
-    for (i = 0; i < p->nitems; i++)
+    for (i = 0; i < p->nitems; i++) {
         if (p->items[i].ent == e && p->items[i].slot == slot)
             return true;
+        /* Services of one type share the same enumeration PTR record. */
+        if (slot == SLOT_ENUM && p->items[i].slot == SLOT_ENUM &&
+            !p->m->ents[e].is_host && !p->m->ents[p->items[i].ent].is_host &&
+            nt_dns_name_equal(&p->m->ents[e].type_name, &p->m->ents[p->items[i].ent].type_name))
+            return true;
+    }
     return false;
 }
 
@@ -416,7 +422,20 @@ static void add_additionals(nt_mdns *m, size_t e, size_t slot, size_t ifslot, si
 
 /* ---- goodbyes, probes, announcements ---------------------------------------- */
 
-void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot)
+/* The _services._dns-sd._udp PTR to our type is shared by all our services
+ * of that type: it stays while another one is announced here. */
+static bool enum_shared(const nt_mdns *m, size_t e, size_t ifslot)
+{
+    size_t k;
+    for (k = 1; k < m->nents; k++)
+        if (k != e && m->ents[k].used && m->ents[k].st[ifslot].announced &&
+            nt_dns_name_equal(&m->ents[k].type_name, &m->ents[e].type_name))
+            return true;
+    return false;
+}
+
+/* keep_enum: the entity goes on with the same type under a new name. */
+static void goodbye(nt_mdns *m, size_t e, size_t ifslot, bool keep_enum)
 {
     estate *st = &m->ents[e].st[ifslot];
     pbuild p;
@@ -427,9 +446,13 @@ void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot)
     p.m = m;
     p.ifslot = ifslot;
     p.ttl_force = 0; /* §10.1 */
+    if (!m->ents[e].is_host && (keep_enum || enum_shared(m, e, ifslot)))
+        keep_enum = true;
+    else
+        keep_enum = false;
     if (pb_start(&p, NULL)) {
         for (k = 0; k < NSLOT; k++)
-            if (!slot_is_nsec(&m->ents[e], k))
+            if (!slot_is_nsec(&m->ents[e], k) && !(keep_enum && k == SLOT_ENUM))
                 pb_add(&p, e, k, NT_DNS_SEC_ANSWER);
         pb_flush(&p);
     }
@@ -437,6 +460,11 @@ void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot)
     for (k = 0; k < MAX_PENDING_ANSWERS; k++)
         if (m->pa[k].used && m->pa[k].ent == e && m->pa[k].ifslot == ifslot)
             m->pa[k].used = false;
+}
+
+void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot)
+{
+    goodbye(m, e, ifslot, false);
 }
 
 static void send_probe(nt_mdns *m, size_t e, size_t s, bool qu)
@@ -608,7 +636,7 @@ static void conflict(nt_mdns *m, size_t e, uint64_t now)
     m->stats.conflicts++;
     for (s = 0; s < m->cfg.max_interfaces; s++)
         if (ent_on_iface(m, e, s))
-            mdns_resp_goodbye(m, e, s);
+            goodbye(m, e, s, true);
     if (x->is_host) {
         char label[NT_MDNS_LABEL_MAX];
         mdns_name_text(&m->host, 0, 0, previous, sizeof(previous));

@@ -422,6 +422,31 @@ static void test_resolve_host_and_types(void **state)
     assert_true(found);
 }
 
+/* RFC 6763 §9: the enumeration PTR to a type stays while one of our
+ * services of that type is still published. */
+static void test_type_enum_shared(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_query_config q;
+    nt_mdns_query_id id;
+    nt_mdns_service_id a;
+    (void)state;
+    lan_init(l, 2, 24);
+    a = lan_publish(l, 0, "One", "_two._tcp", 1, 0);
+    lan_publish(l, 0, "Two", "_two._tcp", 2, 0);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_TYPES;
+    assert_int_equal(nt_mdns_query_add(l->e[1], &id, &q, l->now), NT_OK);
+    lan_run_until(l, 8000);
+    assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_TYPE_ADDED), 1);
+    assert_int_equal(nt_mdns_service_del(l->e[0], a, l->now), NT_OK);
+    lan_run_until(l, 20000);
+    assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_TYPE_REMOVED), 0);
+    nt_mdns_shutdown(l->e[0], l->now);
+    lan_run_until(l, 22000);
+    assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_TYPE_REMOVED), 1);
+}
+
 /* ---- cache (§10) ---------------------------------------------------------------- */
 
 static void test_ttl_refresh(void **state)
@@ -1380,6 +1405,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conflict_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_browse_resolve_goodbye, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_host_and_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_type_enum_shared, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ttl_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
