@@ -465,6 +465,8 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
         size_t n = strlen(ifc->name);
         memcpy(f->name, ifc->name, n < sizeof(f->name) - 1 ? n : sizeof(f->name) - 1);
     }
+    if (changed)
+        mdns_resp_addrs_changed(m, slot, ifc->addrs, ifc->addr_count);
     memset(f->addrs, 0, sizeof(f->addrs));
     if (ifc->addr_count != 0)
         memcpy(f->addrs, ifc->addrs, ifc->addr_count * sizeof(*ifc->addrs));

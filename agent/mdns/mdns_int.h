@@ -269,6 +269,7 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
 void mdns_resp_iface_up(nt_mdns *m, size_t ifslot, uint64_t now);
 void mdns_resp_start(nt_mdns *m, size_t e, uint64_t now);
 void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot);
+void mdns_resp_addrs_changed(nt_mdns *m, size_t ifslot, const nt_mdns_ifaddr *keep, size_t nkeep);
 void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, uint64_t now);
 void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now);
 void mdns_resp_run(nt_mdns *m, uint64_t now);

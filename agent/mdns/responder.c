@@ -467,6 +467,32 @@ void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot)
     goodbye(m, e, ifslot, false);
 }
 
+/* §10.1, §8.4: addresses the interface no longer has are withdrawn with
+ * goodbyes before the new set is probed and announced. */
+void mdns_resp_addrs_changed(nt_mdns *m, size_t ifslot, const nt_mdns_ifaddr *keep, size_t nkeep)
+{
+    iface *f = &m->ifs[ifslot];
+    pbuild p;
+    size_t k, j;
+    if (!m->ents[0].st[ifslot].announced || m->shut)
+        return;
+    memset(&p, 0, sizeof(p));
+    p.m = m;
+    p.ifslot = ifslot;
+    p.ttl_force = 0;
+    if (!pb_start(&p, NULL))
+        return;
+    for (k = 0; k < f->naddr; k++) {
+        bool kept = false;
+        for (j = 0; j < nkeep && !kept; j++)
+            kept = keep[j].addr.family == f->addrs[k].addr.family &&
+                   memcmp(keep[j].addr.bytes, f->addrs[k].addr.bytes, 16) == 0;
+        if (!kept)
+            pb_add(&p, 0, SLOT_HOST_ADDR0 + k, NT_DNS_SEC_ANSWER);
+    }
+    pb_flush(&p);
+}
+
 static void send_probe(nt_mdns *m, size_t e, size_t s, bool qu)
 {
     nt_dns_builder b;

@@ -177,7 +177,10 @@ typedef struct nt_mdns_config {
     size_t max_known_answers;     /* known answers held per reassembly (512) */
     size_t max_pending_out;       /* queued datagrams (256) */
     size_t max_pending_events;    /* queued events (1024) */
-    uint32_t packets_per_sec;     /* input budget per interface (2000); excess dropped */
+    uint32_t packets_per_sec;     /* input budget per interface (2000), at most an eighth
+                                     of it per source; excess dropped and counted.
+                                     0 disables the budget. A full cache is also turned
+                                     over by at most 64 records/s per source. */
 
     nt_mdns_verify_fn verify;     /* NULL: accept all */
     void *verify_ctx;
@@ -218,8 +221,9 @@ typedef struct nt_mdns_iface_config {
 } nt_mdns_iface_config;
 
 /* Adds an interface, or replaces the addresses of a known one (a changed
- * address set restarts probing and announcing of our records there, RFC 6762
- * §8.4). Published services with ifindex 0 start probing on it.
+ * address set sends goodbyes for the addresses that went and restarts
+ * probing and announcing of our records there, RFC 6762 §8.4). Published
+ * services with ifindex 0 start probing on it.
  * NT_ERR_INVALID_ARG (ifindex 0, too many addresses, neither family),
  * NT_ERR_CAP (max_interfaces), NT_ERR_NOMEM. */
 NT_API NT_WUR nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc,
@@ -237,7 +241,9 @@ typedef struct nt_mdns_packet_in {
     uint32_t ifindex;             /* interface it arrived on */
     nt_mdns_endpoint src;         /* source address and port */
     bool dst_multicast;           /* sent to 224.0.0.251 / ff02::fb */
-    int hop_limit;                /* IP TTL / hop limit, -1 if unknown */
+    int hop_limit;                /* IP TTL / hop limit, -1 if unknown; informational:
+                                     legacy queriers multicast with TTL 1, so it is not
+                                     an on-link test (the source subnet is, §11) */
     const uint8_t *data;          /* borrowed for the call */
     size_t len;
 } nt_mdns_packet_in;

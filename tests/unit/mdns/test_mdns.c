@@ -1110,6 +1110,49 @@ static void test_host_conflict(void **state)
                      1);
 }
 
+/* §8.4: an address change withdraws the old address and announces the new. */
+static void test_address_change(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_query_config q;
+    nt_mdns_query_id id;
+    nt_mdns_iface_config ifc;
+    nt_mdns_ifaddr a;
+    const nt_mdns_event *ev;
+    (void)state;
+    lan_init(l, 2, 25);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_HOST;
+    q.host = "h0";
+    assert_int_equal(nt_mdns_query_add(l->e[1], &id, &q, l->now), NT_OK);
+    lan_run_until(l, 6000);
+    ev = lan_event(l, 1, NT_MDNS_EV_HOST_RESOLVED, 0);
+    assert_non_null(ev);
+    assert_int_equal(ev->addrs[0].bytes[3], 1);
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(nt_mdns_addr_parse(&a.addr, "10.0.0.101"), NT_OK);
+    a.prefix_len = 24;
+    l->addr[0] = a.addr;
+    memset(&ifc, 0, sizeof(ifc));
+    ifc.ifindex = 1;
+    ifc.name = "lan0";
+    ifc.addrs = &a;
+    ifc.addr_count = 1;
+    ifc.ipv4 = true;
+    assert_int_equal(nt_mdns_iface_add(l->e[0], &ifc, l->now), NT_OK);
+    lan_run_until(l, 12000);
+    /* The last report holds only the new address. */
+    {
+        size_t i;
+        const nt_mdns_event *last = NULL;
+        for (i = 0; (ev = lan_event(l, 1, NT_MDNS_EV_HOST_RESOLVED, i)) != NULL; i++)
+            last = ev;
+        assert_non_null(last);
+        assert_int_equal(last->addr_count, 1);
+        assert_int_equal(last->addrs[0].bytes[3], 101);
+    }
+}
+
 /* ---- hooks, shutdown, bad input ---------------------------------------------- */
 
 static const uint8_t g_sig[4] = {0xde, 0xad, 0xbe, 0xef};
@@ -1422,6 +1465,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_loopback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_host_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_address_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_goodbyes, setup, teardown),
