@@ -45,6 +45,10 @@ ZC_PEER = os.path.join(HERE, "zc_peer.py")
 
 _counter = 0
 _live = []  # Lans not yet torn down, for the exit hooks
+# Lines from the logs of processes we ran that report a sanitizer error
+# (an ASan/UBSan build of nautilus); tests fail if any were found.
+sanitizer_findings = []
+_SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
 def _sh(args, check=True, capture=True, timeout=30):
@@ -490,10 +494,28 @@ class Lan:
         self.namespaces = []
         if self in _live:
             _live.remove(self)
+        self._scan_sanitizer_reports()
         if not self.keep_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         else:
             sys.stderr.write("lan: logs kept in %s\n" % self.workdir)
+
+
+    def _scan_sanitizer_reports(self):
+        try:
+            names = sorted(os.listdir(self.workdir))
+        except OSError:
+            return
+        for n in names:
+            if not (n.endswith(".log") or n.endswith(".err")):
+                continue
+            try:
+                with open(os.path.join(self.workdir, n), errors="replace") as f:
+                    for line in f:
+                        if any(m in line for m in _SANITIZER_MARKS):
+                            sanitizer_findings.append("%s: %s" % (n, line.strip()))
+            except OSError:
+                pass
 
 
 def _main():

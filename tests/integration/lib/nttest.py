@@ -77,6 +77,11 @@ class Checks:
         print("   " + text, flush=True)
 
     def done(self):
+        import lan as _lan
+        for line in _lan.sanitizer_findings[:20]:
+            print("FAIL  sanitizer report: %s" % line, flush=True)
+        if _lan.sanitizer_findings:
+            self.failed.append("sanitizer reports")
         print("== %s: %d failed (%.1f s)" % (self.title, len(self.failed),
                                             time.monotonic() - self.t0), flush=True)
         sys.exit(1 if self.failed else 0)
