@@ -1049,6 +1049,7 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
         } else {
             due = now + mdns_rand_range(m, 20, 120); /* §6: shared answers */
         }
+        bool all_uni = true;
         for (i = 0; i < nans; i++) {
             size_t e2 = ans[i] / 64u, k2 = ans[i] % 64u;
             bool uni = false;
@@ -1060,12 +1061,14 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
                 uni = unicast_q || (qu_all && last != 0 && now - last < (uint64_t)r.ttl * 250u);
             }
             pending_add(m, ifslot, e2, k2, NT_DNS_SEC_ANSWER, uni, &pkt->src, due, tag, any_defend);
+            all_uni = all_uni && uni;
         }
         for (i = 0; i < nadd; i++) {
             size_t e2 = add[i] / 64u, k2 = add[i] % 64u;
             if (ent_record(m, e2, ifslot, k2, &r, buf, sizeof(buf)) && ka_suppresses(kas, nka, &r))
                 continue;
-            pending_add(m, ifslot, e2, k2, NT_DNS_SEC_ADDITIONAL, unicast_q, &pkt->src, due, tag,
+            /* Additional records travel with the answers they support. */
+            pending_add(m, ifslot, e2, k2, NT_DNS_SEC_ADDITIONAL, all_uni, &pkt->src, due, tag,
                         any_defend);
         }
     }

@@ -828,6 +828,8 @@ static void test_qu_and_rate_limit(void **state)
             uni++;
             assert_int_equal(l->log[i].dst.port, 5353);
             assert_true(l->log[i].t < 70000);
+            /* The target's address rides along in the same unicast reply. */
+            assert_true(has_rr(parse(&l->log[i]), NT_DNS_SEC_ADDITIONAL, "h0.local", NT_DNS_TYPE_A));
         }
     }
     assert_int_equal(uni, 1);
