@@ -29,6 +29,11 @@ static int set_int(int fd, int level, int opt, int v)
     return setsockopt(fd, level, opt, &v, (socklen_t)sizeof v);
 }
 
+/* Receive buffer asked for: room for a burst of full-size mDNS packets
+ * while the loop is busy, so a flood on the link drops in our per-source
+ * limiter rather than in the kernel where real packets die with it. */
+#define RCVBUF_BYTES (512 * 1024)
+
 nt_status nt_net_sock_open(nt_net_sock *s, uint8_t family, uint16_t port)
 {
     struct sockaddr_storage ss;
@@ -49,7 +54,13 @@ nt_status nt_net_sock_open(nt_net_sock *s, uint8_t family, uint16_t port)
     if (set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) != 0 ||
         set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) != 0)
         return sock_fail(s, NT_ERR_NET_SOCKET);
+    /* Best effort: the kernel caps it at net.core.rmem_max. */
+    (void)set_int(fd, SOL_SOCKET, SO_RCVBUF, RCVBUF_BYTES);
     if (family == NT_NET_IPV4) {
+        /* Only the groups this socket joined, on the interfaces it joined
+         * them on, not every membership of every process on the host.
+         * Best effort: older kernels lack it and we filter by interface. */
+        (void)set_int(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0);
         /* RFC 6762 §11: send with TTL 255 so receivers can check it. Loop
          * on, so two agents on one host see each other; the engine
          * recognises its own packets. */
@@ -62,6 +73,9 @@ nt_status nt_net_sock_open(nt_net_sock *s, uint8_t family, uint16_t port)
     } else {
         /* One socket per family keeps address handling simple: no
          * v4-mapped addresses on the IPv6 socket. */
+#ifdef IPV6_MULTICAST_ALL
+        (void)set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0);
+#endif
         if (set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) != 0 ||
             set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255) != 0 ||
             set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255) != 0 ||
