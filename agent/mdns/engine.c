@@ -411,9 +411,9 @@ void nt_mdns_destroy(nt_mdns *m)
 void nt_mdns_shutdown(nt_mdns *m, uint64_t now_ms)
 {
     size_t e, s;
-    (void)now_ms;
     if (m == NULL || m->shut)
         return;
+    m->now_ms = now_ms;
     /* §10.1: goodbyes for everything we announced, services first so that
      * their PTRs go before the host's addresses. */
     for (e = m->nents; e-- > 0;) {
@@ -438,6 +438,7 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
     if (m == NULL || ifc == NULL || ifc->ifindex == 0 || ifc->addr_count > NT_MDNS_IFACE_ADDRS_MAX ||
         (ifc->addr_count != 0 && ifc->addrs == NULL) || (!ifc->ipv4 && !ifc->ipv6))
         return NT_ERR_INVALID_ARG;
+    m->now_ms = now_ms;
     for (i = 0; i < ifc->addr_count; i++) {
         const nt_mdns_ifaddr *a = &ifc->addrs[i];
         if ((a->addr.family != NT_MDNS_INET4 && a->addr.family != NT_MDNS_INET6) ||
@@ -482,9 +483,9 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
 nt_status nt_mdns_iface_del(nt_mdns *m, uint32_t ifindex, uint64_t now_ms)
 {
     size_t slot, e, i;
-    (void)now_ms;
     if (m == NULL)
         return NT_ERR_INVALID_ARG;
+    m->now_ms = now_ms;
     if (mdns_iface_by_index(m, ifindex, &slot) == NULL)
         return NT_ERR_MDNS_NO_IFACE;
     for (e = m->nents; e-- > 0;) {

@@ -279,8 +279,8 @@ static void pb_flush(pbuild *p)
             }
             rs.rrs = hrr;
             rs.count = n;
-            if (m->cfg.attach(m->cfg.attach_ctx, m->ifs[p->ifslot].ifindex, &rs, 0, extra,
-                              EXTRA_MAX, &nextra) != NT_OK)
+            if (m->cfg.attach(m->cfg.attach_ctx, m->ifs[p->ifslot].ifindex, &rs, m->now_ms,
+                              extra, EXTRA_MAX, &nextra) != NT_OK)
                 continue;
             for (k = 0; k < nextra && k < EXTRA_MAX; k++) {
                 nt_dns_record r;
@@ -1334,6 +1334,7 @@ nt_status nt_mdns_service_add(nt_mdns *m, nt_mdns_service_id *out,
         return NT_ERR_INVALID_ARG;
     if (m->shut)
         return NT_ERR_MDNS_SHUT_DOWN;
+    m->now_ms = now_ms;
     if (svc->ifindex != 0 && mdns_iface_by_index(m, svc->ifindex, NULL) == NULL)
         return NT_ERR_MDNS_NO_IFACE;
     il = strlen(svc->instance);
@@ -1452,9 +1453,9 @@ static size_t ent_by_id(const nt_mdns *m, nt_mdns_service_id id)
 nt_status nt_mdns_service_del(nt_mdns *m, nt_mdns_service_id id, uint64_t now_ms)
 {
     size_t e, s;
-    (void)now_ms;
     if (m == NULL)
         return NT_ERR_INVALID_ARG;
+    m->now_ms = now_ms;
     e = ent_by_id(m, id);
     if (e == SIZE_MAX)
         return NT_ERR_NOT_FOUND;
