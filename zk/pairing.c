@@ -140,12 +140,12 @@ static void apply_line(nt_fp12 *f, const nt_zk_line *l, const nt_g1_affine *p)
     nt_fp12_mul_line(f, f, &a0, &b0, &l->c);
 }
 
-/* Pairs actually evaluated at once; callers pass at most this many (the
- * Groth16 check uses 3, the EIP-197 entry point loops in chunks). */
+/* Pairs evaluated together in one loop; more are handled in chunks whose
+ * results are multiplied (the squarings are shared within a chunk). */
 #define MAX_PAIRS 8
 
-void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
-                       const nt_zk_g2_prepared *const *q, size_t n)
+static void miller_chunk(nt_fp12 *f, const nt_g1_affine *const *p,
+                         const nt_zk_g2_prepared *const *q, size_t n)
 {
     const nt_g1_affine *pp[MAX_PAIRS];
     const nt_zk_line *ll[MAX_PAIRS];
@@ -153,7 +153,8 @@ void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
     int i, k = 0;
 
     nt_fp12_set_one(f);
-    for (j = 0; j < n && m < MAX_PAIRS; j++) {
+    for (j = 0; j < n; j++) {
+        /* e(O, Q) = e(P, O) = 1: such pairs contribute nothing. */
         if (p[j]->inf || q[j]->inf)
             continue;
         pp[m] = p[j];
@@ -177,6 +178,23 @@ void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
     for (j = 0; j < m; j++) {
         apply_line(f, &ll[j][k], pp[j]);
         apply_line(f, &ll[j][k + 1], pp[j]);
+    }
+}
+
+void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
+                       const nt_zk_g2_prepared *const *q, size_t n)
+{
+    size_t done = 0;
+    nt_fp12_set_one(f);
+    while (done < n) {
+        size_t m = n - done < MAX_PAIRS ? n - done : MAX_PAIRS;
+        nt_fp12 g;
+        miller_chunk(&g, p + done, q + done, m);
+        if (done == 0)
+            *f = g;
+        else
+            nt_fp12_mul(f, f, &g);
+        done += m;
     }
 }
 

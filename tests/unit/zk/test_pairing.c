@@ -342,6 +342,37 @@ static void test_bilinearity(void **state)
     }
 }
 
+/* More pairs than one Miller-loop chunk: prod of 11 e(P, Q) == e(P, Q)^11,
+ * with an infinity pair in the middle. */
+static void test_many_pairs(void **state)
+{
+    nt_g1_affine g1, inf1;
+    nt_g2_affine g2;
+    nt_zk_g2_prepared *prep = malloc(sizeof *prep);
+    const nt_g1_affine *pp[12];
+    const nt_zk_g2_prepared *qq[12];
+    nt_fp12 f, r, e, e11;
+    static const uint64_t eleven[4] = {11, 0, 0, 0};
+    int i;
+    (void)state;
+    assert_non_null(prep);
+    nt_g1_generator(&g1);
+    nt_g2_generator(&g2);
+    memset(&inf1, 0, sizeof inf1);
+    inf1.inf = true;
+    nt_zk_g2_prepare(prep, &g2);
+    for (i = 0; i < 12; i++) {
+        pp[i] = i == 5 ? &inf1 : &g1;
+        qq[i] = prep;
+    }
+    nt_zk_miller_loop(&f, pp, qq, 12);
+    nt_zk_final_exp(&r, &f);
+    nt_zk_pairing(&e, &g1, &g2);
+    fp12_pow(&e11, &e, eleven);
+    assert_true(nt_fp12_eq(&r, &e11));
+    free(prep);
+}
+
 static void test_pairing_edge(void **state)
 {
     uint8_t in[192];
@@ -366,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_group_orders),
         cmocka_unit_test(test_g2_subgroup_criteria),
         cmocka_unit_test(test_bilinearity),
+        cmocka_unit_test(test_many_pairs),
         cmocka_unit_test(test_pairing_edge),
     };
     return cmocka_run_group_tests(tests, setup_seed, NULL);
