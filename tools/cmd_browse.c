@@ -19,6 +19,7 @@ enum { TIMER_DEADLINE = 1 };
 static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
     "                       [--trust FILE] [--tofu FILE] [--require LEVEL]\n"
+    "                       [--zk-vk FILE ...]\n"
     "\n"
     "Browses for services of TYPE (e.g. _ipp._tcp, or _printer._sub._ipp._tcp)\n"
     "and prints each instance as it appears (+), is resolved (=), changes (=)\n"
@@ -34,16 +35,23 @@ static const char usage_text[] =
     "  --tofu FILE    trust on first use: pin the first key seen for a host and\n"
     "                 append it to FILE\n"
     "  --require LEVEL  hide instances below LEVEL: unsigned, self-signed,\n"
-    "                 trusted (rejected records are always reported)\n"
+    "                 trusted, zk-verified (rejected records are always reported)\n"
+    "  --zk-vk FILE   accept selective-disclosure proofs under this snarkjs\n"
+    "                 verification_key.json (repeatable, up to 8): a trusted\n"
+    "                 instance whose proof verifies and is bound to its key is\n"
+    "                 zk-verified, with its disclosed attributes and claim\n"
     "  -4, -6         IPv4 only, IPv6 only\n"
     "  -v             log what happens on the network (debug)\n"
     "\n"
     "Every record heard is checked: signed records get the trust level of\n"
     "their key (self-signed, or trusted when pinned); forged, expired,\n"
     "replayed or unsigned records for a pinned name are rejected (!) with a\n"
-    "reason and never replace what is known.\n";
+    "reason and never replace what is known. A bad proof is rejected with\n"
+    "zk-invalid, zk-binding (lifted from another key), zk-unknown-vk or\n"
+    "zk-malformed, and the instance keeps its lower level.\n";
 
 #define SHOWN_MAX 1024
+#define ZK_VK_FILES_MAX 8
 
 typedef struct browse_state {
     bool json;
@@ -86,6 +94,78 @@ static bool instance_key(const browse_state *bs, const nt_mdns_event *ev, char h
         nt_trust_hooks_signer_of(bs->hooks, &full, &info) != NT_OK)
         return false;
     return nt_hex_encode(hex, 65, info.key_digest, 32) == NT_OK;
+}
+
+/* The instance's verified proof, if it has one and is trusted. */
+static bool instance_zk(const browse_state *bs, const nt_mdns_event *ev, nt_trust_zk_info *out)
+{
+    nt_dns_name parent, full;
+    char text[NT_MDNS_NAME_MAX * 2];
+    if (!bs->hooks || ev->kind == NT_MDNS_EV_REJECTED || ev->kind == NT_MDNS_EV_SERVICE_REMOVED ||
+        (nt_trust_level)ev->trust < NT_TRUST_TRUSTED)
+        return false;
+    snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
+    return nt_dns_name_from_str(&parent, text) == NT_OK &&
+           nt_dns_name_prepend(&full, (const uint8_t *)ev->instance, strlen(ev->instance),
+                               &parent) == NT_OK &&
+           nt_trust_hooks_zk_of(bs->hooks, &full, out) == NT_OK;
+}
+
+/* A rejected metadata record (_nautilus.<instance>) is reported under its
+ * instance: the engine names it by its first label. */
+static void meta_event_fix(nt_mdns_event *ev)
+{
+    char inst[sizeof ev->instance], *dot, *dot2;
+    if (strcmp(ev->instance, NT_TRUST_META_LABEL) != 0 || !(dot = strrchr(ev->type, '.')) ||
+        !(dot2 = strchr(ev->domain, '.')))
+        return;
+    *dot = 0;
+    snprintf(inst, sizeof inst, "%s", ev->type);
+    memmove(ev->type, dot + 1, strlen(dot + 1) + 1);
+    {
+        /* type "_svc" + "." + the domain's first label ("_tcp") */
+        size_t tl = strlen(ev->type), pl = (size_t)(dot2 - ev->domain);
+        if (tl + 1 + pl >= sizeof ev->type)
+            return;
+        ev->type[tl] = '.';
+        memcpy(ev->type + tl + 1, ev->domain, pl);
+        ev->type[tl + 1 + pl] = 0;
+    }
+    memmove(ev->domain, dot2 + 1, strlen(dot2 + 1) + 1);
+    memcpy(ev->instance, inst, sizeof inst);
+}
+
+/* ,"disclosed":{"a0":1990,...},"claims":[{"attr":1,"gte":250}] */
+static nt_status zk_json(nt_dynbuf *d, const nt_trust_zk_info *zi)
+{
+    unsigned i;
+    bool first = true;
+    nt_status st = nt_dynbuf_add_str(d, ",\"disclosed\":{");
+    for (i = 0; st == NT_OK && i < NT_TRUST_ZK_ATTRS; i++) {
+        if (!(zi->claim.mask & (1u << i)))
+            continue;
+        st = nt_dynbuf_addf(d, "%s\"a%u\":%llu", first ? "" : ",", i,
+                            (unsigned long long)zi->claim.disclosed[i]);
+        first = false;
+    }
+    if (st == NT_OK)
+        st = nt_dynbuf_addf(d, "},\"claims\":[{\"attr\":%u,\"gte\":%llu}]", zi->claim.idx,
+                            (unsigned long long)zi->claim.threshold);
+    return st;
+}
+
+/* "   zk-verified: a0=1990 a3=0; a1 >= 250" */
+static nt_status zk_human(nt_dynbuf *d, const nt_trust_zk_info *zi)
+{
+    unsigned i;
+    nt_status st = nt_dynbuf_add_str(d, "   zk-verified:");
+    for (i = 0; st == NT_OK && i < NT_TRUST_ZK_ATTRS; i++)
+        if (zi->claim.mask & (1u << i))
+            st = nt_dynbuf_addf(d, " a%u=%llu", i, (unsigned long long)zi->claim.disclosed[i]);
+    if (st == NT_OK)
+        st = nt_dynbuf_addf(d, "; a%u >= %llu\n", zi->claim.idx,
+                            (unsigned long long)zi->claim.threshold);
+    return st;
 }
 
 /* --require: decides whether an event is shown, keeping the set of shown
@@ -161,12 +241,16 @@ static nt_status human_lines(browse_state *bs, nt_runner *r, char mark, const nt
     return st;
 }
 
-static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
+static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
 {
     browse_state *bs = ctx;
     const char *kind;
     char mark;
     nt_status st = NT_OK;
+    static nt_mdns_event fixed; /* large: not on the stack */
+    const nt_mdns_event *ev = raw;
+    nt_trust_zk_info zi;
+    bool zk = false;
 
     switch (ev->kind) {
     case NT_MDNS_EV_SERVICE_ADDED:
@@ -197,6 +281,18 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     default:
         return;
     }
+    /* zk-verified: trusted, and a proof bound to that key verified. */
+    if (instance_zk(bs, raw, &zi) || (raw->kind == NT_MDNS_EV_REJECTED &&
+                                      strcmp(raw->instance, NT_TRUST_META_LABEL) == 0)) {
+        fixed = *raw;
+        ev = &fixed;
+        if (raw->kind == NT_MDNS_EV_REJECTED) {
+            meta_event_fix(&fixed);
+        } else {
+            fixed.trust = NT_TRUST_ZK_VERIFIED;
+            zk = true;
+        }
+    }
     if (!policy_allows(bs, ev))
         return;
     /* Counted once shown: with --require, hidden instances are not found. */
@@ -208,6 +304,12 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         bool have_key = ev->kind != NT_MDNS_EV_REJECTED && instance_key(bs, ev, key_hex);
         st = nt_svc_event_json(&bs->line, kind, ev, nt_runner_ifname(r, ev->ifindex),
                                have_key ? key_hex : NULL);
+        if (st == NT_OK && zk && bs->line.len > 0 && bs->line.data[bs->line.len - 1] == '}') {
+            bs->line.len--; /* reopen the object for the proof's fields */
+            st = zk_json(&bs->line, &zi);
+            if (st == NT_OK)
+                st = nt_dynbuf_add_u8(&bs->line, '}');
+        }
         if (st == NT_OK)
             st = nt_dynbuf_add_u8(&bs->line, '\n');
     } else {
@@ -219,6 +321,8 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         /* An instance that arrives already resolved gets its "=" too. */
         if (st == NT_OK && mark == '+' && bs->resolve && ev->have_srv && ev->addr_count > 0)
             st = human_lines(bs, r, '=', ev);
+        if (st == NT_OK && zk)
+            st = zk_human(&bs->line, &zi);
     }
     if (st != NT_OK) {
         NT_LOGW("browse", "event not printed: %s", nt_strerror(st));
@@ -231,8 +335,9 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 /* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
  * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
 static int start_verifying(browse_state *bs, nt_trust_store **store, const char *trust_file,
-                           const char *tofu_file)
+                           const char *tofu_file, const char *const *vk_files, size_t n_vk)
 {
+    size_t k;
     nt_trust_hooks_config hc;
     size_t line = 0;
     nt_status st = nt_trust_store_create(store, 0);
@@ -258,6 +363,17 @@ static int start_verifying(browse_state *bs, nt_trust_store **store, const char 
     st = nt_trust_hooks_create(&bs->hooks, &hc);
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "browse: %s", nt_strerror(st));
+    for (k = 0; k < n_vk; k++) {
+        uint8_t *text = NULL, id[NT_TRUST_ZK_VK_ID_LEN];
+        size_t len = 0;
+        st = nt_cli_read_file(vk_files[k], NT_ZK_MAX_JSON, &text, &len);
+        if (st == NT_OK)
+            st = nt_trust_hooks_zk_vk_add(bs->hooks, id, (const char *)text, len);
+        nt_free(text);
+        if (st != NT_OK)
+            return nt_cli_usage_error("browse: cannot use verification key %s: %s", vk_files[k],
+                                      nt_strerror(st));
+    }
     return NT_EXIT_OK;
 }
 
@@ -290,6 +406,8 @@ int nt_cmd_browse(int argc, char **argv)
     browse_state bs;
     nt_runner *r = NULL;
     const char *type = NULL, *trust_file = NULL, *tofu_file = NULL;
+    const char *vk_files[ZK_VK_FILES_MAX];
+    size_t n_vk = 0;
     nt_trust_store *store = NULL;
     long timeout = -1;
     int i, code;
@@ -319,13 +437,19 @@ int nt_cmd_browse(int argc, char **argv)
                 return nt_cli_usage_error("browse: %s needs a value", a);
             if (a[2] == 'r' && a[3] == 'e') {
                 if (nt_trust_level_parse(argv[++i], &bs.require) != NT_OK)
-                    return nt_cli_usage_error("browse: --require wants unsigned, self-signed or "
-                                              "trusted, not '%s'", argv[i]);
+                    return nt_cli_usage_error("browse: --require wants unsigned, self-signed, "
+                                              "trusted or zk-verified, not '%s'", argv[i]);
             } else if (a[2] == 't' && a[3] == 'r') {
                 trust_file = argv[++i];
             } else {
                 tofu_file = argv[++i];
             }
+        } else if (strcmp(a, "--zk-vk") == 0) {
+            if (i + 1 >= argc)
+                return nt_cli_usage_error("browse: %s needs a value", a);
+            if (n_vk == ZK_VK_FILES_MAX)
+                return nt_cli_usage_error("browse: at most %d --zk-vk files", ZK_VK_FILES_MAX);
+            vk_files[n_vk++] = argv[++i];
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc)
                 return nt_cli_usage_error("browse: %s needs a value", a);
@@ -363,7 +487,7 @@ int nt_cmd_browse(int argc, char **argv)
         return nt_cli_usage_error("browse: -4 and -6 exclude each other");
 
     nt_dynbuf_init(&bs.line, 64 * 1024);
-    if ((code = start_verifying(&bs, &store, trust_file, tofu_file)) != NT_EXIT_OK)
+    if ((code = start_verifying(&bs, &store, trust_file, tofu_file, vk_files, n_vk)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;

@@ -8,13 +8,17 @@
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"
 #include "nautilus/log.h"
+#include "nautilus/mem.h"
 #include "nautilus/trust_mdns.h"
+#include "nautilus/trust_meta.h"
+#include "nautilus/zk.h"
 
 #define TXT_ARGS_MAX 64
 
 static const char usage_text[] =
     "usage: nautilus publish [-i IF] [--state DIR] [--sign] [--host NAME] [--subtype S]\n"
     "                        [--priority N] [--weight N] [--ttl SEC]\n"
+    "                        [--proof DIR (--zk-vk FILE | --zk-vk-id ID)]\n"
     "                        INSTANCE TYPE PORT [KEY=VALUE ...]\n"
     "\n"
     "Publishes the service INSTANCE of TYPE (e.g. _ipp._tcp) on PORT over mDNS and\n"
@@ -25,6 +29,15 @@ static const char usage_text[] =
     "                 with the key made by 'nautilus keygen'\n"
     "  --state DIR    where the keys are (default $XDG_STATE_HOME/nautilus,\n"
     "                 /var/lib/nautilus for root)\n"
+    "  --proof DIR    with --sign: publish DIR/proof.json and DIR/public.json\n"
+    "                 ('nautilus zk prove') in the metadata TXT at\n"
+    "                 _nautilus.<instance>; the proof must be bound to this\n"
+    "                 agent's key (keyBinding), else exit 2\n"
+    "  --zk-vk FILE   the verification_key.json the proof is for (its id goes\n"
+    "                 into zkvk=, and the proof is checked against it)\n"
+    "  --zk-vk-id ID  or just the id: 16 hex digits\n"
+    "  --proof-unchecked  FOR TESTS ONLY: publish a proof even if it is bound to\n"
+    "                 another key (to show that browsers reject it)\n"
     "  --host NAME    target host, 'printer' or 'printer.local' (default: this host)\n"
     "  --subtype S    also register subtype S, e.g. _printer (repeatable)\n"
     "  --priority N   SRV priority (0..65535, default 0)\n"
@@ -156,6 +169,94 @@ static int start_signing(nt_trust_signer *signer, nt_trust_hooks **hooks, const 
     return NT_EXIT_OK;
 }
 
+typedef struct proof_opts {
+    const char *dir;
+    const char *vk_file;
+    const char *vk_id_hex;
+    bool unchecked;
+} proof_opts;
+
+static nt_status read_text(const char *dir, const char *file, uint8_t **out, size_t *len)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
+        return NT_ERR_CAP;
+    return nt_cli_read_file(path, NT_ZK_MAX_JSON, out, len);
+}
+
+/* --proof: reads the proof, checks it belongs to this agent's key (and to
+ * the named key, when the file is given), and hands the metadata TXT to
+ * the signing hooks (DESIGN §2, trust_meta.h). */
+static int start_proof(nt_trust_hooks *hooks, const nt_trust_signer *signer, const proof_opts *po)
+{
+    uint8_t *proof_text = NULL, *pub_text = NULL, *vk_text = NULL;
+    size_t proof_len = 0, pub_len = 0, vk_len = 0, n = 0, meta_len = 0;
+    uint8_t vk_id[NT_TRUST_ZK_VK_ID_LEN], meta[NT_TRUST_META_RDATA_MAX];
+    nt_zk_proof proof;
+    nt_zk_public *pub = NULL;
+    nt_zk_vk *vk = NULL;
+    nt_trust_zk_claim claim;
+    char hex[2 * NT_TRUST_ZK_VK_ID_LEN + 1];
+    int code = NT_EXIT_OK;
+    nt_status st;
+
+    if ((st = read_text(po->dir, "proof.json", &proof_text, &proof_len)) != NT_OK ||
+        (st = read_text(po->dir, "public.json", &pub_text, &pub_len)) != NT_OK) {
+        code = nt_cli_usage_error("publish: cannot read %s/proof.json and public.json: %s",
+                                  po->dir, nt_strerror(st));
+        goto cleanup;
+    }
+    if ((st = nt_zk_proof_parse_json(&proof, (const char *)proof_text, proof_len)) != NT_OK ||
+        (st = nt_zk_public_parse_json(&pub, (const char *)pub_text, pub_len)) != NT_OK) {
+        code = nt_cli_usage_error("publish: bad proof in %s: %s", po->dir, nt_strerror(st));
+        goto cleanup;
+    }
+    if (po->vk_file) {
+        if ((st = nt_cli_read_file(po->vk_file, NT_ZK_MAX_JSON, &vk_text, &vk_len)) != NT_OK ||
+            (st = nt_zk_vk_parse_json(&vk, (const char *)vk_text, vk_len)) != NT_OK) {
+            code = nt_cli_usage_error("publish: cannot use verification key %s: %s",
+                                      po->vk_file, nt_strerror(st));
+            goto cleanup;
+        }
+        nt_trust_zk_vk_id(vk_id, vk_text, vk_len);
+        if (nt_zk_groth16_verify(vk, &proof, pub) != NT_OK) {
+            code = nt_cli_usage_error("publish: the proof in %s does not verify under %s",
+                                      po->dir, po->vk_file);
+            goto cleanup;
+        }
+    } else if (strlen(po->vk_id_hex) != 2 * NT_TRUST_ZK_VK_ID_LEN ||
+               nt_hex_decode(vk_id, sizeof vk_id, &n, po->vk_id_hex, strlen(po->vk_id_hex)) !=
+                   NT_OK) {
+        code = nt_cli_usage_error("publish: --zk-vk-id wants 16 hex digits, not '%s'",
+                                  po->vk_id_hex);
+        goto cleanup;
+    }
+    /* Caught early: browsers would reject a proof bound to another key. */
+    st = nt_trust_zk_statement(&claim, pub, signer->key_digest);
+    if (st != NT_OK && !(po->unchecked && st == NT_ERR_TRUST_ZK_BINDING)) {
+        code = nt_cli_usage_error("publish: the proof in %s %s", po->dir,
+                                  st == NT_ERR_TRUST_ZK_BINDING
+                                      ? "is bound to another key (keyBinding differs from this "
+                                        "agent's key digest)"
+                                      : "is not a selective-disclosure statement");
+        goto cleanup;
+    }
+    if ((st = nt_trust_meta_write(meta, sizeof meta, &meta_len, vk_id, &proof, pub)) != NT_OK ||
+        (st = nt_trust_hooks_meta_set(hooks, meta, meta_len)) != NT_OK) {
+        code = nt_cli_usage_error("publish: cannot encode the proof: %s", nt_strerror(st));
+        goto cleanup;
+    }
+    if (nt_hex_encode(hex, sizeof hex, vk_id, sizeof vk_id) == NT_OK)
+        printf("proof zkvk=%s (%zu bytes of metadata)\n", hex, meta_len);
+cleanup:
+    nt_free(proof_text);
+    nt_free(pub_text);
+    nt_free(vk_text);
+    nt_zk_public_destroy(pub);
+    nt_zk_vk_destroy(vk);
+    return code;
+}
+
 /* "_name._tcp" or "_name._udp" (RFC 6763 §7): two labels, each starting with
  * '_', service name 1..15 characters (RFC 6335 §5.1). */
 static bool type_ok(const char *t)
@@ -220,7 +321,9 @@ int nt_cmd_publish(int argc, char **argv)
     char why[160];
     nt_trust_signer signer;
     nt_trust_hooks *hooks = NULL;
+    proof_opts po;
 
+    memset(&po, 0, sizeof po);
     memset(&rc, 0, sizeof rc);
     memset(&svc, 0, sizeof svc);
     memset(&ps, 0, sizeof ps);
@@ -241,10 +344,14 @@ int nt_cmd_publish(int argc, char **argv)
                 rc.no_ipv4 = true;
             } else if (strcmp(a, "--sign") == 0) {
                 sign = true;
+            } else if (strcmp(a, "--proof-unchecked") == 0) {
+                po.unchecked = true;
             } else if (!has_val && (strcmp(a, "-i") == 0 || strcmp(a, "--host") == 0 ||
                                     strcmp(a, "--state") == 0 ||
                                     strcmp(a, "--subtype") == 0 || strcmp(a, "--priority") == 0 ||
-                                    strcmp(a, "--weight") == 0 || strcmp(a, "--ttl") == 0)) {
+                                    strcmp(a, "--weight") == 0 || strcmp(a, "--ttl") == 0 ||
+                                    strcmp(a, "--proof") == 0 || strcmp(a, "--zk-vk") == 0 ||
+                                    strcmp(a, "--zk-vk-id") == 0)) {
                 return nt_cli_usage_error("publish: %s needs a value", a);
             } else if (strcmp(a, "-i") == 0) {
                 if (rc.n_ifnames == NT_RUNNER_IFACES_MAX)
@@ -255,6 +362,12 @@ int nt_cmd_publish(int argc, char **argv)
                 rc.host_name = argv[++i];
             } else if (strcmp(a, "--state") == 0) {
                 state = argv[++i];
+            } else if (strcmp(a, "--proof") == 0) {
+                po.dir = argv[++i];
+            } else if (strcmp(a, "--zk-vk") == 0) {
+                po.vk_file = argv[++i];
+            } else if (strcmp(a, "--zk-vk-id") == 0) {
+                po.vk_id_hex = argv[++i];
             } else if (strcmp(a, "--subtype") == 0) {
                 const char *s = argv[++i];
                 if (n_sub == NT_MDNS_SUBTYPES_MAX)
@@ -302,6 +415,13 @@ int nt_cmd_publish(int argc, char **argv)
         return code;
     if (rc.no_ipv4 && rc.no_ipv6)
         return nt_cli_usage_error("publish: -4 and -6 exclude each other");
+    if ((po.vk_file || po.vk_id_hex || po.unchecked) && !po.dir)
+        return nt_cli_usage_error("publish: --zk-vk, --zk-vk-id and --proof-unchecked go with "
+                                  "--proof DIR");
+    if (po.dir && !sign)
+        return nt_cli_usage_error("publish: --proof needs --sign (the proof is bound to the key)");
+    if (po.dir && !po.vk_file == !po.vk_id_hex)
+        return nt_cli_usage_error("publish: --proof needs one of --zk-vk FILE or --zk-vk-id ID");
     {
         char host[NT_MDNS_NAME_MAX];
         if (nt_runner_host_name(host, sizeof host, rc.host_name) != NT_OK)
@@ -309,6 +429,11 @@ int nt_cmd_publish(int argc, char **argv)
                                       rc.host_name ? rc.host_name : "");
         if (sign && (code = start_signing(&signer, &hooks, state, host)) != NT_EXIT_OK)
             return code;
+        if (po.dir && (code = start_proof(hooks, &signer, &po)) != NT_EXIT_OK) {
+            nt_trust_hooks_destroy(hooks);
+            nt_trust_signer_cleanup(&signer);
+            return code;
+        }
     }
 
     svc.instance = pos[0];

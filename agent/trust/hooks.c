@@ -4,12 +4,34 @@
 
 #include "nautilus/mem.h"
 #include "nautilus/trust_mdns.h"
+#include "nautilus/trust_meta.h"
 
 #define SIG_CACHE 64          /* signed RRsets remembered for re-use */
 #define MSG_RECORDS_MAX 256   /* records of one message considered for RRSIG/DNSKEY */
 #define SET_RECORDS_MAX 64    /* records in one RRset we sign or judge */
 
-enum { TYPE_RRSIG = 46, TYPE_DNSKEY = 48 };
+#define ZK_TABLE_MAX 1024     /* instances whose proof outcome is remembered */
+/* A Groth16 verification costs about as much as this many Ed25519 checks
+ * (bench: ~1 ms vs ~50 us): what it takes from the source's budget. */
+#define ZK_BUDGET_COST 8u
+
+enum { TYPE_TXT = 16, TYPE_SRV = 33, TYPE_RRSIG = 46, TYPE_DNSKEY = 48 };
+
+typedef struct zk_vk_entry {
+    uint8_t id[NT_TRUST_ZK_VK_ID_LEN];
+    nt_zk_vk *vk;
+} zk_vk_entry;
+
+/* The outcome for one instance's metadata, cached by content (DESIGN §5:
+ * the proof bytes are only hashed, never used to name anything). */
+typedef struct zk_entry {
+    nt_dns_name instance;     /* lower-cased; len 0: free */
+    uint8_t content[32];      /* SHA-256 of signer key digest || metadata RDATA */
+    nt_status result;         /* NT_OK with verified, or the rejection */
+    bool verified;
+    nt_trust_zk_info info;
+    uint64_t used;
+} zk_entry;
 
 typedef struct sig_entry {
     uint8_t digest[32];       /* SHA-256 of the canonical RRset (with its TTL) */
@@ -27,6 +49,18 @@ struct nt_trust_hooks {
     /* Extra records handed to the engine: valid until the next call. */
     uint8_t extra_sig[NT_TRUST_RRSIG_RDATA_MAX];
     nt_trust_hooks_stats stats;
+    /* Publisher: the metadata TXT added beside our SRV and TXT sets. */
+    uint8_t meta[NT_TRUST_META_RDATA_MAX];
+    size_t meta_len;
+    nt_dns_name meta_owner;
+    uint8_t extra_meta_sig[NT_TRUST_RRSIG_RDATA_MAX];
+    /* Browser: verification keys we accept and per-instance outcomes. */
+    zk_vk_entry vks[NT_TRUST_HOOKS_VK_MAX];
+    size_t nvk;
+    zk_entry *zk;
+    size_t zk_cap;
+    uint64_t zk_clock;
+    uint64_t zk_generation;
     /* Scratch, kept here rather than on the stack (they are large). */
     nt_dns_record set_recs[SET_RECORDS_MAX];
     nt_dns_record msg_recs[MSG_RECORDS_MAX];
@@ -65,6 +99,14 @@ const char *nt_trust_reason_token(nt_status status)
         return "replay";
     case NT_ERR_TRUST_BUDGET:
         return "budget";
+    case NT_ERR_TRUST_ZK_MALFORMED:
+        return "zk-malformed";
+    case NT_ERR_TRUST_ZK_UNKNOWN_VK:
+        return "zk-unknown-vk";
+    case NT_ERR_TRUST_ZK_BINDING:
+        return "zk-binding";
+    case NT_ERR_TRUST_ZK_INVALID:
+        return "zk-invalid";
     default:
         return "invalid";
     }
@@ -136,6 +178,53 @@ static nt_status signature_for(nt_trust_hooks *h, const nt_dns_record *rrs, size
     return NT_OK;
 }
 
+/* The engine cannot publish an extra RRset for a service, so the metadata
+ * TXT (and its RRSIG) rides as additional records beside the instance's
+ * SRV and TXT sets: whoever resolves the instance gets it in the same
+ * message. Repeats in one message are harmless (RFC 4034 §6.3: an RRset
+ * holds no duplicates, and the canonical form drops them). */
+static void attach_meta(nt_trust_hooks *h, const nt_mdns_rrset *set, nt_mdns_rr *extra,
+                        size_t extra_cap, size_t *extra_count)
+{
+    nt_dns_name owner, probe;
+    nt_dns_record rec;
+    const uint8_t *sig;
+    size_t sig_len, n = *extra_count;
+    uint16_t type = set->rrs[0].type;
+
+    if (h->meta_len == 0 || extra_cap < n + 2 || (type != TYPE_SRV && type != TYPE_TXT))
+        return;
+    if (nt_dns_name_from_wire(&owner, set->rrs[0].name, set->rrs[0].name_len) != NT_OK ||
+        nt_trust_meta_instance(&owner, &probe) ||
+        nt_trust_meta_name(&h->meta_owner, &owner) != NT_OK)
+        return;
+    memset(&rec, 0, sizeof rec);
+    rec.owner = h->meta_owner;
+    rec.type = TYPE_TXT;
+    rec.rclass = set->rrs[0].rrclass;
+    rec.mdns_bit = true;
+    rec.ttl = NT_MDNS_TTL_OTHER; /* RFC 6762 §10, like any TXT */
+    rec.rdata = h->meta;
+    rec.rdlength = (uint16_t)h->meta_len;
+    if (signature_for(h, &rec, 1, wall_now(h), &sig, &sig_len) != NT_OK)
+        return;
+    memcpy(h->extra_meta_sig, sig, sig_len);
+    extra[n].name = h->meta_owner.wire;
+    extra[n].name_len = h->meta_owner.len;
+    extra[n].type = TYPE_TXT;
+    extra[n].rrclass = rec.rclass;
+    extra[n].cache_flush = true;
+    extra[n].ttl = rec.ttl;
+    extra[n].rdata = h->meta;
+    extra[n].rdata_len = h->meta_len;
+    extra[n + 1] = extra[n];
+    extra[n + 1].type = TYPE_RRSIG;
+    extra[n + 1].cache_flush = false;
+    extra[n + 1].rdata = h->extra_meta_sig;
+    extra[n + 1].rdata_len = sig_len;
+    *extra_count = n + 2;
+}
+
 static nt_status attach_hook(void *ctx, uint32_t ifindex, const nt_mdns_rrset *set,
                              uint64_t now_ms, nt_mdns_rr *extra, size_t extra_cap,
                              size_t *extra_count)
@@ -178,7 +267,143 @@ static nt_status attach_hook(void *ctx, uint32_t ifindex, const nt_mdns_rrset *s
     extra[1].rdata = s->dnskey;
     extra[1].rdata_len = sizeof s->dnskey;
     *extra_count = 2;
+    attach_meta(h, set, extra, extra_cap, extra_count);
     return NT_OK;
+}
+
+static const zk_vk_entry *vk_find(const nt_trust_hooks *h, const uint8_t *id)
+{
+    size_t i;
+    for (i = 0; i < h->nvk; i++)
+        if (memcmp(h->vks[i].id, id, NT_TRUST_ZK_VK_ID_LEN) == 0)
+            return &h->vks[i];
+    return NULL;
+}
+
+static zk_entry *zk_find(const nt_trust_hooks *h, const nt_dns_name *lower_instance)
+{
+    size_t i;
+    for (i = 0; i < h->zk_cap; i++)
+        if (h->zk[i].instance.len && nt_dns_name_equal(&h->zk[i].instance, lower_instance))
+            return &h->zk[i];
+    return NULL;
+}
+
+/* A free slot, or the least recently used one. */
+static zk_entry *zk_slot(nt_trust_hooks *h)
+{
+    size_t i, victim = 0;
+    for (i = 0; i < h->zk_cap; i++) {
+        if (h->zk[i].instance.len == 0)
+            return &h->zk[i];
+        if (h->zk[i].used < h->zk[victim].used)
+            victim = i;
+    }
+    return &h->zk[victim];
+}
+
+/* Judges the proof in a metadata record signed by key_digest. NT_OK with
+ * *verified false when the record carries no proof. */
+static nt_status zk_judge(nt_trust_hooks *h, nt_trust_zk_info *info, bool *verified,
+                          const uint8_t *rdata, size_t len, const uint8_t key_digest[32],
+                          const nt_mdns_endpoint *src, uint64_t now_ms)
+{
+    nt_trust_meta meta;
+    const zk_vk_entry *vk;
+    unsigned k;
+    nt_status st = nt_trust_meta_parse(&meta, rdata, len);
+
+    *verified = false;
+    if (st != NT_OK)
+        return st;
+    if (!meta.has_zk)
+        goto cleanup;
+    vk = vk_find(h, meta.vk_id);
+    if (!vk) {
+        st = NT_ERR_TRUST_ZK_UNKNOWN_VK;
+        goto cleanup;
+    }
+    if (nt_zk_public_count(meta.pub) != nt_zk_vk_public_count(vk->vk)) {
+        st = NT_ERR_TRUST_ZK_MALFORMED;
+        goto cleanup;
+    }
+    /* The binding is cheap and names the usual attack (a proof lifted to
+     * another device): checked before any pairing. */
+    if ((st = nt_trust_zk_statement(&info->claim, meta.pub, key_digest)) != NT_OK)
+        goto cleanup;
+    /* KeyTrap-style bound (DESIGN §11): pairings come out of the same
+     * per-source budget as signature checks. */
+    for (k = 0; k < ZK_BUDGET_COST; k++) {
+        st = nt_trust_budget_take(h->ctx.budget, src->addr.bytes,
+                                  src->addr.family == NT_MDNS_INET4 ? 4u : 16u, now_ms);
+        if (st != NT_OK)
+            goto cleanup;
+    }
+    h->stats.zk_verifications++;
+    if (nt_zk_groth16_verify(vk->vk, &meta.proof, meta.pub) != NT_OK) {
+        st = NT_ERR_TRUST_ZK_INVALID;
+        goto cleanup;
+    }
+    memcpy(info->key_digest, key_digest, 32);
+    memcpy(info->vk_id, meta.vk_id, NT_TRUST_ZK_VK_ID_LEN);
+    *verified = true;
+cleanup:
+    nt_trust_meta_cleanup(&meta);
+    return st;
+}
+
+/* A metadata TXT set that verified: decode, check and remember its proof,
+ * once per content. Returns the rejection, if any. */
+static nt_status zk_take(nt_trust_hooks *h, const nt_mdns_rrset *set, const nt_trust_result *res,
+                         const nt_mdns_endpoint *src, uint64_t now_ms)
+{
+    nt_dns_name inst;
+    uint8_t content[32];
+    zk_entry *e;
+    nt_trust_zk_info info;
+    bool verified = false;
+    nt_status st;
+
+    /* Only a browser that holds keys looks at proofs, and only on records
+     * whose key is trusted (DESIGN §1: zk-verified builds on trusted). */
+    if (h->nvk == 0 || res->level < NT_TRUST_TRUSTED)
+        return NT_OK;
+    if (!nt_trust_meta_instance(&h->set_recs[0].owner, &inst))
+        return NT_OK;
+    if (set->count != 1)
+        return NT_ERR_TRUST_ZK_MALFORMED;
+    nt_dns_name_lower(&inst);
+    if (set->rrs[0].rdata_len > NT_TRUST_META_RDATA_MAX)
+        return NT_ERR_TRUST_ZK_MALFORMED;
+    memcpy(h->canon, res->key_digest, 32);
+    memcpy(h->canon + 32, set->rrs[0].rdata, set->rrs[0].rdata_len);
+    nt_sha256(content, h->canon, 32 + set->rrs[0].rdata_len);
+    e = zk_find(h, &inst);
+    h->zk_clock++;
+    if (e && memcmp(e->content, content, 32) == 0) {
+        /* Same record again (every announcement repeats it). */
+        e->used = h->zk_clock;
+        h->stats.zk_cache_hits++;
+        return e->result;
+    }
+    memset(&info, 0, sizeof info);
+    st = zk_judge(h, &info, &verified, set->rrs[0].rdata, set->rrs[0].rdata_len,
+                  res->key_digest, src, now_ms);
+    if (st == NT_ERR_TRUST_BUDGET || st == NT_ERR_NOMEM)
+        return st; /* not the record's fault: judged again next time */
+    if (!e)
+        e = zk_slot(h);
+    memset(e, 0, sizeof *e);
+    e->instance = inst;
+    memcpy(e->content, content, 32);
+    e->result = st;
+    e->verified = st == NT_OK && verified;
+    e->info = info;
+    e->used = h->zk_clock;
+    h->zk_generation++;
+    if (st != NT_OK)
+        h->stats.zk_rejected++;
+    return st;
 }
 
 static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
@@ -223,6 +448,13 @@ static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint
         h->stats.rejected_sets++;
         return NT_OK;
     }
+    if (set->rrs[0].type == TYPE_TXT && (st = zk_take(h, set, &res, src, now_ms)) != NT_OK) {
+        *verdict = NT_MDNS_REJECT;
+        strncpy(reason, nt_trust_reason_token(st), NT_MDNS_REASON_MAX - 1);
+        reason[NT_MDNS_REASON_MAX - 1] = 0;
+        h->stats.rejected_sets++;
+        return NT_OK;
+    }
     *trust = (uint8_t)res.level;
     if (res.level == NT_TRUST_UNSIGNED)
         h->stats.unsigned_sets++;
@@ -240,6 +472,12 @@ nt_status nt_trust_hooks_create(nt_trust_hooks **out, const nt_trust_hooks_confi
         return NT_ERR_NOMEM;
     h->cfg = *cfg;
     h->ctx.store = cfg->store;
+    h->zk_cap = cap < ZK_TABLE_MAX ? cap : ZK_TABLE_MAX;
+    h->zk = nt_calloc(h->zk_cap, sizeof *h->zk);
+    if (!h->zk) {
+        nt_free(h);
+        return NT_ERR_NOMEM;
+    }
     if ((st = nt_trust_replay_create(&h->ctx.replay, cap)) != NT_OK ||
         (st = nt_trust_signers_create(&h->ctx.signers, cap)) != NT_OK ||
         (st = nt_trust_budget_create(&h->ctx.budget, cap,
@@ -259,6 +497,9 @@ void nt_trust_hooks_destroy(nt_trust_hooks *h)
     nt_trust_replay_destroy(h->ctx.replay);
     nt_trust_signers_destroy(h->ctx.signers);
     nt_trust_budget_destroy(h->ctx.budget);
+    while (h->nvk)
+        nt_zk_vk_destroy(h->vks[--h->nvk].vk);
+    nt_free(h->zk);
     nt_free(h);
 }
 
@@ -279,4 +520,62 @@ nt_status nt_trust_hooks_signer_of(const nt_trust_hooks *h, const nt_dns_name *s
                                    nt_trust_signer_info *out)
 {
     return nt_trust_signers_get(h->ctx.signers, subject, out);
+}
+
+nt_status nt_trust_hooks_meta_set(nt_trust_hooks *h, const uint8_t *rdata, size_t len)
+{
+    if (len > sizeof h->meta || (len > 0 && !rdata))
+        return NT_ERR_INVALID_ARG;
+    if (len)
+        memcpy(h->meta, rdata, len);
+    h->meta_len = len;
+    return NT_OK;
+}
+
+nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h, uint8_t id[NT_TRUST_ZK_VK_ID_LEN],
+                                   const char *json, size_t len)
+{
+    nt_zk_vk *vk = NULL;
+    uint8_t vid[NT_TRUST_ZK_VK_ID_LEN];
+    nt_status st;
+
+    nt_trust_zk_vk_id(vid, (const uint8_t *)json, len);
+    if (vk_find(h, vid)) {
+        memcpy(id, vid, sizeof vid);
+        return NT_OK;
+    }
+    if (h->nvk == NT_TRUST_HOOKS_VK_MAX)
+        return NT_ERR_CAP;
+    if ((st = nt_zk_vk_parse_json(&vk, json, len)) != NT_OK)
+        return st;
+    memcpy(h->vks[h->nvk].id, vid, sizeof vid);
+    h->vks[h->nvk].vk = vk;
+    h->nvk++;
+    memcpy(id, vid, sizeof vid);
+    return NT_OK;
+}
+
+nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *instance,
+                               nt_trust_zk_info *out)
+{
+    nt_dns_name lower = *instance;
+    nt_trust_signer_info who;
+    const zk_entry *e;
+
+    nt_dns_name_lower(&lower);
+    e = zk_find(h, &lower);
+    if (!e || !e->verified)
+        return NT_ERR_NOT_FOUND;
+    /* The proof counts for the instance only if the key that the instance's
+     * own records are trusted under is the key the proof is bound to. */
+    if (nt_trust_signers_get(h->ctx.signers, instance, &who) != NT_OK ||
+        who.level < NT_TRUST_TRUSTED || memcmp(who.key_digest, e->info.key_digest, 32) != 0)
+        return NT_ERR_NOT_FOUND;
+    *out = e->info;
+    return NT_OK;
+}
+
+uint64_t nt_trust_hooks_zk_generation(const nt_trust_hooks *h)
+{
+    return h->zk_generation;
 }

@@ -122,6 +122,10 @@ typedef enum nt_status {
     NT_ERR_TRUST_REPLAY = 409,          /* inception older than one already accepted */
     NT_ERR_TRUST_BUDGET = 410,          /* too many signature checks */
     NT_ERR_TRUST_STORE_SYNTAX = 411,    /* malformed trust store line */
+    NT_ERR_TRUST_ZK_MALFORMED = 412,    /* metadata TXT zk fields malformed */
+    NT_ERR_TRUST_ZK_UNKNOWN_VK = 413,   /* zkvk names no verification key we hold */
+    NT_ERR_TRUST_ZK_BINDING = 414,      /* proof keyBinding is not the signing key's */
+    NT_ERR_TRUST_ZK_INVALID = 415,      /* selective-disclosure proof does not verify */
 
     /* zk: 500..599 */
     NT_ERR_ZK_COORD_RANGE = 500,        /* a coordinate is >= p */

@@ -16,12 +16,29 @@
  * Browser side (verify hook): every received RRset is judged by
  * nt_trust_decide; rejected sets never enter the cache and the engine
  * reports them with a reason token (nt_trust_reason_token).
+ *
+ * Selective-disclosure proofs (DESIGN §2, §5; encoding in trust_meta.h):
+ * a publisher given a metadata record (nt_trust_hooks_meta_set) adds it,
+ * as the TXT set at _nautilus.<instance> with its own RRSIG, to the
+ * additional records whenever it signs an instance's SRV or TXT set. The
+ * engine has no API to publish an extra RRset, so a direct query for that
+ * name is not answered; every browser that resolves the instance gets it
+ * in the same message. A browser given verification keys
+ * (nt_trust_hooks_zk_vk_add) judges a metadata set that verified at level
+ * trusted or above: decode, known key id, keyBinding equal to
+ * Poseidon-keyBinding of the DNSKEY digest of the key that signed it, then
+ * Groth16 (ZK_BUDGET_COST checks from the source's budget). The outcome is
+ * cached per instance by SHA-256 of (key digest, RDATA), so a repeated
+ * record is verified once. A failure rejects the set ("zk-malformed",
+ * "zk-unknown-vk", "zk-binding", "zk-invalid"); the instance keeps its
+ * lower level.
  */
 #ifndef NAUTILUS_TRUST_MDNS_H
 #define NAUTILUS_TRUST_MDNS_H
 
 #include "nautilus/mdns.h"
 #include "nautilus/trust.h"
+#include "nautilus/trust_meta.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,7 +71,8 @@ NT_API void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg);
 /* A short, stable token for a rejection status, as events and the browse
  * JSON "reason" field carry it: "unsigned", "no-key", "wrong-key",
  * "expired", "not-yet-valid", "bad-signature", "algorithm", "coverage",
- * "key-tag", "replay", "budget"; "invalid" for anything else. */
+ * "key-tag", "replay", "budget", "zk-malformed", "zk-unknown-vk",
+ * "zk-binding", "zk-invalid"; "invalid" for anything else. */
 NT_API const char *nt_trust_reason_token(nt_status status);
 
 /* The signer and key remembered for subject (an instance name, or a host
@@ -64,6 +82,43 @@ NT_API NT_WUR nt_status nt_trust_hooks_signer_of(const nt_trust_hooks *h,
                                                  const nt_dns_name *subject,
                                                  nt_trust_signer_info *out);
 
+/* ---- selective disclosure ---------------------------------------------- */
+
+#define NT_TRUST_HOOKS_VK_MAX 8   /* verification keys a browser holds */
+
+/* What a verified proof says about an instance. */
+typedef struct nt_trust_zk_info {
+    nt_trust_zk_claim claim;      /* disclosed attributes and threshold claim */
+    uint8_t key_digest[32];       /* the key it is bound to (and signed by) */
+    uint8_t vk_id[NT_TRUST_ZK_VK_ID_LEN];
+} nt_trust_zk_info;
+
+/* Publisher: the metadata TXT RDATA (nt_trust_meta_write) to add beside
+ * every instance's SRV and TXT sets; len 0 removes it. Copied.
+ * NT_ERR_INVALID_ARG if longer than NT_TRUST_META_RDATA_MAX. */
+NT_API NT_WUR nt_status nt_trust_hooks_meta_set(nt_trust_hooks *h, const uint8_t *rdata,
+                                                size_t len);
+
+/* Browser: accepts proofs under the snarkjs verification key json[0..len)
+ * and writes its zkvk id into id. Adding the same file twice is a no-op.
+ * NT_ERR_CAP beyond NT_TRUST_HOOKS_VK_MAX keys; errors of
+ * nt_zk_vk_parse_json. */
+NT_API NT_WUR nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h,
+                                                 uint8_t id[NT_TRUST_ZK_VK_ID_LEN],
+                                                 const char *json, size_t len);
+
+/* The verified proof of instance (full name, e.g. "Web._http._tcp.local"):
+ * NT_OK only if its latest metadata verified and the key it is bound to is
+ * the trusted key that signed the instance's own records; otherwise
+ * NT_ERR_NOT_FOUND. */
+NT_API NT_WUR nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h,
+                                             const nt_dns_name *instance,
+                                             nt_trust_zk_info *out);
+
+/* Grows whenever an instance's proof outcome changes (for callers that
+ * re-report instances). */
+NT_API uint64_t nt_trust_hooks_zk_generation(const nt_trust_hooks *h);
+
 /* Counters, for tests and the benchmark. */
 typedef struct nt_trust_hooks_stats {
     uint64_t signed_sets;     /* signatures made */
@@ -71,6 +126,9 @@ typedef struct nt_trust_hooks_stats {
     uint64_t verified_sets;   /* sets accepted with a valid signature */
     uint64_t unsigned_sets;   /* sets accepted unsigned */
     uint64_t rejected_sets;
+    uint64_t zk_verifications; /* Groth16 verifications run */
+    uint64_t zk_cache_hits;    /* metadata records judged before */
+    uint64_t zk_rejected;      /* metadata records whose proof failed */
 } nt_trust_hooks_stats;
 NT_API void nt_trust_hooks_stats_get(const nt_trust_hooks *h, nt_trust_hooks_stats *out);
 

@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "nautilus/trust_mdns.h"
+#include "nautilus/trust_meta.h"
+#include "nautilus/zk.h"
 
 #define NODES_MAX 3
 #define WALL 1790000000u
@@ -237,10 +240,306 @@ static void test_signed_service_is_trusted(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* ---- selective-disclosure proofs in the metadata TXT ---------------------- */
+
+/* The fixture (gen_fixture.sh): a proof bound to the key of seed 3 x 32 at
+ * pub.local, disclosing a0 = 1990 and a4 = 42 and claiming a1 >= 250. */
+static char *fixture(const char *file, size_t *len)
+{
+    const char *src = getenv("NT_SOURCE_DIR");
+    char path[4096];
+    FILE *f;
+    char *buf;
+    long n;
+    snprintf(path, sizeof path, "%s/tests/unit/trust_mdns/fixtures/%s", src ? src : ".", file);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    assert_true(n > 0);
+    rewind(f);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
+typedef struct zk_fix {
+    char *vk_json;
+    size_t vk_len;
+    uint8_t vk_id[NT_TRUST_ZK_VK_ID_LEN];
+    nt_zk_proof proof;
+    nt_zk_public *pub;
+} zk_fix;
+
+static void zk_fix_load(zk_fix *z)
+{
+    size_t len;
+    char *t;
+    z->vk_json = fixture("verification_key.json", &z->vk_len);
+    nt_trust_zk_vk_id(z->vk_id, (const uint8_t *)z->vk_json, z->vk_len);
+    t = fixture("proof.json", &len);
+    assert_int_equal(nt_zk_proof_parse_json(&z->proof, t, len), NT_OK);
+    free(t);
+    t = fixture("public.json", &len);
+    assert_int_equal(nt_zk_public_parse_json(&z->pub, t, len), NT_OK);
+    free(t);
+}
+
+static void zk_fix_free(zk_fix *z)
+{
+    free(z->vk_json);
+    nt_zk_public_destroy(z->pub);
+}
+
+static void make_key(nt_trust_signer *signer, uint8_t seed_byte, const char *host_text)
+{
+    nt_ed25519_key key;
+    nt_dns_name host;
+    uint8_t seed[32];
+    memset(seed, seed_byte, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&key, seed), NT_OK);
+    assert_int_equal(nt_dns_name_from_str(&host, host_text), NT_OK);
+    nt_trust_signer_init(signer, &key, &host, 0);
+}
+
+static void test_meta_encoding(void **state)
+{
+    zk_fix z;
+    nt_trust_meta m;
+    nt_trust_signer pub, other;
+    nt_trust_zk_claim c;
+    nt_dns_name inst, meta, back;
+    uint8_t rd[NT_TRUST_META_RDATA_MAX], a[NT_ZK_PROOF_BYTES], b[NT_ZK_PROOF_BYTES];
+    uint8_t bad[NT_TRUST_META_RDATA_MAX];
+    size_t len, i, pos;
+    (void)state;
+
+    zk_fix_load(&z);
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, z.vk_id, &z.proof, z.pub), NT_OK);
+    /* Every character-string fits its 255-byte limit (RFC 6763 §6.1). */
+    for (pos = 0; pos < len; pos += 1u + rd[pos])
+        assert_true(rd[pos] <= 255 && rd[pos] > 0);
+    assert_int_equal(pos, len);
+    assert_int_equal(nt_trust_meta_parse(&m, rd, len), NT_OK);
+    assert_true(m.has_zk);
+    assert_memory_equal(m.vk_id, z.vk_id, NT_TRUST_ZK_VK_ID_LEN);
+    nt_zk_proof_write(a, &z.proof);
+    nt_zk_proof_write(b, &m.proof);
+    assert_memory_equal(a, b, sizeof a);
+    assert_int_equal(nt_zk_public_count(m.pub), NT_TRUST_ZK_SIGNALS);
+    for (i = 0; i < NT_TRUST_ZK_SIGNALS; i++) {
+        uint8_t x[32], y[32];
+        assert_int_equal(nt_zk_public_get_b32(x, z.pub, i), NT_OK);
+        assert_int_equal(nt_zk_public_get_b32(y, m.pub, i), NT_OK);
+        assert_memory_equal(x, y, 32);
+    }
+
+    /* The statement: bound to pub.local's key, not to another one. */
+    make_key(&pub, 3, "pub.local");
+    make_key(&other, 5, "thief.local");
+    assert_int_equal(nt_trust_zk_statement(&c, m.pub, pub.key_digest), NT_OK);
+    assert_int_equal(c.mask, 0x11);
+    assert_true(c.disclosed[0] == 1990 && c.disclosed[4] == 42 && c.disclosed[1] == 0);
+    assert_int_equal(c.idx, 1);
+    assert_true(c.threshold == 250);
+    assert_int_equal(nt_trust_zk_statement(&c, m.pub, other.key_digest), NT_ERR_TRUST_ZK_BINDING);
+    nt_trust_meta_cleanup(&m);
+
+    /* A record without zk fields carries nothing; broken ones are malformed. */
+    assert_int_equal(nt_trust_meta_parse(&m, (const uint8_t *)"\003v=1", 4), NT_OK);
+    assert_false(m.has_zk);
+    assert_int_equal(nt_trust_meta_parse(&m, (const uint8_t *)"\003v=1\007zk0=AAA", 12),
+                     NT_ERR_TRUST_ZK_MALFORMED);
+    assert_int_equal(nt_trust_meta_parse(&m, rd, len - 1), NT_ERR_TRUST_ZK_MALFORMED);
+    /* Piece zk1 renamed zk2: a gap. */
+    memcpy(bad, rd, len);
+    for (pos = 0; pos < len; pos += 1u + bad[pos])
+        if (bad[pos] > 4 && memcmp(bad + pos + 1, "zk1=", 4) == 0)
+            bad[pos + 3] = '2';
+    assert_int_equal(nt_trust_meta_parse(&m, bad, len), NT_ERR_TRUST_ZK_MALFORMED);
+    /* zkvk repeated (the first string after v=1 appended again). */
+    memcpy(bad, rd, len);
+    memcpy(bad + len, rd + 4, 1u + rd[4]);
+    assert_int_equal(nt_trust_meta_parse(&m, bad, len + 1u + rd[4]), NT_ERR_TRUST_ZK_MALFORMED);
+    /* A base64 character outside the alphabet in the proof. */
+    memcpy(bad, rd, len);
+    for (pos = 0; pos < len; pos += 1u + bad[pos])
+        if (memcmp(bad + pos + 1, "zk0=", 4) == 0)
+            bad[pos + 10] = '*';
+    assert_int_equal(nt_trust_meta_parse(&m, bad, len), NT_ERR_TRUST_ZK_MALFORMED);
+
+    /* Names: _nautilus.<instance> and back. */
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    assert_int_equal(nt_trust_meta_name(&meta, &inst), NT_OK);
+    assert_true(nt_trust_meta_instance(&meta, &back));
+    assert_true(nt_dns_name_equal(&back, &inst));
+    assert_false(nt_trust_meta_instance(&inst, &back));
+
+    nt_trust_signer_cleanup(&pub);
+    nt_trust_signer_cleanup(&other);
+    zk_fix_free(&z);
+}
+
+/* Browser (node 0, pinning both keys and holding the fixture's key) and one
+ * publisher with metadata rdata[0..len). */
+static void zk_lan(lan *l, nt_trust_store **store, nt_trust_signer *signer, zk_fix *z,
+                   const uint8_t *rdata, size_t len)
+{
+    uint8_t id[NT_TRUST_ZK_VK_ID_LEN];
+    memset(l, 0, sizeof *l);
+    l->wall = WALL;
+    assert_int_equal(nt_trust_store_create(store, 8), NT_OK);
+    assert_int_equal(nt_trust_store_add(*store, &signer->signer, signer->key_digest), NT_OK);
+    add_node(l, "browser", 10, NULL, *store);
+    assert_int_equal(nt_trust_hooks_zk_vk_add(l->nodes[0].hooks, id, z->vk_json, z->vk_len),
+                     NT_OK);
+    assert_memory_equal(id, z->vk_id, sizeof id);
+    add_node(l, "pub", 20, signer, NULL);
+    assert_int_equal(nt_trust_hooks_meta_set(l->nodes[1].hooks, rdata, len), NT_OK);
+    browse(&l->nodes[0], l->now);
+    publish(&l->nodes[1], "Web", 8080, l->now);
+    run(l, 4000);
+}
+
+static void zk_lan_free(lan *l, nt_trust_store *store)
+{
+    size_t i;
+    for (i = 0; i < l->n; i++) {
+        nt_mdns_destroy(l->nodes[i].m);
+        nt_trust_hooks_destroy(l->nodes[i].hooks);
+    }
+    nt_trust_store_destroy(store);
+}
+
+static void test_zk_verified_on_lan(void **state)
+{
+    static lan l;
+    zk_fix z;
+    nt_trust_signer signer;
+    nt_trust_store *store;
+    uint8_t rd[NT_TRUST_META_RDATA_MAX];
+    size_t len;
+    nt_dns_name inst;
+    nt_trust_zk_info zi;
+    nt_trust_hooks_stats st;
+    const nt_mdns_event *ev;
+    (void)state;
+
+    zk_fix_load(&z);
+    make_key(&signer, 3, "pub.local");
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, z.vk_id, &z.proof, z.pub), NT_OK);
+    zk_lan(&l, &store, &signer, &z, rd, len);
+
+    ev = last_event(&l, NT_MDNS_EV_SERVICE_UPDATED, "Web");
+    if (!ev)
+        ev = last_event(&l, NT_MDNS_EV_SERVICE_ADDED, "Web");
+    assert_non_null(ev);
+    assert_int_equal(ev->trust, NT_TRUST_TRUSTED);
+    assert_null(last_event(&l, NT_MDNS_EV_REJECTED, NT_TRUST_META_LABEL));
+    assert_int_equal(nt_dns_name_from_str(&inst, "web._HTTP._tcp.local"), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, &zi), NT_OK);
+    assert_int_equal(zi.claim.mask, 0x11);
+    assert_true(zi.claim.disclosed[0] == 1990 && zi.claim.disclosed[4] == 42);
+    assert_int_equal(zi.claim.idx, 1);
+    assert_true(zi.claim.threshold == 250);
+    assert_memory_equal(zi.key_digest, signer.key_digest, 32);
+    /* Announced and answered many times, verified once (cached by content). */
+    nt_trust_hooks_stats_get(l.nodes[0].hooks, &st);
+    assert_int_equal(st.zk_verifications, 1);
+    assert_true(st.zk_cache_hits > 0);
+    assert_int_equal(st.rejected_sets, 0);
+
+    zk_lan_free(&l, store);
+    nt_trust_signer_cleanup(&signer);
+    zk_fix_free(&z);
+}
+
+/* Publishes rdata from a host with key seed_byte and expects the browser to
+ * reject the metadata with reason and not to call the instance zk-verified. */
+static void expect_zk_reject(zk_fix *z, uint8_t seed_byte, const uint8_t *rd, size_t len,
+                             const char *reason)
+{
+    static lan l;
+    nt_trust_signer signer;
+    nt_trust_store *store;
+    nt_dns_name inst;
+    nt_trust_zk_info zi;
+    nt_trust_hooks_stats st;
+    const nt_mdns_event *ev;
+
+    make_key(&signer, seed_byte, "pub.local");
+    zk_lan(&l, &store, &signer, z, rd, len);
+    ev = last_event(&l, NT_MDNS_EV_REJECTED, NT_TRUST_META_LABEL);
+    assert_non_null(ev);
+    assert_string_equal(ev->reason, reason);
+    /* The instance itself is still trusted, just not zk-verified. */
+    ev = last_event(&l, NT_MDNS_EV_SERVICE_UPDATED, "Web");
+    if (!ev)
+        ev = last_event(&l, NT_MDNS_EV_SERVICE_ADDED, "Web");
+    assert_non_null(ev);
+    assert_int_equal(ev->trust, NT_TRUST_TRUSTED);
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, &zi), NT_ERR_NOT_FOUND);
+    nt_trust_hooks_stats_get(l.nodes[0].hooks, &st);
+    assert_true(st.zk_verifications <= 1);
+    zk_lan_free(&l, store);
+    nt_trust_signer_cleanup(&signer);
+}
+
+static void test_zk_rejections_on_lan(void **state)
+{
+    zk_fix z;
+    uint8_t rd[NT_TRUST_META_RDATA_MAX], pubbin[NT_TRUST_ZK_SIGNALS * 32];
+    uint8_t zero_id[NT_TRUST_ZK_VK_ID_LEN];
+    size_t len, plen;
+    nt_zk_public *tampered;
+    (void)state;
+
+    zk_fix_load(&z);
+    /* The genuine proof replayed by another key: lifted. */
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, z.vk_id, &z.proof, z.pub), NT_OK);
+    expect_zk_reject(&z, 5, rd, len, "zk-binding");
+    /* Right key, but the claim changed (threshold 250 -> 251): invalid. */
+    assert_int_equal(nt_zk_public_write(pubbin, sizeof pubbin, &plen, z.pub), NT_OK);
+    assert_int_equal(pubbin[19 * 32 + 31], 250);
+    pubbin[19 * 32 + 31] = 251;
+    assert_int_equal(nt_zk_public_parse(&tampered, pubbin, plen), NT_OK);
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, z.vk_id, &z.proof, tampered), NT_OK);
+    expect_zk_reject(&z, 3, rd, len, "zk-invalid");
+    nt_zk_public_destroy(tampered);
+    /* A key id the browser does not hold. */
+    memset(zero_id, 0, sizeof zero_id);
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, zero_id, &z.proof, z.pub), NT_OK);
+    expect_zk_reject(&z, 3, rd, len, "zk-unknown-vk");
+    /* A proof of 3 bytes under the right key id: malformed. */
+    {
+        static const char hexd[] = "0123456789abcdef";
+        size_t i;
+        len = 0;
+        memcpy(rd, "\003v=1\025zkvk=", 10);
+        len = 10;
+        for (i = 0; i < NT_TRUST_ZK_VK_ID_LEN; i++) {
+            rd[len++] = (uint8_t)hexd[z.vk_id[i] >> 4];
+            rd[len++] = (uint8_t)hexd[z.vk_id[i] & 15];
+        }
+        memcpy(rd + len, "\010zk0=AAAA\013zkpub0=AA==", 21);
+        len += 21;
+        expect_zk_reject(&z, 3, rd, len, "zk-malformed");
+    }
+    zk_fix_free(&z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signed_service_is_trusted),
+        cmocka_unit_test(test_meta_encoding),
+        cmocka_unit_test(test_zk_verified_on_lan),
+        cmocka_unit_test(test_zk_rejections_on_lan),
     };
     return cmocka_run_group_tests_name("trust_mdns", tests, NULL, NULL);
 }
