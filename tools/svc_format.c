@@ -87,7 +87,12 @@ nt_status nt_svc_full_name(nt_dynbuf *d, const char *instance, const char *type,
             st = nt_dynbuf_add_u8(d, (uint8_t)*p);
     }
     if (st == NT_OK)
-        st = nt_dynbuf_addf(d, ".%s.%s", type, domain[0] ? domain : "local");
+        /* The engine splits every owner name as instance.type.domain; for
+         * an owner that is not a service instance (a host name in a
+         * rejected A record: "victim" + "local") the parts run out early,
+         * and the name is printed as it was, not with a "local" added. */
+        st = nt_dynbuf_addf(d, "%s%s%s%s", type[0] ? "." : "", type, domain[0] ? "." : "",
+                            domain);
     return st;
 }
 
@@ -145,7 +150,7 @@ nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event 
     nt_status st;
 
     nt_dynbuf_init(&name, 2048);
-    st = nt_svc_full_name(&name, ev->instance, ev->type, domain);
+    st = nt_svc_full_name(&name, ev->instance, ev->type, ev->domain);
     if (st == NT_OK)
         st = nt_dynbuf_addf(d, "{\"event\":\"%s\",\"name\":", kind);
     if (st == NT_OK)

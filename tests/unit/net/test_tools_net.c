@@ -139,6 +139,16 @@ static void test_event_json(void **state)
     assert_int_equal(nt_svc_event_json(&d, "rejected", &ev, "lan0", NULL), NT_OK);
     assert_non_null(strstr(nt_dynbuf_str(&d), "\"host\":null,\"port\":null,\"addresses\":[],\"txt\":{}"));
     assert_non_null(strstr(nt_dynbuf_str(&d), "\"trust\":\"trusted\",\"key\":null,\"reason\":\"bad\\tsig\"}"));
+    /* A rejected record whose owner is a host name keeps its name. */
+    nt_dynbuf_reset(&d);
+    strcpy(ev.instance, "victim");
+    strcpy(ev.type, "local");
+    ev.domain[0] = 0;
+    assert_int_equal(nt_svc_event_json(&d, "rejected", &ev, "lan0", NULL), NT_OK);
+    assert_non_null(strstr(nt_dynbuf_str(&d), "\"name\":\"victim.local\","));
+    strcpy(ev.instance, "My.Printer \"2\"");
+    strcpy(ev.type, "_ipp._tcp");
+    strcpy(ev.domain, "local");
     /* The key digest of a signed instance is printed as given. */
     nt_dynbuf_reset(&d);
     assert_int_equal(nt_svc_event_json(&d, "updated", &ev, "lan0", "00ff"), NT_OK);
