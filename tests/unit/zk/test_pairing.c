@@ -113,6 +113,45 @@ static void test_fp_known(void **state)
     }
 }
 
+/* Fp2 multiplication (lazy reduction) against the schoolbook formula on
+ * random and extreme values (0, 1, p - 1). */
+static void test_fp2_mul(void **state)
+{
+    nt_fp vals[5];
+    uint8_t pm1[32];
+    int i, j, k;
+    (void)state;
+    nt_fp_set_zero(&vals[0]);
+    nt_fp_set_one(&vals[1]);
+    nt_mont_to_be(pm1, P_LIMBS);
+    pm1[31]--;
+    assert_int_equal(nt_fp_set_b32(&vals[2], pm1), NT_OK);
+    rand_fp(&vals[3]);
+    rand_fp(&vals[4]);
+    for (i = 0; i < 625; i++) {
+        nt_fp2 a, b, c, want;
+        nt_fp t0, t1;
+        int idx[4];
+        for (k = 0, j = i; k < 4; k++, j /= 5)
+            idx[k] = j % 5;
+        a.c0 = vals[idx[0]];
+        a.c1 = vals[idx[1]];
+        b.c0 = vals[idx[2]];
+        b.c1 = vals[idx[3]];
+        nt_fp_mul(&t0, &a.c0, &b.c0);
+        nt_fp_mul(&t1, &a.c1, &b.c1);
+        nt_fp_sub(&want.c0, &t0, &t1);
+        nt_fp_mul(&t0, &a.c0, &b.c1);
+        nt_fp_mul(&t1, &a.c1, &b.c0);
+        nt_fp_add(&want.c1, &t0, &t1);
+        nt_fp2_mul(&c, &a, &b);
+        assert_true(nt_fp2_eq(&c, &want));
+        nt_fp2_sqr(&c, &a);
+        nt_fp2_mul(&want, &a, &a);
+        assert_true(nt_fp2_eq(&c, &want));
+    }
+}
+
 static void test_tower_identities(void **state)
 {
     int it;
@@ -393,6 +432,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_known),
+        cmocka_unit_test(test_fp2_mul),
         cmocka_unit_test(test_tower_identities),
         cmocka_unit_test(test_group_orders),
         cmocka_unit_test(test_g2_subgroup_criteria),
