@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""Issue 5, must-show 5: a selective-disclosure proof carried in mDNS.
+
+Host A: `nautilus keygen`, a credential bound to A's key digest, `nautilus
+zk prove`, then `publish --sign --proof DIR --zk-vk VK`: the proof rides in
+the signed metadata TXT at _nautilus.<instance> (DESIGN section 2).
+Host C: its own key, A's proof (`--proof-unchecked`, the test-only way past
+publish's early keyBinding refusal): a proof lifted to another device.
+Host B: `browse --trust PINS --zk-vk VK --json` pins both keys and holds the
+key. A must show as "zk-verified" with the disclosed attribute (a0) and the
+threshold claim (a1 >= 250); C's metadata is rejected with "zk-binding" and
+C stays "trusted". `--require zk-verified` shows A and hides C.
+The proof under A's key is also refused by `publish` on C without the flag
+(exit 2).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from nttest import Checks, Lan, Nautilus, nautilus_path, require_commands  # noqa: E402
+
+STYPE = "_ntzk._tcp"
+PROOFS = os.path.join(HERE, "..", "..", "..", "proofs")
+
+
+def keygen(nbin, state, host):
+    r = subprocess.run([nbin, "keygen", "--state", state, "--host", host, "--json"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError("keygen: %s" % r.stderr)
+    return json.loads(r.stdout)["key_digest"]
+
+
+def prove(nbin, workdir, digest):
+    """Credential: a0 = 1990 disclosed, a1 = 276 hidden behind a1 >= 250."""
+    cred = os.path.join(workdir, "cred-a.json")
+    with open(cred, "w") as f:
+        json.dump({"attributes": ["1990", "276", "5", "0", "42", "7", "123456789", "31337"],
+                   "salt": "31415926535897932384626433",
+                   "keyDigest": digest,
+                   "mask": [1, 0, 0, 0, 0, 0, 0, 0],
+                   "idx": 1, "threshold": "250"}, f)
+    out = os.path.join(workdir, "proof-a")
+    r = subprocess.run([nbin, "zk", "prove", cred, "-o", out, "--proofs", PROOFS],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError("zk prove: %s %s" % (r.stdout, r.stderr))
+    vk = [ln.split(" ", 1)[1] for ln in r.stdout.splitlines()
+          if ln.startswith("verification_key ")][0]
+    return out, vk
+
+
+def main():
+    nbin = nautilus_path()
+    require_commands(nbin, "publish", "browse", "keygen", "zk")
+    c = Checks("zk-SNARK selective disclosure carried in mDNS")
+    with Lan(hosts=3, prefix="ntzk") as lan:
+        a, b, h3 = lan.hosts
+        wd = lan.workdir
+        state_a, state_c = os.path.join(wd, "state-a"), os.path.join(wd, "state-c")
+        dig_a = keygen(nbin, state_a, "ntzk-a")
+        dig_c = keygen(nbin, state_c, "ntzk-c")
+        t0 = time.monotonic()
+        proof_dir, vk = prove(nbin, wd, dig_a)
+        c.figure("zk_prove_wall", time.monotonic() - t0, "s")
+        pins = os.path.join(wd, "pins")
+        with open(pins, "w") as f:
+            f.write("ntzk-a.local %s\nntzk-c.local %s\n" % (dig_a, dig_c))
+
+        # Early refusal: C cannot publish A's proof by mistake.
+        r = h3.run([nbin, "publish", "-i", h3.ifname, "--sign", "--state", state_c,
+                    "--host", "ntzk-c", "--proof", proof_dir, "--zk-vk", vk,
+                    "Thief", STYPE, "9"], timeout=20)
+        c.check(r.returncode == 2 and "another key" in r.stderr,
+                "publish on C refuses A's proof (exit 2, keyBinding)",
+                (r.returncode, r.stderr.strip()))
+
+        browse = Nautilus(nbin, b).browse(STYPE, extra=["--trust", pins, "--zk-vk", vk])
+        strict = Nautilus(nbin, b).browse(STYPE, name="browse-strict",
+                                          extra=["--trust", pins, "--zk-vk", vk,
+                                                 "--require", "zk-verified"])
+        time.sleep(1.0)
+        t1 = time.monotonic()
+        pub_a = Nautilus(nbin, a).publish(
+            "Prover", STYPE, 8080, ["path=/"], host_name="ntzk-a",
+            extra=["--sign", "--state", state_a, "--proof", proof_dir, "--zk-vk", vk],
+            name="publish-a")
+        pub_c = Nautilus(nbin, h3).publish(
+            "Thief", STYPE, 8081, ["path=/"], host_name="ntzk-c",
+            extra=["--sign", "--state", state_c, "--proof", proof_dir, "--zk-vk", vk,
+                   "--proof-unchecked"],
+            name="publish-c")
+
+        got = browse.wait_for(lambda o: o.get("instance") == "Prover" and
+                              o.get("trust") == "zk-verified", 15)
+        c.check(got is not None, "B shows A's instance zk-verified",
+                [x for x in browse.raw if "Prover" in x][-3:] or pub_a.read_log()[-300:])
+        if got:
+            c.figure("publish_to_zk_verified", got["_t"] - t1, "s")
+            c.check(got.get("disclosed") == {"a0": 1990}, "disclosed attribute a0 = 1990 only",
+                    got.get("disclosed"))
+            c.check(got.get("claims") == [{"attr": 1, "gte": 250}], "claim a1 >= 250",
+                    got.get("claims"))
+            c.check(got.get("key") == dig_a, "key is A's digest", got.get("key"))
+            c.check(got.get("port") == 8080, "port 8080", got.get("port"))
+
+        rej = browse.wait_for(lambda o: o.get("event") == "rejected" and
+                              o.get("instance") == "Thief", 15)
+        c.check(rej is not None and rej.get("reason") == "zk-binding",
+                "C's replayed proof rejected with zk-binding", rej)
+        if rej:
+            c.check(rej.get("type") == STYPE, "rejection names C's instance and type", rej)
+        time.sleep(2.0)
+        thief = [o for o in browse.all if o.get("instance") == "Thief" and
+                 o.get("event") in ("added", "updated")]
+        c.check(len(thief) > 0 and all(o.get("trust") == "trusted" for o in thief),
+                "C's instance is shown as trusted, never zk-verified",
+                [(o.get("event"), o.get("trust")) for o in thief])
+        c.check(all("disclosed" not in o for o in thief), "no disclosed attributes for C")
+
+        c.check(strict.wait_for(lambda o: o.get("instance") == "Prover", 5) is not None,
+                "--require zk-verified shows A", strict.raw[-3:])
+        c.check(not any(o.get("instance") == "Thief" and o.get("event") != "rejected"
+                        for o in strict.all),
+                "--require zk-verified hides C", strict.raw[-5:])
+        for p in (pub_a, pub_c, browse.proc, strict.proc):
+            p.stop()
+    c.done()
+
+
+if __name__ == "__main__":
+    main()
