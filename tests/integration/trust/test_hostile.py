@@ -293,6 +293,9 @@ def main():
             radio.send(flood, repeat=100, gap=0.01)
             time.sleep(1.0)
             cpu1, w1 = cpu_seconds(nb.proc.pid), time.monotonic()
+            c.figure("flood_packets_reported_rejected",
+                     len([o for o in nb.all if w0 <= o["_t"] <= w1 and
+                          o.get("event") == "rejected"]), "of 100")
             if cpu0 is not None and cpu1 is not None:
                 c.figure("browser_cpu_for_100_flood_packets", cpu1 - cpu0, "s")
                 c.figure("browser_cpu_share_during_flood", (cpu1 - cpu0) / (w1 - w0), "")
@@ -334,17 +337,14 @@ def main():
                                           name="publish-2")
         ev = wait_new(nb, lambda o: o.get("instance") == "Second Service" and o.get("port"),
                       t_pub, 8)
-        t_announced = t_pub
         log = pub2.read_log()
         c.check(ev is not None and ev.get("trust") == "trusted" and ev.get("port") == 8080,
                 "a new pinned service appears (trusted) after the attacks", log[-300:])
         if ev:
             c.figure("new_service_seen_after_start", ev["_t"] - t_pub, "s")
-            # Probing (RFC 6762 section 8.1) takes ~0.75 s before anything is
-            # announced; the 2 s budget is for the browser once it is.
-            c.check(ev["_t"] - t_announced <= 2.0 + 1.0,
-                    "... within 2 s of being announced (after ~0.75 s of probing)",
-                    ev["_t"] - t_announced)
+            # Start to shown, probing (RFC 6762 section 8.1, ~0.75 s) included.
+            c.check(ev["_t"] - t_pub <= 2.0, "... within 2 s of the publisher starting",
+                    ev["_t"] - t_pub)
 
         # ---- a fresh browser agrees ---------------------------------------
         r = h2.run([nbin, "browse", STYPE, "-i", "lan0", "--resolve", "--json", "--timeout", "4",
