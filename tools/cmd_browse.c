@@ -115,24 +115,22 @@ static bool instance_zk(const browse_state *bs, const nt_mdns_event *ev, nt_trus
  * instance: the engine names it by its first label. */
 static void meta_event_fix(nt_mdns_event *ev)
 {
-    char inst[sizeof ev->instance], *dot, *dot2;
+    char inst[sizeof ev->instance], type[sizeof ev->type], domain[sizeof ev->domain];
+    const char *dot, *dot2;
+    int n;
+    /* type is "<instance>.<_svc>", domain "<_proto>.<domain>" */
     if (strcmp(ev->instance, NT_TRUST_META_LABEL) != 0 || !(dot = strrchr(ev->type, '.')) ||
-        !(dot2 = strchr(ev->domain, '.')))
+        !(dot2 = strchr(ev->domain, '.')) || (size_t)(dot - ev->type) >= sizeof inst)
         return;
-    *dot = 0;
-    snprintf(inst, sizeof inst, "%s", ev->type);
-    memmove(ev->type, dot + 1, strlen(dot + 1) + 1);
-    {
-        /* type "_svc" + "." + the domain's first label ("_tcp") */
-        size_t tl = strlen(ev->type), pl = (size_t)(dot2 - ev->domain);
-        if (tl + 1 + pl >= sizeof ev->type)
-            return;
-        ev->type[tl] = '.';
-        memcpy(ev->type + tl + 1, ev->domain, pl);
-        ev->type[tl + 1 + pl] = 0;
-    }
-    memmove(ev->domain, dot2 + 1, strlen(dot2 + 1) + 1);
+    memcpy(inst, ev->type, (size_t)(dot - ev->type));
+    inst[dot - ev->type] = 0;
+    n = snprintf(type, sizeof type, "%s.%.*s", dot + 1, (int)(dot2 - ev->domain), ev->domain);
+    if (n < 0 || (size_t)n >= sizeof type)
+        return;
+    snprintf(domain, sizeof domain, "%s", dot2 + 1);
     memcpy(ev->instance, inst, sizeof inst);
+    memcpy(ev->type, type, sizeof type);
+    memcpy(ev->domain, domain, sizeof domain);
 }
 
 /* ,"disclosed":{"a0":1990,...},"claims":[{"attr":1,"gte":250}] */
