@@ -14,7 +14,13 @@
 #include "nautilus/trust_mdns.h"
 #include "svc_format.h"
 
-enum { TIMER_DEADLINE = 1 };
+enum { TIMER_DEADLINE = 1, TIMER_ZK = 2 };
+
+/* A proof can arrive after the instance was reported (its metadata did not
+ * fit in the first message): trusted instances are kept for a while and
+ * reported again as zk-verified once their proof verifies. */
+#define ZK_PENDING_MAX 256
+#define ZK_POLL_MS 250u
 
 static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
@@ -64,7 +70,43 @@ typedef struct browse_state {
      * what was shown). "instance\x1ftype" strings. */
     char *shown[SHOWN_MAX];
     size_t nshown;
+    /* --zk-vk: trusted instances not (yet) zk-verified, last event each. */
+    bool zk_on;
+    uint64_t zk_gen;
+    nt_mdns_event *pending[ZK_PENDING_MAX];
+    size_t npending;
 } browse_state;
+
+static size_t pending_find(const browse_state *bs, const nt_mdns_event *ev)
+{
+    size_t i;
+    for (i = 0; i < bs->npending; i++)
+        if (strcmp(bs->pending[i]->instance, ev->instance) == 0 &&
+            strcmp(bs->pending[i]->type, ev->type) == 0 &&
+            strcmp(bs->pending[i]->domain, ev->domain) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static void pending_del(browse_state *bs, size_t at)
+{
+    nt_free(bs->pending[at]);
+    bs->pending[at] = bs->pending[--bs->npending];
+}
+
+/* Keeps (a copy of) the newest event of a trusted instance without proof. */
+static void pending_keep(browse_state *bs, const nt_mdns_event *ev)
+{
+    size_t at = pending_find(bs, ev);
+    if (at == SIZE_MAX) {
+        nt_mdns_event *copy;
+        if (bs->npending == ZK_PENDING_MAX || !(copy = nt_malloc(sizeof *copy)))
+            return;
+        at = bs->npending++;
+        bs->pending[at] = copy;
+    }
+    *bs->pending[at] = *ev;
+}
 
 static void install_hooks(void *ctx, nt_mdns_config *mc)
 {
@@ -291,6 +333,18 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
             zk = true;
         }
     }
+    if (bs->zk_on && !zk) {
+        size_t at = pending_find(bs, raw);
+        if ((raw->kind == NT_MDNS_EV_SERVICE_ADDED || raw->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
+            (nt_trust_level)raw->trust >= NT_TRUST_TRUSTED)
+            pending_keep(bs, raw);
+        else if (raw->kind != NT_MDNS_EV_REJECTED && at != SIZE_MAX)
+            pending_del(bs, at);
+    } else if (zk) {
+        size_t at = pending_find(bs, raw);
+        if (at != SIZE_MAX)
+            pending_del(bs, at);
+    }
     if (!policy_allows(bs, ev))
         return;
     /* Counted once shown: with --require, hidden instances are not found. */
@@ -375,11 +429,36 @@ static int start_verifying(browse_state *bs, nt_trust_store **store, const char 
     return NT_EXIT_OK;
 }
 
+/* Reports pending instances whose proof has verified since. */
+static void zk_poll(browse_state *bs, nt_runner *r)
+{
+    uint64_t gen = nt_trust_hooks_zk_generation(bs->hooks);
+    size_t i = 0;
+    nt_trust_zk_info zi;
+    if (gen != bs->zk_gen) {
+        bs->zk_gen = gen;
+        while (i < bs->npending) {
+            nt_mdns_event *ev = bs->pending[i];
+            if (!instance_zk(bs, ev, &zi)) {
+                i++;
+                continue;
+            }
+            bs->pending[i] = bs->pending[--bs->npending];
+            ev->kind = NT_MDNS_EV_SERVICE_UPDATED;
+            on_event(bs, r, ev);
+            nt_free(ev);
+        }
+    }
+    if (nt_runner_timer_set(r, TIMER_ZK, nt_runner_now(r) + ZK_POLL_MS) != NT_OK)
+        NT_LOGW("browse", "proof poll timer not set");
+}
+
 static void on_timer(void *ctx, nt_runner *r, uint64_t id)
 {
-    (void)ctx;
     if (id == TIMER_DEADLINE)
         nt_runner_stop(r, false);
+    else if (id == TIMER_ZK)
+        zk_poll(ctx, r);
 }
 
 /* "_x._tcp" or "_sub._sub._x._tcp" (RFC 6763 §7.1). */
@@ -506,6 +585,12 @@ int nt_cmd_browse(int argc, char **argv)
         code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot browse '%s': %s", type, nt_strerror(st));
         goto out;
     }
+    bs.zk_on = n_vk > 0;
+    if (bs.zk_on &&
+        nt_runner_timer_set(r, TIMER_ZK, nt_runner_now(r) + ZK_POLL_MS) != NT_OK) {
+        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the proof poll timer");
+        goto out;
+    }
     if (timeout >= 0 &&
         nt_runner_timer_set(r, TIMER_DEADLINE, nt_runner_now(r) + (uint64_t)timeout * 1000u) != NT_OK) {
         code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the timeout");
@@ -523,6 +608,8 @@ out:
     nt_trust_store_destroy(store);
     while (bs.nshown)
         nt_free(bs.shown[--bs.nshown]);
+    while (bs.npending)
+        nt_free(bs.pending[--bs.npending]);
     nt_dynbuf_cleanup(&bs.line);
     fflush(stdout);
     return code;
