@@ -24,6 +24,14 @@
 
 #include "nautilus/status.h"
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(NT_ZK_PORTABLE)
+#include <x86intrin.h>
+/* _addcarry_u64 / _subborrow_u64 compile to plain adc / sbb chains; the
+ * unsigned __int128 spelling of the same chains spills registers. */
+#define NT_MONT_ADC 1
+typedef unsigned long long nt_ull;
+#endif
+
 __extension__ typedef unsigned __int128 nt_u128;
 
 /* The field operations are a few instructions each and sit in every inner
@@ -34,6 +42,27 @@ __extension__ typedef unsigned __int128 nt_u128;
 #define NT_MONT_INLINE
 #endif
 
+#ifdef NT_MONT_ADC
+/* r = a if a < m else a - m; a < 2m. Branch-free: the outcome is close to
+ * a coin toss, and a mispredicted branch costs more than the select. */
+static inline NT_MONT_INLINE void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4],
+                                                      const uint64_t m[4])
+{
+    nt_ull t0, t1, t2, t3;
+    uint64_t mask;
+    unsigned char b;
+    b = _subborrow_u64(0, a[0], m[0], &t0);
+    b = _subborrow_u64(b, a[1], m[1], &t1);
+    b = _subborrow_u64(b, a[2], m[2], &t2);
+    b = _subborrow_u64(b, a[3], m[3], &t3);
+    mask = 0 - (uint64_t)b; /* all ones: keep a */
+    r[0] = (a[0] & mask) | (t0 & ~mask);
+    r[1] = (a[1] & mask) | (t1 & ~mask);
+    r[2] = (a[2] & mask) | (t2 & ~mask);
+    r[3] = (a[3] & mask) | (t3 & ~mask);
+}
+
+#else
 /* r = a if a < m else a - m; a < 2m. Branch-free: the outcome is close to
  * a coin toss, and a mispredicted branch costs more than the select. */
 static inline NT_MONT_INLINE void nt_mont_reduce_once(uint64_t r[4], const uint64_t a[4],
@@ -60,6 +89,8 @@ static inline NT_MONT_INLINE void nt_mont_reduce_once(uint64_t r[4], const uint6
     r[3] = (a[3] & mask) | (t3 & ~mask);
 }
 
+#endif
+
 /* a < m as integers (both reduced or raw). */
 static inline NT_MONT_INLINE bool nt_mont_lt(const uint64_t a[4], const uint64_t m[4])
 {
@@ -71,6 +102,51 @@ static inline NT_MONT_INLINE bool nt_mont_lt(const uint64_t a[4], const uint64_t
     return false;
 }
 
+#ifdef NT_MONT_ADC
+static inline NT_MONT_INLINE void nt_mont_add(uint64_t r[4], const uint64_t a[4],
+                                              const uint64_t b[4], const uint64_t m[4])
+{
+    nt_ull s0, s1, s2, s3, t0, t1, t2, t3;
+    uint64_t mask;
+    unsigned char c;
+    c = _addcarry_u64(0, a[0], b[0], &s0);
+    c = _addcarry_u64(c, a[1], b[1], &s1);
+    c = _addcarry_u64(c, a[2], b[2], &s2);
+    (void)_addcarry_u64(c, a[3], b[3], &s3); /* no carry out: a, b < m < 2^254 */
+    c = _subborrow_u64(0, s0, m[0], &t0);
+    c = _subborrow_u64(c, s1, m[1], &t1);
+    c = _subborrow_u64(c, s2, m[2], &t2);
+    c = _subborrow_u64(c, s3, m[3], &t3);
+    mask = 0 - (uint64_t)c;
+    r[0] = (s0 & mask) | (t0 & ~mask);
+    r[1] = (s1 & mask) | (t1 & ~mask);
+    r[2] = (s2 & mask) | (t2 & ~mask);
+    r[3] = (s3 & mask) | (t3 & ~mask);
+}
+
+static inline NT_MONT_INLINE void nt_mont_sub(uint64_t r[4], const uint64_t a[4],
+                                              const uint64_t b[4], const uint64_t m[4])
+{
+    nt_ull t0, t1, t2, t3, u0, u1, u2, u3;
+    uint64_t mask;
+    unsigned char c;
+    c = _subborrow_u64(0, a[0], b[0], &t0);
+    c = _subborrow_u64(c, a[1], b[1], &t1);
+    c = _subborrow_u64(c, a[2], b[2], &t2);
+    c = _subborrow_u64(c, a[3], b[3], &t3);
+    /* add m back when the difference went negative, without a branch */
+    mask = 0 - (uint64_t)c;
+    c = _addcarry_u64(0, t0, m[0] & mask, &u0);
+    c = _addcarry_u64(c, t1, m[1] & mask, &u1);
+    c = _addcarry_u64(c, t2, m[2] & mask, &u2);
+    (void)_addcarry_u64(c, t3, m[3] & mask, &u3);
+    r[0] = u0;
+    r[1] = u1;
+    r[2] = u2;
+    r[3] = u3;
+}
+
+#else
 static inline NT_MONT_INLINE void nt_mont_add(uint64_t r[4], const uint64_t a[4],
                                               const uint64_t b[4], const uint64_t m[4])
 {
@@ -116,6 +192,8 @@ static inline NT_MONT_INLINE void nt_mont_sub(uint64_t r[4], const uint64_t a[4]
     s = (nt_u128)t3 + (m[3] & mask) + (uint64_t)(s >> 64);
     r[3] = (uint64_t)s;
 }
+
+#endif
 
 static inline NT_MONT_INLINE void nt_mont_neg(uint64_t r[4], const uint64_t a[4],
                                               const uint64_t m[4])
