@@ -11,8 +11,13 @@ key. A must show as "zk-verified" with the disclosed attribute (a0) and the
 threshold claim (a1 >= 250); C's metadata is rejected with "zk-binding" and
 C stays "trusted". `--require zk-verified` shows A and hides C.
 The proof under A's key is also refused by `publish` on C without the flag
-(exit 2).
+(exit 2). The metadata TXT captured on the wire validates with dnspython's
+dns.dnssec.validate under A's DNSKEY (an independent RFC 4034 check), and
+its pieces decode, independently of our C code, to the proof and signals
+of proof.json / public.json (proofs/README.md encoding).
 """
+import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -21,7 +26,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from nttest import Checks, Lan, Nautilus, nautilus_path, require_commands  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "trust"))
+from nttest import (Checks, Lan, Nautilus, nautilus_path, read_mdns_pcap,  # noqa: E402
+                    require_commands)
+import trustlib as T  # noqa: E402  (rrsets_of: RRsets of a captured message)
+import dns.dnssec  # noqa: E402
+import dns.name  # noqa: E402
+import dns.rdatatype as RT  # noqa: E402
 
 STYPE = "_ntzk._tcp"
 PROOFS = os.path.join(HERE, "..", "..", "..", "proofs")
@@ -54,6 +65,70 @@ def prove(nbin, workdir, digest):
     return out, vk
 
 
+def expected_meta(proof_dir, vk):
+    """The proof's 256 bytes and the signals' compact form, from the JSON."""
+    with open(os.path.join(proof_dir, "proof.json")) as f:
+        pr = json.load(f)
+    with open(os.path.join(proof_dir, "public.json")) as f:
+        pub = [int(x) for x in json.load(f)]
+    b32 = lambda v: int(v).to_bytes(32, "big")  # noqa: E731
+    g2 = lambda p: b32(p[0][1]) + b32(p[0][0]) + b32(p[1][1]) + b32(p[1][0])  # noqa: E731
+    proof = b32(pr["pi_a"][0]) + b32(pr["pi_a"][1]) + g2(pr["pi_b"]) + \
+        b32(pr["pi_c"][0]) + b32(pr["pi_c"][1])
+    compact = bytes([len(pub)])
+    for v in pub:
+        raw = v.to_bytes(32, "big").lstrip(b"\0")
+        compact += bytes([len(raw)]) + raw
+    with open(vk, "rb") as f:
+        vk_id = hashlib.sha256(f.read()).hexdigest()[:16]
+    return proof, compact, vk_id
+
+
+def check_wire(c, pcap, a, proof_dir, vk):
+    meta_name = dns.name.from_text("_nautilus.Prover.%s.local" % STYPE)
+    keys, metas = {}, []
+    for p in read_mdns_pcap(pcap):
+        if not p["is_response"] or p["src"] not in (a.v4, a.v6, a.link_local()):
+            continue
+        sets = T.rrsets_of(p["raw"])
+        for (owner, rtype, cov), rs in sets.items():
+            if rtype == RT.DNSKEY:
+                keys.setdefault(rs.name, dns.rrset.RRset(rs.name, rs.rdclass, RT.DNSKEY))
+                for rd in rs:
+                    keys[rs.name].add(rd, rs.ttl)
+            if rtype == RT.TXT and rs.name == meta_name:
+                metas.append((rs, sets.get((owner, RT.RRSIG, RT.TXT))))
+    c.check(len(metas) > 0, "metadata TXT at _nautilus.Prover seen on the wire")
+    if not metas:
+        return
+    c.figure("metadata_txt_messages", len(metas), "messages")
+    rs, sigs = metas[0]
+    try:
+        dns.dnssec.validate(rs, sigs, keys)
+        ok, why = True, ""
+    except Exception as e:  # noqa: BLE001  (any failure is the finding)
+        ok, why = False, repr(e)
+    c.check(sigs is not None and ok, "metadata TXT validates with dnspython under A's DNSKEY", why)
+    strings = list(rs)[0].strings
+    c.check(all(len(x) <= 255 for x in strings), "every character-string <= 255 bytes")
+    kv = dict(x.split(b"=", 1) for x in strings)
+    c.check(sorted(kv) == [b"v", b"zk0", b"zk1", b"zkpub0", b"zkvk"],
+            "keys v, zkvk, zk0, zk1, zkpub0", sorted(kv))
+    c.figure("metadata_txt_bytes", sum(1 + len(x) for x in strings), "bytes")
+    proof, compact, vk_id = expected_meta(proof_dir, vk)
+    try:
+        got_proof = base64.b64decode(kv.get(b"zk0", b"") + kv.get(b"zk1", b""), validate=True)
+        got_pub = base64.b64decode(kv.get(b"zkpub0", b""), validate=True)
+    except ValueError as e:
+        c.check(False, "pieces are base64", e)
+        return
+    c.check(kv.get(b"v") == b"1", "v=1")
+    c.check(kv.get(b"zkvk", b"").decode() == vk_id, "zkvk = first 16 hex of SHA-256(vk file)",
+            (kv.get(b"zkvk"), vk_id))
+    c.check(got_proof == proof, "zk0+zk1 = EIP-197 bytes of proof.json")
+    c.check(got_pub == compact, "zkpub0 = compact form of public.json")
+
+
 def main():
     nbin = nautilus_path()
     require_commands(nbin, "publish", "browse", "keygen", "zk")
@@ -79,6 +154,8 @@ def main():
                 "publish on C refuses A's proof (exit 2, keyBinding)",
                 (r.returncode, r.stderr.strip()))
 
+        pcap = os.path.join(wd, "zk.pcap")
+        cap = b.capture(pcap)
         browse = Nautilus(nbin, b).browse(STYPE, extra=["--trust", pins, "--zk-vk", vk])
         strict = Nautilus(nbin, b).browse(STYPE, name="browse-strict",
                                           extra=["--trust", pins, "--zk-vk", vk,
@@ -127,6 +204,8 @@ def main():
         c.check(not any(o.get("instance") == "Thief" and o.get("event") != "rejected"
                         for o in strict.all),
                 "--require zk-verified hides C", strict.raw[-5:])
+        cap.stop()
+        check_wire(c, pcap, a, proof_dir, vk)
         for p in (pub_a, pub_c, browse.proc, strict.proc):
             p.stop()
     c.done()
