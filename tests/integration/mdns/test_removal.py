@@ -10,7 +10,7 @@
    (section 10.5), within TTL + 3 s (avahi-browse and `nautilus browse`;
    python-zeroconf 0.47 does not report expiries: only reported). Likewise
    python-zeroconf registered with TTL 5 and killed, seen by `nautilus browse`.
-3. POOF (section 10.5): `nautilus publish` with default TTLs is killed; C
+3. POOF (section 10.5): `nautilus publish` with default TTLs is killed; E
    asks for its PTR and SRV three times, unanswered; `nautilus browse` must
    flush it within 13 s, long before its TTLs run out.
 Figures: each removal delay.
@@ -172,7 +172,7 @@ def main():
 
         # -- 2c. Passive observation of failures (section 10.5) -----------------
         # Default TTLs (120 s / 75 min): only POOF can remove it in time. After
-        # A dies, C asks twice or more for its PTR and SRV; nobody answers, so
+        # A dies, E asks twice or more for its PTR and SRV; nobody answers, so
         # the browser must flush them within 10 s of the first unanswered query.
         pub = Nautilus(nbin, a).publish("NT Poof", "_http._tcp", 8006, ["f=6"], host_name="nt-a")
         ok = wait(lambda: present_nt(nb, "NT Poof"), 10)
@@ -182,8 +182,8 @@ def main():
         t0 = time.monotonic()
         srv = "NT\\032Poof._http._tcp.local."
         for _ in range(3):
-            mdnsq(h3, ["_http._tcp.local.", "PTR"], wait=0.3)
-            mdnsq(h3, [srv, "SRV"], wait=0.3)
+            mdnsq(e, ["_http._tcp.local.", "PTR"], wait=0.3)
+            mdnsq(e, [srv, "SRV"], wait=0.3)
             time.sleep(1.0)
         t = wait(lambda: removed_nt(nb, "NT Poof"), 14 - (time.monotonic() - t0))
         if t:
@@ -191,7 +191,7 @@ def main():
         c.check(t is not None and t - t0 <= 13.0,
                 "nautilus browse flushes NT Poof after unanswered queries (section 10.5)",
                 None if t is None else "%.3f s" % (t - t0))
-        ta = aw.removed.get("NT Poof")  # avahi-daemon in C saw the same queries
+        ta = aw.removed.get("NT Poof")  # avahi-daemon in C saw the same queries from E
         c.figure("poof_removed_by_avahi", "%.3f" % (ta - t0) if ta else "not reported", "s")
     c.done()
 
