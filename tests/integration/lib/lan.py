@@ -27,8 +27,6 @@ and the LAN is deleted when the script exits.
 """
 
 import atexit
-import ipaddress
-import json
 import os
 import shutil
 import signal

@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nttest import (HERE, PYTHON, Lan, Nautilus, avahi_unescape, cpu_seconds,  # noqa: E402
-                    mdnsq, rss_kb)
+                    rss_kb)
 
 STYPE = "_ntbench._tcp"
 FLOOD = os.path.join(HERE, "flood.py")

@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nttest import (HERE, PYTHON, Checks, Lan, Lines, Nautilus, avahi_unescape,  # noqa: E402
+from nttest import (HERE, PYTHON, Checks, Lan, Nautilus, avahi_unescape,  # noqa: E402
                     cpu_seconds, mdnsq, nautilus_path, read_mdns_pcap, require_commands,
                     rss_kb)
 
