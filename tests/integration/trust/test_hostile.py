@@ -311,6 +311,14 @@ def main():
         c.check(all(o.get("trust") in ("trusted", "anchored", "zk-verified") for o in shown),
                 "--require trusted shows nothing below trusted", shown[:3])
 
+        # ---- (b) seen by the browser without pins ------------------------------
+        seen_b = [o for o in free.all if o.get("instance") == REAL and o.get("port") == 6667]
+        c.note("no pin: (b) shown as %s" % sorted({(o.get("event"), o.get("trust")) for o in seen_b}))
+        c.check(all(o.get("event") == "rejected" or
+                    (o.get("trust") == "self-signed" and
+                     o.get("key") in (att.digest_hex(), att_own.digest_hex())) for o in seen_b),
+                "no pin: (b) is at most self-signed, with the attacker's key", seen_b[:2])
+
         # ---- attacker's own signed service: self-signed without a pin ---------
         evil = "Evil Twin"
         evil_full = "%s.%s.local" % (evil, STYPE)
