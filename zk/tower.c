@@ -13,15 +13,18 @@
 
 /* ---- Fp2 ----------------------------------------------------------------- */
 
+/* 9 a0 - a1 + (a0 + 9 a1) u: the two halves' doubling chains interleave. */
 void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
 {
-    /* 9 in Montgomery form: one multiplication per half instead of a
-     * serial chain of three doublings and an addition. */
-    static const nt_fp nine = {{0xf60647ce410d7ff7ULL, 0x2f3d6f4dd31bd011ULL,
-                                0x2943337e3940c6d1ULL, 0x1d9598e8a7e39857ULL}};
     nt_fp t0, t1;
-    nt_mont_mul(t0.v, a->c0.v, nine.v, nt_fp_p, NT_FP_INV);
-    nt_mont_mul(t1.v, a->c1.v, nine.v, nt_fp_p, NT_FP_INV);
+    nt_fp_dbl(&t0, &a->c0);
+    nt_fp_dbl(&t1, &a->c1);
+    nt_fp_dbl(&t0, &t0);
+    nt_fp_dbl(&t1, &t1);
+    nt_fp_dbl(&t0, &t0);
+    nt_fp_dbl(&t1, &t1);
+    nt_fp_add(&t0, &t0, &a->c0);
+    nt_fp_add(&t1, &t1, &a->c1);
     nt_fp_sub(&t0, &t0, &a->c1);
     nt_fp_add(&t1, &t1, &a->c0);
     r->c0 = t0;
