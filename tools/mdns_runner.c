@@ -346,8 +346,14 @@ static nt_status engine_iface_add(nt_runner *r, size_t i, uint64_t now)
     ic.name = ifc->name;
     ic.addrs = addrs;
     ic.addr_count = n;
-    ic.ipv4 = r->v4_on[i];
-    ic.ipv6 = r->v6_on[i];
+    /* A family whose last address went away stops on this interface (the
+     * group membership stays, ready for the address to come back). */
+    ic.ipv4 = r->v4_on[i] && nt_net_iface_first_addr(ifc, NT_NET_IPV4, false) != NULL;
+    ic.ipv6 = r->v6_on[i] && nt_net_iface_first_addr(ifc, NT_NET_IPV6, false) != NULL;
+    if (!ic.ipv4 && !ic.ipv6) {
+        nt_status st = nt_mdns_iface_del(r->m, ifc->index, now);
+        return st == NT_ERR_MDNS_NO_IFACE ? NT_OK : st;
+    }
     return nt_mdns_iface_add(r->m, &ic, now);
 }
 
