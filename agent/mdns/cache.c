@@ -21,13 +21,47 @@ static void refresh_plan(nt_mdns *m, centry *c)
     c->refresh_ms = c->recv_ms + ttl_ms * pct / 100u + ttl_ms * jitter / 10000u;
 }
 
+/* ---- the owner-name index: buckets chained through centry.next ---- */
+
+int32_t mdns_cache_first(const iface *f, uint32_t h)
+{
+    if (f->bucket == NULL)
+        return -1;
+    return f->bucket[h & (f->nbucket - 1)];
+}
+
+static void index_link(iface *f, size_t i)
+{
+    int32_t *b = &f->bucket[f->cache[i].hname & (f->nbucket - 1)];
+    f->cache[i].next = *b;
+    *b = (int32_t)i;
+}
+
+static void index_unlink(iface *f, size_t i)
+{
+    int32_t *p = &f->bucket[f->cache[i].hname & (f->nbucket - 1)];
+    while (*p >= 0) {
+        if (*p == (int32_t)i) {
+            *p = f->cache[i].next;
+            return;
+        }
+        p = &f->cache[*p].next;
+    }
+}
+
 static void entry_free(nt_mdns *m, size_t ifslot, size_t i)
 {
     iface *f = &m->ifs[ifslot];
+    size_t last = f->ncache - 1;
     mdns_note_ptr(m, ifslot, &f->cache[i].r, false);
     nt_free(f->cache[i].data);
-    if (i != f->ncache - 1)
-        f->cache[i] = f->cache[f->ncache - 1];
+    index_unlink(f, i);
+    if (i != last) {
+        /* The last entry moves into the hole: re-index it there. */
+        index_unlink(f, last);
+        f->cache[i] = f->cache[last];
+        index_link(f, i);
+    }
     f->ncache--;
 }
 
@@ -69,6 +103,17 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_exp
 {
     iface *f = &m->ifs[ifslot];
     size_t i, victim = SIZE_MAX;
+    if (f->bucket == NULL) {
+        size_t nb = 16;
+        while (nb < m->cfg.cache_cap && nb < ((size_t)1 << 30))
+            nb *= 2;
+        f->bucket = nt_malloc(nb * sizeof(*f->bucket));
+        if (f->bucket == NULL)
+            return false;
+        for (i = 0; i < nb; i++)
+            f->bucket[i] = -1;
+        f->nbucket = nb;
+    }
     if (f->ncache < f->cache_alloc)
         return true;
     if (f->cache_alloc < m->cfg.cache_cap) {
@@ -85,16 +130,20 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_exp
         if (f->ncache == 0)
             return false;
     }
+    /* The budget first: a flood past it is dropped without a scan. */
+    if (!evict_allowed(src, now))
+        return false;
     for (i = 0; i < f->ncache; i++) {
         if (f->cache[i].trust > trust)
             continue;
         if (victim == SIZE_MAX || f->cache[i].expires_ms < f->cache[victim].expires_ms)
             victim = i;
     }
-    if (victim == SIZE_MAX || f->cache[victim].expires_ms > new_expiry)
+    if (victim == SIZE_MAX || f->cache[victim].expires_ms > new_expiry) {
+        if (src != NULL)
+            src->evict_tokens++; /* nothing evicted: give the token back */
         return false;
-    if (!evict_allowed(src, now))
-        return false;
+    }
     mdns_mark_dirty(m, &f->cache[victim].r.owner);
     entry_free(m, ifslot, victim);
     m->stats.cache_evictions++;
@@ -106,7 +155,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
 {
     iface *f = &m->ifs[ifslot];
     centry *c = NULL;
-    size_t i;
+    int32_t j;
     uint32_t h = mdns_name_hash(&r->owner);
 
     if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
@@ -115,8 +164,8 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
      * were received more than one second ago; they go one second from now,
      * not at once, so that a burst of packets cannot flush its own set. */
     if (r->mdns_bit) {
-        for (i = 0; i < f->ncache; i++) {
-            centry *o = &f->cache[i];
+        for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
+            centry *o = &f->cache[j];
             if (o->hname == h && same_set(&o->r, r) && o->recv_ms + 1000u <= now &&
                 o->expires_ms > now + GOODBYE_GRACE_MS && !mdns_rr_equal(&o->r, r)) {
                 o->expires_ms = now + GOODBYE_GRACE_MS;
@@ -124,9 +173,9 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
             }
         }
     }
-    for (i = 0; i < f->ncache; i++) {
-        if (f->cache[i].hname == h && mdns_rr_equal(&f->cache[i].r, r)) {
-            c = &f->cache[i];
+    for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
+        if (f->cache[j].hname == h && mdns_rr_equal(&f->cache[j].r, r)) {
+            c = &f->cache[j];
             break;
         }
     }
@@ -172,6 +221,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->trust = trust;
     c->hname = h;
     refresh_plan(m, c);
+    index_link(f, f->ncache);
     f->ncache++;
     mdns_note_ptr(m, ifslot, &c->r, true);
 }
@@ -183,6 +233,9 @@ void mdns_cache_clear(nt_mdns *m, size_t ifslot)
     for (i = 0; i < f->ncache; i++)
         nt_free(f->cache[i].data);
     nt_free(f->cache);
+    nt_free(f->bucket);
+    f->bucket = NULL;
+    f->nbucket = 0;
     f->cache = NULL;
     f->ncache = 0;
     f->cache_alloc = 0;
@@ -242,11 +295,14 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
                           const nt_dns_record *kas, size_t nka, bool skip_fresh, uint64_t now)
 {
     iface *f = &m->ifs[ifslot];
-    size_t i, k;
-    for (i = 0; i < f->ncache; i++) {
+    size_t k;
+    int32_t i;
+    uint32_t h = mdns_name_hash(name);
+    for (i = mdns_cache_first(f, h); i >= 0; i = f->cache[i].next) {
         centry *c = &f->cache[i];
         bool known = false;
-        if ((type != NT_DNS_TYPE_ANY && c->r.type != type) || !nt_dns_name_equal(&c->r.owner, name))
+        if (c->hname != h || (type != NT_DNS_TYPE_ANY && c->r.type != type) ||
+            !nt_dns_name_equal(&c->r.owner, name))
             continue;
         if (c->expires_ms <= now + GOODBYE_GRACE_MS)
             continue; /* already going */

@@ -62,6 +62,7 @@ typedef struct centry {
     uint8_t trust;
     uint64_t poof_first_ms;
     uint32_t hname;          /* mdns_name_hash(&r.owner) */
+    int32_t next;            /* next entry with the same bucket, -1 at the end */
 } centry;
 
 typedef struct estate {
@@ -96,6 +97,8 @@ typedef struct iface {
     bool v4, v6;
     centry *cache;
     size_t ncache, cache_alloc;
+    int32_t *bucket;             /* owner-name hash -> first entry (chained by next) */
+    size_t nbucket;              /* power of two, >= cache_cap */
     uint64_t rate_window_ms;
     uint32_t rate_count;
     srcrate src[SRC_RATE_SLOTS];
@@ -261,6 +264,9 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
 srcrate *mdns_src_find(iface *f, const nt_mdns_addr *addr);
 void mdns_cache_expire(nt_mdns *m, uint64_t now);
 void mdns_cache_clear(nt_mdns *m, size_t ifslot);
+/* First cached entry on f whose owner hashes to h (then follow .next and
+ * compare the names); -1 if none. */
+int32_t mdns_cache_first(const iface *f, uint32_t h);
 uint64_t mdns_cache_next(const nt_mdns *m);
 void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type,
                           const nt_dns_record *kas, size_t nka, bool skip_fresh, uint64_t now);

@@ -113,7 +113,7 @@ static void send_questions(nt_mdns *m, size_t s, const qout *qs, size_t nq, uint
 {
     iface *f = &m->ifs[s];
     nt_dns_builder b;
-    size_t i, j, added = 0;
+    size_t i, added = 0;
     bool any = false;
 
     if (nq == 0 || !qb_start(m, &b))
@@ -132,11 +132,13 @@ static void send_questions(nt_mdns *m, size_t s, const qout *qs, size_t nq, uint
     }
     any = added != 0;
     for (i = 0; i < nq; i++) {
-        for (j = 0; j < f->ncache; j++) {
+        uint32_t h = mdns_name_hash(qs[i].name);
+        int32_t j;
+        for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
             centry *c = &f->cache[j];
             nt_dns_record r;
             uint64_t left;
-            if ((qs[i].type != NT_DNS_TYPE_ANY && c->r.type != qs[i].type) ||
+            if (c->hname != h || (qs[i].type != NT_DNS_TYPE_ANY && c->r.type != qs[i].type) ||
                 !nt_dns_name_equal(&c->r.owner, qs[i].name))
                 continue;
             if (c->expires_ms <= now)
@@ -265,11 +267,12 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
             if (mine->next_ms > now + mine->interval_ms / 2u)
                 continue; /* not planning to ask soon */
             for (j = 0; j < nka && subset; j++) {
-                size_t c;
+                int32_t c;
                 bool have = false;
                 if (!nt_dns_name_equal(&kas[j].owner, &qn))
                     continue;
-                for (c = 0; c < f->ncache && !have; c++) {
+                for (c = mdns_cache_first(f, mdns_name_hash(&qn)); c >= 0 && !have;
+                     c = f->cache[c].next) {
                     const centry *ce = &f->cache[c];
                     have = mdns_rr_equal(&ce->r, &kas[j]) && ce->expires_ms > now &&
                            (ce->expires_ms - now) * 2u > (uint64_t)ce->r.ttl * 1000u;
@@ -322,9 +325,9 @@ static uint64_t view_addrs(const nt_mdns *m, size_t s, const nt_dns_name *host, 
                            bool want6, nt_mdns_event *ev, uint64_t h, uint8_t *trust)
 {
     const iface *f = &m->ifs[s];
-    size_t i;
+    int32_t i;
     uint32_t hh = mdns_name_hash(host);
-    for (i = 0; i < f->ncache; i++) {
+    for (i = mdns_cache_first(f, hh); i >= 0; i = f->cache[i].next) {
         const centry *c = &f->cache[i];
         nt_mdns_addr *a;
         if (c->hname != hh)
@@ -354,7 +357,7 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
                           bool want6, nt_mdns_event *ev, uint64_t *hash, nt_dns_name *target)
 {
     const iface *f = &m->ifs[s];
-    size_t i;
+    int32_t i;
     uint64_t h = 0xcbf29ce484222325ull;
     uint8_t trust = 255;
     bool any = false;
@@ -365,7 +368,7 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
     mdns_name_label_text(inst, ev->instance, sizeof(ev->instance));
     mdns_name_text(inst, 1, 2, ev->type, sizeof(ev->type));
     mdns_name_text(inst, 3, 0, ev->domain, sizeof(ev->domain));
-    for (i = 0; i < f->ncache; i++) {
+    for (i = mdns_cache_first(f, hi); i >= 0; i = f->cache[i].next) {
         const centry *c = &f->cache[i];
         if (c->hname != hi || !nt_dns_name_equal(&c->r.owner, inst))
             continue;
@@ -509,9 +512,9 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
 
 static bool ptr_listed(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
 {
-    size_t c;
+    int32_t c;
     uint32_t ho = mdns_name_hash(owner);
-    for (c = 0; c < f->ncache; c++) {
+    for (c = mdns_cache_first(f, ho); c >= 0; c = f->cache[c].next) {
         const centry *ce = &f->cache[c];
         nt_dns_name t;
         if (ce->hname == ho && ce->r.type == NT_DNS_TYPE_PTR &&
