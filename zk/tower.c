@@ -79,56 +79,87 @@ static void redc(nt_fp *r, uint64_t w[8])
     nt_mont_reduce_once(r->v, w + 4, nt_fp_p);
 }
 
+#ifdef NT_MONT_ADC
+/* w -= v on 8 limbs; returns the borrow. */
+static inline NT_MONT_INLINE unsigned char sub8(uint64_t w[8], const uint64_t v[8])
+{
+    unsigned char c = 0;
+    int i;
+    for (i = 0; i < 8; i++)
+        c = _subborrow_u64(c, w[i], v[i], (nt_ull *)&w[i]);
+    return c;
+}
+
+/* out = a + b on 4 limbs (no carry out: both below 2^255). */
+static inline NT_MONT_INLINE void add4(uint64_t out[4], const uint64_t a[4], const uint64_t b[4])
+{
+    unsigned char c = 0;
+    int i;
+    for (i = 0; i < 4; i++)
+        c = _addcarry_u64(c, a[i], b[i], (nt_ull *)&out[i]);
+}
+
+/* w[4..8) += m & mask */
+static inline NT_MONT_INLINE void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
+{
+    unsigned char c = 0;
+    int i;
+    for (i = 0; i < 4; i++)
+        c = _addcarry_u64(c, w[i + 4], m[i] & mask, (nt_ull *)&w[i + 4]);
+}
+#else
+static unsigned char sub8(uint64_t w[8], const uint64_t v[8])
+{
+    uint64_t borrow = 0;
+    int i;
+    for (i = 0; i < 8; i++) {
+        nt_u128 t = (nt_u128)w[i] - v[i] - borrow;
+        w[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+    return (unsigned char)borrow;
+}
+
+static void add4(uint64_t out[4], const uint64_t a[4], const uint64_t b[4])
+{
+    nt_u128 t = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        t = (nt_u128)a[i] + b[i] + (uint64_t)(t >> 64);
+        out[i] = (uint64_t)t;
+    }
+}
+
+static void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
+{
+    nt_u128 t = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        t = (nt_u128)w[i + 4] + (m[i] & mask) + (uint64_t)(t >> 64);
+        w[i + 4] = (uint64_t)t;
+    }
+}
+#endif
+
 /* Karatsuba with lazy reduction (Aranha, Karabina, Longa, Gebotys,
  * Lopez, "Faster explicit formulas for computing pairings over ordinary
  * curves", EUROCRYPT 2011, section 3): three 512-bit products, two
  * Montgomery reductions. a0 + a1 < 2p < 2^255 needs no reduction. */
 void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
-    uint64_t w0[8], w1[8], w2[8], sa[4], sb[4], borrow, mask;
-    nt_u128 t;
-    int i;
+    uint64_t w0[8], w1[8], w2[8], sa[4], sb[4], mask;
 
     mul_wide(w0, a->c0.v, b->c0.v);
     mul_wide(w1, a->c1.v, b->c1.v);
-    t = 0;
-    for (i = 0; i < 4; i++) {
-        t = (nt_u128)a->c0.v[i] + a->c1.v[i] + (uint64_t)(t >> 64);
-        sa[i] = (uint64_t)t;
-    }
-    t = 0;
-    for (i = 0; i < 4; i++) {
-        t = (nt_u128)b->c0.v[i] + b->c1.v[i] + (uint64_t)(t >> 64);
-        sb[i] = (uint64_t)t;
-    }
+    add4(sa, a->c0.v, a->c1.v);
+    add4(sb, b->c0.v, b->c1.v);
     mul_wide(w2, sa, sb);
-
     /* w2 = a0 b1 + a1 b0 = w2 - w0 - w1 (exact, < 2 p^2) */
-    borrow = 0;
-    for (i = 0; i < 8; i++) {
-        t = (nt_u128)w2[i] - w0[i] - borrow;
-        w2[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
-    borrow = 0;
-    for (i = 0; i < 8; i++) {
-        t = (nt_u128)w2[i] - w1[i] - borrow;
-        w2[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
+    (void)sub8(w2, w0);
+    (void)sub8(w2, w1);
     /* w0 = a0 b0 - a1 b1, plus p 2^256 when negative (then < p 2^256) */
-    borrow = 0;
-    for (i = 0; i < 8; i++) {
-        t = (nt_u128)w0[i] - w1[i] - borrow;
-        w0[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
-    mask = 0 - borrow;
-    t = 0;
-    for (i = 0; i < 4; i++) {
-        t = (nt_u128)w0[i + 4] + (nt_fp_p[i] & mask) + (uint64_t)(t >> 64);
-        w0[i + 4] = (uint64_t)t;
-    }
+    mask = 0 - (uint64_t)sub8(w0, w1);
+    add_high(w0, nt_fp_p, mask);
     redc(&r->c0, w0);
     redc(&r->c1, w2);
 }
