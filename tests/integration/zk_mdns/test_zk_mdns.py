@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -160,6 +161,14 @@ def main():
         strict = Nautilus(nbin, b).browse(STYPE, name="browse-strict",
                                           extra=["--trust", pins, "--zk-vk", vk,
                                                  "--require", "zk-verified"])
+        human = b.spawn([nbin, "browse", STYPE, "-i", b.ifname, "--resolve", "--trust", pins,
+                         "--zk-vk", vk], name="browse-human", stdout=subprocess.PIPE)
+        human_lines = []
+
+        def pump():
+            for line in human.popen.stdout:
+                human_lines.append(line.rstrip("\n"))
+        threading.Thread(target=pump, daemon=True).start()
         time.sleep(1.0)
         t1 = time.monotonic()
         pub_a = Nautilus(nbin, a).publish(
@@ -204,6 +213,12 @@ def main():
         c.check(not any(o.get("instance") == "Thief" and o.get("event") != "rejected"
                         for o in strict.all),
                 "--require zk-verified hides C", strict.raw[-5:])
+        c.check(any(x.strip() == "zk-verified: a0=1990; a1 >= 250" for x in human_lines),
+                "human output: 'zk-verified: a0=1990; a1 >= 250' line", human_lines[-12:])
+        c.check(any(x.startswith("! ") and "Thief" in x and x.endswith("zk-binding")
+                    for x in human_lines), "human output: '!' line for C with zk-binding",
+                human_lines[-12:])
+        human.stop()
         cap.stop()
         check_wire(c, pcap, a, proof_dir, vk)
         for p in (pub_a, pub_c, browse.proc, strict.proc):
