@@ -278,6 +278,7 @@ def main():
         c.check(len(reasons) >= 9, "rejections carry %d distinct reasons" % len(reasons),
                 sorted(reasons))
 
+        renames_before_floods = pub.read_log().count("renamed")
         # Pure noise: 100 RRSIG records whose RDATA is random bytes (20-60).
         t = time.monotonic()
         noise = raw_rrsig_packet(srv(6672), [os.urandom(20 + i % 41) for i in range(100)])
@@ -341,6 +342,10 @@ def main():
         time.sleep(0.5)
         c.check(not [o for o in nb.all if o.get("instance") == evil and o.get("event") != "rejected"],
                 "--require trusted: the attacker's service is hidden")
+
+        c.check(pub.read_log().count("renamed") == renames_before_floods,
+                "the real publisher kept its names through the floods (noise, (f) x 100, evil twin)",
+                pub.read_log()[-200:])
 
         # ---- still responsive: a new pinned service ------------------------
         t_pub = time.monotonic()
