@@ -139,7 +139,8 @@ static bool instance_key(const browse_state *bs, const nt_mdns_event *ev, char h
 }
 
 /* The instance's verified proof, if it has one and is trusted. */
-static bool instance_zk(const browse_state *bs, const nt_mdns_event *ev, nt_trust_zk_info *out)
+static bool instance_zk(const browse_state *bs, nt_runner *r, const nt_mdns_event *ev,
+                        nt_trust_zk_info *out)
 {
     nt_dns_name parent, full;
     char text[NT_MDNS_NAME_MAX * 2];
@@ -150,7 +151,7 @@ static bool instance_zk(const browse_state *bs, const nt_mdns_event *ev, nt_trus
     return nt_dns_name_from_str(&parent, text) == NT_OK &&
            nt_dns_name_prepend(&full, (const uint8_t *)ev->instance, strlen(ev->instance),
                                &parent) == NT_OK &&
-           nt_trust_hooks_zk_of(bs->hooks, &full, out) == NT_OK;
+           nt_trust_hooks_zk_of(bs->hooks, &full, nt_runner_now(r), out) == NT_OK;
 }
 
 /* A rejected metadata record (_nautilus.<instance>) is reported under its
@@ -322,7 +323,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
         return;
     }
     /* zk-verified: trusted, and a proof bound to that key verified. */
-    if (instance_zk(bs, raw, &zi) || (raw->kind == NT_MDNS_EV_REJECTED &&
+    if (instance_zk(bs, r, raw, &zi) || (raw->kind == NT_MDNS_EV_REJECTED &&
                                       strcmp(raw->instance, NT_TRUST_META_LABEL) == 0)) {
         fixed = *raw;
         ev = &fixed;
@@ -439,7 +440,7 @@ static void zk_poll(browse_state *bs, nt_runner *r)
         bs->zk_gen = gen;
         while (i < bs->npending) {
             nt_mdns_event *ev = bs->pending[i];
-            if (!instance_zk(bs, ev, &zi)) {
+            if (!instance_zk(bs, r, ev, &zi)) {
                 i++;
                 continue;
             }

@@ -31,6 +31,7 @@ typedef struct zk_entry {
     bool verified;
     nt_trust_zk_info info;
     uint64_t used;
+    uint64_t expires_ms;      /* the metadata record's TTL from when last heard */
 } zk_entry;
 
 typedef struct sig_entry {
@@ -383,6 +384,7 @@ static nt_status zk_take(nt_trust_hooks *h, const nt_mdns_rrset *set, const nt_t
     if (e && memcmp(e->content, content, 32) == 0) {
         /* Same record again (every announcement repeats it). */
         e->used = h->zk_clock;
+        e->expires_ms = now_ms + (uint64_t)set->rrs[0].ttl * 1000u;
         h->stats.zk_cache_hits++;
         return e->result;
     }
@@ -400,10 +402,30 @@ static nt_status zk_take(nt_trust_hooks *h, const nt_mdns_rrset *set, const nt_t
     e->verified = st == NT_OK && verified;
     e->info = info;
     e->used = h->zk_clock;
+    e->expires_ms = now_ms + (uint64_t)set->rrs[0].ttl * 1000u;
     h->zk_generation++;
     if (st != NT_OK)
         h->stats.zk_rejected++;
     return st;
+}
+
+/* A verified goodbye for an instance's SRV (RFC 6762 §10.1): its proof goes
+ * with it, so a publisher that comes back without one is not zk-verified. */
+static void zk_goodbye(nt_trust_hooks *h, const nt_mdns_rrset *set)
+{
+    nt_dns_name inst = h->set_recs[0].owner;
+    zk_entry *e;
+    size_t i;
+    if (set->rrs[0].type != TYPE_SRV)
+        return;
+    for (i = 0; i < set->count; i++)
+        if (set->rrs[i].ttl != 0)
+            return;
+    nt_dns_name_lower(&inst);
+    if ((e = zk_find(h, &inst)) != NULL) {
+        memset(e, 0, sizeof *e);
+        h->zk_generation++;
+    }
 }
 
 static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
@@ -455,6 +477,8 @@ static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint
         h->stats.rejected_sets++;
         return NT_OK;
     }
+    if (h->nvk && res.level >= NT_TRUST_TRUSTED)
+        zk_goodbye(h, set);
     *trust = (uint8_t)res.level;
     if (res.level == NT_TRUST_UNSIGNED)
         h->stats.unsigned_sets++;
@@ -556,7 +580,7 @@ nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h, uint8_t id[NT_TRUST_ZK_VK_
 }
 
 nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *instance,
-                               nt_trust_zk_info *out)
+                               uint64_t now_ms, nt_trust_zk_info *out)
 {
     nt_dns_name lower = *instance;
     nt_trust_signer_info who;
@@ -564,7 +588,7 @@ nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *insta
 
     nt_dns_name_lower(&lower);
     e = zk_find(h, &lower);
-    if (!e || !e->verified)
+    if (!e || !e->verified || now_ms >= e->expires_ms)
         return NT_ERR_NOT_FOUND;
     /* The proof counts for the instance only if the key that the instance's
      * own records are trusted under is the key the proof is bound to. */

@@ -108,11 +108,13 @@ NT_API NT_WUR nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h,
                                                  const char *json, size_t len);
 
 /* The verified proof of instance (full name, e.g. "Web._http._tcp.local"):
- * NT_OK only if its latest metadata verified and the key it is bound to is
- * the trusted key that signed the instance's own records; otherwise
+ * NT_OK only if its latest metadata verified, was heard within its TTL
+ * before now_ms (the engine's clock, as given to nt_mdns_input), the
+ * instance has not said goodbye since, and the key the proof is bound to
+ * is the trusted key that signed the instance's own records; otherwise
  * NT_ERR_NOT_FOUND. */
 NT_API NT_WUR nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h,
-                                             const nt_dns_name *instance,
+                                             const nt_dns_name *instance, uint64_t now_ms,
                                              nt_trust_zk_info *out);
 
 /* Grows whenever an instance's proof outcome changes (for callers that

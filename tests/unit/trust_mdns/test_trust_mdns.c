@@ -31,6 +31,7 @@ typedef struct lan {
     uint32_t wall;
     nt_mdns_event events[256];
     size_t nevents;
+    nt_mdns_service_id pub_id;
 } lan;
 
 static uint32_t lan_wall(void *ctx) { return ((lan *)ctx)->wall; }
@@ -121,7 +122,7 @@ static const nt_mdns_event *last_event(const lan *l, nt_mdns_event_kind kind, co
     return NULL;
 }
 
-static void publish(node *nd, const char *instance, uint16_t port, uint64_t now)
+static nt_mdns_service_id publish(node *nd, const char *instance, uint16_t port, uint64_t now)
 {
     nt_mdns_service_config svc;
     nt_mdns_service_id id;
@@ -133,6 +134,7 @@ static void publish(node *nd, const char *instance, uint16_t port, uint64_t now)
     svc.txt = txt;
     svc.txt_count = 1;
     assert_int_equal(nt_mdns_service_add(nd->m, &id, &svc, now), NT_OK);
+    return id;
 }
 
 static void browse(node *nd, uint64_t now)
@@ -401,7 +403,7 @@ static void zk_lan(lan *l, nt_trust_store **store, nt_trust_signer *signer, zk_f
     add_node(l, "pub", 20, signer, NULL);
     assert_int_equal(nt_trust_hooks_meta_set(l->nodes[1].hooks, rdata, len), NT_OK);
     browse(&l->nodes[0], l->now);
-    publish(&l->nodes[1], "Web", 8080, l->now);
+    l->pub_id = publish(&l->nodes[1], "Web", 8080, l->now);
     run(l, 4000);
 }
 
@@ -413,6 +415,59 @@ static void zk_lan_free(lan *l, nt_trust_store *store)
         nt_trust_hooks_destroy(l->nodes[i].hooks);
     }
     nt_trust_store_destroy(store);
+}
+
+/* The engine sends its goodbyes without going through the attach hook (so
+ * unsigned, and a pinned browser rejects them): this one is made by hand,
+ * the SRV of Web with TTL 0 signed as a goodbye, as the publisher would. */
+static void send_signed_goodbye(lan *l, const nt_trust_signer *signer)
+{
+    static uint8_t pkt[1024];
+    uint8_t srv[6 + NT_DNS_NAME_MAX], sig[NT_TRUST_RRSIG_RDATA_MAX];
+    size_t sig_len;
+    nt_dns_builder b;
+    nt_dns_record rec, r;
+    nt_mdns_packet_in in;
+
+    memset(&rec, 0, sizeof rec);
+    assert_int_equal(nt_dns_name_from_str(&rec.owner, "Web._http._tcp.local"), NT_OK);
+    srv[0] = 0, srv[1] = 0, srv[2] = 0, srv[3] = 0, srv[4] = 8080 >> 8, srv[5] = 8080 & 0xff;
+    memcpy(srv + 6, signer->signer.wire, signer->signer.len);
+    rec.type = 33;
+    rec.rclass = 1;
+    rec.mdns_bit = true;
+    rec.ttl = 0;
+    rec.rdata = srv;
+    rec.rdlength = (uint16_t)(6 + signer->signer.len);
+    l->wall += 10; /* newer than the announcements (freshness) */
+    assert_int_equal(nt_trust_sign_rrset(signer, sig, sizeof sig, &sig_len, &rec, 1, l->wall),
+                     NT_OK);
+    assert_int_equal(nt_dns_builder_init(&b, pkt, sizeof pkt, 0, NT_DNS_FLAG_QR | NT_DNS_FLAG_AA),
+                     NT_OK);
+    assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, &rec), NT_OK);
+    r = rec;
+    r.type = 46;
+    r.mdns_bit = false;
+    r.rdata = sig;
+    r.rdlength = (uint16_t)sig_len;
+    assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ADDITIONAL, &r), NT_OK);
+    r.owner = signer->signer;
+    r.type = 48;
+    r.mdns_bit = true;
+    r.ttl = 120;
+    r.rdata = signer->dnskey;
+    r.rdlength = sizeof signer->dnskey;
+    assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ADDITIONAL, &r), NT_OK);
+    memset(&in, 0, sizeof in);
+    in.ifindex = 1;
+    in.src.addr = l->nodes[1].addr;
+    in.src.port = 5353;
+    in.dst_multicast = true;
+    in.hop_limit = 255;
+    in.data = pkt;
+    in.len = nt_dns_builder_len(&b);
+    assert_int_equal(nt_mdns_input(l->nodes[0].m, &in, l->now), NT_OK);
+    run(l, 1500);
 }
 
 static void test_zk_verified_on_lan(void **state)
@@ -441,7 +496,7 @@ static void test_zk_verified_on_lan(void **state)
     assert_int_equal(ev->trust, NT_TRUST_TRUSTED);
     assert_null(last_event(&l, NT_MDNS_EV_REJECTED, NT_TRUST_META_LABEL));
     assert_int_equal(nt_dns_name_from_str(&inst, "web._HTTP._tcp.local"), NT_OK);
-    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, &zi), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_OK);
     assert_int_equal(zi.claim.mask, 0x11);
     assert_true(zi.claim.disclosed[0] == 1990 && zi.claim.disclosed[4] == 42);
     assert_int_equal(zi.claim.idx, 1);
@@ -452,6 +507,16 @@ static void test_zk_verified_on_lan(void **state)
     assert_int_equal(st.zk_verifications, 1);
     assert_true(st.zk_cache_hits > 0);
     assert_int_equal(st.rejected_sets, 0);
+    /* Not beyond the metadata's TTL (4500 s) without hearing it again. */
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now + 4501u * 1000u, &zi),
+                     NT_ERR_NOT_FOUND);
+    /* Goodbye (RFC 6762 §10.1): the proof leaves with the instance. */
+    l.nevents = 0;
+    send_signed_goodbye(&l, &signer);
+    /* Accepted (the instance changed, nothing rejected), and the proof is gone. */
+    assert_non_null(last_event(&l, NT_MDNS_EV_SERVICE_UPDATED, "Web"));
+    assert_null(last_event(&l, NT_MDNS_EV_REJECTED, "Web"));
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_ERR_NOT_FOUND);
 
     zk_lan_free(&l, store);
     nt_trust_signer_cleanup(&signer);
@@ -483,7 +548,7 @@ static void expect_zk_reject(zk_fix *z, uint8_t seed_byte, const uint8_t *rd, si
     assert_non_null(ev);
     assert_int_equal(ev->trust, NT_TRUST_TRUSTED);
     assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
-    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, &zi), NT_ERR_NOT_FOUND);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_ERR_NOT_FOUND);
     nt_trust_hooks_stats_get(l.nodes[0].hooks, &st);
     assert_true(st.zk_verifications <= 1);
     zk_lan_free(&l, store);
