@@ -26,8 +26,8 @@
  * bytes as identifiers.
  *
  * Cost (measured by bench/suite_zk.c on the 2-core development VM): a
- * prepared verification of the 20-input disclosure circuit takes ~0.9 ms
- * (snarkjs: ~11 ms); parsing a key costs a few ms and ~36 KB per public
+ * prepared verification of the 20-input disclosure circuit takes ~0.6 ms
+ * (snarkjs: ~10 ms); parsing a key costs a few ms and ~36 KB per public
  * input (fixed-base tables for the first 64 inputs). A parsed key, proof and
  * input list are immutable: verifications may run concurrently on them.
  *
