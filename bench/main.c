@@ -22,7 +22,8 @@
     X(net, "network layer: recvmsg with packet info vs recvfrom, limits, echoes")   \
     X(parse, "parse captured mDNS packets: ours vs ldns_wire2pkt")                     \
     X(trust, "signed RRsets: nt_trust_decide vs bare Ed25519 verify")                 \
-    X(zk, "Groth16 verify, pairing, Poseidon: ours vs snarkjs/circomlibjs")
+    X(zk, "Groth16 verify, pairing, Poseidon: ours vs snarkjs/circomlibjs")           \
+    X(zkmeta, "proof in a metadata TXT: decode+statement+Groth16 vs bare Groth16")
 
 #define NT_BENCH_DECLARE(name, summary) nt_status nt_bench_suite_##name(nt_bench_ctx *ctx);
 NT_BENCH_SUITES(NT_BENCH_DECLARE)
