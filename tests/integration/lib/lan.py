@@ -343,6 +343,52 @@ class Avahi:
         return [line.split(";") for line in r.stdout.splitlines() if line]
 
 
+_STALE_RE = None
+
+
+def reap_stale():
+    """Deletes namespaces left by a harness process that died without its
+    exit hooks (SIGKILL, e.g. a test timeout): names in our scheme
+    <letters><pid>-<n>-<sw|hN|rt|off> whose <pid> is gone. The processes
+    still inside them were started by that harness; they are killed by PID
+    (`ip netns pids`) before the namespace is deleted."""
+    global _STALE_RE
+    import re
+    if _STALE_RE is None:
+        _STALE_RE = re.compile(r"^[a-z]+(\d+)-\d+-(sw|h\d+|rt|off)$")
+    out = subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    for line in out.splitlines():
+        if not line.split():
+            continue
+        ns = line.split()[0]
+        m = _STALE_RE.match(ns)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # its creator is alive: not ours to touch
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        pids = subprocess.run(["ip", "netns", "pids", ns], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True).stdout.split()
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        subprocess.run(["ip", "netns", "del", ns], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        sys.stderr.write("lan: deleted stale namespace %s (%d processes)\n" % (ns, len(pids)))
+        # Its work directory (logs, pcaps): tempfile.mkdtemp(prefix=<prefix>-).
+        import glob
+        for d in glob.glob(os.path.join(tempfile.gettempdir(), ns.rsplit("-", 1)[0] + "-*")):
+            if os.path.isdir(d):
+                shutil.rmtree(d, ignore_errors=True)
+
+
 class Lan:
     def __init__(self, hosts=2, prefix="ntl", ipv4=True, ipv6=True, host_opts=None,
                  keep_workdir=False):
@@ -359,6 +405,7 @@ class Lan:
         self.keep_workdir = keep_workdir or bool(os.environ.get("NT_KEEP_LAN_LOGS"))
         self.workdir = tempfile.mkdtemp(prefix=self.prefix + "-")
         self.closed = False
+        reap_stale()
         _live.append(self)
         try:
             self._build(hosts, ipv4, ipv6, host_opts or {})
