@@ -417,35 +417,26 @@ static void zk_lan_free(lan *l, nt_trust_store *store)
     nt_trust_store_destroy(store);
 }
 
-/* The engine sends its goodbyes without going through the attach hook (so
- * unsigned, and a pinned browser rejects them): this one is made by hand,
- * the SRV of Web with TTL 0 signed as a goodbye, as the publisher would. */
-static void send_signed_goodbye(lan *l, const nt_trust_signer *signer)
+/* Sends rec (copies times in one message) with its RRSIG by signer and the
+ * signer's DNSKEY, from the publisher's address, to the browser. */
+static void send_signed(lan *l, const nt_trust_signer *signer, const nt_dns_record *rec,
+                        size_t copies)
 {
-    static uint8_t pkt[1024];
-    uint8_t srv[6 + NT_DNS_NAME_MAX], sig[NT_TRUST_RRSIG_RDATA_MAX];
-    size_t sig_len;
+    static uint8_t pkt[4096];
+    uint8_t sig[NT_TRUST_RRSIG_RDATA_MAX];
+    size_t sig_len, i;
     nt_dns_builder b;
-    nt_dns_record rec, r;
+    nt_dns_record r;
     nt_mdns_packet_in in;
 
-    memset(&rec, 0, sizeof rec);
-    assert_int_equal(nt_dns_name_from_str(&rec.owner, "Web._http._tcp.local"), NT_OK);
-    srv[0] = 0, srv[1] = 0, srv[2] = 0, srv[3] = 0, srv[4] = 8080 >> 8, srv[5] = 8080 & 0xff;
-    memcpy(srv + 6, signer->signer.wire, signer->signer.len);
-    rec.type = 33;
-    rec.rclass = 1;
-    rec.mdns_bit = true;
-    rec.ttl = 0;
-    rec.rdata = srv;
-    rec.rdlength = (uint16_t)(6 + signer->signer.len);
-    l->wall += 10; /* newer than the announcements (freshness) */
-    assert_int_equal(nt_trust_sign_rrset(signer, sig, sizeof sig, &sig_len, &rec, 1, l->wall),
+    l->wall += 10; /* newer than what was heard (freshness) */
+    assert_int_equal(nt_trust_sign_rrset(signer, sig, sizeof sig, &sig_len, rec, 1, l->wall),
                      NT_OK);
     assert_int_equal(nt_dns_builder_init(&b, pkt, sizeof pkt, 0, NT_DNS_FLAG_QR | NT_DNS_FLAG_AA),
                      NT_OK);
-    assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, &rec), NT_OK);
-    r = rec;
+    for (i = 0; i < copies; i++)
+        assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_ANSWER, rec), NT_OK);
+    r = *rec;
     r.type = 46;
     r.mdns_bit = false;
     r.rdata = sig;
@@ -468,6 +459,27 @@ static void send_signed_goodbye(lan *l, const nt_trust_signer *signer)
     in.len = nt_dns_builder_len(&b);
     assert_int_equal(nt_mdns_input(l->nodes[0].m, &in, l->now), NT_OK);
     run(l, 1500);
+}
+
+/* The engine sends its goodbyes without going through the attach hook (so
+ * unsigned, and a pinned browser rejects them): this one is made by hand,
+ * the SRV of Web with TTL 0 signed as a goodbye, as the publisher would. */
+static void send_signed_goodbye(lan *l, const nt_trust_signer *signer)
+{
+    uint8_t srv[6 + NT_DNS_NAME_MAX];
+    nt_dns_record rec;
+
+    memset(&rec, 0, sizeof rec);
+    assert_int_equal(nt_dns_name_from_str(&rec.owner, "Web._http._tcp.local"), NT_OK);
+    srv[0] = 0, srv[1] = 0, srv[2] = 0, srv[3] = 0, srv[4] = 8080 >> 8, srv[5] = 8080 & 0xff;
+    memcpy(srv + 6, signer->signer.wire, signer->signer.len);
+    rec.type = 33;
+    rec.rclass = 1;
+    rec.mdns_bit = true;
+    rec.ttl = 0;
+    rec.rdata = srv;
+    rec.rdlength = (uint16_t)(6 + signer->signer.len);
+    send_signed(l, signer, &rec, 1);
 }
 
 static void test_zk_verified_on_lan(void **state)
@@ -507,6 +519,25 @@ static void test_zk_verified_on_lan(void **state)
     assert_int_equal(st.zk_verifications, 1);
     assert_true(st.zk_cache_hits > 0);
     assert_int_equal(st.rejected_sets, 0);
+    /* The same metadata record twice in one message (it rides beside both
+     * SRV and TXT) is one record: no rejection, judged from the cache. */
+    {
+        nt_dns_record mr;
+        nt_trust_hooks_stats before = st;
+        memset(&mr, 0, sizeof mr);
+        assert_int_equal(nt_trust_meta_name(&mr.owner, &inst), NT_OK);
+        mr.type = 16;
+        mr.rclass = 1;
+        mr.mdns_bit = true;
+        mr.ttl = 4500;
+        mr.rdata = rd;
+        mr.rdlength = (uint16_t)len;
+        send_signed(&l, &signer, &mr, 2);
+        nt_trust_hooks_stats_get(l.nodes[0].hooks, &st);
+        assert_int_equal(st.rejected_sets, 0);
+        assert_int_equal(st.zk_verifications, 1);
+        assert_true(st.zk_cache_hits > before.zk_cache_hits);
+    }
     /* Not beyond the metadata's TTL (4500 s) without hearing it again. */
     assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now + 4501u * 1000u, &zi),
                      NT_ERR_NOT_FOUND);
