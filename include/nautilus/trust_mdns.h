@@ -27,7 +27,7 @@
  * (nt_trust_hooks_zk_vk_add) judges a metadata set that verified at level
  * trusted or above: decode, known key id, keyBinding equal to
  * Poseidon-keyBinding of the DNSKEY digest of the key that signed it, then
- * Groth16 (ZK_BUDGET_COST checks from the source's budget). The outcome is
+ * Groth16 (8 checks from the source's signature budget). The outcome is
  * cached per instance by SHA-256 of (key digest, RDATA), so a repeated
  * record is verified once. A failure rejects the set ("zk-malformed",
  * "zk-unknown-vk", "zk-binding", "zk-invalid"); the instance keeps its
