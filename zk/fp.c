@@ -2,8 +2,13 @@
  * zk/fp.c - the BN254 base field Fp: conversions and inversion (see fp.h).
  */
 #include "zk/fp.h"
+#include "zk/fp_adx.h"
 
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
 
 /* 2^512 mod p, to enter Montgomery form. */
 static const uint64_t fp_r2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL,
@@ -14,8 +19,38 @@ static void fp_from_plain(nt_fp *r, const uint64_t plain[4])
     nt_mont_mul(r->v, plain, fp_r2, nt_fp_p, NT_FP_INV);
 }
 
+static int cpu_has_adx(void)
+{
+#ifdef NT_FP_HAVE_ADX_CODE
+    /* CPUID leaf 7, subleaf 0: EBX bit 8 = BMI2 (mulx), bit 19 = ADX. */
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+        return 0;
+    return (ebx >> 8 & 1u) && (ebx >> 19 & 1u);
+#else
+    return 0;
+#endif
+}
+
+int nt_fp_adx = -1;
+
+void nt_fp_set_adx(bool on) { nt_fp_adx = on ? cpu_has_adx() : 0; }
+
+/* Detect once at load time so the hot paths only test a flag. */
+__attribute__((constructor)) static void fp_detect(void)
+{
+    if (nt_fp_adx < 0)
+        nt_fp_adx = cpu_has_adx();
+}
+
 void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_mul_adx(r, a, b);
+        return;
+    }
+#endif
     nt_mont_mul(r->v, a->v, b->v, nt_fp_p, NT_FP_INV);
 }
 

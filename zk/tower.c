@@ -8,6 +8,7 @@
  * form by tests/unit/zk/bn254_constants.py.
  */
 #include "zk/tower.h"
+#include "zk/fp_adx.h"
 
 #include <string.h>
 
@@ -149,10 +150,24 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
     uint64_t w0[8], w1[8], w2[8], sa[4], sb[4], mask;
 
-    mul_wide(w0, a->c0.v, b->c0.v);
-    mul_wide(w1, a->c1.v, b->c1.v);
     add4(sa, a->c0.v, a->c1.v);
     add4(sb, b->c0.v, b->c1.v);
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_mul_wide_adx(w0, a->c0.v, b->c0.v);
+        nt_fp_mul_wide_adx(w1, a->c1.v, b->c1.v);
+        nt_fp_mul_wide_adx(w2, sa, sb);
+        (void)sub8(w2, w0);
+        (void)sub8(w2, w1);
+        mask = 0 - (uint64_t)sub8(w0, w1);
+        add_high(w0, nt_fp_p, mask);
+        nt_fp_redc_adx(&r->c0, w0);
+        nt_fp_redc_adx(&r->c1, w2);
+        return;
+    }
+#endif
+    mul_wide(w0, a->c0.v, b->c0.v);
+    mul_wide(w1, a->c1.v, b->c1.v);
     mul_wide(w2, sa, sb);
     /* w2 = a0 b1 + a1 b0 = w2 - w0 - w1 (exact, < 2 p^2) */
     (void)sub8(w2, w0);

@@ -15,6 +15,7 @@
 
 #include "nautilus/zk.h"
 #include "zk/fr.h"
+#include "zk/fp_adx.h"
 #include "zk/pairing.h"
 #include "zk_test_util.h"
 
@@ -115,12 +116,11 @@ static void test_fp_known(void **state)
 
 /* Fp2 multiplication (lazy reduction) against the schoolbook formula on
  * random and extreme values (0, 1, p - 1). */
-static void test_fp2_mul(void **state)
+static void fp2_mul_cases(void)
 {
     nt_fp vals[5];
     uint8_t pm1[32];
     int i, j, k;
-    (void)state;
     nt_fp_set_zero(&vals[0]);
     nt_fp_set_one(&vals[1]);
     nt_mont_to_be(pm1, P_LIMBS);
@@ -150,6 +150,52 @@ static void test_fp2_mul(void **state)
         nt_fp2_mul(&want, &a, &a);
         assert_true(nt_fp2_eq(&c, &want));
     }
+}
+
+/* Both code paths (ADX when available, portable C). */
+static void test_fp2_mul(void **state)
+{
+    (void)state;
+    nt_fp_set_adx(false);
+    fp2_mul_cases();
+    nt_fp_set_adx(true);
+    fp2_mul_cases();
+}
+
+/* The BMI2/ADX code (when this CPU has it) and the portable C code give
+ * identical field, tower and pairing results. */
+static void test_adx_matches_portable(void **state)
+{
+    nt_g1_affine g1;
+    nt_g2_affine g2;
+    nt_fp12 a, b, c_adx, c_port, e_adx, e_port;
+    nt_fp2 x, y, m_adx, m_port;
+    int it;
+    (void)state;
+    nt_fp_set_adx(true);
+    print_message("ADX code %s\n", nt_fp_adx > 0 ? "in use" : "not available on this CPU");
+    for (it = 0; it < 50; it++) {
+        rand_fp12(&a);
+        rand_fp12(&b);
+        x = a.c0.c0;
+        y = b.c1.c2;
+        nt_fp_set_adx(true);
+        nt_fp12_mul(&c_adx, &a, &b);
+        nt_fp2_mul(&m_adx, &x, &y);
+        nt_fp_set_adx(false);
+        nt_fp12_mul(&c_port, &a, &b);
+        nt_fp2_mul(&m_port, &x, &y);
+        assert_true(nt_fp12_eq(&c_adx, &c_port));
+        assert_true(nt_fp2_eq(&m_adx, &m_port));
+    }
+    nt_g1_generator(&g1);
+    nt_g2_generator(&g2);
+    nt_fp_set_adx(true);
+    nt_zk_pairing(&e_adx, &g1, &g2);
+    nt_fp_set_adx(false);
+    nt_zk_pairing(&e_port, &g1, &g2);
+    nt_fp_set_adx(true);
+    assert_true(nt_fp12_eq(&e_adx, &e_port));
 }
 
 static void test_tower_identities(void **state)
@@ -433,6 +479,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_known),
         cmocka_unit_test(test_fp2_mul),
+        cmocka_unit_test(test_adx_matches_portable),
         cmocka_unit_test(test_tower_identities),
         cmocka_unit_test(test_group_orders),
         cmocka_unit_test(test_g2_subgroup_criteria),

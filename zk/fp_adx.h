@@ -1,0 +1,166 @@
+/*
+ * zk/fp_adx.h - private: BN254 Fp products with the BMI2/ADX instructions
+ * (mulx, adcx, adox: two independent carry chains), used when the CPU has
+ * them (checked once at run time, nt_fp_adx). Included by fp.c and tower.c
+ * only. The portable C versions in mont.h / tower.c compute the same
+ * values; tests run both (nt_fp_set_adx).
+ */
+#ifndef NT_ZK_FP_ADX_H
+#define NT_ZK_FP_ADX_H
+
+#include "zk/fp.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(NT_ZK_PORTABLE)
+#define NT_FP_HAVE_ADX_CODE 1
+
+/* One row of CIOS: t += a * b[I]; then t = (t + k p) / 2^64. */
+#define NT_FP_ADX_ROW(I)                                                       \
+    "movq " #I "(%[b]), %%rdx\n\t"                                             \
+    "xorl %%eax, %%eax\n\t"                                                    \
+    "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[t0]\n\t"                                                   \
+    "adoxq %[hi], %[t1]\n\t"                                                   \
+    "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[t1]\n\t"                                                   \
+    "adoxq %[hi], %[t2]\n\t"                                                   \
+    "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                         \
+    "adcxq %[lo], %[t2]\n\t"                                                   \
+    "adoxq %[hi], %[t3]\n\t"                                                   \
+    "mulxq 24(%[a]), %[lo], %[hi]\n\t"                                         \
+    "adcxq %[lo], %[t3]\n\t"                                                   \
+    "movq $0, %[t4]\n\t"                                                       \
+    "adoxq %[hi], %[t4]\n\t"                                                   \
+    "adcxq %%rax, %[t4]\n\t"                                                   \
+    NT_FP_ADX_REDUCE_STEP
+
+/* t = (t + k p) / 2^64 with k = t0 * (-p^-1) mod 2^64; t4 holds the top. */
+#define NT_FP_ADX_REDUCE_STEP                                                  \
+    "movq %[t0], %%rdx\n\t"                                                    \
+    "imulq %[inv], %%rdx\n\t"                                                  \
+    "xorl %%eax, %%eax\n\t"                                                    \
+    "mulxq 0(%[m]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[t0]\n\t"                                                   \
+    "adoxq %[hi], %[t1]\n\t"                                                   \
+    "mulxq 8(%[m]), %[lo], %[hi]\n\t"                                          \
+    "adcxq %[lo], %[t1]\n\t"                                                   \
+    "adoxq %[hi], %[t2]\n\t"                                                   \
+    "mulxq 16(%[m]), %[lo], %[hi]\n\t"                                         \
+    "adcxq %[lo], %[t2]\n\t"                                                   \
+    "adoxq %[hi], %[t3]\n\t"                                                   \
+    "mulxq 24(%[m]), %[lo], %[hi]\n\t"                                         \
+    "adcxq %[lo], %[t3]\n\t"                                                   \
+    "adoxq %[hi], %[t4]\n\t"                                                   \
+    "adcxq %%rax, %[t4]\n\t"                                                   \
+    "movq %[t1], %[t0]\n\t"                                                    \
+    "movq %[t2], %[t1]\n\t"                                                    \
+    "movq %[t3], %[t2]\n\t"                                                    \
+    "movq %[t4], %[t3]\n\t"
+
+/* r = a b 2^-256 mod p (CIOS; p < 2^254 keeps every row within 5 words). */
+static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4, lo, hi, t[4];
+    __asm__(NT_FP_ADX_ROW(0) NT_FP_ADX_ROW(8) NT_FP_ADX_ROW(16) NT_FP_ADX_ROW(24)
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
+            : "rax", "rdx", "cc", "memory");
+    t[0] = t0;
+    t[1] = t1;
+    t[2] = t2;
+    t[3] = t3;
+    nt_mont_reduce_once(r->v, t, nt_fp_p);
+}
+
+/* 512-bit product w = a b. */
+static inline void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t r0, r1, r2, r3, r4, lo, hi;
+    /* volatile: the results go to memory, not to the register outputs */
+    __asm__ __volatile__(
+        /* row 0: w0..w4 = a b0 */
+        "movq 0(%[b]), %%rdx\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "mulxq 0(%[a]), %[r0], %[r1]\n\t"
+        "mulxq 8(%[a]), %[lo], %[r2]\n\t"
+        "adcxq %[lo], %[r1]\n\t"
+        "mulxq 16(%[a]), %[lo], %[r3]\n\t"
+        "adcxq %[lo], %[r2]\n\t"
+        "mulxq 24(%[a]), %[lo], %[r4]\n\t"
+        "adcxq %[lo], %[r3]\n\t"
+        "adcxq %%rax, %[r4]\n\t"
+        "movq %[r0], 0(%[w])\n\t"
+        /* rows 1..3: (r1..r4, new) += a b_i, then w_i = r1 and shift */
+#define NT_FP_WIDE_ROW(I, OUT)                                                 \
+        "movq " #I "(%[b]), %%rdx\n\t"                                         \
+        "xorl %%eax, %%eax\n\t"                                                \
+        "movq $0, %[r0]\n\t"                                                   \
+        "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                      \
+        "adcxq %[lo], %[r1]\n\t"                                               \
+        "adoxq %[hi], %[r2]\n\t"                                               \
+        "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                      \
+        "adcxq %[lo], %[r2]\n\t"                                               \
+        "adoxq %[hi], %[r3]\n\t"                                               \
+        "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                     \
+        "adcxq %[lo], %[r3]\n\t"                                               \
+        "adoxq %[hi], %[r4]\n\t"                                               \
+        "mulxq 24(%[a]), %[lo], %[hi]\n\t"                                     \
+        "adcxq %[lo], %[r4]\n\t"                                               \
+        "adoxq %[hi], %[r0]\n\t"                                               \
+        "adcxq %%rax, %[r0]\n\t"                                               \
+        "movq %[r1], " #OUT "(%[w])\n\t"                                       \
+        "movq %[r2], %[r1]\n\t"                                                \
+        "movq %[r3], %[r2]\n\t"                                                \
+        "movq %[r4], %[r3]\n\t"                                                \
+        "movq %[r0], %[r4]\n\t"
+        NT_FP_WIDE_ROW(8, 8)
+        NT_FP_WIDE_ROW(16, 16)
+        NT_FP_WIDE_ROW(24, 24)
+#undef NT_FP_WIDE_ROW
+        "movq %[r1], 32(%[w])\n\t"
+        "movq %[r2], 40(%[w])\n\t"
+        "movq %[r3], 48(%[w])\n\t"
+        "movq %[r4], 56(%[w])\n\t"
+        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
+          [lo] "=&r"(lo), [hi] "=&r"(hi)
+        : [a] "r"(a), [b] "r"(b), [w] "r"(w)
+        : "rax", "rdx", "cc", "memory");
+}
+
+/* r = w 2^-256 mod p for w < p 2^256: Montgomery-reduce the low half,
+ * then add the high half (w + k p)/2^256 = w_hi + (w_lo + k p)/2^256. */
+static inline void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
+{
+    uint64_t t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4, lo, hi;
+    nt_ull s0, s1, s2, s3;
+    unsigned char c;
+    uint64_t t[4];
+    __asm__("movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
+            "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
+            "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
+            "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4),
+              [lo] "=&r"(lo), [hi] "=&r"(hi)
+            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
+            : "rax", "rdx", "cc");
+    /* (w_lo + k p)/2^256 <= p and w_hi < p: the sum is below 2p < 2^255 */
+    c = _addcarry_u64(0, t0, w[4], &s0);
+    c = _addcarry_u64(c, t1, w[5], &s1);
+    c = _addcarry_u64(c, t2, w[6], &s2);
+    (void)_addcarry_u64(c, t3, w[7], &s3);
+    t[0] = s0;
+    t[1] = s1;
+    t[2] = s2;
+    t[3] = s3;
+    nt_mont_reduce_once(r->v, t, nt_fp_p);
+}
+
+#endif
+
+/* 1 when the ADX code runs (CPU has BMI2 and ADX), 0 for the portable C. */
+extern int nt_fp_adx;
+
+/* Test hook: force the portable code (on = false) or re-detect (on = true). */
+void nt_fp_set_adx(bool on);
+
+#endif
