@@ -219,6 +219,25 @@ def main():
                     for x in human_lines), "human output: '!' line for C with zk-binding",
                 human_lines[-12:])
         human.stop()
+
+        # A publisher that adds its proof later (restarted with --proof, same
+        # records): the browser reports the instance again, now zk-verified.
+        late = Nautilus(nbin, a).publish("Late", STYPE, 8090, ["path=/"], host_name="ntzk-a",
+                                         extra=["--sign", "--state", state_a], name="late-1")
+        first = browse.wait_for(lambda o: o.get("instance") == "Late", 10)
+        c.check(first is not None and first.get("trust") == "trusted",
+                "instance without proof shown as trusted", first)
+        late.stop()
+        late = Nautilus(nbin, a).publish(
+            "Late", STYPE, 8090, ["path=/"], host_name="ntzk-a",
+            extra=["--sign", "--state", state_a, "--proof", proof_dir, "--zk-vk", vk],
+            name="late-2")
+        again = browse.wait_for(lambda o: o.get("instance") == "Late" and
+                                o.get("trust") == "zk-verified", 15)
+        c.check(again is not None and again.get("disclosed") == {"a0": 1990},
+                "the same instance with its proof added is reported zk-verified",
+                [x for x in browse.raw if "Late" in x][-3:])
+        late.stop()
         cap.stop()
         check_wire(c, pcap, a, proof_dir, vk)
         for p in (pub_a, pub_c, browse.proc, strict.proc):
