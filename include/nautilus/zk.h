@@ -7,6 +7,10 @@
  * (the _var convention of the private headers) and must never be used with
  * secrets.
  *
+ * On x86-64 CPUs with BMI2 and ADX the field products use mulx/adcx/adox
+ * (detected at load time); elsewhere, or built with -DNT_ZK_PORTABLE, the
+ * same values come from portable C.
+ *
  * Strictness (DESIGN §5): every input is validated before any pairing is
  * computed, and each kind of rejection has its own status:
  *   NT_ERR_ZK_COORD_RANGE      a coordinate >= p (never reduced)
@@ -26,7 +30,7 @@
  * bytes as identifiers.
  *
  * Cost (measured by bench/suite_zk.c on the 2-core development VM): a
- * prepared verification of the 20-input disclosure circuit takes ~0.6 ms
+ * prepared verification of the 20-input disclosure circuit takes ~0.5 ms
  * (snarkjs: ~10 ms); parsing a key costs a few ms and ~36 KB per public
  * input (fixed-base tables for the first 64 inputs). A parsed key, proof and
  * input list are immutable: verifications may run concurrently on them.
