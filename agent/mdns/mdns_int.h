@@ -42,6 +42,7 @@ enum {
 #define QUERY_INTERVAL_MAX_MS 3600000u /* §5.2: 60 minutes */
 #define GOODBYE_GRACE_MS 1000u     /* §10.1: TTL 0 records go 1 s later */
 #define POOF_WINDOW_MS 10000u      /* §10.5 */
+#define CONFLICT_RING 15u          /* §8.1: 15 conflicts in 10 s -> 5 s between probes */
 #define MAX_PENDING_ANSWERS 1024u
 #define MAX_ONESHOT 128u
 #define MAX_DIRTY 64u
@@ -207,6 +208,10 @@ struct nt_mdns {
     nt_dns_name host;            /* box.local */
     bool shut;
     uint64_t now_ms;             /* time of the call being served */
+    uint64_t conflict_ring[15];  /* §8.1: times of the last CONFLICT_RING conflicts */
+    uint32_t conflict_pos;
+    uint32_t conflict_count;
+    bool conflict_slow;
     uint64_t rng_state;
     uint32_t next_id;
     uint32_t next_tag;

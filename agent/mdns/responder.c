@@ -678,12 +678,31 @@ static void conflict(nt_mdns *m, size_t e, uint64_t now)
             goto fail;
     }
     ent_event(m, e, NT_MDNS_EV_PUBLISH_CONFLICT, previous);
-    /* §8.1: after a conflict, probe the new name (with the usual delay;
-     * §8.1's 5 s back-off after 15 conflicts in 10 s is covered by
-     * RENAME_MAX bounding the total). */
-    for (s = 0; s < m->cfg.max_interfaces; s++)
-        if (ent_on_iface(m, e, s))
+    /* §8.1: after a conflict, probe the new name with the usual random
+     * delay; after 15 conflicts within 10 s, wait 5 s before each further
+     * attempt (a misbehaving or hostile host cannot make us flood). */
+    {
+        /* The ring holds the times of the last 15 conflicts; the oldest
+         * within 10 s means 15 in a ten-second period. */
+        uint64_t prev = m->conflict_ring[(m->conflict_pos + CONFLICT_RING - 1u) % CONFLICT_RING];
+        bool slow;
+        m->conflict_ring[m->conflict_pos] = now;
+        m->conflict_pos = (m->conflict_pos + 1u) % CONFLICT_RING;
+        m->conflict_count++;
+        /* Once slowed down, stay slow while conflicts keep coming within
+         * ten seconds of each other. */
+        slow = (m->conflict_count >= CONFLICT_RING &&
+                now - m->conflict_ring[m->conflict_pos] < 10000u) ||
+               (m->conflict_slow && now - prev < 10000u);
+        m->conflict_slow = slow;
+        for (s = 0; s < m->cfg.max_interfaces; s++) {
+            if (!ent_on_iface(m, e, s))
+                continue;
             probe_start(m, e, s, now, PROBE_INTERVAL_MS);
+            if (slow)
+                m->ents[e].st[s].next_ms = now + 5000u;
+        }
+    }
     if (x->is_host) {
         /* Our SRV records point at the host: announce them again. */
         size_t k;

@@ -296,6 +296,57 @@ static void test_conflict_rename(void **state)
     assert_int_equal(lan_event_count(l, 1, NT_MDNS_EV_PUBLISH_CONFLICT), 2);
 }
 
+/* §8.1: a host that claims every name we try: after 15 conflicts in 10 s,
+ * probes are 5 s apart. */
+static void test_conflict_backoff(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    static const uint8_t srv[] = {0, 0, 0, 0, 0, 80, 1, 'z', 5, 'l', 'o', 'c', 'a', 'l', 0};
+    nt_dns_record r;
+    nt_mdns_service_id id;
+    size_t len, i, done = 0;
+    uint64_t probe_t[64];
+    size_t np = 0;
+    char inst[64], owner[128];
+    (void)state;
+    lan_init(l, 1, 26);
+    lan_run_until(l, 2000);
+    id = lan_publish(l, 0, "Hunted", "_h._tcp", 1, 0);
+    while (l->now < 60000 && np < 64) {
+        size_t mark = log_mark();
+        lan_run_until(l, nt_mdns_next_wakeup(l->e[0]));
+        for (i = mark; i < l->nlog; i++) {
+            assert_int_equal(nt_mdns_service_get_instance(l->e[0], id, inst, sizeof(inst)), NT_OK);
+            snprintf(owner, sizeof(owner), "%s._h._tcp.local", inst);
+            if (!is_probe_for(&l->log[i], owner))
+                continue;
+            probe_t[np++] = l->log[i].t;
+            /* Claim the name being probed. */
+            memset(&r, 0, sizeof(r));
+            name(&r.owner, owner);
+            r.type = NT_DNS_TYPE_SRV;
+            r.rclass = NT_DNS_CLASS_IN;
+            r.mdns_bit = true;
+            r.ttl = 120;
+            r.rdata = srv;
+            r.rdlength = sizeof(srv);
+            len = make_response(buf, sizeof(buf), &r, 1);
+            lan_inject(l, 0, "10.0.0.77", 5353, true, buf, len);
+            done++;
+            break;
+        }
+    }
+    assert_true(np >= 18);
+    /* The first 15 conflicts come quickly (< 250 ms apart)... */
+    for (i = 1; i < 15; i++)
+        assert_true(probe_t[i] - probe_t[i - 1] <= 250);
+    /* ... then at least 5 s between attempts while the conflicts go on. */
+    for (i = 15; i < np; i++)
+        assert_true(probe_t[i] - probe_t[i - 1] >= 5000);
+    assert_true(done >= 18);
+}
+
 /* ---- browse, resolve, goodbye ---------------------------------------------- */
 
 static void test_browse_resolve_goodbye(void **state)
@@ -1448,6 +1499,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_probe_schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tiebreak, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_rename, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflict_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_browse_resolve_goodbye, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_host_and_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_type_enum_shared, setup, teardown),
