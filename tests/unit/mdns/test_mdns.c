@@ -965,6 +965,31 @@ static void test_flood_fairness(void **state)
     assert_int_equal(st.rate_dropped, 5000 - 250);
 }
 
+/* A goodbye for our record that we did not send (stale or spoofed): we say
+ * the record again before peers drop it, so a browser keeps the service. */
+static void test_spoofed_goodbye(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record r;
+    size_t len, mark;
+    (void)state;
+    lan_init(l, 2, 27);
+    lan_publish(l, 0, "Known", "_ka._tcp", 7, 0);
+    browse(1, "_ka._tcp", false);
+    lan_run_until(l, 10000);
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+    mark = log_mark();
+    own_ptr(&r, st);
+    r.ttl = 0;
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+    lan_run_until(l, l->now + 5000);
+    assert_int_equal(answers_after(mark, "_ka._tcp.local", NT_DNS_TYPE_PTR), 1);
+    assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
 /* §6.7: legacy unicast query (source port not 5353). */
 static void test_legacy_unicast(void **state)
 {
@@ -1514,6 +1539,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_qu_and_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_probe_defence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flood_fairness, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spoofed_goodbye, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nsec_missing_aaaa, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
