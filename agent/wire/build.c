@@ -20,6 +20,7 @@ nt_status nt_dns_builder_init(nt_dns_builder *b, uint8_t *storage, size_t cap, u
     if (cap > NT_DNS_MSG_MAX)
         cap = NT_DNS_MSG_MAX;
     nt_wbuf_init(&b->w, storage, cap);
+    b->storage = cap;
     memset(b->count, 0, sizeof b->count);
     b->section = NT_DNS_SEC_QUESTION;
     b->has_opt = 0;
@@ -28,6 +29,15 @@ nt_status nt_dns_builder_init(nt_dns_builder *b, uint8_t *storage, size_t cap, u
         (st = nt_wbuf_put_u32(&b->w, 0)) != NT_OK || (st = nt_wbuf_put_u32(&b->w, 0)) != NT_OK)
         return st;
     return NT_OK;
+}
+
+void nt_dns_builder_set_limit(nt_dns_builder *b, size_t limit)
+{
+    if (limit > b->storage)
+        limit = b->storage;
+    if (limit < b->w.len)
+        limit = b->w.len;
+    b->w.cap = limit;
 }
 
 void nt_dns_builder_set_flags(nt_dns_builder *b, uint16_t flags)

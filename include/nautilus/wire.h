@@ -446,6 +446,7 @@ NT_API NT_WUR nt_status nt_dns_rrsig_signed_data(nt_wbuf *out, const nt_dns_rrsi
 /* Builder state. Fields are private; use the functions. */
 typedef struct nt_dns_builder {
     nt_wbuf w;
+    size_t storage;           /* bytes given to init (capped at 65535) */
     uint16_t count[4];
     uint8_t section;          /* current section; items go in section order */
     uint8_t has_opt;
@@ -458,6 +459,12 @@ typedef struct nt_dns_builder {
  * cap above 65535 is treated as 65535. */
 NT_API NT_WUR nt_status nt_dns_builder_init(nt_dns_builder *b, uint8_t *storage, size_t cap,
                                             uint16_t id, uint16_t flags);
+
+/* Limits the message to limit bytes, so that room stays free for records
+ * added last (e.g. signatures, added once a packet's answers are known).
+ * The limit is clamped to [bytes written, storage given to init]; raising it
+ * again gives the room back. */
+NT_API void nt_dns_builder_set_limit(nt_dns_builder *b, size_t limit);
 
 /* Replaces the header flags (e.g. to set TC after NT_ERR_NOSPACE). */
 NT_API void nt_dns_builder_set_flags(nt_dns_builder *b, uint16_t flags);

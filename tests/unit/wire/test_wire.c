@@ -880,6 +880,19 @@ static void test_builder_nospace(void **state)
     assert_int_equal(g_msg.count[NT_DNS_SEC_ANSWER], 4);
     assert_true(g_msg.flags & NT_DNS_FLAG_TC);
     assert_int_equal(g_msg.bad_records, 0);
+
+    /* A limit keeps room free; lifting it gives the room back. */
+    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof buf, 0, NT_DNS_FLAG_QR), NT_OK);
+    nt_dns_builder_set_limit(&b, 12 + 26 + 10);
+    assert_int_equal(nt_dns_builder_add_a(&b, NT_DNS_SEC_ANSWER, &h, a4), NT_OK);
+    assert_int_equal(nt_dns_builder_add_a(&b, NT_DNS_SEC_ANSWER, &h, a4), NT_ERR_NOSPACE);
+    /* Below what is written clamps to it: nothing more fits. */
+    nt_dns_builder_set_limit(&b, 20);
+    assert_int_equal(nt_dns_builder_add_a(&b, NT_DNS_SEC_ANSWER, &h, a4), NT_ERR_NOSPACE);
+    assert_int_equal(nt_dns_builder_len(&b), 12 + 26);
+    nt_dns_builder_set_limit(&b, 100000);
+    assert_int_equal(nt_dns_builder_add_a(&b, NT_DNS_SEC_ANSWER, &h, a4), NT_OK);
+    assert_int_equal(nt_dns_builder_len(&b), 12 + 26 + 16);
 }
 
 static void test_txt_rules(void **state)
