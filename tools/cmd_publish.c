@@ -51,6 +51,7 @@ static const char usage_text[] =
 
 typedef struct publish_state {
     nt_trust_hooks *hooks; /* --sign */
+    const char *type;      /* service type, for the names we claim */
     int exit_code;
     bool withdrawn;
     char instance[NT_MDNS_LABEL_MAX * 4];
@@ -76,6 +77,22 @@ static const char *where(publish_state *ps, nt_runner *r, uint32_t ifindex)
     return ps->where;
 }
 
+/* --sign: the instance name is ours, so a record for it not signed by our
+ * key is a spoof to defend against, not a conflict to yield to (after our
+ * probing won; during probing any answer still wins, RFC 6762 §8.1). */
+static void claim_instance(publish_state *ps, const char *instance)
+{
+    nt_dns_name parent, full;
+    char text[NT_MDNS_NAME_MAX + 8];
+    if (!ps->hooks)
+        return;
+    snprintf(text, sizeof text, "%s.local", ps->type);
+    if (nt_dns_name_from_str(&parent, text) != NT_OK ||
+        nt_dns_name_prepend(&full, (const uint8_t *)instance, strlen(instance), &parent) != NT_OK ||
+        nt_trust_hooks_claim(ps->hooks, &full) != NT_OK)
+        NT_LOGW("publish", "cannot claim \"%s\" for its signature", instance);
+}
+
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 {
     publish_state *ps = ctx;
@@ -86,6 +103,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         printf("probing \"%s\" on %s\n", ev->instance, ifname);
         break;
     case NT_MDNS_EV_PUBLISH_ESTABLISHED:
+        claim_instance(ps, ev->instance);
         printf("published \"%s\" on %s\n", ev->instance, ifname);
         break;
     case NT_MDNS_EV_PUBLISH_CONFLICT:
@@ -159,6 +177,8 @@ static int start_signing(nt_trust_signer *signer, nt_trust_hooks **hooks, const 
     nt_identity_wipe(&id);
     memset(&hc, 0, sizeof hc);
     hc.signer = signer;
+    /* Judge what we hear: records for our own names must carry our key. */
+    hc.verify = true;
     st = nt_trust_hooks_create(hooks, &hc);
     if (st != NT_OK) {
         nt_trust_signer_cleanup(signer);
@@ -443,6 +463,7 @@ int nt_cmd_publish(int argc, char **argv)
     svc.txt = txt;
     svc.txt_count = n_txt;
     snprintf(ps.instance, sizeof ps.instance, "%s", pos[0]);
+    ps.type = pos[1];
     rc.on_event = on_event;
     rc.ctx = &ps;
     if (hooks) {

@@ -636,6 +636,7 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
     nt_mdns_rr *hrr = NULL;
     uint8_t *trust = NULL;
     bool *done = NULL;
+    uint16_t *idx = NULL; /* recs[j] came from msg->rr[idx[j]] */
     size_t n = 0, used = 0, i, j, first, cnt;
     const nt_dns_msg *msg = &m->msg;
     srcrate *src;
@@ -648,23 +649,29 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
     recs = nt_calloc(cnt, sizeof(*recs));
     trust = nt_calloc(cnt, 1);
     done = nt_calloc(cnt, sizeof(bool));
-    if (recs == NULL || trust == NULL || done == NULL)
+    idx = nt_calloc(cnt, sizeof(*idx));
+    if (recs == NULL || trust == NULL || done == NULL || idx == NULL)
         goto cleanup;
     for (i = first; i < msg->nrr; i++) {
         const nt_dns_rr *rr = &msg->rr[i];
         if (rr->section == NT_DNS_SEC_AUTHORITY || rr->status != NT_OK ||
             rr->type == NT_DNS_TYPE_OPT)
             continue;
+        /* A record nobody judged is no claim either: padding a packet past
+         * the cap must not smuggle a conflict past the verify hook. */
         if (n >= m->cfg.max_records_in) {
             m->stats.records_dropped++;
+            m->rx_rejected[i] = m->cfg.verify != NULL;
             continue;
         }
         if (nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used) !=
             NT_OK) {
             m->stats.records_dropped++;
+            m->rx_rejected[i] = m->cfg.verify != NULL;
             continue;
         }
         used += recs[n].rdlength;
+        idx[n] = (uint16_t)i;
         n++;
     }
     if (m->cfg.verify != NULL && n != 0) {
@@ -722,8 +729,10 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
             reject_event(m, ifslot, &recs[i], reason[0] != '\0' ? reason : "rejected");
             for (j = i; j < n; j++)
                 if (recs[j].type == recs[i].type && recs[j].rclass == recs[i].rclass &&
-                    nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
+                    nt_dns_name_equal(&recs[j].owner, &recs[i].owner)) {
+                    m->rx_rejected[idx[j]] = 1;
                     recs[j].type = 0; /* skip below */
+                }
         }
     }
     src = mdns_src_find(&m->ifs[ifslot], &pkt->src.addr);
@@ -736,6 +745,7 @@ cleanup:
     nt_free(hrr);
     nt_free(trust);
     nt_free(done);
+    nt_free(idx);
 }
 
 nt_status nt_mdns_input(nt_mdns *m, const nt_mdns_packet_in *pkt, uint64_t now_ms)
@@ -785,8 +795,11 @@ nt_status nt_mdns_input(nt_mdns *m, const nt_mdns_packet_in *pkt, uint64_t now_m
         /* §6: responses not from port 5353 are silently ignored. */
         if (pkt->src.port != NT_MDNS_PORT)
             return NT_OK;
-        mdns_resp_response(m, slot, now_ms);
+        /* Judge first (the verify hook), then let the responder see it:
+         * a rejected record is no claim on a name we hold (§9). */
+        memset(m->rx_rejected, 0, sizeof(m->rx_rejected));
         take_records(m, slot, pkt, now_ms);
+        mdns_resp_response(m, slot, now_ms);
     }
     mdns_query_update(m);
     return NT_OK;

@@ -241,6 +241,9 @@ struct nt_mdns {
     nt_dns_record *kas;          /* known-answer scratch: max_known_answers + 1 */
 
     nt_dns_msg msg;              /* parse scratch */
+    /* Per entry of msg: the verify hook rejected its RRset (take_records),
+     * so it is no claim on an established name (mdns_resp_response). */
+    uint8_t rx_rejected[NT_DNS_MSG_MAX_RECORDS];
     uint8_t rdbuf[65535 + 1024]; /* rdata decompression scratch */
     size_t rd_used;              /* bytes of rdbuf holding the current query's known answers */
     uint8_t pkt[NT_MDNS_PACKET_MAX];

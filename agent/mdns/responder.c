@@ -204,8 +204,16 @@ bool ent_is_own_name(nt_mdns *m, const nt_dns_name *n)
 
 typedef struct item {
     size_t ent, slot;
+    uint16_t type;
     uint8_t section;
 } item;
+
+/* Room kept free per RRset for what the attach hook adds (an RRSIG: owner
+ * pointer, fixed fields, signer name, 64-byte Ed25519 signature, DESIGN §2)
+ * and once per packet for the host's DNSKEY, so that signatures are never
+ * the records left out of a full packet. */
+#define SIG_RESERVE(m) (2u + 10u + 18u + (size_t)(m)->host.len + 64u)
+#define KEY_RESERVE 64u
 
 #define PKT_ITEMS 128u
 
@@ -220,7 +228,20 @@ typedef struct pbuild {
     nt_dns_builder b;
     item items[PKT_ITEMS];
     size_t nitems;
+    size_t nsets;            /* RRsets among items, for the signature reserve */
 } pbuild;
+
+/* The builder limit that leaves room for the signatures of nsets RRsets. */
+static void pb_reserve(pbuild *p, size_t nsets)
+{
+    size_t cap = p->b.storage, need;
+    if (p->m->cfg.attach == NULL)
+        return;
+    need = KEY_RESERVE + nsets * SIG_RESERVE(p->m);
+    /* Clamped to what is written: a packet too small for its reserve just
+     * takes no more items. */
+    nt_dns_builder_set_limit(&p->b, cap > need ? cap - need : 0);
+}
 
 static void pb_flush(pbuild *p)
 {
@@ -232,9 +253,22 @@ static void pb_flush(pbuild *p)
 
     if (p->nitems == 0)
         return;
-    /* Room for the signing layer: the attach hook adds records (RRSIG,
-     * DNSKEY) for each of our RRsets in the packet, if they fit. */
-    if (m->cfg.attach != NULL && p->ttl_force != 0) {
+    /* The signing layer: the attach hook adds records (RRSIG, DNSKEY) for
+     * each of our RRsets in the packet, into the room pb_reserve kept. A
+     * goodbye is signed too, as a goodbye (TTL 0 in the signed set), so a
+     * browser that pins our key can tell it from a forged one. Identical
+     * extras (the DNSKEY every set brings) go in once. */
+    if (m->cfg.attach != NULL) {
+        /* Copies of the keys already added: the hook's pointers last only
+         * until its next call. */
+        struct {
+            uint8_t name[NT_DNS_NAME_MAX];
+            size_t name_len;
+            uint8_t rdata[64];
+            size_t rdata_len;
+        } added[4];
+        size_t nadded = 0, a;
+        nt_dns_builder_set_limit(&p->b, p->b.storage);
         for (i = 0; i < p->nitems; i++) {
             nt_dns_record first;
             size_t n = 0, k;
@@ -273,7 +307,7 @@ static void pb_flush(pbuild *p)
                 hrr[k].type = set[k].type;
                 hrr[k].rrclass = set[k].rclass;
                 hrr[k].cache_flush = set[k].mdns_bit;
-                hrr[k].ttl = set[k].ttl;
+                hrr[k].ttl = p->ttl_force != UINT32_MAX ? p->ttl_force : set[k].ttl;
                 hrr[k].rdata = set[k].rdata;
                 hrr[k].rdata_len = set[k].rdlength;
             }
@@ -284,6 +318,14 @@ static void pb_flush(pbuild *p)
                 continue;
             for (k = 0; k < nextra && k < EXTRA_MAX; k++) {
                 nt_dns_record r;
+                bool dup = false;
+                for (a = 0; a < nadded && !dup && extra[k].type == NT_DNS_TYPE_DNSKEY; a++)
+                    dup = added[a].name_len == extra[k].name_len &&
+                          added[a].rdata_len == extra[k].rdata_len &&
+                          memcmp(added[a].name, extra[k].name, extra[k].name_len) == 0 &&
+                          memcmp(added[a].rdata, extra[k].rdata, extra[k].rdata_len) == 0;
+                if (dup)
+                    continue;
                 memset(&r, 0, sizeof(r));
                 if (nt_dns_name_from_wire(&r.owner, extra[k].name, extra[k].name_len) != NT_OK ||
                     extra[k].rdata_len > 0xffff)
@@ -292,10 +334,22 @@ static void pb_flush(pbuild *p)
                 r.rclass = extra[k].rrclass;
                 r.mdns_bit = extra[k].cache_flush && !p->legacy;
                 r.ttl = extra[k].ttl;
+                if (p->legacy && r.ttl > 10)
+                    r.ttl = 10; /* §6.7 */
                 r.rdata = extra[k].rdata;
                 r.rdlength = (uint16_t)extra[k].rdata_len;
                 if (nt_dns_builder_add_record(&p->b, NT_DNS_SEC_ADDITIONAL, &r) != NT_OK)
                     break;
+                /* Only the DNSKEY repeats from set to set. */
+                if (extra[k].type == NT_DNS_TYPE_DNSKEY && nadded < 4 &&
+                    extra[k].name_len <= sizeof added[0].name &&
+                    extra[k].rdata_len <= sizeof added[0].rdata) {
+                    memcpy(added[nadded].name, extra[k].name, extra[k].name_len);
+                    added[nadded].name_len = extra[k].name_len;
+                    memcpy(added[nadded].rdata, extra[k].rdata, extra[k].rdata_len);
+                    added[nadded].rdata_len = extra[k].rdata_len;
+                    nadded++;
+                }
             }
         }
     }
@@ -315,6 +369,7 @@ static bool pb_start(pbuild *p, const nt_dns_msg *echo_q)
                             (uint16_t)(NT_DNS_FLAG_QR | NT_DNS_FLAG_AA)) != NT_OK)
         return false;
     p->nitems = 0;
+    p->nsets = 0;
     if (echo_q != NULL) {
         /* §6.7: a legacy reply repeats the question. */
         for (i = 0; i < echo_q->count[NT_DNS_SEC_QUESTION]; i++) {
@@ -345,11 +400,26 @@ static bool pb_has(const pbuild *p, size_t e, size_t slot)
 
 /* Adds one of our records. Answers that do not fit start a new packet;
  * additional records that do not fit are left out (they are a courtesy). */
+/* Does a record of type from entity e start an RRset not yet in the packet?
+ * Only the host's address records share a set across slots; counting the
+ * rest as new over-reserves a little, which only splits packets sooner. */
+static bool pb_new_set(const pbuild *p, size_t e, uint16_t type)
+{
+    size_t i;
+    if (type != NT_DNS_TYPE_A && type != NT_DNS_TYPE_AAAA)
+        return true;
+    for (i = 0; i < p->nitems; i++)
+        if (p->items[i].ent == e && p->items[i].type == type)
+            return false;
+    return true;
+}
+
 static void pb_add(pbuild *p, size_t e, size_t slot, uint8_t section)
 {
     nt_dns_record r;
     uint8_t buf[RR_BUF];
     nt_status st;
+    bool new_set;
     if (pb_has(p, e, slot) || p->nitems >= PKT_ITEMS)
         return;
     if (!ent_record(p->m, e, p->ifslot, slot, &r, buf, sizeof(buf)))
@@ -361,19 +431,25 @@ static void pb_add(pbuild *p, size_t e, size_t slot, uint8_t section)
         if (r.ttl > 10)
             r.ttl = 10; /* §6.7 */
     }
+    new_set = pb_new_set(p, e, r.type);
+    pb_reserve(p, p->nsets + (new_set ? 1u : 0u));
     st = nt_dns_builder_add_record(&p->b, (nt_dns_section)section, &r);
     if (st == NT_ERR_NOSPACE && section == NT_DNS_SEC_ANSWER && p->nitems != 0) {
         pb_flush(p);
         if (!pb_start(p, NULL))
             return;
+        new_set = true;
+        pb_reserve(p, 1);
         st = nt_dns_builder_add_record(&p->b, (nt_dns_section)section, &r);
     }
     if (st != NT_OK)
         return;
     p->items[p->nitems].ent = e;
     p->items[p->nitems].slot = slot;
+    p->items[p->nitems].type = r.type;
     p->items[p->nitems].section = section;
     p->nitems++;
+    p->nsets += new_set ? 1u : 0u;
 }
 
 /* Additional records for an answer: RFC 6763 §12 and RFC 6762 §6.2. */
@@ -1102,7 +1178,8 @@ cleanup:
 void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
 {
     const nt_dns_msg *msg = &m->msg;
-    size_t i, e, k;
+    size_t i, e, k, q, nreprobed = 0;
+    size_t reprobed[8]; /* entries this packet sent back to probing */
     nt_dns_record in, r;
     uint8_t buf[RR_BUF];
 
@@ -1159,11 +1236,36 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
             if (in.ttl == 0)
                 continue; /* a goodbye is never a claim on the name */
             if (st->phase == PH_PROBING || st->phase == PH_WAIT) {
+                bool same_packet = false;
+                /* §9 sent us back to probing because of this very packet:
+                 * its other records (the rest of a conflicting set, its
+                 * RRSIG) answer no probe of ours, we have sent none yet. */
+                for (q = 0; q < nreprobed; q++)
+                    same_packet = same_packet || reprobed[q] == e;
                 /* §8.1: any record with the name we are probing. */
-                if (in.type != NT_DNS_TYPE_NSEC) {
+                if (!same_packet && in.type != NT_DNS_TYPE_NSEC) {
                     conflict(m, e, now);
                     break;
                 }
+            } else if (same_type && m->rx_rejected[i] &&
+                       (st->phase == PH_ANNOUNCING || st->phase == PH_ESTABLISHED)) {
+                /* A conflicting record the verify hook refused (unsigned or
+                 * badly signed where our key is known): a spoof, not a
+                 * claim. Renaming on it would let anyone on the LAN evict
+                 * our names; instead say our records again so caches that
+                 * took the spoof are corrected (still at most once a
+                 * second). A genuine claimant probes first and sees our
+                 * defence (§8.1); at start-up we still yield to any answer. */
+                m->stats.conflicts_refused++;
+                for (k = 0; k < NSLOT; k++) {
+                    uint64_t due = now + mdns_rand_range(m, 20, 120);
+                    if (!ent_record(m, e, ifslot, k, &r, buf, sizeof(buf)) || r.type != in.type)
+                        continue;
+                    if (st->last_mcast[k] != 0 && st->last_mcast[k] + 1000u > due)
+                        due = st->last_mcast[k] + 1000u;
+                    pending_add(m, ifslot, e, k, NT_DNS_SEC_ANSWER, false, NULL, due, 0, false);
+                }
+                break;
             } else if (same_type && (st->phase == PH_ANNOUNCING || st->phase == PH_ESTABLISHED)) {
                 /* §9: a different record in our unique set: probe again; the
                  * tiebreak or the other side's defence decides who renames. */
@@ -1175,6 +1277,8 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
                         m->ents[e].st[s2].count = 0;
                         m->ents[e].st[s2].next_ms = now;
                     }
+                if (nreprobed < sizeof reprobed / sizeof reprobed[0])
+                    reprobed[nreprobed++] = e;
                 break;
             }
         }

@@ -46,6 +46,7 @@ typedef struct sig_entry {
 struct nt_trust_hooks {
     nt_trust_hooks_config cfg;
     nt_trust_ctx ctx;
+    nt_trust_store *own_store; /* a signer's own pin when no store was given */
     sig_entry cache[SIG_CACHE];
     uint64_t clock;
     /* Extra records handed to the engine: valid until the next call. */
@@ -512,11 +513,37 @@ nt_status nt_trust_hooks_create(nt_trust_hooks **out, const nt_trust_hooks_confi
         (st = nt_trust_signers_create(&h->ctx.signers, cap)) != NT_OK ||
         (st = nt_trust_budget_create(&h->ctx.budget, cap,
                                      cfg->checks_per_source ? cfg->checks_per_source : 200)) !=
-            NT_OK) {
-        nt_trust_hooks_destroy(h);
-        return st;
+            NT_OK)
+        goto fail;
+    /* A signer knows its own key: records for its host name, and for the
+     * names it claims (nt_trust_hooks_claim), must carry that key. */
+    if (cfg->signer) {
+        if (!h->ctx.store) {
+            if ((st = nt_trust_store_create(&h->own_store, 16)) != NT_OK)
+                goto fail;
+            h->ctx.store = h->own_store;
+        }
+        if ((st = nt_trust_store_add(h->ctx.store, &cfg->signer->signer,
+                                     cfg->signer->key_digest)) != NT_OK)
+            goto fail;
     }
     *out = h;
+    return NT_OK;
+fail:
+    nt_trust_hooks_destroy(h);
+    return st;
+}
+
+nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject)
+{
+    nt_trust_signer_info info;
+    if (!h->cfg.signer)
+        return NT_ERR_INVALID_ARG;
+    memset(&info, 0, sizeof info);
+    info.signer = h->cfg.signer->signer;
+    memcpy(info.key_digest, h->cfg.signer->key_digest, 32);
+    info.level = NT_TRUST_TRUSTED;
+    nt_trust_signers_set(h->ctx.signers, subject, &info);
     return NT_OK;
 }
 
@@ -527,6 +554,7 @@ void nt_trust_hooks_destroy(nt_trust_hooks *h)
     nt_trust_replay_destroy(h->ctx.replay);
     nt_trust_signers_destroy(h->ctx.signers);
     nt_trust_budget_destroy(h->ctx.budget);
+    nt_trust_store_destroy(h->own_store);
     while (h->nvk)
         nt_zk_vk_destroy(h->vks[--h->nvk].vk);
     nt_free(h->zk);

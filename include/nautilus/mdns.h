@@ -436,6 +436,9 @@ typedef struct nt_mdns_stats {
     uint64_t queries_sent;
     uint64_t responses_sent;
     uint64_t conflicts;           /* names lost to another responder */
+    uint64_t conflicts_refused;   /* conflicting records for an established name
+                                     that the verify hook rejected: defended by
+                                     re-announcing, never a rename */
     uint64_t output_dropped;      /* output queue full */
     uint64_t events_dropped;      /* event queue full */
     uint64_t tc_pending_dropped;  /* known-answer reassembly state over cap */

@@ -65,6 +65,12 @@ NT_API NT_WUR nt_status nt_trust_hooks_create(nt_trust_hooks **out,
                                               const nt_trust_hooks_config *cfg);
 NT_API void nt_trust_hooks_destroy(nt_trust_hooks *h);
 
+/* Publisher: subject (an instance name we publish) is ours; a record for it
+ * that is not signed by our key is then a spoof, rejected by the verify
+ * hook, and the engine defends the name instead of renaming (the host name
+ * is ours from the start). NT_ERR_INVALID_ARG without a signer. */
+NT_API NT_WUR nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject);
+
 /* Points cfg's attach and verify hooks at h (before nt_mdns_create). */
 NT_API void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg);
 
