@@ -242,6 +242,98 @@ static void test_signed_service_is_trusted(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* Hands pkt to node `to` as if sent from 192.0.2.<src_octet>:5353. */
+static void deliver(lan *l, size_t to, const uint8_t *pkt, size_t len, uint8_t src_octet)
+{
+    nt_mdns_packet_in in;
+    memset(&in, 0, sizeof in);
+    in.ifindex = 1;
+    in.src.addr = l->nodes[to].addr;
+    in.src.addr.bytes[3] = src_octet;
+    in.src.port = 5353;
+    in.dst_multicast = true;
+    in.hop_limit = 255;
+    in.data = pkt;
+    in.len = len;
+    assert_int_equal(nt_mdns_input(l->nodes[to].m, &in, l->now), NT_OK);
+}
+
+/* A signing publisher that claims its instance defends it against an
+ * unsigned conflicting SRV (no rename, the spoof is counted), and its
+ * goodbye is signed, so a browser that pins its key accepts the removal. */
+static void test_signed_publisher_defends_and_says_goodbye(void **state)
+{
+    static lan l;
+    static uint8_t pkt[512];
+    nt_ed25519_key key;
+    nt_trust_signer signer;
+    nt_trust_store *store;
+    nt_dns_name host, inst, evil;
+    nt_dns_builder b;
+    nt_mdns_service_id id;
+    nt_mdns_stats ms;
+    uint8_t seed[32];
+    char name[64];
+    size_t i, before;
+    bool removed = false, rejected = false;
+    (void)state;
+
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    memset(seed, 5, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&key, seed), NT_OK);
+    assert_int_equal(nt_dns_name_from_str(&host, "pub.local"), NT_OK);
+    nt_trust_signer_init(&signer, &key, &host, 0);
+    assert_int_equal(nt_trust_store_create(&store, 8), NT_OK);
+    assert_int_equal(nt_trust_store_add(store, &host, signer.key_digest), NT_OK);
+    add_node(&l, "browser", 10, NULL, store);
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    id = publish(&l.nodes[1], "Web", 8080, l.now);
+    run(&l, 4000);
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    assert_int_equal(nt_trust_hooks_claim(l.nodes[1].hooks, &inst), NT_OK);
+
+    /* The spoof: SRV and TXT for our instance in one packet, unsigned. */
+    assert_int_equal(nt_dns_name_from_str(&evil, "evil.local"), NT_OK);
+    assert_int_equal(nt_dns_builder_init(&b, pkt, sizeof pkt, 0, NT_DNS_FLAG_QR | NT_DNS_FLAG_AA),
+                     NT_OK);
+    {
+        nt_dns_rrhead h = {&inst, 1, true, 120};
+        static const uint8_t txt[] = {5, 'x', '=', 'e', 'v', 'l'};
+        assert_int_equal(nt_dns_builder_add_srv(&b, NT_DNS_SEC_ANSWER, &h, 0, 0, 6666, &evil),
+                         NT_OK);
+        assert_int_equal(nt_dns_builder_add_txt(&b, NT_DNS_SEC_ANSWER, &h, txt, sizeof txt), NT_OK);
+    }
+    deliver(&l, 1, pkt, nt_dns_builder_len(&b), 66);
+    deliver(&l, 0, pkt, nt_dns_builder_len(&b), 66);
+    run(&l, 5000);
+    assert_int_equal(nt_mdns_service_get_instance(l.nodes[1].m, id, name, sizeof name), NT_OK);
+    assert_string_equal(name, "Web");
+    nt_mdns_stats_get(l.nodes[1].m, &ms);
+    assert_true(ms.conflicts_refused >= 1);
+    assert_int_equal(ms.conflicts, 0);
+
+    /* Withdrawal: the goodbye carries a goodbye signature. */
+    before = l.nevents;
+    assert_int_equal(nt_mdns_service_del(l.nodes[1].m, id, l.now), NT_OK);
+    run(&l, 2000);
+    for (i = before; i < l.nevents; i++) {
+        removed = removed || (l.events[i].kind == NT_MDNS_EV_SERVICE_REMOVED &&
+                              strcmp(l.events[i].instance, "Web") == 0);
+        rejected = rejected || l.events[i].kind == NT_MDNS_EV_REJECTED;
+    }
+    assert_true(removed);
+    assert_false(rejected);
+
+    nt_mdns_destroy(l.nodes[0].m);
+    nt_mdns_destroy(l.nodes[1].m);
+    nt_trust_hooks_destroy(l.nodes[0].hooks);
+    nt_trust_hooks_destroy(l.nodes[1].hooks);
+    nt_trust_store_destroy(store);
+    nt_trust_signer_cleanup(&signer);
+}
+
 /* ---- selective-disclosure proofs in the metadata TXT ---------------------- */
 
 /* The fixture (gen_fixture.sh): a proof bound to the key of seed 3 x 32 at
@@ -461,9 +553,8 @@ static void send_signed(lan *l, const nt_trust_signer *signer, const nt_dns_reco
     run(l, 1500);
 }
 
-/* The engine sends its goodbyes without going through the attach hook (so
- * unsigned, and a pinned browser rejects them): this one is made by hand,
- * the SRV of Web with TTL 0 signed as a goodbye, as the publisher would. */
+/* A goodbye made by hand: the SRV of Web with TTL 0 signed as a goodbye, as
+ * the publisher's engine signs it (test_signed_publisher_defends_...). */
 static void send_signed_goodbye(lan *l, const nt_trust_signer *signer)
 {
     uint8_t srv[6 + NT_DNS_NAME_MAX];
@@ -633,6 +724,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signed_service_is_trusted),
+        cmocka_unit_test(test_signed_publisher_defends_and_says_goodbye),
         cmocka_unit_test(test_meta_encoding),
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
