@@ -511,6 +511,9 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
     mc.rng = rng_u32;
     mc.rng_ctx = r;
     mc.seed = rng_u32(r);
+    /* Our own echoes are dropped here by content (nt_net_echo), so datagrams
+     * from our addresses are other agents on this host. */
+    mc.same_host_peers = true;
     if (cfg->configure)
         cfg->configure(cfg->ctx, &mc);
     st = nt_mdns_create(&r->m, &mc);

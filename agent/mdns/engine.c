@@ -768,7 +768,7 @@ nt_status nt_mdns_input(nt_mdns *m, const nt_mdns_packet_in *pkt, uint64_t now_m
     }
     /* Our own packets come back through multicast loopback and through a
      * second interface on the same LAN: never an answer, never a conflict. */
-    if (is_own_addr(m, &pkt->src.addr)) {
+    if (!m->cfg.same_host_peers && is_own_addr(m, &pkt->src.addr)) {
         m->stats.own_dropped++;
         return NT_OK;
     }

@@ -181,6 +181,12 @@ typedef struct nt_mdns_config {
                                      of it per source; excess dropped and counted.
                                      0 disables the budget. A full cache is also turned
                                      over by at most 64 records/s per source. */
+    /* false (default): a datagram from one of our own addresses is our own,
+     * looped back or heard on a second interface of the LAN, and dropped.
+     * true: other agents on this host share our addresses (Avahi, a second
+     * nautilus), so such datagrams are taken; the caller must then drop our
+     * own looped-back datagrams itself, by content (agent/net's nt_net_echo). */
+    bool same_host_peers;
 
     nt_mdns_verify_fn verify;     /* NULL: accept all */
     void *verify_ctx;
