@@ -42,6 +42,18 @@ iface *mdns_iface_by_index(nt_mdns *m, uint32_t ifindex, size_t *slot)
     return NULL;
 }
 
+void mdns_rr_view(nt_mdns_rr *out, const nt_dns_record *r)
+{
+    out->name = r->owner.wire;
+    out->name_len = r->owner.len;
+    out->type = r->type;
+    out->rrclass = r->rclass;
+    out->cache_flush = r->mdns_bit;
+    out->ttl = r->ttl;
+    out->rdata = r->rdata;
+    out->rdata_len = r->rdlength;
+}
+
 bool mdns_rr_equal(const nt_dns_record *a, const nt_dns_record *b)
 {
     if (a->type != b->type || a->rclass != b->rclass || a->rdlength != b->rdlength)
@@ -678,16 +690,8 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
         hrr = nt_calloc(n, sizeof(*hrr));
         if (hrr == NULL)
             goto cleanup;
-        for (i = 0; i < n; i++) {
-            hrr[i].name = recs[i].owner.wire;
-            hrr[i].name_len = recs[i].owner.len;
-            hrr[i].type = recs[i].type;
-            hrr[i].rrclass = recs[i].rclass;
-            hrr[i].cache_flush = recs[i].mdns_bit;
-            hrr[i].ttl = recs[i].ttl;
-            hrr[i].rdata = recs[i].rdata;
-            hrr[i].rdata_len = recs[i].rdlength;
-        }
+        for (i = 0; i < n; i++)
+            mdns_rr_view(&hrr[i], &recs[i]);
     }
     for (i = 0; i < n; i++) {
         nt_mdns_rr *set = NULL;
@@ -862,14 +866,7 @@ void nt_mdns_cache_walk(const nt_mdns *m, uint32_t ifindex, nt_mdns_cache_fn fn,
         for (i = 0; i < f->ncache; i++) {
             const centry *c = &f->cache[i];
             e.ifindex = f->ifindex;
-            e.rr.name = c->r.owner.wire;
-            e.rr.name_len = c->r.owner.len;
-            e.rr.type = c->r.type;
-            e.rr.rrclass = c->r.rclass;
-            e.rr.cache_flush = c->r.mdns_bit;
-            e.rr.ttl = c->r.ttl;
-            e.rr.rdata = c->r.rdata;
-            e.rr.rdata_len = c->r.rdlength;
+            mdns_rr_view(&e.rr, &c->r);
             e.expires_ms = c->expires_ms;
             e.trust = c->trust;
             fn(ctx, &e);

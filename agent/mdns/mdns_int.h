@@ -258,6 +258,8 @@ void mdns_out_push(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *dst, const
 void mdns_out_multicast(nt_mdns *m, size_t ifslot, const uint8_t *data, size_t len);
 nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind);
 bool mdns_rr_equal(const nt_dns_record *a, const nt_dns_record *b); /* name/type/class/rdata */
+/* The hooks' view of a codec record; pointers into r, which must outlive out. */
+void mdns_rr_view(nt_mdns_rr *out, const nt_dns_record *r);
 int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);

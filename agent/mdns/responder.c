@@ -302,14 +302,9 @@ static void pb_flush(pbuild *p)
                 n = 1;
             }
             for (k = 0; k < n; k++) {
-                hrr[k].name = set[k].owner.wire;
-                hrr[k].name_len = set[k].owner.len;
-                hrr[k].type = set[k].type;
-                hrr[k].rrclass = set[k].rclass;
-                hrr[k].cache_flush = set[k].mdns_bit;
-                hrr[k].ttl = p->ttl_force != UINT32_MAX ? p->ttl_force : set[k].ttl;
-                hrr[k].rdata = set[k].rdata;
-                hrr[k].rdata_len = set[k].rdlength;
+                mdns_rr_view(&hrr[k], &set[k]);
+                if (p->ttl_force != UINT32_MAX)
+                    hrr[k].ttl = p->ttl_force;
             }
             rs.rrs = hrr;
             rs.count = n;
