@@ -454,6 +454,16 @@ int nt_cmd_publish(int argc, char **argv)
             nt_trust_signer_cleanup(&signer);
             return code;
         }
+        /* Without a proof the metadata TXT says just its version (DESIGN
+         * §2); it is signed like every other RRset. */
+        if (sign && !po.dir) {
+            static const uint8_t v1[] = {3, 'v', '=', '1'};
+            if (nt_trust_hooks_meta_set(hooks, v1, sizeof v1) != NT_OK) {
+                nt_trust_hooks_destroy(hooks);
+                nt_trust_signer_cleanup(&signer);
+                return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot prepare the metadata TXT");
+            }
+        }
     }
 
     svc.instance = pos[0];

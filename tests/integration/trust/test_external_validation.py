@@ -122,7 +122,7 @@ def main():
             c.check(ds == kg.get("key_digest"), "DS digest of the captured DNSKEY = keygen's key digest",
                     (ds, kg.get("key_digest")))
 
-        ok_by_type, bad, unsigned, sample = {}, [], [], {}
+        ok_by_type, bad, unsigned, sample, meta = {}, [], [], {}, []
         for p in pkts:
             sets = T.rrsets_of(p["raw"])
             for (owner, rtype, cov), rs in sets.items():
@@ -136,6 +136,8 @@ def main():
                 if ok:
                     ok_by_type[rtype] = ok_by_type.get(rtype, 0) + 1
                     sample.setdefault(rtype, (rs, sigs))
+                    if rtype == RT.TXT and str(owner).lower().startswith("_nautilus."):
+                        meta.append(b"".join(b"".join(rd.strings) for rd in rs))
                 else:
                     bad.append("%s %s: %s" % (owner, RT.to_text(rtype), why))
         for rtype in WANT:
@@ -143,6 +145,9 @@ def main():
                     RT.to_text(rtype), ok_by_type)
             c.figure("validated_%s" % RT.to_text(rtype), ok_by_type.get(rtype, 0), "rrsets")
         c.check(not bad, "no RRset from A fails validation", bad[:5])
+        # DESIGN section 2: the metadata TXT at _nautilus.<instance>, signed.
+        c.check(bool(meta) and all(m == b"v=1" for m in meta),
+                "signed metadata TXT _nautilus.<instance> \"v=1\" validates", meta[:2])
         c.check(not [u for u in unsigned if not u.endswith(" NSEC")],
                 "every SRV/TXT/PTR/A/AAAA set from A carries an RRSIG", unsigned[:5])
 
