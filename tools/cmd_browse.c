@@ -135,6 +135,9 @@ static bool instance_key(const browse_state *bs, const nt_mdns_event *ev, char h
             NT_OK ||
         nt_trust_hooks_signer_of(bs->hooks, &full, &info) != NT_OK)
         return false;
+    /* A contested name (two unpinned keys) has no key to show. */
+    if (info.level == NT_TRUST_UNSIGNED)
+        return false;
     return nt_hex_encode(hex, 65, info.key_digest, 32) == NT_OK;
 }
 

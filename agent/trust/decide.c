@@ -109,6 +109,21 @@ static bool expected_signer(const nt_trust_ctx *ctx, const nt_dns_name *subjects
     return false;
 }
 
+/* Has another key (or a contest) been seen for one of the subjects? */
+static bool contested(const nt_trust_ctx *ctx, const nt_dns_name *subjects, size_t ns,
+                      const uint8_t digest[32])
+{
+    nt_trust_signer_info info;
+    size_t i;
+    if (!ctx->signers)
+        return false;
+    for (i = 0; i < ns; i++)
+        if (nt_trust_signers_get(ctx->signers, &subjects[i], &info) == NT_OK &&
+            (info.level == NT_TRUST_UNSIGNED || memcmp(info.key_digest, digest, 32) != 0))
+            return true;
+    return false;
+}
+
 #define SUBJECTS_MAX 32
 
 nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_record *rrs,
@@ -196,6 +211,11 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
             fail = NT_ERR_TRUST_REPLAY;
             continue;
         }
+        /* Two keys that nothing vouches for, both signing one name: neither
+         * is believed. The set is kept but counts as unsigned, and the name
+         * stays marked as contested (no key shown for it) from then on. */
+        if (level == NT_TRUST_SELF_SIGNED && contested(ctx, subjects, ns, digest))
+            level = NT_TRUST_UNSIGNED;
         res->level = level;
         res->signer = sig.signer;
         memcpy(res->key_digest, digest, 32);
@@ -204,8 +224,10 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
         if (ctx->signers) {
             nt_trust_signer_info info;
             size_t k;
+            memset(&info, 0, sizeof info);
             info.signer = sig.signer;
-            memcpy(info.key_digest, digest, 32);
+            if (level != NT_TRUST_UNSIGNED)
+                memcpy(info.key_digest, digest, 32);
             info.level = level;
             for (k = 0; k < ns; k++)
                 nt_trust_signers_set(ctx->signers, &subjects[k], &info);

@@ -231,7 +231,9 @@ typedef struct nt_trust_result {
  *   NT_ERR_TRUST_REPLAY          inception older than one already accepted
  *   NT_ERR_TRUST_BUDGET          more than NT_TRUST_MAX_CHECKS_PER_RRSET
  *                                RRSIGs, or the source's budget is spent
- * An RRset with no RRSIG and no pin is accepted as NT_TRUST_UNSIGNED. A
+ * An RRset with no RRSIG and no pin is accepted as NT_TRUST_UNSIGNED; so is
+ * a validly self-signed set for a subject another unpinned key has signed
+ * before (contested: the memory then shows no key for it). A
  * signed RRset whose signatures all fail is rejected even for an unpinned
  * name: a failed signature is never shown as valid. source identifies the
  * sender for the budget (address bytes). now is in seconds since the epoch;

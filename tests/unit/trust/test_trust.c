@@ -296,8 +296,40 @@ static void test_decide_instance_memory(void **state)
                          NT_ERR_TRUST_WRONG_KEY);
         assert_int_equal(nt_trust_decide(&ctx, &res, &srv, 1, &srv, 1, src, 4, NOW, 0),
                          NT_ERR_TRUST_UNSIGNED);
-        /* Unpinned elsewhere: the same signature on a fresh name is self-signed. */
         nt_trust_signer_cleanup(&esigner);
+    }
+
+    /* Nothing pinned: two keys signing one instance contest it. The first
+     * is self-signed; the second, and after it the first again, count as
+     * unsigned, and no key is remembered for the name. */
+    {
+        nt_dns_name other_inst, evil, alt;
+        nt_trust_signer esigner, asigner;
+        nt_trust_signer_info info;
+        nt_dns_record srv2 = srv;
+        message m1, m2;
+        name(&other_inst, "Other._ipp._tcp.local");
+        srv2.owner = other_inst;
+        name(&evil, "evil.local");
+        name(&alt, "alt.local");
+        nt_trust_signer_init(&esigner, &f->other, &evil, 0);
+        nt_trust_signer_init(&asigner, &f->key, &alt, 0);
+        sign_into(&m1, &asigner, &srv2, NOW);
+        sign_into(&m2, &esigner, &srv2, NOW + 1);
+        assert_int_equal(nt_trust_decide(&ctx, &res, &srv2, 1, m1.recs, m1.n, src, 4, NOW, 0),
+                         NT_OK);
+        assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
+        assert_int_equal(nt_trust_decide(&ctx, &res, &srv2, 1, m2.recs, m2.n, src, 4, NOW + 1, 0),
+                         NT_OK);
+        assert_int_equal(res.level, NT_TRUST_UNSIGNED);
+        sign_into(&m1, &asigner, &srv2, NOW + 2);
+        assert_int_equal(nt_trust_decide(&ctx, &res, &srv2, 1, m1.recs, m1.n, src, 4, NOW + 2, 0),
+                         NT_OK);
+        assert_int_equal(res.level, NT_TRUST_UNSIGNED);
+        assert_int_equal(nt_trust_signers_get(ctx.signers, &other_inst, &info), NT_OK);
+        assert_int_equal(info.level, NT_TRUST_UNSIGNED);
+        nt_trust_signer_cleanup(&esigner);
+        nt_trust_signer_cleanup(&asigner);
     }
 
     /* A signed PTR, then the same signature with TTL 0. */
