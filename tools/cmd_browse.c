@@ -13,6 +13,7 @@
 #include "nautilus/net.h"
 #include "nautilus/trust_mdns.h"
 #include "svc_format.h"
+#include "trust_cli.h"
 
 enum { TIMER_DEADLINE = 1, TIMER_ZK = 2 };
 
@@ -388,51 +389,6 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
     fflush(stdout);
 }
 
-/* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
- * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
-static int start_verifying(browse_state *bs, nt_trust_store **store, const char *trust_file,
-                           const char *tofu_file, const char *const *vk_files, size_t n_vk)
-{
-    size_t k;
-    nt_trust_hooks_config hc;
-    size_t line = 0;
-    nt_status st = nt_trust_store_create(store, 0);
-    if (st != NT_OK)
-        return nt_cli_fail(NT_EXIT_USAGE, "browse: %s", nt_strerror(st));
-    if (trust_file && (st = nt_trust_store_load(*store, trust_file, &line)) != NT_OK) {
-        if (st == NT_ERR_TRUST_STORE_SYNTAX)
-            return nt_cli_usage_error("browse: %s:%zu: malformed line (want '<host name> <key "
-                                      "digest hex>')", trust_file, line);
-        return nt_cli_usage_error("browse: cannot read trust file %s: %s", trust_file,
-                                  nt_strerror(st));
-    }
-    if (tofu_file) {
-        /* Keys recorded earlier are pinned now. */
-        st = nt_trust_store_load(*store, tofu_file, &line);
-        if (st == NT_ERR_TRUST_STORE_SYNTAX)
-            return nt_cli_usage_error("browse: %s:%zu: malformed line", tofu_file, line);
-        nt_trust_store_set_tofu(*store, true, tofu_file);
-    }
-    memset(&hc, 0, sizeof hc);
-    hc.store = *store;
-    hc.verify = true;
-    st = nt_trust_hooks_create(&bs->hooks, &hc);
-    if (st != NT_OK)
-        return nt_cli_fail(NT_EXIT_USAGE, "browse: %s", nt_strerror(st));
-    for (k = 0; k < n_vk; k++) {
-        uint8_t *text = NULL, id[NT_TRUST_ZK_VK_ID_LEN];
-        size_t len = 0;
-        st = nt_cli_read_file(vk_files[k], NT_ZK_MAX_JSON, &text, &len);
-        if (st == NT_OK)
-            st = nt_trust_hooks_zk_vk_add(bs->hooks, id, (const char *)text, len);
-        nt_free(text);
-        if (st != NT_OK)
-            return nt_cli_usage_error("browse: cannot use verification key %s: %s", vk_files[k],
-                                      nt_strerror(st));
-    }
-    return NT_EXIT_OK;
-}
-
 /* Reports pending instances whose proof has verified since. */
 static void zk_poll(browse_state *bs, nt_runner *r)
 {
@@ -568,7 +524,8 @@ int nt_cmd_browse(int argc, char **argv)
         return nt_cli_usage_error("browse: -4 and -6 exclude each other");
 
     nt_dynbuf_init(&bs.line, 64 * 1024);
-    if ((code = start_verifying(&bs, &store, trust_file, tofu_file, vk_files, n_vk)) != NT_EXIT_OK)
+    if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, trust_file, tofu_file, vk_files,
+                                   n_vk)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;

@@ -7,8 +7,10 @@
 #include "mdns_runner.h"
 #include "nautilus/log.h"
 #include "nautilus/mem.h"
+#include "nautilus/trust.h"
 #include "srv_order.h"
 #include "svc_format.h"
+#include "trust_cli.h"
 
 enum {
     TIMER_DEADLINE = 1,
@@ -25,6 +27,7 @@ enum {
 static const char usage_text[] =
     "usage: nautilus resolve HOST.local [-4|-6] [--timeout SEC] [--json] [-i IF]\n"
     "       nautilus resolve --best TYPE [--timeout SEC] [--json] [-i IF]\n"
+    "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL])\n"
     "\n"
     "The first form prints the addresses of HOST (one per line) and exits 1 if\n"
     "none arrived before the timeout (default 5 s).\n"
@@ -36,6 +39,10 @@ static const char usage_text[] =
     "\n"
     "  -4, -6         only IPv4 (A) or only IPv6 (AAAA) addresses\n"
     "  -i IF          use interface IF (repeatable; default: every multicast one)\n"
+    "  --trust FILE   pinned keys, as for browse ('<host name> <key digest hex>')\n"
+    "  --tofu FILE    trust on first use, as for browse\n"
+    "  --require LEVEL  consider only answers at LEVEL or above: unsigned,\n"
+    "                 self-signed, trusted, zk-verified\n"
     "  -v             log what happens on the network (debug)\n";
 
 typedef struct host_addr {
@@ -59,7 +66,15 @@ typedef struct resolve_state {
     size_t n_addrs;
     host_addr addrs[HOST_ADDRS_MAX];
     candidate *cands; /* CANDIDATES_MAX */
+    nt_trust_hooks *hooks;   /* every answer is judged (DESIGN §1) */
+    nt_trust_level require;  /* --require: weaker answers are not considered */
 } resolve_state;
+
+static void install_hooks(void *ctx, nt_mdns_config *mc)
+{
+    resolve_state *rs = ctx;
+    nt_trust_hooks_install(rs->hooks, mc);
+}
 
 static void add_host_addrs(resolve_state *rs, const nt_mdns_event *ev)
 {
@@ -102,6 +117,15 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     resolve_state *rs = ctx;
     candidate *c;
 
+    /* --require: an answer below the level is as good as none; an instance
+     * that drops below it stops being a candidate. */
+    if ((ev->kind == NT_MDNS_EV_HOST_RESOLVED || ev->kind == NT_MDNS_EV_SERVICE_ADDED ||
+         ev->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
+        (nt_trust_level)ev->trust < rs->require) {
+        if (rs->best && (c = find_candidate(rs, ev, false)) != NULL)
+            c->used = false;
+        return;
+    }
     if (!rs->best) {
         if (ev->kind != NT_MDNS_EV_HOST_RESOLVED)
             return;
@@ -283,7 +307,8 @@ int nt_cmd_resolve(int argc, char **argv)
     nt_mdns_query_id qid;
     resolve_state rs;
     nt_runner *r = NULL;
-    const char *target = NULL;
+    const char *target = NULL, *trust_file = NULL, *tofu_file = NULL;
+    nt_trust_store *store = NULL;
     bool only4 = false, only6 = false;
     long timeout = -1;
     int i, code;
@@ -307,8 +332,19 @@ int nt_cmd_resolve(int argc, char **argv)
             only6 = true;
         } else if (strcmp(a, "-v") == 0) {
             nt_log_set_level(NT_LOG_DEBUG);
-        } else if (strcmp(a, "--require") == 0) {
-            return nt_cli_usage_error("resolve: %s is not yet supported", a);
+        } else if (strcmp(a, "--require") == 0 || strcmp(a, "--trust") == 0 ||
+                   strcmp(a, "--tofu") == 0) {
+            if (i + 1 >= argc)
+                return nt_cli_usage_error("resolve: %s needs a value", a);
+            if (strcmp(a, "--require") == 0) {
+                if (nt_trust_level_parse(argv[++i], &rs.require) != NT_OK)
+                    return nt_cli_usage_error("resolve: --require wants unsigned, self-signed, "
+                                              "trusted or zk-verified, not '%s'", argv[i]);
+            } else if (strcmp(a, "--trust") == 0) {
+                trust_file = argv[++i];
+            } else {
+                tofu_file = argv[++i];
+            }
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc)
                 return nt_cli_usage_error("resolve: %s needs a value", a);
@@ -351,6 +387,10 @@ int nt_cmd_resolve(int argc, char **argv)
         if (!rs.cands)
             return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: out of memory");
     }
+    if ((code = nt_cli_trust_start("resolve", &rs.hooks, &store, trust_file, tofu_file, NULL,
+                                   0)) != NT_EXIT_OK)
+        goto out;
+    rc.configure = install_hooks;
     rc.on_event = on_event;
     rc.on_timer = on_timer;
     rc.ctx = &rs;
@@ -390,6 +430,8 @@ int nt_cmd_resolve(int argc, char **argv)
     code = rs.best ? print_best(&rs, r, target) : print_host(&rs, r);
 out:
     nt_runner_destroy(r);
+    nt_trust_hooks_destroy(rs.hooks);
+    nt_trust_store_destroy(store);
     nt_free(rs.cands);
     fflush(stdout);
     return code;

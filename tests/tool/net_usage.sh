@@ -45,4 +45,7 @@ expect 2 "bad host name" resolve printer.example.com
 expect 2 "exclude each other" resolve h.local -4 -6
 expect 2 "bad service type" resolve --best printer
 expect 2 "cannot start mDNS" resolve h.local -i no-such-if9
+expect 2 "--require wants unsigned" resolve h.local --require bogus
+expect 2 "needs a value" resolve --best _http._tcp --trust
+expect 2 "cannot read trust file" resolve --best _http._tcp --trust /nonexistent/trust-file
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }

@@ -1,0 +1,54 @@
+/* The verifying side of browse and resolve (tools/trust_cli.h). */
+#include <string.h>
+
+#include "cli.h"
+#include "nautilus/mem.h"
+#include "nautilus/zk.h"
+#include "trust_cli.h"
+
+/* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
+ * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
+int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
+                       const char *trust_file, const char *tofu_file,
+                       const char *const *vk_files, size_t n_vk)
+{
+    size_t k;
+    nt_trust_hooks_config hc;
+    size_t line = 0;
+    nt_status st = nt_trust_store_create(store, 0);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "%s: %s", cmd, nt_strerror(st));
+    if (trust_file && (st = nt_trust_store_load(*store, trust_file, &line)) != NT_OK) {
+        if (st == NT_ERR_TRUST_STORE_SYNTAX)
+            return nt_cli_usage_error("%s: %s:%zu: malformed line (want '<host name> <key "
+                                      "digest hex>')", cmd, trust_file, line);
+        return nt_cli_usage_error("%s: cannot read trust file %s: %s", cmd, trust_file,
+                                  nt_strerror(st));
+    }
+    if (tofu_file) {
+        /* Keys recorded earlier are pinned now. */
+        st = nt_trust_store_load(*store, tofu_file, &line);
+        if (st == NT_ERR_TRUST_STORE_SYNTAX)
+            return nt_cli_usage_error("%s: %s:%zu: malformed line", cmd, tofu_file, line);
+        nt_trust_store_set_tofu(*store, true, tofu_file);
+    }
+    memset(&hc, 0, sizeof hc);
+    hc.store = *store;
+    hc.verify = true;
+    st = nt_trust_hooks_create(hooks, &hc);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "%s: %s", cmd, nt_strerror(st));
+    for (k = 0; k < n_vk; k++) {
+        uint8_t *text = NULL, id[NT_TRUST_ZK_VK_ID_LEN];
+        size_t len = 0;
+        st = nt_cli_read_file(vk_files[k], NT_ZK_MAX_JSON, &text, &len);
+        if (st == NT_OK)
+            st = nt_trust_hooks_zk_vk_add(*hooks, id, (const char *)text, len);
+        nt_free(text);
+        if (st != NT_OK)
+            return nt_cli_usage_error("%s: cannot use verification key %s: %s", cmd,
+                                      vk_files[k], nt_strerror(st));
+    }
+    return NT_EXIT_OK;
+}
+
