@@ -41,12 +41,23 @@ def main():
         zc_register(zc_h, "ZC Sensor", "_http._tcp", 9090, ["unit=celsius", "model=zc-1"],
                     host_name="zc-box")
         zb = zc_browser(zc_h, "_http._tcp")
-        nb = Nautilus(nbin, laptop).browse("_http._tcp")
 
-        say("nautilus publish 'Lab Printer Web' _http._tcp 8080 on %s" % printer.ns)
+        say("nautilus keygen on the printer; the laptop pins the printer's key digest")
+        state = os.path.join(lan.workdir, "printer-keys")
+        kg = printer.run([nbin, "keygen", "--state", state, "--host", "lab-printer", "--json"],
+                         timeout=15)
+        digest = json.loads(kg.stdout)["key_digest"]
+        trust = os.path.join(lan.workdir, "trusted-keys")
+        with open(trust, "w") as f:
+            f.write("lab-printer.local %s\n" % digest)
+        print("    trusted-keys: lab-printer.local %s" % digest)
+        nb = Nautilus(nbin, laptop).browse("_http._tcp", extra=["--trust", trust])
+
+        say("nautilus publish --sign 'Lab Printer Web' _http._tcp 8080 on %s" % printer.ns)
         t0 = time.monotonic()
         pub = Nautilus(nbin, printer).publish("Lab Printer Web", "_http._tcp", 8080,
-                                              ["path=/status", "model=NT-9000"], host_name="lab-printer")
+                                              ["path=/status", "model=NT-9000"], host_name="lab-printer",
+                                              extra=["--sign", "--state", state])
         time.sleep(4.0)
 
         say("what each host discovered")
@@ -54,23 +65,28 @@ def main():
         for o in nb.all:
             if o.get("event") in ("added", "updated") and o.get("port"):
                 rows.append(("laptop (nautilus browse)", o["instance"], o.get("host"), o.get("port"),
-                             ",".join(o.get("addresses", [])), o.get("txt")))
+                             o.get("trust", "-"), ",".join(o.get("addresses", [])), o.get("txt")))
         for o in zb.all:
             if o.get("port"):
                 rows.append(("zeroconf (ServiceBrowser)", o["name"].split("._")[0], o.get("server"),
-                             o.get("port"), ",".join(o.get("addresses", [])), o.get("txt")))
+                             o.get("port"), "-", ",".join(o.get("addresses", [])), o.get("txt")))
         lines = av.browse("_http._tcp", resolve=True, timeout=4)
         for name in sorted({avahi_unescape(f[3]) for f in lines if len(f) > 3 and f[0] == "="}):
             for r in avahi_resolved(lines, name)[:1]:
-                rows.append(("avahi (avahi-browse -r)", name, r["host"], r["port"], r["address"], r["txt"]))
+                rows.append(("avahi (avahi-browse -r)", name, r["host"], r["port"], "-", r["address"],
+                             r["txt"]))
         seen = {}
         for r in rows:
             key = (r[0], r[1])
             seen[key] = r  # keep the latest, most complete event
-        print("    %-26s %-18s %-20s %-5s %s" % ("WHO (where)", "INSTANCE", "HOST", "PORT", "ADDRESSES / TXT"))
+        print("    %-26s %-18s %-20s %-5s %-11s %s" % ("WHO (where)", "INSTANCE", "HOST", "PORT",
+                                                   "TRUST", "ADDRESSES / TXT"))
         for r in sorted(seen.values()):
-            print("    %-26s %-18s %-20s %-5s %s %s" % (r[0], r[1], (r[2] or "").rstrip("."),
-                                                      r[3], r[4], json.dumps(r[5], sort_keys=True)))
+            print("    %-26s %-18s %-20s %-5s %-11s %s %s" % (r[0], r[1], (r[2] or "").rstrip("."),
+                                                            r[3], r[4], r[5],
+                                                            json.dumps(r[6], sort_keys=True)))
+        print("    (TRUST is the laptop's verdict: the printer's records carry Ed25519 RRSIGs by a\n"
+              "     pinned key; Avahi's and python-zeroconf's are plain mDNS, shown as unsigned)")
         first = [o for o in nb.all if o.get("instance") == "Lab Printer Web"]
         if first:
             print("    (the laptop's Nautilus saw the printer's service %.2f s after publish)"
@@ -109,7 +125,7 @@ def main():
                 f.write(ann[0]["raw"])
             r = subprocess.run([nbin, "decode", raw], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-            for line in r.stdout.splitlines()[:30]:
+            for line in r.stdout.splitlines()[:40]:
                 print("    " + line)
         say("cleaning up: every process stopped by PID, every namespace deleted")
     return 0
