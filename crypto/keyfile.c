@@ -176,22 +176,34 @@ static nt_status check_header(const char *text, const char *type)
     return NT_OK;
 }
 
-static nt_status load_ed25519(nt_ed25519_key *key, const char *path)
+/* Reads a key file of the given type: its 32-byte secret and the recorded
+ * public half (field pub_field, pub_len bytes), which the caller compares
+ * with what the secret derives. The file's text is wiped before return. */
+static nt_status read_key_fields(const char *path, const char *type, const char *pub_field,
+                                 uint8_t secret[32], uint8_t *pub, size_t pub_len)
 {
     char text[KEYFILE_MAX];
-    uint8_t seed[32], pk[32];
     nt_status st = read_key_file(path, text, sizeof text);
     if (st != NT_OK)
         return st;
-    if ((st = check_header(text, "ed25519")) != NT_OK ||
-        (st = hex_field(text, "secret", seed, sizeof seed)) != NT_OK ||
-        (st = hex_field(text, "public", pk, sizeof pk)) != NT_OK ||
-        (st = nt_ed25519_key_from_seed(key, seed)) != NT_OK)
-        goto out;
-    if (sodium_memcmp(pk, key->pk, sizeof pk) != 0)
-        st = NT_ERR_CRYPTO_KEY_CORRUPT;
-out:
+    if ((st = check_header(text, type)) == NT_OK &&
+        (st = hex_field(text, "secret", secret, 32)) == NT_OK)
+        st = hex_field(text, pub_field, pub, pub_len);
     sodium_memzero(text, sizeof text);
+    if (st != NT_OK)
+        sodium_memzero(secret, 32);
+    return st;
+}
+
+static nt_status load_ed25519(nt_ed25519_key *key, const char *path)
+{
+    uint8_t seed[32], pk[32];
+    nt_status st = read_key_fields(path, "ed25519", "public", seed, pk, sizeof pk);
+    if (st != NT_OK)
+        return st;
+    st = nt_ed25519_key_from_seed(key, seed);
+    if (st == NT_OK && sodium_memcmp(pk, key->pk, sizeof pk) != 0)
+        st = NT_ERR_CRYPTO_KEY_CORRUPT;
     sodium_memzero(seed, sizeof seed);
     if (st != NT_OK)
         nt_ed25519_key_wipe(key);
@@ -200,22 +212,15 @@ out:
 
 static nt_status load_secp256k1(nt_secp256k1_key *key, const char *path)
 {
-    char text[KEYFILE_MAX];
     uint8_t sk[32], address[20];
-    nt_status st = read_key_file(path, text, sizeof text);
+    nt_status st = read_key_fields(path, "secp256k1", "address", sk, address, sizeof address);
     if (st != NT_OK)
         return st;
-    if ((st = check_header(text, "secp256k1")) != NT_OK ||
-        (st = hex_field(text, "secret", sk, sizeof sk)) != NT_OK ||
-        (st = hex_field(text, "address", address, sizeof address)) != NT_OK)
-        goto out;
     st = nt_secp256k1_key_from_secret(key, sk);
     if (st == NT_ERR_CRYPTO_BAD_SECRET)
         st = NT_ERR_CRYPTO_KEY_CORRUPT;
     if (st == NT_OK && sodium_memcmp(address, key->address, sizeof address) != 0)
         st = NT_ERR_CRYPTO_KEY_CORRUPT;
-out:
-    sodium_memzero(text, sizeof text);
     sodium_memzero(sk, sizeof sk);
     if (st != NT_OK)
         nt_secp256k1_key_wipe(key);
