@@ -442,7 +442,8 @@ int nt_cmd_browse(int argc, char **argv)
     nt_mdns_query_id qid;
     browse_state bs;
     nt_runner *r = NULL;
-    const char *type = NULL, *trust_file = NULL, *tofu_file = NULL;
+    const char *type = NULL;
+    nt_cli_trust_opts topts = {NULL, NULL, NT_TRUST_UNSIGNED};
     const char *vk_files[ZK_VK_FILES_MAX];
     size_t n_vk = 0;
     nt_trust_store *store = NULL;
@@ -468,19 +469,9 @@ int nt_cmd_browse(int argc, char **argv)
             rc.no_ipv6 = true;
         } else if (strcmp(a, "-6") == 0) {
             rc.no_ipv4 = true;
-        } else if (strcmp(a, "--require") == 0 || strcmp(a, "--trust") == 0 ||
-                   strcmp(a, "--tofu") == 0) {
-            if (i + 1 >= argc)
-                return nt_cli_usage_error("browse: %s needs a value", a);
-            if (a[2] == 'r' && a[3] == 'e') {
-                if (nt_trust_level_parse(argv[++i], &bs.require) != NT_OK)
-                    return nt_cli_usage_error("browse: --require wants unsigned, self-signed, "
-                                              "trusted or zk-verified, not '%s'", argv[i]);
-            } else if (a[2] == 't' && a[3] == 'r') {
-                trust_file = argv[++i];
-            } else {
-                tofu_file = argv[++i];
-            }
+        } else if (nt_cli_trust_option("browse", argc, argv, &i, &topts, &code)) {
+            if (code != NT_EXIT_OK)
+                return code;
         } else if (strcmp(a, "--zk-vk") == 0) {
             if (i + 1 >= argc)
                 return nt_cli_usage_error("browse: %s needs a value", a);
@@ -524,8 +515,9 @@ int nt_cmd_browse(int argc, char **argv)
         return nt_cli_usage_error("browse: -4 and -6 exclude each other");
 
     nt_dynbuf_init(&bs.line, 64 * 1024);
-    if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, trust_file, tofu_file, vk_files,
-                                   n_vk)) != NT_EXIT_OK)
+    bs.require = topts.require;
+    if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, topts.trust_file, topts.tofu_file,
+                                   vk_files, n_vk)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;

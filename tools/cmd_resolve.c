@@ -307,7 +307,8 @@ int nt_cmd_resolve(int argc, char **argv)
     nt_mdns_query_id qid;
     resolve_state rs;
     nt_runner *r = NULL;
-    const char *target = NULL, *trust_file = NULL, *tofu_file = NULL;
+    const char *target = NULL;
+    nt_cli_trust_opts topts = {NULL, NULL, NT_TRUST_UNSIGNED};
     nt_trust_store *store = NULL;
     bool only4 = false, only6 = false;
     long timeout = -1;
@@ -332,19 +333,9 @@ int nt_cmd_resolve(int argc, char **argv)
             only6 = true;
         } else if (strcmp(a, "-v") == 0) {
             nt_log_set_level(NT_LOG_DEBUG);
-        } else if (strcmp(a, "--require") == 0 || strcmp(a, "--trust") == 0 ||
-                   strcmp(a, "--tofu") == 0) {
-            if (i + 1 >= argc)
-                return nt_cli_usage_error("resolve: %s needs a value", a);
-            if (strcmp(a, "--require") == 0) {
-                if (nt_trust_level_parse(argv[++i], &rs.require) != NT_OK)
-                    return nt_cli_usage_error("resolve: --require wants unsigned, self-signed, "
-                                              "trusted or zk-verified, not '%s'", argv[i]);
-            } else if (strcmp(a, "--trust") == 0) {
-                trust_file = argv[++i];
-            } else {
-                tofu_file = argv[++i];
-            }
+        } else if (nt_cli_trust_option("resolve", argc, argv, &i, &topts, &code)) {
+            if (code != NT_EXIT_OK)
+                return code;
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc)
                 return nt_cli_usage_error("resolve: %s needs a value", a);
@@ -387,8 +378,9 @@ int nt_cmd_resolve(int argc, char **argv)
         if (!rs.cands)
             return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: out of memory");
     }
-    if ((code = nt_cli_trust_start("resolve", &rs.hooks, &store, trust_file, tofu_file, NULL,
-                                   0)) != NT_EXIT_OK)
+    rs.require = topts.require;
+    if ((code = nt_cli_trust_start("resolve", &rs.hooks, &store, topts.trust_file,
+                                   topts.tofu_file, NULL, 0)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;

@@ -6,6 +6,30 @@
 #include "nautilus/zk.h"
 #include "trust_cli.h"
 
+bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_trust_opts *o,
+                         int *code)
+{
+    const char *a = argv[*i];
+    *code = NT_EXIT_OK;
+    if (strcmp(a, "--require") != 0 && strcmp(a, "--trust") != 0 && strcmp(a, "--tofu") != 0)
+        return false;
+    if (*i + 1 >= argc) {
+        *code = nt_cli_usage_error("%s: %s needs a value", cmd, a);
+        return true;
+    }
+    ++*i;
+    if (strcmp(a, "--require") == 0) {
+        if (nt_trust_level_parse(argv[*i], &o->require) != NT_OK)
+            *code = nt_cli_usage_error("%s: --require wants unsigned, self-signed, trusted or "
+                                       "zk-verified, not '%s'", cmd, argv[*i]);
+    } else if (strcmp(a, "--trust") == 0) {
+        o->trust_file = argv[*i];
+    } else {
+        o->tofu_file = argv[*i];
+    }
+    return true;
+}
+
 /* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
  * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,

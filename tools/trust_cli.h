@@ -7,6 +7,7 @@
 #ifndef NAUTILUS_TOOLS_TRUST_CLI_H
 #define NAUTILUS_TOOLS_TRUST_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nautilus/trust_mdns.h"
@@ -16,6 +17,19 @@
  * prints one line prefixed "cmd: " and returns the exit code (2 for a bad
  * file). On error what was made is left in *hooks / *store for the caller
  * to destroy. */
+/* The policy options shared by browse and resolve. */
+typedef struct nt_cli_trust_opts {
+    const char *trust_file; /* --trust FILE */
+    const char *tofu_file;  /* --tofu FILE */
+    nt_trust_level require; /* --require LEVEL (default unsigned: show all) */
+} nt_cli_trust_opts;
+
+/* If argv[*i] is --trust, --tofu or --require, takes it and its value
+ * (advancing *i) and sets *code to NT_EXIT_OK, or to 2 after one line on
+ * stderr for a missing or bad value. Returns false for any other argument. */
+bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_trust_opts *o,
+                         int *code);
+
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk);
