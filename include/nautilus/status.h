@@ -126,6 +126,10 @@ typedef enum nt_status {
     NT_ERR_TRUST_ZK_UNKNOWN_VK = 413,   /* zkvk names no verification key we hold */
     NT_ERR_TRUST_ZK_BINDING = 414,      /* proof keyBinding is not the signing key's */
     NT_ERR_TRUST_ZK_INVALID = 415,      /* selective-disclosure proof does not verify */
+    NT_ERR_TRUST_OVERSIZE = 416,        /* a bound in the trust path was hit: whole set refused */
+    NT_ERR_TRUST_GOODBYE = 417,         /* some but not all records of a set have TTL 0 */
+    NT_ERR_TRUST_SIGNER_NAME = 418,     /* RRSIG signer is not a <label>.local host name */
+    NT_ERR_TRUST_TABLE_FULL = 419,      /* trust tables full of entries that must be kept */
 
     /* zk: 500..599 */
     NT_ERR_ZK_COORD_RANGE = 500,        /* a coordinate is >= p */

@@ -11,7 +11,10 @@
  *   unsigned     no usable signature, and nothing pins the owner's key;
  *   self-signed  the RRSIG verifies with the DNSKEY that came with it;
  *   trusted      ... and that DNSKEY's digest is pinned for the signer name
- *                in the trust store (or was recorded on first use).
+ *                by the operator (a --trust file, nt_trust_store_add).
+ * A key learned on first use (TOFU) is remembered and defended like a pin
+ * (an unsigned or other-key record for its names is rejected) but shown as
+ * self-signed with pin NT_TRUST_PIN_TOFU: first use is not trust.
  * For a name whose key is known (pinned), anything that is unsigned, badly
  * signed, expired, replayed or signed by another key is rejected, with a
  * distinct status as the reason.
@@ -115,6 +118,13 @@ NT_API NT_WUR nt_status nt_trust_verify_rrset(const nt_dns_rrsig *sig, const uin
 
 typedef struct nt_trust_store nt_trust_store;
 
+/* Where a (name, key) pin came from. */
+typedef enum nt_trust_pin {
+    NT_TRUST_PIN_NONE = 0,     /* not pinned */
+    NT_TRUST_PIN_OPERATOR = 1, /* pinned by the operator: --trust file, nt_trust_store_add */
+    NT_TRUST_PIN_TOFU = 2,     /* learned on first use (this run or a --tofu file) */
+} nt_trust_pin;
+
 /* Creates an empty store holding at most cap pins (0: 4096). */
 NT_API NT_WUR nt_status nt_trust_store_create(nt_trust_store **out, size_t cap);
 NT_API void nt_trust_store_destroy(nt_trust_store *s);
@@ -138,6 +148,22 @@ NT_API bool nt_trust_store_has_name(const nt_trust_store *s, const nt_dns_name *
 /* True if digest is pinned for name. */
 NT_API bool nt_trust_store_match(const nt_trust_store *s, const nt_dns_name *name,
                                  const uint8_t digest[32]);
+
+/* How digest is pinned for name: NT_TRUST_PIN_OPERATOR wins over
+ * NT_TRUST_PIN_TOFU when both hold; NT_TRUST_PIN_NONE if it is not. */
+NT_API nt_trust_pin nt_trust_store_pin_of(const nt_trust_store *s, const nt_dns_name *name,
+                                          const uint8_t digest[32]);
+
+/* Called for each bad line of a TOFU file: 1-based line number and why. */
+typedef void (*nt_trust_store_bad_line_fn)(void *ctx, size_t line, nt_status why);
+
+/* Loads a TOFU file (as written by trust on first use) into s as
+ * NT_TRUST_PIN_TOFU pins. Lenient: a bad line is reported through bad_line
+ * (may be NULL) and skipped, so one poisoned line never locks a browser
+ * out. NT_ERR_IO if unreadable; NT_ERR_CAP past the cap. */
+NT_API NT_WUR nt_status nt_trust_store_load_tofu(nt_trust_store *s, const char *path,
+                                                 nt_trust_store_bad_line_fn bad_line,
+                                                 void *ctx);
 
 /* ---- freshness (replay) -------------------------------------------------
  * Per (key, owner, type), the RRSIG inception must not go backwards: an old
@@ -184,6 +210,8 @@ typedef struct nt_trust_signer_info {
     nt_dns_name signer;
     uint8_t key_digest[32];
     nt_trust_level level;
+    nt_trust_pin pin;             /* how the key is pinned (NONE for unpinned keys) */
+    bool first_seen;              /* its TOFU pin was learned by this run */
 } nt_trust_signer_info;
 
 NT_API NT_WUR nt_status nt_trust_signers_create(nt_trust_signers **out, size_t cap);
@@ -210,6 +238,11 @@ typedef struct nt_trust_result {
     nt_dns_name signer;           /* signer name (level >= self-signed) */
     uint8_t key_digest[32];       /* the key that signed it (level >= self-signed) */
     uint32_t expiration;          /* RRSIG expiration: the RRset must not outlive it */
+    uint32_t ttl_max;             /* cache no record of the set longer than this
+                                     (RFC 4035 §5.3.3: min(original TTL,
+                                     expiration - now)); UINT32_MAX if unsigned */
+    nt_trust_pin pin;             /* how the signing key is pinned */
+    bool first_seen;              /* the key was learned on first use just now */
     unsigned checks;              /* signature checks spent */
 } nt_trust_result;
 
