@@ -13,7 +13,7 @@ Kinds that make a well-formed but wrong proof (every verifier must reject):
   neg_a         A negated: (x, p - y)
   swap_b        B with the Fp2 halves of each coordinate swapped
   b_twist       B replaced by a point on the twist outside the r-subgroup
-                (/work/shared/vectors/bn254/derived_bn256Pairing_invalid.json,
+                (tests/vectors/bn254/derived_bn256Pairing_invalid.json,
                  "g2_on_twist_not_in_subgroup", checked with py_ecc)
 Kinds that make malformed input:
   count         the last public signal dropped
@@ -28,11 +28,11 @@ import sys
 
 P = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
-# The shared vectors sit beside the checkout (../shared/vectors, HACKING.md).
+# Outside vectors are committed in the checkout (tests/vectors/README.md);
+# found from this script's own place, tests/integration/zk/.
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-TWIST_VECTORS = os.path.join(
-    os.environ.get("NT_SHARED_VECTORS", os.path.join(os.path.dirname(_REPO), "shared", "vectors")),
-    "bn254", "derived_bn256Pairing_invalid.json")
+TWIST_VECTORS = os.path.join(_REPO, "tests", "vectors", "bn254",
+                             "derived_bn256Pairing_invalid.json")
 
 
 def twist_point_outside_subgroup():

@@ -1,6 +1,6 @@
 /* BN254 group and pairing code against outside vectors: the go-ethereum
  * precompile tests (EIP-196 add/mul, EIP-197 pairing), the erigon failing
- * add, and derived invalid pairing inputs (shared/vectors/bn254, read at run
+ * add, and derived invalid pairing inputs (tests/vectors/bn254, read at run
  * time through cJSON). Every valid vector must give the expected bytes;
  * every invalid one must be rejected with its own status. */
 #include <setjmp.h>
@@ -24,7 +24,7 @@ static cJSON *must_load(const char *name)
 {
     cJSON *j = zkt_load_vectors(name);
     if (j == NULL)
-        fail_msg("cannot read shared/vectors/bn254/%s (NT_SOURCE_DIR=%s)", name,
+        fail_msg("cannot read tests/vectors/bn254/%s (NT_SOURCE_DIR=%s)", name,
                  getenv("NT_SOURCE_DIR") ? getenv("NT_SOURCE_DIR") : "(unset)");
     assert_true(cJSON_IsArray(j));
     assert_true(cJSON_GetArraySize(j) > 0);

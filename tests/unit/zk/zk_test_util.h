@@ -1,5 +1,6 @@
 /* Helpers shared by the zk unit tests: reading files from the source tree
- * and the shared vectors directory (NT_SOURCE_DIR + "/../shared/vectors"). */
+ * (NT_SOURCE_DIR), including the outside vectors committed under
+ * tests/vectors/bn254 (origins in tests/vectors/README.md). */
 #ifndef NT_ZK_TEST_UTIL_H
 #define NT_ZK_TEST_UTIL_H
 
@@ -42,14 +43,15 @@ static inline void zkt_src_path(char *out, size_t cap, const char *rel)
     snprintf(out, cap, "%s/%s", src != NULL ? src : ".", rel);
 }
 
-/* Parsed JSON of a shared vector file; NULL if missing. */
+/* Parsed JSON of tests/vectors/bn254/<name>; NULL if missing. */
 static inline cJSON *zkt_load_vectors(const char *name)
 {
     char path[1024];
     char *text;
     cJSON *j;
-    const char *src = getenv("NT_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/../shared/vectors/bn254/%s", src != NULL ? src : ".", name);
+    char rel[512];
+    snprintf(rel, sizeof rel, "tests/vectors/bn254/%s", name);
+    zkt_src_path(path, sizeof path, rel);
     text = zkt_read_file(path, NULL);
     if (text == NULL)
         return NULL;
