@@ -6,13 +6,73 @@
  * checked against their modulus, never reduced. Points are projective
  * triples with z = 1 ("0" / ["0","0"] marks infinity); G2 coordinates are
  * [c0, c1] (real part first). Shapes are exact: an array of the wrong
- * length or a value of the wrong JSON type is NT_ERR_JSON.
+ * length or a value of the wrong JSON type is NT_ERR_JSON. A document
+ * whose strings could hold a NUL is NT_ERR_JSON before cJSON sees it (see
+ * holds_nul).
  */
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "nautilus/buf.h"
 #include "nautilus/mem.h"
 #include "zk/groth16_internal.h"
+
+/* Whether the \u escape whose four hex digits start at b's cursor decodes
+ * to a NUL in cJSON: for \u0000, and also for any four bytes that are not
+ * all hex digits, because cJSON's hex reader returns 0 on a bad digit and
+ * the escape then decodes as code point 0. Peeks only: cJSON's string scan
+ * steps over the four bytes as ordinary ones, and so does ours. */
+static bool escape_gives_nul(const nt_buf *b)
+{
+    bool nonzero = false;
+    size_t k;
+    uint8_t h;
+    for (k = 0; k < 4; k++) {
+        if (nt_buf_peek_at(b, nt_buf_tell(b) + k, &h) != NT_OK)
+            return true;
+        if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
+            return true;
+        nonzero |= h != '0';
+    }
+    return !nonzero;
+}
+
+/* Whether a string cJSON would decode from json[0..len) could contain a NUL
+ * byte. cJSON hands strings back as C strings without their length, and it
+ * copies a raw NUL byte into a string and decodes \u0000 into one: the
+ * number "12\u00003" would then read as "12", a different value from the
+ * one the text holds, and "groth16\u0000x" would pass as "groth16". strlen
+ * cannot see past the NUL and cJSON keeps no decoded length to compare with,
+ * so such documents are refused before cJSON sees them:
+ *  - a raw NUL byte anywhere: JSON text never contains one (RFC 8259: it is
+ *    not whitespace and may not appear unescaped inside a string);
+ *  - a \u escape that decodes to NUL (escape_gives_nul). The scan follows
+ *    string syntax as cJSON's does (a quote opens or closes a string; a
+ *    backslash always takes the next byte with it), so an escaped backslash
+ *    followed by the letters u0000 is not taken for the escape. No other
+ *    escape can give a NUL: a surrogate pair decodes to >= 0x10000.
+ * snarkjs never writes a NUL, so none of its files is refused. */
+static bool holds_nul(const char *json, size_t len)
+{
+    nt_buf b;
+    uint8_t c;
+    bool in_string = false;
+
+    if (memchr(json, '\0', len) != NULL)
+        return true;
+    nt_buf_init(&b, (const uint8_t *)json, len);
+    while (nt_buf_get_u8(&b, &c) == NT_OK) {
+        if (c == '"') {
+            in_string = !in_string;
+        } else if (in_string && c == '\\') {
+            if (nt_buf_get_u8(&b, &c) != NT_OK)
+                break; /* a dangling backslash: cJSON refuses the document */
+            if (c == 'u' && escape_gives_nul(&b))
+                return true;
+        }
+    }
+    return false;
+}
 
 static nt_status parse_doc(cJSON **out, const char *json, size_t len)
 {
@@ -20,6 +80,8 @@ static nt_status parse_doc(cJSON **out, const char *json, size_t len)
         return NT_ERR_INVALID_ARG;
     if (len > NT_ZK_MAX_JSON)
         return NT_ERR_CAP;
+    if (holds_nul(json, len))
+        return NT_ERR_JSON;
     *out = cJSON_ParseWithLength(json, len);
     return *out != NULL ? NT_OK : NT_ERR_JSON;
 }
@@ -31,6 +93,10 @@ static const cJSON *array_of(const cJSON *v, int n)
     return v;
 }
 
+/* valuestring is the whole decoded string: parse_doc refused any document
+ * whose strings could hold a NUL, so strlen measures all of it. The decimal
+ * must be canonical (digits only, no leading zero unless it is "0"); the
+ * number parsers check that and return NT_ERR_ZK_ENCODING otherwise. */
 static nt_status get_fp(nt_fp *out, const cJSON *v)
 {
     if (!cJSON_IsString(v) || v->valuestring == NULL)

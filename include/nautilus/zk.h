@@ -25,7 +25,10 @@
  *   NT_ERR_ZK_PROTOCOL         not "groth16" / "bn128"
  *   NT_ERR_ZK_PROOF_INVALID    everything well formed, pairing check false
  *   NT_ERR_ZK_ENCODING         malformed number text or byte layout
- *   NT_ERR_JSON                malformed JSON or wrong JSON shape
+ *   NT_ERR_JSON                malformed JSON or wrong JSON shape, or a
+ *                              document that holds a NUL (a raw NUL byte,
+ *                              or a \u escape cJSON decodes to NUL), which
+ *                              would cut a number short
  * Only NT_OK means "valid". Groth16 proofs are malleable: never use proof
  * bytes as identifiers.
  *
