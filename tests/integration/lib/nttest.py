@@ -2,9 +2,10 @@
 namespace, JSON-line streams read with deadlines, checks and figures.
 
 Each test is a /usr/bin/python3 script run by ctest (label `integration`,
-needs root). It exits 0 if every check held, 1 if one failed, 77 (ctest
-SKIP_RETURN_CODE) if the `nautilus` build lacks a subcommand it needs.
-Figures are printed as `FIGURE name = value unit` lines.
+needs root). It exits 0 if every check held and 1 if one failed. A missing
+`nautilus` binary or a subcommand whose `--help` fails is a failure too, never
+a skip: a broken build must not turn tests into passes. Figures are printed
+as `FIGURE name = value unit` lines.
 """
 
 import ipaddress
@@ -21,7 +22,12 @@ from lan import PYTHON, ZC_PEER, Lan  # noqa: F401  (re-exported for tests)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MDNSQ = os.path.join(HERE, "mdnsq.py")
+# ctest's SKIP_RETURN_CODE. Only for a test that cannot run in this
+# environment at all (e.g. not root); never for a missing or broken build.
+# scripts/test.sh counts skips apart and, under CI, fails on any skip not
+# listed in tests/skip-allowlist.txt.
 SKIP = 77
+FAIL = 1
 
 
 def nautilus_path():
@@ -35,21 +41,24 @@ def nautilus_path():
                 p = c
                 break
     if not p or not os.access(p, os.X_OK):
-        print("SKIP: no nautilus binary (pass its path or set NAUTILUS)")
-        sys.exit(SKIP)
+        print("FAIL  no nautilus binary (pass its path or set NAUTILUS)", flush=True)
+        sys.exit(FAIL)
     return os.path.abspath(p)
 
 
 def require_commands(nautilus, *cmds):
-    """Skips the test (exit 77) if `nautilus CMD --help` fails for any cmd:
-    the subcommand is not built yet. A test that ran is never skipped."""
+    """Fails the test (exit 1) if `nautilus CMD --help` fails for any cmd:
+    the test needs that subcommand, so a build without it is broken."""
     for c in cmds:
-        r = subprocess.run([nautilus, c, "--help"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=10)
-        if r.returncode != 0:
-            print("SKIP: `nautilus %s` is not available yet (%s)" % (
-                c, (r.stderr.strip() or r.stdout.strip())[:120]))
-            sys.exit(SKIP)
+        try:
+            r = subprocess.run([nautilus, c, "--help"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=10)
+            rc, out = r.returncode, (r.stderr.strip() or r.stdout.strip())
+        except (OSError, subprocess.TimeoutExpired) as e:
+            rc, out = -1, str(e)
+        if rc != 0:
+            print("FAIL  `nautilus %s --help` exited %d: %s" % (c, rc, out[:120]), flush=True)
+            sys.exit(FAIL)
 
 
 class Checks:
