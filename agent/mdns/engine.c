@@ -639,17 +639,87 @@ static void reject_event(nt_mdns *m, size_t ifslot, const nt_dns_record *r, cons
     memcpy(ev->reason, reason, strnlen(reason, NT_MDNS_REASON_MAX - 1));
 }
 
+/* Judges recs[0..n) one RRset at a time with the verify hook (none: all
+ * accepted). Every record of a set gets the set's judgement in jd[] (a set
+ * is judged whole and shares its verdict); lead[j] marks the first record
+ * of each set. NT_ERR_NOMEM. */
+nt_status mdns_judge(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *src,
+                     const nt_dns_record *recs, size_t n, uint64_t now, nt_mdns_judgement *jd,
+                     bool *lead)
+{
+    nt_mdns_rr *hrr = NULL, *set = NULL;
+    bool *done = NULL;
+    size_t i, j;
+    nt_status st = NT_ERR_NOMEM;
+
+    if (n == 0)
+        return NT_OK;
+    if (m->cfg.verify == NULL) {
+        for (i = 0; i < n; i++) {
+            memset(&jd[i], 0, sizeof(jd[i]));
+            jd[i].verdict = NT_MDNS_ACCEPT;
+            jd[i].ttl_max = UINT32_MAX;
+            lead[i] = false;
+        }
+        return NT_OK;
+    }
+    done = nt_calloc(n, sizeof(*done));
+    if (m->cfg.verify != NULL) {
+        hrr = nt_calloc(n, sizeof(*hrr));
+        set = nt_calloc(n, sizeof(*set));
+        if (hrr == NULL || set == NULL)
+            goto cleanup;
+        for (i = 0; i < n; i++)
+            mdns_rr_view(&hrr[i], &recs[i]);
+    }
+    if (done == NULL)
+        goto cleanup;
+    for (i = 0; i < n; i++) {
+        nt_mdns_judgement one;
+        size_t k = 0;
+        lead[i] = !done[i];
+        if (done[i])
+            continue;
+        memset(&one, 0, sizeof(one));
+        one.verdict = NT_MDNS_ACCEPT;
+        one.ttl_max = UINT32_MAX;
+        for (j = i; j < n; j++)
+            if (!done[j] && recs[j].type == recs[i].type && recs[j].rclass == recs[i].rclass &&
+                nt_dns_name_equal(&recs[j].owner, &recs[i].owner)) {
+                done[j] = true;
+                if (set != NULL)
+                    set[k++] = hrr[j];
+            }
+        if (m->cfg.verify != NULL) {
+            nt_mdns_rrset s1 = {set, k}, all = {hrr, n};
+            if (m->cfg.verify(m->cfg.verify_ctx, m->ifs[ifslot].ifindex, src, &s1, &all, now,
+                              &one) != NT_OK)
+                one.verdict = NT_MDNS_REJECT;
+            one.reason[NT_MDNS_REASON_MAX - 1] = '\0';
+        }
+        for (j = i; j < n; j++)
+            if (recs[j].type == recs[i].type && recs[j].rclass == recs[i].rclass &&
+                nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
+                jd[j] = one;
+    }
+    st = NT_OK;
+cleanup:
+    nt_free(done);
+    nt_free(hrr);
+    nt_free(set);
+    return st;
+}
+
 /* Answer and additional records of a response go into the cache, one RRset
  * at a time through the verification hook (DESIGN §1: a rejected set never
  * replaces what is cached). */
 static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, uint64_t now)
 {
     nt_dns_record *recs;
-    nt_mdns_rr *hrr = NULL;
-    uint8_t *trust = NULL;
-    bool *done = NULL;
+    nt_mdns_judgement *jd = NULL;
+    bool *lead = NULL;
     uint16_t *idx = NULL; /* recs[j] came from msg->rr[idx[j]] */
-    size_t n = 0, used = 0, i, j, first, cnt;
+    size_t n = 0, used = 0, i, first, cnt;
     const nt_dns_msg *msg = &m->msg;
     srcrate *src;
 
@@ -659,23 +729,31 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
     if (cnt == 0)
         return;
     recs = nt_calloc(cnt, sizeof(*recs));
-    trust = nt_calloc(cnt, 1);
-    done = nt_calloc(cnt, sizeof(bool));
+    jd = nt_calloc(cnt, sizeof(*jd));
+    lead = nt_calloc(cnt, sizeof(*lead));
     idx = nt_calloc(cnt, sizeof(*idx));
-    if (recs == NULL || trust == NULL || done == NULL || idx == NULL)
+    if (recs == NULL || jd == NULL || lead == NULL || idx == NULL)
         goto cleanup;
+    /* A response with more records than we take is refused whole (STYLE
+     * 22): cut at the cap, an RRset would be judged by its head alone. A
+     * record nobody judged is no claim either: padding a packet past the
+     * cap must not smuggle a conflict past the verify hook. */
+    for (i = first; i < msg->nrr; i++)
+        if (msg->rr[i].section != NT_DNS_SEC_AUTHORITY && msg->rr[i].status == NT_OK &&
+            msg->rr[i].type != NT_DNS_TYPE_OPT)
+            n++;
+    if (n > m->cfg.max_records_in) {
+        m->stats.records_dropped += n;
+        for (i = first; i < msg->nrr; i++)
+            m->rx_rejected[i] = m->cfg.verify != NULL;
+        goto cleanup;
+    }
+    n = 0;
     for (i = first; i < msg->nrr; i++) {
         const nt_dns_rr *rr = &msg->rr[i];
         if (rr->section == NT_DNS_SEC_AUTHORITY || rr->status != NT_OK ||
             rr->type == NT_DNS_TYPE_OPT)
             continue;
-        /* A record nobody judged is no claim either: padding a packet past
-         * the cap must not smuggle a conflict past the verify hook. */
-        if (n >= m->cfg.max_records_in) {
-            m->stats.records_dropped++;
-            m->rx_rejected[i] = m->cfg.verify != NULL;
-            continue;
-        }
         if (nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used) !=
             NT_OK) {
             m->stats.records_dropped++;
@@ -686,69 +764,31 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
         idx[n] = (uint16_t)i;
         n++;
     }
-    if (m->cfg.verify != NULL && n != 0) {
-        hrr = nt_calloc(n, sizeof(*hrr));
-        if (hrr == NULL)
-            goto cleanup;
-        for (i = 0; i < n; i++)
-            mdns_rr_view(&hrr[i], &recs[i]);
-    }
-    for (i = 0; i < n; i++) {
-        nt_mdns_rr *set = NULL;
-        size_t k = 0;
-        nt_mdns_verdict verdict = NT_MDNS_ACCEPT;
-        uint8_t tr = 0;
-        char reason[NT_MDNS_REASON_MAX];
-
-        if (done[i])
-            continue;
-        if (m->cfg.verify != NULL) {
-            set = nt_calloc(n, sizeof(*set));
-            if (set == NULL)
-                goto cleanup;
-            for (j = i; j < n; j++)
-                if (!done[j] && recs[j].type == recs[i].type &&
-                    recs[j].rclass == recs[i].rclass &&
-                    nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
-                    set[k++] = hrr[j];
-            {
-                nt_mdns_rrset s1 = {set, k}, all = {hrr, n};
-                memset(reason, 0, sizeof(reason));
-                if (m->cfg.verify(m->cfg.verify_ctx, m->ifs[ifslot].ifindex, &pkt->src, &s1, &all,
-                                  now, &verdict, &tr, reason) != NT_OK)
-                    verdict = NT_MDNS_REJECT;
-                reason[NT_MDNS_REASON_MAX - 1] = '\0';
-            }
-            nt_free(set);
-        }
-        for (j = i; j < n; j++) {
-            if (done[j] || recs[j].type != recs[i].type || recs[j].rclass != recs[i].rclass ||
-                !nt_dns_name_equal(&recs[j].owner, &recs[i].owner))
-                continue;
-            done[j] = true;
-            trust[j] = tr;
-        }
-        if (verdict != NT_MDNS_ACCEPT) {
-            m->stats.rejected++;
-            reject_event(m, ifslot, &recs[i], reason[0] != '\0' ? reason : "rejected");
-            for (j = i; j < n; j++)
-                if (recs[j].type == recs[i].type && recs[j].rclass == recs[i].rclass &&
-                    nt_dns_name_equal(&recs[j].owner, &recs[i].owner)) {
-                    m->rx_rejected[idx[j]] = 1;
-                    recs[j].type = 0; /* skip below */
-                }
-        }
-    }
+    if (mdns_judge(m, ifslot, &pkt->src, recs, n, now, jd, lead) != NT_OK)
+        goto cleanup;
     src = mdns_src_find(&m->ifs[ifslot], &pkt->src.addr);
-    for (i = 0; i < n; i++)
-        if (recs[i].type != 0)
-            mdns_cache_add(m, ifslot, &recs[i], trust[i], src, now);
+    for (i = 0; i < n; i++) {
+        if (jd[i].verdict != NT_MDNS_ACCEPT) {
+            /* Rejected whole: a goodbye riding behind a junk record in one
+             * rejected set must not reach the cache either. */
+            m->rx_rejected[idx[i]] = 1;
+            if (lead[i]) {
+                m->stats.rejected++;
+                reject_event(m, ifslot, &recs[i],
+                             jd[i].reason[0] != '\0' ? jd[i].reason : "rejected");
+            }
+            continue;
+        }
+        /* RFC 4035 §5.3.3: cached no longer than its signature allows. */
+        if (recs[i].ttl > jd[i].ttl_max)
+            recs[i].ttl = jd[i].ttl_max;
+        mdns_cache_add(m, ifslot, &recs[i], jd[i].trust, src, now);
+    }
 
 cleanup:
     nt_free(recs);
-    nt_free(hrr);
-    nt_free(trust);
-    nt_free(done);
+    nt_free(jd);
+    nt_free(lead);
     nt_free(idx);
 }
 

@@ -260,6 +260,10 @@ nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind);
 bool mdns_rr_equal(const nt_dns_record *a, const nt_dns_record *b); /* name/type/class/rdata */
 /* The hooks' view of a codec record; pointers into r, which must outlive out. */
 void mdns_rr_view(nt_mdns_rr *out, const nt_dns_record *r);
+/* Judges records one RRset at a time with the verify hook (engine.c). */
+NT_WUR nt_status mdns_judge(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *src,
+                            const nt_dns_record *recs, size_t n, uint64_t now,
+                            nt_mdns_judgement *jd, bool *lead);
 int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);

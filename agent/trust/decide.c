@@ -71,18 +71,28 @@ static const nt_dns_record *find_dnskey(const nt_dns_record *msg, size_t msg_n,
 }
 
 /* The names whose signer memory applies to an RRset: for PTR, each target
- * instance (the PTR owner is a shared service type); else the owner. */
-static size_t subjects_of(const nt_dns_record *rrs, size_t n, nt_dns_name *out, size_t cap)
+ * instance (the PTR owner is a shared service type); else the owner. Every
+ * record counts: a set with more subjects than we can hold is refused whole
+ * (STYLE 22: a truncated list would let a goodbye ride behind junk). */
+static nt_status subjects_of(const nt_dns_record *rrs, size_t n, nt_dns_name *out, size_t cap,
+                             size_t *ns)
 {
-    size_t i, k = 0;
+    size_t i;
+    *ns = 0;
     if (rrs[0].type != TYPE_PTR) {
         out[0] = rrs[0].owner;
-        return 1;
+        *ns = 1;
+        return NT_OK;
     }
-    for (i = 0; i < n && k < cap; i++)
-        if (nt_dns_name_from_wire(&out[k], rrs[i].rdata, rrs[i].rdlength) == NT_OK)
-            k++;
-    return k;
+    if (n > cap)
+        return NT_ERR_TRUST_OVERSIZE;
+    for (i = 0; i < n; i++) {
+        nt_status st = nt_dns_name_from_wire(&out[i], rrs[i].rdata, rrs[i].rdlength);
+        if (st != NT_OK)
+            return st;
+    }
+    *ns = n;
+    return NT_OK;
 }
 
 /* Whoever must have signed this set, if a pinned key is known for it: the
@@ -124,7 +134,86 @@ static bool contested(const nt_trust_ctx *ctx, const nt_dns_name *subjects, size
     return false;
 }
 
-#define SUBJECTS_MAX 32
+/* A signer is a host: exactly "<label>.local" (the DNSKEY rides at the host
+ * name, DESIGN §2). Anything else could name no host we could pin. */
+static bool is_local_host(const nt_dns_name *n)
+{
+    static const uint8_t local[] = {5, 'l', 'o', 'c', 'a', 'l', 0};
+    size_t first, i;
+    if (n->labels != 2)
+        return false;
+    first = 1u + n->wire[0];
+    if (n->len != first + sizeof local)
+        return false;
+    for (i = 0; i < sizeof local; i++) {
+        uint8_t c = n->wire[first + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (uint8_t)(c - 'A' + 'a');
+        if (c != local[i])
+            return false;
+    }
+    return true;
+}
+
+/* How many records of the set are goodbyes (TTL 0)? */
+static size_t goodbyes_in(const nt_dns_record *rrs, size_t n)
+{
+    size_t i, z = 0;
+    for (i = 0; i < n; i++)
+        z += rrs[i].ttl == 0;
+    return z;
+}
+
+/* RFC 4035 §5.3.3: a validated record is cached no longer than its
+ * original TTL nor past its signature's expiration (a signature accepted
+ * inside the skew after expiration buys one second). */
+static uint32_t ttl_cap(const nt_dns_rrsig *sig, uint32_t now)
+{
+    uint32_t left = nt_trust_time_before(now, sig->expiration) ? sig->expiration - now : 1u;
+    return sig->original_ttl < left ? sig->original_ttl : left;
+}
+
+/* What is remembered of the signer for each subject. A pinned key's word
+ * is kept; anything else lasts as long as the records it describes. */
+static nt_status remember(nt_trust_ctx *ctx, const nt_trust_result *res,
+                          const nt_dns_name *subjects, size_t ns, uint32_t now)
+{
+    nt_trust_signer_info info;
+    size_t k;
+    nt_status st;
+    bool kept = res->pin != NT_TRUST_PIN_NONE;
+    if (!ctx->signers)
+        return NT_OK;
+    memset(&info, 0, sizeof info);
+    info.signer = res->signer;
+    if (res->level != NT_TRUST_UNSIGNED)
+        memcpy(info.key_digest, res->key_digest, 32);
+    info.level = res->level;
+    info.pin = res->pin;
+    info.first_seen = res->first_seen;
+    for (k = 0; k < ns; k++)
+        if ((st = nt_trust_signers_set(ctx->signers, &subjects[k], &info, kept,
+                                       now + res->ttl_max, now)) != NT_OK)
+            return st;
+    return NT_OK;
+}
+
+#define SUBJECTS_MAX 64 /* the largest set the engine hooks pass (hooks.c) */
+
+/* The level a verified key earns, and how it is pinned. An unpinned key
+ * seen first under trust on first use is pinned now, but first use is not
+ * trust: only the operator's pin makes "trusted". */
+static nt_trust_level level_of(nt_trust_ctx *ctx, const nt_dns_name *signer,
+                               const uint8_t digest[32], nt_trust_result *res)
+{
+    res->pin = ctx->store ? nt_trust_store_pin_of(ctx->store, signer, digest) : NT_TRUST_PIN_NONE;
+    if (res->pin == NT_TRUST_PIN_NONE && ctx->store &&
+        nt_trust_store_tofu_record(ctx->store, signer, digest)) {
+        res->pin = NT_TRUST_PIN_TOFU;
+        res->first_seen = true;
+    }
+    return res->pin == NT_TRUST_PIN_OPERATOR ? NT_TRUST_TRUSTED : NT_TRUST_SELF_SIGNED;
+}
 
 nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_record *rrs,
                           size_t n, const nt_dns_record *msg, size_t msg_n,
@@ -132,24 +221,32 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
                           uint64_t now_ms)
 {
     nt_dns_name subjects[SUBJECTS_MAX], expected;
-    size_t ns, i;
+    size_t ns, i, zeros;
     unsigned tried = 0;
     bool covered = false, expecting;
     nt_status fail = NT_OK;
 
     memset(res, 0, sizeof *res);
     res->level = NT_TRUST_UNSIGNED;
+    res->ttl_max = UINT32_MAX;
     if (n == 0)
         return NT_ERR_INVALID_ARG;
-    ns = subjects_of(rrs, n, subjects, SUBJECTS_MAX);
+    fail = subjects_of(rrs, n, subjects, SUBJECTS_MAX, &ns);
+    if (fail != NT_OK) {
+        res->reason = fail;
+        return fail;
+    }
     expecting = expected_signer(ctx, subjects, ns, &expected);
+    /* A set is a goodbye only if every record of it is (RFC 6762 §10.1):
+     * a signed or defended set that mixes TTL 0 with live TTLs is a
+     * replayed set whose TTLs were edited, never a publisher's. */
+    zeros = goodbyes_in(rrs, n);
 
     for (i = 0; i < msg_n; i++) {
         const nt_dns_record *r = &msg[i];
         const nt_dns_record *key;
         nt_dns_rrsig sig;
         uint8_t digest[32];
-        bool pinned;
         nt_trust_level level;
         nt_status st;
 
@@ -158,6 +255,10 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
         if (parse_rrsig(r, &sig) != NT_OK || sig.type_covered != rrs[0].type)
             continue;
         covered = true;
+        if (zeros != 0 && zeros != n) {
+            fail = NT_ERR_TRUST_GOODBYE;
+            break;
+        }
         if (tried >= NT_TRUST_MAX_CHECKS_PER_RRSET) {
             fail = NT_ERR_TRUST_BUDGET;
             break;
@@ -167,14 +268,20 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
             break;
         }
         tried++;
+        if (!is_local_host(&sig.signer)) {
+            fail = NT_ERR_TRUST_SIGNER_NAME;
+            continue;
+        }
         key = find_dnskey(msg, msg_n, &sig.signer, sig.key_tag);
         if (!key) {
             fail = NT_ERR_TRUST_NO_KEY;
             continue;
         }
-        /* A goodbye (TTL 0) must be signed as one: otherwise any captured
-         * announcement could be replayed with TTL 0 to remove a service. */
-        if (rrs[0].ttl == 0 && sig.original_ttl != 0) {
+        /* A goodbye must be signed as one, and only a goodbye may be:
+         * otherwise a captured announcement could be replayed with TTL 0
+         * to remove a service, or the clamp below would turn a live set
+         * into a goodbye. */
+        if ((zeros == n) != (sig.original_ttl == 0)) {
             fail = NT_ERR_TRUST_COVERAGE;
             continue;
         }
@@ -183,54 +290,44 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
             fail = st;
             continue;
         }
-        {
-            nt_dns_name signer = sig.signer;
-            nt_dns_name_lower(&signer);
-            nt_dnskey_digest(digest, signer.wire, signer.len, key->rdata, key->rdlength);
-            sig.signer = signer;
-        }
+        nt_dns_name_lower(&sig.signer);
+        nt_dnskey_digest(digest, sig.signer.wire, sig.signer.len, key->rdata, key->rdlength);
         /* A subject a pinned key vouches for may be signed by that signer
          * only; a pinned signer only with one of its pinned keys. */
         if (expecting && !nt_dns_name_equal(&sig.signer, &expected)) {
             fail = NT_ERR_TRUST_WRONG_KEY;
             continue;
         }
-        pinned = ctx->store && nt_trust_store_has_name(ctx->store, &sig.signer);
-        if (pinned && !nt_trust_store_match(ctx->store, &sig.signer, digest)) {
+        if (ctx->store && nt_trust_store_has_name(ctx->store, &sig.signer) &&
+            !nt_trust_store_match(ctx->store, &sig.signer, digest)) {
             fail = NT_ERR_TRUST_WRONG_KEY;
             continue;
         }
-        if (pinned)
-            level = NT_TRUST_TRUSTED;
-        else if (ctx->store && nt_trust_store_tofu_record(ctx->store, &sig.signer, digest))
-            level = NT_TRUST_TRUSTED;
-        else
-            level = NT_TRUST_SELF_SIGNED;
-        if (ctx->replay && nt_trust_replay_check(ctx->replay, digest, &rrs[0].owner, rrs[0].type,
-                                                 sig.inception) != NT_OK) {
-            fail = NT_ERR_TRUST_REPLAY;
+        res->first_seen = false;
+        level = level_of(ctx, &sig.signer, digest, res);
+        if (ctx->replay &&
+            (st = nt_trust_replay_check(ctx->replay, digest, &rrs[0].owner, rrs[0].type,
+                                        sig.inception, sig.expiration,
+                                        res->pin != NT_TRUST_PIN_NONE, now)) != NT_OK) {
+            fail = st;
+            if (st == NT_ERR_TRUST_TABLE_FULL)
+                break;
             continue;
         }
         /* Two keys that nothing vouches for, both signing one name: neither
          * is believed. The set is kept but counts as unsigned, and the name
          * stays marked as contested (no key shown for it) from then on. */
-        if (level == NT_TRUST_SELF_SIGNED && contested(ctx, subjects, ns, digest))
+        if (res->pin == NT_TRUST_PIN_NONE && contested(ctx, subjects, ns, digest))
             level = NT_TRUST_UNSIGNED;
         res->level = level;
         res->signer = sig.signer;
         memcpy(res->key_digest, digest, 32);
         res->expiration = sig.expiration;
+        res->ttl_max = ttl_cap(&sig, now);
         res->checks = tried;
-        if (ctx->signers) {
-            nt_trust_signer_info info;
-            size_t k;
-            memset(&info, 0, sizeof info);
-            info.signer = sig.signer;
-            if (level != NT_TRUST_UNSIGNED)
-                memcpy(info.key_digest, digest, 32);
-            info.level = level;
-            for (k = 0; k < ns; k++)
-                nt_trust_signers_set(ctx->signers, &subjects[k], &info);
+        if ((st = remember(ctx, res, subjects, ns, now)) != NT_OK) {
+            fail = st;
+            break;
         }
         return NT_OK;
     }
@@ -242,6 +339,10 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
         }
         return NT_OK;
     }
+    res->level = NT_TRUST_UNSIGNED;
+    res->pin = NT_TRUST_PIN_NONE;
+    res->first_seen = false;
+    res->ttl_max = UINT32_MAX;
     res->reason = fail;
     return fail;
 }

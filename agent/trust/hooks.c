@@ -110,6 +110,14 @@ const char *nt_trust_reason_token(nt_status status)
         return "zk-binding";
     case NT_ERR_TRUST_ZK_INVALID:
         return "zk-invalid";
+    case NT_ERR_TRUST_OVERSIZE:
+        return "oversize";
+    case NT_ERR_TRUST_GOODBYE:
+        return "goodbye";
+    case NT_ERR_TRUST_SIGNER_NAME:
+        return "signer-name";
+    case NT_ERR_TRUST_TABLE_FULL:
+        return "table-full";
     default:
         return "invalid";
     }
@@ -435,58 +443,55 @@ static void zk_goodbye(nt_trust_hooks *h, const nt_mdns_rrset *set)
     }
 }
 
+static void reject(nt_trust_hooks *h, nt_mdns_judgement *out, nt_status why)
+{
+    out->verdict = NT_MDNS_REJECT;
+    strncpy(out->reason, nt_trust_reason_token(why), NT_MDNS_REASON_MAX - 1);
+    out->reason[NT_MDNS_REASON_MAX - 1] = 0;
+    h->stats.rejected_sets++;
+}
+
 static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
                              const nt_mdns_rrset *set, const nt_mdns_rrset *message,
-                             uint64_t now_ms, nt_mdns_verdict *verdict, uint8_t *trust,
-                             char *reason)
+                             uint64_t now_ms, nt_mdns_judgement *out)
 {
     nt_trust_hooks *h = ctx;
     nt_trust_result res;
-    size_t msg_n;
     nt_status st;
     (void)ifindex;
 
-    *verdict = NT_MDNS_ACCEPT;
-    *trust = NT_TRUST_UNSIGNED;
+    out->verdict = NT_MDNS_ACCEPT;
+    out->trust = NT_TRUST_UNSIGNED;
+    out->ttl_max = UINT32_MAX;
     if (!h->cfg.verify || set->count == 0)
         return NT_OK;
     /* Signatures and keys are the evidence, not claims to judge. */
     if (set->rrs[0].type == TYPE_RRSIG || set->rrs[0].type == TYPE_DNSKEY)
         return NT_OK;
-    if (set->count > SET_RECORDS_MAX) {
-        *verdict = NT_MDNS_REJECT;
-        strcpy(reason, "budget");
-        h->stats.rejected_sets++;
+    /* Bounds reject the whole set, never cut it (STYLE 22): a message we
+     * could only read in part could hide the RRSIG, or the goodbye. */
+    if (set->count > SET_RECORDS_MAX || message->count > MSG_RECORDS_MAX) {
+        reject(h, out, NT_ERR_TRUST_OVERSIZE);
         return NT_OK;
     }
-    msg_n = message->count < MSG_RECORDS_MAX ? message->count : MSG_RECORDS_MAX;
     if (to_records(h->set_recs, set->rrs, set->count) != NT_OK ||
-        to_records(h->msg_recs, message->rrs, msg_n) != NT_OK) {
-        *verdict = NT_MDNS_REJECT;
-        strcpy(reason, "invalid");
-        h->stats.rejected_sets++;
+        to_records(h->msg_recs, message->rrs, message->count) != NT_OK) {
+        reject(h, out, NT_ERR_INVALID_ARG);
         return NT_OK;
     }
-    st = nt_trust_decide(&h->ctx, &res, h->set_recs, set->count, h->msg_recs, msg_n,
+    st = nt_trust_decide(&h->ctx, &res, h->set_recs, set->count, h->msg_recs, message->count,
                          src->addr.bytes, src->addr.family == NT_MDNS_INET4 ? 4u : 16u,
                          wall_now(h), now_ms);
+    if (st == NT_OK && set->rrs[0].type == TYPE_TXT)
+        st = zk_take(h, set, &res, src, now_ms);
     if (st != NT_OK) {
-        *verdict = NT_MDNS_REJECT;
-        strncpy(reason, nt_trust_reason_token(st), NT_MDNS_REASON_MAX - 1);
-        reason[NT_MDNS_REASON_MAX - 1] = 0;
-        h->stats.rejected_sets++;
-        return NT_OK;
-    }
-    if (set->rrs[0].type == TYPE_TXT && (st = zk_take(h, set, &res, src, now_ms)) != NT_OK) {
-        *verdict = NT_MDNS_REJECT;
-        strncpy(reason, nt_trust_reason_token(st), NT_MDNS_REASON_MAX - 1);
-        reason[NT_MDNS_REASON_MAX - 1] = 0;
-        h->stats.rejected_sets++;
+        reject(h, out, st);
         return NT_OK;
     }
     if (h->nvk && res.level >= NT_TRUST_TRUSTED)
         zk_goodbye(h, set);
-    *trust = (uint8_t)res.level;
+    out->trust = (uint8_t)res.level;
+    out->ttl_max = res.ttl_max;
     if (res.level == NT_TRUST_UNSIGNED)
         h->stats.unsigned_sets++;
     else
@@ -543,8 +548,9 @@ nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject)
     info.signer = h->cfg.signer->signer;
     memcpy(info.key_digest, h->cfg.signer->key_digest, 32);
     info.level = NT_TRUST_TRUSTED;
-    nt_trust_signers_set(h->ctx.signers, subject, &info);
-    return NT_OK;
+    info.pin = NT_TRUST_PIN_OPERATOR;
+    /* A claim is kept for the life of the table: no flood evicts it. */
+    return nt_trust_signers_set(h->ctx.signers, subject, &info, true, 0, wall_now(h));
 }
 
 void nt_trust_hooks_destroy(nt_trust_hooks *h)
@@ -572,6 +578,8 @@ void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg)
 void nt_trust_hooks_stats_get(const nt_trust_hooks *h, nt_trust_hooks_stats *out)
 {
     *out = h->stats;
+    out->table_refused =
+        nt_trust_replay_refused(h->ctx.replay) + nt_trust_signers_refused(h->ctx.signers);
 }
 
 nt_status nt_trust_hooks_signer_of(const nt_trust_hooks *h, const nt_dns_name *subject,

@@ -40,22 +40,29 @@ void nt_trust_replay_destroy(nt_trust_replay *r)
 }
 
 nt_status nt_trust_replay_check(nt_trust_replay *r, const uint8_t key_digest[32],
-                                const nt_dns_name *owner, uint16_t type, uint32_t inception)
+                                const nt_dns_name *owner, uint16_t type, uint32_t inception,
+                                uint32_t expiration, bool kept, uint32_t now)
 {
     uint8_t key[NT_TRUST_KEY_MAX];
     nt_dns_name lower = *owner;
     nt_trust_entry *e;
     bool created;
-    uint32_t last;
+    uint32_t last, stale_after;
 
     nt_dns_name_lower(&lower);
     memcpy(key, key_digest, 32);
     key[32] = (uint8_t)(type >> 8);
     key[33] = (uint8_t)type;
     memcpy(key + 34, lower.wire, lower.len);
-    e = nt_trust_table_put(&r->t, key, 34 + (size_t)lower.len, &created);
+    /* Replays matter while a signature this old can still verify: until
+     * its expiration plus the skew that verification allows. */
+    stale_after = expiration + nt_trust_skew(inception, expiration);
+    if (stale_after == 0)
+        stale_after = 1;
+    e = nt_trust_table_put_kept(&r->t, key, 34 + (size_t)lower.len, kept, stale_after, now,
+                                &created);
     if (!e)
-        return NT_ERR_INVALID_ARG;
+        return NT_ERR_TRUST_TABLE_FULL; /* the key always fits: no room */
     memcpy(&last, e->value, sizeof last);
     /* DESIGN §2: inception must not go backwards. The same inception again
      * is the same signature re-sent (announcements repeat), not a replay. */
@@ -88,16 +95,24 @@ void nt_trust_signers_destroy(nt_trust_signers *t)
     nt_free(t);
 }
 
-void nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
-                          const nt_trust_signer_info *info)
+nt_status nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
+                               const nt_trust_signer_info *info, bool kept,
+                               uint32_t stale_after, uint32_t now)
 {
     nt_dns_name lower = *subject;
     nt_trust_entry *e;
     nt_dns_name_lower(&lower);
-    e = nt_trust_table_put(&t->t, lower.wire, lower.len, NULL);
-    if (e)
-        memcpy(e->value, info, sizeof *info);
+    e = nt_trust_table_put_kept(&t->t, lower.wire, lower.len, kept, kept ? 0u : stale_after,
+                                now, NULL);
+    if (!e)
+        return NT_ERR_TRUST_TABLE_FULL;
+    memcpy(e->value, info, sizeof *info);
+    return NT_OK;
 }
+
+uint64_t nt_trust_signers_refused(const nt_trust_signers *t) { return t->t.refused; }
+
+uint64_t nt_trust_replay_refused(const nt_trust_replay *r) { return r->t.refused; }
 
 nt_status nt_trust_signers_get(const nt_trust_signers *t, const nt_dns_name *subject,
                                nt_trust_signer_info *info)

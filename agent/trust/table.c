@@ -110,6 +110,18 @@ static void evict_oldest(nt_trust_table *t)
         remove_slot(t, victim);
 }
 
+static nt_trust_entry *fill_slot(nt_trust_table *t, size_t i, const uint8_t *key,
+                                 size_t key_len)
+{
+    nt_trust_entry *e = &t->slots[i];
+    memset(e, 0, sizeof *e);
+    e->used = 1;
+    e->key_len = (uint16_t)key_len;
+    memcpy(e->key, key, key_len);
+    t->count++;
+    return e;
+}
+
 nt_trust_entry *nt_trust_table_put(nt_trust_table *t, const uint8_t *key, size_t key_len,
                                    bool *created)
 {
@@ -124,14 +136,94 @@ nt_trust_entry *nt_trust_table_put(nt_trust_table *t, const uint8_t *key, size_t
             evict_oldest(t);
             i = find_slot(t, key, key_len, &found);
         }
-        e = &t->slots[i];
-        memset(e, 0, sizeof *e);
-        e->used = 1;
-        e->key_len = (uint16_t)key_len;
-        memcpy(e->key, key, key_len);
-        t->count++;
+        fill_slot(t, i, key, key_len);
     }
     e = &t->slots[i];
+    e->touched = ++t->clock;
+    if (created)
+        *created = !found;
+    return e;
+}
+
+static bool is_stale(const nt_trust_entry *e, uint32_t now)
+{
+    return e->stale_after != 0 && e->stale_after < now;
+}
+
+/* Makes room in a full table for a new entry (kept or not): a stale entry
+ * goes first; a kept newcomer may also displace the least recently touched
+ * entry that is not kept. Returns false if nothing may go. The scan runs
+ * only when something can have gone stale or for a kept newcomer (rare:
+ * it takes a pinned key), so a flood of unverified names is refused in
+ * constant time. */
+static bool make_room(nt_trust_table *t, bool kept, uint32_t now)
+{
+    size_t i, stale = t->nslots, loose = t->nslots;
+    uint64_t oldest = UINT64_MAX;
+    uint32_t next = 0;
+    if (!kept && (t->next_stale == 0 || now <= t->next_stale))
+        return false;
+    for (i = 0; i < t->nslots; i++) {
+        const nt_trust_entry *e = &t->slots[i];
+        if (!e->used)
+            continue;
+        if (is_stale(e, now)) {
+            stale = i;
+            continue;
+        }
+        if (e->stale_after != 0 && (next == 0 || e->stale_after < next))
+            next = e->stale_after;
+        if (!e->kept && e->touched < oldest) {
+            oldest = e->touched;
+            loose = i;
+        }
+    }
+    /* next_stale need only be a lower bound: 1 when more may be stale. */
+    t->next_stale = stale < t->nslots ? 1u : next;
+    if (stale < t->nslots) {
+        remove_slot(t, stale);
+        return true;
+    }
+    if (kept && loose < t->nslots) {
+        remove_slot(t, loose);
+        return true;
+    }
+    return false;
+}
+
+nt_trust_entry *nt_trust_table_put_kept(nt_trust_table *t, const uint8_t *key, size_t key_len,
+                                        bool kept, uint32_t stale_after, uint32_t now,
+                                        bool *created)
+{
+    bool found;
+    size_t i;
+    nt_trust_entry *e;
+    if (key_len > NT_TRUST_KEY_MAX || !t->slots)
+        return NULL;
+    i = find_slot(t, key, key_len, &found);
+    if (found && is_stale(&t->slots[i], now)) {
+        /* What it remembered no longer protects anything: start afresh. */
+        remove_slot(t, i);
+        i = find_slot(t, key, key_len, &found);
+    }
+    if (!found) {
+        if (t->count >= t->cap) {
+            if (!make_room(t, kept, now)) {
+                t->refused++;
+                return NULL;
+            }
+            i = find_slot(t, key, key_len, &found);
+        }
+        e = fill_slot(t, i, key, key_len);
+        e->stale_after = stale_after;
+    } else {
+        e = &t->slots[i];
+        if (e->stale_after != 0 && (stale_after == 0 || stale_after > e->stale_after))
+            e->stale_after = stale_after;
+    }
+    e->kept = e->kept || kept;
+    if (e->stale_after != 0 && (t->next_stale == 0 || e->stale_after < t->next_stale))
+        t->next_stale = e->stale_after;
     e->touched = ++t->clock;
     if (created)
         *created = !found;

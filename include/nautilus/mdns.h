@@ -133,18 +133,28 @@ typedef enum nt_mdns_verdict {
     NT_MDNS_REJECT = 1, /* drop it, keep what is cached, emit NT_MDNS_EV_REJECTED */
 } nt_mdns_verdict;
 
+/* What the verification hook says of one RRset. The engine fills in the
+ * defaults (accept, trust 0, no TTL cap, empty reason) before the call. */
+typedef struct nt_mdns_judgement {
+    nt_mdns_verdict verdict;
+    uint8_t trust;                 /* opaque level stored with the records and
+                                      reported in events (0 = unsigned) */
+    uint32_t ttl_max;              /* seconds: no record of the set is cached
+                                      longer (a signature's limit); UINT32_MAX
+                                      for none */
+    char reason[NT_MDNS_REASON_MAX]; /* NUL-terminated, for a reject */
+} nt_mdns_judgement;
+
 /* Verification hook (agent/trust): called for every RRset of a received
  * response before it enters the cache. set is the RRset; message holds every
  * record of the same message (so RRSIG and DNSKEY records can be found).
- * The hook sets *verdict, may write a NUL-terminated reason (at most
- * NT_MDNS_REASON_MAX bytes including the NUL) into reason, and may set
- * *trust to an opaque level that is stored with the records and reported in
- * events (0 = unsigned). Pointers are valid only during the call.
- * Returning anything but NT_OK counts as a reject. */
+ * The hook fills *out. A rejected set is dropped whole: none of its records
+ * is cached, and none counts as an answer, a known answer or a conflict for
+ * our own records. Pointers are valid only during the call. Returning
+ * anything but NT_OK counts as a reject. */
 typedef nt_status (*nt_mdns_verify_fn)(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
                                        const nt_mdns_rrset *set, const nt_mdns_rrset *message,
-                                       uint64_t now_ms, nt_mdns_verdict *verdict,
-                                       uint8_t *trust, char *reason);
+                                       uint64_t now_ms, nt_mdns_judgement *out);
 
 /* Attach hook (agent/trust): called when the responder puts one of its own
  * RRsets into an outgoing message. The hook may fill up to extra_cap records
@@ -433,7 +443,11 @@ typedef struct nt_mdns_stats {
     uint64_t offlink_dropped;     /* source not on-link (RFC 6762 §11) */
     uint64_t own_dropped;         /* our own packets looped back */
     uint64_t rate_dropped;        /* over packets_per_sec */
-    uint64_t records_dropped;     /* beyond max_records_in */
+    uint64_t records_dropped;     /* undecodable, or in a response with more
+                                     than max_records_in (refused whole) */
+    uint64_t suppress_refused;    /* copies of our records (answers, known
+                                     answers) that failed the verify hook and
+                                     so suppressed nothing */
     uint64_t cache_evictions;     /* cap reached: closest-to-expiry evicted */
     uint64_t cache_records;       /* records in all caches now */
     uint64_t rejected;            /* RRsets refused by the verify hook */

@@ -167,8 +167,11 @@ NT_API NT_WUR nt_status nt_trust_store_load_tofu(nt_trust_store *s, const char *
 
 /* ---- freshness (replay) -------------------------------------------------
  * Per (key, owner, type), the RRSIG inception must not go backwards: an old
- * signed RRset replayed inside its validity window is refused. Capped table;
- * the least recently updated entry is evicted when full. */
+ * signed RRset replayed inside its validity window is refused. Capped
+ * table. An entry lives as long as the signatures it guards can verify
+ * (expiration + skew); one for a pinned key is never evicted before that,
+ * and when the table is full of live entries a new entry for an unpinned
+ * key is refused (NT_ERR_TRUST_TABLE_FULL) rather than one dropped. */
 
 typedef struct nt_trust_replay nt_trust_replay;
 
@@ -176,10 +179,17 @@ NT_API NT_WUR nt_status nt_trust_replay_create(nt_trust_replay **out, size_t cap
 NT_API void nt_trust_replay_destroy(nt_trust_replay *r);
 
 /* NT_ERR_TRUST_REPLAY if inception is before the newest seen for the same
- * key, owner and type; otherwise records it and returns NT_OK. */
+ * key, owner and type; otherwise records it (kept: the key is pinned;
+ * expiration: the RRSIG's, which with the skew bounds how long the entry
+ * matters; now: wall seconds) and returns NT_OK. NT_ERR_TRUST_TABLE_FULL
+ * if a new entry finds no room. */
 NT_API NT_WUR nt_status nt_trust_replay_check(nt_trust_replay *r, const uint8_t key_digest[32],
                                               const nt_dns_name *owner, uint16_t type,
-                                              uint32_t inception);
+                                              uint32_t inception, uint32_t expiration,
+                                              bool kept, uint32_t now);
+
+/* New entries refused for want of room so far. */
+NT_API uint64_t nt_trust_replay_refused(const nt_trust_replay *r);
 
 /* ---- signature-check budget (KeyTrap, DESIGN §11) ------------------------
  * A token bucket per source address: at most rate checks per second with a
@@ -201,8 +211,10 @@ NT_API NT_WUR nt_status nt_trust_budget_take(nt_trust_budget *b, const uint8_t *
  * with a valid signature (the subject of a PTR record is its target
  * instance; of any other record, its owner). Once a name has been seen
  * signed by a pinned key, an unsigned record for it is a spoof, not plain
- * mDNS, and a record signed by any other key is refused. Capped; the least
- * recently used entry is evicted when full. */
+ * mDNS, and a record signed by any other key is refused. Capped: what a
+ * pinned key vouched for (and a publisher's claims) is kept for the life
+ * of the table; other entries go stale when the records they describe
+ * expire, and a new one is refused when the table is full of live ones. */
 
 typedef struct nt_trust_signers nt_trust_signers;
 
@@ -216,8 +228,14 @@ typedef struct nt_trust_signer_info {
 
 NT_API NT_WUR nt_status nt_trust_signers_create(nt_trust_signers **out, size_t cap);
 NT_API void nt_trust_signers_destroy(nt_trust_signers *t);
-NT_API void nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
-                                 const nt_trust_signer_info *info);
+/* Remembers info for subject. kept: never evicted (a pinned key vouched for
+ * it, or it is a claim); otherwise stale after stale_after (wall seconds,
+ * 0: never). NT_ERR_TRUST_TABLE_FULL if a new entry finds no room. */
+NT_API NT_WUR nt_status nt_trust_signers_set(nt_trust_signers *t, const nt_dns_name *subject,
+                                             const nt_trust_signer_info *info, bool kept,
+                                             uint32_t stale_after, uint32_t now);
+/* New entries refused for want of room so far. */
+NT_API uint64_t nt_trust_signers_refused(const nt_trust_signers *t);
 /* NT_ERR_NOT_FOUND if nothing is remembered for subject. */
 NT_API NT_WUR nt_status nt_trust_signers_get(const nt_trust_signers *t,
                                              const nt_dns_name *subject,

@@ -137,6 +137,8 @@ typedef struct nt_trust_hooks_stats {
     uint64_t zk_verifications; /* Groth16 verifications run */
     uint64_t zk_cache_hits;    /* metadata records judged before */
     uint64_t zk_rejected;      /* metadata records whose proof failed */
+    uint64_t table_refused;    /* new replay or signer entries refused: tables full of
+                                  entries that must be kept (rejected "table-full") */
 } nt_trust_hooks_stats;
 NT_API void nt_trust_hooks_stats_get(const nt_trust_hooks *h, nt_trust_hooks_stats *out);
 

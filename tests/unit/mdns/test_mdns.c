@@ -1292,7 +1292,7 @@ static int g_verify_calls;
 
 static nt_status reject_evil(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
                              const nt_mdns_rrset *set, const nt_mdns_rrset *message, uint64_t now,
-                             nt_mdns_verdict *verdict, uint8_t *trust, char *reason)
+                             nt_mdns_judgement *out)
 {
     (void)ctx;
     (void)ifindex;
@@ -1301,11 +1301,11 @@ static nt_status reject_evil(void *ctx, uint32_t ifindex, const nt_mdns_endpoint
     (void)now;
     g_verify_calls++;
     if (set->count > 0 && set->rrs[0].name_len > 5 && memcmp(set->rrs[0].name, "\4evil", 5) == 0) {
-        *verdict = NT_MDNS_REJECT;
-        snprintf(reason, NT_MDNS_REASON_MAX, "unsigned record for a pinned name");
+        out->verdict = NT_MDNS_REJECT;
+        snprintf(out->reason, NT_MDNS_REASON_MAX, "unsigned record for a pinned name");
     } else {
-        *verdict = NT_MDNS_ACCEPT;
-        *trust = 2;
+        out->verdict = NT_MDNS_ACCEPT;
+        out->trust = 2;
     }
     return NT_OK;
 }

@@ -487,8 +487,19 @@ static void test_tofu(void **state)
     ctx.store = store_with(f, false);
     nt_trust_store_set_tofu(ctx.store, true, path);
     sign_into(&m, &f->signer, &a, NOW);
+    /* First use is not trust (issue 8 (g)): the key is pinned and
+     * defended from now on, but shown as self-signed, learned just now. */
     assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
-    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
+    assert_int_equal(res.pin, NT_TRUST_PIN_TOFU);
+    assert_true(res.first_seen);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
+    assert_int_equal(res.pin, NT_TRUST_PIN_TOFU);
+    assert_false(res.first_seen);
+    /* An unsigned record for the learned host is now a spoof. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, NULL, 0, src, 4, NOW, 0),
+                     NT_ERR_TRUST_UNSIGNED);
     sign_into(&m, &f->other_signer, &a, NOW);
     assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0),
                      NT_ERR_TRUST_WRONG_KEY);
@@ -496,12 +507,13 @@ static void test_tofu(void **state)
     assert_non_null(fp);
     assert_true(fread(text, 1, sizeof text - 1, fp) > 0);
     fclose(fp);
-    assert_non_null(strstr(text, "printer.local. "));
-    /* The recorded file loads back as a pin. */
+    assert_non_null(strstr(text, "printer.local"));
+    /* The recorded file loads back as a TOFU pin, never an operator's. */
     nt_trust_store_destroy(ctx.store);
     assert_int_equal(nt_trust_store_create(&ctx.store, 8), NT_OK);
-    assert_int_equal(nt_trust_store_load(ctx.store, path, NULL), NT_OK);
-    assert_true(nt_trust_store_match(ctx.store, &f->host, f->signer.key_digest));
+    assert_int_equal(nt_trust_store_load_tofu(ctx.store, path, NULL, NULL), NT_OK);
+    assert_int_equal(nt_trust_store_pin_of(ctx.store, &f->host, f->signer.key_digest),
+                     NT_TRUST_PIN_TOFU);
     nt_trust_store_destroy(ctx.store);
     unlink(path);
 }
@@ -520,26 +532,231 @@ static void test_levels_and_tables(void **state)
     assert_int_equal(l, NT_TRUST_ZK_VERIFIED);
     assert_int_equal(nt_trust_level_parse("bogus", &l), NT_ERR_INVALID_ARG);
 
-    /* The signer memory stays at its cap, evicting the least recently used. */
+    /* The signer memory stays at its cap. What a pinned key vouched for
+     * (kept) is never evicted by traffic; a flood of other names is
+     * refused once the table is full of live entries (issue 8 (d)). */
     assert_int_equal(nt_trust_signers_create(&t, 4), NT_OK);
     name(&b, "h.local");
     memset(&info, 0, sizeof info);
     info.signer = b;
     info.level = NT_TRUST_TRUSTED;
+    name(&a, "claim.local");
+    assert_int_equal(nt_trust_signers_set(t, &a, &info, true, 0, 1000), NT_OK);
+    info.level = NT_TRUST_SELF_SIGNED;
     for (i = 0; i < 100; i++) {
+        nt_status want = i < 3 ? NT_OK : NT_ERR_TRUST_TABLE_FULL;
         snprintf(text, sizeof text, "s%zu.local", i);
         name(&a, text);
-        nt_trust_signers_set(t, &a, &info);
+        assert_int_equal(nt_trust_signers_set(t, &a, &info, false, 1100, 1000), want);
     }
-    name(&a, "s99.local");
+    assert_int_equal(nt_trust_signers_refused(t), 97);
+    name(&a, "CLAIM.local");
     assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
     assert_true(nt_dns_name_equal(&out.signer, &b));
     assert_int_equal(out.level, NT_TRUST_TRUSTED);
-    name(&a, "s95.local");
+    name(&a, "s99.local");
     assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_ERR_NOT_FOUND);
-    name(&a, "S96.LOCAL");
+    /* An existing entry is still updated when the table is full. */
+    name(&a, "s1.local");
+    assert_int_equal(nt_trust_signers_set(t, &a, &info, false, 1100, 1050), NT_OK);
+    /* A kept newcomer takes the place of the least recently touched entry
+     * that is not kept (s0: s1 was just touched, s2 before it). */
+    name(&a, "claim2.local");
+    info.level = NT_TRUST_TRUSTED;
+    assert_int_equal(nt_trust_signers_set(t, &a, &info, true, 0, 1050), NT_OK);
+    name(&a, "s0.local");
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_ERR_NOT_FOUND);
+    name(&a, "s2.local");
     assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
+    /* Once their records have expired, unkept entries make room again. */
+    info.level = NT_TRUST_SELF_SIGNED;
+    name(&a, "late.local");
+    assert_int_equal(nt_trust_signers_set(t, &a, &info, false, 1100, 1090),
+                     NT_ERR_TRUST_TABLE_FULL);
+    assert_int_equal(nt_trust_signers_set(t, &a, &info, false, 1300, 1101), NT_OK);
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
+    /* Kept entries never go: fill the table with claims, then nothing new
+     * gets in, kept or not, and every claim is still there. */
+    for (i = 0; i < 8; i++) {
+        snprintf(text, sizeof text, "c%zu.local", i);
+        name(&a, text);
+        /* Two stale entries make room for two; then four claims fill it. */
+        assert_int_equal(nt_trust_signers_set(t, &a, &info, true, 0, 5000),
+                         i < 2 ? NT_OK : NT_ERR_TRUST_TABLE_FULL);
+    }
+    name(&a, "claim.local");
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
+    name(&a, "claim2.local");
+    assert_int_equal(nt_trust_signers_get(t, &a, &out), NT_OK);
+    name(&a, "new.local");
+    assert_int_equal(nt_trust_signers_set(t, &a, &info, false, 9000, 5000),
+                     NT_ERR_TRUST_TABLE_FULL);
     nt_trust_signers_destroy(t);
+}
+
+/* A signed set of several records with its RRSIG and DNSKEY after it. */
+typedef struct big_message {
+    nt_dns_record recs[80];
+    size_t n;
+    uint8_t sig[NT_TRUST_RRSIG_RDATA_MAX];
+    uint8_t key[NT_DNSKEY_ED25519_RDATA_LEN];
+    uint8_t rdata[70][300];
+} big_message;
+
+static void sign_set_into(big_message *m, const nt_trust_signer *s, const nt_dns_record *set,
+                          size_t n, uint32_t when)
+{
+    size_t len, i;
+    assert_true(n + 2 <= sizeof m->recs / sizeof m->recs[0]);
+    assert_int_equal(nt_trust_sign_rrset(s, m->sig, sizeof m->sig, &len, set, n, when), NT_OK);
+    for (i = 0; i < n; i++)
+        m->recs[i] = set[i];
+    m->recs[n] = rec(&set[0].owner, 46, set[0].ttl, m->sig, (uint16_t)len);
+    memcpy(m->key, s->dnskey, sizeof m->key);
+    m->recs[n + 1] = rec(&s->signer, 48, 120, m->key, sizeof m->key);
+    m->n = n + 2;
+}
+
+/* PTR records _ipp._tcp.local -> "<prefix><i>._ipp._tcp.local" for i < n;
+ * with last set, the last one points at the fixture's instance. */
+static void ptr_set(const fixture *f, big_message *m, nt_dns_record *set, size_t n,
+                    const char *prefix, bool last, uint32_t ttl)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        nt_dns_name target;
+        char text[96];
+        if (last && i + 1 == n) {
+            target = f->instance;
+        } else {
+            snprintf(text, sizeof text, "%s%zu._ipp._tcp.local", prefix, i);
+            name(&target, text);
+        }
+        memcpy(m->rdata[i], target.wire, target.len);
+        set[i] = rec(&f->service, 12, ttl, m->rdata[i], target.len);
+        set[i].mdns_bit = false;
+    }
+}
+
+/* Issue 8 (a): a set is a goodbye only if every record is; the TTL a
+ * verified set is cached with never exceeds what its RRSIG allows. */
+static void test_goodbye_and_ttl_clamp(void **state)
+{
+    fixture *f = *state;
+    static big_message m;
+    nt_dns_record set[2];
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+
+    ctx.store = store_with(f, true);
+    assert_int_equal(nt_trust_replay_create(&ctx.replay, 64), NT_OK);
+    ptr_set(f, &m, set, 2, "Shared ", false, 4500);
+    sign_set_into(&m, &f->signer, set, 2, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    assert_int_equal(res.ttl_max, 4500);
+    /* The captured set replayed with TTLs {2^31-1, 0}: one record would
+     * be removed and the other cached for 68 years. */
+    m.recs[0].ttl = 0x7fffffffu;
+    m.recs[1].ttl = 0;
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4, NOW, 0),
+                     NT_ERR_TRUST_GOODBYE);
+    assert_int_equal(res.reason, NT_ERR_TRUST_GOODBYE);
+    /* The same with both TTLs inflated: accepted, capped at the original. */
+    m.recs[1].ttl = 0x7fffffffu;
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.ttl_max, 4500);
+    /* ...and never past the signature's expiration (RFC 4035 §5.3.3). */
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4,
+                                     NOW + NT_TRUST_LIFETIME_DEFAULT - 30, 0),
+                     NT_OK);
+    assert_int_equal(res.ttl_max, 30);
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4,
+                                     NOW + NT_TRUST_LIFETIME_DEFAULT + 60, 0),
+                     NT_OK); /* inside the skew */
+    assert_int_equal(res.ttl_max, 1);
+    /* All TTL 0 under a live signature: a goodbye not signed as one. */
+    m.recs[0].ttl = m.recs[1].ttl = 0;
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4, NOW, 0),
+                     NT_ERR_TRUST_COVERAGE);
+    /* A real signed goodbye is accepted. */
+    ptr_set(f, &m, set, 2, "Shared ", false, 0);
+    sign_set_into(&m, &f->signer, set, 2, NOW + 5);
+    assert_int_equal(nt_trust_decide(&ctx, &res, m.recs, 2, m.recs, m.n, src, 4, NOW + 5, 0),
+                     NT_OK);
+    assert_int_equal(res.ttl_max, 0);
+    nt_trust_replay_destroy(ctx.replay);
+    nt_trust_store_destroy(ctx.store);
+}
+
+/* Issue 8 (b): every subject of a PTR set counts; a set larger than the
+ * checks take is refused whole, never cut. */
+static void test_no_truncation(void **state)
+{
+    fixture *f = *state;
+    static big_message m;
+    static nt_dns_record set[70];
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    nt_trust_signer_info info;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+
+    ctx.store = store_with(f, true);
+    assert_int_equal(nt_trust_signers_create(&ctx.signers, 64), NT_OK);
+    memset(&info, 0, sizeof info);
+    info.signer = f->host;
+    memcpy(info.key_digest, f->signer.key_digest, 32);
+    info.level = NT_TRUST_TRUSTED;
+    info.pin = NT_TRUST_PIN_OPERATOR;
+    assert_int_equal(nt_trust_signers_set(ctx.signers, &f->instance, &info, true, 0, NOW), NT_OK);
+    /* 32 junk targets, then an unsigned goodbye for the pinned instance. */
+    ptr_set(f, &m, set, 40, "Junk ", true, 0);
+    assert_int_equal(nt_trust_decide(&ctx, &res, set, 40, set, 40, src, 4, NOW, 0),
+                     NT_ERR_TRUST_UNSIGNED);
+    /* Junk alone is plain mDNS. */
+    assert_int_equal(nt_trust_decide(&ctx, &res, set, 39, set, 39, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_UNSIGNED);
+    /* Past the bound: refused whole, with its own reason. */
+    ptr_set(f, &m, set, 65, "Junk ", false, 120);
+    assert_int_equal(nt_trust_decide(&ctx, &res, set, 65, set, 65, src, 4, NOW, 0),
+                     NT_ERR_TRUST_OVERSIZE);
+    assert_int_equal(res.reason, NT_ERR_TRUST_OVERSIZE);
+    nt_trust_signers_destroy(ctx.signers);
+    nt_trust_store_destroy(ctx.store);
+}
+
+/* Issue 8 (c): a signer is a "<label>.local" host, nothing else. */
+static void test_signer_must_be_host(void **state)
+{
+    fixture *f = *state;
+    nt_dns_name odd;
+    nt_trust_signer s;
+    nt_dns_record a;
+    message m;
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    static const uint8_t src[4] = {192, 0, 2, 66};
+    static const char *const bad[] = {"printer.sub.local", "printer.example", "local"};
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        name(&odd, bad[i]);
+        nt_trust_signer_init(&s, &f->key, &odd, 0);
+        a = rec(&odd, 1, 120, f->a_rdata, 4);
+        sign_into(&m, &s, &a, NOW);
+        assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0),
+                         NT_ERR_TRUST_SIGNER_NAME);
+        nt_trust_signer_cleanup(&s);
+    }
+    /* Case does not matter: PRINTER.LOCAL is a host. */
+    name(&odd, "PRINTER.LOCAL");
+    nt_trust_signer_init(&s, &f->key, &odd, 0);
+    a = rec(&odd, 1, 120, f->a_rdata, 4);
+    sign_into(&m, &s, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
+    nt_trust_signer_cleanup(&s);
 }
 
 int main(void)
@@ -549,7 +766,8 @@ int main(void)
         cmocka_unit_test(test_decide_levels),      cmocka_unit_test(test_decide_instance_memory),
         cmocka_unit_test(test_decide_replay),      cmocka_unit_test(test_decide_budget),
         cmocka_unit_test(test_store_file),         cmocka_unit_test(test_tofu),
-        cmocka_unit_test(test_levels_and_tables),
+        cmocka_unit_test(test_levels_and_tables),  cmocka_unit_test(test_goodbye_and_ttl_clamp),
+        cmocka_unit_test(test_no_truncation),      cmocka_unit_test(test_signer_must_be_host),
     };
     return cmocka_run_group_tests_name("trust", tests, setup, NULL);
 }
