@@ -866,6 +866,39 @@ static size_t known_answers(nt_mdns *m, nt_dns_record *kas, size_t cap)
     return n;
 }
 
+/* A signing responder counts only known answers that pass the verify hook
+ * (RFC 6762 §7.1 assumes honest queriers): an unsigned copy of a signed
+ * record in a query, or in the rest of a truncated one, must not keep our
+ * signed answer off the LAN. Rejected known answers are dropped from
+ * kas[0..n); returns how many remain. */
+static size_t ka_judge(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *src,
+                       nt_dns_record *kas, size_t n, uint64_t now)
+{
+    nt_mdns_judgement *jd;
+    bool *lead;
+    size_t i, k = 0;
+    if (m->cfg.verify == NULL || m->cfg.attach == NULL || n == 0)
+        return n;
+    jd = nt_calloc(n, sizeof(*jd));
+    lead = nt_calloc(n, sizeof(*lead));
+    if (jd == NULL || lead == NULL || mdns_judge(m, ifslot, src, kas, n, now, jd, lead) != NT_OK) {
+        n = 0; /* cannot judge them: suppress nothing */
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        if (jd[i].verdict != NT_MDNS_ACCEPT) {
+            m->stats.suppress_refused++;
+            continue;
+        }
+        kas[k++] = kas[i];
+    }
+    n = k;
+cleanup:
+    nt_free(jd);
+    nt_free(lead);
+    return n;
+}
+
 /* §7.1: an answer the querier already has with at least half our TTL. */
 static bool ka_suppresses(const nt_dns_record *kas, size_t nka, const nt_dns_record *r)
 {
@@ -1014,6 +1047,7 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
     if (ans == NULL || add == NULL)
         goto cleanup;
     nka = known_answers(m, kas, m->cfg.max_known_answers);
+    nka = ka_judge(m, ifslot, &pkt->src, kas, nka, now);
 
     /* §7.2: the rest of a truncated known-answer list. */
     ks = legacy ? NULL : ka_find(m, ifslot, &pkt->src, now);
@@ -1198,8 +1232,13 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
                     continue;
                 if (mdns_rr_equal(&r, &in)) {
                     ours = true;
-                    /* §7.4: someone else just sent our answer. */
-                    if (in.ttl >= r.ttl / 2) {
+                    /* §7.4: someone else just sent our answer. Only a copy
+                     * that passed the verify hook counts: an unsigned copy
+                     * of a signed record must not cancel our answer, or a
+                     * spoofed goodbye followed by one would stand. */
+                    if (in.ttl >= r.ttl / 2 && m->rx_rejected[i]) {
+                        m->stats.suppress_refused++;
+                    } else if (in.ttl >= r.ttl / 2) {
                         size_t j;
                         for (j = 0; j < MAX_PENDING_ANSWERS; j++) {
                             pans *p = &m->pa[j];

@@ -334,6 +334,84 @@ static void test_signed_publisher_defends_and_says_goodbye(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* The SRV of Web._http._tcp.local at pub.local:8080 with this TTL, unsigned. */
+static size_t unsigned_srv(uint8_t *pkt, size_t cap, uint32_t ttl)
+{
+    nt_dns_builder b;
+    nt_dns_name inst, host;
+    nt_dns_rrhead h = {&inst, 1, true, 0};
+    h.ttl = ttl;
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    assert_int_equal(nt_dns_name_from_str(&host, "pub.local"), NT_OK);
+    assert_int_equal(nt_dns_builder_init(&b, pkt, cap, 0, NT_DNS_FLAG_QR | NT_DNS_FLAG_AA), NT_OK);
+    assert_int_equal(nt_dns_builder_add_srv(&b, NT_DNS_SEC_ANSWER, &h, 0, 0, 8080, &host), NT_OK);
+    return nt_dns_builder_len(&b);
+}
+
+typedef struct srv_seen {
+    uint64_t expires_ms;
+} srv_seen;
+
+static void find_srv(void *ctx, const nt_mdns_cache_entry *e)
+{
+    srv_seen *s = ctx;
+    if (e->rr.type == 33 && e->expires_ms > s->expires_ms)
+        s->expires_ms = e->expires_ms;
+}
+
+/* Issue 8 (f): a spoofed goodbye for a signed publisher's record makes it
+ * say the record again; an unsigned copy of the record sent to it right
+ * after (by unicast, so no browser sees it) used to count as "answer
+ * already sent" (RFC 6762 §7.4) and cancel that, so every plain browser
+ * dropped the service. Unverified copies suppress nothing now. */
+static void test_unsigned_copy_never_silences(void **state)
+{
+    lan l;
+    static uint8_t pkt[512];
+    nt_ed25519_key key;
+    nt_trust_signer signer;
+    nt_dns_name host, inst;
+    nt_mdns_stats ms;
+    uint8_t seed[32];
+    size_t len;
+    srv_seen seen = {0};
+    (void)state;
+
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    memset(seed, 5, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&key, seed), NT_OK);
+    assert_int_equal(nt_dns_name_from_str(&host, "pub.local"), NT_OK);
+    nt_trust_signer_init(&signer, &key, &host, 0);
+    add_node(&l, "plain", 10, NULL, NULL); /* a browser that pins nothing */
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    (void)publish(&l.nodes[1], "Web", 8080, l.now);
+    run(&l, 4000);
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    assert_int_equal(nt_trust_hooks_claim(l.nodes[1].hooks, &inst), NT_OK);
+    assert_non_null(last_event(&l, NT_MDNS_EV_SERVICE_ADDED, "Web"));
+
+    /* The goodbye to everyone, then the copy to the publisher alone. */
+    len = unsigned_srv(pkt, sizeof pkt, 0);
+    deliver(&l, 0, pkt, len, 66);
+    deliver(&l, 1, pkt, len, 66);
+    len = unsigned_srv(pkt, sizeof pkt, 120);
+    deliver(&l, 1, pkt, len, 66);
+    run(&l, 3000);
+
+    nt_mdns_stats_get(l.nodes[1].m, &ms);
+    assert_true(ms.suppress_refused >= 1);
+    nt_mdns_cache_walk(l.nodes[0].m, 0, find_srv, &seen);
+    assert_true(seen.expires_ms > l.now + 60000u);
+
+    nt_mdns_destroy(l.nodes[0].m);
+    nt_mdns_destroy(l.nodes[1].m);
+    nt_trust_hooks_destroy(l.nodes[0].hooks);
+    nt_trust_hooks_destroy(l.nodes[1].hooks);
+    nt_trust_signer_cleanup(&signer);
+}
+
 /* ---- selective-disclosure proofs in the metadata TXT ---------------------- */
 
 /* The fixture (gen_fixture.sh): a proof bound to the key of seed 3 x 32 at
@@ -725,6 +803,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signed_service_is_trusted),
         cmocka_unit_test(test_signed_publisher_defends_and_says_goodbye),
+        cmocka_unit_test(test_unsigned_copy_never_silences),
         cmocka_unit_test(test_meta_encoding),
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
