@@ -7,15 +7,38 @@
 #include "nautilus/trust.h"
 #include "table.h"
 
-struct nt_trust_budget {
-    nt_trust_table t;
-    uint32_t rate;
-};
-
 typedef struct bucket {
     uint64_t last_ms;
     uint32_t tokens_milli; /* tokens x 1000, so refill is exact per ms */
 } bucket;
+
+struct nt_trust_budget {
+    nt_trust_table t;
+    uint32_t rate;
+    uint32_t total_rate;   /* 0: no bound on all sources together */
+    bucket total;
+};
+
+/* Refills k at rate tokens per second up to rate, as of now_ms. */
+static void refill(bucket *k, uint32_t rate, uint64_t now_ms)
+{
+    uint32_t full = rate * 1000u;
+    /* rate tokens per second = rate milli-tokens per millisecond */
+    uint64_t add = now_ms > k->last_ms ? (now_ms - k->last_ms) * rate : 0;
+    k->tokens_milli = add >= full - k->tokens_milli ? full : k->tokens_milli + (uint32_t)add;
+    if (now_ms > k->last_ms)
+        k->last_ms = now_ms;
+}
+
+nt_status nt_trust_budget_set_total(nt_trust_budget *b, uint32_t total)
+{
+    if (total > 1000000)
+        return NT_ERR_INVALID_ARG;
+    b->total_rate = total;
+    b->total.last_ms = 0;
+    b->total.tokens_milli = total * 1000u;
+    return NT_OK;
+}
 
 nt_status nt_trust_budget_create(nt_trust_budget **out, size_t sources, uint32_t rate)
 {
@@ -49,27 +72,25 @@ nt_status nt_trust_budget_take(nt_trust_budget *b, const uint8_t *source, size_t
 {
     bool created;
     bucket k;
-    uint64_t refill;
-    uint32_t full = b->rate * 1000u;
     nt_trust_entry *e = nt_trust_table_put(&b->t, source, source_len, &created);
     if (!e)
         return NT_ERR_INVALID_ARG;
     if (created) {
         k.last_ms = now_ms;
-        k.tokens_milli = full;
+        k.tokens_milli = b->rate * 1000u;
     } else {
         memcpy(&k, e->value, sizeof k);
-        /* rate tokens per second = rate milli-tokens per millisecond */
-        refill = now_ms > k.last_ms ? (now_ms - k.last_ms) * b->rate : 0;
-        k.tokens_milli = refill >= full - k.tokens_milli ? full
-                                                          : k.tokens_milli + (uint32_t)refill;
-        k.last_ms = now_ms;
+        refill(&k, b->rate, now_ms);
     }
-    if (k.tokens_milli < 1000) {
+    if (b->total_rate)
+        refill(&b->total, b->total_rate, now_ms);
+    if (k.tokens_milli < 1000 || (b->total_rate && b->total.tokens_milli < 1000)) {
         memcpy(e->value, &k, sizeof k);
         return NT_ERR_TRUST_BUDGET;
     }
     k.tokens_milli -= 1000;
+    if (b->total_rate)
+        b->total.tokens_milli -= 1000;
     memcpy(e->value, &k, sizeof k);
     return NT_OK;
 }

@@ -518,7 +518,9 @@ nt_status nt_trust_hooks_create(nt_trust_hooks **out, const nt_trust_hooks_confi
         (st = nt_trust_signers_create(&h->ctx.signers, cap)) != NT_OK ||
         (st = nt_trust_budget_create(&h->ctx.budget, cap,
                                      cfg->checks_per_source ? cfg->checks_per_source : 200)) !=
-            NT_OK)
+            NT_OK ||
+        (st = nt_trust_budget_set_total(h->ctx.budget,
+                                        cfg->checks_total ? cfg->checks_total : 2000)) != NT_OK)
         goto fail;
     /* A signer knows its own key: records for its host name, and for the
      * names it claims (nt_trust_hooks_claim), must carry that key. */

@@ -193,7 +193,11 @@ NT_API uint64_t nt_trust_replay_refused(const nt_trust_replay *r);
 
 /* ---- signature-check budget (KeyTrap, DESIGN §11) ------------------------
  * A token bucket per source address: at most rate checks per second with a
- * burst of the same size. Capped table of sources. */
+ * burst of the same size. Capped table of sources (the least recently used
+ * is forgotten when full). Since a forgotten or new source starts with a
+ * full bucket, an attacker who changes source address with every packet
+ * would get a fresh bucket each time: an optional bucket for all sources
+ * together (nt_trust_budget_set_total) bounds the whole. */
 
 typedef struct nt_trust_budget nt_trust_budget;
 
@@ -201,8 +205,12 @@ NT_API NT_WUR nt_status nt_trust_budget_create(nt_trust_budget **out, size_t sou
                                                uint32_t rate);
 NT_API void nt_trust_budget_destroy(nt_trust_budget *b);
 
+/* At most total checks per second from all sources together (burst of
+ * the same size); 0: no such bound. NT_ERR_INVALID_ARG above 1000000. */
+NT_API NT_WUR nt_status nt_trust_budget_set_total(nt_trust_budget *b, uint32_t total);
+
 /* Takes one check for source (address bytes) at now_ms. NT_ERR_TRUST_BUDGET
- * if its bucket is empty. */
+ * if its bucket, or the bucket of all sources, is empty. */
 NT_API NT_WUR nt_status nt_trust_budget_take(nt_trust_budget *b, const uint8_t *source,
                                              size_t source_len, uint64_t now_ms);
 

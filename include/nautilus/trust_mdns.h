@@ -52,6 +52,8 @@ typedef struct nt_trust_hooks_config {
     nt_trust_store *store;         /* pins (and TOFU); NULL: nothing pinned */
     bool verify;                   /* judge what we hear (false: everything unsigned-accepted) */
     uint32_t checks_per_source;    /* signature checks per second per source (default 200) */
+    uint32_t checks_total;         /* ... and from all sources together (default 2000,
+                                      about 7 % of one core here: bench trust) */
     size_t table_cap;              /* replay/signer/budget table caps (default 4096) */
     nt_trust_wall_fn wall;         /* NULL: time(NULL) */
     void *wall_ctx;

@@ -427,6 +427,28 @@ static void test_decide_budget(void **state)
                      NT_ERR_TRUST_BUDGET);
     assert_int_equal(res.checks, 5);
     nt_trust_budget_destroy(ctx.budget);
+
+    /* A new source address for every packet gets a fresh bucket each time;
+     * the bucket of all sources bounds the whole: 30 a second. */
+    assert_int_equal(nt_trust_budget_create(&ctx.budget, 8, 20), NT_OK);
+    assert_int_equal(nt_trust_budget_set_total(ctx.budget, 30), NT_OK);
+    {
+        uint8_t rot[4] = {192, 0, 2, 0};
+        unsigned spent = 0, k;
+        for (k = 0; k < 50; k++) {
+            rot[3] = (uint8_t)(100 + k);
+            assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, rot, 4, NOW, 5000),
+                             NT_ERR_TRUST_BUDGET);
+            spent += res.checks;
+        }
+        assert_int_equal(spent, 30);
+        rot[3] = 7; /* half a second later: 15 more, from anyone */
+        assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, msg, 102, rot, 4, NOW, 5500),
+                         NT_ERR_TRUST_BUDGET);
+        assert_int_equal(res.checks, 8);
+    }
+    assert_int_equal(nt_trust_budget_set_total(ctx.budget, 1000001), NT_ERR_INVALID_ARG);
+    nt_trust_budget_destroy(ctx.budget);
     nt_trust_store_destroy(ctx.store);
 }
 
