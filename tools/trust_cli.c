@@ -1,5 +1,8 @@
 /* The verifying side of browse and resolve (tools/trust_cli.h). */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "nautilus/mem.h"
@@ -30,6 +33,37 @@ bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_
     return true;
 }
 
+/* One warning per bad line of a TOFU file. */
+typedef struct tofu_warn {
+    const char *cmd;
+    const char *path;
+} tofu_warn;
+
+static void tofu_bad_line(void *ctx, size_t line, nt_status why)
+{
+    const tofu_warn *w = ctx;
+    fprintf(stderr, "nautilus: %s: %s:%zu: skipped malformed line (%s)\n", w->cmd, w->path, line,
+            nt_strerror(why));
+}
+
+/* Keys recorded by earlier runs are pinned again (as TOFU pins). The file is
+ * written from what the network sent, so a bad line is skipped with a
+ * warning rather than locking the browser out; a file that does not exist
+ * yet is created on the first key, but one that cannot be read is exit 2. */
+static int tofu_start(const char *cmd, nt_trust_store *store, const char *tofu_file)
+{
+    struct stat sb;
+    tofu_warn w = {cmd, tofu_file};
+    nt_status st = NT_OK;
+    if (stat(tofu_file, &sb) == 0 || errno != ENOENT)
+        st = nt_trust_store_load_tofu(store, tofu_file, tofu_bad_line, &w);
+    if (st != NT_OK)
+        return nt_cli_usage_error("%s: cannot read TOFU file %s: %s", cmd, tofu_file,
+                                  nt_strerror(st));
+    nt_trust_store_set_tofu(store, true, tofu_file);
+    return NT_EXIT_OK;
+}
+
 /* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
  * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
@@ -39,6 +73,7 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
     size_t k;
     nt_trust_hooks_config hc;
     size_t line = 0;
+    int code;
     nt_status st = nt_trust_store_create(store, 0);
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "%s: %s", cmd, nt_strerror(st));
@@ -49,13 +84,8 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
         return nt_cli_usage_error("%s: cannot read trust file %s: %s", cmd, trust_file,
                                   nt_strerror(st));
     }
-    if (tofu_file) {
-        /* Keys recorded earlier are pinned now. */
-        st = nt_trust_store_load(*store, tofu_file, &line);
-        if (st == NT_ERR_TRUST_STORE_SYNTAX)
-            return nt_cli_usage_error("%s: %s:%zu: malformed line", cmd, tofu_file, line);
-        nt_trust_store_set_tofu(*store, true, tofu_file);
-    }
+    if (tofu_file && (code = tofu_start(cmd, *store, tofu_file)) != NT_EXIT_OK)
+        return code;
     memset(&hc, 0, sizeof hc);
     hc.store = *store;
     hc.verify = true;

@@ -12,11 +12,6 @@
 
 #include "nautilus/trust_mdns.h"
 
-/* Creates the trust store (loading trust_file and tofu_file when given) and
- * the verifying hooks, adding each verification key. Returns NT_EXIT_OK, or
- * prints one line prefixed "cmd: " and returns the exit code (2 for a bad
- * file). On error what was made is left in *hooks / *store for the caller
- * to destroy. */
 /* The policy options shared by browse and resolve. */
 typedef struct nt_cli_trust_opts {
     const char *trust_file; /* --trust FILE */
@@ -30,6 +25,15 @@ typedef struct nt_cli_trust_opts {
 bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_trust_opts *o,
                          int *code);
 
+/* Creates the trust store and the verifying hooks, adding each
+ * verification key. trust_file (operator pins) must be well formed; the
+ * keys of tofu_file are pinned again as TOFU pins, each malformed line
+ * skipped with a warning on stderr ("cmd: FILE:LINE: skipped malformed
+ * line (why)"), and a tofu_file that does not exist yet is created on the
+ * first key learned. Returns NT_EXIT_OK, or prints one line prefixed
+ * "cmd: " and returns the exit code (2 for a bad or unreadable file). On
+ * error what was made is left in *hooks / *store for the caller to
+ * destroy. */
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk);

@@ -48,4 +48,22 @@ expect 2 "cannot start mDNS" resolve h.local -i no-such-if9
 expect 2 "--require wants unsigned" resolve h.local --require bogus
 expect 2 "needs a value" resolve --best _http._tcp --trust
 expect 2 "cannot read trust file" resolve --best _http._tcp --trust /nonexistent/trust-file
+
+# --tofu FILE: a file that cannot be read is exit 2; one that does not exist
+# yet is fine; a malformed line is skipped with a warning naming FILE:LINE
+# and the run goes on (here to the missing interface, so no network).
+tmp=$(mktemp -d)
+expect 2 "cannot read TOFU file" browse _http._tcp --tofu "$tmp" -i no-such-if9 --timeout 1
+expect 2 "cannot start mDNS" browse _http._tcp --tofu "$tmp/new" -i no-such-if9 --timeout 1
+hex=$(printf '0%.0s' $(seq 64))
+printf 'a.local %s\nbad..name.local %s # poisoned\nb.local 123\n' "$hex" "$hex" >"$tmp/tofu"
+err=$("$N" browse _http._tcp --tofu "$tmp/tofu" -i no-such-if9 --timeout 1 2>&1 >/dev/null)
+if grep -q "^nautilus: browse: $tmp/tofu:2: skipped malformed line" <<<"$err" &&
+   grep -q "^nautilus: browse: $tmp/tofu:3: skipped malformed line" <<<"$err" &&
+   grep -q "cannot start mDNS" <<<"$err" && [ "$(wc -l <<<"$err")" = 3 ]; then
+    echo "ok: browse --tofu with bad lines warns per line and goes on"
+else
+    echo "FAIL: browse --tofu with bad lines: '$err'"; fails=$((fails+1))
+fi
+rm -rf "$tmp"
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
