@@ -11,10 +11,34 @@
 # set (CI=true) a skipped test that is not in tests/skip-allowlist.txt, with a
 # reason, counts as a failure (scripts/ctest_counts.sh). Fuzz targets count
 # as passed or failed.
+# Before anything else it refuses (exit 2) a tree that names the developers'
+# directory beside the checkout: the project must stand alone in a clone with
+# nothing beside it (scripts/standalone.sh runs the suite in such a clone).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/ctest_counts.sh
+
+# check_standalone: exit 2 if any file names a path outside the repository.
+# The patterns are built from pieces so that this file does not match itself
+# and nothing has to be excluded from the search.
+check_standalone() {
+  local dotdot='\.\.' work='/work' hits
+  local rel="$dotdot/shared" abs="$work/shared"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    hits=$(git grep -n -I --untracked -e "$rel" -e "$abs" 2>/dev/null)
+  else
+    hits=$(grep -rnI --exclude-dir=.git --exclude-dir='build*' --exclude-dir=node_modules \
+             -e "$rel" -e "$abs" . 2>/dev/null)
+  fi
+  [ -z "$hits" ] && return 0
+  echo "$hits"
+  echo "test: the lines above name a path outside the repository; a clone has nothing" \
+       "beside it, so copy what the tests need into the repository (tests/vectors/)" >&2
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 2
+}
+check_standalone
 
 bash scripts/deps.sh || { echo "test: dependency installation failed" >&2; exit 2; }
 
