@@ -26,8 +26,13 @@
  * a comment. A longer line is malformed, never cut. */
 #define STORE_LINE_MAX 2048u
 
+/* pins value bytes */
+enum { PIN_KIND = 0, PIN_LEARNED = 1 };
+
 struct nt_trust_store {
-    nt_trust_table pins;  /* key: lower-cased name wire || digest; value[0]: nt_trust_pin */
+    nt_trust_table pins;  /* key: lower-cased name wire || digest; value[PIN_KIND]:
+                             nt_trust_pin, value[PIN_LEARNED]: 1 if learned by
+                             this store (tofu_record), not loaded */
     nt_trust_table names; /* key: lower-cased name wire; value[0]: 1 if an operator pin */
     bool tofu;
     char *tofu_path;
@@ -85,9 +90,9 @@ static nt_status store_put(nt_trust_store *s, const nt_dns_name *name, const uin
             return NT_ERR_CAP;
         if (!(pe = nt_trust_table_put(&s->pins, key, klen, NULL)))
             return NT_ERR_INVALID_ARG;
-        pe->value[0] = (uint8_t)kind;
+        pe->value[PIN_KIND] = (uint8_t)kind;
     } else if (kind == NT_TRUST_PIN_OPERATOR) {
-        pe->value[0] = (uint8_t)NT_TRUST_PIN_OPERATOR;
+        pe->value[PIN_KIND] = (uint8_t)NT_TRUST_PIN_OPERATOR;
     }
     if (!(ne = nt_trust_table_put(&s->names, key, pin_key(key, name, NULL), NULL)))
         return NT_ERR_INVALID_ARG;
@@ -116,7 +121,7 @@ nt_trust_pin nt_trust_store_pin_of(const nt_trust_store *s, const nt_dns_name *n
     const nt_trust_entry *pe = nt_trust_table_get((nt_trust_table *)&s->pins, key, klen), *ne;
     if (!pe)
         return NT_TRUST_PIN_NONE;
-    if (pe->value[0] == NT_TRUST_PIN_OPERATOR)
+    if (pe->value[PIN_KIND] == NT_TRUST_PIN_OPERATOR)
         return NT_TRUST_PIN_OPERATOR;
     /* A TOFU pin of a name the operator pinned to other keys is shadowed. */
     ne = nt_trust_table_get((nt_trust_table *)&s->names, key, name->len);
@@ -167,7 +172,11 @@ static nt_status store_name_text(const nt_dns_name *n, char *out, size_t cap)
             return NT_ERR_NOSPACE;
         out[o++] = '.';
     }
-    if (o == 0) /* the root; never a signer, but keep the text valid */
+    /* "printer.local", as operators write trust files: without the final
+     * dot (every stored name is absolute). The root alone stays ".". */
+    if (o > 1)
+        o--;
+    else if (o == 0)
         out[o++] = '.';
     out[o] = 0;
     return NT_OK;
@@ -207,14 +216,36 @@ bool nt_trust_store_tofu_record(nt_trust_store *s, const nt_dns_name *name,
                                 const uint8_t digest[32])
 {
     char text[NT_DNS_NAME_TEXT_MAX], hex[65];
+    uint8_t key[NT_TRUST_KEY_MAX];
+    nt_trust_entry *pe;
     if (!s->tofu || nt_trust_store_has_name(s, name))
         return false;
     if (store_put(s, name, digest, NT_TRUST_PIN_TOFU) != NT_OK)
         return false;
+    if ((pe = nt_trust_table_get(&s->pins, key, pin_key(key, name, digest))))
+        pe->value[PIN_LEARNED] = 1;
     if (s->tofu_path && store_name_text(name, text, sizeof text) == NT_OK &&
         nt_hex_encode(hex, sizeof hex, digest, 32) == NT_OK)
         tofu_append(s->tofu_path, text, hex);
     return true;
+}
+
+/* Internal to agent/trust (decide.c): true if digest is a TOFU pin of name
+ * (as nt_trust_store_pin_of says) that this store learned itself through
+ * nt_trust_store_tofu_record, rather than loaded from a file: a key "first
+ * seen" by this run, for as long as the run lasts. */
+bool nt_trust_store_tofu_learned(const nt_trust_store *s, const nt_dns_name *name,
+                                 const uint8_t digest[32]);
+
+bool nt_trust_store_tofu_learned(const nt_trust_store *s, const nt_dns_name *name,
+                                 const uint8_t digest[32])
+{
+    uint8_t key[NT_TRUST_KEY_MAX];
+    const nt_trust_entry *pe;
+    if (nt_trust_store_pin_of(s, name, digest) != NT_TRUST_PIN_TOFU)
+        return false;
+    pe = nt_trust_table_get((nt_trust_table *)&s->pins, key, pin_key(key, name, digest));
+    return pe && pe->value[PIN_LEARNED];
 }
 
 /* ---- reading ---------------------------------------------------------------- */

@@ -20,6 +20,8 @@
 /* Internal to agent/trust (store.c), called by the decision in TOFU mode. */
 bool nt_trust_store_tofu_record(nt_trust_store *s, const nt_dns_name *name,
                                 const uint8_t digest[32]);
+bool nt_trust_store_tofu_learned(const nt_trust_store *s, const nt_dns_name *name,
+                                 const uint8_t digest[32]);
 
 static void name(nt_dns_name *n, const char *text)
 {
@@ -99,6 +101,9 @@ static void test_every_byte_round_trips(void **state)
         for (i = 0; i < word; i++)
             assert_true(line[i] > 0x20 && line[i] < 0x7f && line[i] != '#');
         assert_non_null(strstr(line + word, " # first seen"));
+        /* Written as operators write trust files: no final dot. */
+        assert_true(word > 6);
+        assert_memory_equal(line + word - 6, ".local", 6);
         assert_int_equal(nt_dns_name_from_text(&got, line, word), NT_OK);
         byte_name(&n, (uint8_t)b);
         assert_int_equal(got.len, n.len);
@@ -204,12 +209,18 @@ static void test_pin_kinds(void **state)
     nt_trust_store_set_tofu(s, true, NULL);
     assert_true(nt_trust_store_tofu_record(s, &h, k1));
     assert_int_equal(nt_trust_store_pin_of(s, &h, k1), NT_TRUST_PIN_TOFU);
+    /* Learned by this run, and stays so (first seen) until the operator
+     * pins it. */
+    assert_true(nt_trust_store_tofu_learned(s, &h, k1));
+    assert_true(nt_trust_store_tofu_learned(s, &h, k1));
+    assert_false(nt_trust_store_tofu_learned(s, &h, k2));
     /* A second key for a known name is never learned. */
     assert_false(nt_trust_store_tofu_record(s, &h, k2));
     assert_int_equal(nt_trust_store_pin_of(s, &h, k2), NT_TRUST_PIN_NONE);
     /* The operator pins the same key: it becomes an operator pin. */
     assert_int_equal(nt_trust_store_add(s, &h, k1), NT_OK);
     assert_int_equal(nt_trust_store_pin_of(s, &h, k1), NT_TRUST_PIN_OPERATOR);
+    assert_false(nt_trust_store_tofu_learned(s, &h, k1));
 
     /* TOFU file after --trust file: the operator pin stays one; a TOFU key
      * for a name the operator pinned to another key is no pin at all. */
@@ -224,6 +235,7 @@ static void test_pin_kinds(void **state)
     assert_int_equal(nt_trust_store_pin_of(s, &h, k2), NT_TRUST_PIN_NONE);
     assert_false(nt_trust_store_match(s, &h, k2));
     assert_int_equal(nt_trust_store_pin_of(s, &other, k2), NT_TRUST_PIN_TOFU);
+    assert_false(nt_trust_store_tofu_learned(s, &other, k2)); /* loaded, not learned */
     assert_int_equal(nt_trust_store_pin_of(s, &other, k3), NT_TRUST_PIN_NONE);
     /* The operator's file makes the TOFU pin of other.local an operator pin. */
     assert_int_equal(nt_trust_store_load(s, path, NULL), NT_OK);
