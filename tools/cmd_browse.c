@@ -12,10 +12,11 @@
 #include "nautilus/codec.h"
 #include "nautilus/net.h"
 #include "nautilus/trust_mdns.h"
+#include "reject_agg.h"
 #include "svc_format.h"
 #include "trust_cli.h"
 
-enum { TIMER_DEADLINE = 1, TIMER_ZK = 2 };
+enum { TIMER_DEADLINE = 1, TIMER_ZK = 2, TIMER_REJECT = 3 };
 
 /* A proof can arrive after the instance was reported (its metadata did not
  * fit in the first message): trusted instances are kept for a while and
@@ -33,16 +34,30 @@ static const char usage_text[] =
     "or goes away (-).\n"
     "\n"
     "  -i IF          use interface IF (repeatable; default: every multicast one)\n"
-    "  --resolve, -r  also resolve host, port, addresses and TXT of each instance\n"
-    "  --json         one JSON object per line (event, name, host, port, ...)\n"
+    "  --resolve, -r  also resolve host, port, addresses and TXT of each instance;\n"
+    "                 each '=' block ends with its trust, e.g.\n"
+    "                 'trust = [self-signed (tofu, first seen)]'\n"
+    "  --json         one JSON object per line (event, name, host, port, ...,\n"
+    "                 trust, key, reason), plus \"pin\": how the key is pinned,\n"
+    "                 \"operator\", \"tofu\" or null (no key, or not pinned),\n"
+    "                 \"first_seen\":true when a TOFU key was learned by this\n"
+    "                 run, and \"count\" on rejected events (see below)\n"
     "  --timeout SEC  stop after SEC seconds: exit 0 if something was found,\n"
     "                 1 if not (default: run until interrupted)\n"
     "  --trust FILE   pinned keys, one '<host name> <key digest hex>' per line\n"
-    "                 ('#' starts a comment; digests as 'nautilus keygen' prints)\n"
-    "  --tofu FILE    trust on first use: pin the first key seen for a host and\n"
-    "                 append it to FILE\n"
+    "                 ('#' starts a comment; digests as 'nautilus keygen' prints);\n"
+    "                 a malformed line is an error (exit 2)\n"
+    "  --tofu FILE    trust on first use: remember the first key seen for a host\n"
+    "                 name and append it to FILE (created if missing); keys in\n"
+    "                 FILE from earlier runs are remembered again. A remembered\n"
+    "                 key is defended like a pin (unsigned or other-key records\n"
+    "                 for its names are rejected) but first use is not trust:\n"
+    "                 its instances are self-signed (pin tofu), never trusted.\n"
+    "                 A malformed line in FILE is skipped with a warning on\n"
+    "                 stderr; an unreadable FILE is an error (exit 2)\n"
     "  --require LEVEL  hide instances below LEVEL: unsigned, self-signed,\n"
-    "                 trusted, zk-verified (rejected records are always reported)\n"
+    "                 trusted, zk-verified (rejected records are always reported;\n"
+    "                 --require trusted hides instances known only by --tofu)\n"
     "  --zk-vk FILE   accept selective-disclosure proofs under this snarkjs\n"
     "                 verification_key.json (repeatable, up to 8): a trusted\n"
     "                 instance whose proof verifies and is bound to its key is\n"
@@ -51,11 +66,17 @@ static const char usage_text[] =
     "  -v             log what happens on the network (debug)\n"
     "\n"
     "Every record heard is checked: signed records get the trust level of\n"
-    "their key (self-signed, or trusted when pinned); forged, expired,\n"
-    "replayed or unsigned records for a pinned name are rejected (!) with a\n"
-    "reason and never replace what is known. A bad proof is rejected with\n"
-    "zk-invalid, zk-binding (lifted from another key), zk-unknown-vk or\n"
-    "zk-malformed, and the instance keeps its lower level.\n";
+    "their key (self-signed, or trusted when pinned by --trust); forged,\n"
+    "expired, replayed or unsigned records for a pinned name are rejected (!)\n"
+    "with a reason and never replace what is known. A bad proof is rejected\n"
+    "with zk-invalid, zk-binding (lifted from another key), zk-unknown-vk or\n"
+    "zk-malformed, and the instance keeps its lower level.\n"
+    "\n"
+    "Rejections are grouped by name and reason so that a hostile network\n"
+    "cannot flood the output: the first is shown at once, then at most one\n"
+    "line per name and reason every 10 s, standing for all the rejections\n"
+    "since the last one (\"count\":N in JSON, '(repeated N times)' in text).\n"
+    "Counts still pending are shown when browse stops.\n";
 
 #define SHOWN_MAX 1024
 #define ZK_VK_FILES_MAX 8
@@ -76,6 +97,9 @@ typedef struct browse_state {
     uint64_t zk_gen;
     nt_mdns_event *pending[ZK_PENDING_MAX];
     size_t npending;
+    /* Rejections, at most one line per (name, reason) per interval. */
+    nt_reject_agg *agg;
+    nt_runner *runner;
 } browse_state;
 
 static size_t pending_find(const browse_state *bs, const nt_mdns_event *ev)
@@ -124,22 +148,34 @@ static size_t shown_find(const browse_state *bs, const char *key)
     return SIZE_MAX;
 }
 
-/* Key digest (hex) of whoever signed the instance, if any. */
-static bool instance_key(const browse_state *bs, const nt_mdns_event *ev, char hex[65])
+/* Whoever signed the instance (key digest, how it is pinned), if anyone. */
+static bool instance_signer(const browse_state *bs, const nt_mdns_event *ev,
+                            nt_trust_signer_info *info)
 {
     nt_dns_name parent, full;
-    nt_trust_signer_info info;
     char text[NT_MDNS_NAME_MAX * 2];
     snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
-    if (!bs->hooks || nt_dns_name_from_str(&parent, text) != NT_OK ||
+    if (!bs->hooks || ev->kind == NT_MDNS_EV_REJECTED ||
+        nt_dns_name_from_str(&parent, text) != NT_OK ||
         nt_dns_name_prepend(&full, (const uint8_t *)ev->instance, strlen(ev->instance), &parent) !=
             NT_OK ||
-        nt_trust_hooks_signer_of(bs->hooks, &full, &info) != NT_OK)
+        nt_trust_hooks_signer_of(bs->hooks, &full, info) != NT_OK)
         return false;
     /* A contested name (two unpinned keys) has no key to show. */
-    if (info.level == NT_TRUST_UNSIGNED)
-        return false;
-    return nt_hex_encode(hex, 65, info.key_digest, 32) == NT_OK;
+    return info->level != NT_TRUST_UNSIGNED;
+}
+
+static const char *pin_name(nt_trust_pin pin)
+{
+    switch (pin) {
+    case NT_TRUST_PIN_OPERATOR:
+        return "operator";
+    case NT_TRUST_PIN_TOFU:
+        return "tofu";
+    case NT_TRUST_PIN_NONE:
+    default:
+        return NULL;
+    }
 }
 
 /* The instance's verified proof, if it has one and is trusted. */
@@ -253,22 +289,28 @@ static const char *family_label(const nt_runner *r, const nt_mdns_event *ev)
     return (ifc && !nt_net_iface_first_addr(ifc, NT_NET_IPV4, false)) ? "IPv6" : "IPv4";
 }
 
-/* "+ lan0 IPv4 Printer _ipp._tcp local" and, when resolved, one "=" line per
- * address with hostname, address, port and txt, as avahi-browse -r does. */
-static nt_status human_lines(browse_state *bs, nt_runner *r, char mark, const nt_mdns_event *ev)
+/* "self-signed (tofu, first seen)": the level the event says, and how the
+ * key behind it is pinned when that is by trust on first use (first use is
+ * not trust: such a key is shown self-signed, never trusted). */
+static nt_status trust_text(nt_dynbuf *d, const nt_mdns_event *ev, const nt_trust_signer_info *si)
+{
+    nt_status st = nt_dynbuf_add_str(d, nt_trust_level_name((nt_trust_level)ev->trust));
+    if (st == NT_OK && si && si->pin == NT_TRUST_PIN_TOFU)
+        st = nt_dynbuf_add_str(d, si->first_seen ? " (tofu, first seen)" : " (tofu)");
+    return st;
+}
+
+/* One "=" block per address: hostname, address, port, txt and trust, as
+ * avahi-browse -r shows the first four. */
+static nt_status resolved_lines(browse_state *bs, nt_runner *r, const nt_mdns_event *ev,
+                                const nt_trust_signer_info *si)
 {
     nt_dynbuf *d = &bs->line;
     const char *ifname = nt_runner_ifname(r, ev->ifindex);
     const char *domain = ev->domain[0] ? ev->domain : "local";
-    size_t i, n;
-    nt_status st;
-
-    if (mark != '=')
-        return nt_dynbuf_addf(d, "%c %s %s %s %s %s%s%s\n", mark, ifname, family_label(r, ev),
-                              ev->instance, ev->type, domain, ev->reason[0] ? " " : "",
-                              ev->reason);
-    n = ev->addr_count < NT_MDNS_EVENT_ADDRS_MAX ? ev->addr_count : NT_MDNS_EVENT_ADDRS_MAX;
-    st = NT_OK;
+    size_t i, n = ev->addr_count < NT_MDNS_EVENT_ADDRS_MAX ? ev->addr_count
+                                                          : NT_MDNS_EVENT_ADDRS_MAX;
+    nt_status st = NT_OK;
     for (i = 0; st == NT_OK && i < (n ? n : 1); i++) {
         const char *fam = n ? (ev->addrs[i].family == NT_MDNS_INET4 ? "IPv4" : "IPv6")
                             : family_label(r, ev);
@@ -281,39 +323,123 @@ static nt_status human_lines(browse_state *bs, nt_runner *r, char mark, const nt
         if (st == NT_OK)
             st = nt_svc_txt_text(d, ev->have_txt ? ev->txt : NULL, ev->have_txt ? ev->txt_len : 0);
         if (st == NT_OK)
-            st = nt_dynbuf_add_u8(d, '\n');
+            st = nt_dynbuf_add_str(d, "\n   trust = [");
+        if (st == NT_OK)
+            st = trust_text(d, ev, si);
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(d, "]\n");
     }
     return st;
 }
 
-static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
+/* "+ lan0 IPv4 Printer _ipp._tcp local", "- ...", or "! ... reason" with
+ * "(repeated N times)" when the line stands for several rejections. */
+static nt_status human_line(browse_state *bs, nt_runner *r, char mark, const nt_mdns_event *ev,
+                            uint32_t count)
+{
+    nt_status st = nt_dynbuf_addf(&bs->line, "%c %s %s %s %s %s%s%s", mark,
+                                  nt_runner_ifname(r, ev->ifindex), family_label(r, ev),
+                                  ev->instance, ev->type, ev->domain[0] ? ev->domain : "local",
+                                  ev->reason[0] ? " " : "", ev->reason);
+    if (st == NT_OK && count > 1)
+        st = nt_dynbuf_addf(&bs->line, " (repeated %lu times)", (unsigned long)count);
+    return st == NT_OK ? nt_dynbuf_add_u8(&bs->line, '\n') : st;
+}
+
+/* The JSON object of DESIGN §9 and, after its fields: "pin" (how the key
+ * is pinned: "operator", "tofu" or null) and "first_seen":true for a key
+ * learned on first use by this run; "count" for a rejection; the proof's
+ * fields when zk-verified. */
+static nt_status json_line(browse_state *bs, nt_runner *r, const char *kind,
+                           const nt_mdns_event *ev, const nt_trust_signer_info *si,
+                           const nt_trust_zk_info *zi, uint32_t count)
+{
+    nt_dynbuf *d = &bs->line;
+    char key_hex[65];
+    bool have_key = si && nt_hex_encode(key_hex, sizeof key_hex, si->key_digest, 32) == NT_OK;
+    const char *pin = have_key ? pin_name(si->pin) : NULL;
+    nt_status st = nt_svc_event_json(d, kind, ev, nt_runner_ifname(r, ev->ifindex),
+                                     have_key ? key_hex : NULL);
+    if (st != NT_OK || d->len == 0 || d->data[d->len - 1] != '}')
+        return st != NT_OK ? st : NT_ERR_INVALID_ARG;
+    d->len--; /* reopen the object for the fields below */
+    st = pin ? nt_dynbuf_addf(d, ",\"pin\":\"%s\"", pin) : nt_dynbuf_add_str(d, ",\"pin\":null");
+    if (st == NT_OK && have_key && si->pin == NT_TRUST_PIN_TOFU && si->first_seen)
+        st = nt_dynbuf_add_str(d, ",\"first_seen\":true");
+    if (st == NT_OK && ev->kind == NT_MDNS_EV_REJECTED)
+        st = nt_dynbuf_addf(d, ",\"count\":%lu", (unsigned long)count);
+    if (st == NT_OK && zi)
+        st = zk_json(d, zi);
+    return st == NT_OK ? nt_dynbuf_add_str(d, "}\n") : st;
+}
+
+/* Prints one event that passed the policy. count: rejections it stands
+ * for (rejected events only). */
+static void print_event(browse_state *bs, nt_runner *r, const char *kind, char mark,
+                        const nt_mdns_event *ev, const nt_trust_zk_info *zi, uint32_t count)
+{
+    nt_trust_signer_info info;
+    const nt_trust_signer_info *si = instance_signer(bs, ev, &info) ? &info : NULL;
+    nt_status st;
+    nt_dynbuf_reset(&bs->line);
+    if (bs->json) {
+        st = json_line(bs, r, kind, ev, si, zi, count);
+    } else {
+        /* Like avahi-browse -r: "=" once the instance is usable (target,
+         * port and an address), again whenever that changes. */
+        bool usable = bs->resolve && ev->have_srv && ev->addr_count > 0;
+        if (mark == '=' && !usable)
+            return;
+        st = mark == '=' ? NT_OK : human_line(bs, r, mark, ev, count);
+        /* An instance that arrives already resolved gets its "=" too. */
+        if (st == NT_OK && (mark == '=' || (mark == '+' && usable)))
+            st = resolved_lines(bs, r, ev, si);
+        if (st == NT_OK && zi)
+            st = zk_human(&bs->line, zi);
+    }
+    if (st != NT_OK) {
+        NT_LOGW("browse", "event not printed: %s", nt_strerror(st));
+        return;
+    }
+    fwrite(bs->line.data, 1, bs->line.len, stdout);
+    fflush(stdout);
+}
+
+/* The aggregator shows a rejection (tools/reject_agg.h). */
+static void show_rejected(void *ctx, const nt_mdns_event *ev, uint32_t count)
 {
     browse_state *bs = ctx;
-    const char *kind;
-    char mark;
-    nt_status st = NT_OK;
-    static nt_mdns_event fixed; /* large: not on the stack */
-    const nt_mdns_event *ev = raw;
-    nt_trust_zk_info zi;
-    bool zk = false;
+    print_event(bs, bs->runner, "rejected", '!', ev, NULL, count);
+}
 
+/* Wakes up when the next aggregated count is due. */
+static void reject_timer_arm(browse_state *bs, nt_runner *r)
+{
+    uint64_t due;
+    if (nt_reject_agg_next_due(bs->agg, &due) &&
+        nt_runner_timer_set(r, TIMER_REJECT, due) != NT_OK)
+        NT_LOGW("browse", "rejection timer not set: counts wait for the next rejection");
+}
+
+static bool event_kind(const nt_mdns_event *ev, const char **kind, char *mark)
+{
     switch (ev->kind) {
     case NT_MDNS_EV_SERVICE_ADDED:
-        kind = "added";
-        mark = '+';
-        break;
+        *kind = "added";
+        *mark = '+';
+        return true;
     case NT_MDNS_EV_SERVICE_UPDATED:
-        kind = "updated";
-        mark = '=';
-        break;
+        *kind = "updated";
+        *mark = '=';
+        return true;
     case NT_MDNS_EV_SERVICE_REMOVED:
-        kind = "removed";
-        mark = '-';
-        break;
+        *kind = "removed";
+        *mark = '-';
+        return true;
     case NT_MDNS_EV_REJECTED:
-        kind = "rejected";
-        mark = '!';
-        break;
+        *kind = "rejected";
+        *mark = '!';
+        return true;
     case NT_MDNS_EV_HOST_RESOLVED:
     case NT_MDNS_EV_HOST_REMOVED:
     case NT_MDNS_EV_TYPE_ADDED:
@@ -324,8 +450,38 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
     case NT_MDNS_EV_PUBLISH_WITHDRAWN:
     case NT_MDNS_EV_PUBLISH_FAILED:
     default:
-        return;
+        return false;
     }
+}
+
+/* --zk-vk: keeps trusted instances without a proof (yet), forgets the rest. */
+static void zk_track(browse_state *bs, const nt_mdns_event *raw, bool zk)
+{
+    size_t at = pending_find(bs, raw);
+    if (zk) {
+        if (at != SIZE_MAX)
+            pending_del(bs, at);
+    } else if ((raw->kind == NT_MDNS_EV_SERVICE_ADDED ||
+                raw->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
+               (nt_trust_level)raw->trust >= NT_TRUST_TRUSTED) {
+        pending_keep(bs, raw);
+    } else if (raw->kind != NT_MDNS_EV_REJECTED && at != SIZE_MAX) {
+        pending_del(bs, at);
+    }
+}
+
+static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
+{
+    browse_state *bs = ctx;
+    const char *kind;
+    char mark;
+    static nt_mdns_event fixed; /* large: not on the stack */
+    const nt_mdns_event *ev = raw;
+    nt_trust_zk_info zi;
+    bool zk = false;
+
+    if (!event_kind(raw, &kind, &mark))
+        return;
     /* zk-verified: trusted, and a proof bound to that key verified. */
     if (instance_zk(bs, r, raw, &zi) || (raw->kind == NT_MDNS_EV_REJECTED &&
                                       strcmp(raw->instance, NT_TRUST_META_LABEL) == 0)) {
@@ -338,55 +494,19 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
             zk = true;
         }
     }
-    if (bs->zk_on && !zk) {
-        size_t at = pending_find(bs, raw);
-        if ((raw->kind == NT_MDNS_EV_SERVICE_ADDED || raw->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
-            (nt_trust_level)raw->trust >= NT_TRUST_TRUSTED)
-            pending_keep(bs, raw);
-        else if (raw->kind != NT_MDNS_EV_REJECTED && at != SIZE_MAX)
-            pending_del(bs, at);
-    } else if (zk) {
-        size_t at = pending_find(bs, raw);
-        if (at != SIZE_MAX)
-            pending_del(bs, at);
-    }
+    if (bs->zk_on)
+        zk_track(bs, raw, zk);
     if (!policy_allows(bs, ev))
         return;
+    if (ev->kind == NT_MDNS_EV_REJECTED && bs->agg) {
+        nt_reject_agg_add(bs->agg, ev, nt_runner_now(r));
+        reject_timer_arm(bs, r);
+        return;
+    }
     /* Counted once shown: with --require, hidden instances are not found. */
     if (ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED)
         bs->found++;
-    nt_dynbuf_reset(&bs->line);
-    if (bs->json) {
-        char key_hex[65];
-        bool have_key = ev->kind != NT_MDNS_EV_REJECTED && instance_key(bs, ev, key_hex);
-        st = nt_svc_event_json(&bs->line, kind, ev, nt_runner_ifname(r, ev->ifindex),
-                               have_key ? key_hex : NULL);
-        if (st == NT_OK && zk && bs->line.len > 0 && bs->line.data[bs->line.len - 1] == '}') {
-            bs->line.len--; /* reopen the object for the proof's fields */
-            st = zk_json(&bs->line, &zi);
-            if (st == NT_OK)
-                st = nt_dynbuf_add_u8(&bs->line, '}');
-        }
-        if (st == NT_OK)
-            st = nt_dynbuf_add_u8(&bs->line, '\n');
-    } else {
-        /* Like avahi-browse -r: "=" once the instance is usable (target,
-         * port and an address), again whenever that changes. */
-        if (mark == '=' && (!bs->resolve || !ev->have_srv || ev->addr_count == 0))
-            return;
-        st = human_lines(bs, r, mark, ev);
-        /* An instance that arrives already resolved gets its "=" too. */
-        if (st == NT_OK && mark == '+' && bs->resolve && ev->have_srv && ev->addr_count > 0)
-            st = human_lines(bs, r, '=', ev);
-        if (st == NT_OK && zk)
-            st = zk_human(&bs->line, &zi);
-    }
-    if (st != NT_OK) {
-        NT_LOGW("browse", "event not printed: %s", nt_strerror(st));
-        return;
-    }
-    fwrite(bs->line.data, 1, bs->line.len, stdout);
-    fflush(stdout);
+    print_event(bs, r, kind, mark, ev, zk ? &zi : NULL, 1);
 }
 
 /* Reports pending instances whose proof has verified since. */
@@ -415,10 +535,15 @@ static void zk_poll(browse_state *bs, nt_runner *r)
 
 static void on_timer(void *ctx, nt_runner *r, uint64_t id)
 {
-    if (id == TIMER_DEADLINE)
+    browse_state *bs = ctx;
+    if (id == TIMER_DEADLINE) {
         nt_runner_stop(r, false);
-    else if (id == TIMER_ZK)
-        zk_poll(ctx, r);
+    } else if (id == TIMER_ZK) {
+        zk_poll(bs, r);
+    } else if (id == TIMER_REJECT) {
+        nt_reject_agg_tick(bs->agg, nt_runner_now(r));
+        reject_timer_arm(bs, r);
+    }
 }
 
 /* "_x._tcp" or "_sub._sub._x._tcp" (RFC 6763 §7.1). */
@@ -435,127 +560,173 @@ static bool browse_type_ok(const char *t)
     return n >= 1 && n <= 15 && (strcmp(p, "._tcp") == 0 || strcmp(p, "._udp") == 0);
 }
 
+/* What the command line asks for. */
+typedef struct browse_args {
+    const char *type;
+    nt_cli_trust_opts topts;
+    const char *vk_files[ZK_VK_FILES_MAX];
+    size_t n_vk;
+    long timeout; /* seconds; -1: until interrupted */
+    bool help;
+} browse_args;
+
+/* Takes one option that has a value (argv[*i] is it): -i, --timeout, --zk-vk. */
+static int value_option(int argc, char **argv, int *i, browse_args *a, nt_runner_config *rc)
+{
+    const char *o = argv[*i];
+    if (*i + 1 >= argc)
+        return nt_cli_usage_error("browse: %s needs a value", o);
+    ++*i;
+    if (strcmp(o, "--zk-vk") == 0) {
+        if (a->n_vk == ZK_VK_FILES_MAX)
+            return nt_cli_usage_error("browse: at most %d --zk-vk files", ZK_VK_FILES_MAX);
+        a->vk_files[a->n_vk++] = argv[*i];
+    } else if (strcmp(o, "-i") == 0) {
+        if (rc->n_ifnames == NT_RUNNER_IFACES_MAX)
+            return nt_cli_usage_error("browse: at most %d interfaces", NT_RUNNER_IFACES_MAX);
+        rc->ifnames[rc->n_ifnames++] = argv[*i];
+    } else if (nt_cli_parse_long(argv[*i], 0, 86400L * 365, &a->timeout) != NT_OK) {
+        return nt_cli_usage_error("browse: --timeout wants seconds, not '%s'", argv[*i]);
+    }
+    return NT_EXIT_OK;
+}
+
+/* Accepts "_ipp._tcp.local" as avahi-browse users type it. */
+static const char *type_trim(const char *type)
+{
+    size_t n = strlen(type);
+    static char trimmed[NT_MDNS_NAME_MAX];
+    if (n > 6 && strcmp(type + n - 6, ".local") == 0 && n - 6 < sizeof trimmed) {
+        memcpy(trimmed, type, n - 6);
+        trimmed[n - 6] = 0;
+        return trimmed;
+    }
+    return type;
+}
+
+static int parse_args(int argc, char **argv, browse_args *a, browse_state *bs,
+                      nt_runner_config *rc)
+{
+    int i, code = NT_EXIT_OK;
+    for (i = 1; i < argc && code == NT_EXIT_OK; i++) {
+        const char *o = argv[i];
+        if (nt_cli_is_help(o)) {
+            a->help = true;
+            return NT_EXIT_OK;
+        } else if (strcmp(o, "--json") == 0) {
+            bs->json = true;
+        } else if (strcmp(o, "--resolve") == 0 || strcmp(o, "-r") == 0) {
+            bs->resolve = true;
+        } else if (strcmp(o, "-v") == 0) {
+            nt_log_set_level(NT_LOG_DEBUG);
+        } else if (strcmp(o, "-4") == 0) {
+            rc->no_ipv6 = true;
+        } else if (strcmp(o, "-6") == 0) {
+            rc->no_ipv4 = true;
+        } else if (nt_cli_trust_option("browse", argc, argv, &i, &a->topts, &code)) {
+            continue;
+        } else if (strcmp(o, "--zk-vk") == 0 || strcmp(o, "-i") == 0 ||
+                   strcmp(o, "--timeout") == 0) {
+            code = value_option(argc, argv, &i, a, rc);
+        } else if (o[0] == '-' && o[1] != 0) {
+            return nt_cli_usage_error("browse: unknown option '%s' (try --help)", o);
+        } else if (!a->type) {
+            a->type = o;
+        } else {
+            return nt_cli_usage_error("browse: unexpected argument '%s'", o);
+        }
+    }
+    if (code != NT_EXIT_OK)
+        return code;
+    if (!a->type)
+        return nt_cli_usage_error("browse: need a service TYPE, e.g. _http._tcp (try --help)");
+    a->type = type_trim(a->type);
+    if (!browse_type_ok(a->type))
+        return nt_cli_usage_error("browse: bad service type '%s' (want e.g. _http._tcp)",
+                                  a->type);
+    if (rc->no_ipv4 && rc->no_ipv6)
+        return nt_cli_usage_error("browse: -4 and -6 exclude each other");
+    return NT_EXIT_OK;
+}
+
+/* Starts the runner with the browse query and the timers. */
+static int browse_start(browse_state *bs, nt_runner **r, nt_runner_config *rc,
+                        const browse_args *a)
+{
+    nt_mdns_query_config q;
+    nt_mdns_query_id qid;
+    char why[160];
+    nt_status st = nt_reject_agg_create(&bs->agg, NT_REJECT_AGG_CAP, NT_REJECT_AGG_INTERVAL_MS,
+                                        show_rejected, bs);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: %s", nt_strerror(st));
+    rc->configure = install_hooks;
+    rc->on_event = on_event;
+    rc->on_timer = on_timer;
+    rc->ctx = bs;
+    if (nt_runner_create(r, rc, why, sizeof why) != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot start mDNS: %s", why);
+    bs->runner = *r;
+    memset(&q, 0, sizeof q);
+    q.kind = NT_MDNS_Q_BROWSE;
+    q.type = a->type;
+    q.domain = "local";
+    q.resolve = bs->resolve || bs->json;
+    st = nt_mdns_query_add(nt_runner_engine(*r), &qid, &q, nt_runner_now(*r));
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot browse '%s': %s", a->type,
+                           nt_strerror(st));
+    bs->zk_on = a->n_vk > 0;
+    if (bs->zk_on &&
+        nt_runner_timer_set(*r, TIMER_ZK, nt_runner_now(*r) + ZK_POLL_MS) != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the proof poll timer");
+    if (a->timeout >= 0 &&
+        nt_runner_timer_set(*r, TIMER_DEADLINE,
+                            nt_runner_now(*r) + (uint64_t)a->timeout * 1000u) != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the timeout");
+    return NT_EXIT_OK;
+}
+
 int nt_cmd_browse(int argc, char **argv)
 {
     nt_runner_config rc;
-    nt_mdns_query_config q;
-    nt_mdns_query_id qid;
     browse_state bs;
+    browse_args args;
     nt_runner *r = NULL;
-    const char *type = NULL;
-    nt_cli_trust_opts topts = {NULL, NULL, NT_TRUST_UNSIGNED};
-    const char *vk_files[ZK_VK_FILES_MAX];
-    size_t n_vk = 0;
     nt_trust_store *store = NULL;
-    long timeout = -1;
-    int i, code;
     nt_status st;
-    char why[160];
+    int code;
 
     memset(&rc, 0, sizeof rc);
     memset(&bs, 0, sizeof bs);
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (nt_cli_is_help(a)) {
+    memset(&args, 0, sizeof args);
+    args.topts.require = NT_TRUST_UNSIGNED;
+    args.timeout = -1;
+    if ((code = parse_args(argc, argv, &args, &bs, &rc)) != NT_EXIT_OK || args.help) {
+        if (args.help)
             fputs(usage_text, stdout);
-            return NT_EXIT_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            bs.json = true;
-        } else if (strcmp(a, "--resolve") == 0 || strcmp(a, "-r") == 0) {
-            bs.resolve = true;
-        } else if (strcmp(a, "-v") == 0) {
-            nt_log_set_level(NT_LOG_DEBUG);
-        } else if (strcmp(a, "-4") == 0) {
-            rc.no_ipv6 = true;
-        } else if (strcmp(a, "-6") == 0) {
-            rc.no_ipv4 = true;
-        } else if (nt_cli_trust_option("browse", argc, argv, &i, &topts, &code)) {
-            if (code != NT_EXIT_OK)
-                return code;
-        } else if (strcmp(a, "--zk-vk") == 0) {
-            if (i + 1 >= argc)
-                return nt_cli_usage_error("browse: %s needs a value", a);
-            if (n_vk == ZK_VK_FILES_MAX)
-                return nt_cli_usage_error("browse: at most %d --zk-vk files", ZK_VK_FILES_MAX);
-            vk_files[n_vk++] = argv[++i];
-        } else if (strcmp(a, "-i") == 0 || strcmp(a, "--timeout") == 0) {
-            if (i + 1 >= argc)
-                return nt_cli_usage_error("browse: %s needs a value", a);
-            if (a[1] == 'i') {
-                if (rc.n_ifnames == NT_RUNNER_IFACES_MAX)
-                    return nt_cli_usage_error("browse: at most %d interfaces",
-                                              NT_RUNNER_IFACES_MAX);
-                rc.ifnames[rc.n_ifnames++] = argv[++i];
-            } else if (nt_cli_parse_long(argv[++i], 0, 86400L * 365, &timeout) != NT_OK) {
-                return nt_cli_usage_error("browse: --timeout wants seconds, not '%s'", argv[i]);
-            }
-        } else if (a[0] == '-' && a[1] != 0) {
-            return nt_cli_usage_error("browse: unknown option '%s' (try --help)", a);
-        } else if (!type) {
-            type = a;
-        } else {
-            return nt_cli_usage_error("browse: unexpected argument '%s'", a);
-        }
+        return code;
     }
-    if (!type)
-        return nt_cli_usage_error("browse: need a service TYPE, e.g. _http._tcp (try --help)");
-    /* Accept "_ipp._tcp.local" as avahi-browse users type it. */
-    {
-        size_t n = strlen(type);
-        static char trimmed[NT_MDNS_NAME_MAX];
-        if (n > 6 && strcmp(type + n - 6, ".local") == 0 && n - 6 < sizeof trimmed) {
-            memcpy(trimmed, type, n - 6);
-            trimmed[n - 6] = 0;
-            type = trimmed;
-        }
-    }
-    if (!browse_type_ok(type))
-        return nt_cli_usage_error("browse: bad service type '%s' (want e.g. _http._tcp)", type);
-    if (rc.no_ipv4 && rc.no_ipv6)
-        return nt_cli_usage_error("browse: -4 and -6 exclude each other");
 
     nt_dynbuf_init(&bs.line, 64 * 1024);
-    bs.require = topts.require;
-    if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, topts.trust_file, topts.tofu_file,
-                                   vk_files, n_vk)) != NT_EXIT_OK)
+    bs.require = args.topts.require;
+    if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, args.topts.trust_file,
+                                   args.topts.tofu_file, args.vk_files, args.n_vk)) !=
+            NT_EXIT_OK ||
+        (code = browse_start(&bs, &r, &rc, &args)) != NT_EXIT_OK)
         goto out;
-    rc.configure = install_hooks;
-    rc.on_event = on_event;
-    rc.on_timer = on_timer;
-    rc.ctx = &bs;
-    st = nt_runner_create(&r, &rc, why, sizeof why);
-    if (st != NT_OK) {
-        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot start mDNS: %s", why);
-        goto out;
-    }
-    memset(&q, 0, sizeof q);
-    q.kind = NT_MDNS_Q_BROWSE;
-    q.type = type;
-    q.domain = "local";
-    q.resolve = bs.resolve || bs.json;
-    st = nt_mdns_query_add(nt_runner_engine(r), &qid, &q, nt_runner_now(r));
-    if (st != NT_OK) {
-        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot browse '%s': %s", type, nt_strerror(st));
-        goto out;
-    }
-    bs.zk_on = n_vk > 0;
-    if (bs.zk_on &&
-        nt_runner_timer_set(r, TIMER_ZK, nt_runner_now(r) + ZK_POLL_MS) != NT_OK) {
-        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the proof poll timer");
-        goto out;
-    }
-    if (timeout >= 0 &&
-        nt_runner_timer_set(r, TIMER_DEADLINE, nt_runner_now(r) + (uint64_t)timeout * 1000u) != NT_OK) {
-        code = nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the timeout");
-        goto out;
-    }
     st = nt_runner_run(r);
     if (st != NT_OK) {
         code = nt_cli_fail(NT_EXIT_NEGATIVE, "browse: %s", nt_strerror(st));
         goto out;
     }
-    code = (timeout >= 0 && bs.found == 0) ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
+    code = (args.timeout >= 0 && bs.found == 0) ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
 out:
+    /* Counts still pending are shown, so no rejection is missing from the
+     * totals, however the run ended (timeout, signal, error). */
+    if (r && bs.agg)
+        nt_reject_agg_flush(bs.agg);
+    nt_reject_agg_destroy(bs.agg);
     nt_runner_destroy(r);
     nt_trust_hooks_destroy(bs.hooks);
     nt_trust_store_destroy(store);
