@@ -1,10 +1,23 @@
 /* The per-interface record cache (RFC 6762 §10): TTL expiry, goodbyes,
  * cache-flush, refresh points for active questions (§5.2), POOF (§10.5) and
- * a cap with closest-to-expiry eviction (DESIGN §11). */
+ * a cap with closest-to-expiry eviction (DESIGN §11).
+ *
+ * Nothing here scans the cache: entries are found through two hash indexes
+ * (by owner name, for sets; by the whole record, for one record: a shared
+ * PTR owner may hold thousands of records), and timed through binary heaps
+ * (by expiry, one per trust class, which eviction also uses; and by the next
+ * refresh point or POOF deadline). A full cache under a flood costs
+ * O(log n) per record. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mdns_int.h"
 #include "nautilus/mem.h"
+
+static unsigned tclass(uint8_t trust)
+{
+    return trust < CACHE_TRUST_CLASSES ? trust : CACHE_TRUST_CLASSES - 1u;
+}
 
 /* §5.2: refresh queries at 80, 85, 90 and 95 % of the TTL, each with a
  * random 0-2 % of the TTL added so that hosts do not query in step. */
@@ -21,7 +34,140 @@ static void refresh_plan(nt_mdns *m, centry *c)
     c->refresh_ms = c->recv_ms + ttl_ms * pct / 100u + ttl_ms * jitter / 10000u;
 }
 
-/* ---- the owner-name index: buckets chained through centry.next ---- */
+/* ---- heaps of entry numbers ------------------------------------------------ */
+
+static uint64_t wake_key(const centry *c)
+{
+    uint64_t t = c->refresh_ms;
+    if (c->poof >= 2 && c->poof_first_ms + POOF_WINDOW_MS < t)
+        t = c->poof_first_ms + POOF_WINDOW_MS;
+    return t;
+}
+
+static uint64_t hkey(const iface *f, int32_t i, bool wake)
+{
+    return wake ? wake_key(&f->cache[i]) : f->cache[i].expires_ms;
+}
+
+static void hset(iface *f, cheap *h, size_t k, int32_t i, bool wake)
+{
+    h->a[k] = i;
+    if (wake)
+        f->cache[i].hpos_wake = (int32_t)k;
+    else
+        f->cache[i].hpos_exp = (int32_t)k;
+}
+
+static void sift_up(iface *f, cheap *h, size_t k, bool wake)
+{
+    int32_t i = h->a[k];
+    uint64_t key = hkey(f, i, wake);
+    while (k > 0) {
+        size_t p = (k - 1) / 2;
+        if (hkey(f, h->a[p], wake) <= key)
+            break;
+        hset(f, h, k, h->a[p], wake);
+        k = p;
+    }
+    hset(f, h, k, i, wake);
+}
+
+static void sift_down(iface *f, cheap *h, size_t k, bool wake)
+{
+    int32_t i = h->a[k];
+    uint64_t key = hkey(f, i, wake);
+    for (;;) {
+        size_t c = 2 * k + 1;
+        if (c >= h->n)
+            break;
+        if (c + 1 < h->n && hkey(f, h->a[c + 1], wake) < hkey(f, h->a[c], wake))
+            c++;
+        if (key <= hkey(f, h->a[c], wake))
+            break;
+        hset(f, h, k, h->a[c], wake);
+        k = c;
+    }
+    hset(f, h, k, i, wake);
+}
+
+/* Room for n entries; heaps grow with the cache, before it is filled, so
+ * that a push never fails. */
+static bool heap_reserve(cheap *h, size_t n)
+{
+    int32_t *p;
+    if (h->cap >= n)
+        return true;
+    p = nt_realloc(h->a, n * sizeof(*p));
+    if (p == NULL)
+        return false;
+    h->a = p;
+    h->cap = n;
+    return true;
+}
+
+static void heap_push(iface *f, cheap *h, int32_t i, bool wake)
+{
+    h->a[h->n++] = i;
+    sift_up(f, h, h->n - 1, wake);
+}
+
+static void heap_remove(iface *f, cheap *h, size_t k, bool wake)
+{
+    int32_t gone = h->a[k], moved;
+    if (wake)
+        f->cache[gone].hpos_wake = -1;
+    h->n--;
+    if (k == h->n)
+        return;
+    moved = h->a[h->n];
+    hset(f, h, k, moved, wake);
+    sift_up(f, h, k, wake);
+    sift_down(f, h, (size_t)(wake ? f->cache[moved].hpos_wake : f->cache[moved].hpos_exp), wake);
+}
+
+/* After expires_ms changed: back into its place. */
+static void exp_fix(iface *f, int32_t i)
+{
+    cheap *h = &f->hexp[tclass(f->cache[i].trust)];
+    sift_up(f, h, (size_t)f->cache[i].hpos_exp, false);
+    sift_down(f, h, (size_t)f->cache[i].hpos_exp, false);
+}
+
+/* After refresh_ms or the POOF count changed: in the wake heap exactly
+ * when something is due some time. */
+static void wake_sync(iface *f, int32_t i)
+{
+    centry *c = &f->cache[i];
+    bool due = wake_key(c) != UINT64_MAX;
+    if (!due && c->hpos_wake >= 0) {
+        heap_remove(f, &f->hwake, (size_t)c->hpos_wake, true);
+    } else if (due && c->hpos_wake < 0) {
+        heap_push(f, &f->hwake, i, true);
+    } else if (due) {
+        sift_up(f, &f->hwake, (size_t)c->hpos_wake, true);
+        sift_down(f, &f->hwake, (size_t)f->cache[i].hpos_wake, true);
+    }
+}
+
+/* ---- the two hash indexes, doubly chained ---------------------------------- */
+
+/* Owner, type and rdata, ASCII case folded: equal records (mdns_rr_equal)
+ * hash alike, and so do PTR records whose targets differ only in case. */
+static uint32_t rec_hash(const nt_dns_name *owner, uint16_t type, const uint8_t *rdata,
+                         size_t len)
+{
+    uint32_t h = mdns_name_hash(owner);
+    size_t i;
+    h = (h ^ (uint8_t)(type >> 8)) * 16777619u;
+    h = (h ^ (uint8_t)type) * 16777619u;
+    for (i = 0; i < len; i++) {
+        uint8_t c = rdata[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (uint8_t)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
 
 int32_t mdns_cache_first(const iface *f, uint32_t h)
 {
@@ -32,35 +178,105 @@ int32_t mdns_cache_first(const iface *f, uint32_t h)
 
 static void index_link(iface *f, size_t i)
 {
-    int32_t *b = &f->bucket[f->cache[i].hname & (f->nbucket - 1)];
-    f->cache[i].next = *b;
+    centry *c = &f->cache[i];
+    int32_t *b = &f->bucket[c->hname & (f->nbucket - 1)];
+    int32_t *r = &f->rbucket[c->hrec & (f->nbucket - 1)];
+    c->prev = -1;
+    c->next = *b;
+    if (*b >= 0)
+        f->cache[*b].prev = (int32_t)i;
     *b = (int32_t)i;
+    c->prev_rec = -1;
+    c->next_rec = *r;
+    if (*r >= 0)
+        f->cache[*r].prev_rec = (int32_t)i;
+    *r = (int32_t)i;
 }
 
 static void index_unlink(iface *f, size_t i)
 {
-    int32_t *p = &f->bucket[f->cache[i].hname & (f->nbucket - 1)];
-    while (*p >= 0) {
-        if (*p == (int32_t)i) {
-            *p = f->cache[i].next;
-            return;
-        }
-        p = &f->cache[*p].next;
-    }
+    centry *c = &f->cache[i];
+    if (c->prev >= 0)
+        f->cache[c->prev].next = c->next;
+    else
+        f->bucket[c->hname & (f->nbucket - 1)] = c->next;
+    if (c->next >= 0)
+        f->cache[c->next].prev = c->prev;
+    if (c->prev_rec >= 0)
+        f->cache[c->prev_rec].next_rec = c->next_rec;
+    else
+        f->rbucket[c->hrec & (f->nbucket - 1)] = c->next_rec;
+    if (c->next_rec >= 0)
+        f->cache[c->next_rec].prev_rec = c->prev_rec;
 }
+
+int32_t mdns_cache_find(const iface *f, const nt_dns_record *r)
+{
+    uint32_t h;
+    int32_t j;
+    if (f->rbucket == NULL)
+        return -1;
+    h = rec_hash(&r->owner, r->type, r->rdata, r->rdlength);
+    for (j = f->rbucket[h & (f->nbucket - 1)]; j >= 0; j = f->cache[j].next_rec)
+        if (f->cache[j].hrec == h && mdns_rr_equal(&f->cache[j].r, r))
+            return j;
+    return -1;
+}
+
+static bool same_folded(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint8_t x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (uint8_t)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (uint8_t)(y + 32);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+int32_t mdns_cache_find_ptr(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
+{
+    uint32_t h;
+    int32_t j;
+    if (f->rbucket == NULL)
+        return -1;
+    h = rec_hash(owner, NT_DNS_TYPE_PTR, target->wire, target->len);
+    for (j = f->rbucket[h & (f->nbucket - 1)]; j >= 0; j = f->cache[j].next_rec) {
+        const centry *c = &f->cache[j];
+        if (c->hrec == h && c->r.type == NT_DNS_TYPE_PTR && c->r.rdlength == target->len &&
+            same_folded(c->r.rdata, target->wire, target->len) &&
+            nt_dns_name_equal(&c->r.owner, owner))
+            return j;
+    }
+    return -1;
+}
+
+/* ---- entries ------------------------------------------------------------------ */
 
 static void entry_free(nt_mdns *m, size_t ifslot, size_t i)
 {
     iface *f = &m->ifs[ifslot];
     size_t last = f->ncache - 1;
-    mdns_note_ptr(m, ifslot, &f->cache[i].r, false);
-    nt_free(f->cache[i].data);
+    centry *c = &f->cache[i];
+    mdns_note_ptr(m, ifslot, &c->r, false);
+    nt_free(c->data);
     index_unlink(f, i);
+    heap_remove(f, &f->hexp[tclass(c->trust)], (size_t)c->hpos_exp, false);
+    if (c->hpos_wake >= 0)
+        heap_remove(f, &f->hwake, (size_t)c->hpos_wake, true);
     if (i != last) {
         /* The last entry moves into the hole: re-index it there. */
         index_unlink(f, last);
         f->cache[i] = f->cache[last];
         index_link(f, i);
+        c = &f->cache[i];
+        f->hexp[tclass(c->trust)].a[c->hpos_exp] = (int32_t)i;
+        if (c->hpos_wake >= 0)
+            f->hwake.a[c->hpos_wake] = (int32_t)i;
     }
     f->ncache--;
 }
@@ -94,6 +310,50 @@ static bool evict_allowed(srcrate *src, uint64_t now)
     return true;
 }
 
+/* The indexes exist from the first record on. */
+static bool index_init(nt_mdns *m, iface *f)
+{
+    size_t nb = 16, i;
+    if (f->bucket != NULL)
+        return true;
+    while (nb < m->cfg.cache_cap && nb < ((size_t)1 << 30))
+        nb *= 2;
+    f->bucket = nt_malloc(nb * sizeof(*f->bucket));
+    f->rbucket = nt_malloc(nb * sizeof(*f->rbucket));
+    if (f->bucket == NULL || f->rbucket == NULL) {
+        nt_free(f->bucket);
+        nt_free(f->rbucket);
+        f->bucket = f->rbucket = NULL;
+        return false;
+    }
+    for (i = 0; i < nb; i++)
+        f->bucket[i] = f->rbucket[i] = -1;
+    f->nbucket = nb;
+    return true;
+}
+
+/* Grows the entry array (and every heap with it) towards the cap. */
+static bool grow(nt_mdns *m, iface *f)
+{
+    size_t n = f->cache_alloc == 0 ? 16 : f->cache_alloc * 2, k;
+    centry *p;
+    if (n > m->cfg.cache_cap)
+        n = m->cfg.cache_cap;
+    if (n <= f->cache_alloc)
+        return false;
+    for (k = 0; k < CACHE_TRUST_CLASSES; k++)
+        if (!heap_reserve(&f->hexp[k], n))
+            return false;
+    if (!heap_reserve(&f->hwake, n))
+        return false;
+    p = nt_realloc(f->cache, n * sizeof(*p));
+    if (p == NULL)
+        return false;
+    f->cache = p;
+    f->cache_alloc = n;
+    return true;
+}
+
 /* Makes room for one more entry: grows the array up to the cap, then evicts
  * the entry closest to expiry among those no more trusted than the newcomer,
  * so an unverified flood cannot push out verified records (DESIGN §11). A
@@ -102,100 +362,109 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_exp
                       srcrate *src, uint64_t now)
 {
     iface *f = &m->ifs[ifslot];
-    size_t i, victim = SIZE_MAX;
-    if (f->bucket == NULL) {
-        size_t nb = 16;
-        while (nb < m->cfg.cache_cap && nb < ((size_t)1 << 30))
-            nb *= 2;
-        f->bucket = nt_malloc(nb * sizeof(*f->bucket));
-        if (f->bucket == NULL)
-            return false;
-        for (i = 0; i < nb; i++)
-            f->bucket[i] = -1;
-        f->nbucket = nb;
-    }
-    if (f->ncache < f->cache_alloc)
+    int32_t victim = -1;
+    unsigned k;
+    if (!index_init(m, f))
+        return false;
+    if (f->ncache < f->cache_alloc || grow(m, f))
         return true;
-    if (f->cache_alloc < m->cfg.cache_cap) {
-        size_t n = f->cache_alloc == 0 ? 16 : f->cache_alloc * 2;
-        centry *p;
-        if (n > m->cfg.cache_cap)
-            n = m->cfg.cache_cap;
-        p = nt_realloc(f->cache, n * sizeof(*p));
-        if (p != NULL) {
-            f->cache = p;
-            f->cache_alloc = n;
-            return true;
-        }
-        if (f->ncache == 0)
-            return false;
-    }
-    /* The budget first: a flood past it is dropped without a scan. */
+    if (f->ncache == 0)
+        return false;
+    /* The budget first: a flood past it is dropped without a look. */
     if (!evict_allowed(src, now))
         return false;
-    for (i = 0; i < f->ncache; i++) {
-        if (f->cache[i].trust > trust)
-            continue;
-        if (victim == SIZE_MAX || f->cache[i].expires_ms < f->cache[victim].expires_ms)
-            victim = i;
+    for (k = 0; k <= tclass(trust); k++) {
+        const cheap *h = &f->hexp[k];
+        if (h->n != 0 &&
+            (victim < 0 || f->cache[h->a[0]].expires_ms < f->cache[victim].expires_ms))
+            victim = h->a[0];
     }
-    if (victim == SIZE_MAX || f->cache[victim].expires_ms > new_expiry) {
+    if (victim < 0 || f->cache[victim].expires_ms > new_expiry) {
         if (src != NULL)
             src->evict_tokens++; /* nothing evicted: give the token back */
         return false;
     }
     mdns_mark_dirty(m, &f->cache[victim].r.owner);
-    entry_free(m, ifslot, victim);
+    entry_free(m, ifslot, (size_t)victim);
     m->stats.cache_evictions++;
     return true;
+}
+
+/* §10.2: a cache-flush record replaces the other records of its set that
+ * were received more than one second ago; they go one second from now,
+ * not at once, so that a burst of packets cannot flush its own set. Only
+ * records no more trusted than it: an unsigned record with the flush bit
+ * (even on a shared PTR owner) must not sweep away signed ones. */
+static void cache_flush(iface *f, const nt_dns_record *r, uint8_t trust, uint64_t now)
+{
+    uint32_t h = mdns_name_hash(&r->owner);
+    int32_t j;
+    for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
+        centry *o = &f->cache[j];
+        if (o->hname == h && o->trust <= trust && same_set(&o->r, r) &&
+            o->recv_ms + 1000u <= now && o->expires_ms > now + GOODBYE_GRACE_MS &&
+            !mdns_rr_equal(&o->r, r)) {
+            o->expires_ms = now + GOODBYE_GRACE_MS;
+            o->refresh_ms = UINT64_MAX;
+            exp_fix(f, j);
+            wake_sync(f, j);
+        }
+    }
+}
+
+/* The same record again: a goodbye, or a refresh of its TTL. A copy less
+ * trusted than what is cached changes nothing: neither an unsigned
+ * goodbye nor an unsigned refresh may stand in for the signed record's
+ * own (it would otherwise also lower its trust and expose it to
+ * eviction by an unverified flood). */
+static void cache_again(nt_mdns *m, iface *f, int32_t j, const nt_dns_record *r, uint8_t trust,
+                        uint64_t now)
+{
+    centry *c = &f->cache[j];
+    if (trust < c->trust)
+        return;
+    if (r->ttl == 0) {
+        /* §10.1: goodbye; keep it one more second. */
+        if (c->expires_ms > now + GOODBYE_GRACE_MS) {
+            c->expires_ms = now + GOODBYE_GRACE_MS;
+            exp_fix(f, j);
+        }
+        c->refresh_ms = UINT64_MAX;
+        wake_sync(f, j);
+        return;
+    }
+    if (tclass(trust) != tclass(c->trust)) {
+        heap_remove(f, &f->hexp[tclass(c->trust)], (size_t)c->hpos_exp, false);
+        c->trust = trust;
+        heap_push(f, &f->hexp[tclass(trust)], j, false);
+    }
+    c->trust = trust;
+    c->r.ttl = r->ttl;
+    c->r.mdns_bit = r->mdns_bit;
+    c->recv_ms = now;
+    c->expires_ms = now + (uint64_t)r->ttl * 1000u;
+    c->refresh_stage = 0;
+    c->poof = 0;
+    refresh_plan(m, c);
+    exp_fix(f, j);
+    wake_sync(f, j);
 }
 
 void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t trust,
                     srcrate *src, uint64_t now)
 {
     iface *f = &m->ifs[ifslot];
-    centry *c = NULL;
+    centry *c;
     int32_t j;
-    uint32_t h = mdns_name_hash(&r->owner);
 
     if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
         return;
-    /* §10.2: a cache-flush record replaces the other records of its set that
-     * were received more than one second ago; they go one second from now,
-     * not at once, so that a burst of packets cannot flush its own set. */
-    if (r->mdns_bit) {
-        for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
-            centry *o = &f->cache[j];
-            if (o->hname == h && same_set(&o->r, r) && o->recv_ms + 1000u <= now &&
-                o->expires_ms > now + GOODBYE_GRACE_MS && !mdns_rr_equal(&o->r, r)) {
-                o->expires_ms = now + GOODBYE_GRACE_MS;
-                o->refresh_ms = UINT64_MAX;
-            }
-        }
-    }
-    for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
-        if (f->cache[j].hname == h && mdns_rr_equal(&f->cache[j].r, r)) {
-            c = &f->cache[j];
-            break;
-        }
-    }
+    if (r->mdns_bit && f->bucket != NULL)
+        cache_flush(f, r, trust, now);
     mdns_mark_dirty(m, &r->owner);
-    if (c != NULL) {
-        if (r->ttl == 0) {
-            /* §10.1: goodbye; keep it one more second. */
-            if (c->expires_ms > now + GOODBYE_GRACE_MS)
-                c->expires_ms = now + GOODBYE_GRACE_MS;
-            c->refresh_ms = UINT64_MAX;
-            return;
-        }
-        c->r.ttl = r->ttl;
-        c->r.mdns_bit = r->mdns_bit;
-        c->recv_ms = now;
-        c->expires_ms = now + (uint64_t)r->ttl * 1000u;
-        c->refresh_stage = 0;
-        c->poof = 0;
-        c->trust = trust;
-        refresh_plan(m, c);
+    j = mdns_cache_find(f, r);
+    if (j >= 0) {
+        cache_again(m, f, j, r, trust, now);
         return;
     }
     if (r->ttl == 0)
@@ -219,9 +488,13 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->recv_ms = now;
     c->expires_ms = now + (uint64_t)r->ttl * 1000u;
     c->trust = trust;
-    c->hname = h;
+    c->hname = mdns_name_hash(&r->owner);
+    c->hrec = rec_hash(&r->owner, r->type, r->rdata, r->rdlength);
+    c->hpos_wake = -1;
     refresh_plan(m, c);
     index_link(f, f->ncache);
+    heap_push(f, &f->hexp[tclass(trust)], (int32_t)f->ncache, false);
+    wake_sync(f, (int32_t)f->ncache);
     f->ncache++;
     mdns_note_ptr(m, ifslot, &c->r, true);
 }
@@ -232,59 +505,106 @@ void mdns_cache_clear(nt_mdns *m, size_t ifslot)
     size_t i;
     for (i = 0; i < f->ncache; i++)
         nt_free(f->cache[i].data);
+    for (i = 0; i < CACHE_TRUST_CLASSES; i++)
+        nt_free(f->hexp[i].a);
+    nt_free(f->hwake.a);
+    memset(f->hexp, 0, sizeof(f->hexp));
+    memset(&f->hwake, 0, sizeof(f->hwake));
     nt_free(f->cache);
     nt_free(f->bucket);
+    nt_free(f->rbucket);
     f->bucket = NULL;
+    f->rbucket = NULL;
     f->nbucket = 0;
     f->cache = NULL;
     f->ncache = 0;
     f->cache_alloc = 0;
 }
 
+/* The soonest entry to expire in any trust class, or -1. */
+static int32_t soonest(const iface *f)
+{
+    int32_t best = -1;
+    unsigned k;
+    for (k = 0; k < CACHE_TRUST_CLASSES; k++)
+        if (f->hexp[k].n != 0 &&
+            (best < 0 || f->cache[f->hexp[k].a[0]].expires_ms < f->cache[best].expires_ms))
+            best = f->hexp[k].a[0];
+    return best;
+}
+
+/* Refresh points and POOF deadlines that are due on interface slot s. */
+static void wake_due(nt_mdns *m, size_t s, uint64_t now)
+{
+    iface *f = &m->ifs[s];
+    while (f->hwake.n != 0 && wake_key(&f->cache[f->hwake.a[0]]) <= now) {
+        int32_t i = f->hwake.a[0];
+        centry *c = &f->cache[i];
+        if (c->poof >= 2 && now >= c->poof_first_ms + POOF_WINDOW_MS) {
+            mdns_mark_dirty(m, &c->r.owner);
+            entry_free(m, s, (size_t)i);
+            continue;
+        }
+        while (c->refresh_ms <= now) {
+            if (!m->shut && mdns_query_wants(m, s, &c->r.owner, c->r.type))
+                mdns_oneshot_add(m, s, &c->r.owner, c->r.type);
+            c->refresh_stage++;
+            refresh_plan(m, c);
+        }
+        wake_sync(f, i);
+    }
+}
+
 void mdns_cache_expire(nt_mdns *m, uint64_t now)
 {
-    size_t s, i;
+    size_t s;
     for (s = 0; s < m->cfg.max_interfaces; s++) {
         iface *f = &m->ifs[s];
+        int32_t i;
         if (!f->used)
             continue;
-        for (i = f->ncache; i-- > 0;) {
-            centry *c = &f->cache[i];
-            bool poofed = c->poof >= 2 && now >= c->poof_first_ms + POOF_WINDOW_MS;
-            if (c->expires_ms <= now || poofed) {
-                mdns_mark_dirty(m, &c->r.owner);
-                entry_free(m, s, i);
-                continue;
-            }
-            while (c->refresh_ms <= now) {
-                if (!m->shut && mdns_query_wants(m, s, &c->r.owner, c->r.type))
-                    mdns_oneshot_add(m, s, &c->r.owner, c->r.type);
-                c->refresh_stage++;
-                refresh_plan(m, c);
-            }
+        while ((i = soonest(f)) >= 0 && f->cache[i].expires_ms <= now) {
+            mdns_mark_dirty(m, &f->cache[i].r.owner);
+            entry_free(m, s, (size_t)i);
         }
+        wake_due(m, s, now);
     }
 }
 
 uint64_t mdns_cache_next(const nt_mdns *m)
 {
     uint64_t t = UINT64_MAX;
-    size_t s, i;
+    size_t s;
     for (s = 0; s < m->cfg.max_interfaces; s++) {
         const iface *f = &m->ifs[s];
+        int32_t i;
         if (!f->used)
             continue;
-        for (i = 0; i < f->ncache; i++) {
-            const centry *c = &f->cache[i];
-            if (c->expires_ms < t)
-                t = c->expires_ms;
-            if (c->refresh_ms < t)
-                t = c->refresh_ms;
-            if (c->poof >= 2 && c->poof_first_ms + POOF_WINDOW_MS < t)
-                t = c->poof_first_ms + POOF_WINDOW_MS;
-        }
+        if ((i = soonest(f)) >= 0 && f->cache[i].expires_ms < t)
+            t = f->cache[i].expires_ms;
+        if (f->hwake.n != 0 && wake_key(&f->cache[f->hwake.a[0]]) < t)
+            t = wake_key(&f->cache[f->hwake.a[0]]);
     }
     return t;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Is the cached record c among kas (whose record hashes are sorted in
+ * hs[0..nka))? One hash look-up, then the records with that hash. */
+static bool among(const centry *c, const nt_dns_record *kas, size_t nka, const uint32_t *hs)
+{
+    size_t k;
+    if (hs != NULL && bsearch(&c->hrec, hs, nka, sizeof(*hs), cmp_u32) == NULL)
+        return false;
+    for (k = 0; k < nka; k++)
+        if (mdns_rr_equal(&kas[k], &c->r))
+            return true;
+    return false;
 }
 
 /* §10.5: a query that should have drawn a cached record, without that record
@@ -298,9 +618,14 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
     size_t k;
     int32_t i;
     uint32_t h = mdns_name_hash(name);
+    uint32_t *hs = nka > 8 ? nt_malloc(nka * sizeof(*hs)) : NULL;
+    if (hs != NULL) {
+        for (k = 0; k < nka; k++)
+            hs[k] = rec_hash(&kas[k].owner, kas[k].type, kas[k].rdata, kas[k].rdlength);
+        qsort(hs, nka, sizeof(*hs), cmp_u32);
+    }
     for (i = mdns_cache_first(f, h); i >= 0; i = f->cache[i].next) {
         centry *c = &f->cache[i];
-        bool known = false;
         if (c->hname != h || (type != NT_DNS_TYPE_ANY && c->r.type != type) ||
             !nt_dns_name_equal(&c->r.owner, name))
             continue;
@@ -309,9 +634,7 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
         /* Our own query carried the records above half their TTL (§7.1). */
         if (skip_fresh && (c->expires_ms - now) * 2u > (uint64_t)c->r.ttl * 1000u)
             continue;
-        for (k = 0; k < nka && !known; k++)
-            known = mdns_rr_equal(&kas[k], &c->r);
-        if (known)
+        if (among(c, kas, nka, hs))
             continue;
         if (c->poof == 0 || now >= c->poof_first_ms + POOF_WINDOW_MS) {
             c->poof = 0;
@@ -319,5 +642,7 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
         }
         if (c->poof < 255)
             c->poof++;
+        wake_sync(f, i);
     }
+    nt_free(hs);
 }

@@ -240,26 +240,49 @@ nt_status nt_mdns_output_pop(nt_mdns *m, nt_mdns_packet_out *out)
     return NT_OK;
 }
 
-nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind)
+/* A node for the event queue, reused when one is spare. Not zeroed. */
+static evq *event_node(nt_mdns *m)
 {
     evq *e;
     if (m->nev >= m->cfg.max_pending_events) {
         m->stats.events_dropped++;
         return NULL;
     }
-    e = nt_calloc(1, sizeof(*e));
-    if (e == NULL) {
+    if (m->ev_spare != NULL) {
+        e = m->ev_spare;
+        m->ev_spare = e->next;
+        m->nspare--;
+    } else if ((e = nt_malloc(sizeof(*e))) == NULL) {
         m->stats.events_dropped++;
         return NULL;
     }
-    e->ev.kind = kind;
+    e->next = NULL;
     if (m->ev_tail != NULL)
         m->ev_tail->next = e;
     else
         m->ev_head = e;
     m->ev_tail = e;
     m->nev++;
+    return e;
+}
+
+nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind)
+{
+    evq *e = event_node(m);
+    if (e == NULL)
+        return NULL;
+    memset(&e->ev, 0, sizeof(e->ev));
+    e->ev.kind = kind;
     return &e->ev;
+}
+
+bool mdns_event_push(nt_mdns *m, const nt_mdns_event *view)
+{
+    evq *e = event_node(m);
+    if (e == NULL)
+        return false;
+    e->ev = *view;
+    return true;
 }
 
 nt_status nt_mdns_event_pop(nt_mdns *m, nt_mdns_event *out)
@@ -275,7 +298,13 @@ nt_status nt_mdns_event_pop(nt_mdns *m, nt_mdns_event *out)
         m->ev_tail = NULL;
     m->nev--;
     *out = e->ev;
-    nt_free(e);
+    if (m->nspare < EV_SPARE_MAX) {
+        e->next = m->ev_spare;
+        m->ev_spare = e;
+        m->nspare++;
+    } else {
+        nt_free(e);
+    }
     return NT_OK;
 }
 
@@ -353,17 +382,32 @@ nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
     m->qs = nt_calloc(cfg->max_queries, sizeof(*m->qs));
     m->nqsts = cfg->max_queries * 4;
     m->qsts = nt_calloc(m->nqsts, sizeof(*m->qsts));
+    m->nqbucket = 16;
+    while (m->nqbucket < m->nqsts)
+        m->nqbucket *= 2;
+    m->qst_bucket = nt_malloc(m->nqbucket * sizeof(*m->qst_bucket));
+    if (m->qst_bucket != NULL) {
+        for (i = 0; i < m->nqbucket; i++)
+            m->qst_bucket[i] = -1;
+    }
+    m->qst_free = -1;
+    for (i = m->qsts != NULL ? m->nqsts : 0; i-- > 0;) {
+        m->qsts[i].nx = m->qst_free;
+        m->qst_free = (int32_t)i;
+    }
     m->pa = nt_calloc(MAX_PENDING_ANSWERS, sizeof(*m->pa));
     m->ka = nt_calloc(cfg->max_known_answer_sets, sizeof(*m->ka));
     m->pchg = nt_calloc(MAX_PTR_CHANGES, sizeof(*m->pchg));
     m->kas = nt_calloc(cfg->max_known_answers + 1, sizeof(*m->kas));
-    if (m->ifs == NULL || m->ents == NULL || m->qs == NULL || m->qsts == NULL || m->pa == NULL ||
+    if (m->ifs == NULL || m->ents == NULL || m->qs == NULL || m->qsts == NULL ||
+        m->qst_bucket == NULL || m->pa == NULL ||
         m->ka == NULL || m->pchg == NULL || m->kas == NULL) {
         st = NT_ERR_NOMEM;
         goto cleanup;
     }
     /* Slot 0 is our host name: its A/AAAA records come from the interfaces. */
     m->ents[0].used = true;
+    m->ents_hi = 1;
     m->ents[0].is_host = true;
     m->ents[0].st = nt_calloc(cfg->max_interfaces, sizeof(estate));
     if (m->ents[0].st == NULL) {
@@ -399,10 +443,11 @@ void nt_mdns_destroy(nt_mdns *m)
     }
     if (m->qs != NULL) {
         for (i = 0; i < m->cfg.max_queries; i++)
-            nt_free(m->qs[i].inst);
+            mdns_query_release(&m->qs[i]);
         nt_free(m->qs);
     }
     nt_free(m->qsts);
+    nt_free(m->qst_bucket);
     nt_free(m->pa);
     nt_free(m->ka);
     nt_free(m->pchg);
@@ -411,6 +456,11 @@ void nt_mdns_destroy(nt_mdns *m)
         outq *o = m->out_head;
         m->out_head = o->next;
         nt_free(o);
+    }
+    while (m->ev_spare != NULL) {
+        evq *e = m->ev_spare;
+        m->ev_spare = e->next;
+        nt_free(e);
     }
     while (m->ev_head != NULL) {
         evq *e = m->ev_head;
@@ -728,10 +778,11 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
           msg->count[NT_DNS_SEC_ADDITIONAL];
     if (cnt == 0)
         return;
-    recs = nt_calloc(cnt, sizeof(*recs));
-    jd = nt_calloc(cnt, sizeof(*jd));
-    lead = nt_calloc(cnt, sizeof(*lead));
-    idx = nt_calloc(cnt, sizeof(*idx));
+    /* Filled for every record taken before they are read: not zeroed. */
+    recs = nt_malloc(cnt * sizeof(*recs));
+    jd = nt_malloc(cnt * sizeof(*jd));
+    lead = nt_malloc(cnt * sizeof(*lead));
+    idx = nt_malloc(cnt * sizeof(*idx));
     if (recs == NULL || jd == NULL || lead == NULL || idx == NULL)
         goto cleanup;
     /* A response with more records than we take is refused whole (STYLE

@@ -46,6 +46,7 @@ enum {
 #define MAX_PENDING_ANSWERS 1024u
 #define MAX_ONESHOT 128u
 #define MAX_DIRTY 64u
+#define EV_SPARE_MAX 32u           /* event nodes kept for reuse: no allocation per event */
 #define MAX_PTR_CHANGES 512u       /* PTR additions/removals noted per batch */
 #define SRC_RATE_SLOTS 64u         /* sources tracked per interface for the input budget */
 #define EVICT_RATE 64u             /* evictions per second one source may cause in a full cache */
@@ -63,8 +64,20 @@ typedef struct centry {
     uint8_t trust;
     uint64_t poof_first_ms;
     uint32_t hname;          /* mdns_name_hash(&r.owner) */
-    int32_t next;            /* next entry with the same bucket, -1 at the end */
+    int32_t next, prev;      /* neighbours in the owner-name bucket, -1 at the ends */
+    uint32_t hrec;           /* hash of owner, type and rdata (cache.c) */
+    int32_t next_rec, prev_rec; /* neighbours in the record bucket */
+    int32_t hpos_exp;        /* position in its trust class's expiry heap */
+    int32_t hpos_wake;       /* position in the wake heap, -1 when not in it */
 } centry;
+
+/* An indexed binary min-heap of cache entry numbers (cache.c). */
+typedef struct cheap {
+    int32_t *a;
+    size_t n, cap;
+} cheap;
+
+#define CACHE_TRUST_CLASSES 8u     /* trust levels kept apart for eviction (0..7) */
 
 typedef struct estate {
     uint8_t phase;
@@ -99,7 +112,14 @@ typedef struct iface {
     centry *cache;
     size_t ncache, cache_alloc;
     int32_t *bucket;             /* owner-name hash -> first entry (chained by next) */
+    int32_t *rbucket;            /* record hash -> first entry (chained by next_rec) */
     size_t nbucket;              /* power of two, >= cache_cap */
+    /* Entries by expiry, one heap per trust class (eviction takes the
+     * soonest to expire among those no more trusted than a newcomer), and
+     * by their next refresh point or POOF deadline: nothing on the receive
+     * path or the timers scans the cache. */
+    cheap hexp[CACHE_TRUST_CLASSES];
+    cheap hwake;
     uint64_t rate_window_ms;
     uint32_t rate_count;
     srcrate src[SRC_RATE_SLOTS];
@@ -151,6 +171,8 @@ typedef struct kaset {           /* pending known-answer reassembly (§7.2) */
 
 typedef struct qst {             /* one question the querier keeps asking */
     bool used;
+    int32_t nx;                  /* next in its name bucket, or in the free list */
+    uint32_t hname;              /* mdns_name_hash(&name) */
     nt_mdns_query_id owner;
     nt_dns_name name;
     uint16_t type;
@@ -174,6 +196,8 @@ typedef struct qinst {
     uint32_t hname, htarget;     /* mdns_name_hash of name and target */
     uint32_t ifindex;
     uint64_t hash;
+    int32_t nx_name;             /* next in its name bucket (or the free list) */
+    int32_t nx_target;           /* next in its target bucket */
 } qinst;
 
 typedef struct query {
@@ -185,6 +209,12 @@ typedef struct query {
     uint32_t ifindex;
     qinst *inst;                 /* grows up to config.cache_cap */
     size_t inst_alloc;
+    /* Instances by name and by SRV target (hash buckets, nbuck a power of
+     * two >= cache_cap), and the free slots: a changed record finds the
+     * instances it touches without a walk over all of them. */
+    int32_t *by_name, *by_target;
+    size_t nbuck;
+    int32_t free_head;
 } query;
 
 typedef struct outq {
@@ -220,9 +250,14 @@ struct nt_mdns {
     iface *ifs;                  /* max_interfaces */
     ent *ents;                   /* max_services + 1 (slot 0 = host) */
     size_t nents;
+    size_t ents_hi;              /* no entry at or past this is used: loops stop here */
     query *qs;                   /* max_queries */
     qst *qsts;                   /* 4 * max_queries */
     size_t nqsts;
+    size_t qsts_hi;              /* no question at or past this is used */
+    int32_t *qst_bucket;         /* name hash -> first question (chained by nx) */
+    size_t nqbucket;             /* power of two >= nqsts */
+    int32_t qst_free;            /* free slots, chained by nx */
     oneshot os[MAX_ONESHOT];
     pans *pa;                    /* MAX_PENDING_ANSWERS */
     kaset *ka;                   /* max_known_answer_sets */
@@ -231,6 +266,8 @@ struct nt_mdns {
     size_t nout;
     evq *ev_head, *ev_tail;
     size_t nev;
+    evq *ev_spare;               /* popped nodes kept for reuse (EV_SPARE_MAX) */
+    size_t nspare;
 
     nt_dns_name dirty[MAX_DIRTY];
     uint32_t dirty_hash[MAX_DIRTY];
@@ -257,6 +294,9 @@ void mdns_out_push(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *dst, const
                    size_t len);
 void mdns_out_multicast(nt_mdns *m, size_t ifslot, const uint8_t *data, size_t len);
 nt_mdns_event *mdns_event_new(nt_mdns *m, nt_mdns_event_kind kind);
+/* Queues a copy of view (kind set from it): no zeroing of a node that is
+ * overwritten whole anyway. false if the queue is full or memory short. */
+bool mdns_event_push(nt_mdns *m, const nt_mdns_event *view);
 bool mdns_rr_equal(const nt_dns_record *a, const nt_dns_record *b); /* name/type/class/rdata */
 /* The hooks' view of a codec record; pointers into r, which must outlive out. */
 void mdns_rr_view(nt_mdns_rr *out, const nt_dns_record *r);
@@ -281,6 +321,11 @@ void mdns_cache_clear(nt_mdns *m, size_t ifslot);
 /* First cached entry on f whose owner hashes to h (then follow .next and
  * compare the names); -1 if none. */
 int32_t mdns_cache_first(const iface *f, uint32_t h);
+/* The cached entry equal to r (mdns_rr_equal), or -1: one bucket, not the
+ * owner's whole chain (a shared PTR owner may hold thousands). */
+int32_t mdns_cache_find(const iface *f, const nt_dns_record *r);
+/* The cached PTR owner -> target (names compared case-insensitively), or -1. */
+int32_t mdns_cache_find_ptr(const iface *f, const nt_dns_name *owner, const nt_dns_name *target);
 uint64_t mdns_cache_next(const nt_mdns *m);
 void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type,
                           const nt_dns_record *kas, size_t nka, bool skip_fresh, uint64_t now);
@@ -303,6 +348,7 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
 void mdns_query_run(nt_mdns *m, uint64_t now);
 uint64_t mdns_query_next(const nt_mdns *m);
 void mdns_query_update(nt_mdns *m);   /* dirty names -> events */
+void mdns_query_release(query *q);    /* frees a query's instance table */
 bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type);
 void mdns_oneshot_add(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type);
 

@@ -9,41 +9,68 @@
 
 /* ---- questions --------------------------------------------------------------- */
 
+/* The questions asked about one name: a bucket of the name index. */
+static int32_t *qst_head(const nt_mdns *m, uint32_t h)
+{
+    return &m->qst_bucket[h & (m->nqbucket - 1)];
+}
+
 static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name, uint16_t type,
                     uint32_t ifindex, uint64_t now)
 {
-    size_t i, freeslot = SIZE_MAX;
-    for (i = 0; i < m->nqsts; i++) {
-        qst *q = &m->qsts[i];
-        if (!q->used) {
-            if (freeslot == SIZE_MAX)
-                freeslot = i;
-            continue;
-        }
-        if (q->owner == owner && q->type == type && q->ifindex == ifindex &&
+    uint32_t h = mdns_name_hash(name);
+    int32_t i, *head = qst_head(m, h);
+    qst *q;
+    for (i = *head; i >= 0; i = m->qsts[i].nx) {
+        q = &m->qsts[i];
+        if (q->owner == owner && q->type == type && q->ifindex == ifindex && q->hname == h &&
             nt_dns_name_equal(&q->name, name))
             return;
     }
-    if (freeslot == SIZE_MAX)
+    if (m->qst_free < 0)
         return; /* capped: the query still works from what others ask */
-    m->qsts[freeslot].used = true;
-    m->qsts[freeslot].owner = owner;
-    m->qsts[freeslot].name = *name;
-    m->qsts[freeslot].type = type;
-    m->qsts[freeslot].ifindex = ifindex;
+    i = m->qst_free;
+    q = &m->qsts[i];
+    m->qst_free = q->nx;
+    q->used = true;
+    q->owner = owner;
+    q->name = *name;
+    q->hname = h;
+    q->type = type;
+    q->ifindex = ifindex;
     /* §5.2: the first query of a continuous series goes after 20-120 ms. */
-    m->qsts[freeslot].next_ms = now + mdns_rand_range(m, 20, 120);
-    m->qsts[freeslot].interval_ms = 1000;
-    m->qsts[freeslot].sent = 0;
+    q->next_ms = now + mdns_rand_range(m, 20, 120);
+    q->interval_ms = 1000;
+    q->sent = 0;
+    q->nx = *head;
+    *head = i;
+    if ((size_t)i + 1 > m->qsts_hi)
+        m->qsts_hi = (size_t)i + 1;
 }
 
+/* Stops owner's questions about name (all of them: NULL). */
 static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
 {
-    size_t i;
-    for (i = 0; i < m->nqsts; i++)
-        if (m->qsts[i].used && m->qsts[i].owner == owner &&
-            (name == NULL || nt_dns_name_equal(&m->qsts[i].name, name)))
-            m->qsts[i].used = false;
+    size_t b, first = 0, last = m->nqbucket;
+    if (name != NULL) {
+        first = mdns_name_hash(name) & (m->nqbucket - 1);
+        last = first + 1;
+    }
+    for (b = first; b < last; b++) {
+        int32_t *p = &m->qst_bucket[b];
+        while (*p >= 0) {
+            qst *q = &m->qsts[*p];
+            int32_t i = *p;
+            if (q->owner != owner || (name != NULL && !nt_dns_name_equal(&q->name, name))) {
+                p = &q->nx;
+                continue;
+            }
+            *p = q->nx;
+            q->used = false;
+            q->nx = m->qst_free;
+            m->qst_free = i;
+        }
+    }
 }
 
 static bool qst_on(const qst *q, const iface *f)
@@ -53,11 +80,12 @@ static bool qst_on(const qst *q, const iface *f)
 
 bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
 {
-    size_t i;
-    for (i = 0; i < m->nqsts; i++) {
+    uint32_t h = mdns_name_hash(name);
+    int32_t i;
+    for (i = *qst_head(m, h); i >= 0; i = m->qsts[i].nx) {
         const qst *q = &m->qsts[i];
         if (qst_on(q, &m->ifs[ifslot]) && (q->type == type || q->type == NT_DNS_TYPE_ANY) &&
-            nt_dns_name_equal(&q->name, name))
+            q->hname == h && nt_dns_name_equal(&q->name, name))
             return true;
     }
     return false;
@@ -172,7 +200,7 @@ void mdns_query_run(nt_mdns *m, uint64_t now)
         size_t n = 0;
         if (!m->ifs[s].used)
             continue;
-        for (i = 0; i < m->nqsts && n < QOUT_MAX; i++) {
+        for (i = 0; i < m->qsts_hi && n < QOUT_MAX; i++) {
             qst *q = &m->qsts[i];
             size_t k;
             bool dup = false;
@@ -200,7 +228,7 @@ void mdns_query_run(nt_mdns *m, uint64_t now)
             if (m->os[i].used && m->os[i].ifslot == s)
                 m->os[i].used = false;
     }
-    for (i = 0; i < m->nqsts; i++) {
+    for (i = 0; i < m->qsts_hi; i++) {
         qst *q = &m->qsts[i];
         if (!q->used || q->next_ms > now)
             continue;
@@ -216,7 +244,7 @@ uint64_t mdns_query_next(const nt_mdns *m)
 {
     uint64_t t = UINT64_MAX;
     size_t i;
-    for (i = 0; i < m->nqsts; i++)
+    for (i = 0; i < m->qsts_hi; i++)
         if (m->qsts[i].used && m->qsts[i].next_ms < t)
             t = m->qsts[i].next_ms;
     for (i = 0; i < MAX_ONESHOT; i++)
@@ -258,7 +286,7 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
             continue;
         /* §7.3: the same QM question from someone else, whose known answers
          * are all ones we would give too, counts as our own. */
-        for (i = 0; i < m->nqsts; i++) {
+        for (i = 0; i < m->qsts_hi; i++) {
             qst *mine = &m->qsts[i];
             bool subset = true;
             if (!qst_on(mine, f) || mine->sent == 0 || mine->type != q->type ||
@@ -268,16 +296,13 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
                 continue; /* not planning to ask soon */
             for (j = 0; j < nka && subset; j++) {
                 int32_t c;
-                bool have = false;
+                const centry *ce;
                 if (!nt_dns_name_equal(&kas[j].owner, &qn))
                     continue;
-                for (c = mdns_cache_first(f, mdns_name_hash(&qn)); c >= 0 && !have;
-                     c = f->cache[c].next) {
-                    const centry *ce = &f->cache[c];
-                    have = mdns_rr_equal(&ce->r, &kas[j]) && ce->expires_ms > now &&
-                           (ce->expires_ms - now) * 2u > (uint64_t)ce->r.ttl * 1000u;
-                }
-                subset = have;
+                c = mdns_cache_find(f, &kas[j]);
+                ce = c >= 0 ? &f->cache[c] : NULL;
+                subset = ce != NULL && ce->expires_ms > now &&
+                         (ce->expires_ms - now) * 2u > (uint64_t)ce->r.ttl * 1000u;
             }
             if (!subset)
                 continue;
@@ -405,57 +430,152 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
     return any;
 }
 
+/* ---- the instance table: slots, a free list and two hash indexes ---------- */
+
+static int32_t *bucket_of(const query *q, int32_t *b, uint32_t h)
+{
+    return &b[h & (q->nbuck - 1)];
+}
+
+/* Removes slot i from the chain that starts at *head (chains are short:
+ * names that share a hash). */
+static void chain_unlink(query *q, int32_t *head, int32_t i, bool target)
+{
+    int32_t *p = head;
+    while (*p >= 0) {
+        qinst *in = &q->inst[*p];
+        if (*p == i) {
+            *p = target ? in->nx_target : in->nx_name;
+            return;
+        }
+        p = target ? &in->nx_target : &in->nx_name;
+    }
+}
+
+/* Points in's target at t, moving it between target buckets. */
+static void inst_set_target(query *q, qinst *in, const nt_dns_name *t)
+{
+    int32_t i = (int32_t)(in - q->inst);
+    if (in->target.len != 0)
+        chain_unlink(q, bucket_of(q, q->by_target, in->htarget), i, true);
+    in->target = *t;
+    in->htarget = mdns_name_hash(t);
+    in->nx_target = -1;
+    if (t->len != 0) {
+        int32_t *b = bucket_of(q, q->by_target, in->htarget);
+        in->nx_target = *b;
+        *b = i;
+    }
+}
+
+static void inst_del(query *q, qinst *in)
+{
+    int32_t i = (int32_t)(in - q->inst);
+    static const nt_dns_name none;
+    if (!in->used)
+        return;
+    inst_set_target(q, in, &none);
+    chain_unlink(q, bucket_of(q, q->by_name, in->hname), i, false);
+    in->used = false;
+    in->nx_name = q->free_head;
+    q->free_head = i;
+}
+
 static qinst *inst_find(query *q, const nt_dns_name *name, uint32_t ifindex)
 {
-    size_t i;
     uint32_t h = mdns_name_hash(name);
-    for (i = 0; i < q->inst_alloc; i++)
-        if (q->inst[i].used && q->inst[i].hname == h && q->inst[i].ifindex == ifindex &&
+    int32_t i;
+    for (i = *bucket_of(q, q->by_name, h); i >= 0; i = q->inst[i].nx_name)
+        if (q->inst[i].hname == h && q->inst[i].ifindex == ifindex &&
             nt_dns_name_equal(&q->inst[i].name, name))
             return &q->inst[i];
     return NULL;
+}
+
+/* Slots first..last-1 join the free list. */
+static void free_range(query *q, size_t first, size_t last)
+{
+    size_t i;
+    for (i = last; i-- > first;) {
+        memset(&q->inst[i], 0, sizeof(q->inst[i]));
+        q->inst[i].nx_name = q->free_head;
+        q->inst[i].nx_target = -1;
+        q->free_head = (int32_t)i;
+    }
 }
 
 /* A free instance slot; the table grows by doubling up to the cache cap
  * (more instances than cached records cannot exist). */
 static qinst *inst_new(nt_mdns *m, query *q, const nt_dns_name *name, uint32_t ifindex)
 {
-    size_t i;
-    for (i = 0;; i++) {
-        if (i == q->inst_alloc) {
-            size_t n = q->inst_alloc * 2u;
-            qinst *p;
-            if (n > m->cfg.cache_cap)
-                n = m->cfg.cache_cap;
-            if (n <= q->inst_alloc)
-                return NULL;
-            p = nt_realloc(q->inst, n * sizeof(*p));
-            if (p == NULL)
-                return NULL;
-            memset(p + q->inst_alloc, 0, (n - q->inst_alloc) * sizeof(*p));
-            q->inst = p;
-            q->inst_alloc = n;
-        }
-        if (!q->inst[i].used) {
-            memset(&q->inst[i], 0, sizeof(q->inst[i]));
-            q->inst[i].used = true;
-            q->inst[i].name = *name;
-            q->inst[i].hname = mdns_name_hash(name);
-            q->inst[i].ifindex = ifindex;
-            return &q->inst[i];
-        }
+    qinst *in;
+    int32_t i, *b;
+    if (q->free_head < 0) {
+        size_t n = q->inst_alloc * 2u;
+        qinst *p;
+        if (n > m->cfg.cache_cap)
+            n = m->cfg.cache_cap;
+        if (n <= q->inst_alloc)
+            return NULL;
+        p = nt_realloc(q->inst, n * sizeof(*p));
+        if (p == NULL)
+            return NULL;
+        q->inst = p;
+        free_range(q, q->inst_alloc, n);
+        q->inst_alloc = n;
     }
-    return NULL;
+    i = q->free_head;
+    in = &q->inst[i];
+    q->free_head = in->nx_name;
+    memset(in, 0, sizeof(*in));
+    in->used = true;
+    in->name = *name;
+    in->hname = mdns_name_hash(name);
+    in->ifindex = ifindex;
+    in->nx_target = -1;
+    b = bucket_of(q, q->by_name, in->hname);
+    in->nx_name = *b;
+    *b = i;
+    return in;
 }
 
-static void emit(nt_mdns *m, const query *q, nt_mdns_event_kind kind, const nt_mdns_event *view)
+/* The instance table of a new query: 16 slots, buckets for the cap. */
+static nt_status inst_table_init(nt_mdns *m, query *q)
 {
-    nt_mdns_event *ev = mdns_event_new(m, kind);
-    if (ev == NULL)
-        return;
-    *ev = *view;
-    ev->kind = kind;
-    ev->query = q->id;
+    size_t nb = 16, i;
+    while (nb < m->cfg.cache_cap && nb < ((size_t)1 << 30))
+        nb *= 2;
+    q->inst_alloc = 16;
+    q->inst = nt_malloc(q->inst_alloc * sizeof(*q->inst));
+    q->by_name = nt_malloc(nb * sizeof(*q->by_name));
+    q->by_target = nt_malloc(nb * sizeof(*q->by_target));
+    if (q->inst == NULL || q->by_name == NULL || q->by_target == NULL) {
+        mdns_query_release(q);
+        return NT_ERR_NOMEM;
+    }
+    for (i = 0; i < nb; i++)
+        q->by_name[i] = q->by_target[i] = -1;
+    q->nbuck = nb;
+    q->free_head = -1;
+    free_range(q, 0, q->inst_alloc);
+    return NT_OK;
+}
+
+void mdns_query_release(query *q)
+{
+    nt_free(q->inst);
+    nt_free(q->by_name);
+    nt_free(q->by_target);
+    q->inst = NULL;
+    q->by_name = q->by_target = NULL;
+    q->inst_alloc = q->nbuck = 0;
+}
+
+static void emit(nt_mdns *m, const query *q, nt_mdns_event_kind kind, nt_mdns_event *view)
+{
+    view->kind = kind;
+    view->query = q->id;
+    (void)mdns_event_push(m, view);
 }
 
 /* Services (browse with resolve, resolve): SRV, TXT, then the target's
@@ -481,7 +601,7 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
             qst_del(m, q->id, &in->name);
             if (in->target.len != 0)
                 qst_del(m, q->id, &in->target);
-            in->used = false;
+            inst_del(q, in);
         }
         return;
     }
@@ -497,10 +617,9 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
                 qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now);
         }
     }
-    if (target.len != 0) {
-        in->target = target;
-        in->htarget = mdns_name_hash(&target);
-    }
+    if (target.len != 0 && (in->target.len == 0 || !nt_dns_name_equal(&target, &in->target) ||
+                            memcmp(target.wire, in->target.wire, target.len) != 0))
+        inst_set_target(q, in, &target);
     if (hash == 0)
         hash = 1;
     if (in->hash == 0)
@@ -512,18 +631,7 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
 
 static bool ptr_listed(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
 {
-    int32_t c;
-    uint32_t ho = mdns_name_hash(owner);
-    for (c = mdns_cache_first(f, ho); c >= 0; c = f->cache[c].next) {
-        const centry *ce = &f->cache[c];
-        nt_dns_name t;
-        if (ce->hname == ho && ce->r.type == NT_DNS_TYPE_PTR &&
-            ce->r.rdlength == target->len && nt_dns_name_equal(&ce->r.owner, owner) &&
-            nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) == NT_OK &&
-            nt_dns_name_equal(&t, target))
-            return true;
-    }
-    return false;
+    return mdns_cache_find_ptr(f, owner, target) >= 0;
 }
 
 /* Full rescan: after an interface change or a batch with more PTR changes
@@ -555,6 +663,24 @@ static void browse_rescan(nt_mdns *m, query *q, size_t s, uint64_t now)
     }
 }
 
+/* Updates the instances on interface slot s whose name (or, with target,
+ * whose SRV target) is n. instance_update may drop the instance or move it
+ * to another target bucket, so the next one is read first. */
+static void update_dirty(nt_mdns *m, query *q, size_t s, const nt_dns_name *n, uint32_t h,
+                         bool target, uint64_t now)
+{
+    uint32_t ifx = m->ifs[s].ifindex;
+    int32_t i = *bucket_of(q, target ? q->by_target : q->by_name, h), next;
+    for (; i >= 0; i = next) {
+        qinst *in = &q->inst[i];
+        next = target ? in->nx_target : in->nx_name;
+        if (in->used && in->ifindex == ifx &&
+            (target ? in->htarget == h && nt_dns_name_equal(&in->target, n)
+                    : in->hname == h && nt_dns_name_equal(&in->name, n)))
+            instance_update(m, q, s, in, true, now);
+    }
+}
+
 static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
 {
     iface *f = &m->ifs[s];
@@ -579,17 +705,11 @@ static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
             instance_update(m, q, s, in, ptr_listed(f, &q->name, &in->name), now);
         }
     }
-    /* SRV, TXT or addresses of known instances that changed. */
-    if (m->ndirty == 0)
-        return;
-    for (i = 0; i < q->inst_alloc; i++) {
-        qinst *in = &q->inst[i];
-        if (!in->used || in->ifindex != f->ifindex)
-            continue;
-        if (!is_dirty_h(m, &in->name, in->hname) &&
-            !(in->target.len != 0 && is_dirty_h(m, &in->target, in->htarget)))
-            continue;
-        instance_update(m, q, s, in, true, now);
+    /* SRV, TXT or addresses of known instances that changed: the
+     * instances named by a changed name, or whose SRV points at one. */
+    for (i = 0; i < m->ndirty; i++) {
+        update_dirty(m, q, s, &m->dirty[i], m->dirty_hash[i], false, now);
+        update_dirty(m, q, s, &m->dirty[i], m->dirty_hash[i], true, now);
     }
 }
 
@@ -619,7 +739,7 @@ static void update_types(nt_mdns *m, query *q, size_t s)
             mdns_name_text(&in->name, 0, 2, view.type, sizeof(view.type));
             mdns_name_text(&in->name, 2, 0, view.domain, sizeof(view.domain));
             emit(m, q, NT_MDNS_EV_TYPE_REMOVED, &view);
-            in->used = false;
+            inst_del(q, in);
         }
     }
     for (c = 0; c < f->ncache; c++) {
@@ -658,7 +778,7 @@ static void update_host(nt_mdns *m, query *q, size_t s)
     if (view.addr_count == 0) {
         if (in != NULL) {
             emit(m, q, NT_MDNS_EV_HOST_REMOVED, &view);
-            in->used = false;
+            inst_del(q, in);
         }
         return;
     }
@@ -725,7 +845,7 @@ void mdns_query_update(nt_mdns *m)
                 mdns_name_text(&in->name, 3, 0, view.domain, sizeof(view.domain));
                 emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view);
             }
-            in->used = false;
+            inst_del(q, in);
         }
     }
     m->ndirty = 0;
@@ -801,9 +921,7 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
         return st;
     if (qc->ifindex != 0 && mdns_iface_by_index(m, qc->ifindex, NULL) == NULL)
         return NT_ERR_MDNS_NO_IFACE;
-    q->inst_alloc = 16;
-    q->inst = nt_calloc(q->inst_alloc, sizeof(*q->inst));
-    if (q->inst == NULL)
+    if (inst_table_init(m, q) != NT_OK)
         return NT_ERR_NOMEM;
     q->id = m->next_id++;
     q->used = true;
@@ -839,7 +957,7 @@ nt_status nt_mdns_query_del(nt_mdns *m, nt_mdns_query_id id)
     for (i = 0; i < m->cfg.max_queries; i++) {
         if (m->qs[i].used && m->qs[i].id == id) {
             qst_del(m, id, NULL);
-            nt_free(m->qs[i].inst);
+            mdns_query_release(&m->qs[i]);
             memset(&m->qs[i], 0, sizeof(m->qs[i]));
             return NT_OK;
         }

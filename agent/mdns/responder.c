@@ -194,7 +194,7 @@ static bool ent_owns_name(const nt_mdns *m, size_t e, const nt_dns_name *n)
 bool ent_is_own_name(nt_mdns *m, const nt_dns_name *n)
 {
     size_t e;
-    for (e = 0; e < m->nents; e++)
+    for (e = 0; e < m->ents_hi; e++)
         if (m->ents[e].used && nt_dns_name_equal(ent_name(m, e), n))
             return true;
     return false;
@@ -498,7 +498,7 @@ static void add_additionals(nt_mdns *m, size_t e, size_t slot, size_t ifslot, si
 static bool enum_shared(const nt_mdns *m, size_t e, size_t ifslot)
 {
     size_t k;
-    for (k = 1; k < m->nents; k++)
+    for (k = 1; k < m->ents_hi; k++)
         if (k != e && m->ents[k].used && m->ents[k].st[ifslot].announced &&
             nt_dns_name_equal(&m->ents[k].type_name, &m->ents[e].type_name))
             return true;
@@ -666,7 +666,7 @@ void mdns_resp_start(nt_mdns *m, size_t e, uint64_t now)
 void mdns_resp_iface_up(nt_mdns *m, size_t s, uint64_t now)
 {
     size_t e;
-    for (e = 0; e < m->nents; e++)
+    for (e = 0; e < m->ents_hi; e++)
         if (ent_on_iface(m, e, s))
             probe_start(m, e, s, now, PROBE_INTERVAL_MS);
 }
@@ -702,7 +702,7 @@ static nt_status ent_build_names(ent *x)
 static bool name_taken(const nt_mdns *m, size_t e)
 {
     size_t k;
-    for (k = 1; k < m->nents; k++)
+    for (k = 1; k < m->ents_hi; k++)
         if (k != e && m->ents[k].used && nt_dns_name_equal(&m->ents[k].inst_name, &m->ents[e].inst_name))
             return true;
     return false;
@@ -777,7 +777,7 @@ static void conflict(nt_mdns *m, size_t e, uint64_t now)
     if (x->is_host) {
         /* Our SRV records point at the host: announce them again. */
         size_t k;
-        for (k = 1; k < m->nents; k++) {
+        for (k = 1; k < m->ents_hi; k++) {
             if (!m->ents[k].used || !m->ents[k].own_target)
                 continue;
             for (s = 0; s < m->cfg.max_interfaces; s++)
@@ -1081,7 +1081,7 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
         if (!qu)
             qu_all = false;
         nt_dns_rr_owner(msg, q, &qn);
-        for (e = 0; e < m->nents; e++) {
+        for (e = 0; e < m->ents_hi; e++) {
             estate *st;
             if (!ent_on_iface(m, e, ifslot))
                 continue;
@@ -1218,7 +1218,7 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
             continue;
         if (nt_dns_rr_to_record(msg, rr, &in, m->rdbuf, sizeof(m->rdbuf)) != NT_OK)
             continue;
-        for (e = 0; e < m->nents; e++) {
+        for (e = 0; e < m->ents_hi; e++) {
             estate *st;
             bool ours = false, same_type = false;
             if (!ent_on_iface(m, e, ifslot) || !ent_owns_name(m, e, &in.owner))
@@ -1380,7 +1380,7 @@ static void send_pending(nt_mdns *m, uint64_t now)
 void mdns_resp_run(nt_mdns *m, uint64_t now)
 {
     size_t e, s;
-    for (e = 0; e < m->nents; e++) {
+    for (e = 0; e < m->ents_hi; e++) {
         ent *x = &m->ents[e];
         if (!x->used)
             continue;
@@ -1441,7 +1441,7 @@ uint64_t mdns_resp_next(const nt_mdns *m)
     uint64_t t = UINT64_MAX;
     size_t e, s;
     if (!m->shut) {
-        for (e = 0; e < m->nents; e++) {
+        for (e = 0; e < m->ents_hi; e++) {
             const ent *x = &m->ents[e];
             if (!x->used)
                 continue;
@@ -1589,6 +1589,8 @@ nt_status nt_mdns_service_add(nt_mdns *m, nt_mdns_service_id *out,
     x->ttl = svc->ttl;
     x->ifindex = svc->ifindex;
     x->used = true;
+    if (e + 1 > m->ents_hi)
+        m->ents_hi = e + 1;
     if (name_taken(m, e)) {
         st = rename_next(m, e);
         if (st != NT_OK) {
@@ -1611,7 +1613,7 @@ cleanup:
 static size_t ent_by_id(const nt_mdns *m, nt_mdns_service_id id)
 {
     size_t e;
-    for (e = 1; e < m->nents; e++)
+    for (e = 1; e < m->ents_hi; e++)
         if (m->ents[e].used && m->ents[e].id == id)
             return e;
     return SIZE_MAX;

@@ -36,8 +36,8 @@ typedef struct lan {
 
 static uint32_t lan_wall(void *ctx) { return ((lan *)ctx)->wall; }
 
-static void add_node(lan *l, const char *host, uint8_t last_octet, const nt_trust_signer *signer,
-                     nt_trust_store *store)
+static void add_node_v(lan *l, const char *host, uint8_t last_octet,
+                       const nt_trust_signer *signer, nt_trust_store *store, bool verify)
 {
     node *nd = &l->nodes[l->n];
     nt_mdns_config cfg;
@@ -60,7 +60,7 @@ static void add_node(lan *l, const char *host, uint8_t last_octet, const nt_trus
     memset(&hc, 0, sizeof hc);
     hc.signer = signer;
     hc.store = store;
-    hc.verify = true;
+    hc.verify = verify;
     hc.wall = lan_wall;
     hc.wall_ctx = l;
     assert_int_equal(nt_trust_hooks_create(&nd->hooks, &hc), NT_OK);
@@ -74,6 +74,12 @@ static void add_node(lan *l, const char *host, uint8_t last_octet, const nt_trus
     ifc.ipv4 = true;
     assert_int_equal(nt_mdns_iface_add(nd->m, &ifc, l->now), NT_OK);
     l->n++;
+}
+
+static void add_node(lan *l, const char *host, uint8_t last_octet, const nt_trust_signer *signer,
+                     nt_trust_store *store)
+{
+    add_node_v(l, host, last_octet, signer, store, true);
 }
 
 /* Runs the LAN for ms milliseconds in 5 ms steps, delivering every datagram
@@ -383,7 +389,8 @@ static void test_unsigned_copy_never_silences(void **state)
     assert_int_equal(nt_ed25519_key_from_seed(&key, seed), NT_OK);
     assert_int_equal(nt_dns_name_from_str(&host, "pub.local"), NT_OK);
     nt_trust_signer_init(&signer, &key, &host, 0);
-    add_node(&l, "plain", 10, NULL, NULL); /* a browser that pins nothing */
+    /* A browser that verifies nothing, as Avahi or python-zeroconf. */
+    add_node_v(&l, "plain", 10, NULL, NULL, false);
     add_node(&l, "pub", 20, &signer, NULL);
     browse(&l.nodes[0], l.now);
     (void)publish(&l.nodes[1], "Web", 8080, l.now);
@@ -404,6 +411,63 @@ static void test_unsigned_copy_never_silences(void **state)
     assert_true(ms.suppress_refused >= 1);
     nt_mdns_cache_walk(l.nodes[0].m, 0, find_srv, &seen);
     assert_true(seen.expires_ms > l.now + 60000u);
+
+    nt_mdns_destroy(l.nodes[0].m);
+    nt_mdns_destroy(l.nodes[1].m);
+    nt_trust_hooks_destroy(l.nodes[0].hooks);
+    nt_trust_hooks_destroy(l.nodes[1].hooks);
+    nt_trust_signer_cleanup(&signer);
+}
+
+/* A copy of a record less trusted than the cached one changes nothing: an
+ * unsigned goodbye does not remove a self-signed record from a verifying
+ * browser that pins nothing, and an unsigned PTR with the cache-flush bit
+ * on the shared service-type owner does not sweep the signed PTR away. */
+static void test_lower_trust_copies_change_nothing(void **state)
+{
+    lan l;
+    static uint8_t pkt[512];
+    nt_ed25519_key key;
+    nt_trust_signer signer;
+    nt_dns_name host, type, junk;
+    nt_dns_builder b;
+    uint8_t seed[32];
+    size_t len, i, before;
+    bool removed = false;
+    (void)state;
+
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    memset(seed, 5, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&key, seed), NT_OK);
+    assert_int_equal(nt_dns_name_from_str(&host, "pub.local"), NT_OK);
+    nt_trust_signer_init(&signer, &key, &host, 0);
+    add_node(&l, "browser", 10, NULL, NULL);
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    (void)publish(&l.nodes[1], "Web", 8080, l.now);
+    run(&l, 4000);
+    assert_non_null(last_event(&l, NT_MDNS_EV_SERVICE_ADDED, "Web"));
+    run(&l, 1500); /* the flush bit spares what came in the last second */
+    before = l.nevents;
+
+    len = unsigned_srv(pkt, sizeof pkt, 0);
+    deliver(&l, 0, pkt, len, 66);
+    assert_int_equal(nt_dns_name_from_str(&type, "_http._tcp.local"), NT_OK);
+    assert_int_equal(nt_dns_name_from_str(&junk, "Junk._http._tcp.local"), NT_OK);
+    assert_int_equal(nt_dns_builder_init(&b, pkt, sizeof pkt, 0, NT_DNS_FLAG_QR | NT_DNS_FLAG_AA),
+                     NT_OK);
+    {
+        nt_dns_rrhead h = {&type, 1, true, 4500};
+        assert_int_equal(
+            nt_dns_builder_add_ptr(&b, NT_DNS_SEC_ANSWER, &h, NT_DNS_TYPE_PTR, &junk), NT_OK);
+    }
+    deliver(&l, 0, pkt, nt_dns_builder_len(&b), 66);
+    run(&l, 3000);
+    for (i = before; i < l.nevents; i++)
+        removed = removed || (l.events[i].kind == NT_MDNS_EV_SERVICE_REMOVED &&
+                              strcmp(l.events[i].instance, "Web") == 0);
+    assert_false(removed);
 
     nt_mdns_destroy(l.nodes[0].m);
     nt_mdns_destroy(l.nodes[1].m);
@@ -804,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_signed_service_is_trusted),
         cmocka_unit_test(test_signed_publisher_defends_and_says_goodbye),
         cmocka_unit_test(test_unsigned_copy_never_silences),
+        cmocka_unit_test(test_lower_trust_copies_change_nothing),
         cmocka_unit_test(test_meta_encoding),
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
