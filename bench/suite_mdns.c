@@ -9,7 +9,8 @@
  *   mdns.cache_records  responses of 4 records (PTR, SRV, TXT, A) for new
  *                       instances, from many senders, taken into a full
  *                       4096-record cache that a browse watches (eviction,
- *                       events), records/s
+ *                       events), records/s; mdns.cache_records_1024 and
+ *                       _16384 the same at those caps
  *   mdns.hostile_input  random bytes as datagrams (malformed drop path), pkt/s
  *
  * Each batch checks its result (a reply per query, records cached), so a
@@ -33,7 +34,7 @@ typedef struct mstate {
     nt_mdns_event ev;
 } mstate;
 
-static nt_status engine_new(mstate *s, const char *host)
+static nt_status engine_new(mstate *s, const char *host, size_t cache_cap)
 {
     nt_mdns_config cfg;
     nt_mdns_iface_config ifc;
@@ -42,6 +43,8 @@ static nt_status engine_new(mstate *s, const char *host)
 
     nt_mdns_config_init(&cfg);
     cfg.host_name = host;
+    if (cache_cap != 0)
+        cfg.cache_cap = cache_cap;
     cfg.seed = 42;
     cfg.packets_per_sec = 0; /* measure the engine, not its input budget */
     st = nt_mdns_create(&s->m, &cfg);
@@ -221,12 +224,13 @@ NT_BENCH_SUITE_DEFINE(mdns)
     nt_dns_name qn;
     nt_mdns_stats stats;
     double rate;
-    size_t outs = 0;
+    size_t outs = 0, ci;
+    static const size_t caps[] = {1024, 4096, 16384};
     nt_status st;
 
     /* 1. Legacy unicast answers from an established responder. */
     memset(&s, 0, sizeof(s));
-    st = engine_new(&s, "bench");
+    st = engine_new(&s, "bench", 0);
     if (st != NT_OK)
         goto cleanup;
     memset(&svc, 0, sizeof(svc));
@@ -254,38 +258,52 @@ NT_BENCH_SUITE_DEFINE(mdns)
     nt_bench_report(ctx, "mdns.answer_legacy", rate, 0, "query/s");
     nt_mdns_destroy(s.m);
 
-    /* 2. Records into a full cache watched by a browse. */
-    memset(&s, 0, sizeof(s));
-    st = engine_new(&s, "browser");
-    if (st != NT_OK)
-        goto cleanup;
-    memset(&qc, 0, sizeof(qc));
-    qc.kind = NT_MDNS_Q_BROWSE;
-    qc.type = "_bench._tcp";
-    st = nt_mdns_query_add(s.m, &qid, &qc, 0);
-    if (st != NT_OK)
-        goto cleanup;
-    s.now = 1;
-    while (s.serial < 1100 && st == NT_OK) {
-        uint64_t ops = 0;
-        st = cache_batch(&s, &ops);
+    /* 2. Records into a full cache watched by a browse, at three caps: the
+     * cost per record must not grow with the cache (issue 9). */
+    for (ci = 0; ci < sizeof caps / sizeof caps[0]; ci++) {
+        char name[64];
+        memset(&s, 0, sizeof(s));
+        st = engine_new(&s, "browser", caps[ci]);
+        if (st != NT_OK)
+            goto cleanup;
+        memset(&qc, 0, sizeof(qc));
+        qc.kind = NT_MDNS_Q_BROWSE;
+        qc.type = "_bench._tcp";
+        st = nt_mdns_query_add(s.m, &qid, &qc, 0);
+        if (st != NT_OK)
+            goto cleanup;
+        s.now = 1;
+        /* Fill it: 4 records a response, a little past the cap. */
+        while (s.serial < caps[ci] / 4u + 64u && st == NT_OK) {
+            uint64_t ops = 0;
+            st = cache_batch(&s, &ops);
+        }
+        if (st != NT_OK)
+            goto cleanup;
+        st = nt_bench_measure(ctx, &rate, cache_batch, &s);
+        if (st != NT_OK)
+            goto cleanup;
+        nt_mdns_stats_get(s.m, &stats);
+        if (stats.cache_records != caps[ci] || stats.cache_evictions == 0) {
+            nt_bench_note(ctx, "mdns: the cache was not full (%llu of %zu records)",
+                          (unsigned long long)stats.cache_records, caps[ci]);
+            st = NT_ERR_NOT_FOUND;
+            goto cleanup;
+        }
+        snprintf(name, sizeof name, caps[ci] == 4096 ? "mdns.cache_records" : "mdns.cache_records_%zu",
+                 caps[ci]);
+        nt_bench_report(ctx, name, rate, 0, "rec/s");
+        nt_bench_note(ctx, "cache %llu records (cap %zu), %llu evictions, %llu events dropped",
+                      (unsigned long long)stats.cache_records, caps[ci],
+                      (unsigned long long)stats.cache_evictions,
+                      (unsigned long long)stats.events_dropped);
+        nt_mdns_destroy(s.m);
+        s.m = NULL;
     }
-    if (st != NT_OK)
-        goto cleanup;
-    st = nt_bench_measure(ctx, &rate, cache_batch, &s);
-    if (st != NT_OK)
-        goto cleanup;
-    nt_mdns_stats_get(s.m, &stats);
-    nt_bench_report(ctx, "mdns.cache_records", rate, 0, "rec/s");
-    nt_bench_note(ctx, "cache %llu records, %llu evictions, %llu events dropped",
-                  (unsigned long long)stats.cache_records,
-                  (unsigned long long)stats.cache_evictions,
-                  (unsigned long long)stats.events_dropped);
-    nt_mdns_destroy(s.m);
 
     /* 3. Garbage. */
     memset(&s, 0, sizeof(s));
-    st = engine_new(&s, "victim");
+    st = engine_new(&s, "victim", 0);
     if (st != NT_OK)
         goto cleanup;
     s.rnd = 0x9e3779b97f4a7c15ull;
