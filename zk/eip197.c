@@ -67,20 +67,16 @@ nt_status nt_zk_bn254_mul(uint8_t out[NT_ZK_G1_BYTES], const uint8_t *in, size_t
 nt_status nt_zk_bn254_pairing_check(bool *ok, const uint8_t *in, size_t len)
 {
     nt_g1_affine p[CHUNK];
-    nt_zk_g2_prepared *q = NULL;
-    const nt_g1_affine *pp[CHUNK];
-    const nt_zk_g2_prepared *qq[CHUNK];
+    nt_g2_affine q[CHUNK];
+    nt_zk_pair pairs[CHUNK];
     nt_fp12 acc, f;
     nt_buf b;
     size_t npairs, i, m;
-    nt_status st = NT_OK;
+    nt_status st;
 
     if (len % 192 != 0 || len / 192 > NT_ZK_MAX_PUBLIC)
         return NT_ERR_ZK_ENCODING;
     npairs = len / 192;
-    q = nt_calloc(CHUNK, sizeof *q);
-    if (q == NULL)
-        return NT_ERR_NOMEM;
     nt_buf_init(&b, in, len);
     nt_fp12_set_one(&acc);
     for (i = 0; i < npairs; i += m) {
@@ -88,28 +84,23 @@ nt_status nt_zk_bn254_pairing_check(bool *ok, const uint8_t *in, size_t len)
         m = npairs - i < CHUNK ? npairs - i : CHUNK;
         for (j = 0; j < m; j++) {
             const uint8_t *g1, *g2;
-            nt_g2_affine g2p;
             if ((st = nt_buf_get_ptr(&b, &g1, 64)) != NT_OK ||
                 (st = nt_buf_get_ptr(&b, &g2, 128)) != NT_OK)
-                goto cleanup;
-            if ((st = nt_g1_affine_set_b64(&p[j], g1)) != NT_OK)
-                goto cleanup;
-            if ((st = nt_g2_affine_set_b128(&g2p, g2)) != NT_OK)
-                goto cleanup;
-            if ((st = nt_g2_affine_check_subgroup_var(&g2p)) != NT_OK)
-                goto cleanup;
-            nt_zk_g2_prepare(&q[j], &g2p);
-            pp[j] = &p[j];
-            qq[j] = &q[j];
+                return st;
+            if ((st = nt_g1_affine_set_b64(&p[j], g1)) != NT_OK ||
+                (st = nt_g2_affine_set_b128(&q[j], g2)) != NT_OK ||
+                (st = nt_g2_affine_check_subgroup_var(&q[j])) != NT_OK)
+                return st;
+            pairs[j].p = &p[j];
+            pairs[j].lines = NULL;
+            pairs[j].q = &q[j];
         }
-        nt_zk_miller_loop(&f, pp, qq, m);
+        nt_zk_miller_loop(&f, pairs, m);
         nt_fp12_mul(&acc, &acc, &f);
     }
     nt_zk_final_exp(&f, &acc);
     *ok = nt_fp12_is_one(&f);
-cleanup:
-    nt_free(q);
-    return st;
+    return NT_OK;
 }
 
 nt_status nt_zk_bn254_pairing(uint8_t out[NT_ZK_GT_BYTES], const uint8_t g1[NT_ZK_G1_BYTES],

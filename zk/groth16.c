@@ -14,41 +14,12 @@
 #include "nautilus/buf.h"
 #include "nautilus/mem.h"
 #include "zk/groth16_internal.h"
+#include "zk/msm.h"
 
 /* ---- keys ---------------------------------------------------------------- */
 
-/* Affine forms of n Jacobian points with one inversion (Montgomery's trick);
- * none of them may be at infinity. scratch holds n field elements. */
-static void batch_to_affine(nt_g1_affine *out, const nt_g1_jac *in, size_t n, nt_fp *scratch)
-{
-    nt_fp acc, inv, zi, zi2;
-    size_t i;
-    if (n == 0)
-        return;
-    acc = in[0].z;
-    scratch[0] = acc;
-    for (i = 1; i < n; i++) {
-        nt_fp_mul(&acc, &acc, &in[i].z);
-        scratch[i] = acc;
-    }
-    nt_fp_inv_var(&inv, &acc);
-    for (i = n; i-- > 0;) {
-        if (i > 0) {
-            nt_fp_mul(&zi, &inv, &scratch[i - 1]);
-            nt_fp_mul(&inv, &inv, &in[i].z);
-        } else {
-            zi = inv;
-        }
-        nt_fp_sqr(&zi2, &zi);
-        nt_fp_mul(&out[i].x, &in[i].x, &zi2);
-        nt_fp_mul(&zi2, &zi2, &zi);
-        nt_fp_mul(&out[i].y, &in[i].y, &zi2);
-        out[i].inf = false;
-    }
-}
-
-/* Builds the fixed-base tables of the first n_tables inputs. */
-static nt_status build_tables(nt_zk_vk *vk)
+/* Fixed-base tables of the first NT_ZK_MSM_TABLES inputs. */
+static nt_status build_tables(nt_zk_vk_prep *prep, const nt_zk_vk *vk)
 {
     size_t n = vk->n_public < NT_ZK_MSM_TABLES ? vk->n_public : NT_ZK_MSM_TABLES;
     nt_g1_jac *jac = NULL;
@@ -56,13 +27,13 @@ static nt_status build_tables(nt_zk_vk *vk)
     size_t i;
     nt_status st = NT_OK;
 
-    vk->n_tables = 0;
+    prep->n_tables = 0;
     if (n == 0)
         return NT_OK;
-    vk->tables = nt_calloc(n * NT_ZK_MSM_TABLE_POINTS, sizeof *vk->tables);
+    prep->tables = nt_calloc(n * NT_ZK_MSM_TABLE_POINTS, sizeof *prep->tables);
     jac = nt_calloc(NT_ZK_MSM_TABLE_POINTS, sizeof *jac);
     scratch = nt_calloc(NT_ZK_MSM_TABLE_POINTS, sizeof *scratch);
-    if (vk->tables == NULL || jac == NULL || scratch == NULL) {
+    if (prep->tables == NULL || jac == NULL || scratch == NULL) {
         st = NT_ERR_NOMEM;
         goto cleanup;
     }
@@ -70,7 +41,7 @@ static nt_status build_tables(nt_zk_vk *vk)
         nt_g1_jac base;
         int j, d;
         if (vk->ic[i + 1].inf)
-            continue; /* its table stays all infinity; never read (see compute_vk_x) */
+            continue; /* its table stays all infinity; never read (see vk_x_tables) */
         nt_g1_jac_set_affine(&base, &vk->ic[i + 1]);
         for (j = 0; j < NT_ZK_MSM_WINDOWS; j++) {
             nt_g1_jac *row = jac + (size_t)j * NT_ZK_MSM_DIGITS;
@@ -80,18 +51,40 @@ static nt_status build_tables(nt_zk_vk *vk)
             /* next base: 16 B = 2 (8 B) */
             nt_g1_jac_dbl(&base, &row[NT_ZK_MSM_DIGITS - 1]);
         }
-        batch_to_affine(vk->tables + i * NT_ZK_MSM_TABLE_POINTS, jac, NT_ZK_MSM_TABLE_POINTS, scratch);
+        nt_g1_batch_to_affine_var(prep->tables + i * NT_ZK_MSM_TABLE_POINTS, jac,
+                                  NT_ZK_MSM_TABLE_POINTS, scratch);
     }
-    vk->n_tables = n;
+    prep->n_tables = n;
 cleanup:
     nt_free(scratch);
     nt_free(jac);
     return st;
 }
 
-nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha, const nt_g2_affine *beta,
-                         const nt_g2_affine *gamma, const nt_g2_affine *delta, nt_g1_affine *ic,
-                         size_t n_public, const nt_fp12 *alphabeta_file)
+nt_status nt_zk_vk_prepare(nt_zk_vk *vk)
+{
+    nt_zk_vk_prep *prep;
+    nt_status st;
+
+    if (vk->prep != NULL)
+        return NT_OK;
+    prep = nt_calloc(1, sizeof *prep);
+    if (prep == NULL)
+        return NT_ERR_NOMEM;
+    if ((st = build_tables(prep, vk)) != NT_OK) {
+        nt_free(prep->tables);
+        nt_free(prep);
+        return st;
+    }
+    nt_zk_g2_prepare(&prep->gamma_lines, &vk->gamma);
+    nt_zk_g2_prepare(&prep->delta_lines, &vk->delta);
+    vk->prep = prep;
+    return NT_OK;
+}
+
+bool nt_zk_vk_is_prepared(const nt_zk_vk *vk) { return vk->prep != NULL; }
+
+nt_status nt_zk_vk_build(nt_zk_vk **out, nt_zk_vk_parts *parts, bool prepare)
 {
     nt_zk_vk *vk = NULL;
     nt_g2_affine gen;
@@ -101,8 +94,8 @@ nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha, const nt_g2_
      * contribution (delta == gamma, or delta == the generator) lets anyone
      * forge proofs. Points at infinity make the equation trivial. */
     nt_g2_generator(&gen);
-    if (alpha->inf || beta->inf || gamma->inf || delta->inf ||
-        nt_g2_affine_eq(delta, gamma) || nt_g2_affine_eq(delta, &gen)) {
+    if (parts->alpha.inf || parts->beta.inf || parts->gamma.inf || parts->delta.inf ||
+        nt_g2_affine_eq(&parts->delta, &parts->gamma) || nt_g2_affine_eq(&parts->delta, &gen)) {
         st = NT_ERR_ZK_VK_DEGENERATE;
         goto cleanup;
     }
@@ -111,27 +104,26 @@ nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha, const nt_g2_
         st = NT_ERR_NOMEM;
         goto cleanup;
     }
-    vk->n_public = n_public;
-    vk->alpha = *alpha;
-    vk->beta = *beta;
-    vk->gamma = *gamma;
-    vk->delta = *delta;
-    nt_zk_pairing(&vk->alphabeta, alpha, beta);
-    if (alphabeta_file != NULL && !nt_fp12_eq(&vk->alphabeta, alphabeta_file)) {
+    vk->n_public = parts->n_public;
+    vk->alpha = parts->alpha;
+    vk->beta = parts->beta;
+    vk->gamma = parts->gamma;
+    vk->delta = parts->delta;
+    vk->ic = parts->ic;
+    parts->ic = NULL;
+    nt_zk_pairing(&vk->alphabeta, &vk->alpha, &vk->beta);
+    if (parts->alphabeta_file != NULL && !nt_fp12_eq(&vk->alphabeta, parts->alphabeta_file)) {
         st = NT_ERR_ZK_VK_MISMATCH;
         goto cleanup;
     }
     nt_fp12_conj(&vk->alphabeta_inv, &vk->alphabeta);
-    nt_zk_g2_prepare(&vk->gamma_prep, gamma);
-    nt_zk_g2_prepare(&vk->delta_prep, delta);
-    vk->ic = ic;
-    ic = NULL;
-    if ((st = build_tables(vk)) != NT_OK)
+    if (prepare && (st = nt_zk_vk_prepare(vk)) != NT_OK)
         goto cleanup;
     *out = vk;
     vk = NULL;
 cleanup:
-    nt_free(ic);
+    nt_free(parts->ic);
+    parts->ic = NULL;
     nt_zk_vk_destroy(vk);
     return st;
 }
@@ -140,7 +132,9 @@ void nt_zk_vk_destroy(nt_zk_vk *vk)
 {
     if (vk == NULL)
         return;
-    nt_free(vk->tables);
+    if (vk->prep != NULL)
+        nt_free(vk->prep->tables);
+    nt_free(vk->prep);
     nt_free(vk->ic);
     nt_free(vk);
 }
@@ -330,61 +324,79 @@ static void table_mul_add(nt_g1_jac *acc, const nt_g1_affine *table, const uint6
     }
 }
 
-/* vk_x = IC[0] + sum pub[i] IC[i+1]. */
-static void compute_vk_x(nt_g1_affine *out, const nt_zk_vk *vk, const nt_zk_public *pub)
+/* vk_x = IC[0] + sum pub[i] IC[i+1] with a prepared key's tables. */
+static void vk_x_tables(nt_g1_jac *acc, const nt_zk_vk *vk, const nt_zk_public *pub)
 {
-    nt_g1_jac acc, t;
+    const nt_zk_vk_prep *prep = vk->prep;
+    nt_g1_jac t;
     size_t i;
-    nt_g1_jac_set_affine(&acc, &vk->ic[0]);
+    nt_g1_jac_set_affine(acc, &vk->ic[0]);
     for (i = 0; i < pub->n; i++) {
         uint64_t k[4];
         if (nt_zk_fr_is_zero(&pub->v[i]) || vk->ic[i + 1].inf)
             continue;
         nt_zk_fr_get_limbs(k, &pub->v[i]);
         if (k[0] == 1 && (k[1] | k[2] | k[3]) == 0) {
-            nt_g1_jac_add_affine_var(&acc, &acc, &vk->ic[i + 1]);
+            nt_g1_jac_add_affine_var(acc, acc, &vk->ic[i + 1]);
             continue;
         }
-        if (i < vk->n_tables) {
-            table_mul_add(&acc, vk->tables + i * NT_ZK_MSM_TABLE_POINTS, k);
+        if (i < prep->n_tables) {
+            table_mul_add(acc, prep->tables + i * NT_ZK_MSM_TABLE_POINTS, k);
             continue;
         }
         nt_g1_mul_var(&t, &vk->ic[i + 1], k);
-        nt_g1_jac_add_var(&acc, &acc, &t);
+        nt_g1_jac_add_var(acc, acc, &t);
     }
-    nt_g1_jac_to_affine_var(out, &acc);
+}
+
+/* Scalars handed to the MSM at once (a stack array of their limbs). */
+#define VK_X_CHUNK 64
+
+/* vk_x without tables: one multi-scalar multiplication (msm.h). */
+static nt_status vk_x_msm(nt_g1_jac *acc, const nt_zk_vk *vk, const nt_zk_public *pub)
+{
+    uint64_t k[VK_X_CHUNK][4];
+    size_t done, i;
+    nt_status st;
+    nt_g1_jac_set_affine(acc, &vk->ic[0]);
+    for (done = 0; done < pub->n; done += VK_X_CHUNK) {
+        size_t m = pub->n - done < VK_X_CHUNK ? pub->n - done : VK_X_CHUNK;
+        nt_g1_jac part;
+        for (i = 0; i < m; i++)
+            nt_zk_fr_get_limbs(k[i], &pub->v[done + i]);
+        if ((st = nt_g1_msm_var(&part, &vk->ic[done + 1], (const uint64_t(*)[4])k, m)) != NT_OK)
+            return st;
+        nt_g1_jac_add_var(acc, acc, &part);
+    }
+    return NT_OK;
 }
 
 nt_status nt_zk_groth16_verify(const nt_zk_vk *vk, const nt_zk_proof *proof,
                                const nt_zk_public *pub)
 {
+    const nt_zk_vk_prep *prep = vk->prep;
     nt_g1_affine a, c, vk_x;
     nt_g2_affine b;
-    nt_zk_g2_prepared *bprep = NULL;
-    const nt_g1_affine *pp[3];
-    const nt_zk_g2_prepared *qq[3];
+    nt_g1_jac acc;
+    nt_zk_pair pairs[3];
     nt_fp12 f, r;
-    nt_status st = NT_OK;
+    nt_status st;
 
     if (pub->n != vk->n_public)
         return NT_ERR_ZK_INPUT_COUNT;
-    bprep = nt_malloc(sizeof *bprep);
-    if (bprep == NULL)
-        return NT_ERR_NOMEM;
+    if (prep != NULL)
+        vk_x_tables(&acc, vk, pub);
+    else if ((st = vk_x_msm(&acc, vk, pub)) != NT_OK)
+        return st;
+    nt_g1_jac_to_affine_var(&vk_x, &acc);
     proof_points(proof, &a, &b, &c);
     nt_g1_affine_neg(&a, &a);
-    compute_vk_x(&vk_x, vk, pub);
-    nt_zk_g2_prepare(bprep, &b);
-    pp[0] = &a;
-    qq[0] = bprep;
-    pp[1] = &vk_x;
-    qq[1] = &vk->gamma_prep;
-    pp[2] = &c;
-    qq[2] = &vk->delta_prep;
-    nt_zk_miller_loop(&f, pp, qq, 3);
+    /* B is used once: its lines are made as the loop runs. So are those of
+     * gamma and delta when the key was not prepared. */
+    pairs[0] = (nt_zk_pair){&a, NULL, &b};
+    pairs[1] = (nt_zk_pair){&vk_x, prep != NULL ? &prep->gamma_lines : NULL, &vk->gamma};
+    pairs[2] = (nt_zk_pair){&c, prep != NULL ? &prep->delta_lines : NULL, &vk->delta};
+    nt_zk_miller_loop(&f, pairs, 3);
     nt_zk_final_exp(&r, &f);
-    if (!nt_fp12_eq(&r, &vk->alphabeta_inv))
-        st = NT_ERR_ZK_PROOF_INVALID;
-    nt_free(bprep);
-    return st;
+    return nt_fp12_eq(&r, &vk->alphabeta_inv) ? NT_OK : NT_ERR_ZK_PROOF_INVALID;
 }

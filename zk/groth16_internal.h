@@ -18,17 +18,23 @@
 #define NT_ZK_MSM_TABLE_POINTS (NT_ZK_MSM_WINDOWS * NT_ZK_MSM_DIGITS)
 #define NT_ZK_MSM_TABLES 64 /* inputs beyond this use wNAF (caps memory at ~2.4 MB) */
 
+/* What preparing a key adds (nt_zk_vk_prepare), worth it only for a key
+ * that verifies many proofs. */
+typedef struct nt_zk_vk_prep {
+    size_t n_tables;                /* inputs with a fixed-base table */
+    nt_g1_affine *tables;           /* n_tables * NT_ZK_MSM_TABLE_POINTS points */
+    nt_zk_g2_prepared gamma_lines;  /* Miller-loop lines of gamma */
+    nt_zk_g2_prepared delta_lines;  /* and of delta */
+} nt_zk_vk_prep;
+
 struct nt_zk_vk {
     size_t n_public;
-    size_t n_tables;               /* inputs with a fixed-base table */
-    nt_g1_affine *tables;          /* n_tables * NT_ZK_MSM_TABLE_POINTS points */
     nt_g1_affine alpha;
     nt_g2_affine beta, gamma, delta;
     nt_g1_affine *ic;              /* n_public + 1 points */
     nt_fp12 alphabeta;             /* e(alpha, beta), reduced */
     nt_fp12 alphabeta_inv;         /* its inverse (conjugate: cyclotomic) */
-    nt_zk_g2_prepared gamma_prep;  /* Miller-loop lines of gamma */
-    nt_zk_g2_prepared delta_prep;  /* and of delta */
+    nt_zk_vk_prep *prep;           /* NULL until prepared */
 };
 
 struct nt_zk_public {
@@ -36,15 +42,21 @@ struct nt_zk_public {
     nt_zk_fr v[]; /* n values < r */
 };
 
+/* The validated points of a key, as read from a file. */
+typedef struct nt_zk_vk_parts {
+    nt_g1_affine alpha;
+    nt_g2_affine beta, gamma, delta;
+    nt_g1_affine *ic;              /* n_public + 1 points, nt_malloc'd */
+    size_t n_public;
+    const nt_fp12 *alphabeta_file; /* vk_alphabeta_12, or NULL */
+} nt_zk_vk_parts;
+
 /* Builds a key from validated parts: checks the degenerate-key rules,
  * computes e(alpha, beta), compares it with alphabeta_file when not NULL,
- * prepares gamma and delta. Takes ownership of ic (n_public + 1 points,
- * nt_malloc'd) on success and on failure. NT_ERR_ZK_VK_DEGENERATE,
- * NT_ERR_ZK_VK_MISMATCH, NT_ERR_NOMEM. */
-NT_WUR nt_status nt_zk_vk_build(nt_zk_vk **out, const nt_g1_affine *alpha,
-                                const nt_g2_affine *beta, const nt_g2_affine *gamma,
-                                const nt_g2_affine *delta, nt_g1_affine *ic, size_t n_public,
-                                const nt_fp12 *alphabeta_file);
+ * and prepares the key when prepare is set. Takes ownership of parts->ic
+ * on success and on failure. NT_ERR_ZK_VK_DEGENERATE, NT_ERR_ZK_VK_MISMATCH,
+ * NT_ERR_NOMEM. */
+NT_WUR nt_status nt_zk_vk_build(nt_zk_vk **out, nt_zk_vk_parts *parts, bool prepare);
 
 /* Allocates a public-input list of n values (uninitialised). */
 NT_WUR nt_status nt_zk_public_alloc(nt_zk_public **out, size_t n);

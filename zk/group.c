@@ -7,12 +7,7 @@
 
 #include <string.h>
 
-/* Longest width-w NAF of a 256-bit scalar: 257 digits. */
-#define NT_WNAF_MAX 258
-
-/* Width-w NAF of the plain 256-bit integer k: out[i] is the digit of 2^i,
- * odd or zero, |digit| < 2^(w-1). Returns the number of digits. */
-static int nt_zk_wnaf(int8_t out[NT_WNAF_MAX], const uint64_t k[4], int w)
+int nt_zk_wnaf(int8_t out[NT_WNAF_MAX], const uint64_t k[4], int w)
 {
     uint64_t t[5] = {k[0], k[1], k[2], k[3], 0};
     const int64_t full = (int64_t)1 << w, half = (int64_t)1 << (w - 1);

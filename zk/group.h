@@ -33,6 +33,14 @@ typedef struct nt_g2_jac {
     nt_fp2 x, y, z;
 } nt_g2_jac;
 
+/* Longest width-w NAF of a 256-bit scalar: 257 digits. */
+#define NT_WNAF_MAX 258
+
+/* Width-w NAF (2 <= w <= 7) of the plain 256-bit integer k: out[i] is the
+ * digit of 2^i, odd or zero, |digit| < 2^(w-1). Returns the number of
+ * digits (0 for k = 0). */
+int nt_zk_wnaf(int8_t out[NT_WNAF_MAX], const uint64_t k[4], int w);
+
 /* ---- G1 ------------------------------------------------------------------ */
 
 /* x || y big-endian; all zero is infinity. NT_ERR_ZK_COORD_RANGE,

@@ -253,6 +253,23 @@ static inline NT_MONT_INLINE void nt_mont_mul(uint64_t r[4], const uint64_t a[4]
     }
 }
 
+/* w = a b, the 512-bit product of two 256-bit integers (schoolbook). */
+static inline void nt_u256_mul_wide(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
+{
+    int i, j;
+    for (i = 0; i < 8; i++)
+        w[i] = 0;
+    for (i = 0; i < 4; i++) {
+        uint64_t carry = 0;
+        for (j = 0; j < 4; j++) {
+            nt_u128 t = (nt_u128)a[j] * b[i] + w[i + j] + carry;
+            w[i + j] = (uint64_t)t;
+            carry = (uint64_t)(t >> 64);
+        }
+        w[i + 4] = carry;
+    }
+}
+
 /* Raw 256-bit big-endian bytes to limbs (no range check, no conversion). */
 static inline NT_MONT_INLINE void nt_mont_from_be(uint64_t r[4], const uint8_t in[32])
 {

@@ -100,36 +100,85 @@ static void add_step(proj *t, const nt_fp2 *qx, const nt_fp2 *qy, nt_zk_line *l)
     nt_fp2_mul(&t->z, &t->z, &E);
 }
 
+/* The kinds of line, in the order the loop takes them (loop_steps). */
+enum { STEP_DBL, STEP_ADD, STEP_SUB, STEP_FROB1, STEP_FROB2 };
+
+/* The NT_ZK_LINES steps of the loop: for i = 64..0 a doubling, then an
+ * addition of +-Q where ate_naf[i] != 0; then the two Frobenius additions.
+ * Preparing a point and running the loop both follow this one list, so
+ * stored lines and lines made on the fly come in the same order. */
+static void loop_steps(int8_t kinds[NT_ZK_LINES])
+{
+    int i, k = 0;
+    for (i = 64; i >= 0; i--) {
+        kinds[k++] = STEP_DBL;
+        if (ate_naf[i] != 0)
+            kinds[k++] = ate_naf[i] > 0 ? STEP_ADD : STEP_SUB;
+    }
+    kinds[k++] = STEP_FROB1;
+    kinds[k] = STEP_FROB2;
+}
+
+/* A G2 point walking through the loop: T and what the additions need. */
+typedef struct q_walk {
+    proj t;
+    nt_fp2 qx, qy, negy;
+} q_walk;
+
+static void walk_init(q_walk *w, const nt_g2_affine *q)
+{
+    w->t.x = q->x;
+    w->t.y = q->y;
+    nt_fp2_set_one(&w->t.z);
+    w->qx = q->x;
+    w->qy = q->y;
+    nt_fp2_neg(&w->negy, &q->y);
+}
+
+/* Advances T by one step and writes that step's line. */
+static void walk_step(q_walk *w, int kind, nt_zk_line *l)
+{
+    nt_fp2 x, y;
+    switch (kind) {
+    case STEP_DBL:
+        dbl_step(&w->t, l);
+        break;
+    case STEP_ADD:
+        add_step(&w->t, &w->qx, &w->qy, l);
+        break;
+    case STEP_SUB:
+        add_step(&w->t, &w->qx, &w->negy, l);
+        break;
+    case STEP_FROB1:
+        /* Q1 = pi(Q) */
+        nt_fp2_conj(&x, &w->qx);
+        nt_fp2_mul(&x, &x, nt_fp12_frob_const(1, 2));
+        nt_fp2_conj(&y, &w->qy);
+        nt_fp2_mul(&y, &y, nt_fp12_frob_const(1, 3));
+        add_step(&w->t, &x, &y, l);
+        break;
+    default:
+        /* -Q2 = -pi^2(Q) = (x xi^((p^2-1)/3), y) since xi^((p^2-1)/2) = -1 */
+        nt_fp2_mul_fp(&x, &w->qx, &nt_fp12_frob_const(2, 2)->c0);
+        add_step(&w->t, &x, &w->qy, l);
+        break;
+    }
+}
+
 void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q)
 {
-    proj t;
-    nt_fp2 negy, q1x, q1y, q2x;
-    int i, k = 0;
+    int8_t kinds[NT_ZK_LINES];
+    q_walk w;
+    int k;
 
     memset(r, 0, sizeof *r);
     r->inf = q->inf;
     if (q->inf)
         return;
-    t.x = q->x;
-    t.y = q->y;
-    nt_fp2_set_one(&t.z);
-    nt_fp2_neg(&negy, &q->y);
-    for (i = 64; i >= 0; i--) {
-        dbl_step(&t, &r->lines[k++]);
-        if (ate_naf[i] == 1)
-            add_step(&t, &q->x, &q->y, &r->lines[k++]);
-        else if (ate_naf[i] == -1)
-            add_step(&t, &q->x, &negy, &r->lines[k++]);
-    }
-    /* Q1 = pi(Q), then -Q2 = -pi^2(Q) = (x xi^((p^2-1)/3), y) since
-     * xi^((p^2-1)/2) = -1. */
-    nt_fp2_conj(&q1x, &q->x);
-    nt_fp2_mul(&q1x, &q1x, nt_fp12_frob_const(1, 2));
-    nt_fp2_conj(&q1y, &q->y);
-    nt_fp2_mul(&q1y, &q1y, nt_fp12_frob_const(1, 3));
-    add_step(&t, &q1x, &q1y, &r->lines[k++]);
-    nt_fp2_mul_fp(&q2x, &q->x, &nt_fp12_frob_const(2, 2)->c0);
-    add_step(&t, &q2x, &q->y, &r->lines[k++]);
+    loop_steps(kinds);
+    walk_init(&w, q);
+    for (k = 0; k < NT_ZK_LINES; k++)
+        walk_step(&w, kinds[k], &r->lines[k]);
 }
 
 static void apply_line(nt_fp12 *f, const nt_zk_line *l, const nt_g1_affine *p)
@@ -144,52 +193,59 @@ static void apply_line(nt_fp12 *f, const nt_zk_line *l, const nt_g1_affine *p)
  * results are multiplied (the squarings are shared within a chunk). */
 #define MAX_PAIRS 8
 
-static void miller_chunk(nt_fp12 *f, const nt_g1_affine *const *p,
-                         const nt_zk_g2_prepared *const *q, size_t n)
+/* One pair inside the loop: P, and Q's stored lines or Q walking. */
+typedef struct loop_pair {
+    const nt_g1_affine *p;
+    const nt_zk_line *lines;
+    q_walk walk;
+} loop_pair;
+
+static void miller_chunk(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
 {
-    const nt_g1_affine *pp[MAX_PAIRS];
-    const nt_zk_line *ll[MAX_PAIRS];
+    loop_pair lp[MAX_PAIRS];
+    int8_t kinds[NT_ZK_LINES];
+    nt_zk_line l;
     size_t m = 0, j;
-    int i, k = 0;
+    int k;
 
     nt_fp12_set_one(f);
     for (j = 0; j < n; j++) {
+        const nt_zk_pair *pr = &pairs[j];
         /* e(O, Q) = e(P, O) = 1: such pairs contribute nothing. */
-        if (p[j]->inf || q[j]->inf)
+        if (pr->p->inf || (pr->lines != NULL ? pr->lines->inf : pr->q->inf))
             continue;
-        pp[m] = p[j];
-        ll[m] = q[j]->lines;
+        lp[m].p = pr->p;
+        lp[m].lines = pr->lines != NULL ? pr->lines->lines : NULL;
+        if (lp[m].lines == NULL)
+            walk_init(&lp[m].walk, pr->q);
         m++;
     }
     if (m == 0)
         return;
-    for (i = 64; i >= 0; i--) {
-        if (i != 64)
+    loop_steps(kinds);
+    for (k = 0; k < NT_ZK_LINES; k++) {
+        /* f is squared before each doubling but the first (f = 1 there). */
+        if (kinds[k] == STEP_DBL && k > 0)
             nt_fp12_sqr(f, f);
-        for (j = 0; j < m; j++)
-            apply_line(f, &ll[j][k], pp[j]);
-        k++;
-        if (ate_naf[i] != 0) {
-            for (j = 0; j < m; j++)
-                apply_line(f, &ll[j][k], pp[j]);
-            k++;
+        for (j = 0; j < m; j++) {
+            if (lp[j].lines != NULL) {
+                apply_line(f, &lp[j].lines[k], lp[j].p);
+            } else {
+                walk_step(&lp[j].walk, kinds[k], &l);
+                apply_line(f, &l, lp[j].p);
+            }
         }
-    }
-    for (j = 0; j < m; j++) {
-        apply_line(f, &ll[j][k], pp[j]);
-        apply_line(f, &ll[j][k + 1], pp[j]);
     }
 }
 
-void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
-                       const nt_zk_g2_prepared *const *q, size_t n)
+void nt_zk_miller_loop(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
 {
     size_t done = 0;
     nt_fp12_set_one(f);
     while (done < n) {
         size_t m = n - done < MAX_PAIRS ? n - done : MAX_PAIRS;
         nt_fp12 g;
-        miller_chunk(&g, p + done, q + done, m);
+        miller_chunk(&g, pairs + done, m);
         if (done == 0)
             *f = g;
         else
@@ -262,11 +318,8 @@ void nt_zk_final_exp(nt_fp12 *r, const nt_fp12 *f)
 
 void nt_zk_pairing(nt_fp12 *r, const nt_g1_affine *p, const nt_g2_affine *q)
 {
-    nt_zk_g2_prepared prep;
-    const nt_g1_affine *pp[1] = {p};
-    const nt_zk_g2_prepared *qq[1] = {&prep};
+    nt_zk_pair pair = {p, NULL, q};
     nt_fp12 f;
-    nt_zk_g2_prepare(&prep, q);
-    nt_zk_miller_loop(&f, pp, qq, 1);
+    nt_zk_miller_loop(&f, &pair, 1);
     nt_zk_final_exp(r, &f);
 }

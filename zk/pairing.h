@@ -8,7 +8,8 @@
  * snarkjs computes, so vk_alphabeta_12 is reproduced exactly).
  *
  * G2 points are "prepared" into the list of line coefficients of their
- * Miller loop; a verification key keeps the lists of gamma and delta.
+ * Miller loop (a prepared verification key keeps the lists of gamma and
+ * delta), or walked through the loop with their lines made on the fly.
  * Lines are evaluated at P by two Fp2-by-Fp multiplications. Public data.
  */
 #ifndef NT_ZK_PAIRING_H
@@ -33,10 +34,18 @@ typedef struct nt_zk_g2_prepared {
 /* Computes the lines of Q (a valid G2 point, possibly infinity). */
 void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q);
 
+/* One pair of a Miller loop: P, and Q either as its prepared lines or, when
+ * lines is NULL, as the point q whose lines the loop computes as it goes
+ * (for a point used once: same value, no table). */
+typedef struct nt_zk_pair {
+    const nt_g1_affine *p;
+    const nt_zk_g2_prepared *lines;
+    const nt_g2_affine *q;
+} nt_zk_pair;
+
 /* f = prod_i f_i(P_i) over n pairs (Miller loop with shared squarings).
  * Pairs with P or Q at infinity contribute 1. */
-void nt_zk_miller_loop(nt_fp12 *f, const nt_g1_affine *const *p,
-                       const nt_zk_g2_prepared *const *q, size_t n);
+void nt_zk_miller_loop(nt_fp12 *f, const nt_zk_pair *pairs, size_t n);
 
 /* r = f^(s (p^12 - 1) / r). */
 void nt_zk_final_exp(nt_fp12 *r, const nt_fp12 *f);

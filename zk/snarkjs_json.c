@@ -224,16 +224,54 @@ static nt_status get_fp12(nt_fp12 *out, const cJSON *v)
     return NT_OK;
 }
 
-nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len)
+/* nPublic, checked against NT_ZK_MAX_PUBLIC and the length of IC. */
+static nt_status get_counts(size_t *n_public, const cJSON **ic_json, const cJSON *root)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "nPublic");
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble != (double)v->valueint)
+        return NT_ERR_JSON;
+    if (v->valueint > NT_ZK_MAX_PUBLIC)
+        return NT_ERR_ZK_INPUT_COUNT;
+    *n_public = (size_t)v->valueint;
+    *ic_json = cJSON_GetObjectItemCaseSensitive(root, "IC");
+    if (!cJSON_IsArray(*ic_json))
+        return NT_ERR_JSON;
+    if ((size_t)cJSON_GetArraySize(*ic_json) != *n_public + 1)
+        return NT_ERR_ZK_INPUT_COUNT;
+    return NT_OK;
+}
+
+/* The key's points, validated, into parts (parts->ic allocated here). */
+static nt_status get_vk_points(nt_zk_vk_parts *parts, const cJSON *root, const cJSON *ic_json)
+{
+    const cJSON *v;
+    size_t i = 0;
+    nt_status st;
+    if ((st = get_g1(&parts->alpha, cJSON_GetObjectItemCaseSensitive(root, "vk_alpha_1"))) != NT_OK ||
+        (st = get_g2(&parts->beta, cJSON_GetObjectItemCaseSensitive(root, "vk_beta_2"))) != NT_OK ||
+        (st = get_g2(&parts->gamma, cJSON_GetObjectItemCaseSensitive(root, "vk_gamma_2"))) != NT_OK ||
+        (st = get_g2(&parts->delta, cJSON_GetObjectItemCaseSensitive(root, "vk_delta_2"))) != NT_OK)
+        return st;
+    parts->ic = nt_calloc(parts->n_public + 1, sizeof *parts->ic);
+    if (parts->ic == NULL)
+        return NT_ERR_NOMEM;
+    cJSON_ArrayForEach(v, ic_json) {
+        if ((st = get_g1(&parts->ic[i], v)) != NT_OK)
+            return st;
+        i++;
+    }
+    return NT_OK;
+}
+
+static nt_status vk_parse(nt_zk_vk **out, const char *json, size_t len, bool prepare)
 {
     cJSON *root = NULL;
-    const cJSON *v, *ic_json, *ab_json;
-    nt_g1_affine alpha, *ic = NULL;
-    nt_g2_affine beta, gamma, delta;
+    const cJSON *ic_json = NULL, *ab_json;
+    nt_zk_vk_parts parts;
     nt_fp12 ab;
-    size_t n_public, i;
     nt_status st;
 
+    memset(&parts, 0, sizeof parts);
     if ((st = parse_doc(&root, json, len)) != NT_OK)
         return st;
     if (!cJSON_IsObject(root)) {
@@ -241,58 +279,30 @@ nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len)
         goto cleanup;
     }
     if ((st = check_string(root, "protocol", "groth16", NULL, true)) != NT_OK ||
-        (st = check_string(root, "curve", "bn128", "bn254", true)) != NT_OK)
+        (st = check_string(root, "curve", "bn128", "bn254", true)) != NT_OK ||
+        (st = get_counts(&parts.n_public, &ic_json, root)) != NT_OK ||
+        (st = get_vk_points(&parts, root, ic_json)) != NT_OK)
         goto cleanup;
-
-    v = cJSON_GetObjectItemCaseSensitive(root, "nPublic");
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble != (double)v->valueint) {
-        st = NT_ERR_JSON;
-        goto cleanup;
-    }
-    if (v->valueint > NT_ZK_MAX_PUBLIC) {
-        st = NT_ERR_ZK_INPUT_COUNT;
-        goto cleanup;
-    }
-    n_public = (size_t)v->valueint;
-    ic_json = cJSON_GetObjectItemCaseSensitive(root, "IC");
-    if (!cJSON_IsArray(ic_json)) {
-        st = NT_ERR_JSON;
-        goto cleanup;
-    }
-    if ((size_t)cJSON_GetArraySize(ic_json) != n_public + 1) {
-        st = NT_ERR_ZK_INPUT_COUNT;
-        goto cleanup;
-    }
-
-    if ((st = get_g1(&alpha, cJSON_GetObjectItemCaseSensitive(root, "vk_alpha_1"))) != NT_OK ||
-        (st = get_g2(&beta, cJSON_GetObjectItemCaseSensitive(root, "vk_beta_2"))) != NT_OK ||
-        (st = get_g2(&gamma, cJSON_GetObjectItemCaseSensitive(root, "vk_gamma_2"))) != NT_OK ||
-        (st = get_g2(&delta, cJSON_GetObjectItemCaseSensitive(root, "vk_delta_2"))) != NT_OK)
-        goto cleanup;
-
-    ic = nt_calloc(n_public + 1, sizeof *ic);
-    if (ic == NULL) {
-        st = NT_ERR_NOMEM;
-        goto cleanup;
-    }
-    i = 0;
-    cJSON_ArrayForEach(v, ic_json) {
-        if ((st = get_g1(&ic[i], v)) != NT_OK)
-            goto cleanup;
-        i++;
-    }
-
     ab_json = cJSON_GetObjectItemCaseSensitive(root, "vk_alphabeta_12");
     if (ab_json != NULL && (st = get_fp12(&ab, ab_json)) != NT_OK)
         goto cleanup;
-    /* nt_zk_vk_build owns ic from here, on success and on failure. */
-    st = nt_zk_vk_build(out, &alpha, &beta, &gamma, &delta, ic, n_public,
-                        ab_json != NULL ? &ab : NULL);
-    ic = NULL;
+    parts.alphabeta_file = ab_json != NULL ? &ab : NULL;
+    /* nt_zk_vk_build owns parts.ic from here, on success and on failure. */
+    st = nt_zk_vk_build(out, &parts, prepare);
 cleanup:
-    nt_free(ic);
+    nt_free(parts.ic);
     cJSON_Delete(root);
     return st;
+}
+
+nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len)
+{
+    return vk_parse(out, json, len, true);
+}
+
+nt_status nt_zk_vk_parse_json_oneshot(nt_zk_vk **out, const char *json, size_t len)
+{
+    return vk_parse(out, json, len, false);
 }
 
 nt_status nt_zk_proof_parse_json(nt_zk_proof *out, const char *json, size_t len)

@@ -42,23 +42,6 @@ void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
     nt_fp_dbl(&r->c1, &m);
 }
 
-/* 512-bit product of two 256-bit integers (schoolbook). */
-static void mul_wide(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
-{
-    int i, j;
-    for (i = 0; i < 8; i++)
-        w[i] = 0;
-    for (i = 0; i < 4; i++) {
-        uint64_t carry = 0;
-        for (j = 0; j < 4; j++) {
-            nt_u128 t = (nt_u128)a[j] * b[i] + w[i + j] + carry;
-            w[i + j] = (uint64_t)t;
-            carry = (uint64_t)(t >> 64);
-        }
-        w[i + 4] = carry;
-    }
-}
-
 /* Montgomery reduction of w < p 2^256: r = w 2^-256 mod p, fully reduced. */
 static void redc(nt_fp *r, uint64_t w[8])
 {
@@ -166,9 +149,9 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
         return;
     }
 #endif
-    mul_wide(w0, a->c0.v, b->c0.v);
-    mul_wide(w1, a->c1.v, b->c1.v);
-    mul_wide(w2, sa, sb);
+    nt_u256_mul_wide(w0, a->c0.v, b->c0.v);
+    nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
+    nt_u256_mul_wide(w2, sa, sb);
     /* w2 = a0 b1 + a1 b0 = w2 - w0 - w1 (exact, < 2 p^2) */
     (void)sub8(w2, w0);
     (void)sub8(w2, w1);

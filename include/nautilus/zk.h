@@ -32,11 +32,22 @@
  * Only NT_OK means "valid". Groth16 proofs are malleable: never use proof
  * bytes as identifiers.
  *
- * Cost (measured by bench/suite_zk.c on the 2-core development VM): a
- * prepared verification of the 20-input disclosure circuit takes ~0.5 ms
- * (snarkjs: ~10 ms); parsing a key costs a few ms and ~36 KB per public
- * input (fixed-base tables for the first 64 inputs). A parsed key, proof and
- * input list are immutable: verifications may run concurrently on them.
+ * Two ways to use a key (DESIGN section 5), with the same results:
+ *  - one-shot (nt_zk_vk_parse_json_oneshot): validated, e(alpha, beta)
+ *    computed, nothing else; a verification computes vk_x by one
+ *    variable-base multi-scalar multiplication and the Miller-loop lines of
+ *    gamma and delta as it goes. For a key used once: the `zk verify`
+ *    command, the first sight of an unknown key.
+ *  - prepared (nt_zk_vk_parse_json, or nt_zk_vk_prepare later): fixed-base
+ *    tables for vk_x (~36 KB per public input, the first 64 inputs) and the
+ *    lines of gamma and delta are built once, and every verification after
+ *    that is cheaper. For a key that verifies many proofs; nt_zk_vk_cache
+ *    makes the choice by itself (it prepares a key on its second sight).
+ * Figures (bench/README.md, bench/suite_zk.c) for the 20-input disclosure
+ * circuit: parse + verify from JSON in one shot ~1 ms, a prepared
+ * verification ~0.5 ms, preparing ~2 ms. A key, proof and input list are
+ * immutable once parsed (and prepared): verifications may run concurrently
+ * on them.
  *
  * Byte layouts (EIP-196 / EIP-197): integers are 32-byte big-endian; a G1
  * point is x || y (64 bytes), infinity is all zero; a G2 point is
@@ -67,7 +78,7 @@ extern "C" {
 
 /* ---- Groth16 ------------------------------------------------------------ */
 
-/* A validated, prepared verification key (opaque; heap). */
+/* A validated verification key (opaque; heap), prepared or not (see top). */
 typedef struct nt_zk_vk nt_zk_vk;
 
 /* Validated public inputs (opaque; heap). */
@@ -89,10 +100,8 @@ typedef struct nt_zk_proof {
  * when present, vk_alphabeta_12. Every point is validated (range, curve or
  * twist, G2 subgroup); delta must differ from gamma and from the G2
  * generator; e(alpha, beta) is computed and, when the file has
- * vk_alphabeta_12, must equal it exactly. Prepares the key (G2 line
- * coefficients for gamma and delta, e(alpha, beta)) so that a verification
- * costs one multi-scalar multiplication, one 3-pair Miller loop and one
- * final exponentiation. On success *out is a new key for nt_zk_vk_destroy.
+ * vk_alphabeta_12, must equal it exactly. The key is prepared (see top).
+ * On success *out is a new key for nt_zk_vk_destroy.
  * Returns NT_OK, NT_ERR_JSON, NT_ERR_ZK_PROTOCOL, NT_ERR_ZK_ENCODING,
  * NT_ERR_ZK_COORD_RANGE, NT_ERR_ZK_NOT_ON_CURVE, NT_ERR_ZK_NOT_ON_TWIST,
  * NT_ERR_ZK_NOT_IN_SUBGROUP, NT_ERR_ZK_INPUT_COUNT (nPublic does not match
@@ -100,11 +109,58 @@ typedef struct nt_zk_proof {
  * NT_ERR_ZK_VK_MISMATCH, NT_ERR_CAP (len > NT_ZK_MAX_JSON), NT_ERR_NOMEM. */
 NT_API NT_WUR nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len);
 
+/* As nt_zk_vk_parse_json, with the same checks and statuses, but the key is
+ * not prepared: for a key that verifies one proof (see top). */
+NT_API NT_WUR nt_status nt_zk_vk_parse_json_oneshot(nt_zk_vk **out, const char *json,
+                                                    size_t len);
+
+/* Prepares a key (nothing to do if it is already prepared). It changes the
+ * key: not while other threads verify with it. NT_OK or NT_ERR_NOMEM (the
+ * key is then unchanged, and still verifies one-shot). */
+NT_API NT_WUR nt_status nt_zk_vk_prepare(nt_zk_vk *vk);
+
+NT_API bool nt_zk_vk_is_prepared(const nt_zk_vk *vk);
+
 /* Frees a key; NULL is a no-op. */
 NT_API void nt_zk_vk_destroy(nt_zk_vk *vk);
 
 /* The key's nPublic. */
 NT_API size_t nt_zk_vk_public_count(const nt_zk_vk *vk);
+
+/* ---- a cache of keys ------------------------------------------------------ */
+
+/* Keys by the SHA-256 of their JSON text, for a long-running verifier that
+ * meets keys in what it hears: a key seen once is parsed one-shot (no
+ * preparation that would pay off only over many proofs), a key seen again
+ * is prepared in place and stays prepared. At most cap keys (a prepared
+ * 20-input key holds ~0.8 MB); when full, the least recently used key seen
+ * only once goes first, so a stream of new keys cannot push out the keys
+ * in use; if every key has been seen twice, the least recently used goes.
+ * Keys that fail to parse are not remembered. Not thread-safe: one cache
+ * per thread, or a lock around it. */
+typedef struct nt_zk_vk_cache nt_zk_vk_cache;
+
+#define NT_ZK_VK_CACHE_MAX 256
+
+/* cap in 1..NT_ZK_VK_CACHE_MAX, else NT_ERR_INVALID_ARG; NT_ERR_NOMEM. */
+NT_API NT_WUR nt_status nt_zk_vk_cache_create(nt_zk_vk_cache **out, size_t cap);
+
+/* Frees the cache and its keys; NULL is a no-op. */
+NT_API void nt_zk_vk_cache_destroy(nt_zk_vk_cache *cache);
+
+/* The key of json[0..len): the cached one if the same text was seen
+ * before (prepared from the second sight on), else a new one-shot key.
+ * *out belongs to the cache and is valid until the next call on it.
+ * Errors as nt_zk_vk_parse_json_oneshot (nothing is cached then). A
+ * preparation that runs out of memory is not an error: the key is handed
+ * out one-shot and preparing is tried again at the next sight. */
+NT_API NT_WUR nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out,
+                                           const char *json, size_t len);
+
+/* Keys held. */
+NT_API size_t nt_zk_vk_cache_count(const nt_zk_vk_cache *cache);
+
+/* ---- proofs and public inputs ------------------------------------------- */
 
 /* Parses snarkjs proof.json: "pi_a" [x, y, "1"], "pi_b" [[x0,x1],[y0,y1],
  * ["1","0"]], "pi_c" [x, y, "1"], "protocol":"groth16", and "curve":"bn128"
@@ -150,9 +206,11 @@ NT_API NT_WUR nt_status nt_zk_public_get_dec(char *out, size_t cap, const nt_zk_
                                              size_t i);
 
 /* Checks e(-A, B) * e(alpha, beta) * e(vk_x, gamma) * e(C, delta) == 1 with
- * vk_x = IC[0] + sum pub[i] IC[i+1]. NT_OK only if the proof is valid;
- * NT_ERR_ZK_INPUT_COUNT if the input count differs from the key's,
- * NT_ERR_ZK_PROOF_INVALID if the check fails. */
+ * vk_x = IC[0] + sum pub[i] IC[i+1], on a prepared or a one-shot key (same
+ * result). NT_OK only if the proof is valid; NT_ERR_ZK_INPUT_COUNT if the
+ * input count differs from the key's, NT_ERR_ZK_PROOF_INVALID if the check
+ * fails, NT_ERR_NOMEM (one-shot keys only: the multi-scalar
+ * multiplication's workspace). */
 NT_API NT_WUR nt_status nt_zk_groth16_verify(const nt_zk_vk *vk, const nt_zk_proof *proof,
                                              const nt_zk_public *pub);
 
@@ -172,7 +230,7 @@ NT_API NT_WUR nt_status nt_zk_bn254_mul(uint8_t out[NT_ZK_G1_BYTES], const uint8
 /* EIP-197 pairing check: in is k 192-byte pairs G1 || G2 (k may be 0).
  * *ok = (prod e(P_i, Q_i) == 1). NT_ERR_ZK_ENCODING if len % 192 != 0 or
  * len > 192 * NT_ZK_MAX_PUBLIC; NT_ERR_ZK_COORD_RANGE, NT_ERR_ZK_NOT_ON_CURVE,
- * NT_ERR_ZK_NOT_ON_TWIST, NT_ERR_ZK_NOT_IN_SUBGROUP, NT_ERR_NOMEM. */
+ * NT_ERR_ZK_NOT_ON_TWIST, NT_ERR_ZK_NOT_IN_SUBGROUP. */
 NT_API NT_WUR nt_status nt_zk_bn254_pairing_check(bool *ok, const uint8_t *in, size_t len);
 
 /* The reduced pairing e(P, Q) (final exponent s (p^12 - 1)/r, the one

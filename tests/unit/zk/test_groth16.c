@@ -1,7 +1,10 @@
 /* Groth16 verification of real snarkjs proofs (tests/vectors/zk, made by
  * proofs/scripts/gen_fixtures.sh), the whole-pairing known answer
  * e(alpha, beta) == vk_alphabeta_12, and every rejection of DESIGN section 5
- * with its own status. */
+ * with its own status. Every test that uses a key runs three times, once per
+ * way of making the key (prepared at parse, one-shot, one-shot prepared
+ * later), with the same expected results: the paths must agree on every
+ * vector and every tampered input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,12 +36,43 @@ static char *fixture(const char *name, size_t *len)
     return t;
 }
 
-static nt_zk_vk *load_vk(const char *name)
+/* How a test makes its keys (the cmocka prestate of each run). */
+typedef enum { VK_PREPARED, VK_ONESHOT, VK_LATE } vk_mode;
+
+static const vk_mode MODE_PREPARED = VK_PREPARED, MODE_ONESHOT = VK_ONESHOT,
+                     MODE_LATE = VK_LATE;
+
+static vk_mode mode_of(void **state) { return *(const vk_mode *)*state; }
+
+static nt_status parse_vk(nt_zk_vk **vk, const char *t, size_t len, vk_mode m)
+{
+    nt_status st;
+    if (m == VK_PREPARED) {
+        st = nt_zk_vk_parse_json(vk, t, len);
+        if (st == NT_OK)
+            assert_true(nt_zk_vk_is_prepared(*vk));
+        return st;
+    }
+    st = nt_zk_vk_parse_json_oneshot(vk, t, len);
+    if (st != NT_OK)
+        return st;
+    assert_false(nt_zk_vk_is_prepared(*vk));
+    if (m == VK_LATE) {
+        st = nt_zk_vk_prepare(*vk);
+        if (st == NT_OK)
+            assert_true(nt_zk_vk_is_prepared(*vk));
+        else
+            assert_false(nt_zk_vk_is_prepared(*vk));
+    }
+    return st;
+}
+
+static nt_zk_vk *load_vk(const char *name, vk_mode m)
 {
     size_t len;
     char *t = fixture(name, &len);
     nt_zk_vk *vk = NULL;
-    nt_status st = nt_zk_vk_parse_json(&vk, t, len);
+    nt_status st = parse_vk(&vk, t, len, m);
     if (st != NT_OK)
         fail_msg("%s: %s", name, nt_status_name(st));
     free(t);
@@ -65,10 +99,10 @@ static nt_zk_public *load_public(const char *name)
 }
 
 /* Serialises a cJSON tree and runs a parser on it. */
-static nt_status vk_from_json(nt_zk_vk **vk, const cJSON *j)
+static nt_status vk_from_json(nt_zk_vk **vk, const cJSON *j, vk_mode m)
 {
     char *t = cJSON_PrintUnformatted(j);
-    nt_status st = nt_zk_vk_parse_json(vk, t, strlen(t));
+    nt_status st = parse_vk(vk, t, strlen(t), m);
     cJSON_free(t);
     return st;
 }
@@ -145,9 +179,8 @@ static void test_valid_proofs(void **state)
         {"verification_key_alt.json", "proof_alt.json", "public_alt.json"},
     };
     size_t i;
-    (void)state;
     for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        nt_zk_vk *vk = load_vk(pairs[i][0]);
+        nt_zk_vk *vk = load_vk(pairs[i][0], mode_of(state));
         nt_zk_proof proof;
         nt_zk_public *pub = load_public(pairs[i][2]);
         assert_int_equal(load_proof(&proof, pairs[i][1]), NT_OK);
@@ -221,13 +254,12 @@ static void test_alphabeta_known_answer(void **state)
 
 static void test_reject_public(void **state)
 {
-    nt_zk_vk *vk = load_vk("verification_key.json");
+    nt_zk_vk *vk = load_vk("verification_key.json", mode_of(state));
     nt_zk_public *pub = load_public("public_1.json"), *bad = NULL;
     nt_zk_proof proof;
     uint8_t bytes[32 * NT_ZK_MAX_PUBLIC];
     size_t n, len;
     char dec[80], text[256];
-    (void)state;
     assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
     n = nt_zk_public_count(pub);
     assert_int_equal(nt_zk_public_write(bytes, sizeof bytes, &len, pub), NT_OK);
@@ -282,11 +314,10 @@ static void test_reject_public(void **state)
 
 static void test_reject_proof(void **state)
 {
-    nt_zk_vk *vk = load_vk("verification_key.json");
+    nt_zk_vk *vk = load_vk("verification_key.json", mode_of(state));
     nt_zk_public *pub = load_public("public_1.json"), *pub_alt = load_public("public_alt.json");
     nt_zk_proof proof, bad;
     uint8_t raw[NT_ZK_PROOF_BYTES], mod[NT_ZK_PROOF_BYTES], out[NT_ZK_PROOF_BYTES];
-    (void)state;
     assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
     nt_zk_proof_write(raw, &proof);
 
@@ -437,35 +468,89 @@ static void test_reject_proof_json(void **state)
     free(t);
 }
 
+/* The derived G2 point on the twist outside the subgroup, as snarkjs JSON
+ * [[x.c0, x.c1], [y.c0, y.c1], ["1", "0"]]. */
+static cJSON *g2_not_in_subgroup(void)
+{
+    cJSON *all = zkt_load_vectors("derived_bn256Pairing_invalid.json"), *v, *pt = NULL;
+    unsigned char in[192];
+    char dec[80];
+    /* EIP-197 layout after the G1 point: x.c1, x.c0, y.c1, y.c0 */
+    static const int order[2][2] = {{96, 64}, {160, 128}};
+    int i, k;
+    assert_non_null(all);
+    cJSON_ArrayForEach(v, all) {
+        if (strcmp(cJSON_GetObjectItem(v, "Name")->valuestring, "g2_on_twist_not_in_subgroup") != 0)
+            continue;
+        assert_int_equal(zkt_unhex(in, sizeof in, cJSON_GetObjectItem(v, "Input")->valuestring), 192);
+        pt = cJSON_CreateArray();
+        for (i = 0; i < 2; i++) {
+            cJSON *fp2 = cJSON_CreateArray();
+            for (k = 0; k < 2; k++) {
+                be_to_dec(dec, in + order[i][k]);
+                cJSON_AddItemToArray(fp2, cJSON_CreateString(dec));
+            }
+            cJSON_AddItemToArray(pt, fp2);
+        }
+        {
+            cJSON *z = cJSON_CreateArray();
+            cJSON_AddItemToArray(z, cJSON_CreateString("1"));
+            cJSON_AddItemToArray(z, cJSON_CreateString("0"));
+            cJSON_AddItemToArray(pt, z);
+        }
+    }
+    cJSON_Delete(all);
+    assert_non_null(pt);
+    return pt;
+}
+
+/* The key j with IC[i] at infinity verifies proof_1 with status want. */
+static void check_ic_infinity(const cJSON *j, int i, nt_status want, vk_mode m)
+{
+    cJSON *c = cJSON_Duplicate(j, 1), *inf = cJSON_CreateArray();
+    nt_zk_public *pub = load_public("public_1.json");
+    nt_zk_proof proof;
+    nt_zk_vk *vk = NULL;
+    cJSON_AddItemToArray(inf, cJSON_CreateString("0"));
+    cJSON_AddItemToArray(inf, cJSON_CreateString("1"));
+    cJSON_AddItemToArray(inf, cJSON_CreateString("0"));
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(c, "IC"), i, inf);
+    assert_int_equal(vk_from_json(&vk, c, m), NT_OK);
+    assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
+    assert_int_equal(nt_zk_groth16_verify(vk, &proof, pub), want);
+    nt_zk_vk_destroy(vk);
+    nt_zk_public_destroy(pub);
+    cJSON_Delete(c);
+}
+
 static void test_reject_vk(void **state)
 {
     size_t len;
     char *t = fixture("verification_key.json", &len);
     cJSON *j = cJSON_Parse(t), *c, *e;
     nt_zk_vk *vk = NULL;
-    (void)state;
     assert_non_null(j);
-    assert_int_equal(vk_from_json(&vk, j), NT_OK);
+    assert_int_equal(vk_from_json(&vk, j, mode_of(state)), NT_OK);
     nt_zk_vk_destroy(vk);
     vk = NULL;
 
     /* delta == gamma (here also the G2 generator, as snarkjs sets gamma) */
     c = cJSON_Duplicate(j, 1);
     cJSON_ReplaceItemInObject(c, "vk_delta_2", cJSON_Duplicate(cJSON_GetObjectItem(c, "vk_gamma_2"), 1));
-    assert_int_equal(vk_from_json(&vk, c), NT_ERR_ZK_VK_DEGENERATE);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_VK_DEGENERATE);
     cJSON_Delete(c);
 
     /* vk_alphabeta_12 that is not e(alpha, beta) */
     c = cJSON_Duplicate(j, 1);
     e = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "vk_alphabeta_12"), 1), 2), 1);
     cJSON_SetValuestring(e, "5");
-    assert_int_equal(vk_from_json(&vk, c), NT_ERR_ZK_VK_MISMATCH);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_VK_MISMATCH);
     cJSON_Delete(c);
 
     /* without vk_alphabeta_12 the key is accepted (computed) */
     c = cJSON_Duplicate(j, 1);
     cJSON_DeleteItemFromObject(c, "vk_alphabeta_12");
-    assert_int_equal(vk_from_json(&vk, c), NT_OK);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_OK);
     nt_zk_vk_destroy(vk);
     vk = NULL;
     cJSON_Delete(c);
@@ -473,19 +558,19 @@ static void test_reject_vk(void **state)
     /* nPublic that does not match IC */
     c = cJSON_Duplicate(j, 1);
     cJSON_ReplaceItemInObject(c, "nPublic", cJSON_CreateNumber(3));
-    assert_int_equal(vk_from_json(&vk, c), NT_ERR_ZK_INPUT_COUNT);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_INPUT_COUNT);
     cJSON_Delete(c);
 
     /* protocol and curve */
     c = cJSON_Duplicate(j, 1);
     cJSON_ReplaceItemInObject(c, "curve", cJSON_CreateString("bls12381"));
-    assert_int_equal(vk_from_json(&vk, c), NT_ERR_ZK_PROTOCOL);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_PROTOCOL);
     cJSON_Delete(c);
 
     /* an IC point off the curve */
     c = cJSON_Duplicate(j, 1);
     cJSON_ReplaceItemInArray(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "IC"), 1), 1, cJSON_CreateString("7"));
-    assert_int_equal(vk_from_json(&vk, c), NT_ERR_ZK_NOT_ON_CURVE);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_NOT_ON_CURVE);
     cJSON_Delete(c);
 
     /* beta with swapped Fp2 halves */
@@ -494,11 +579,22 @@ static void test_reject_vk(void **state)
         cJSON *b = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "vk_beta_2"), 0);
         cJSON_AddItemToArray(b, cJSON_DetachItemFromArray(b, 0));
     }
-    assert_int_equal(vk_from_json(&vk, c), NT_ERR_ZK_NOT_ON_TWIST);
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_NOT_ON_TWIST);
     cJSON_Delete(c);
 
-    assert_int_equal(nt_zk_vk_parse_json(&vk, "{}", 2), NT_ERR_ZK_PROTOCOL);
-    assert_int_equal(nt_zk_vk_parse_json(&vk, "{", 1), NT_ERR_JSON);
+    /* gamma on the twist but outside the r-order subgroup */
+    c = cJSON_Duplicate(j, 1);
+    cJSON_ReplaceItemInObject(c, "vk_gamma_2", g2_not_in_subgroup());
+    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    cJSON_Delete(c);
+
+    /* IC points at infinity are allowed: the proof then verifies only if
+     * their inputs are 0 (public_1: input 0 is 1990, input 1 is 0). */
+    check_ic_infinity(j, 1, NT_ERR_ZK_PROOF_INVALID, mode_of(state));
+    check_ic_infinity(j, 2, NT_OK, mode_of(state));
+
+    assert_int_equal(parse_vk(&vk, "{}", 2, mode_of(state)), NT_ERR_ZK_PROTOCOL);
+    assert_int_equal(parse_vk(&vk, "{", 1, mode_of(state)), NT_ERR_JSON);
     assert_null(vk);
     cJSON_Delete(j);
     free(t);
@@ -513,14 +609,13 @@ static void test_alloc_failures(void **state)
     nt_zk_proof proof;
     long n;
     int done = 0;
-    (void)state;
     assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
     for (n = 0; n < 64 && !done; n++) {
         nt_zk_vk *vk = NULL;
         nt_zk_public *pub = NULL;
         nt_status st;
         nt_mem_fail_after(n);
-        st = nt_zk_vk_parse_json(&vk, vtext, vlen);
+        st = parse_vk(&vk, vtext, vlen, mode_of(state));
         if (st == NT_OK)
             st = nt_zk_public_parse_json(&pub, ptext, plen);
         if (st == NT_OK)
@@ -538,16 +633,22 @@ static void test_alloc_failures(void **state)
     free(vtext);
 }
 
+/* A test once per way of making keys. */
+#define EACH_MODE(fn)                                                          \
+    {#fn " (prepared)", fn, NULL, NULL, (void *)&MODE_PREPARED},               \
+        {#fn " (one-shot)", fn, NULL, NULL, (void *)&MODE_ONESHOT},            \
+        {#fn " (prepared later)", fn, NULL, NULL, (void *)&MODE_LATE}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid_proofs),
+        EACH_MODE(test_valid_proofs),
         cmocka_unit_test(test_alphabeta_known_answer),
-        cmocka_unit_test(test_reject_public),
-        cmocka_unit_test(test_reject_proof),
+        EACH_MODE(test_reject_public),
+        EACH_MODE(test_reject_proof),
         cmocka_unit_test(test_reject_proof_json),
-        cmocka_unit_test(test_reject_vk),
-        cmocka_unit_test(test_alloc_failures),
+        EACH_MODE(test_reject_vk),
+        EACH_MODE(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
