@@ -3,7 +3,12 @@ socket (0.0.0.0:5353 on lan0, joined to 224.0.0.251), records every packet it
 hears, and obeys commands read from stdin, one JSON object per line:
 
   {"op": "send", "hex": "...", "repeat": N, "gap": S, "to": "224.0.0.251"}
-      sends the bytes N times (gap S seconds apart) to `to`:5353
+      sends the bytes N times (gap S seconds apart) to `to`:5353; `to` may
+      be a unicast address (straight to one host's port 5353); optional
+      "src": "192.0.2.x" sends from that address of lan0 (IP_PKTINFO), the
+      source port always being 5353
+  {"op": "send_many", "hexes": ["...", ...], "gap": S, "to": ..., "src": ...}
+      sends each datagram once, in order
   {"op": "heard", "src": "192.0.2.11", "since": T}
       reports packets heard from src after T (seconds since start)
   {"op": "quit"}
@@ -42,6 +47,15 @@ def open_socket():
     return s
 
 
+def send(s, data, to, src=None):
+    """One datagram to to:5353, from src if given (an address of lan0)."""
+    if not src:
+        s.sendto(data, (to, 5353))
+        return
+    info = struct.pack("@I4s4s", socket.if_nametoindex(IF), socket.inet_aton(src), b"\0" * 4)
+    s.sendmsg([data], [(socket.IPPROTO_IP, socket.IP_PKTINFO, info)], 0, (to, 5353))
+
+
 def listen(s):
     while True:
         try:
@@ -67,10 +81,19 @@ def main():
             n = int(cmd.get("repeat", 1))
             gap = float(cmd.get("gap", 0))
             for i in range(n):
-                s.sendto(data, (cmd.get("to", "224.0.0.251"), 5353))
+                send(s, data, cmd.get("to", "224.0.0.251"), cmd.get("src"))
                 if gap and i + 1 < n:
                     time.sleep(gap)
             print(json.dumps({"ok": True, "sent": n, "t": time.monotonic() - T0}), flush=True)
+        elif op == "send_many":
+            gap = float(cmd.get("gap", 0))
+            datas = [bytes.fromhex(h) for h in cmd["hexes"]]
+            for i, data in enumerate(datas):
+                send(s, data, cmd.get("to", "224.0.0.251"), cmd.get("src"))
+                if gap and i + 1 < len(datas):
+                    time.sleep(gap)
+            print(json.dumps({"ok": True, "sent": len(datas), "t": time.monotonic() - T0}),
+                  flush=True)
         elif op == "heard":
             since = float(cmd.get("since", 0))
             with lock:

@@ -76,9 +76,14 @@ class Key:
     """An Ed25519 key as a DNSKEY at a host name."""
 
     def __init__(self, host, seed=None):
+        """host: text, or a dns.name.Name (any label bytes, e.g. a signer
+        name with '#', spaces or newlines in it)."""
         self.priv = (ed25519.Ed25519PrivateKey.from_private_bytes(seed) if seed
                      else ed25519.Ed25519PrivateKey.generate())
-        self.host = dns.name.from_text(host if host.endswith(".") else host + ".")
+        if isinstance(host, dns.name.Name):
+            self.host = host
+        else:
+            self.host = dns.name.from_text(host if host.endswith(".") else host + ".")
         self.dnskey = dns.dnssec.make_dnskey(self.priv.public_key(), 15)
         self.tag = dns.dnssec.key_id(self.dnskey)
 
