@@ -14,6 +14,8 @@
 
 bool nt_trust_store_tofu_record(nt_trust_store *s, const nt_dns_name *name,
                                 const uint8_t digest[32]);
+bool nt_trust_store_tofu_learned(const nt_trust_store *s, const nt_dns_name *name,
+                                 const uint8_t digest[32]);
 
 enum { TYPE_A = 1, TYPE_PTR = 12, TYPE_AAAA = 28, TYPE_RRSIG = 46, TYPE_DNSKEY = 48 };
 
@@ -211,6 +213,10 @@ static nt_trust_level level_of(nt_trust_ctx *ctx, const nt_dns_name *signer,
         nt_trust_store_tofu_record(ctx->store, signer, digest)) {
         res->pin = NT_TRUST_PIN_TOFU;
         res->first_seen = true;
+    } else if (res->pin == NT_TRUST_PIN_TOFU) {
+        /* Every set of a key learned by this run says so, not just the
+         * first: the signer memory of each instance keeps the last one. */
+        res->first_seen = nt_trust_store_tofu_learned(ctx->store, signer, digest);
     }
     return res->pin == NT_TRUST_PIN_OPERATOR ? NT_TRUST_TRUSTED : NT_TRUST_SELF_SIGNED;
 }

@@ -170,7 +170,7 @@ static void check_random(unsigned seed, size_t cap, size_t keys)
     assert_int_equal(nt_reject_agg_create(&a, cap, IVL, emit, &k), NT_OK);
     for (i = 0; i < 3000; i++) {
         size_t key = (size_t)rand() % keys, r = (size_t)rand() % 2;
-        char inst[8];
+        char inst[24]; /* room for any size_t: -Wformat-truncation at -O0 */
         now += (uint64_t)(rand() % 200);
         k.now = now;
         if (nt_reject_agg_next_due(a, &due) && due <= now)

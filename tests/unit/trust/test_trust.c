@@ -518,7 +518,7 @@ static void test_tofu(void **state)
     assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
     assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
     assert_int_equal(res.pin, NT_TRUST_PIN_TOFU);
-    assert_false(res.first_seen);
+    assert_true(res.first_seen); /* learned by this run, still */
     /* An unsigned record for the learned host is now a spoof. */
     assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, NULL, 0, src, 4, NOW, 0),
                      NT_ERR_TRUST_UNSIGNED);
@@ -530,12 +530,17 @@ static void test_tofu(void **state)
     assert_true(fread(text, 1, sizeof text - 1, fp) > 0);
     fclose(fp);
     assert_non_null(strstr(text, "printer.local"));
-    /* The recorded file loads back as a TOFU pin, never an operator's. */
+    /* The recorded file loads back as a TOFU pin, never an operator's, and
+     * a later run did not learn it. */
     nt_trust_store_destroy(ctx.store);
     assert_int_equal(nt_trust_store_create(&ctx.store, 8), NT_OK);
     assert_int_equal(nt_trust_store_load_tofu(ctx.store, path, NULL, NULL), NT_OK);
     assert_int_equal(nt_trust_store_pin_of(ctx.store, &f->host, f->signer.key_digest),
                      NT_TRUST_PIN_TOFU);
+    sign_into(&m, &f->signer, &a, NOW + 10);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 10, 0), NT_OK);
+    assert_int_equal(res.pin, NT_TRUST_PIN_TOFU);
+    assert_false(res.first_seen);
     nt_trust_store_destroy(ctx.store);
     unlink(path);
 }
