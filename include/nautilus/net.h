@@ -323,6 +323,81 @@ NT_API void nt_net_echo_note_sent(nt_net_echo *e, const uint8_t *data, size_t le
  * window before now_ms: our own packet looped back (counted in recognised). */
 NT_API bool nt_net_echo_is_own(nt_net_echo *e, const uint8_t *data, size_t len, uint64_t now_ms);
 
+/* ---- interface and address changes (rtnetlink) --------------------------- */
+
+/* The kernel announces links and addresses coming and going on an
+ * AF_NETLINK/NETLINK_ROUTE socket (rtnetlink(7)). These messages are the
+ * trigger for an interface rescan, so that a new address is probed and
+ * announced, and a lost one said goodbye to, at once (RFC 6762 §8.3, §8.4,
+ * §10.1) rather than at the next poll. They are parsed like any other
+ * input: the kernel is the only accepted sender, but its bytes still go
+ * through nt_buf with every length checked. */
+
+/* What kind of object a notification is about. */
+enum { NT_NET_NL_LINK = 1, NT_NET_NL_ADDR = 2 };
+
+/* Most messages taken from one datagram. The kernel sends one per
+ * notification; a datagram with more is refused whole (NT_ERR_CAP). */
+#define NT_NET_NL_CHANGES_MAX 64
+/* Receive buffer: a link notification is at most a few KiB. */
+#define NT_NET_NL_BUF_SIZE 32768
+
+/* One RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR or RTM_DELADDR message. */
+typedef struct nt_net_nl_change {
+    uint8_t what;     /* NT_NET_NL_LINK or NT_NET_NL_ADDR */
+    bool removed;     /* RTM_DELLINK or RTM_DELADDR */
+    uint32_t ifindex; /* never 0 */
+    bool has_addr;    /* NT_NET_NL_ADDR with an IFA_LOCAL or IFA_ADDRESS */
+    nt_net_prefix addr; /* IFA_LOCAL if present, else IFA_ADDRESS; IPv6
+                           link-local with scope = ifindex */
+} nt_net_nl_change;
+
+/* What one datagram said. */
+typedef struct nt_net_nl_batch {
+    size_t n;
+    nt_net_nl_change changes[NT_NET_NL_CHANGES_MAX];
+    bool lost; /* the socket overran (ENOBUFS): notifications were lost,
+                  anything may have changed */
+} nt_net_nl_batch;
+
+/* Parses the rtnetlink messages of one datagram data[0..len) into out
+ * (out->lost false). Each message's nlmsg_len must be at least its header
+ * and fit in what is left of the datagram, each attribute's rta_len
+ * likewise inside its message; the 4-byte padding after a message or an
+ * attribute may be missing only at the end. On any error out->n is 0:
+ * NT_ERR_SHORT for an empty datagram, a cut header, message, attribute or
+ * fixed part; NT_ERR_RANGE for a length below its own header, ifindex 0 or
+ * above INT32_MAX, or a prefix length beyond the family's bits;
+ * NT_ERR_SHORT/NT_ERR_TRAILING for an address attribute shorter/longer than
+ * the family's address; NT_ERR_UNSUPPORTED for a message type other than
+ * the four above (NLMSG_ERROR, NLMSG_DONE, ... included) or an address
+ * family other than IPv4 and IPv6; NT_ERR_CAP for more than
+ * NT_NET_NL_CHANGES_MAX messages; NT_ERR_INVALID_ARG for NULL. */
+NT_API NT_WUR nt_status nt_net_nl_parse(nt_net_nl_batch *out, const uint8_t *data, size_t len);
+
+typedef struct nt_net_nl nt_net_nl;
+
+/* Opens a non-blocking, close-on-exec rtnetlink socket subscribed to
+ * RTMGRP_LINK, RTMGRP_IPV4_IFADDR and RTMGRP_IPV6_IFADDR. NT_ERR_PERM,
+ * NT_ERR_NET_AF_UNSUPPORTED (no netlink here), NT_ERR_NET_BIND,
+ * NT_ERR_NET_SOCKET, NT_ERR_NOMEM. On error *out is NULL, nothing open. */
+NT_API NT_WUR nt_status nt_net_nl_open(nt_net_nl **out);
+
+/* Closes the socket and frees nl (NULL is a no-op). */
+NT_API void nt_net_nl_close(nt_net_nl *nl);
+
+/* The descriptor to poll for input. */
+NT_API int nt_net_nl_fd(const nt_net_nl *nl);
+
+/* Reads and parses one datagram into out. NT_OK with out->lost set (and
+ * out->n 0) when the kernel dropped notifications because the socket
+ * buffer was full (ENOBUFS): the caller must rescan everything.
+ * NT_ERR_NET_WOULDBLOCK when nothing is waiting, NT_ERR_NET_TRUNCATED for a
+ * datagram larger than NT_NET_NL_BUF_SIZE (dropped), NT_ERR_PERM for a
+ * datagram not sent by the kernel (dropped), NT_ERR_NET_RECV for another
+ * receive failure, else the statuses of nt_net_nl_parse. */
+NT_API NT_WUR nt_status nt_net_nl_read(nt_net_nl *nl, nt_net_nl_batch *out);
+
 /* ---- clock, randomness, errors ------------------------------------------ */
 
 /* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */
