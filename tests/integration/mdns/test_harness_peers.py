@@ -26,7 +26,10 @@ def main():
         av.publish("Avahi Peer", "_http._tcp", 8001, ["p=a"])
         zc_register(b, "ZC Peer", "_http._tcp", 8002, ["p=z"], host_name="zc-b")
         zb = zc_browser(b, "_http._tcp")
-        got = zb.wait_for(lambda o: o.get("name") == "Avahi Peer._http._tcp.local." and o.get("port"), 10)
+        # python-zeroconf reports the instance as soon as one address is
+        # known and updates it as more come: wait for the IPv4 one.
+        got = zb.wait_for(lambda o: o.get("name") == "Avahi Peer._http._tcp.local." and o.get("port")
+                          and has_addr(o.get("addresses"), a.v4), 10)
         c.check(got is not None and got["port"] == 8001 and has_addr(got.get("addresses"), a.v4),
                 "python-zeroconf resolved Avahi's service", got)
         res = avahi_resolved(av.browse("_http._tcp", timeout=5), "ZC Peer")
