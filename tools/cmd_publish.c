@@ -16,7 +16,8 @@
 #define TXT_ARGS_MAX 64
 
 static const char usage_text[] =
-    "usage: nautilus publish [-i IF] [--state DIR] [--sign] [--host NAME] [--subtype S]\n"
+    "usage: nautilus publish [-i IF] [--state DIR] [--sign] [--host NAME] [--no-addresses]\n"
+    "                        [--subtype S]\n"
     "                        [--priority N] [--weight N] [--ttl SEC]\n"
     "                        [--proof DIR (--zk-vk FILE | --zk-vk-id ID)]\n"
     "                        INSTANCE TYPE PORT [KEY=VALUE ...]\n"
@@ -39,6 +40,9 @@ static const char usage_text[] =
     "  --proof-unchecked  FOR TESTS ONLY: publish a proof even if it is bound to\n"
     "                 another key (to show that browsers reject it)\n"
     "  --host NAME    target host, 'printer' or 'printer.local' (default: this host)\n"
+    "  --no-addresses leave this host's name and addresses to another responder\n"
+    "                 on it (avahi-daemon; its publish-addresses=no): announce\n"
+    "                 the service only\n"
     "  --subtype S    also register subtype S, e.g. _printer (repeatable)\n"
     "  --priority N   SRV priority (0..65535, default 0)\n"
     "  --weight N     SRV weight (0..65535, default 0)\n"
@@ -51,9 +55,11 @@ static const char usage_text[] =
 
 typedef struct publish_state {
     nt_trust_hooks *hooks; /* --sign */
+    nt_trust_signer *signer; /* --sign: follows a host rename */
     const char *type;      /* service type, for the names we claim */
     int exit_code;
     bool withdrawn;
+    bool no_addresses;     /* --no-addresses */
     char instance[NT_MDNS_LABEL_MAX * 4];
     char where[NT_RUNNER_IFACES_MAX * (NT_NET_IFNAME_MAX + 2) + 64];
 } publish_state;
@@ -93,6 +99,26 @@ static void claim_instance(publish_state *ps, const char *instance)
         NT_LOGW("publish", "cannot claim \"%s\" for its signature", instance);
 }
 
+/* --sign, after a host-name conflict: the records now live at the new host
+ * name, so the signatures name it as signer and the DNSKEY rides there; the
+ * key's identity (its DNSKEY digest covers the owner name) changes too. */
+static void resign_as(publish_state *ps, const char *host_text)
+{
+    nt_dns_name host;
+    char hex[65];
+    if (!ps->hooks)
+        return;
+    if (nt_dns_name_from_str(&host, host_text) != NT_OK) {
+        NT_LOGW("publish", "cannot sign as renamed host \"%s\"", host_text);
+        return;
+    }
+    nt_trust_signer_rename(ps->signer, &host);
+    if (nt_trust_hooks_signer_renamed(ps->hooks) != NT_OK)
+        NT_LOGW("publish", "cannot renew claims for renamed host \"%s\"", host_text);
+    if (nt_hex_encode(hex, sizeof hex, ps->signer->key_digest, 32) == NT_OK)
+        printf("signing as %s key %s\n", host_text, hex);
+}
+
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 {
     publish_state *ps = ctx;
@@ -112,6 +138,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
             printf("renamed to \"%s\" after conflict\n", ev->instance);
         } else {
             printf("host renamed to \"%s\" after conflict\n", ev->host);
+            resign_as(ps, ev->host);
         }
         break;
     case NT_MDNS_EV_PUBLISH_WITHDRAWN:
@@ -136,10 +163,13 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     fflush(stdout);
 }
 
-static void install_hooks(void *ctx, nt_mdns_config *mc)
+static void configure(void *ctx, nt_mdns_config *mc)
 {
     publish_state *ps = ctx;
-    nt_trust_hooks_install(ps->hooks, mc);
+    if (ps->hooks)
+        nt_trust_hooks_install(ps->hooks, mc);
+    if (ps->no_addresses)
+        mc->host_records = NT_MDNS_HOST_NEVER;
 }
 
 /* --sign: loads the signing key from the state directory (refusing unsafe or
@@ -205,13 +235,14 @@ static nt_status read_text(const char *dir, const char *file, uint8_t **out, siz
 }
 
 /* --proof: reads the proof, checks it belongs to this agent's key (and to
- * the named key, when the file is given), and hands the metadata TXT to
- * the signing hooks (DESIGN §2, trust_meta.h). */
-static int start_proof(nt_trust_hooks *hooks, const nt_trust_signer *signer, const proof_opts *po)
+ * the named key, when the file is given), and writes the metadata TXT
+ * RDATA (DESIGN §2, trust_meta.h) into meta[0..NT_TRUST_META_RDATA_MAX). */
+static int start_proof(uint8_t *meta, size_t *meta_len, const nt_trust_signer *signer,
+                       const proof_opts *po)
 {
     uint8_t *proof_text = NULL, *pub_text = NULL, *vk_text = NULL;
-    size_t proof_len = 0, pub_len = 0, vk_len = 0, n = 0, meta_len = 0;
-    uint8_t vk_id[NT_TRUST_ZK_VK_ID_LEN], meta[NT_TRUST_META_RDATA_MAX];
+    size_t proof_len = 0, pub_len = 0, vk_len = 0, n = 0;
+    uint8_t vk_id[NT_TRUST_ZK_VK_ID_LEN];
     nt_zk_proof proof;
     nt_zk_public *pub = NULL;
     nt_zk_vk *vk = NULL;
@@ -261,13 +292,13 @@ static int start_proof(nt_trust_hooks *hooks, const nt_trust_signer *signer, con
                                       : "is not a selective-disclosure statement");
         goto cleanup;
     }
-    if ((st = nt_trust_meta_write(meta, sizeof meta, &meta_len, vk_id, &proof, pub)) != NT_OK ||
-        (st = nt_trust_hooks_meta_set(hooks, meta, meta_len)) != NT_OK) {
+    if ((st = nt_trust_meta_write(meta, NT_TRUST_META_RDATA_MAX, meta_len, vk_id, &proof, pub)) !=
+        NT_OK) {
         code = nt_cli_usage_error("publish: cannot encode the proof: %s", nt_strerror(st));
         goto cleanup;
     }
     if (nt_hex_encode(hex, sizeof hex, vk_id, sizeof vk_id) == NT_OK)
-        printf("proof zkvk=%s (%zu bytes of metadata)\n", hex, meta_len);
+        printf("proof zkvk=%s (%zu bytes of metadata)\n", hex, *meta_len);
 cleanup:
     nt_free(proof_text);
     nt_free(pub_text);
@@ -336,6 +367,8 @@ int nt_cmd_publish(int argc, char **argv)
     long ttl;
     int i, code;
     bool opts_done = false, sign = false;
+    uint8_t meta[NT_TRUST_META_RDATA_MAX];
+    size_t meta_len = 0;
     const char *state = NULL;
     nt_status st;
     char why[160];
@@ -364,6 +397,8 @@ int nt_cmd_publish(int argc, char **argv)
                 rc.no_ipv4 = true;
             } else if (strcmp(a, "--sign") == 0) {
                 sign = true;
+            } else if (strcmp(a, "--no-addresses") == 0) {
+                ps.no_addresses = true;
             } else if (strcmp(a, "--proof-unchecked") == 0) {
                 po.unchecked = true;
             } else if (!has_val && (strcmp(a, "-i") == 0 || strcmp(a, "--host") == 0 ||
@@ -449,7 +484,7 @@ int nt_cmd_publish(int argc, char **argv)
                                       rc.host_name ? rc.host_name : "");
         if (sign && (code = start_signing(&signer, &hooks, state, host)) != NT_EXIT_OK)
             return code;
-        if (po.dir && (code = start_proof(hooks, &signer, &po)) != NT_EXIT_OK) {
+        if (po.dir && (code = start_proof(meta, &meta_len, &signer, &po)) != NT_EXIT_OK) {
             nt_trust_hooks_destroy(hooks);
             nt_trust_signer_cleanup(&signer);
             return code;
@@ -458,11 +493,8 @@ int nt_cmd_publish(int argc, char **argv)
          * §2); it is signed like every other RRset. */
         if (sign && !po.dir) {
             static const uint8_t v1[] = {3, 'v', '=', '1'};
-            if (nt_trust_hooks_meta_set(hooks, v1, sizeof v1) != NT_OK) {
-                nt_trust_hooks_destroy(hooks);
-                nt_trust_signer_cleanup(&signer);
-                return nt_cli_fail(NT_EXIT_USAGE, "publish: cannot prepare the metadata TXT");
-            }
+            memcpy(meta, v1, sizeof v1);
+            meta_len = sizeof v1;
         }
     }
 
@@ -476,10 +508,9 @@ int nt_cmd_publish(int argc, char **argv)
     ps.type = pos[1];
     rc.on_event = on_event;
     rc.ctx = &ps;
-    if (hooks) {
-        ps.hooks = hooks;
-        rc.configure = install_hooks;
-    }
+    ps.hooks = hooks;
+    ps.signer = &signer;
+    rc.configure = configure;
 
     st = nt_runner_create(&r, &rc, why, sizeof why);
     if (st != NT_OK) {
@@ -490,6 +521,11 @@ int nt_cmd_publish(int argc, char **argv)
      * so the A/AAAA records of this machine are published under it. */
     svc.host = NULL;
     st = nt_mdns_service_add(nt_runner_engine(r), &id, &svc, nt_runner_now(r));
+    /* The metadata TXT is an RRset of the service's own: answered when
+     * asked for, and beside the SRV and TXT in every answer. */
+    if (st == NT_OK && meta_len != 0)
+        st = nt_mdns_service_set_extra(nt_runner_engine(r), id, NT_TRUST_META_LABEL,
+                                       NT_DNS_TYPE_TXT, meta, meta_len, 0, nt_runner_now(r));
     if (st != NT_OK) {
         code = nt_cli_usage_error("publish: cannot publish: %s", nt_strerror(st));
         goto out;

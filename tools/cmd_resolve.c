@@ -15,7 +15,6 @@
 enum {
     TIMER_DEADLINE = 1,
     TIMER_SETTLE = 2,
-    SETTLE_MS = 150,          /* after an answer, for stragglers of the same family */
     OTHER_FAMILY_MS = 1500,   /* after the first answer, wait this long for the other family:
                                  peers answer A and AAAA separately (§6.2 is only a SHOULD) */
     HOST_ADDRS_MAX = 32,
@@ -133,20 +132,21 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         if (rs->n_addrs > 0) {
             bool have4 = false, have6 = false;
             size_t i;
-            uint64_t wait;
             for (i = 0; i < rs->n_addrs; i++) {
                 have4 = have4 || rs->addrs[i].addr.family == NT_MDNS_INET4;
                 have6 = have6 || rs->addrs[i].addr.family == NT_MDNS_INET6;
             }
-            wait = ((have4 || !rs->want4) && (have6 || !rs->want6)) ? SETTLE_MS : OTHER_FAMILY_MS;
-            /* Never push the deadline later once it is set. */
-            if (!rs->settling || wait == SETTLE_MS) {
-                uint64_t at = nt_runner_now(r) + wait;
-                if (!rs->settling || at < rs->settle_at) {
-                    rs->settle_at = at;
-                    if (nt_runner_timer_set(r, TIMER_SETTLE, at) != NT_OK)
-                        nt_runner_stop(r, false);
-                }
+            /* Every family asked for is here: the answer is complete (a
+             * responder sends all its addresses of a family together). */
+            if ((have4 || !rs->want4) && (have6 || !rs->want6)) {
+                nt_runner_stop(r, false);
+                return;
+            }
+            /* One family so far: wait a while for the other, once. */
+            if (!rs->settling) {
+                rs->settle_at = nt_runner_now(r) + OTHER_FAMILY_MS;
+                if (nt_runner_timer_set(r, TIMER_SETTLE, rs->settle_at) != NT_OK)
+                    nt_runner_stop(r, false);
                 rs->settling = true;
             }
         }
@@ -393,6 +393,7 @@ int nt_cmd_resolve(int argc, char **argv)
     }
     memset(&q, 0, sizeof q);
     q.domain = "local";
+    q.immediate = true; /* someone is waiting on the answer */
     if (rs.best) {
         q.kind = NT_MDNS_Q_BROWSE;
         q.type = target;

@@ -405,8 +405,9 @@ nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
         st = NT_ERR_NOMEM;
         goto cleanup;
     }
-    /* Slot 0 is our host name: its A/AAAA records come from the interfaces. */
-    m->ents[0].used = true;
+    /* Slot 0 is our host name: its A/AAAA records come from the interfaces;
+     * in use from the start only if asked (config.host_records). */
+    m->ents[0].used = cfg->host_records == NT_MDNS_HOST_ALWAYS;
     m->ents_hi = 1;
     m->ents[0].is_host = true;
     m->ents[0].st = nt_calloc(cfg->max_interfaces, sizeof(estate));
@@ -438,6 +439,7 @@ void nt_mdns_destroy(nt_mdns *m)
         for (i = 0; i < m->nents; i++) {
             nt_free(m->ents[i].st);
             nt_free(m->ents[i].txt);
+            nt_free(m->ents[i].extra_rdata);
         }
         nt_free(m->ents);
     }

@@ -21,6 +21,7 @@ enum {
     SLOT_ENUM = 3,     /* _services._dns-sd._udp PTR <type> (RFC 6763 §9) */
     SLOT_SUB0 = 4,     /* subtype PTRs, NT_MDNS_SUBTYPES_MAX of them (RFC 6763 §7.1) */
     SLOT_SVC_NSEC = SLOT_SUB0 + NT_MDNS_SUBTYPES_MAX,
+    SLOT_EXTRA = SLOT_SVC_NSEC + 1, /* <label>.<instance>: one extra RRset of one record */
     SLOT_HOST_ADDR0 = 0, /* host: one slot per interface address */
     SLOT_HOST_NSEC = NT_MDNS_IFACE_ADDRS_MAX,
     NSLOT = 17,
@@ -145,6 +146,13 @@ typedef struct ent {
     size_t txt_len;
     uint32_t ttl;                /* 0 = defaults */
     estate *st;                  /* one per interface slot */
+    /* nt_mdns_service_set_extra: one more record under the instance. */
+    char extra_label[NT_MDNS_LABEL_MAX];
+    nt_dns_name extra_name;      /* <extra_label>.<inst_name>, follows renames */
+    uint16_t extra_type;         /* 0: none */
+    uint32_t extra_ttl;
+    uint8_t *extra_rdata;
+    size_t extra_len;
 } ent;
 
 typedef struct pans {

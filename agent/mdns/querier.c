@@ -941,6 +941,11 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
             qst_add(m, q->id, &q->name, NT_DNS_TYPE_AAAA, q->ifindex, now_ms);
         break;
     }
+    if (qc->immediate) {
+        for (i = 0; i < m->qsts_hi; i++)
+            if (m->qsts[i].used && m->qsts[i].owner == q->id)
+                m->qsts[i].next_ms = now_ms;
+    }
     *out = q->id;
     /* Report what the cache knows already. */
     m->dirty_all = true;

@@ -144,6 +144,16 @@ bool ent_record(nt_mdns *m, size_t e, size_t ifslot, size_t slot, nt_dns_record 
         if (!name_put(buf, cap, &len, &x->type_name))
             return false;
         break;
+    case SLOT_EXTRA:
+        if (x->extra_type == 0 || x->extra_len > cap)
+            return false;
+        out->owner = x->extra_name;
+        out->type = x->extra_type;
+        out->ttl = x->extra_ttl != 0 ? x->extra_ttl : NT_MDNS_TTL_OTHER;
+        out->mdns_bit = true; /* unique to the instance, like its TXT */
+        memcpy(buf, x->extra_rdata, x->extra_len);
+        len = x->extra_len;
+        break;
     case SLOT_SVC_NSEC: {
         const uint16_t types[2] = {NT_DNS_TYPE_TXT, NT_DNS_TYPE_SRV};
         out->owner = x->inst_name;
@@ -183,7 +193,8 @@ static bool ent_owns_name(const nt_mdns *m, size_t e, const nt_dns_name *n)
     if (x->is_host)
         return nt_dns_name_equal(&m->host, n);
     if (nt_dns_name_equal(&x->inst_name, n) || nt_dns_name_equal(&x->type_name, n) ||
-        nt_dns_name_equal(&x->enum_name, n))
+        nt_dns_name_equal(&x->enum_name, n) ||
+        (x->extra_type != 0 && nt_dns_name_equal(&x->extra_name, n)))
         return true;
     for (i = 0; i < x->nsub; i++)
         if (nt_dns_name_equal(&x->sub_names[i], n))
@@ -471,9 +482,15 @@ static void add_additionals(nt_mdns *m, size_t e, size_t slot, size_t ifslot, si
         want_host = x->own_target;
     } else if (!x->is_host && slot == SLOT_SRV) {
         want_host = x->own_target;
-    } else if (x->is_host && slot < SLOT_HOST_NSEC) {
-        want_host = true;
     }
+    /* The extra RRset (the signed metadata TXT) goes with the instance's
+     * SRV and TXT, so a browser resolving it gets it in the same message. */
+    if (!x->is_host && x->extra_type != 0 && slot != SLOT_EXTRA &&
+        (slot == SLOT_PTR || slot == SLOT_SRV || slot == SLOT_TXT ||
+         (slot >= SLOT_SUB0 && slot < SLOT_SVC_NSEC)))
+        ADD(e, SLOT_EXTRA);
+    if (x->is_host && slot < SLOT_HOST_NSEC)
+        want_host = true;
     if (!want_host || m->ents[0].st[ifslot].phase < PH_ANNOUNCING)
         return;
     for (k = 0; k < SLOT_HOST_NSEC; k++) {
@@ -692,6 +709,10 @@ static nt_status ent_build_names(ent *x)
 {
     if (nt_dns_name_prepend(&x->inst_name, (const uint8_t *)x->instance, strlen(x->instance),
                             &x->type_name) != NT_OK)
+        return NT_ERR_MDNS_NAME;
+    if (x->extra_type != 0 &&
+        nt_dns_name_prepend(&x->extra_name, (const uint8_t *)x->extra_label,
+                            strlen(x->extra_label), &x->inst_name) != NT_OK)
         return NT_ERR_MDNS_NAME;
     return NT_OK;
 }
@@ -1600,6 +1621,11 @@ nt_status nt_mdns_service_add(nt_mdns *m, nt_mdns_service_id *out,
     }
     x->id = m->next_id++;
     *out = x->id;
+    /* The first service at our host name brings the host's own records. */
+    if (x->own_target && !m->ents[0].used && m->cfg.host_records == NT_MDNS_HOST_AUTO) {
+        m->ents[0].used = true;
+        mdns_resp_start(m, 0, now_ms);
+    }
     mdns_resp_start(m, e, now_ms);
     return NT_OK;
 
@@ -1634,7 +1660,72 @@ nt_status nt_mdns_service_del(nt_mdns *m, nt_mdns_service_id id, uint64_t now_ms
     ent_event(m, e, NT_MDNS_EV_PUBLISH_WITHDRAWN, NULL);
     nt_free(m->ents[e].st);
     nt_free(m->ents[e].txt);
+    nt_free(m->ents[e].extra_rdata);
     memset(&m->ents[e], 0, sizeof(m->ents[e]));
+    return NT_OK;
+}
+
+/* Says the extra record of e on every interface where e is announced:
+ * its goodbye (the old value) or its new value. */
+static void extra_send(nt_mdns *m, size_t e, bool bye)
+{
+    size_t s;
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        pbuild p;
+        estate *st = &m->ents[e].st[s];
+        if (!ent_on_iface(m, e, s) || !st->announced)
+            continue;
+        memset(&p, 0, sizeof(p));
+        p.m = m;
+        p.ifslot = s;
+        p.ttl_force = bye ? 0 : UINT32_MAX;
+        if (!pb_start(&p, NULL))
+            continue;
+        pb_add(&p, e, SLOT_EXTRA, NT_DNS_SEC_ANSWER);
+        pb_flush(&p);
+        st->last_mcast[SLOT_EXTRA] = m->now_ms;
+    }
+}
+
+nt_status nt_mdns_service_set_extra(nt_mdns *m, nt_mdns_service_id id, const char *label,
+                                    uint16_t type, const uint8_t *rdata, size_t len, uint32_t ttl,
+                                    uint64_t now_ms)
+{
+    size_t e;
+    ent *x;
+    uint8_t *copy = NULL;
+    nt_dns_name name;
+    if (m == NULL || (len != 0 && rdata == NULL))
+        return NT_ERR_INVALID_ARG;
+    m->now_ms = now_ms;
+    e = ent_by_id(m, id);
+    if (e == SIZE_MAX)
+        return NT_ERR_NOT_FOUND;
+    x = &m->ents[e];
+    if (type != 0) {
+        if (label == NULL || label[0] == '\0' || strlen(label) >= sizeof(x->extra_label) ||
+            nt_dns_name_prepend(&name, (const uint8_t *)label, strlen(label), &x->inst_name) !=
+                NT_OK)
+            return NT_ERR_MDNS_NAME;
+        if (len > NT_MDNS_TXT_MAX)
+            return NT_ERR_CAP;
+        if (len != 0 && (copy = nt_malloc(len)) == NULL)
+            return NT_ERR_NOMEM;
+        if (len != 0)
+            memcpy(copy, rdata, len);
+    }
+    if (x->extra_type != 0)
+        extra_send(m, e, true); /* §10.1: the old value goes first */
+    nt_free(x->extra_rdata);
+    x->extra_rdata = copy;
+    x->extra_len = len;
+    x->extra_type = type;
+    x->extra_ttl = ttl;
+    if (type != 0) {
+        snprintf(x->extra_label, sizeof(x->extra_label), "%s", label);
+        x->extra_name = name;
+        extra_send(m, e, false);
+    }
     return NT_OK;
 }
 

@@ -11,6 +11,7 @@
 #define SET_RECORDS_MAX 64    /* records in one RRset we sign or judge */
 
 #define ZK_TABLE_MAX 1024     /* instances whose proof outcome is remembered */
+#define CLAIMS_MAX 256        /* names a publisher claims (one per service: NT_MDNS max_services) */
 /* A Groth16 verification costs about as much as this many Ed25519 checks
  * (bench: ~0.6 ms vs ~50 us on one core): what it takes from the source's
  * budget. */
@@ -52,11 +53,9 @@ struct nt_trust_hooks {
     /* Extra records handed to the engine: valid until the next call. */
     uint8_t extra_sig[NT_TRUST_RRSIG_RDATA_MAX];
     nt_trust_hooks_stats stats;
-    /* Publisher: the metadata TXT added beside our SRV and TXT sets. */
-    uint8_t meta[NT_TRUST_META_RDATA_MAX];
-    size_t meta_len;
-    nt_dns_name meta_owner;
-    uint8_t extra_meta_sig[NT_TRUST_RRSIG_RDATA_MAX];
+    /* Publisher: what it claimed, to claim again under a renamed signer. */
+    nt_dns_name claims[CLAIMS_MAX];
+    size_t nclaims;
     /* Browser: verification keys we accept and per-instance outcomes. */
     zk_vk_entry vks[NT_TRUST_HOOKS_VK_MAX];
     size_t nvk;
@@ -189,53 +188,6 @@ static nt_status signature_for(nt_trust_hooks *h, const nt_dns_record *rrs, size
     return NT_OK;
 }
 
-/* The engine cannot publish an extra RRset for a service, so the metadata
- * TXT (and its RRSIG) rides as additional records beside the instance's
- * SRV and TXT sets: whoever resolves the instance gets it in the same
- * message. Repeats in one message are harmless (RFC 4034 §6.3: an RRset
- * holds no duplicates, and the canonical form drops them). */
-static void attach_meta(nt_trust_hooks *h, const nt_mdns_rrset *set, nt_mdns_rr *extra,
-                        size_t extra_cap, size_t *extra_count)
-{
-    nt_dns_name owner, probe;
-    nt_dns_record rec;
-    const uint8_t *sig;
-    size_t sig_len, n = *extra_count;
-    uint16_t type = set->rrs[0].type;
-
-    if (h->meta_len == 0 || extra_cap < n + 2 || (type != TYPE_SRV && type != TYPE_TXT))
-        return;
-    if (nt_dns_name_from_wire(&owner, set->rrs[0].name, set->rrs[0].name_len) != NT_OK ||
-        nt_trust_meta_instance(&owner, &probe) ||
-        nt_trust_meta_name(&h->meta_owner, &owner) != NT_OK)
-        return;
-    memset(&rec, 0, sizeof rec);
-    rec.owner = h->meta_owner;
-    rec.type = TYPE_TXT;
-    rec.rclass = set->rrs[0].rrclass;
-    rec.mdns_bit = true;
-    rec.ttl = NT_MDNS_TTL_OTHER; /* RFC 6762 §10, like any TXT */
-    rec.rdata = h->meta;
-    rec.rdlength = (uint16_t)h->meta_len;
-    if (signature_for(h, &rec, 1, wall_now(h), &sig, &sig_len) != NT_OK)
-        return;
-    memcpy(h->extra_meta_sig, sig, sig_len);
-    extra[n].name = h->meta_owner.wire;
-    extra[n].name_len = h->meta_owner.len;
-    extra[n].type = TYPE_TXT;
-    extra[n].rrclass = rec.rclass;
-    extra[n].cache_flush = true;
-    extra[n].ttl = rec.ttl;
-    extra[n].rdata = h->meta;
-    extra[n].rdata_len = h->meta_len;
-    extra[n + 1] = extra[n];
-    extra[n + 1].type = TYPE_RRSIG;
-    extra[n + 1].cache_flush = false;
-    extra[n + 1].rdata = h->extra_meta_sig;
-    extra[n + 1].rdata_len = sig_len;
-    *extra_count = n + 2;
-}
-
 static nt_status attach_hook(void *ctx, uint32_t ifindex, const nt_mdns_rrset *set,
                              uint64_t now_ms, nt_mdns_rr *extra, size_t extra_cap,
                              size_t *extra_count)
@@ -278,7 +230,6 @@ static nt_status attach_hook(void *ctx, uint32_t ifindex, const nt_mdns_rrset *s
     extra[1].rdata = s->dnskey;
     extra[1].rdata_len = sizeof s->dnskey;
     *extra_count = 2;
-    attach_meta(h, set, extra, extra_cap, extra_count);
     return NT_OK;
 }
 
@@ -541,11 +492,9 @@ fail:
     return st;
 }
 
-nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject)
+static nt_status claim_as_signer(nt_trust_hooks *h, const nt_dns_name *subject)
 {
     nt_trust_signer_info info;
-    if (!h->cfg.signer)
-        return NT_ERR_INVALID_ARG;
     memset(&info, 0, sizeof info);
     info.signer = h->cfg.signer->signer;
     memcpy(info.key_digest, h->cfg.signer->key_digest, 32);
@@ -553,6 +502,39 @@ nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject)
     info.pin = NT_TRUST_PIN_OPERATOR;
     /* A claim is kept for the life of the table: no flood evicts it. */
     return nt_trust_signers_set(h->ctx.signers, subject, &info, true, 0, wall_now(h));
+}
+
+nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject)
+{
+    size_t i;
+    nt_status st;
+    if (!h->cfg.signer)
+        return NT_ERR_INVALID_ARG;
+    for (i = 0; i < h->nclaims; i++)
+        if (nt_dns_name_equal(&h->claims[i], subject))
+            return claim_as_signer(h, subject);
+    if (h->nclaims == CLAIMS_MAX)
+        return NT_ERR_CAP;
+    if ((st = claim_as_signer(h, subject)) != NT_OK)
+        return st;
+    h->claims[h->nclaims++] = *subject;
+    return NT_OK;
+}
+
+nt_status nt_trust_hooks_signer_renamed(nt_trust_hooks *h)
+{
+    const nt_trust_signer *s = h->cfg.signer;
+    size_t i;
+    nt_status st;
+    if (!s)
+        return NT_ERR_INVALID_ARG;
+    memset(h->cache, 0, sizeof h->cache); /* RRSIGs that name the old signer */
+    if ((st = nt_trust_store_add(h->ctx.store, &s->signer, s->key_digest)) != NT_OK)
+        return st;
+    for (i = 0; i < h->nclaims; i++)
+        if ((st = claim_as_signer(h, &h->claims[i])) != NT_OK)
+            return st;
+    return NT_OK;
 }
 
 void nt_trust_hooks_destroy(nt_trust_hooks *h)
@@ -588,16 +570,6 @@ nt_status nt_trust_hooks_signer_of(const nt_trust_hooks *h, const nt_dns_name *s
                                    nt_trust_signer_info *out)
 {
     return nt_trust_signers_get(h->ctx.signers, subject, out);
-}
-
-nt_status nt_trust_hooks_meta_set(nt_trust_hooks *h, const uint8_t *rdata, size_t len)
-{
-    if (len > sizeof h->meta || (len > 0 && !rdata))
-        return NT_ERR_INVALID_ARG;
-    if (len)
-        memcpy(h->meta, rdata, len);
-    h->meta_len = len;
-    return NT_OK;
 }
 
 nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h, uint8_t id[NT_TRUST_ZK_VK_ID_LEN],

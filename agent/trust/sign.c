@@ -19,6 +19,13 @@ void nt_trust_signer_init(nt_trust_signer *s, const nt_ed25519_key *key, const n
 
 void nt_trust_signer_cleanup(nt_trust_signer *s) { sodium_memzero(s, sizeof *s); }
 
+void nt_trust_signer_rename(nt_trust_signer *s, const nt_dns_name *host)
+{
+    s->signer = *host;
+    nt_dns_name_lower(&s->signer);
+    nt_dnskey_digest(s->key_digest, s->signer.wire, s->signer.len, s->dnskey, sizeof s->dnskey);
+}
+
 /* The RRSIG labels field (RFC 4034 §3.1.3): labels of the owner, not
  * counting the root or a leading wildcard. */
 static uint8_t owner_labels(const nt_dns_name *owner)

@@ -198,6 +198,14 @@ typedef struct nt_mdns_config {
      * own looped-back datagrams itself, by content (agent/net's nt_net_echo). */
     bool same_host_peers;
 
+    /* Our host name's address records (RFC 6762 §8: probed, announced,
+     * defended). AUTO (default): from the first published service whose SRV
+     * points at our host name on: a pure querier (browse, resolve) claims
+     * nothing, as avahi-browse and python-zeroconf's browser do. ALWAYS:
+     * from the start. NEVER: another responder on this host (avahi-daemon)
+     * owns the name and its addresses (Avahi's publish-addresses=no). */
+    enum { NT_MDNS_HOST_AUTO = 0, NT_MDNS_HOST_ALWAYS = 1, NT_MDNS_HOST_NEVER = 2 } host_records;
+
     nt_mdns_verify_fn verify;     /* NULL: accept all */
     void *verify_ctx;
     nt_mdns_attach_fn attach;     /* NULL: attach nothing */
@@ -337,6 +345,20 @@ NT_API NT_WUR nt_status nt_mdns_service_add(nt_mdns *m, nt_mdns_service_id *out,
  * records where they were announced, and forgets it. NT_ERR_NOT_FOUND. */
 NT_API NT_WUR nt_status nt_mdns_service_del(nt_mdns *m, nt_mdns_service_id id, uint64_t now_ms);
 
+/* Publishes one more record with service id: owner "<label>.<instance
+ * name>" (following renames), type, rdata[0..len), TTL ttl (0: 4500 s).
+ * It is answered when asked for directly, rides as an additional record
+ * with the instance's PTR, SRV and TXT answers, is announced and said
+ * goodbye to with the service, and goes through the attach hook (signed)
+ * like the rest. Used for the metadata TXT at _nautilus.<instance>
+ * (trust_meta.h). A new value replaces the old and is announced; len 0 with
+ * type 0 removes it (with a goodbye). NT_ERR_NOT_FOUND, NT_ERR_MDNS_NAME
+ * (label), NT_ERR_CAP (over NT_MDNS_TXT_MAX bytes), NT_ERR_NOMEM. */
+NT_API NT_WUR nt_status nt_mdns_service_set_extra(nt_mdns *m, nt_mdns_service_id id,
+                                                  const char *label, uint16_t type,
+                                                  const uint8_t *rdata, size_t len, uint32_t ttl,
+                                                  uint64_t now_ms);
+
 /* Copies the service's current instance name (after any renaming) into
  * out[0..cap). NT_ERR_NOT_FOUND, NT_ERR_NOSPACE. */
 NT_API NT_WUR nt_status nt_mdns_service_get_instance(const nt_mdns *m, nt_mdns_service_id id,
@@ -367,10 +389,14 @@ typedef struct nt_mdns_query_config {
     bool want_ipv6;         /* HOST, RESOLVE: ask for AAAA */
     bool resolve;           /* BROWSE: also resolve each instance found */
     uint32_t ifindex;       /* 0 = every interface */
+    bool immediate;         /* the first question goes out at once, not after the
+                               20-120 ms of §5.2 (meant for hosts that start
+                               together): a person is waiting on the answer */
 } nt_mdns_query_config;
 
-/* Starts a continuous query (RFC 6762 §5.2): the first query is sent at once
- * with the QU bit (§5.4), then after 1 s, 2 s, 4 s, ... up to 60 min, with
+/* Starts a continuous query (RFC 6762 §5.2): the first query is sent after
+ * 20-120 ms (at once if immediate) with the QU bit (§5.4), then after 1 s,
+ * 2 s, 4 s, ... up to 60 min, with
  * known answers (§7.1). Matching records already cached are reported
  * immediately as events. NT_ERR_INVALID_ARG (bad kind), NT_ERR_MDNS_NAME,
  * NT_ERR_CAP (max_queries), NT_ERR_MDNS_SHUT_DOWN, NT_ERR_NOMEM. */

@@ -85,6 +85,11 @@ NT_API void nt_trust_signer_init(nt_trust_signer *s, const nt_ed25519_key *key,
                                  const nt_dns_name *host, uint32_t lifetime);
 NT_API void nt_trust_signer_cleanup(nt_trust_signer *s);
 
+/* The host was renamed (RFC 6762 §9 conflict): signatures from now on name
+ * host as signer, and the key's identity (its DNSKEY digest, which covers
+ * the owner name) changes with it. */
+NT_API void nt_trust_signer_rename(nt_trust_signer *s, const nt_dns_name *host);
+
 /* Signs the RRset rrs[0..n) (same owner, type, class; records as published,
  * their TTL the original TTL) valid from now for the signer's lifetime.
  * Writes the RRSIG RDATA into out[0..cap) and its length into *out_len.

@@ -18,12 +18,10 @@
  * reports them with a reason token (nt_trust_reason_token).
  *
  * Selective-disclosure proofs (DESIGN §2, §5; encoding in trust_meta.h):
- * a publisher given a metadata record (nt_trust_hooks_meta_set) adds it,
- * as the TXT set at _nautilus.<instance> with its own RRSIG, to the
- * additional records whenever it signs an instance's SRV or TXT set. The
- * engine has no API to publish an extra RRset, so a direct query for that
- * name is not answered; every browser that resolves the instance gets it
- * in the same message. A browser given verification keys
+ * a publisher publishes its metadata TXT at _nautilus.<instance> as the
+ * service's extra RRset (nt_mdns_service_set_extra), which the attach hook
+ * signs like any other; it is answered when asked for directly and rides
+ * beside the instance's SRV and TXT. A browser given verification keys
  * (nt_trust_hooks_zk_vk_add) judges a metadata set that verified at level
  * trusted or above: decode, known key id, keyBinding equal to
  * Poseidon-keyBinding of the DNSKEY digest of the key that signed it, then
@@ -73,6 +71,13 @@ NT_API void nt_trust_hooks_destroy(nt_trust_hooks *h);
  * is ours from the start). NT_ERR_INVALID_ARG without a signer. */
 NT_API NT_WUR nt_status nt_trust_hooks_claim(nt_trust_hooks *h, const nt_dns_name *subject);
 
+/* Publisher: the signer (borrowed at create) was renamed with
+ * nt_trust_signer_rename after a host-name conflict. Signatures made under
+ * the old name are forgotten, the new name is pinned to the key in the
+ * adapter's own store, and every claim made so far is renewed under the new
+ * signer. NT_ERR_INVALID_ARG without a signer; NT_ERR_CAP, NT_ERR_TRUST_TABLE_FULL. */
+NT_API NT_WUR nt_status nt_trust_hooks_signer_renamed(nt_trust_hooks *h);
+
 /* Points cfg's attach and verify hooks at h (before nt_mdns_create). */
 NT_API void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg);
 
@@ -100,12 +105,6 @@ typedef struct nt_trust_zk_info {
     uint8_t key_digest[32];       /* the key it is bound to (and signed by) */
     uint8_t vk_id[NT_TRUST_ZK_VK_ID_LEN];
 } nt_trust_zk_info;
-
-/* Publisher: the metadata TXT RDATA (nt_trust_meta_write) to add beside
- * every instance's SRV and TXT sets; len 0 removes it. Copied.
- * NT_ERR_INVALID_ARG if longer than NT_TRUST_META_RDATA_MAX. */
-NT_API NT_WUR nt_status nt_trust_hooks_meta_set(nt_trust_hooks *h, const uint8_t *rdata,
-                                                size_t len);
 
 /* Browser: accepts proofs under the snarkjs verification key json[0..len)
  * and writes its zkvk id into id. Adding the same file twice is a no-op.

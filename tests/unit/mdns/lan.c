@@ -31,6 +31,9 @@ void lan_init_cfg(lan *l, int n, uint64_t seed, const char *const *hosts,
         nt_mdns_config_init(&cfg);
         cfg.host_name = hosts != NULL && hosts[i] != NULL ? hosts[i] : host;
         cfg.seed = seed * 131u + (uint64_t)i;
+        /* The simulated hosts own their names from the start, as a
+         * responder daemon does; tests of the default tweak it back. */
+        cfg.host_records = NT_MDNS_HOST_ALWAYS;
         if (tweak != NULL)
             tweak(&cfg, i);
         assert_int_equal(nt_mdns_create(&l->e[i], &cfg), NT_OK);

@@ -1518,9 +1518,143 @@ static void test_alloc_failures(void **state)
     }
 }
 
+/* Records named owner of type in any section of a logged packet. */
+static size_t count_rr(const lan_pkt *p, const char *owner, uint16_t type)
+{
+    const nt_dns_msg *m = parse(p);
+    nt_dns_name want, got;
+    size_t i, n = 0;
+    name(&want, owner);
+    for (i = 0; i < m->nrr; i++) {
+        nt_dns_rr_owner(m, &m->rr[i], &got);
+        n += m->rr[i].type == type && nt_dns_name_equal(&want, &got);
+    }
+    return n;
+}
+
+/* Issue 9: a service's extra RRset (the metadata TXT at _nautilus.<instance>)
+ * is answered when asked for directly, rides once beside the SRV and TXT,
+ * follows a rename and says goodbye with the service. */
+static void test_service_extra_rrset(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[1500];
+    static const uint8_t v1[] = {3, 'v', '=', '1'}, v2[] = {3, 'v', '=', '2'};
+    size_t len, mark, i, in_one = 0;
+    nt_mdns_service_id id;
+    (void)state;
+    lan_init(l, 1, 41);
+    id = lan_publish(l, 0, "Meta", "_x._tcp", 7, 0);
+    assert_int_equal(nt_mdns_service_set_extra(l->e[0], id, "_nautilus", NT_DNS_TYPE_TXT, v1,
+                                               sizeof v1, 0, l->now),
+                     NT_OK);
+    assert_int_equal(nt_mdns_service_set_extra(l->e[0], id, "", NT_DNS_TYPE_TXT, v1, sizeof v1,
+                                               0, l->now),
+                     NT_ERR_MDNS_NAME);
+    lan_run_until(l, 10000);
+
+    /* A direct question for it. */
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "_nautilus.Meta._x._tcp.local", NT_DNS_TYPE_TXT,
+                     false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    assert_int_equal(answers_after(mark, "_nautilus.Meta._x._tcp.local", NT_DNS_TYPE_TXT), 1);
+
+    /* With the PTR: SRV, TXT and the extra, each once in the message. */
+    lan_run_until(l, l->now + 2000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 0, 0, "_x._tcp.local", NT_DNS_TYPE_PTR, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    for (i = mark; i < l->nlog; i++)
+        if (l->log[i].from == 0 && is_response_with(&l->log[i], "_x._tcp.local", NT_DNS_TYPE_PTR)) {
+            assert_int_equal(count_rr(&l->log[i], "_nautilus.Meta._x._tcp.local",
+                                      NT_DNS_TYPE_TXT), 1);
+            assert_int_equal(count_rr(&l->log[i], "Meta._x._tcp.local", NT_DNS_TYPE_SRV), 1);
+            in_one++;
+        }
+    assert_int_equal(in_one, 1);
+
+    /* A new value: the old one's goodbye, then the new one, announced. */
+    mark = log_mark();
+    assert_int_equal(nt_mdns_service_set_extra(l->e[0], id, "_nautilus", NT_DNS_TYPE_TXT, v2,
+                                               sizeof v2, 0, l->now),
+                     NT_OK);
+    lan_run_until(l, l->now + 100);
+    assert_int_equal(answers_after(mark, "_nautilus.Meta._x._tcp.local", NT_DNS_TYPE_TXT), 2);
+
+    /* Withdrawn with the service. */
+    mark = log_mark();
+    assert_int_equal(nt_mdns_service_del(l->e[0], id, l->now), NT_OK);
+    lan_run_until(l, l->now + 100);
+    assert_int_equal(answers_after(mark, "_nautilus.Meta._x._tcp.local", NT_DNS_TYPE_TXT), 1);
+    lan_cleanup(l);
+}
+
+static void host_auto(nt_mdns_config *cfg, int i)
+{
+    cfg->host_records = i == 2 ? NT_MDNS_HOST_NEVER : NT_MDNS_HOST_AUTO;
+}
+
+/* Issue 9: a pure querier claims nothing (no probe, no announcement, as
+ * avahi-browse and python-zeroconf's browser); a publisher's host name
+ * comes with its first service; NEVER leaves it to another responder. */
+static void test_pure_querier_claims_nothing(void **state)
+{
+    lan *l = &g_lan;
+    nt_mdns_query_config q;
+    nt_mdns_query_id qid;
+    size_t i, sent_by[3] = {0, 0, 0}, answers_by[3] = {0, 0, 0};
+    bool host_a = false;
+    (void)state;
+    lan_init_cfg(l, 3, 31, NULL, host_auto);
+    memset(&q, 0, sizeof(q));
+    q.kind = NT_MDNS_Q_BROWSE;
+    q.type = "_http._tcp";
+    q.resolve = true;
+    assert_int_equal(nt_mdns_query_add(l->e[1], &qid, &q, 0), NT_OK);
+    lan_run_until(l, 5000);
+    (void)lan_publish(l, 0, "Web", "_http._tcp", 80, 0);
+    (void)lan_publish(l, 2, "Other", "_http._tcp", 81, 0);
+    lan_run_until(l, 12000);
+    for (i = 0; i < l->nlog; i++) {
+        nt_dns_msg msg;
+        size_t k;
+        int from = l->log[i].from;
+        if (from < 0 || nt_dns_msg_parse(&msg, l->log[i].data, l->log[i].len) != NT_OK)
+            continue;
+        sent_by[from]++;
+        if (msg.flags & NT_DNS_FLAG_QR)
+            answers_by[from]++;
+        /* A probe is a query with an authority section. */
+        if (!(msg.flags & NT_DNS_FLAG_QR) && msg.count[NT_DNS_SEC_AUTHORITY] != 0)
+            answers_by[from]++;
+        for (k = 0; k < msg.nrr && from == 0; k++)
+            host_a = host_a || (msg.rr[k].type == NT_DNS_TYPE_A && msg.rr[k].section != 0);
+    }
+    assert_true(sent_by[1] > 0);        /* the browser asked */
+    assert_int_equal(answers_by[1], 0); /* ...and claimed nothing */
+    assert_true(answers_by[0] > 0);
+    assert_true(host_a);                /* the publisher's host came with its service */
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+    /* NEVER: engine 2 sends its service but no address record of its own. */
+    for (i = 0; i < l->nlog; i++) {
+        nt_dns_msg msg;
+        size_t k;
+        if (l->log[i].from != 2 || nt_dns_msg_parse(&msg, l->log[i].data, l->log[i].len) != NT_OK)
+            continue;
+        for (k = 0; k < msg.nrr; k++)
+            assert_false(msg.rr[k].type == NT_DNS_TYPE_A && msg.rr[k].section != 0);
+    }
+    lan_cleanup(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pure_querier_claims_nothing),
+        cmocka_unit_test(test_service_extra_rrset),
         cmocka_unit_test_setup_teardown(test_probe_schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tiebreak, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflict_rename, setup, teardown),

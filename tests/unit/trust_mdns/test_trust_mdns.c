@@ -476,6 +476,77 @@ static void test_lower_trust_copies_change_nothing(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* Issue 9: after a host-name conflict the renamed publisher signs under its
+ * new name (signer field and DNSKEY owner), so its records verify as the
+ * new host's; before, they kept naming the old host as signer. */
+static void test_renamed_host_signs_as_itself(void **state)
+{
+    lan l;
+    nt_ed25519_key k1, k2;
+    nt_trust_signer s1, s2;
+    nt_trust_signer *signers[3] = {NULL, &s1, &s2};
+    nt_dns_name same, renamed;
+    nt_trust_signer_info info;
+    uint8_t seed[32];
+    char h1[64], h2[64];
+    size_t step, n, i;
+    int which = 0;
+    (void)state;
+
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    assert_int_equal(nt_dns_name_from_str(&same, "same.local"), NT_OK);
+    memset(seed, 11, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&k1, seed), NT_OK);
+    memset(seed, 12, sizeof seed);
+    assert_int_equal(nt_ed25519_key_from_seed(&k2, seed), NT_OK);
+    nt_trust_signer_init(&s1, &k1, &same, 0);
+    nt_trust_signer_init(&s2, &k2, &same, 0);
+    add_node(&l, "browser", 10, NULL, NULL);
+    add_node(&l, "same", 20, &s1, NULL);
+    add_node(&l, "same", 30, &s2, NULL);
+    browse(&l.nodes[0], l.now);
+    (void)publish(&l.nodes[1], "One", 8081, l.now);
+    (void)publish(&l.nodes[2], "Two", 8082, l.now);
+    /* Run in steps, acting on the publishers' events as cmd_publish does. */
+    for (step = 0; step < 160; step++) {
+        run(&l, 50);
+        for (n = 1; n <= 2; n++) {
+            nt_mdns_event ev;
+            while (nt_mdns_event_pop(l.nodes[n].m, &ev) == NT_OK) {
+                if (ev.kind != NT_MDNS_EV_PUBLISH_CONFLICT || ev.instance[0] != '\0')
+                    continue;
+                assert_int_equal(nt_dns_name_from_str(&renamed, ev.host), NT_OK);
+                nt_trust_signer_rename(signers[n], &renamed);
+                assert_int_equal(nt_trust_hooks_signer_renamed(l.nodes[n].hooks), NT_OK);
+                which = (int)n;
+            }
+        }
+    }
+    assert_int_equal(nt_mdns_host_get_name(l.nodes[1].m, h1, sizeof h1), NT_OK);
+    assert_int_equal(nt_mdns_host_get_name(l.nodes[2].m, h2, sizeof h2), NT_OK);
+    assert_true(which != 0);
+    assert_string_not_equal(h1, h2);
+    /* The browser learned the renamed host's key under the new name. */
+    assert_int_equal(nt_dns_name_from_str(&renamed, which == 1 ? h1 : h2), NT_OK);
+    assert_int_equal(nt_trust_hooks_signer_of(l.nodes[0].hooks, &renamed, &info), NT_OK);
+    assert_true(nt_dns_name_equal(&info.signer, &renamed));
+    assert_memory_equal(info.key_digest, signers[which]->key_digest, 32);
+    assert_int_equal(info.level, NT_TRUST_SELF_SIGNED);
+    /* ... and its service is signed by it too. */
+    assert_int_equal(nt_dns_name_from_str(&renamed, which == 1 ? "One._http._tcp.local"
+                                                               : "Two._http._tcp.local"),
+                     NT_OK);
+    assert_int_equal(nt_trust_hooks_signer_of(l.nodes[0].hooks, &renamed, &info), NT_OK);
+    assert_memory_equal(info.key_digest, signers[which]->key_digest, 32);
+    for (i = 0; i < 3; i++) {
+        nt_mdns_destroy(l.nodes[i].m);
+        nt_trust_hooks_destroy(l.nodes[i].hooks);
+    }
+    nt_trust_signer_cleanup(&s1);
+    nt_trust_signer_cleanup(&s2);
+}
+
 /* ---- selective-disclosure proofs in the metadata TXT ---------------------- */
 
 /* The fixture (gen_fixture.sh): a proof bound to the key of seed 3 x 32 at
@@ -635,9 +706,11 @@ static void zk_lan(lan *l, nt_trust_store **store, nt_trust_signer *signer, zk_f
                      NT_OK);
     assert_memory_equal(id, z->vk_id, sizeof id);
     add_node(l, "pub", 20, signer, NULL);
-    assert_int_equal(nt_trust_hooks_meta_set(l->nodes[1].hooks, rdata, len), NT_OK);
     browse(&l->nodes[0], l->now);
     l->pub_id = publish(&l->nodes[1], "Web", 8080, l->now);
+    assert_int_equal(nt_mdns_service_set_extra(l->nodes[1].m, l->pub_id, NT_TRUST_META_LABEL, 16,
+                                               rdata, len, 0, l->now),
+                     NT_OK);
     run(l, 4000);
 }
 
@@ -869,6 +942,7 @@ int main(void)
         cmocka_unit_test(test_signed_publisher_defends_and_says_goodbye),
         cmocka_unit_test(test_unsigned_copy_never_silences),
         cmocka_unit_test(test_lower_trust_copies_change_nothing),
+        cmocka_unit_test(test_renamed_host_signs_as_itself),
         cmocka_unit_test(test_meta_encoding),
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
