@@ -14,7 +14,11 @@
 enum {
     TIMER_ENGINE = 1000, /* the engine's next_wakeup */
     TIMER_RESCAN = 1001, /* look at the interfaces again */
-    RESCAN_MS = 5000,
+    TIMER_NETLINK = 1002, /* rescan after rtnetlink news, coalesced */
+    RESCAN_MS = 5000,     /* the poll when there is no netlink watch */
+    RESCAN_NL_MS = 30000, /* with one: only a safety net */
+    NL_GAP_MS = 20,       /* at most one netlink-driven rescan per 20 ms */
+    NL_BURST = 64,        /* netlink datagrams read per wakeup */
     /* Per-source input budget (DESIGN §11): far above what one honest
      * responder or querier sends, far below a flood, so that a flooding
      * host does not use up the engine's per-interface budget. */
@@ -45,6 +49,10 @@ struct nt_runner {
     bool goodbye;
     bool signalled;
     uint64_t armed; /* deadline the engine timer is set to, UINT64_MAX if none */
+    nt_net_nl *nl;  /* rtnetlink watch, NULL when unavailable */
+    uint32_t rescan_ms;
+    bool nl_pending; /* TIMER_NETLINK is armed */
+    uint64_t nl_last; /* when the last netlink-driven rescan ran */
     uint8_t rx[NT_NET_PACKET_MAX];
     nt_mdns_packet_out tx;
     nt_mdns_event ev;
@@ -260,8 +268,14 @@ static void on_timer(void *ctx, nt_net_loop *loop, uint64_t id)
     }
     if (id == TIMER_RESCAN) {
         rescan(r);
-        if (nt_net_loop_timer_set(loop, TIMER_RESCAN, nt_net_now_ms() + RESCAN_MS) != NT_OK)
+        if (nt_net_loop_timer_set(loop, TIMER_RESCAN, nt_net_now_ms() + r->rescan_ms) != NT_OK)
             NT_LOGW("net", "interface rescans stopped");
+        return;
+    }
+    if (id == TIMER_NETLINK) {
+        r->nl_pending = false;
+        r->nl_last = nt_net_now_ms();
+        rescan(r);
         return;
     }
     if (r->cfg.on_timer)
@@ -275,6 +289,94 @@ static void on_signal(void *ctx, nt_net_loop *loop, int signo)
     (void)loop;
     r->signalled = true;
     nt_runner_stop(r, true);
+}
+
+/* ---- following rtnetlink ------------------------------------------------ */
+
+/* Rescans as soon as the kernel reports a link or address change, so a new
+ * address is probed and announced, and a lost one said goodbye to, within
+ * milliseconds (RFC 6762 §8.4, §10.1) rather than at the next poll. A burst
+ * (an `ip` script, DHCP renumbering) is coalesced: at most one rescan per
+ * NL_GAP_MS, and the rescan reads the whole state anyway. */
+static void nl_schedule(nt_runner *r)
+{
+    uint64_t now = nt_net_now_ms(), at = r->nl_last + NL_GAP_MS;
+    if (r->nl_pending)
+        return;
+    if (at < now)
+        at = now;
+    if (nt_net_loop_timer_set(r->loop, TIMER_NETLINK, at) != NT_OK) {
+        NT_LOGW("net", "cannot arm the netlink rescan timer; rescanning now");
+        r->nl_last = now;
+        rescan(r);
+        return;
+    }
+    r->nl_pending = true;
+}
+
+/* The watch broke: back to polling every RESCAN_MS. */
+static void nl_stop(nt_runner *r)
+{
+    NT_LOGW("net", "netlink watch failed (errno %d): rescanning interfaces every %d s",
+            nt_net_last_errno(), RESCAN_MS / 1000);
+    if (nt_net_loop_del_fd(r->loop, nt_net_nl_fd(r->nl)) != NT_OK)
+        NT_LOGD("net", "netlink socket was not watched");
+    nt_net_nl_close(r->nl);
+    r->nl = NULL;
+    r->rescan_ms = RESCAN_MS;
+    if (nt_net_loop_timer_set(r->loop, TIMER_RESCAN, nt_net_now_ms() + RESCAN_MS) != NT_OK)
+        NT_LOGW("net", "interface rescans stopped");
+}
+
+static void on_netlink(void *ctx, nt_net_loop *loop, int fd, short events)
+{
+    nt_runner *r = ctx;
+    nt_net_nl_batch batch;
+    bool news = false;
+    size_t i;
+    (void)loop;
+    (void)fd;
+    (void)events;
+
+    for (i = 0; i < NL_BURST; i++) {
+        nt_status st = nt_net_nl_read(r->nl, &batch);
+        if (st == NT_ERR_NET_WOULDBLOCK)
+            break;
+        if (st == NT_ERR_PERM)
+            continue; /* not from the kernel: ignored */
+        if (st == NT_ERR_NET_RECV) {
+            nl_stop(r);
+            news = true;
+            break;
+        }
+        /* Lost (ENOBUFS), cut or unreadable notifications: we do not
+         * know what changed, and the rescan reads everything. */
+        if (st != NT_OK || batch.lost)
+            NT_LOGD("net", "netlink: %s; rescanning", st != NT_OK ? nt_strerror(st) : "overrun");
+        news = news || st != NT_OK || batch.lost || batch.n > 0;
+    }
+    if (news)
+        nl_schedule(r);
+}
+
+/* Opens the watch; without it (no netlink here) the poll stays at
+ * RESCAN_MS. A change between the first interface listing and now would
+ * go unseen until the poll, so one rescan is scheduled right away. */
+static void nl_start(nt_runner *r)
+{
+    nt_status st = nt_net_nl_open(&r->nl);
+    r->rescan_ms = RESCAN_MS;
+    if (st == NT_OK)
+        st = nt_net_loop_add_fd(r->loop, nt_net_nl_fd(r->nl), on_netlink, r);
+    if (st != NT_OK) {
+        NT_LOGW("net", "no netlink watch (%s, errno %d): rescanning interfaces every %d s",
+                nt_strerror(st), nt_net_last_errno(), RESCAN_MS / 1000);
+        nt_net_nl_close(r->nl);
+        r->nl = NULL;
+        return;
+    }
+    r->rescan_ms = RESCAN_NL_MS;
+    nl_schedule(r);
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -369,11 +471,10 @@ static bool same_addrs(const nt_net_iface *a, const nt_net_iface *b)
     return true;
 }
 
-/* Re-reads the interfaces (there is no netlink watch: a poll every
- * RESCAN_MS is enough for addresses that come and go, e.g. DHCP). New
- * interfaces are joined and added, changed address sets are handed to the
- * engine (which re-probes and re-announces, RFC 6762 §8.4), vanished ones
- * removed. */
+/* Re-reads the interfaces, when rtnetlink reports a change (nl_schedule)
+ * and every rescan_ms as a fallback. New interfaces are joined and added,
+ * changed address sets are handed to the engine (which re-probes and
+ * re-announces, RFC 6762 §8.4), vanished ones removed. */
 static void rescan(nt_runner *r)
 {
     nt_net_iface_set *next;
@@ -495,7 +596,7 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
         st = nt_net_echo_init(&r->echo, ECHO_WINDOW_MS);
     if (st != NT_OK)
         goto fail;
-    st = nt_net_loop_create(&r->loop, 2, 16, on_timer, r);
+    st = nt_net_loop_create(&r->loop, 3, 16, on_timer, r);
     if (st != NT_OK)
         goto fail;
     if (r->s4.fd >= 0 && (st = nt_net_loop_add_fd(r->loop, r->s4.fd, on_readable, r)) != NT_OK)
@@ -532,7 +633,8 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
             goto fail;
         }
     }
-    st = nt_net_loop_timer_set(r->loop, TIMER_RESCAN, now + RESCAN_MS);
+    nl_start(r);
+    st = nt_net_loop_timer_set(r->loop, TIMER_RESCAN, now + r->rescan_ms);
     if (st != NT_OK)
         goto fail;
     why[0] = 0;
@@ -552,6 +654,7 @@ void nt_runner_destroy(nt_runner *r)
                 (unsigned long long)r->lim.dropped);
     nt_mdns_destroy(r->m);
     nt_net_loop_destroy(r->loop);
+    nt_net_nl_close(r->nl);
     nt_net_srclimit_cleanup(&r->lim);
     /* Closing the sockets leaves the groups (the kernel drops memberships). */
     nt_net_sock_close(&r->s4);
