@@ -94,6 +94,7 @@ nt_status nt_zk_bn254_pairing_check(bool *ok, const uint8_t *in, size_t len)
             pairs[j].p = &p[j];
             pairs[j].lines = NULL;
             pairs[j].q = &q[j];
+            pairs[j].in_g2 = NULL;
         }
         nt_zk_miller_loop(&f, pairs, m);
         nt_fp12_mul(&acc, &acc, &f);

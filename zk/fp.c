@@ -2,7 +2,6 @@
  * zk/fp.c - the BN254 base field Fp: conversions and inversion (see fp.h).
  */
 #include "zk/fp.h"
-#include "zk/fp_adx.h"
 
 #include <string.h>
 
@@ -43,14 +42,8 @@ __attribute__((constructor)) static void fp_detect(void)
         nt_fp_adx = cpu_has_adx();
 }
 
-void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
+void nt_fp_mul_portable(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_fp_mul_adx(r, a, b);
-        return;
-    }
-#endif
     nt_mont_mul(r->v, a->v, b->v, nt_fp_p, NT_FP_INV);
 }
 

@@ -48,7 +48,26 @@ static inline NT_MONT_INLINE void nt_fp_sub(nt_fp *r, const nt_fp *a, const nt_f
     nt_mont_sub(r->v, a->v, b->v, nt_fp_p);
 }
 static inline NT_MONT_INLINE void nt_fp_neg(nt_fp *r, const nt_fp *a) { nt_mont_neg(r->v, a->v, nt_fp_p); }
-void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b);
+/* The BMI2/ADX products (used when the CPU has them) need nt_fp above. */
+#include "zk/fp_adx.h"
+
+/* The portable product, out of line: only CPUs without BMI2/ADX (and the
+ * tests comparing the two) run it. */
+void nt_fp_mul_portable(nt_fp *r, const nt_fp *a, const nt_fp *b);
+
+/* Inline at every call: a product is ~40 instructions and the tower calls
+ * it in every inner loop; the CPU test is one predictable branch. */
+static inline NT_MONT_INLINE void nt_fp_mul(nt_fp *r, const nt_fp *a, const nt_fp *b)
+{
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_mul_adx(r, a, b);
+        return;
+    }
+#endif
+    nt_fp_mul_portable(r, a, b);
+}
+
 static inline NT_MONT_INLINE void nt_fp_sqr(nt_fp *r, const nt_fp *a)
 {
     nt_fp_mul(r, a, a);

@@ -1,14 +1,19 @@
 /*
  * zk/fp_adx.h - private: BN254 Fp products with the BMI2/ADX instructions
  * (mulx, adcx, adox: two independent carry chains), used when the CPU has
- * them (checked once at run time, nt_fp_adx). Included by fp.c and tower.c
- * only. The portable C versions in mont.h / tower.c compute the same
- * values; tests run both (nt_fp_set_adx).
+ * them (checked once at run time, nt_fp_adx). Included through fp.h (it
+ * needs nt_fp), so that nt_fp_mul inlines the ADX product everywhere. The
+ * portable C versions in mont.h / tower.c compute the same values; tests
+ * run both (nt_fp_set_adx).
  */
 #ifndef NT_ZK_FP_ADX_H
 #define NT_ZK_FP_ADX_H
 
-#include "zk/fp.h"
+/* Included by fp.h after the definition of nt_fp. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zk/mont.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(NT_ZK_PORTABLE)
 #define NT_FP_HAVE_ADX_CODE 1

@@ -88,6 +88,9 @@ nt_status nt_zk_vk_build(nt_zk_vk **out, nt_zk_vk_parts *parts, bool prepare)
 {
     nt_zk_vk *vk = NULL;
     nt_g2_affine gen;
+    nt_zk_pair ab;
+    nt_fp12 f;
+    bool beta_in_g2 = false;
     nt_status st = NT_OK;
 
     /* DESIGN section 5: a key whose delta was never randomised by a phase-2
@@ -111,7 +114,15 @@ nt_status nt_zk_vk_build(nt_zk_vk **out, nt_zk_vk_parts *parts, bool prepare)
     vk->delta = parts->delta;
     vk->ic = parts->ic;
     parts->ic = NULL;
-    nt_zk_pairing(&vk->alphabeta, &vk->alpha, &vk->beta);
+    /* e(alpha, beta); beta's walk through the Miller loop tells whether it
+     * is in G2 (pairing.h), which spares its own subgroup check. */
+    ab = (nt_zk_pair){&vk->alpha, NULL, &vk->beta, &beta_in_g2};
+    nt_zk_miller_loop(&f, &ab, 1);
+    if (!beta_in_g2) {
+        st = NT_ERR_ZK_NOT_IN_SUBGROUP;
+        goto cleanup;
+    }
+    nt_zk_final_exp(&vk->alphabeta, &f);
     if (parts->alphabeta_file != NULL && !nt_fp12_eq(&vk->alphabeta, parts->alphabeta_file)) {
         st = NT_ERR_ZK_VK_MISMATCH;
         goto cleanup;
@@ -393,9 +404,9 @@ nt_status nt_zk_groth16_verify(const nt_zk_vk *vk, const nt_zk_proof *proof,
     nt_g1_affine_neg(&a, &a);
     /* B is used once: its lines are made as the loop runs. So are those of
      * gamma and delta when the key was not prepared. */
-    pairs[0] = (nt_zk_pair){&a, NULL, &b};
-    pairs[1] = (nt_zk_pair){&vk_x, prep != NULL ? &prep->gamma_lines : NULL, &vk->gamma};
-    pairs[2] = (nt_zk_pair){&c, prep != NULL ? &prep->delta_lines : NULL, &vk->delta};
+    pairs[0] = (nt_zk_pair){&a, NULL, &b, NULL};
+    pairs[1] = (nt_zk_pair){&vk_x, prep != NULL ? &prep->gamma_lines : NULL, &vk->gamma, NULL};
+    pairs[2] = (nt_zk_pair){&c, prep != NULL ? &prep->delta_lines : NULL, &vk->delta, NULL};
     nt_zk_miller_loop(&f, pairs, 3);
     nt_zk_final_exp(&r, &f);
     return nt_fp12_eq(&r, &vk->alphabeta_inv) ? NT_OK : NT_ERR_ZK_PROOF_INVALID;

@@ -42,7 +42,9 @@ struct nt_zk_public {
     nt_zk_fr v[]; /* n values < r */
 };
 
-/* The validated points of a key, as read from a file. */
+/* The validated points of a key, as read from a file: all checked for range
+ * and curve or twist, gamma and delta also for the G2 subgroup; beta's
+ * subgroup check is nt_zk_vk_build's (it comes with e(alpha, beta)). */
 typedef struct nt_zk_vk_parts {
     nt_g1_affine alpha;
     nt_g2_affine beta, gamma, delta;
@@ -52,10 +54,11 @@ typedef struct nt_zk_vk_parts {
 } nt_zk_vk_parts;
 
 /* Builds a key from validated parts: checks the degenerate-key rules,
- * computes e(alpha, beta), compares it with alphabeta_file when not NULL,
+ * computes e(alpha, beta) and with it whether beta is in G2
+ * (NT_ERR_ZK_NOT_IN_SUBGROUP), compares it with alphabeta_file when not NULL,
  * and prepares the key when prepare is set. Takes ownership of parts->ic
- * on success and on failure. NT_ERR_ZK_VK_DEGENERATE, NT_ERR_ZK_VK_MISMATCH,
- * NT_ERR_NOMEM. */
+ * on success and on failure. NT_ERR_ZK_VK_DEGENERATE,
+ * NT_ERR_ZK_NOT_IN_SUBGROUP, NT_ERR_ZK_VK_MISMATCH, NT_ERR_NOMEM. */
 NT_WUR nt_status nt_zk_vk_build(nt_zk_vk **out, nt_zk_vk_parts *parts, bool prepare);
 
 /* Allocates a public-input list of n values (uninitialised). */

@@ -225,23 +225,19 @@ void nt_g2_affine_get_b128(uint8_t out[128], const nt_g2_affine *a)
     nt_fp_get_b32(out + 96, &a->y.c0);
 }
 
-void nt_g2_generator(nt_g2_affine *r)
-{
-    /* EIP-197 generator of G2. */
-    static const char *const dec[4] = {
-        "10857046999023057135944570762232829481370756359578518086990519993285655852781",
-        "11559732032986387107991004021392285783925812861821192530917403151452391805634",
-        "8495653923123431417604973247489272438418190587263600148770280649306958101930",
-        "4082367875863433681332203403145435568316851327593401208105741076214120093531"};
-    nt_fp *dst[4] = {&r->x.c0, &r->x.c1, &r->y.c0, &r->y.c1};
-    int i;
-    for (i = 0; i < 4; i++) {
-        /* Constants below p: cannot fail. */
-        if (nt_fp_parse_dec(dst[i], dec[i], strlen(dec[i])) != NT_OK)
-            nt_fp_set_zero(dst[i]);
-    }
-    r->inf = false;
-}
+/* The EIP-197 generator of G2 (Montgomery form): x = x0 + x1 u,
+ * x0 = 10857046999023057135944570762232829481370756359578518086990519993285655852781,
+ * x1 = 11559732032986387107991004021392285783925812861821192530917403151452391805634,
+ * y0 = 8495653923123431417604973247489272438418190587263600148770280649306958101930,
+ * y1 = 4082367875863433681332203403145435568316851327593401208105741076214120093531. */
+static const nt_g2_affine g2_gen = {
+    {{{0x8e83b5d102bc2026ULL, 0xdceb1935497b0172ULL, 0xfbb8264797811adfULL, 0x19573841af96503bULL}},
+     {{0xafb4737da84c6140ULL, 0x6043dd5a5802d8c4ULL, 0x09e950fc52a02f86ULL, 0x14fef0833aea7b6bULL}}},
+    {{{0x619dfa9d886be9f6ULL, 0xfe7fd297f59e9b78ULL, 0xff9e1a62231b7dfeULL, 0x28fd7eebae9e4206ULL}},
+     {{0x64095b56c71856eeULL, 0xdc57f922327d3cbbULL, 0x55f935be33351076ULL, 0x0da4a0e693fd6482ULL}}},
+    false};
+
+void nt_g2_generator(nt_g2_affine *r) { *r = g2_gen; }
 
 void nt_g2_affine_psi(nt_g2_affine *r, const nt_g2_affine *a)
 {
@@ -291,7 +287,9 @@ nt_status nt_g2_affine_check_subgroup_var(const nt_g2_affine *a)
      * 127-bit [6x^2]Q of the psi(Q) == [p]Q criterion. */
     static const uint64_t x[4] = {0x44e992b44a6909f1ULL, 0, 0, 0};
     nt_g2_jac xq, lhs, t, rhs;
-    if (a->inf)
+    /* The generator is in G2 by definition, and snarkjs keys use it as
+     * gamma: a comparison instead of a multiplication. */
+    if (a->inf || nt_g2_affine_eq(a, &g2_gen))
         return NT_OK;
     nt_g2_mul_var(&xq, a, x);
     nt_g2_jac_add_affine_var(&lhs, &xq, a);     /* [x+1]Q */

@@ -165,6 +165,34 @@ static void walk_step(q_walk *w, int kind, nt_zk_line *l)
     }
 }
 
+/* Whether the walk of Q ended where it must for Q in G2. After the loop,
+ * T = [6x+2]Q + psi(Q) - psi^2(Q) computed exactly, or (0 : 0 : 0) once a
+ * step met a case the formulas do not cover (T = O or T = Q before an
+ * addition), which only a point outside G2 meets and which then stays
+ * (0 : 0 : 0). For Q in G2, 6x + 2 + p - p^2 + p^3 = 0 mod r makes T equal
+ * to -psi^3(Q); and the endomorphism [6x+2] + psi - psi^2 + psi^3 has a
+ * kernel of order N with gcd(N, #E'(Fp2)) = r (its norm in Z[psi],
+ * psi^2 - t psi + p = 0: checked by tests/unit/zk/bn254_constants.py), so
+ * on the twist's points T = -psi^3(Q) holds for G2 and nowhere else: a
+ * subgroup check for the price of a few products. */
+static bool walk_in_g2(const q_walk *w, const nt_g2_affine *q)
+{
+    nt_g2_affine e;
+    nt_fp2 t;
+    nt_g2_affine_psi(&e, q);
+    nt_g2_affine_psi(&e, &e);
+    nt_g2_affine_psi(&e, &e);
+    nt_fp2_neg(&e.y, &e.y);
+    /* T = (X : Y : Z) with x = X / Z, y = Y / Z */
+    if (nt_fp2_is_zero(&w->t.z))
+        return false;
+    nt_fp2_mul(&t, &e.x, &w->t.z);
+    if (!nt_fp2_eq(&t, &w->t.x))
+        return false;
+    nt_fp2_mul(&t, &e.y, &w->t.z);
+    return nt_fp2_eq(&t, &w->t.y);
+}
+
 void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q)
 {
     int8_t kinds[NT_ZK_LINES];
@@ -195,31 +223,46 @@ static void apply_line(nt_fp12 *f, const nt_zk_line *l, const nt_g1_affine *p)
 
 /* One pair inside the loop: P, and Q's stored lines or Q walking. */
 typedef struct loop_pair {
-    const nt_g1_affine *p;
+    const nt_g1_affine *p;         /* NULL: only walk Q (for in_g2) */
     const nt_zk_line *lines;
     q_walk walk;
+    const nt_zk_pair *from;
 } loop_pair;
+
+/* Sets up the pairs that contribute (or are walked for in_g2); returns
+ * their number. */
+static size_t loop_pairs(loop_pair *lp, const nt_zk_pair *pairs, size_t n)
+{
+    size_t m = 0, j;
+    for (j = 0; j < n; j++) {
+        const nt_zk_pair *pr = &pairs[j];
+        bool q_inf = pr->lines != NULL ? pr->lines->inf : pr->q->inf;
+        bool walk_only = pr->in_g2 != NULL && pr->lines == NULL && !q_inf && pr->p->inf;
+        if (pr->in_g2 != NULL && q_inf)
+            *pr->in_g2 = true;
+        /* e(O, Q) = e(P, O) = 1: such pairs contribute nothing. */
+        if ((pr->p->inf || q_inf) && !walk_only)
+            continue;
+        lp[m].p = walk_only ? NULL : pr->p;
+        lp[m].lines = pr->lines != NULL ? pr->lines->lines : NULL;
+        if (lp[m].lines == NULL)
+            walk_init(&lp[m].walk, pr->q);
+        lp[m].from = pr;
+        m++;
+    }
+    return m;
+}
 
 static void miller_chunk(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
 {
     loop_pair lp[MAX_PAIRS];
     int8_t kinds[NT_ZK_LINES];
     nt_zk_line l;
-    size_t m = 0, j;
+    size_t m, j;
     int k;
 
     nt_fp12_set_one(f);
-    for (j = 0; j < n; j++) {
-        const nt_zk_pair *pr = &pairs[j];
-        /* e(O, Q) = e(P, O) = 1: such pairs contribute nothing. */
-        if (pr->p->inf || (pr->lines != NULL ? pr->lines->inf : pr->q->inf))
-            continue;
-        lp[m].p = pr->p;
-        lp[m].lines = pr->lines != NULL ? pr->lines->lines : NULL;
-        if (lp[m].lines == NULL)
-            walk_init(&lp[m].walk, pr->q);
-        m++;
-    }
+    m = loop_pairs(lp, pairs, n);
     if (m == 0)
         return;
     loop_steps(kinds);
@@ -228,14 +271,18 @@ static void miller_chunk(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
         if (kinds[k] == STEP_DBL && k > 0)
             nt_fp12_sqr(f, f);
         for (j = 0; j < m; j++) {
-            if (lp[j].lines != NULL) {
-                apply_line(f, &lp[j].lines[k], lp[j].p);
-            } else {
+            const nt_zk_line *line = &l;
+            if (lp[j].lines != NULL)
+                line = &lp[j].lines[k];
+            else
                 walk_step(&lp[j].walk, kinds[k], &l);
-                apply_line(f, &l, lp[j].p);
-            }
+            if (lp[j].p != NULL)
+                apply_line(f, line, lp[j].p);
         }
     }
+    for (j = 0; j < m; j++)
+        if (lp[j].from->in_g2 != NULL && lp[j].lines == NULL)
+            *lp[j].from->in_g2 = walk_in_g2(&lp[j].walk, lp[j].from->q);
 }
 
 void nt_zk_miller_loop(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
@@ -318,7 +365,7 @@ void nt_zk_final_exp(nt_fp12 *r, const nt_fp12 *f)
 
 void nt_zk_pairing(nt_fp12 *r, const nt_g1_affine *p, const nt_g2_affine *q)
 {
-    nt_zk_pair pair = {p, NULL, q};
+    nt_zk_pair pair = {p, NULL, q, NULL};
     nt_fp12 f;
     nt_zk_miller_loop(&f, &pair, 1);
     nt_zk_final_exp(r, &f);

@@ -35,12 +35,16 @@ typedef struct nt_zk_g2_prepared {
 void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q);
 
 /* One pair of a Miller loop: P, and Q either as its prepared lines or, when
- * lines is NULL, as the point q whose lines the loop computes as it goes
- * (for a point used once: same value, no table). */
+ * lines is NULL, as the point q (on the twist) whose lines the loop computes
+ * as it goes (for a point used once: same value, no table). For such a
+ * walked q, in_g2 (when not NULL) receives whether q is in G2, which the
+ * end of its walk tells for free (pairing.c, walk_in_g2); the value the
+ * loop computes is meaningful only if it is. */
 typedef struct nt_zk_pair {
     const nt_g1_affine *p;
     const nt_zk_g2_prepared *lines;
     const nt_g2_affine *q;
+    bool *in_g2;
 } nt_zk_pair;
 
 /* f = prod_i f_i(P_i) over n pairs (Miller loop with shared squarings).

@@ -172,8 +172,9 @@ static nt_status get_g1(nt_g1_affine *out, const cJSON *v)
     return nt_g1_affine_set_xy(out, &x, &y);
 }
 
-/* A G2 point of a key: on the twist and in the subgroup. */
-static nt_status get_g2(nt_g2_affine *out, const cJSON *v)
+/* A G2 point of a key on the twist; in the subgroup too when subgroup is
+ * set (beta's is checked with e(alpha, beta), see nt_zk_vk_build). */
+static nt_status get_g2(nt_g2_affine *out, const cJSON *v, bool subgroup)
 {
     nt_fp2 x, y;
     bool inf;
@@ -188,7 +189,7 @@ static nt_status get_g2(nt_g2_affine *out, const cJSON *v)
     }
     if ((st = nt_g2_affine_set_xy(out, &x, &y)) != NT_OK)
         return st;
-    return nt_g2_affine_check_subgroup_var(out);
+    return subgroup ? nt_g2_affine_check_subgroup_var(out) : NT_OK;
 }
 
 static nt_status check_string(const cJSON *root, const char *key, const char *want,
@@ -247,10 +248,14 @@ static nt_status get_vk_points(nt_zk_vk_parts *parts, const cJSON *root, const c
     const cJSON *v;
     size_t i = 0;
     nt_status st;
-    if ((st = get_g1(&parts->alpha, cJSON_GetObjectItemCaseSensitive(root, "vk_alpha_1"))) != NT_OK ||
-        (st = get_g2(&parts->beta, cJSON_GetObjectItemCaseSensitive(root, "vk_beta_2"))) != NT_OK ||
-        (st = get_g2(&parts->gamma, cJSON_GetObjectItemCaseSensitive(root, "vk_gamma_2"))) != NT_OK ||
-        (st = get_g2(&parts->delta, cJSON_GetObjectItemCaseSensitive(root, "vk_delta_2"))) != NT_OK)
+    if ((st = get_g1(&parts->alpha, cJSON_GetObjectItemCaseSensitive(root, "vk_alpha_1"))) !=
+            NT_OK ||
+        (st = get_g2(&parts->beta, cJSON_GetObjectItemCaseSensitive(root, "vk_beta_2"), false)) !=
+            NT_OK ||
+        (st = get_g2(&parts->gamma, cJSON_GetObjectItemCaseSensitive(root, "vk_gamma_2"), true)) !=
+            NT_OK ||
+        (st = get_g2(&parts->delta, cJSON_GetObjectItemCaseSensitive(root, "vk_delta_2"), true)) !=
+            NT_OK)
         return st;
     parts->ic = nt_calloc(parts->n_public + 1, sizeof *parts->ic);
     if (parts->ic == NULL)

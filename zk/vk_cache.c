@@ -50,7 +50,8 @@ static cache_entry *find(nt_zk_vk_cache *c, const uint8_t digest[NT_ZK_SHA256_BY
 {
     size_t i;
     for (i = 0; i < c->cap; i++)
-        if (c->entries[i].vk != NULL && memcmp(c->entries[i].digest, digest, NT_ZK_SHA256_BYTES) == 0)
+        if (c->entries[i].vk != NULL &&
+            memcmp(c->entries[i].digest, digest, NT_ZK_SHA256_BYTES) == 0)
             return &c->entries[i];
     return NULL;
 }

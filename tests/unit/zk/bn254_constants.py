@@ -52,3 +52,30 @@ assert s*(p**4-p**2+1)%r==0
 l0=12*x**3+12*x**2+6*x+1; l1=12*x**3+6*x**2+4*x; l2=12*x**3+6*x**2+6*x; l3=12*x**3+6*x**2+4*x-1
 print('hard chain ok', lam==l0+l1*p+l2*p*p+l3*p**3)
 print('p mod r == 6x^2', p%r==6*x*x%r)
+# G2 membership at the end of a Miller-loop walk (zk/pairing.c, walk_in_g2):
+# phi = [6x+2] + psi - psi^2 + psi^3 in Z[psi], psi^2 = t psi - p. Its kernel
+# on E'(Fp2) is G2 exactly when gcd(N(phi), #E'(Fp2)) = r and r^2 does not
+# divide #E'(Fp2) (#E'(Fp2) = r (2p - r)).
+from math import gcd
+t=6*x*x+1
+def zmul(u,v):
+    a,b=u; c,d=v
+    return (a*c-b*d*p, a*d+b*c+b*d*t)
+s1=(0,1); s2=zmul(s1,s1); s3=zmul(s2,s1)
+a=6*x+2+s1[0]-s2[0]+s3[0]; b=s1[1]-s2[1]+s3[1]
+norm=a*a+a*b*t+b*b*p
+n2=r*(2*p-r)
+print('walk criterion exact', gcd(norm,n2)==r and n2%(r*r)!=0)
+# GLV on G1 (zk/msm.c): beta^3 = 1 in Fp, lambda^3 = 1 in Fr, and the
+# reduced basis v1 = (a1, -nb1), v2 = (a2, b2) of {(a, b): a + b lambda = 0
+# mod r} with a1 b2 + a2 nb1 = r; g1 = round(2^256 b2 / r),
+# g2 = round(2^256 nb1 / r).
+beta=0x59e26bcea0d48bacd4f263f1acdb5c4f5763473177fffffe
+lam=0xb3c4d79d41a917585bfc41088d8daaa78b17ea66b99c90dd
+a1=b2=0x89d3256894d213e3
+nb1=0x6f4d8248eeb859fc8211bbeb7d4f1128
+a2=0x6f4d8248eeb859fd0be4e1541221250b
+print('glv', pow(beta,3,p)==1 and beta!=1 and pow(lam,3,r)==1 and lam!=1,
+      (a1-nb1*lam)%r==0 and (a2+b2*lam)%r==0 and a1*b2+a2*nb1==r)
+print('beta', limbs(beta))
+print('g1', hex((2**256*b2+r//2)//r), 'g2', hex((2**256*nb1+r//2)//r))

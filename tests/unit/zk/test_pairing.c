@@ -15,7 +15,7 @@
 
 #include "nautilus/zk.h"
 #include "zk/fr.h"
-#include "zk/fp_adx.h"
+#include "zk/fp.h"
 #include "zk/pairing.h"
 #include "zk_test_util.h"
 
@@ -300,12 +300,40 @@ static void test_group_orders(void **state)
     }
 }
 
-/* The fast G2 membership test agrees with the reference one: on multiples
- * of the generator, on a twist point outside G2 (derived vector) and its
- * translates by G2 elements, on [r] of it (order dividing the cofactor),
- * and on [c] of it (c = 2p - r: in G2). */
+/* Whether q is in G2 by the end of its Miller-loop walk (pairing.h), with
+ * P the generator and with P at infinity (q only walked); both must agree. */
+static nt_status walk_check(const nt_g2_affine *q)
+{
+    nt_g1_affine g1, inf1;
+    nt_zk_pair pair;
+    nt_fp12 f;
+    bool with_p = false, alone = false;
+    nt_g1_generator(&g1);
+    memset(&inf1, 0, sizeof inf1);
+    inf1.inf = true;
+    pair = (nt_zk_pair){&g1, NULL, q, &with_p};
+    nt_zk_miller_loop(&f, &pair, 1);
+    pair = (nt_zk_pair){&inf1, NULL, q, &alone};
+    nt_zk_miller_loop(&f, &pair, 1);
+    assert_int_equal(with_p, alone);
+    return with_p ? NT_OK : NT_ERR_ZK_NOT_IN_SUBGROUP;
+}
+
+/* The three G2 membership tests agree (fast, reference, and the end of the
+ * Miller-loop walk): on multiples of the generator, on a twist point
+ * outside G2 (derived vector) and its translates by G2 elements, on [r] of
+ * it (order dividing the cofactor), on a point of order 10069 (a factor of
+ * the cofactor 2p - r: the walk meets T = O or T = Q on the way), and on
+ * [c] of it (c = 2p - r: in G2). */
 static void test_g2_subgroup_criteria(void **state)
 {
+    /* A twist point of order 10069 (EIP-197 layout), computed in Python
+     * as [r (2p - r) / 10069] of a point hashed onto the twist. */
+    static const char small_hex[] =
+        "271d88a12f567cd289890e4f30ae7031f84370ef358a9d96e301a6b96907919c"
+        "1546b074c0fff63fb27929d77e3c02b75f5990daf69b3f71b8ede38666add02c"
+        "1f869e8af47c997233f8847078fa01d42ad4a6e07f8a8545211eef870769a963"
+        "1c719213168b8d2b318dd8e615485ef1b6f4d4197652f3b086a59366a3ca8556";
     static const uint64_t cofactor[4] = {0x345f2299c0f9fa8dULL, 0x06ceecda572a2489ULL,
                                          0xb85045b68181585eULL, 0x30644e72e131a029ULL};
     cJSON *all = zkt_load_vectors("derived_bn256Pairing_invalid.json"), *v;
@@ -325,8 +353,13 @@ static void test_g2_subgroup_criteria(void **state)
     cJSON_Delete(all);
     assert_true(found);
     nt_g2_generator(&g2);
+    assert_int_equal(walk_check(&g2), NT_OK);
+    memset(&q, 0, sizeof q);
+    q.inf = true;
+    assert_int_equal(walk_check(&q), NT_OK);
     assert_int_equal(nt_g2_affine_check_subgroup_var(&bad), NT_ERR_ZK_NOT_IN_SUBGROUP);
     assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&bad), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    assert_int_equal(walk_check(&bad), NT_ERR_ZK_NOT_IN_SUBGROUP);
     for (it = 0; it < 4; it++) {
         nt_zk_fr k;
         uint64_t kl[4];
@@ -337,18 +370,38 @@ static void test_g2_subgroup_criteria(void **state)
         nt_g2_jac_to_affine_var(&q, &s);
         assert_int_equal(nt_g2_affine_check_subgroup_var(&q), NT_OK);
         assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&q), NT_OK);
+        assert_int_equal(walk_check(&q), NT_OK);
         nt_g2_jac_set_affine(&j, &bad);
         nt_g2_jac_add_affine_var(&j, &j, &q);
         nt_g2_jac_to_affine_var(&t, &j);
         assert_true(nt_g2_affine_is_on_twist(&t));
         assert_int_equal(nt_g2_affine_check_subgroup_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
         assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        assert_int_equal(walk_check(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
     }
     nt_g2_mul_var(&j, &bad, nt_zk_fr_modulus);
     nt_g2_jac_to_affine_var(&t, &j);
     assert_false(t.inf);
     assert_int_equal(nt_g2_affine_check_subgroup_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
     assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    assert_int_equal(walk_check(&t), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    {
+        nt_g2_affine small;
+        unsigned char sb[128];
+        assert_int_equal(zkt_unhex(sb, sizeof sb, small_hex), 128);
+        assert_int_equal(nt_g2_affine_set_b128(&small, sb), NT_OK);
+        assert_false(small.inf);
+        nt_g2_mul_var(&j, &small, (const uint64_t[4]){10069, 0, 0, 0});
+        assert_true(nt_g2_jac_is_inf(&j));
+        assert_int_equal(nt_g2_affine_check_subgroup_var(&small), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        assert_int_equal(walk_check(&small), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        /* and a G2 point plus it */
+        nt_g2_jac_set_affine(&j, &small);
+        nt_g2_jac_add_affine_var(&j, &j, &q);
+        nt_g2_jac_to_affine_var(&small, &j);
+        assert_int_equal(nt_g2_affine_check_subgroup_var(&small), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        assert_int_equal(walk_check(&small), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    }
     /* bad + q has a G2 part; [c] clears the rest */
     nt_g2_jac_set_affine(&j, &bad);
     nt_g2_jac_add_affine_var(&j, &j, &q);
@@ -358,6 +411,7 @@ static void test_g2_subgroup_criteria(void **state)
     assert_false(t.inf);
     assert_int_equal(nt_g2_affine_check_subgroup_var(&t), NT_OK);
     assert_int_equal(nt_g2_affine_check_subgroup_ref_var(&t), NT_OK);
+    assert_int_equal(walk_check(&t), NT_OK);
 }
 
 static void test_bilinearity(void **state)
@@ -450,6 +504,7 @@ static void test_many_pairs(void **state)
         pairs[i].p = i == 5 ? &inf1 : &g1;
         pairs[i].lines = i % 2 ? prep : NULL;
         pairs[i].q = &g2;
+        pairs[i].in_g2 = NULL;
     }
     nt_zk_miller_loop(&f, pairs, 12);
     for (i = 0; i < 12; i++)
