@@ -87,9 +87,10 @@ static NT_WUR nt_status take_addr(nt_net_nl_change *c, nt_buf *a)
         return st;
     memcpy(c->addr.addr.bytes, raw, n);
     /* As getifaddrs reports them (iface.c): a link-local address is only
-     * meaningful with its interface. */
-    if (n == 16 && nt_net_addr_is_link_local(&c->addr.addr))
-        c->addr.addr.scope = c->ifindex;
+     * meaningful with its interface. Set either way: an earlier attribute
+     * of the message may have left a scope behind. */
+    c->addr.addr.scope =
+        n == 16 && nt_net_addr_is_link_local(&c->addr.addr) ? c->ifindex : 0;
     c->has_addr = true;
     return NT_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -199,6 +200,74 @@ static void test_addr_v6(void **state)
     assert_int_equal(parse(&out, d.b, d.len), NT_OK);
     assert_int_equal(nt_net_addr_parse(&want, "2001:db8::99"), NT_OK);
     assert_true(nt_net_addr_equal(&out.changes[0].addr.addr, &want));
+
+    /* A link-local IFA_ADDRESS, then a global IFA_LOCAL: the local one is
+     * taken, without the scope the first left behind (found by
+     * fuzz_netlink, fuzz/corpus/netlink/regress-ll-scope-override). */
+    memset(&d, 0, sizeof d);
+    addr_msg(&d, RTM_NEWADDR, AF_INET6, 64, 5, "2001:db8::7", "fe80::7");
+    assert_int_equal(parse(&out, d.b, d.len), NT_OK);
+    assert_int_equal(nt_net_addr_parse(&want, "2001:db8::7"), NT_OK);
+    assert_int_equal(out.changes[0].addr.addr.scope, 0);
+    assert_true(nt_net_addr_equal(&out.changes[0].addr.addr, &want));
+}
+
+/* Datagrams the kernel really sent (fuzz/corpus/netlink/kernel-*, recorded
+ * in a namespace while `ip` changed links and addresses). */
+static size_t read_seed(const char *name, uint8_t *buf, size_t cap)
+{
+    char path[1024];
+    const char *src = getenv("NT_SOURCE_DIR");
+    FILE *f;
+    size_t n;
+    assert_non_null(src);
+    assert_true((size_t)snprintf(path, sizeof path, "%s/fuzz/corpus/netlink/%s", src, name) <
+                sizeof path);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+static void test_kernel_datagrams(void **state)
+{
+    static uint8_t buf[8192];
+    nt_net_nl_batch out;
+    nt_net_addr want;
+    size_t n;
+    (void)state;
+
+    /* RTM_NEWLINK for a new veth: ~1.5 KiB of attributes, nested ones too. */
+    n = read_seed("kernel-00", buf, sizeof buf);
+    assert_int_equal(parse(&out, buf, n), NT_OK);
+    assert_int_equal(out.n, 1);
+    assert_int_equal(out.changes[0].what, NT_NET_NL_LINK);
+    assert_false(out.changes[0].removed);
+    /* `ip addr add 198.51.100.1 peer 198.51.100.2`: ours, not the peer. */
+    n = read_seed("kernel-04", buf, sizeof buf);
+    assert_int_equal(parse(&out, buf, n), NT_OK);
+    assert_int_equal(out.n, 1);
+    assert_int_equal(out.changes[0].addr.len, 32);
+    assert_int_equal(nt_net_addr_parse(&want, "198.51.100.1"), NT_OK);
+    assert_true(nt_net_addr_equal(&out.changes[0].addr.addr, &want));
+    /* `ip addr add fe80::99/64`: scoped to its interface. */
+    n = read_seed("kernel-06", buf, sizeof buf);
+    assert_int_equal(parse(&out, buf, n), NT_OK);
+    assert_int_equal(out.changes[0].addr.addr.family, NT_NET_IPV6);
+    assert_int_equal(out.changes[0].addr.addr.scope, out.changes[0].ifindex);
+    /* `ip addr del 192.0.2.11/24`. */
+    n = read_seed("kernel-11", buf, sizeof buf);
+    assert_int_equal(parse(&out, buf, n), NT_OK);
+    assert_true(out.changes[0].removed);
+    assert_int_equal(out.changes[0].addr.len, 24);
+    assert_int_equal(nt_net_addr_parse(&want, "192.0.2.11"), NT_OK);
+    assert_true(nt_net_addr_equal(&out.changes[0].addr.addr, &want));
+    /* RTM_DELLINK of the veth. */
+    n = read_seed("kernel-21", buf, sizeof buf);
+    assert_int_equal(parse(&out, buf, n), NT_OK);
+    assert_int_equal(out.changes[0].what, NT_NET_NL_LINK);
+    assert_true(out.changes[0].removed);
 }
 
 static void test_link_and_batch(void **state)
@@ -416,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_addr_v4),
         cmocka_unit_test(test_addr_v6),
         cmocka_unit_test(test_link_and_batch),
+        cmocka_unit_test(test_kernel_datagrams),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_lying_lengths),
         cmocka_unit_test(test_wrong_values),
