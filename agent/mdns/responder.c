@@ -581,30 +581,51 @@ void mdns_resp_addrs_changed(nt_mdns *m, size_t ifslot, const nt_mdns_ifaddr *ke
     pb_flush(&p);
 }
 
-static void send_probe(nt_mdns *m, size_t e, size_t s, bool qu)
+#define PROBE_BATCH 32u /* entities probed in one message, at most */
+
+/* Writes one probe message for entities due[0..n) on interface slot s:
+ * §8.1 asks that a host probing for several names put them in one message
+ * (as Bonjour does: the host name and its services together). Each name is
+ * an "ANY" question (QU on an entity's first probe), followed by all our
+ * proposed records in the authority section for the tiebreak (§8.2).
+ * false if they do not fit in one message. */
+static bool probe_message(nt_mdns *m, size_t s, const size_t *due, const bool *qu, size_t n)
 {
     nt_dns_builder b;
-    size_t k;
+    size_t i, k;
     nt_dns_record r;
     uint8_t buf[RR_BUF];
-    /* §8.1: "ANY" question for the name, QU on the first probe, our
-     * proposed records in the authority section for the tiebreak (§8.2). */
     if (nt_dns_builder_init(&b, m->pkt, m->cfg.max_packet, 0, 0) != NT_OK)
-        return;
-    if (nt_dns_builder_add_question(&b, ent_name(m, e), NT_DNS_TYPE_ANY, NT_DNS_CLASS_IN, qu) !=
-        NT_OK)
-        return;
-    for (k = 0; k < NSLOT; k++) {
-        if (slot_is_nsec(&m->ents[e], k) || !ent_record(m, e, s, k, &r, buf, sizeof(buf)))
-            continue;
-        if (!r.mdns_bit || !nt_dns_name_equal(&r.owner, ent_name(m, e)))
-            continue;
-        r.mdns_bit = false;
-        if (nt_dns_builder_add_record(&b, NT_DNS_SEC_AUTHORITY, &r) != NT_OK)
-            break;
+        return false;
+    for (i = 0; i < n; i++)
+        if (nt_dns_builder_add_question(&b, ent_name(m, due[i]), NT_DNS_TYPE_ANY,
+                                        NT_DNS_CLASS_IN, qu[i]) != NT_OK)
+            return false;
+    for (i = 0; i < n; i++) {
+        size_t e = due[i];
+        for (k = 0; k < NSLOT; k++) {
+            if (slot_is_nsec(&m->ents[e], k) || !ent_record(m, e, s, k, &r, buf, sizeof(buf)))
+                continue;
+            if (!r.mdns_bit || !nt_dns_name_equal(&r.owner, ent_name(m, e)))
+                continue;
+            r.mdns_bit = false;
+            if (nt_dns_builder_add_record(&b, NT_DNS_SEC_AUTHORITY, &r) != NT_OK)
+                return n == 1; /* one name's own records: send what fits */
+        }
     }
     mdns_out_multicast(m, s, m->pkt, nt_dns_builder_len(&b));
     m->stats.queries_sent++;
+    return true;
+}
+
+/* Sends the probes of due[0..n): in one message when they fit, else in
+ * halves. */
+static void send_probes(nt_mdns *m, size_t s, const size_t *due, const bool *qu, size_t n)
+{
+    if (n == 0 || probe_message(m, s, due, qu, n))
+        return;
+    send_probes(m, s, due, qu, n / 2);
+    send_probes(m, s, due + n / 2, qu + n / 2, n - n / 2);
 }
 
 static void send_announce(nt_mdns *m, size_t e, size_t s, uint64_t now)
@@ -683,9 +704,13 @@ void mdns_resp_start(nt_mdns *m, size_t e, uint64_t now)
 void mdns_resp_iface_up(nt_mdns *m, size_t s, uint64_t now)
 {
     size_t e;
+    /* One random delay for all: their probes then share messages. */
+    uint64_t at = now + mdns_rand_range(m, 0, PROBE_INTERVAL_MS);
     for (e = 0; e < m->ents_hi; e++)
-        if (ent_on_iface(m, e, s))
-            probe_start(m, e, s, now, PROBE_INTERVAL_MS);
+        if (ent_on_iface(m, e, s)) {
+            probe_start(m, e, s, now, 0);
+            m->ents[e].st[s].next_ms = at;
+        }
 }
 
 /* Builds "Name (n)" from the base, cutting the base at a UTF-8 character
@@ -1398,59 +1423,75 @@ static void send_pending(nt_mdns *m, uint64_t now)
     }
 }
 
-void mdns_resp_run(nt_mdns *m, uint64_t now)
+/* Probes, announcements and their timers of every entity on interface
+ * slot s. The probes due now go out together (send_probes). */
+static void run_iface(nt_mdns *m, size_t s, uint64_t now)
 {
-    size_t e, s;
+    size_t e, due[PROBE_BATCH], ndue = 0;
+    bool qu[PROBE_BATCH];
     for (e = 0; e < m->ents_hi; e++) {
         ent *x = &m->ents[e];
-        if (!x->used)
+        estate *st;
+        if (!ent_on_iface(m, e, s))
             continue;
-        for (s = 0; s < m->cfg.max_interfaces; s++) {
-            estate *st = &x->st[s];
-            if (!ent_on_iface(m, e, s) || st->phase == PH_NONE || st->phase == PH_ESTABLISHED ||
-                st->next_ms > now)
-                continue;
-            if (!ent_has_records(m, e, s)) {
-                st->phase = PH_NONE;
-                continue;
-            }
-            if (st->phase == PH_WAIT) {
-                st->phase = PH_PROBING;
-                st->count = 0;
-            }
-            if (st->phase == PH_PROBING) {
-                if (st->count < PROBE_COUNT) {
-                    /* §8.1: three probes 250 ms apart, the first one QU. */
-                    send_probe(m, e, s, st->count == 0);
-                    st->count++;
-                    st->next_ms = now + PROBE_INTERVAL_MS;
-                    continue;
+        st = &x->st[s];
+        if (st->phase == PH_NONE || st->phase == PH_ESTABLISHED ||
+            st->next_ms > now)
+            continue;
+        if (!ent_has_records(m, e, s)) {
+            st->phase = PH_NONE;
+            continue;
+        }
+        if (st->phase == PH_WAIT) {
+            st->phase = PH_PROBING;
+            st->count = 0;
+        }
+        if (st->phase == PH_PROBING) {
+            if (st->count < PROBE_COUNT) {
+                /* §8.1: three probes 250 ms apart, the first one QU. */
+                if (ndue == PROBE_BATCH) {
+                    send_probes(m, s, due, qu, ndue);
+                    ndue = 0;
                 }
-                st->phase = PH_ANNOUNCING;
-                st->count = 0;
-                if (!x->is_host) {
-                    size_t s2;
-                    bool first = true;
-                    for (s2 = 0; s2 < m->cfg.max_interfaces; s2++)
-                        if (s2 != s && x->st[s2].phase >= PH_ANNOUNCING)
-                            first = false;
-                    if (first)
-                        ent_event(m, e, NT_MDNS_EV_PUBLISH_ESTABLISHED, NULL);
-                }
-            }
-            if (st->phase == PH_ANNOUNCING) {
-                /* §8.3: announcements 1 s, 2 s, ... apart. */
-                send_announce(m, e, s, now);
+                due[ndue] = e;
+                qu[ndue++] = st->count == 0;
                 st->count++;
-                if (st->count < ANNOUNCE_COUNT) {
-                    st->next_ms = now + (1000u << (st->count - 1));
-                } else {
-                    st->phase = PH_ESTABLISHED;
-                    st->next_ms = UINT64_MAX;
-                }
+                st->next_ms = now + PROBE_INTERVAL_MS;
+                continue;
+            }
+            st->phase = PH_ANNOUNCING;
+            st->count = 0;
+            if (!x->is_host) {
+                size_t s2;
+                bool first = true;
+                for (s2 = 0; s2 < m->cfg.max_interfaces; s2++)
+                    if (s2 != s && x->st[s2].phase >= PH_ANNOUNCING)
+                        first = false;
+                if (first)
+                    ent_event(m, e, NT_MDNS_EV_PUBLISH_ESTABLISHED, NULL);
+            }
+        }
+        if (st->phase == PH_ANNOUNCING) {
+            /* §8.3: announcements 1 s, 2 s, ... apart. */
+            send_announce(m, e, s, now);
+            st->count++;
+            if (st->count < ANNOUNCE_COUNT) {
+                st->next_ms = now + (1000u << (st->count - 1));
+            } else {
+                st->phase = PH_ESTABLISHED;
+                st->next_ms = UINT64_MAX;
             }
         }
     }
+    send_probes(m, s, due, qu, ndue);
+}
+
+void mdns_resp_run(nt_mdns *m, uint64_t now)
+{
+    size_t s;
+    for (s = 0; s < m->cfg.max_interfaces; s++)
+        if (m->ifs[s].used)
+            run_iface(m, s, now);
     send_pending(m, now);
     for (s = 0; s < m->cfg.max_known_answer_sets; s++)
         if (m->ka[s].used && m->ka[s].deadline_ms < now)
@@ -1622,11 +1663,15 @@ nt_status nt_mdns_service_add(nt_mdns *m, nt_mdns_service_id *out,
     x->id = m->next_id++;
     *out = x->id;
     /* The first service at our host name brings the host's own records. */
+    mdns_resp_start(m, e, now_ms);
     if (x->own_target && !m->ents[0].used && m->cfg.host_records == NT_MDNS_HOST_AUTO) {
+        size_t s;
         m->ents[0].used = true;
         mdns_resp_start(m, 0, now_ms);
+        /* Probed with the service, in the same messages (§8.1). */
+        for (s = 0; s < m->cfg.max_interfaces; s++)
+            m->ents[0].st[s].next_ms = x->st[s].next_ms;
     }
-    mdns_resp_start(m, e, now_ms);
     return NT_OK;
 
 cleanup:

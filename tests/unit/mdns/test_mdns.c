@@ -1592,6 +1592,37 @@ static void test_service_extra_rrset(void **state)
     lan_cleanup(l);
 }
 
+static void auto_all(nt_mdns_config *cfg, int i)
+{
+    (void)i;
+    cfg->host_records = NT_MDNS_HOST_AUTO;
+}
+
+/* Issue 9: a service and the host name it brings are probed together, in
+ * the same three messages (RFC 6762 §8.1), as Bonjour does. */
+static void test_probe_together(void **state)
+{
+    lan *l = &g_lan;
+    size_t i, together = 0, probes = 0;
+    (void)state;
+    lan_init_cfg(l, 1, 51, NULL, auto_all);
+    (void)lan_publish(l, 0, "Web", "_x._tcp", 80, 0);
+    lan_run_until(l, 3000);
+    for (i = 0; i < l->nlog; i++) {
+        const nt_dns_msg *m;
+        if (l->log[i].from != 0 || !is_probe_for(&l->log[i], "h0.local"))
+            continue;
+        probes++;
+        m = parse(&l->log[i]);
+        together += has_rr(m, NT_DNS_SEC_QUESTION, "Web._x._tcp.local", NT_DNS_TYPE_ANY) &&
+                    find_rr(m, NT_DNS_SEC_AUTHORITY, "h0.local", NT_DNS_TYPE_A) != NULL &&
+                    find_rr(m, NT_DNS_SEC_AUTHORITY, "Web._x._tcp.local", NT_DNS_TYPE_SRV) != NULL;
+    }
+    assert_int_equal(probes, 3);
+    assert_int_equal(together, 3);
+    lan_cleanup(l);
+}
+
 static void host_auto(nt_mdns_config *cfg, int i)
 {
     cfg->host_records = i == 2 ? NT_MDNS_HOST_NEVER : NT_MDNS_HOST_AUTO;
@@ -1654,6 +1685,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pure_querier_claims_nothing),
+        cmocka_unit_test(test_probe_together),
         cmocka_unit_test(test_service_extra_rrset),
         cmocka_unit_test_setup_teardown(test_probe_schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tiebreak, setup, teardown),
