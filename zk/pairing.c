@@ -17,11 +17,12 @@ static const int8_t ate_naf[66] = {
     0, 1, 0, -1, 0, 0, 0, 0,  -1, 0, 0, 1, 0, -1, 0, 0, 1, 0, 0,  0,  0, 0,
     -1, 0, 0, -1, 0, 1, 0, -1, 0, 0, 0, -1, 0, -1, 0, 0, 0, 1, 0, -1, 0, 1};
 
-/* x in non-adjacent form, least significant digit first. */
-static const int8_t x_naf[63] = {
-    1, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 1, 0, 0,  0, 0, 1, 0,  0, 1, 0,
-    -1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, -1, 0, -1, 0, -1, 0,
-    1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, 0, 0, 1};
+/* x in width-4 NAF (digits 0, +-1, +-3, +-5, +-7), least significant
+ * first: 14 non-zero digits, where the plain NAF has 24. */
+static const int8_t x_wnaf[63] = {
+    1, 0, 0, 0, -1, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, -7, 0, 0, 0, 7, 0,
+    0, 0, 0, 5, 0, 0, 0, 0, 1, 0, 0, 0, -3, 0, 0, 0, -5, 0, 0, 0, 5, 0,
+    0, 0, 0, 3, 0, 0, 0, -3, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1};
 
 /* 3 b' = 9 / (9 + u), Montgomery form. */
 static const nt_fp2 twist_b3 = {
@@ -301,19 +302,27 @@ void nt_zk_miller_loop(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
     }
 }
 
-/* r = a^x for a in the cyclotomic subgroup (inverse = conjugate). */
+/* r = a^x for a in the cyclotomic subgroup (inverse = conjugate), with
+ * the odd powers a, a^3, a^5, a^7 made first: 16 multiplications instead
+ * of the 23 of the plain NAF. */
 static void cyclo_exp_x(nt_fp12 *r, const nt_fp12 *a)
 {
-    nt_fp12 acc, inv;
+    nt_fp12 odd[4], a2, acc, t;
     int i;
-    nt_fp12_conj(&inv, a);
-    acc = *a;
+    odd[0] = *a;
+    nt_fp12_cyclo_sqr(&a2, a);
+    for (i = 1; i < 4; i++)
+        nt_fp12_mul(&odd[i], &odd[i - 1], &a2);
+    acc = *a; /* the top digit is 1 */
     for (i = 61; i >= 0; i--) {
+        int d = x_wnaf[i];
         nt_fp12_cyclo_sqr(&acc, &acc);
-        if (x_naf[i] == 1)
-            nt_fp12_mul(&acc, &acc, a);
-        else if (x_naf[i] == -1)
-            nt_fp12_mul(&acc, &acc, &inv);
+        if (d > 0) {
+            nt_fp12_mul(&acc, &acc, &odd[d / 2]);
+        } else if (d < 0) {
+            nt_fp12_conj(&t, &odd[-d / 2]);
+            nt_fp12_mul(&acc, &acc, &t);
+        }
     }
     *r = acc;
 }
