@@ -13,6 +13,7 @@
 #include "nautilus/net.h"
 #include "nautilus/trust_mdns.h"
 #include "reject_agg.h"
+#include "stats_out.h"
 #include "svc_format.h"
 #include "trust_cli.h"
 
@@ -27,7 +28,7 @@ enum { TIMER_DEADLINE = 1, TIMER_ZK = 2, TIMER_REJECT = 3 };
 static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
     "                       [--trust FILE] [--tofu FILE] [--require LEVEL]\n"
-    "                       [--zk-vk FILE ...]\n"
+    "                       [--zk-vk FILE ...] [--stats]\n"
     "\n"
     "Browses for services of TYPE (e.g. _ipp._tcp, or _printer._sub._ipp._tcp)\n"
     "and prints each instance as it appears (+), is resolved (=), changes (=)\n"
@@ -63,7 +64,10 @@ static const char usage_text[] =
     "                 instance whose proof verifies and is bound to its key is\n"
     "                 zk-verified, with its disclosed attributes and claim\n"
     "  -4, -6         IPv4 only, IPv6 only\n"
-    "  -v             log what happens on the network (debug)\n"
+    "  -v             log what happens on the network (debug)\n";
+
+/* After the options and --stats (one string would pass C99's 4095). */
+static const char usage_notes[] =
     "\n"
     "Every record heard is checked: signed records get the trust level of\n"
     "their key (self-signed, or trusted when pinned by --trust); forged,\n"
@@ -84,6 +88,7 @@ static const char usage_text[] =
 typedef struct browse_state {
     bool json;
     bool resolve;
+    bool stats; /* --stats: print the counters on exit */
     unsigned found;
     nt_dynbuf line;
     nt_trust_hooks *hooks;
@@ -617,6 +622,8 @@ static int parse_args(int argc, char **argv, browse_args *a, browse_state *bs,
             bs->json = true;
         } else if (strcmp(o, "--resolve") == 0 || strcmp(o, "-r") == 0) {
             bs->resolve = true;
+        } else if (strcmp(o, "--stats") == 0) {
+            bs->stats = true;
         } else if (strcmp(o, "-v") == 0) {
             nt_log_set_level(NT_LOG_DEBUG);
         } else if (strcmp(o, "-4") == 0) {
@@ -703,8 +710,11 @@ int nt_cmd_browse(int argc, char **argv)
     args.topts.require = NT_TRUST_UNSIGNED;
     args.timeout = -1;
     if ((code = parse_args(argc, argv, &args, &bs, &rc)) != NT_EXIT_OK || args.help) {
-        if (args.help)
+        if (args.help) {
             fputs(usage_text, stdout);
+            fputs(NT_STATS_OUT_HELP, stdout);
+            fputs(usage_notes, stdout);
+        }
         return code;
     }
 
@@ -726,6 +736,9 @@ out:
      * totals, however the run ended (timeout, signal, error). */
     if (r && bs.agg)
         nt_reject_agg_flush(bs.agg);
+    /* After the last rejection line, so the counters cover every one. */
+    if (r && bs.stats)
+        nt_stats_out_print(nt_runner_engine(r), bs.hooks, bs.json);
     nt_reject_agg_destroy(bs.agg);
     nt_runner_destroy(r);
     nt_trust_hooks_destroy(bs.hooks);

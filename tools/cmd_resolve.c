@@ -9,6 +9,7 @@
 #include "nautilus/mem.h"
 #include "nautilus/trust.h"
 #include "srv_order.h"
+#include "stats_out.h"
 #include "svc_format.h"
 #include "trust_cli.h"
 
@@ -26,7 +27,7 @@ enum {
 static const char usage_text[] =
     "usage: nautilus resolve HOST.local [-4|-6] [--timeout SEC] [--json] [-i IF]\n"
     "       nautilus resolve --best TYPE [--timeout SEC] [--json] [-i IF]\n"
-    "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL])\n"
+    "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL] [--stats])\n"
     "\n"
     "The first form prints the addresses of HOST (one per line) and exits 1 if\n"
     "none arrived before the timeout (default 5 s).\n"
@@ -42,7 +43,8 @@ static const char usage_text[] =
     "  --tofu FILE    trust on first use, as for browse\n"
     "  --require LEVEL  consider only answers at LEVEL or above: unsigned,\n"
     "                 self-signed, trusted, zk-verified\n"
-    "  -v             log what happens on the network (debug)\n";
+    "  -v             log what happens on the network (debug)\n"
+    NT_STATS_OUT_HELP;
 
 typedef struct host_addr {
     nt_mdns_addr addr;
@@ -57,6 +59,7 @@ typedef struct candidate {
 typedef struct resolve_state {
     bool best;
     bool json;
+    bool stats; /* --stats: print the counters on exit */
     bool settling;
     uint64_t settle_at;
     bool want4;
@@ -327,6 +330,8 @@ int nt_cmd_resolve(int argc, char **argv)
             rs.json = true;
         } else if (strcmp(a, "--best") == 0) {
             rs.best = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            rs.stats = true;
         } else if (strcmp(a, "-4") == 0) {
             only4 = true;
         } else if (strcmp(a, "-6") == 0) {
@@ -422,6 +427,8 @@ int nt_cmd_resolve(int argc, char **argv)
     }
     code = rs.best ? print_best(&rs, r, target) : print_host(&rs, r);
 out:
+    if (r && rs.stats)
+        nt_stats_out_print(nt_runner_engine(r), rs.hooks, rs.json);
     nt_runner_destroy(r);
     nt_trust_hooks_destroy(rs.hooks);
     nt_trust_store_destroy(store);
