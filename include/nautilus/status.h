@@ -146,7 +146,56 @@ typedef enum nt_status {
     NT_ERR_ZK_VK_MISMATCH = 511,        /* vk_alphabeta_12 differs from e(alpha, beta) */
     NT_ERR_ZK_PROTOCOL = 512,           /* not groth16 over bn128 */
 
-    /* ledger: 600..699 */
+    /* ledger: 600..699. 600..659 the chain client (RLP, ABI, transactions,
+     * JSON-RPC); 660..699 left for the Merkle log and the outbox. */
+    NT_ERR_RLP_TRUNCATED = 600,          /* an RLP item runs past the end of its window */
+    NT_ERR_RLP_NONMINIMAL_LEN = 601,     /* long-form RLP length for fewer than 56 bytes */
+    NT_ERR_RLP_SINGLE_BYTE = 602,        /* a byte < 0x80 encoded as a one-byte RLP string */
+    NT_ERR_RLP_LEN_LEADING_ZERO = 603,   /* an RLP length field with a leading zero byte */
+    NT_ERR_RLP_TRAILING = 604,           /* bytes after the RLP item */
+    NT_ERR_RLP_DEPTH = 605,              /* RLP lists nested beyond NT_RLP_MAX_DEPTH */
+    NT_ERR_RLP_TOO_LARGE = 606,          /* an RLP length beyond 8 bytes, size_t or the caller's cap */
+    NT_ERR_RLP_TYPE = 607,               /* an RLP list where a string was expected, or the reverse */
+    NT_ERR_RLP_INT = 608,                /* an RLP integer with a leading zero or too wide for its type */
+    NT_ERR_RLP_COUNT = 609,              /* an RLP list with the wrong number of items */
+    NT_ERR_ABI_SHORT = 610,              /* ABI data shorter than its head or a word */
+    NT_ERR_ABI_OFFSET = 611,             /* an ABI offset outside the data or not where the encoding puts it */
+    NT_ERR_ABI_LENGTH = 612,             /* an ABI length past the data or beyond its cap */
+    NT_ERR_ABI_VALUE = 613,              /* an ABI word outside its type's range (address, bool, uint64) */
+    NT_ERR_ABI_PADDING = 614,            /* non-zero padding after ABI bytes or string */
+    NT_ERR_ABI_TRAILING = 615,           /* bytes after the last ABI value */
+    NT_ERR_ABI_TOPIC = 616,              /* log topics do not match the event (topic0 or count) */
+    NT_ERR_TX_CHAIN_ID = 620,            /* chain id differs from the one expected: nothing signed or sent */
+    NT_ERR_TX_TYPE = 621,                /* unknown or unsupported transaction type */
+    NT_ERR_TX_FIELD = 622,               /* a transaction field out of range or of the wrong size */
+    NT_ERR_TX_SIGNATURE = 623,           /* transaction signature r, s or v out of range (EIP-2, EIP-155) */
+    NT_ERR_RPC_URL = 630,                /* RPC URL malformed or not http/https */
+    NT_ERR_RPC_CONNECT = 631,            /* could not connect to the node (refused, unreachable, unresolved) */
+    NT_ERR_RPC_TIMEOUT = 632,            /* the node did not answer in time (connect or total timeout) */
+    NT_ERR_RPC_TLS = 633,                /* TLS handshake or certificate verification failed */
+    NT_ERR_RPC_TRANSPORT = 634,          /* connection broke or another transport failure */
+    NT_ERR_RPC_HTTP_STATUS = 635,        /* HTTP status other than 200 */
+    NT_ERR_RPC_REDIRECT = 636,           /* the node answered with a redirect (refused) */
+    NT_ERR_RPC_BODY_TOO_LARGE = 637,     /* response body beyond its cap */
+    NT_ERR_RPC_JSON = 638,               /* response body is not valid JSON */
+    NT_ERR_RPC_ENVELOPE = 639,           /* valid JSON but not a JSON-RPC 2.0 response */
+    NT_ERR_RPC_ID = 640,                 /* response ids do not match the requests */
+    NT_ERR_RPC_RESULT_TYPE = 641,        /* a result of the wrong type or form */
+    NT_ERR_RPC_PARSE_ERROR = 642,        /* JSON-RPC error -32700: the node could not parse the request */
+    NT_ERR_RPC_INVALID_REQUEST = 643,    /* JSON-RPC error -32600: invalid request */
+    NT_ERR_RPC_METHOD_NOT_FOUND = 644,   /* JSON-RPC error -32601: method not found */
+    NT_ERR_RPC_INVALID_PARAMS = 645,     /* JSON-RPC error -32602: invalid params */
+    NT_ERR_RPC_INTERNAL = 646,           /* JSON-RPC error -32603: internal error */
+    NT_ERR_RPC_INVALID_INPUT = 647,      /* JSON-RPC error -32000: invalid input (EIP-1474; geth's generic error) */
+    NT_ERR_RPC_RESOURCE_NOT_FOUND = 648, /* JSON-RPC error -32001: resource not found (EIP-1474) */
+    NT_ERR_RPC_RESOURCE_UNAVAILABLE = 649, /* JSON-RPC error -32002: resource unavailable (EIP-1474) */
+    NT_ERR_RPC_TX_REJECTED = 650,        /* JSON-RPC error -32003: transaction rejected (EIP-1474) */
+    NT_ERR_RPC_METHOD_UNSUPPORTED = 651, /* JSON-RPC error -32004 or -32006: method or version not supported */
+    NT_ERR_RPC_LIMIT_EXCEEDED = 652,     /* JSON-RPC error -32005: request exceeds a node limit */
+    NT_ERR_RPC_SERVER_ERROR = 653,       /* JSON-RPC error -32099..-32007: another server error */
+    NT_ERR_RPC_REVERTED = 654,           /* JSON-RPC error 3: execution reverted */
+    NT_ERR_RPC_ERROR = 655,              /* a JSON-RPC error with any other code */
+    NT_ERR_RPC_HASH_MISMATCH = 656,      /* the node's transaction hash is not the keccak of what was sent */
     /* agent/bus: 700..799 */
     /* crypto: 800..899 */
     NT_ERR_CRYPTO_BAD_SIGNATURE = 800,  /* signature does not verify */
