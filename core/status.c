@@ -175,6 +175,19 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_CRYPTO_KEY_FORMAT, "key file malformed")
         NT_DESCRIBE(NT_ERR_CRYPTO_KEY_CORRUPT, "key file corrupted: secret and public key disagree")
         NT_DESCRIBE(NT_ERR_CRYPTO_INIT, "crypto library initialisation failed")
+
+        NT_DESCRIBE(NT_ERR_MERKLE_PROOF, "Merkle proof does not lead to the expected root")
+        NT_DESCRIBE(NT_ERR_MERKLE_PROOF_SIZE, "Merkle proof has the wrong number of nodes")
+        NT_DESCRIBE(NT_ERR_MERKLE_RANGE, "leaf index or tree size outside the Merkle tree")
+        NT_DESCRIBE(NT_ERR_MERKLE_LEAF_FORMAT, "log leaf is not a canonical record set")
+        NT_DESCRIBE(NT_ERR_MERKLE_LEAF_SIZE, "log leaf empty or too large")
+        NT_DESCRIBE(NT_ERR_MERKLE_FULL, "Merkle log full")
+        NT_DESCRIBE(NT_ERR_MERKLE_DB, "Merkle log database error")
+        NT_DESCRIBE(NT_ERR_MERKLE_DB_CORRUPT, "Merkle log database corrupt or inconsistent")
+        NT_DESCRIBE(NT_ERR_MERKLE_DB_FOREIGN, "database is not a Nautilus Merkle log")
+        NT_DESCRIBE(NT_ERR_MERKLE_DB_VERSION, "Merkle log schema version not supported")
+        NT_DESCRIBE(NT_ERR_MERKLE_DB_BUSY, "Merkle log database busy")
+        NT_DESCRIBE(NT_ERR_MERKLE_LOG_ID, "Merkle log belongs to another key")
     }
     return 0;
 }

@@ -15,6 +15,7 @@
  *   600..699   ledger (RLP, ABI, RPC, outbox, Merkle log)
  *   700..799   agent/bus
  *   800..899   crypto (keys, key files)
+ *   900..999   ledger: the Merkle log (nt_ledger_log; 600..699 is the chain client)
  */
 #ifndef NAUTILUS_STATUS_H
 #define NAUTILUS_STATUS_H
@@ -207,6 +208,20 @@ typedef enum nt_status {
     NT_ERR_CRYPTO_KEY_FORMAT = 806,     /* key file garbled */
     NT_ERR_CRYPTO_KEY_CORRUPT = 807,    /* key file secret and public key disagree */
     NT_ERR_CRYPTO_INIT = 808,           /* a crypto library failed to initialise */
+
+    /* ledger, the Merkle log: 900..999 */
+    NT_ERR_MERKLE_PROOF = 900,          /* a Merkle proof leads to another root */
+    NT_ERR_MERKLE_PROOF_SIZE = 901,     /* a Merkle proof has too many or too few nodes */
+    NT_ERR_MERKLE_RANGE = 902,          /* leaf index or tree size outside the tree */
+    NT_ERR_MERKLE_LEAF_FORMAT = 903,    /* leaf data does not start with an owner name and type */
+    NT_ERR_MERKLE_LEAF_SIZE = 904,      /* leaf data empty or over its cap */
+    NT_ERR_MERKLE_FULL = 905,           /* the log reached its cap on leaves or bytes */
+    NT_ERR_MERKLE_DB = 906,             /* the log's SQLite database failed */
+    NT_ERR_MERKLE_DB_CORRUPT = 907,     /* log file damaged, or leaves and hashes disagree */
+    NT_ERR_MERKLE_DB_FOREIGN = 908,     /* a database that is not a Nautilus Merkle log */
+    NT_ERR_MERKLE_DB_VERSION = 909,     /* log schema newer than this build reads */
+    NT_ERR_MERKLE_DB_BUSY = 910,        /* log database locked by another writer too long */
+    NT_ERR_MERKLE_LOG_ID = 911,         /* the log belongs to another key */
 } nt_status;
 
 /* Returns a constant, human-readable description of status; never NULL. */
