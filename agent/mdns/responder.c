@@ -1323,7 +1323,13 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
                 for (q = 0; q < nreprobed; q++)
                     same_packet = same_packet || reprobed[q] == e;
                 /* §8.1: any record with the name we are probing. */
-                if (!same_packet && in.type != NT_DNS_TYPE_NSEC) {
+                /* NSEC, RRSIG and DNSKEY say things about records; they
+                 * claim nothing themselves. Another responder on this host
+                 * with our key and our addresses (a second nautilus) sends
+                 * the same address records and other signatures: that is
+                 * no conflict (§9: identical records never are). */
+                if (!same_packet && in.type != NT_DNS_TYPE_NSEC && in.type != NT_DNS_TYPE_RRSIG &&
+                    in.type != NT_DNS_TYPE_DNSKEY) {
                     conflict(m, e, now);
                     break;
                 }

@@ -15,7 +15,7 @@
 #include "nautilus/trust_meta.h"
 #include "nautilus/zk.h"
 
-#define NODES_MAX 3
+#define NODES_MAX 4
 #define WALL 1790000000u
 
 typedef struct node {
@@ -533,13 +533,19 @@ static void test_renamed_host_signs_as_itself(void **state)
     assert_true(nt_dns_name_equal(&info.signer, &renamed));
     assert_memory_equal(info.key_digest, signers[which]->key_digest, 32);
     assert_int_equal(info.level, NT_TRUST_SELF_SIGNED);
-    /* ... and its service is signed by it too. */
+    /* ... and its service is signed by it too: a browser that comes later
+     * (the first one saw the service under both names: contested) learns
+     * the instance under the new signer. */
+    add_node(&l, "later", 40, NULL, NULL);
+    browse(&l.nodes[3], l.now);
+    run(&l, 3000);
     assert_int_equal(nt_dns_name_from_str(&renamed, which == 1 ? "One._http._tcp.local"
                                                                : "Two._http._tcp.local"),
                      NT_OK);
-    assert_int_equal(nt_trust_hooks_signer_of(l.nodes[0].hooks, &renamed, &info), NT_OK);
+    assert_int_equal(nt_trust_hooks_signer_of(l.nodes[3].hooks, &renamed, &info), NT_OK);
     assert_memory_equal(info.key_digest, signers[which]->key_digest, 32);
-    for (i = 0; i < 3; i++) {
+    assert_int_equal(info.level, NT_TRUST_SELF_SIGNED);
+    for (i = 0; i < 4; i++) {
         nt_mdns_destroy(l.nodes[i].m);
         nt_trust_hooks_destroy(l.nodes[i].hooks);
     }
