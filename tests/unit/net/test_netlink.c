@@ -4,8 +4,12 @@
  * heap copy of exactly the datagram's size, so an ASan build catches any
  * read past the end. The socket is opened for real (and, as root, a
  * datagram from a process instead of the kernel is refused). */
+#define _GNU_SOURCE /* unshare */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <setjmp.h>
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -479,6 +484,72 @@ static void test_socket(void **state)
     nt_net_nl_close(nl);
 }
 
+/* Adds 127.0.1.n as the alias lo:n (SIOCSIFADDR): one RTM_NEWADDR. */
+static void add_alias(int s, int n)
+{
+    struct ifreq ifr;
+    struct sockaddr_in sin;
+    memset(&ifr, 0, sizeof ifr);
+    memset(&sin, 0, sizeof sin);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo:%d", n);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(0x7f000100u + (uint32_t)n);
+    memcpy(&ifr.ifr_addr, &sin, sizeof sin);
+    assert_int_equal(ioctl(s, SIOCSIFADDR, &ifr), 0);
+}
+
+/* In a network namespace of its own (root only; the process stays there,
+ * so this test runs last): a real notification, and an overrun reported
+ * as lost, not as an error or silence. */
+static void test_kernel_notifications(void **state)
+{
+    nt_net_nl *nl = NULL;
+    nt_net_nl_batch out;
+    nt_net_addr want;
+    nt_status st;
+    int s, i, one = 1;
+    bool lost = false;
+    (void)state;
+
+    if (geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
+        print_message("no private network namespace (errno %d): test skipped\n", errno);
+        return;
+    }
+    assert_int_equal(nt_net_nl_open(&nl), NT_OK);
+    s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(s >= 0);
+    add_alias(s, 1);
+    assert_int_equal(nt_net_nl_read(nl, &out), NT_OK);
+    assert_int_equal(out.n, 1);
+    assert_int_equal(out.changes[0].what, NT_NET_NL_ADDR);
+    assert_false(out.changes[0].removed);
+    assert_int_equal(out.changes[0].ifindex, 1);
+    assert_int_equal(nt_net_addr_parse(&want, "127.0.1.1"), NT_OK);
+    assert_true(nt_net_addr_equal(&out.changes[0].addr.addr, &want));
+    assert_int_equal(nt_net_nl_read(nl, &out), NT_ERR_NET_WOULDBLOCK);
+
+    /* The smallest receive buffer the kernel allows, then more
+     * notifications than it holds: ENOBUFS, reported as lost. */
+    assert_int_equal(setsockopt(nt_net_nl_fd(nl), SOL_SOCKET, SO_RCVBUF, &one, sizeof one), 0);
+    for (i = 2; i < 200; i++)
+        add_alias(s, i);
+    for (i = 0; i < 1000; i++) {
+        st = nt_net_nl_read(nl, &out);
+        if (st == NT_ERR_NET_WOULDBLOCK)
+            break;
+        assert_int_equal(st, NT_OK);
+        lost = lost || out.lost;
+    }
+    assert_true(lost);
+    /* The socket goes on after an overrun. */
+    add_alias(s, 200);
+    assert_int_equal(nt_net_nl_read(nl, &out), NT_OK);
+    assert_int_equal(out.n, 1);
+    assert_false(out.lost);
+    close(s);
+    nt_net_nl_close(nl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_lying_lengths),
         cmocka_unit_test(test_wrong_values),
         cmocka_unit_test(test_socket),
+        cmocka_unit_test(test_kernel_notifications), /* last: leaves the namespace */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
