@@ -497,7 +497,7 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
 {
     iface *f;
     size_t slot = 0, i;
-    bool changed = true;
+    bool changed = true, existing, families;
 
     if (m == NULL || ifc == NULL || ifc->ifindex == 0 || ifc->addr_count > NT_MDNS_IFACE_ADDRS_MAX ||
         (ifc->addr_count != 0 && ifc->addrs == NULL) || (!ifc->ipv4 && !ifc->ipv6))
@@ -510,6 +510,7 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
             return NT_ERR_INVALID_ARG;
     }
     f = mdns_iface_by_index(m, ifc->ifindex, &slot);
+    existing = f != NULL;
     if (f == NULL) {
         for (slot = 0; slot < m->cfg.max_interfaces; slot++)
             if (!m->ifs[slot].used)
@@ -530,6 +531,7 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
         size_t n = strlen(ifc->name);
         memcpy(f->name, ifc->name, n < sizeof(f->name) - 1 ? n : sizeof(f->name) - 1);
     }
+    families = existing && f->v4 == ifc->ipv4 && f->v6 == ifc->ipv6;
     if (changed)
         mdns_resp_addrs_changed(m, slot, ifc->addrs, ifc->addr_count);
     memset(f->addrs, 0, sizeof(f->addrs));
@@ -538,9 +540,16 @@ nt_status nt_mdns_iface_add(nt_mdns *m, const nt_mdns_iface_config *ifc, uint64_
     f->naddr = ifc->addr_count;
     f->v4 = ifc->ipv4;
     f->v6 = ifc->ipv6;
-    /* §8.4: new or changed addresses -> probe and announce again. */
-    if (changed && !m->shut)
+    /* §8.4: a record whose rdata changed is announced again. Addresses that
+     * come or go on a link we are already on change only the host's
+     * address records, under a name we hold: announce them at once. A new
+     * interface, or an address family new on it, is a new link for us:
+     * probe and announce everything (§8.1). */
+    if (changed && !m->shut) {
+        if (families && mdns_resp_host_reannounce(m, slot, now_ms))
+            return NT_OK;
         mdns_resp_iface_up(m, slot, now_ms);
+    }
     return NT_OK;
 }
 

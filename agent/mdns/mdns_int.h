@@ -340,6 +340,9 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
 
 /* responder.c */
 void mdns_resp_iface_up(nt_mdns *m, size_t ifslot, uint64_t now);
+/* The host's addresses changed on a link where its name is already held:
+ * announce them at once. false if the host is not established there. */
+bool mdns_resp_host_reannounce(nt_mdns *m, size_t ifslot, uint64_t now);
 void mdns_resp_start(nt_mdns *m, size_t e, uint64_t now);
 void mdns_resp_goodbye(nt_mdns *m, size_t e, size_t ifslot);
 void mdns_resp_addrs_changed(nt_mdns *m, size_t ifslot, const nt_mdns_ifaddr *keep, size_t nkeep);

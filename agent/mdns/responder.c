@@ -701,6 +701,20 @@ void mdns_resp_start(nt_mdns *m, size_t e, uint64_t now)
         ent_event(m, e, NT_MDNS_EV_PUBLISH_PROBING, NULL);
 }
 
+bool mdns_resp_host_reannounce(nt_mdns *m, size_t s, uint64_t now)
+{
+    estate *st;
+    if (!ent_on_iface(m, 0, s))
+        return true; /* no host records here: nothing to say */
+    st = &m->ents[0].st[s];
+    if (st->phase < PH_ANNOUNCING)
+        return false;
+    st->phase = PH_ANNOUNCING;
+    st->count = 0;
+    st->next_ms = now;
+    return true;
+}
+
 void mdns_resp_iface_up(nt_mdns *m, size_t s, uint64_t now)
 {
     size_t e;

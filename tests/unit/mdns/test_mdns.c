@@ -1217,7 +1217,24 @@ static void test_address_change(void **state)
     ifc.addrs = &a;
     ifc.addr_count = 1;
     ifc.ipv4 = true;
-    assert_int_equal(nt_mdns_iface_add(l->e[0], &ifc, l->now), NT_OK);
+    {
+        /* §8.4: an address that changes on a link where the name is held
+         * is announced at once, not probed for again (issue 9). */
+        size_t mark = log_mark(), i, probes = 0, announced = 0;
+        uint64_t t0 = l->now;
+        assert_int_equal(nt_mdns_iface_add(l->e[0], &ifc, l->now), NT_OK);
+        lan_run_until(l, t0 + 20);
+        for (i = mark; i < l->nlog; i++) {
+            const nt_dns_rr *rr;
+            if (l->log[i].from != 0)
+                continue;
+            probes += is_probe_for(&l->log[i], "h0.local");
+            rr = find_rr(parse(&l->log[i]), NT_DNS_SEC_ANSWER, "h0.local", NT_DNS_TYPE_A);
+            announced += rr != NULL && (parse(&l->log[i])->flags & NT_DNS_FLAG_QR) != 0;
+        }
+        assert_int_equal(probes, 0);
+        assert_true(announced >= 1);
+    }
     lan_run_until(l, 12000);
     /* The last report holds only the new address. */
     {
