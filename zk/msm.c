@@ -27,8 +27,6 @@ static const uint64_t glv_g1[4] = {0xd91d232ec7e0b3d7ULL, 0x2ULL, 0, 0};
 static const uint64_t glv_g2[4] = {0x7a7bd9d4391eb18eULL, 0x4ccef014a773d2cfULL, 0x2ULL, 0};
 
 #define MSM_CHUNK 16                /* scalars per pass */
-#define MSM_TERMS (2 * MSM_CHUNK)   /* a split scalar makes two terms */
-#define MSM_TABLE 8                 /* odd multiples P..15P: width 5 at most */
 
 void nt_g1_batch_to_affine_var(nt_g1_affine *out, const nt_g1_jac *in, size_t n, nt_fp *scratch)
 {
@@ -126,6 +124,15 @@ void nt_g1_glv_split(uint64_t m1[2], bool *neg1, uint64_t m2[2], bool *neg2, con
 
 /* ---- the multi-scalar multiplication ------------------------------------ */
 
+/* One input of a chunk: its scalar as one or two terms (split). */
+typedef struct msm_input {
+    const nt_g1_affine *p;
+    uint64_t m1[2], m2[2];
+    bool neg1, neg2, split;
+    int width;
+    size_t first;                  /* its table's first point */
+} msm_input;
+
 /* One term [sign m] T[0] with T the odd multiples of its base. */
 typedef struct msm_term {
     const nt_g1_affine *table;
@@ -134,13 +141,16 @@ typedef struct msm_term {
     int8_t digits[NT_WNAF_MAX];
 } msm_term;
 
+/* A chunk's working memory, sized to what its scalars need: in a fresh
+ * process every page of new memory costs a page fault (several
+ * microseconds on a VM), so nothing is allocated that is not used. */
 typedef struct msm_work {
-    msm_term terms[MSM_TERMS];
-    nt_g1_jac jac[MSM_CHUNK * MSM_TABLE];
-    nt_g1_affine aff[MSM_CHUNK * MSM_TABLE]; /* jac made affine */
-    nt_g1_affine phi[MSM_CHUNK * MSM_TABLE]; /* phi of aff, for split scalars */
-    nt_fp scratch[MSM_CHUNK * MSM_TABLE];
-    size_t nterms, njac;
+    msm_term *terms;
+    nt_g1_jac *jac;
+    nt_g1_affine *aff;             /* jac made affine */
+    nt_g1_affine *phi;             /* phi of aff, for split scalars */
+    nt_fp *scratch;
+    size_t nterms;
 } msm_work;
 
 static int bit_length(const uint64_t m[2])
@@ -157,18 +167,64 @@ static int width_for(int bits)
     return bits > 96 ? 5 : bits > 32 ? 4 : bits > 12 ? 3 : 2;
 }
 
-/* Appends the odd multiples P, 3P, ..., (2^(w-1) - 1)P of p (Jacobian) to
- * the work list; returns where they start. */
-static size_t add_multiples(msm_work *w, const nt_g1_affine *p, int width)
+/* The chunk's non-zero inputs with their split and width; returns how
+ * many, and the table points (*npts) and terms (*nterms) they need. */
+static size_t plan(msm_input *in, size_t *npts, size_t *nterms, const nt_g1_affine *p,
+                   const uint64_t (*k)[4], size_t n)
 {
-    size_t start = w->njac, j, count = (size_t)1 << (width - 2);
-    nt_g1_jac two;
-    nt_g1_jac_set_affine(&w->jac[start], p);
-    nt_g1_jac_dbl(&two, &w->jac[start]);
+    size_t nb = 0, i;
+    *npts = *nterms = 0;
+    for (i = 0; i < n; i++) {
+        msm_input *x = &in[nb];
+        if (p[i].inf || (k[i][0] | k[i][1] | k[i][2] | k[i][3]) == 0)
+            continue;
+        x->p = &p[i];
+        x->split = (k[i][2] | k[i][3]) != 0;
+        if (x->split) {
+            nt_g1_glv_split(x->m1, &x->neg1, x->m2, &x->neg2, k[i]);
+        } else {
+            x->m1[0] = k[i][0];
+            x->m1[1] = k[i][1];
+            x->neg1 = false;
+        }
+        x->width = width_for(bit_length(x->m1));
+        if (x->split && width_for(bit_length(x->m2)) > x->width)
+            x->width = width_for(bit_length(x->m2));
+        x->first = *npts;
+        *npts += (size_t)1 << (x->width - 2);
+        *nterms += x->split ? 2 : 1;
+        nb++;
+    }
+    return nb;
+}
+
+static nt_status work_alloc(msm_work *w, void **block, size_t npts, size_t nterms)
+{
+    size_t bytes = nterms * sizeof *w->terms + npts * (sizeof *w->jac + 2 * sizeof *w->aff +
+                                                      sizeof *w->scratch);
+    uint8_t *b = nt_malloc(bytes > 0 ? bytes : 1);
+    if (b == NULL)
+        return NT_ERR_NOMEM;
+    /* largest alignment first: every member is a multiple of 8 bytes */
+    w->jac = (nt_g1_jac *)b;
+    w->aff = (nt_g1_affine *)(w->jac + npts);
+    w->phi = w->aff + npts;
+    w->scratch = (nt_fp *)(w->phi + npts);
+    w->terms = (msm_term *)(w->scratch + npts);
+    w->nterms = 0;
+    *block = b;
+    return NT_OK;
+}
+
+/* Appends the odd multiples P, 3P, ..., (2^(w-1) - 1)P of x's point. */
+static void add_multiples(msm_work *w, const msm_input *x)
+{
+    size_t j, count = (size_t)1 << (x->width - 2);
+    nt_g1_jac *t = &w->jac[x->first], two;
+    nt_g1_jac_set_affine(&t[0], x->p);
+    nt_g1_jac_dbl(&two, &t[0]);
     for (j = 1; j < count; j++)
-        nt_g1_jac_add_var(&w->jac[start + j], &w->jac[start + j - 1], &two);
-    w->njac += count;
-    return start;
+        nt_g1_jac_add_var(&t[j], &t[j - 1], &two);
 }
 
 static void add_term(msm_work *w, const nt_g1_affine *table, const uint64_t m[2], bool neg,
@@ -181,42 +237,24 @@ static void add_term(msm_work *w, const nt_g1_affine *table, const uint64_t m[2]
     t->len = nt_zk_wnaf(t->digits, k, width);
 }
 
-/* Builds the terms of one chunk: tables (affine, one inversion for all)
- * and digits. Returns the longest digit count. */
-static int chunk_terms(msm_work *w, const nt_g1_affine *p, const uint64_t (*k)[4], size_t n)
+/* Builds the terms of the planned inputs: tables (affine, one inversion
+ * for all) and digits. Returns the longest digit count. */
+static int chunk_terms(msm_work *w, const msm_input *in, size_t nb, size_t npts)
 {
-    size_t where[MSM_CHUNK], nb = 0, i, j;
-    uint64_t m1[MSM_CHUNK][2], m2[MSM_CHUNK][2];
-    bool neg1[MSM_CHUNK], neg2[MSM_CHUNK], split[MSM_CHUNK];
-    int width[MSM_CHUNK], len = 0;
-
-    w->nterms = w->njac = 0;
-    for (i = 0; i < n; i++) {
-        if (p[i].inf || (k[i][0] | k[i][1] | k[i][2] | k[i][3]) == 0)
-            continue;
-        split[nb] = (k[i][2] | k[i][3]) != 0;
-        if (split[nb]) {
-            nt_g1_glv_split(m1[nb], &neg1[nb], m2[nb], &neg2[nb], k[i]);
-        } else {
-            m1[nb][0] = k[i][0];
-            m1[nb][1] = k[i][1];
-            neg1[nb] = false;
-        }
-        width[nb] = width_for(bit_length(m1[nb]));
-        if (split[nb] && width_for(bit_length(m2[nb])) > width[nb])
-            width[nb] = width_for(bit_length(m2[nb]));
-        where[nb] = add_multiples(w, &p[i], width[nb]);
-        nb++;
-    }
-    nt_g1_batch_to_affine_var(w->aff, w->jac, w->njac, w->scratch);
+    size_t i, j;
+    int len = 0;
+    for (i = 0; i < nb; i++)
+        add_multiples(w, &in[i]);
+    nt_g1_batch_to_affine_var(w->aff, w->jac, npts, w->scratch);
     for (i = 0; i < nb; i++) {
-        size_t count = (size_t)1 << (width[i] - 2);
-        add_term(w, &w->aff[where[i]], m1[i], neg1[i], width[i]);
-        if (!split[i])
+        const msm_input *x = &in[i];
+        size_t count = (size_t)1 << (x->width - 2);
+        add_term(w, &w->aff[x->first], x->m1, x->neg1, x->width);
+        if (!x->split)
             continue;
         for (j = 0; j < count; j++)
-            nt_g1_affine_phi(&w->phi[where[i] + j], &w->aff[where[i] + j]);
-        add_term(w, &w->phi[where[i]], m2[i], neg2[i], width[i]);
+            nt_g1_affine_phi(&w->phi[x->first + j], &w->aff[x->first + j]);
+        add_term(w, &w->phi[x->first], x->m2, x->neg2, x->width);
     }
     for (i = 0; i < w->nterms; i++)
         if (w->terms[i].len > len)
@@ -248,20 +286,22 @@ static void chunk_sum(nt_g1_jac *acc, const msm_work *w, int len)
 
 nt_status nt_g1_msm_var(nt_g1_jac *r, const nt_g1_affine *p, const uint64_t (*k)[4], size_t n)
 {
-    msm_work *w;
+    msm_input in[MSM_CHUNK];
     size_t done;
     nt_g1_jac_set_inf(r);
-    if (n == 0)
-        return NT_OK;
-    w = nt_malloc(sizeof *w);
-    if (w == NULL)
-        return NT_ERR_NOMEM;
     for (done = 0; done < n; done += MSM_CHUNK) {
-        size_t m = n - done < MSM_CHUNK ? n - done : MSM_CHUNK;
+        size_t m = n - done < MSM_CHUNK ? n - done : MSM_CHUNK, nb, npts, nterms;
+        msm_work w;
+        void *block;
         nt_g1_jac part;
-        chunk_sum(&part, w, chunk_terms(w, p + done, k + done, m));
+        nb = plan(in, &npts, &nterms, p + done, k + done, m);
+        if (nb == 0)
+            continue;
+        if (work_alloc(&w, &block, npts, nterms) != NT_OK)
+            return NT_ERR_NOMEM;
+        chunk_sum(&part, &w, chunk_terms(&w, in, nb, npts));
+        nt_free(block);
         nt_g1_jac_add_var(r, r, &part);
     }
-    nt_free(w);
     return NT_OK;
 }
