@@ -76,7 +76,7 @@ void nt_zk_fr_get_b32(uint8_t out[32], const nt_zk_fr *a)
 nt_status nt_zk_u256_parse_dec(uint64_t out[4], const char *s, size_t len)
 {
     uint64_t x[4] = {0, 0, 0, 0};
-    size_t i;
+    size_t i = 0;
     int k;
 
     if (len == 0 || (len > 1 && s[0] == '0'))
@@ -89,15 +89,24 @@ nt_status nt_zk_u256_parse_dec(uint64_t out[4], const char *s, size_t len)
      * work done on hostile input. */
     if (len > 78)
         return NT_ERR_RANGE;
-    for (i = 0; i < len; i++) {
-        uint64_t carry = (uint64_t)(s[i] - '0');
+    /* Up to 19 digits at a time (10^19 < 2^64): x = x 10^n + chunk, one
+     * 64-bit product per limb instead of one per limb and digit. */
+    for (i = 0; i < len;) {
+        uint64_t chunk = 0, scale = 1, carry;
+        size_t n = len - i < 19 ? len - i : 19, j;
+        for (j = 0; j < n; j++) {
+            chunk = chunk * 10u + (uint64_t)(s[i + j] - '0');
+            scale *= 10u;
+        }
+        carry = chunk;
         for (k = 0; k < 4; k++) {
-            nt_u128 t = (nt_u128)x[k] * 10u + carry;
+            nt_u128 t = (nt_u128)x[k] * scale + carry;
             x[k] = (uint64_t)t;
             carry = (uint64_t)(t >> 64);
         }
         if (carry != 0)
             return NT_ERR_RANGE;
+        i += n;
     }
     memcpy(out, x, sizeof x);
     return NT_OK;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "zk/fr.h"
+#include "zk/mont.h"
 
 #define R_DEC "21888242871839275222246405745257275088548364400416034343698204186575808495617"
 #define R_MINUS_1 "21888242871839275222246405745257275088548364400416034343698204186575808495616"
@@ -54,6 +55,38 @@ static void test_fr_decimal(void **state)
     assert_int_equal(nt_zk_fr_parse_dec(&x, "0x1", 3), NT_ERR_ZK_ENCODING);
     x = dec("123");
     assert_int_equal(nt_zk_fr_write_dec(small, sizeof small, &x), NT_ERR_NOSPACE);
+}
+
+/* The 256-bit decimal reader (19 digits at a time): the largest value,
+ * one more, chunk boundaries, and malformed text. */
+static void test_u256_decimal(void **state)
+{
+    static const char max[] =
+        "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+    static const char over[] =
+        "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    uint64_t x[4];
+    (void)state;
+    assert_int_equal(nt_zk_u256_parse_dec(x, max, strlen(max)), NT_OK);
+    assert_true(x[0] == ~0ULL && x[1] == ~0ULL && x[2] == ~0ULL && x[3] == ~0ULL);
+    assert_int_equal(nt_zk_u256_parse_dec(x, over, strlen(over)), NT_ERR_RANGE);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "9999999999999999999", 19), NT_OK);
+    assert_true(x[0] == 9999999999999999999ULL && x[1] == 0);
+    /* 10^19 + 1: one full chunk, then one digit */
+    assert_int_equal(nt_zk_u256_parse_dec(x, "10000000000000000001", 20), NT_OK);
+    assert_true(x[0] == 10000000000000000001ULL && x[1] == 0);
+    /* 2^64 = 18446744073709551616 (20 digits) */
+    assert_int_equal(nt_zk_u256_parse_dec(x, "18446744073709551616", 20), NT_OK);
+    assert_true(x[0] == 0 && x[1] == 1 && x[2] == 0 && x[3] == 0);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "0", 1), NT_OK);
+    assert_true((x[0] | x[1] | x[2] | x[3]) == 0);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "01", 2), NT_ERR_ZK_ENCODING);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "", 0), NT_ERR_ZK_ENCODING);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "12a", 3), NT_ERR_ZK_ENCODING);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "9999999999999999999999999999999999999999999999999"
+                                             "99999999999999999999999999999", 78), NT_ERR_RANGE);
+    assert_int_equal(nt_zk_u256_parse_dec(x, "1000000000000000000000000000000000000000000000000"
+                                             "000000000000000000000000000000", 79), NT_ERR_RANGE);
 }
 
 static void test_fr_bytes(void **state)
@@ -125,6 +158,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fr_decimal),
+        cmocka_unit_test(test_u256_decimal),
         cmocka_unit_test(test_fr_bytes),
         cmocka_unit_test(test_fr_arith),
     };
