@@ -245,7 +245,9 @@ NT_API NT_WUR nt_status nt_merkle_log_path(char *out, size_t cap, const char *st
 /* Opens the log at path, creating it (mode 0600, schema version 1) when
  * the file does not exist or is empty. log_id (the signing key's digest,
  * DESIGN §4) is recorded at creation and must match on later opens; NULL
- * skips the check on an existing log (auditors) but cannot create one.
+ * skips the check on an existing log (auditors) but creates nothing:
+ * NT_ERR_NOT_FOUND when there is no file, NT_ERR_INVALID_ARG when it is
+ * empty.
  * cfg may be NULL (defaults). Checks on open: the file is a regular file
  * (not a symlink) that group and others cannot write, a SQLite database
  * carrying Nautilus's application id, a schema version this build reads,
