@@ -20,9 +20,11 @@ rejects the goodbye (`unsigned`) and keeps it too.
       last 1.2 s);
   f2  the attack right after the publisher's own multicast of the records
       (the attacker asks for them with one query and fires as soon as the
-      answer is heard): a re-announcement held back to one second after
-      that multicast (RFC 6762 section 6) comes as late as the browsers'
-      grace ends, so it must still come, with the SRV, in time.
+      answer is heard): the re-announcement is held back to one second after
+      that multicast (RFC 6762 section 6), which is when the browsers' grace
+      ends. It must still come (PTR and SRV, within 1.5 s) and the unpinned
+      browser must keep the service; how much time was left before the
+      grace ended is printed (FIGURE f2_*_margin): near 0 it is a race.
 
 Hosts: h1 the real publisher (victim.local, signed), h2 the pinned browser
 (--trust FILE --require trusted), h3 the attacker, h4 a nautilus browser
@@ -47,8 +49,11 @@ import dns.rdatatype as RT  # noqa: E402
 import dns.rrset  # noqa: E402
 
 # The browsers drop a record one second after its goodbye (RFC 6762
-# section 10.1): the publisher's correction must be on the wire before that.
-REANNOUNCE_WITHIN = 0.95
+# section 10.1): the publisher's correction must be on the wire before that
+# (f1). Right after its own multicast (f2) it may come only one second after
+# that one: it must come, and the browsers must keep the service.
+REANNOUNCE_WITHIN = {"f1": 0.95, "f2": 1.5}
+GRACE = 1.0
 
 
 def reannounced(packets, keys):
@@ -157,11 +162,17 @@ def main():
                 heard, _ = radio.heard(h1.v4, since=mark)
                 ra = reannounced(heard, keys)
                 late = {k: round(t - mark, 3) for k, t in ra.items()}
-                c.check(all(k in ra and ra[k] - mark <= REANNOUNCE_WITHIN for k in keys),
+                c.check(all(k in ra and ra[k] - mark <= REANNOUNCE_WITHIN[item] for k in keys),
                         "%s: the publisher re-announces PTR and SRV within %.2f s" % (
-                            label, REANNOUNCE_WITHIN), "seen: %s" % late)
+                            label, REANNOUNCE_WITHIN[item]), "seen: %s" % late)
                 for k, t in ra.items():
                     c.figure("%s_%s_%s_reannounced_after" % (item, tag, k), t - mark, "s")
+                if item == "f2" and all(k in ra for k in keys):
+                    margin = GRACE - max(ra[k] - mark for k in keys)
+                    c.figure("f2_%s_margin" % tag, margin, "s before the browsers' grace ends")
+                    if margin < 0.05:
+                        c.note("%s: the correction comes %.0f ms before the browsers drop the "
+                               "record (a race, not a check)" % (label, margin * 1000))
                 B.check_kept(c, free, t0, [free_e], label, who="unpinned nautilus browser")
                 B.expect_rejected(c, nb, t0, "unsigned", label)
                 B.check_kept(c, nb, t0, [real_e], label)
