@@ -156,7 +156,7 @@ typedef enum nt_status {
     NT_ERR_RLP_TRAILING = 604,           /* bytes after the RLP item */
     NT_ERR_RLP_DEPTH = 605,              /* RLP lists nested beyond NT_RLP_MAX_DEPTH */
     NT_ERR_RLP_TOO_LARGE = 606,          /* an RLP length beyond 8 bytes, size_t or the caller's cap */
-    NT_ERR_RLP_TYPE = 607,               /* an RLP list where a string was expected, or the reverse */
+    NT_ERR_RLP_TYPE = 607,               /* an RLP item of the wrong kind (list, string) or size */
     NT_ERR_RLP_INT = 608,                /* an RLP integer with a leading zero or too wide for its type */
     NT_ERR_RLP_COUNT = 609,              /* an RLP list with the wrong number of items */
     NT_ERR_ABI_SHORT = 610,              /* ABI data shorter than its head or a word */
