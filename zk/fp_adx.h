@@ -68,12 +68,8 @@ static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
     __asm__(NT_FP_ADX_ROW(0) NT_FP_ADX_ROW(8) NT_FP_ADX_ROW(16) NT_FP_ADX_ROW(24)
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi)
-            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV),
-              /* what the pointers reach, so the compiler need not assume
-               * all memory is read ("memory" clobber) and spill around it */
-              "m"(*(const uint64_t(*)[4])x->v), "m"(*(const uint64_t(*)[4])y->v),
-              "m"(*(const uint64_t(*)[4])nt_fp_p)
-            : "rax", "rdx", "cc");
+            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
+            : "rax", "rdx", "cc", "memory");
     t[0] = t0;
     t[1] = t1;
     t[2] = t2;
@@ -85,8 +81,8 @@ static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
 static inline void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
 {
     uint64_t r0, r1, r2, r3, r4, lo, hi;
-    /* the memory written and read is named by the "m" operands below */
-    __asm__(
+    /* volatile: the results go to memory, not to the register outputs */
+    __asm__ __volatile__(
         /* row 0: w0..w4 = a b0 */
         "movq 0(%[b]), %%rdx\n\t"
         "xorl %%eax, %%eax\n\t"
@@ -131,10 +127,9 @@ static inline void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const 
         "movq %[r3], 48(%[w])\n\t"
         "movq %[r4], 56(%[w])\n\t"
         : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
-          [lo] "=&r"(lo), [hi] "=&r"(hi), "=m"(*(uint64_t(*)[8])w)
-        : [a] "r"(a), [b] "r"(b), [w] "r"(w), "m"(*(const uint64_t(*)[4])a),
-          "m"(*(const uint64_t(*)[4])b)
-        : "rax", "rdx", "cc");
+          [lo] "=&r"(lo), [hi] "=&r"(hi)
+        : [a] "r"(a), [b] "r"(b), [w] "r"(w)
+        : "rax", "rdx", "cc", "memory");
 }
 
 /* r = w 2^-256 mod p for w < p 2^256: Montgomery-reduce the low half,
@@ -151,7 +146,7 @@ static inline void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
             "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi)
-            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV), "m"(*(const uint64_t(*)[4])nt_fp_p)
+            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
             : "rax", "rdx", "cc");
     /* (w_lo + k p)/2^256 <= p and w_hi < p: the sum is below 2p < 2^255 */
     c = _addcarry_u64(0, t0, w[4], &s0);

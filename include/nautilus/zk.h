@@ -43,11 +43,13 @@
  *    lines of gamma and delta are built once, and every verification after
  *    that is cheaper. For a key that verifies many proofs; nt_zk_vk_cache
  *    makes the choice by itself (it prepares a key on its second sight).
- * Figures (bench/README.md, bench/suite_zk.c) for the 20-input disclosure
- * circuit: parse + verify from JSON in one shot ~1 ms, a prepared
- * verification ~0.5 ms, preparing ~2 ms. A key, proof and input list are
- * immutable once parsed (and prepared): verifications may run concurrently
- * on them.
+ * Figures (bench/README.md) for the 20-input disclosure circuit on the
+ * 2-core development VM: parse + check + verify from the JSON texts in one
+ * shot ~1.05 ms (of which the key ~0.4 ms, most of it e(alpha, beta)); a
+ * prepared verification ~0.5 ms; preparing ~5 ms, nearly all of it the
+ * tables, which save ~40 us per verification (the lines of gamma and delta
+ * save ~100 us). A key, proof and input list are immutable once parsed
+ * (and prepared): verifications may run concurrently on them.
  *
  * Byte layouts (EIP-196 / EIP-197): integers are 32-byte big-endian; a G1
  * point is x || y (64 bytes), infinity is all zero; a G2 point is
@@ -133,14 +135,15 @@ NT_API size_t nt_zk_vk_public_count(const nt_zk_vk *vk);
  * meets keys in what it hears: a key seen once is parsed one-shot (no
  * preparation that would pay off only over many proofs), a key seen again
  * is prepared in place and stays prepared. At most cap keys (a prepared
- * 20-input key holds ~0.8 MB); when full, the least recently used key seen
+ * 20-input key holds ~0.8 MB, one with 64 inputs or more ~2.4 MB: choose
+ * cap with that in mind); when full, the least recently used key seen
  * only once goes first, so a stream of new keys cannot push out the keys
  * in use; if every key has been seen twice, the least recently used goes.
  * Keys that fail to parse are not remembered. Not thread-safe: one cache
  * per thread, or a lock around it. */
 typedef struct nt_zk_vk_cache nt_zk_vk_cache;
 
-#define NT_ZK_VK_CACHE_MAX 256
+#define NT_ZK_VK_CACHE_MAX 64
 
 /* cap in 1..NT_ZK_VK_CACHE_MAX, else NT_ERR_INVALID_ARG; NT_ERR_NOMEM. */
 NT_API NT_WUR nt_status nt_zk_vk_cache_create(nt_zk_vk_cache **out, size_t cap);
