@@ -358,8 +358,8 @@ static nt_status apply_config(nt_merkle_log *log, uint64_t *max_db_bytes, int *b
     log->max_data = c.max_data ? c.max_data : NT_MERKLE_LOG_DATA_MAX_DEFAULT;
     *max_db_bytes = c.max_db_bytes ? c.max_db_bytes : NT_MERKLE_LOG_DB_MAX_DEFAULT;
     *busy_ms = c.busy_timeout_ms ? c.busy_timeout_ms : BUSY_TIMEOUT_DEFAULT;
-    if (log->max_leaves > NT_MERKLE_LOG_MAX_LEAVES_LIMIT || log->max_data > NT_MERKLE_LEAF_DATA_MAX ||
-        *max_db_bytes < DB_MIN_BYTES || *busy_ms < 0)
+    if (log->max_leaves > NT_MERKLE_LOG_MAX_LEAVES_LIMIT ||
+        log->max_data > NT_MERKLE_LEAF_DATA_MAX || *max_db_bytes < DB_MIN_BYTES || *busy_ms < 0)
         return NT_ERR_INVALID_ARG;
     return NT_OK;
 }

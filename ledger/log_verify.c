@@ -53,7 +53,8 @@ static nt_status check_leaf(nt_merkle_log *log, uint8_t frontier[64][NT_MERKLE_H
         return status;
     if (memcmp(cur, sqlite3_column_blob(st, 1), NT_MERKLE_HASH_LEN) != 0 ||
         nt_mlog_leaf_owner(&want_owner, &want_type, data, (size_t)data_len) != NT_OK ||
-        (size_t)owner_len != want_owner || memcmp(sqlite3_column_blob(st, 2), data, want_owner) != 0 ||
+        (size_t)owner_len != want_owner ||
+        memcmp(sqlite3_column_blob(st, 2), data, want_owner) != 0 ||
         sqlite3_column_int64(st, 3) != want_type)
         return NT_ERR_MERKLE_DB_CORRUPT;
     while ((i & 1) != 0) {

@@ -193,10 +193,12 @@ nt_status nt_merkle_inclusion_proof(nt_merkle_proof *proof, const nt_merkle_sour
     while (n > 1) {
         k = nt_merkle_split(n);
         if (m < k) {
-            status = range_hash(nodes[count], src, lo + k, n - k); /* PATH(m, D[0:k]) : MTH(D[k:n]) */
+            /* PATH(m, D[0:k]) : MTH(D[k:n]) */
+            status = range_hash(nodes[count], src, lo + k, n - k);
             n = k;
         } else {
-            status = range_hash(nodes[count], src, lo, k); /* PATH(m - k, D[k:n]) : MTH(D[0:k]) */
+            /* PATH(m - k, D[k:n]) : MTH(D[0:k]) */
+            status = range_hash(nodes[count], src, lo, k);
             lo += k;
             m -= k;
             n -= k;
@@ -230,10 +232,12 @@ nt_status nt_merkle_consistency_proof(nt_merkle_proof *proof, const nt_merkle_so
     while (m != n) {
         k = nt_merkle_split(n);
         if (m <= k) {
-            status = range_hash(nodes[count], src, lo + k, n - k); /* SUBPROOF(m, D[0:k], b) : MTH(D[k:n]) */
+            /* SUBPROOF(m, D[0:k], b) : MTH(D[k:n]) */
+            status = range_hash(nodes[count], src, lo + k, n - k);
             n = k;
         } else {
-            status = range_hash(nodes[count], src, lo, k); /* SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k]) */
+            /* SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k]) */
+            status = range_hash(nodes[count], src, lo, k);
             lo += k;
             m -= k;
             n -= k;
@@ -244,7 +248,8 @@ nt_status nt_merkle_consistency_proof(nt_merkle_proof *proof, const nt_merkle_so
         count++;
     }
     if (!b) {
-        status = range_hash(nodes[count], src, lo, n); /* SUBPROOF(m, D[m], false) = {MTH(D[m])} */
+        /* SUBPROOF(m, D[m], false) = {MTH(D[m])} */
+        status = range_hash(nodes[count], src, lo, n);
         if (status != NT_OK)
             return status;
         count++;

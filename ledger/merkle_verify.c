@@ -65,7 +65,8 @@ nt_status nt_merkle_inclusion_verify(const nt_merkle_proof *proof,
         const uint8_t *p = proof->node[i];
         if (sn == 0) /* 4.a: more nodes than levels */
             return NT_ERR_MERKLE_PROOF_SIZE;
-        if ((fn & 1) != 0 || fn == sn) { /* 4.b: r is a right child, or the last node of its level */
+        /* 4.b: r is a right child, or the last node of its level */
+        if ((fn & 1) != 0 || fn == sn) {
             nt_merkle_node_hash(r, p, r);
             if ((fn & 1) == 0)
                 shift_to_right_child(&fn, &sn);

@@ -273,8 +273,9 @@ NT_API void nt_merkle_log_id(const nt_merkle_log *log, uint8_t out[NT_MERKLE_HAS
  * index. Statuses: NT_ERR_MERKLE_LEAF_SIZE (data empty or over max_data),
  * NT_ERR_MERKLE_LEAF_FORMAT (data does not start with an uncompressed,
  * lower-case owner name and a type), NT_ERR_MERKLE_FULL (max_leaves or
- * max_db_bytes reached), NT_ERR_MERKLE_DB_BUSY, NT_ERR_MERKLE_DB_CORRUPT,
- * NT_ERR_MERKLE_DB, NT_ERR_IO, NT_ERR_NOMEM. On error nothing is appended. */
+ * max_db_bytes reached, or the disk is full), NT_ERR_MERKLE_DB_BUSY,
+ * NT_ERR_MERKLE_DB_CORRUPT, NT_ERR_MERKLE_DB, NT_ERR_IO, NT_ERR_PERM,
+ * NT_ERR_NOMEM. On error nothing is appended. */
 NT_API NT_WUR nt_status nt_merkle_log_append(nt_merkle_log *log, uint64_t *index,
                                              const nt_merkle_log_entry *entry);
 

@@ -704,7 +704,8 @@ static void test_concurrent_writers(void **state)
             if (nt_merkle_log_open(&log, path, id_a, NULL) != NT_OK)
                 _exit(3);
             for (int i = 0; i < 100; i++) {
-                e = (nt_merkle_log_entry){buf, make_rrset(buf, sizeof buf, (uint64_t)(k * 1000 + i), 0), 0};
+                size_t len = make_rrset(buf, sizeof buf, (uint64_t)(k * 1000 + i), 0);
+                e = (nt_merkle_log_entry){buf, len, 0};
                 if (nt_merkle_log_append(log, NULL, &e) != NT_OK)
                     _exit(4);
             }

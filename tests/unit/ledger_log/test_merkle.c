@@ -333,7 +333,8 @@ static void test_all_pairs_64(void **state)
             assert_int_equal(nt_merkle_inclusion_proof(&q, &asrc, i, n), NT_OK);
             assert_true(proofs_equal(&p, &paths[n][i]));
             assert_true(proofs_equal(&q, &paths[n][i]));
-            assert_int_equal(nt_merkle_inclusion_verify(&p, leaves + 32 * i, i, n, roots[n]), NT_OK);
+            assert_int_equal(nt_merkle_inclusion_verify(&p, leaves + 32 * i, i, n, roots[n]),
+                             NT_OK);
             tamper_inclusion(&p, leaves, i, n, (const uint8_t(*)[32])roots,
                              (const nt_merkle_proof(*)[N])paths, N);
         }
@@ -458,7 +459,8 @@ static void test_hash_edges(void **state)
     free(copy);
     nt_mem_fail_after(0);
     assert_int_equal(nt_merkle_leaf_hash(a, big, sizeof big), NT_ERR_NOMEM);
-    assert_int_equal(nt_merkle_leaf_hash(a, big, 100), NT_OK); /* the stack path allocates nothing */
+    /* the stack path allocates nothing */
+    assert_int_equal(nt_merkle_leaf_hash(a, big, 100), NT_OK);
     nt_mem_fail_reset();
     assert_int_equal(nt_merkle_leaf_hash(a, big, NT_MERKLE_LEAF_DATA_MAX + 1),
                      NT_ERR_MERKLE_LEAF_SIZE);
@@ -494,11 +496,13 @@ static void test_ranges(void **state)
                      NT_ERR_MERKLE_RANGE);
     /* Largest sizes: a proof in a tree of 2^63 leaves has 63 nodes. */
     p.len = 63;
-    assert_int_equal(nt_merkle_inclusion_verify(&p, h, NT_MERKLE_SIZE_MAX - 1, NT_MERKLE_SIZE_MAX, h),
-                     NT_ERR_MERKLE_PROOF);
+    assert_int_equal(
+        nt_merkle_inclusion_verify(&p, h, NT_MERKLE_SIZE_MAX - 1, NT_MERKLE_SIZE_MAX, h),
+        NT_ERR_MERKLE_PROOF);
     p.len = 64;
-    assert_int_equal(nt_merkle_inclusion_verify(&p, h, NT_MERKLE_SIZE_MAX - 1, NT_MERKLE_SIZE_MAX, h),
-                     NT_ERR_MERKLE_PROOF_SIZE);
+    assert_int_equal(
+        nt_merkle_inclusion_verify(&p, h, NT_MERKLE_SIZE_MAX - 1, NT_MERKLE_SIZE_MAX, h),
+        NT_ERR_MERKLE_PROOF_SIZE);
     /* Consistency with the empty tree: only the empty root, no nodes. */
     nt_merkle_empty_root(root);
     p.len = 0;
