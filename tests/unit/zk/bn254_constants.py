@@ -66,6 +66,12 @@ a=6*x+2+s1[0]-s2[0]+s3[0]; b=s1[1]-s2[1]+s3[1]
 norm=a*a+a*b*t+b*b*p
 n2=r*(2*p-r)
 print('walk criterion exact', gcd(norm,n2)==r and n2%(r*r)!=0)
+# ... and a point of G2 meets no case the formulas leave out: the partial
+# multiples of the loop are below 2^66 (never O, never +-Q before an
+# addition after the first doubling), and the two Frobenius additions do
+# not add +-T: 6x+2 != +-p and 6x+2+p != +-p^2 (mod r).
+print('walk exact on G2', all((6*x+2+c)%r!=0 for c in (-p,p)) and
+      all((6*x+2+p+c)%r!=0 for c in (-p*p,p*p)))
 # GLV on G1 (zk/msm.c): beta^3 = 1 in Fp, lambda^3 = 1 in Fr, and the
 # reduced basis v1 = (a1, -nb1), v2 = (a2, b2) of {(a, b): a + b lambda = 0
 # mod r} with a1 b2 + a2 nb1 = r; g1 = round(2^256 b2 / r),
