@@ -87,6 +87,20 @@ static nt_status body_scan(const uint8_t *body, size_t len)
     return NT_OK;
 }
 
+/* Every number finite: cJSON turns 1e999 into infinity, which it would
+ * write back as null; such a number is refused, not changed. */
+static bool numbers_finite(const cJSON *j)
+{
+    const cJSON *c;
+    if (cJSON_IsNumber(j))
+        return j->valuedouble - j->valuedouble == 0.0; /* false for inf and NaN */
+    cJSON_ArrayForEach(c, j) {
+        if (!numbers_finite(c)) /* depth bounded by CJSON_NESTING_LIMIT */
+            return false;
+    }
+    return true;
+}
+
 /* The whole body as one JSON value followed only by white space. */
 static nt_status body_parse(cJSON **out, const uint8_t *body, size_t len, size_t max_body)
 {
@@ -112,6 +126,10 @@ static nt_status body_parse(cJSON **out, const uint8_t *body, size_t len, size_t
             cJSON_Delete(root);
             return NT_ERR_RPC_JSON;
         }
+    }
+    if (!numbers_finite(root)) {
+        cJSON_Delete(root);
+        return NT_ERR_RPC_JSON;
     }
     *out = root;
     return NT_OK;

@@ -381,9 +381,10 @@ NT_API nt_status nt_rpc_error_status(int64_t code);
  * has its own status. Otherwise nothing is kept and the status says why:
  * NT_ERR_RPC_BODY_TOO_LARGE (len > max_body, checked before anything is
  * read), NT_ERR_RPC_JSON (not JSON, a NUL byte or a \u0000 escape, bytes
- * after the value), NT_ERR_RPC_ENVELOPE (not a JSON-RPC 2.0 response: no
- * "jsonrpc":"2.0", both or neither of result and error, a malformed error
- * object, a member given twice), NT_ERR_RPC_ID (an id that was not asked
+ * after the value, a number beyond the range of a double),
+ * NT_ERR_RPC_ENVELOPE (not a JSON-RPC 2.0 response: no "jsonrpc":"2.0",
+ * both or neither of result and error, a malformed error object, a member
+ * given twice), NT_ERR_RPC_ID (an id that was not asked
  * for, repeated or missing), NT_ERR_INVALID_ARG (n is 0, above
  * NT_RPC_MAX_BATCH, or above 1 without batch), NT_ERR_NOMEM. */
 NT_API NT_WUR nt_status nt_rpc_response_parse(nt_rpc_reply *replies, const int64_t *ids,

@@ -173,6 +173,7 @@ static void test_rpc_invalid(void **state)
         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":1,\"message\":7}}", NT_ERR_RPC_ENVELOPE},
         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":\"boom\"}", NT_ERR_RPC_ENVELOPE},
         {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}]", NT_ERR_RPC_ENVELOPE},
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[1e999]}", NT_ERR_RPC_JSON}, /* not "null" */
         {"{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"0x1\"}", NT_ERR_RPC_ID},
         {"{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":\"0x1\"}", NT_ERR_RPC_ID},
         {"{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":\"0x1\"}", NT_ERR_RPC_ID},
