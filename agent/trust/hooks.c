@@ -19,9 +19,13 @@
 
 enum { TYPE_TXT = 16, TYPE_SRV = 33, TYPE_RRSIG = 46, TYPE_DNSKEY = 48 };
 
+/* A verification key held by a browser: validated one-shot when added
+ * (cheap), prepared (tables that pay off over many proofs) once a second
+ * proof under it comes to be verified. */
 typedef struct zk_vk_entry {
     uint8_t id[NT_TRUST_ZK_VK_ID_LEN];
     nt_zk_vk *vk;
+    uint64_t uses;
 } zk_vk_entry;
 
 /* The outcome for one instance's metadata, cached by content (DESIGN §5:
@@ -233,7 +237,7 @@ static nt_status attach_hook(void *ctx, uint32_t ifindex, const nt_mdns_rrset *s
     return NT_OK;
 }
 
-static const zk_vk_entry *vk_find(const nt_trust_hooks *h, const uint8_t *id)
+static zk_vk_entry *vk_find(nt_trust_hooks *h, const uint8_t *id)
 {
     size_t i;
     for (i = 0; i < h->nvk; i++)
@@ -271,7 +275,7 @@ static nt_status zk_judge(nt_trust_hooks *h, nt_trust_zk_info *info, bool *verif
                           const nt_mdns_endpoint *src, uint64_t now_ms)
 {
     nt_trust_meta meta;
-    const zk_vk_entry *vk;
+    zk_vk_entry *vk;
     unsigned k;
     nt_status st = nt_trust_meta_parse(&meta, rdata, len);
 
@@ -302,6 +306,10 @@ static nt_status zk_judge(nt_trust_hooks *h, nt_trust_zk_info *info, bool *verif
             goto cleanup;
     }
     h->stats.zk_verifications++;
+    /* Second use: prepare the key (on NT_ERR_NOMEM it still verifies
+     * one-shot, only slower). */
+    if (++vk->uses == 2 && !nt_zk_vk_is_prepared(vk->vk))
+        (void)!nt_zk_vk_prepare(vk->vk);
     if (nt_zk_groth16_verify(vk->vk, &meta.proof, meta.pub) != NT_OK) {
         st = NT_ERR_TRUST_ZK_INVALID;
         goto cleanup;
@@ -586,7 +594,7 @@ nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h, uint8_t id[NT_TRUST_ZK_VK_
     }
     if (h->nvk == NT_TRUST_HOOKS_VK_MAX)
         return NT_ERR_CAP;
-    if ((st = nt_zk_vk_parse_json(&vk, json, len)) != NT_OK)
+    if ((st = nt_zk_vk_parse_json_oneshot(&vk, json, len)) != NT_OK)
         return st;
     memcpy(h->vks[h->nvk].id, vid, sizeof vid);
     h->vks[h->nvk].vk = vk;
