@@ -173,7 +173,9 @@ nt_status nt_rpc_client_create(nt_rpc_client **out, const nt_rpc_config *cfg)
     if (cfg->env.now_ms == NULL || cfg->env.sleep_ms == NULL || cfg->env.u64 == NULL ||
         cfg->connect_timeout_ms == 0 || cfg->total_timeout_ms == 0 || cfg->max_body == 0)
         return NT_ERR_INVALID_ARG;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) /* reference counted */
+    /* Reference counted, and thread-safe since libcurl 7.84; paired with
+     * curl_global_cleanup in nt_rpc_client_destroy. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return NT_ERR_UNSUPPORTED;
     if ((st = url_check(cfg->url)) != NT_OK) {
         curl_global_cleanup();

@@ -500,6 +500,7 @@ NT_API void nt_rpc_config_init(nt_rpc_config *cfg, const char *url, const nt_led
  * then "equal jitter": d/2 + random % (d/2 + 1). Exposed for tests. */
 NT_API uint64_t nt_rpc_backoff_ms(const nt_rpc_config *cfg, uint32_t attempt, uint64_t random);
 
+/* A client owns one connection handle: use it from one thread at a time. */
 typedef struct nt_rpc_client nt_rpc_client;
 
 /* Creates a client (one libcurl easy handle: connect and total timeouts,
