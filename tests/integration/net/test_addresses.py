@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Address changes reach a running `nautilus publish` (agent/net rescans the
-interfaces every 5 s and hands changed address sets to the engine, which
-re-announces, RFC 6762 section 8.4, and says goodbye to lost addresses).
+"""Address changes reach a running `nautilus publish` (the runner rescans the
+interfaces on every rtnetlink notification, with a slow poll as a fallback,
+and hands changed address sets to the engine, which re-announces, RFC 6762
+section 8.4, and says goodbye to lost addresses).
 
 Host A publishes; its IPv4 address is replaced, then removed; host B's
 `nautilus resolve` must follow: the new address and not the old one, then
