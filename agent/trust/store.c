@@ -143,43 +143,19 @@ void nt_trust_store_set_tofu(nt_trust_store *s, bool on, const char *path)
 
 /* ---- writing: trust on first use ------------------------------------------ */
 
-/* Writes name as presentation text that any label byte survives: letters,
- * digits and harmless punctuation as they are, everything else as \DDD
- * (RFC 1035 §5.1), so the text has no blank, no '#', no control byte and no
- * byte that a zone-file reader treats specially. nt_dns_name_from_text reads
- * it back to the same wire bytes. out holds NT_DNS_NAME_TEXT_MAX. */
+/* Writes name as presentation text that any label byte survives
+ * (nt_dns_name_to_text: blanks, control bytes, '#' and zone-file specials
+ * escaped, RFC 1035 §5.1), so a line holds no blank and no '#' inside a
+ * name, and nt_dns_name_from_text reads it back to the same wire bytes.
+ * Written as operators write trust files: "printer.local", without the
+ * final dot (every stored name is absolute). */
 static nt_status store_name_text(const nt_dns_name *n, char *out, size_t cap)
 {
-    static const char special[] = "#\\.;\"()@$";
-    size_t pos = 0, o = 0, ll, i;
-    const uint8_t *label;
-    while (nt_dns_name_next_label(n, &pos, &label, &ll)) {
-        for (i = 0; i < ll; i++) {
-            uint8_t c = label[i];
-            bool plain = c > 0x20 && c < 0x7f && !strchr(special, c);
-            if (cap - o < (plain ? 2u : 5u))
-                return NT_ERR_NOSPACE;
-            if (plain) {
-                out[o++] = (char)c;
-            } else {
-                out[o++] = '\\';
-                out[o++] = (char)('0' + c / 100);
-                out[o++] = (char)('0' + (c / 10) % 10);
-                out[o++] = (char)('0' + c % 10);
-            }
-        }
-        if (cap - o < 2)
-            return NT_ERR_NOSPACE;
-        out[o++] = '.';
-    }
-    /* "printer.local", as operators write trust files: without the final
-     * dot (every stored name is absolute). The root alone stays ".". */
-    if (o > 1)
-        o--;
-    else if (o == 0)
-        out[o++] = '.';
-    out[o] = 0;
-    return NT_OK;
+    size_t len;
+    nt_status st = nt_dns_name_to_text(n, out, cap, &len);
+    if (st == NT_OK && len > 1 && out[len - 1] == '.')
+        out[len - 1] = 0;
+    return st;
 }
 
 /* Appends one line to the TOFU file. If the file does not end with a

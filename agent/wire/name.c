@@ -300,7 +300,10 @@ nt_status nt_dns_name_to_text(const nt_dns_name *n, char *out, size_t cap, size_
                     return NT_ERR_NOSPACE;
                 out[o++] = '\\';
                 out[o++] = (char)c;
-            } else if (c >= 0x21 && c <= 0x7E) {
+            } else if (c >= 0x21 && c <= 0x7E && c != '#') {
+                /* '#' goes as \035: trust files (agent/trust/store.c) write
+                 * names through here and start comments with it; as a
+                 * number it cannot be taken for one by any reader. */
                 if (cap - o < 2)
                     return NT_ERR_NOSPACE;
                 out[o++] = (char)c;
