@@ -1309,15 +1309,20 @@ void mdns_resp_response(nt_mdns *m, size_t ifslot, uint64_t now)
                             }
                         }
                     } else if (st->phase >= PH_ANNOUNCING) {
-                        /* §10.1, §6: a copy of our record with too low a
-                         * TTL, or a goodbye we did not send (stale or
-                         * spoofed): peers would drop it, so say it again
-                         * (still at most once a second). */
+                        /* §10.1: a copy of our record with too low a TTL,
+                         * or a goodbye we did not send (stale or spoofed):
+                         * peers drop it one second after they hear it, so
+                         * say it again before then. Like the defence of a
+                         * probe (§6), that may come 250 ms after our last
+                         * multicast of it rather than a second: a goodbye
+                         * spoofed right after our answer would otherwise
+                         * race the peers' one-second grace. */
                         uint64_t due = now + mdns_rand_range(m, 20, 120);
-                        if (st->last_mcast[k] != 0 && st->last_mcast[k] + 1000u > due)
-                            due = st->last_mcast[k] + 1000u;
+                        if (st->last_mcast[k] != 0 &&
+                            st->last_mcast[k] + PROBE_INTERVAL_MS > due)
+                            due = st->last_mcast[k] + PROBE_INTERVAL_MS;
                         pending_add(m, ifslot, e, k, NT_DNS_SEC_ANSWER, false, NULL, due, 0,
-                                    false);
+                                    true);
                     }
                 } else if (r.mdns_bit && r.type == in.type && nt_dns_name_equal(&r.owner, &in.owner)) {
                     same_type = true;
