@@ -197,6 +197,13 @@ typedef enum nt_status {
     NT_ERR_RPC_REVERTED = 654,           /* JSON-RPC error 3: execution reverted */
     NT_ERR_RPC_ERROR = 655,              /* a JSON-RPC error with any other code */
     NT_ERR_RPC_HASH_MISMATCH = 656,      /* the node's transaction hash is not the keccak of what was sent */
+    /* ledger, the outbox (nt_ledger_outbox): 660..679 */
+    NT_ERR_OUTBOX_DB = 660,              /* the outbox's SQLite database failed */
+    NT_ERR_OUTBOX_DB_CORRUPT = 661,      /* outbox file damaged */
+    NT_ERR_OUTBOX_DB_FOREIGN = 662,      /* a database that is not a Nautilus outbox */
+    NT_ERR_OUTBOX_DB_VERSION = 663,      /* outbox schema newer than this build reads */
+    NT_ERR_OUTBOX_DB_BUSY = 664,         /* outbox database locked by another writer too long */
+    NT_ERR_OUTBOX_ACCOUNT = 665,         /* the outbox belongs to another account or chain */
     /* agent/bus: 700..799 */
     /* crypto: 800..899 */
     NT_ERR_CRYPTO_BAD_SIGNATURE = 800,  /* signature does not verify */
