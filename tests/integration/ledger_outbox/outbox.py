@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+"""The durable outbox (nt_ledger_outbox) on a REAL anvil: nothing lost.
+
+    outbox.py OUTBOX_TOOL SOURCE_DIR
+
+Anvil (127.0.0.1, a free port, chain id 31337, --block-time 1, --state FILE,
+killed by PID on exit). EventPerRecord is deployed from dev account 1; the
+outbox sends from dev account 0 (all of account 0's nonces are the outbox's),
+each transaction logRecord(bytes32 i), one RecordLogged event each. The
+outbox is driven by outbox_tool (a test tool built beside this script) as a
+separate process, while in turn:
+
+  (a) anvil is stopped (SIGTERM, which dumps --state) and started again from
+      the same --state file on the same port, the outbox running throughout;
+  (b) a reorg is made with anvil_reorg after the outbox saw a transaction
+      mined (its block is replaced);
+  (c) a pending transaction of the outbox is dropped from anvil's pool with
+      anvil_dropTransaction, and comes back (re-broadcast from stored bytes);
+  (d) a transaction is left stuck: mining paused, the next base fee raised
+      far above its max fee (anvil_setNextBlockBaseFeePerGas), blocks mined
+      with evm_mine that cannot include it, until the outbox bumps it; the
+      bumped version is the one mined;
+  (e) the outbox process is SIGKILLed while it works and started again.
+
+Afterwards every enqueued record is on chain exactly once (RecordLogged
+events counted per record), all are confirmed in the outbox, account 0's
+nonces on chain are exactly 0..N-1 (no gap, none twice), and the counts are
+printed.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+tool, src = sys.argv[1], sys.argv[2]
+anvil_bin = os.path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+# Anvil's deterministic dev accounts 0 and 1 (public, test-only keys).
+KEY0 = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+ADDR0 = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266"
+ADDR1 = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
+TOPIC = None  # RecordLogged(bytes32), read from the first receipt
+failures = []
+tmp = tempfile.mkdtemp(prefix="nt_outbox_it_")
+db = os.path.join(tmp, "outbox.db")
+state_file = os.path.join(tmp, "anvil-state.json")
+env = dict(os.environ, OUTBOX_FROM=ADDR0)
+anvil = None
+runner = None
+port = None
+
+
+def check(cond, msg):
+    print(("ok: " if cond else "FAIL: ") + msg, flush=True)
+    if not cond:
+        failures.append(msg)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rpc(method, params=None):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
+                       "params": params or []}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}", body,
+                                 {"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        reply = json.load(r)
+    if "error" in reply:
+        raise RuntimeError(f"{method}: {reply['error']}")
+    return reply["result"]
+
+
+def start_anvil():
+    global anvil
+    anvil = subprocess.Popen([anvil_bin, "--host", "127.0.0.1", "--port", str(port), "--silent",
+                              "--block-time", "1", "--state", state_file],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            rpc("eth_chainId")
+            return
+        except Exception:
+            time.sleep(0.05)
+    sys.exit("anvil did not start")
+
+
+def stop_anvil():
+    if anvil is not None and anvil.poll() is None:
+        anvil.send_signal(signal.SIGTERM)  # anvil dumps --state on the way out
+        try:
+            anvil.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            anvil.kill()
+            anvil.wait()
+
+
+def url():
+    return f"http://127.0.0.1:{port}"
+
+
+def tool_out(*args):
+    r = subprocess.run([tool] + [str(a) for a in args], capture_output=True, text=True, env=env,
+                       timeout=120)
+    if r.returncode != 0:
+        sys.exit(f"outbox_tool {args[0]}: exit {r.returncode}: {r.stderr}")
+    return r.stdout
+
+
+def counts():
+    line = tool_out("status", db).splitlines()[0]
+    return {k: int(v) for k, v in (f.split("=") for f in line.split()[1:])}
+
+
+def txs():
+    out = []
+    for line in tool_out("status", db, "list").splitlines()[1:]:
+        out.append(dict(f.split("=", 1) for f in line.split()[1:]))
+    return out
+
+
+def start_runner(seconds=100000):
+    global runner
+    log = open(os.path.join(tmp, "runner.log"), "a")
+    runner = subprocess.Popen([tool, "run", db, url(), KEY0, str(seconds)], stdout=log,
+                              stderr=log, env=env)
+
+
+def stop_runner(sig=signal.SIGTERM):
+    if runner is not None and runner.poll() is None:
+        runner.send_signal(sig)
+        runner.wait(timeout=20)
+
+
+def wait_for(cond, what, timeout=60):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            if cond():
+                return True
+        except Exception:
+            pass
+        time.sleep(0.25)
+    check(False, f"timed out waiting for {what}")
+    return False
+
+
+def all_done(n):
+    c = counts()
+    return c["confirmed"] + c["failed"] == n
+
+
+def pool_hashes():
+    pool = rpc("txpool_content")["pending"]
+    return [t["hash"] for by_nonce in pool.values() for t in by_nonce.values()]
+
+
+def deploy():
+    code = open(os.path.join(src, "contracts/build/EventPerRecord.bin")).read().strip()
+    h = rpc("eth_sendTransaction", [{"from": ADDR1, "data": "0x" + code.removeprefix("0x"),
+                                     "gas": hex(500000)}])
+    wait_for(lambda: rpc("eth_getTransactionReceipt", [h]) is not None, "deployment")
+    return rpc("eth_getTransactionReceipt", [h])["contractAddress"]
+
+
+def enqueue(target, n, first):
+    tool_out("enqueue", db, target[2:], n, first)
+    return n
+
+
+def main():
+    global port
+    port = free_port()
+    start_anvil()
+    target = deploy()
+    print(f"EventPerRecord at {target}; outbox db {db}", flush=True)
+    total = 0
+
+    # Warm-up: 3 transactions, confirmed.
+    total += enqueue(target, 3, total)
+    start_runner()
+    wait_for(lambda: all_done(total), "3 confirmed")
+
+    # (a) anvil stopped and started again from --state, the outbox running.
+    total += enqueue(target, 4, total)
+    time.sleep(0.6)
+    stop_anvil()
+    down_at = counts()
+    print(f"(a) anvil stopped with outbox counts {down_at}", flush=True)
+    total += enqueue(target, 2, total)  # enqueued while the node is down
+    time.sleep(2.5)
+    start_anvil()
+    wait_for(lambda: all_done(total), "(a) all confirmed after anvil restart", 90)
+    check(all_done(total), f"(a) {total} confirmed after anvil was restarted from --state")
+
+    # (b) a reorg of the block holding a transaction the outbox saw mined.
+    before = counts()["reorgs"]
+    total += enqueue(target, 1, total)
+    wait_for(lambda: txs()[-1]["state"] == "mined", "(b) mined before the reorg", 30)
+    mined = txs()[-1]
+    head = int(rpc("eth_blockNumber"), 16)
+    depth = head - int(mined["block"]) + 1
+    rpc("anvil_reorg", [depth, []])
+    print(f"(b) anvil_reorg depth {depth}: block {mined['block']} of tx {mined['hash']} replaced",
+          flush=True)
+    wait_for(lambda: all_done(total), "(b) confirmed after the reorg", 60)
+    after = counts()["reorgs"]
+    check(after > before, f"(b) the outbox saw the reorg (reorgs {before} -> {after}) and the "
+          "transaction is confirmed again")
+
+    # (c) a pending transaction dropped from anvil's pool comes back.
+    rpc("evm_setIntervalMining", [0])
+    rpc("evm_setAutomine", [False])
+    total += enqueue(target, 1, total)
+    wait_for(lambda: len(pool_hashes()) == 1, "(c) pending in the pool", 30)
+    dropped = pool_hashes()[0]
+    rpc("anvil_dropTransaction", [dropped])
+    check(pool_hashes() == [], f"(c) {dropped} dropped from the pool")
+    back = wait_for(lambda: dropped in pool_hashes(), "(c) re-broadcast of the stored bytes", 30)
+    check(back, "(c) the same transaction (same hash) is back in the pool, re-broadcast")
+    rpc("evm_mine")
+    rpc("evm_mine")
+    rpc("evm_mine")
+    wait_for(lambda: all_done(total), "(c) confirmed", 30)
+
+    # (d) stuck under a too-low fee until bumped.
+    total += enqueue(target, 1, total)
+    wait_for(lambda: len(pool_hashes()) == 1, "(d) pending in the pool", 30)
+    stuck = pool_hashes()[0]
+    stuck_tx = rpc("eth_getTransactionByHash", [stuck])
+    max_fee = int(stuck_tx["maxFeePerGas"], 16)
+    rpc("anvil_setNextBlockBaseFeePerGas", [hex(max_fee * 50)])
+    rpc("evm_mine")
+    check(rpc("eth_getTransactionReceipt", [stuck]) is None,
+          f"(d) {stuck} (max fee {max_fee}) not mined under base fee {max_fee * 50}")
+    bumped = wait_for(lambda: txs()[-1]["versions"] != "1", "(d) fee bump", 30)
+    rpc("evm_mine")
+    rpc("evm_mine")
+    rpc("evm_mine")
+    wait_for(lambda: all_done(total), "(d) confirmed after the bump", 30)
+    last = txs()[-1]
+    mined_tx = rpc("eth_getTransactionByHash", [last["hash"]])
+    new_fee = int(mined_tx["maxFeePerGas"], 16) if mined_tx else 0
+    check(bumped and last["hash"] != stuck and new_fee * 8 >= max_fee * 9,
+          f"(d) the bumped version ({last['versions']} versions, max fee {max_fee} -> {new_fee})"
+          " is the one mined, the stuck one is not")
+    rpc("evm_setIntervalMining", [1])
+
+    # (e) the outbox SIGKILLed while it works, then started again.
+    total += enqueue(target, 8, total)
+    time.sleep(0.8)
+    stop_runner(signal.SIGKILL)
+    print(f"(e) outbox SIGKILLed with counts {counts()}", flush=True)
+    start_runner()
+    wait_for(lambda: all_done(total), "(e) all confirmed after the restart", 90)
+    stop_runner()
+
+    # Nothing lost, nothing twice, no nonce gap.
+    c = counts()
+    print(f"outbox counts: {c}", flush=True)
+    check(c["confirmed"] == total and c["failed"] == 0 and c["queued"] + c["sent"] + c["mined"] == 0,
+          f"all {total} enqueued transactions confirmed in the outbox")
+    logs = rpc("eth_getLogs", [{"address": target, "fromBlock": "0x0", "toBlock": "latest"}])
+    seen = {}
+    for lg in logs:
+        i = int(lg["data"], 16)
+        seen[i] = seen.get(i, 0) + 1
+    once = sorted(i for i, k in seen.items() if k == 1)
+    check(once == list(range(total)) and len(logs) == total,
+          f"on chain: {len(logs)} RecordLogged events, {len(once)} records exactly once "
+          f"(expected {total}), duplicates {[i for i, k in seen.items() if k > 1]}")
+    nonces = []
+    for t in txs():
+        tx = rpc("eth_getTransactionByHash", [t["hash"]])
+        nonces.append(int(tx["nonce"], 16) if tx else -1)
+    count = int(rpc("eth_getTransactionCount", ["0x" + ADDR0, "latest"]), 16)
+    check(sorted(nonces) == list(range(total)) and count == total,
+          f"nonces of the mined transactions are 0..{total - 1} without gaps; account nonce "
+          f"{count}; next_nonce {c['next_nonce']}")
+    print(f"counts: enqueued={total} confirmed={c['confirmed']} events={len(logs)} "
+          f"versions={c['versions']} bumps={c['bumps']} reorgs={c['reorgs']} "
+          f"account_nonce={count}", flush=True)
+
+
+try:
+    main()
+finally:
+    stop_runner(signal.SIGKILL)
+    stop_anvil()
+    log = os.path.join(tmp, "runner.log")
+    if failures and os.path.exists(log):
+        print("runner log (tail):\n" + "".join(open(log).readlines()[-30:]))
+    subprocess.run(["rm", "-rf", tmp])
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
