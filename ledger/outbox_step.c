@@ -522,9 +522,14 @@ static nt_status finish_revert(nt_outbox *ob, const nt_outbox_rpc *rpc, int64_t 
     memset(&t, 0, sizeof(t));
     if (rpc->revert_data != NULL) {
         status = ob_tx_load(ob, &t, id);
-        if (status == NT_OK)
-            status = rpc->revert_data(rpc->ctx, &data, ob->from, t.dest, t.data.data, t.data.len,
-                                      block);
+        if (status == NT_OK) {
+            status = rpc->revert_data(rpc->ctx, &data, ob->from, t.dest, t.data.data,
+                                      t.data.len, block);
+            if (status != NT_OK && !is_outage(status)) {
+                nt_dynbuf_reset(&data); /* the node would not replay it: no selector */
+                status = NT_OK;
+            }
+        }
         if (status == NT_OK && data.len >= 4) {
             snprintf(reason, sizeof(reason), "reverted: 0x%02x%02x%02x%02x", data.data[0],
                      data.data[1], data.data[2], data.data[3]);

@@ -22,6 +22,12 @@ separate process, while in turn:
       bumped version is the one mined;
   (e) the outbox process is SIGKILLed while it works and started again.
 
+  (f) reverts: Registry and Checkpoints deployed, account 0 registers a
+      name through the outbox and checkpoints its log; the same checkpoint
+      sent again reverts AlreadyCheckpointed, which the outbox (told that
+      error means done) counts as confirmed; a smaller size reverts
+      NotExtending and is failed with the error's selector as its reason.
+
 Afterwards every enqueued record is on chain exactly once (RecordLogged
 events counted per record), all are confirmed in the outbox, account 0's
 nonces on chain are exactly 0..N-1 (no gap, none twice), and the counts are
@@ -39,6 +45,7 @@ import urllib.request
 
 tool, src = sys.argv[1], sys.argv[2]
 anvil_bin = os.path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+cast_bin = os.path.join(src, "node_modules/@foundry-rs/cast-linux-amd64/bin/cast")
 # Anvil's deterministic dev accounts 0 and 1 (public, test-only keys).
 KEY0 = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 ADDR0 = "f39fd6e51aad88f6f4ce6ab8827279cfffb92266"
@@ -48,7 +55,9 @@ failures = []
 tmp = tempfile.mkdtemp(prefix="nt_outbox_it_")
 db = os.path.join(tmp, "outbox.db")
 state_file = os.path.join(tmp, "anvil-state.json")
-env = dict(os.environ, OUTBOX_FROM=ADDR0)
+SEL_ALREADY = "7daafad4"  # AlreadyCheckpointed(bytes32,uint64,bytes32)
+SEL_NOT_EXTENDING = "66d0e6c9"  # NotExtending(bytes32,uint64,uint64)
+env = dict(os.environ, OUTBOX_FROM=ADDR0, OUTBOX_DONE_SELECTOR=SEL_ALREADY)
 anvil = None
 runner = None
 port = None
@@ -122,7 +131,10 @@ def counts():
 def txs():
     out = []
     for line in tool_out("status", db, "list").splitlines()[1:]:
-        out.append(dict(f.split("=", 1) for f in line.split()[1:]))
+        fields = line.split()[1:]
+        t = dict(f.split("=", 1) for f in fields if "=" in f)
+        t["_rest"] = " ".join(f for f in fields if "=" not in f)
+        out.append(t)
     return out
 
 
@@ -162,12 +174,25 @@ def pool_hashes():
     return [t["hash"] for by_nonce in pool.values() for t in by_nonce.values()]
 
 
-def deploy():
-    code = open(os.path.join(src, "contracts/build/EventPerRecord.bin")).read().strip()
-    h = rpc("eth_sendTransaction", [{"from": ADDR1, "data": "0x" + code.removeprefix("0x"),
-                                     "gas": hex(500000)}])
+def calldata(sig, *args):
+    r = subprocess.run([cast_bin, "calldata", sig] + list(args), capture_output=True, text=True,
+                       timeout=30)
+    if r.returncode != 0:
+        sys.exit(f"cast calldata: {r.stderr}")
+    return r.stdout.strip()
+
+
+def deploy(name="EventPerRecord", args=""):
+    code = open(os.path.join(src, f"contracts/build/{name}.bin")).read().strip()
+    h = rpc("eth_sendTransaction", [{"from": ADDR1, "data": "0x" + code.removeprefix("0x") + args,
+                                     "gas": hex(3000000)}])
     wait_for(lambda: rpc("eth_getTransactionReceipt", [h]) is not None, "deployment")
     return rpc("eth_getTransactionReceipt", [h])["contractAddress"]
+
+
+def txs_reason(t):
+    """'reverted: 0xSEL' is split by the line format into reason=reverted: and the rest."""
+    return t.get("_rest", "")
 
 
 def enqueue(target, n, first):
@@ -253,8 +278,42 @@ def main():
           " is the one mined, the stuck one is not")
     rpc("evm_setIntervalMining", [1])
 
+    # (f) reverts: AlreadyCheckpointed is done, NotExtending is failed.
+    registry = deploy("Registry")
+    checkpoints = deploy("Checkpoints", "00" * 12 + registry[2:])
+    name, digest, root = "0x" + "e6" * 32, "0x" + "d1" * 32, "0x" + "a0" * 32
+    reverts = []
+    for to, data in [(registry, calldata("register(bytes32,bytes32)", name, digest)),
+                     (checkpoints, calldata("checkpoint(bytes32,bytes32,uint64,bytes32)",
+                                            digest, name, "5", root)),
+                     (checkpoints, calldata("checkpoint(bytes32,bytes32,uint64,bytes32)",
+                                            digest, name, "5", root)),
+                     (checkpoints, calldata("checkpoint(bytes32,bytes32,uint64,bytes32)",
+                                            digest, name, "3", root))]:
+        tool_out("enqueue-raw", db, to[2:], data[2:])
+        total += 1
+        reverts.append(total)
+    wait_for(lambda: all_done(total), "(f) the four calls final", 60)
+    f = {int(t["id"]): t for t in txs()}
+    r = [f[i] for i in reverts]
+    head = rpc("eth_call", [{"to": checkpoints, "data": calldata("headOf(bytes32)", digest)},
+                            "latest"])
+    check(r[0]["state"] == "confirmed" and r[1]["state"] == "confirmed" and
+          r[1]["reason"] == "-" and int(head[2:66], 16) == 5,
+          "(f) register and checkpoint(size 5) confirmed; headOf gives size 5")
+    check(r[2]["state"] == "confirmed" and r[2]["reason"] == "reverted:" and
+          txs_reason(r[2]) == "0x" + SEL_ALREADY,
+          f"(f) the same checkpoint again reverted AlreadyCheckpointed -> confirmed "
+          f"(reason {txs_reason(r[2])})")
+    check(r[3]["state"] == "failed" and txs_reason(r[3]) == "0x" + SEL_NOT_EXTENDING,
+          f"(f) a smaller size reverted NotExtending -> failed (reason {txs_reason(r[3])})")
+    records_failed = 1
+
     # (e) the outbox SIGKILLed while it works, then started again.
-    total += enqueue(target, 8, total)
+    first = total - 4  # record numbers: the four calls of (f) are not records
+    enqueue(target, 8, first)
+    total += 8
+    records = first + 8
     time.sleep(0.8)
     stop_runner(signal.SIGKILL)
     print(f"(e) outbox SIGKILLed with counts {counts()}", flush=True)
@@ -265,17 +324,19 @@ def main():
     # Nothing lost, nothing twice, no nonce gap.
     c = counts()
     print(f"outbox counts: {c}", flush=True)
-    check(c["confirmed"] == total and c["failed"] == 0 and c["queued"] + c["sent"] + c["mined"] == 0,
-          f"all {total} enqueued transactions confirmed in the outbox")
+    check(c["confirmed"] == total - records_failed and c["failed"] == records_failed and
+          c["queued"] + c["sent"] + c["mined"] == 0,
+          f"all {total} enqueued transactions final in the outbox: {c['confirmed']} confirmed, "
+          f"{c['failed']} failed (the NotExtending one)")
     logs = rpc("eth_getLogs", [{"address": target, "fromBlock": "0x0", "toBlock": "latest"}])
     seen = {}
     for lg in logs:
         i = int(lg["data"], 16)
         seen[i] = seen.get(i, 0) + 1
     once = sorted(i for i, k in seen.items() if k == 1)
-    check(once == list(range(total)) and len(logs) == total,
+    check(once == list(range(records)) and len(logs) == records,
           f"on chain: {len(logs)} RecordLogged events, {len(once)} records exactly once "
-          f"(expected {total}), duplicates {[i for i, k in seen.items() if k > 1]}")
+          f"(expected {records}), duplicates {[i for i, k in seen.items() if k > 1]}")
     nonces = []
     for t in txs():
         tx = rpc("eth_getTransactionByHash", [t["hash"]])
@@ -284,7 +345,8 @@ def main():
     check(sorted(nonces) == list(range(total)) and count == total,
           f"nonces of the mined transactions are 0..{total - 1} without gaps; account nonce "
           f"{count}; next_nonce {c['next_nonce']}")
-    print(f"counts: enqueued={total} confirmed={c['confirmed']} events={len(logs)} "
+    print(f"counts: enqueued={total} records={records} confirmed={c['confirmed']} "
+          f"failed={c['failed']} events={len(logs)} "
           f"versions={c['versions']} bumps={c['bumps']} reorgs={c['reorgs']} "
           f"account_nonce={count}", flush=True)
 

@@ -3,12 +3,14 @@
  *
  *   outbox_tool enqueue DB TO_HEX N FIRST        N calls logRecord(bytes32 i),
  *                                                i = FIRST..FIRST+N-1
+ *   outbox_tool enqueue-raw DB TO_HEX DATA_HEX   one call with this call data
  *   outbox_tool run DB URL KEY_HEX SECONDS       step every 200 ms for SECONDS
  *                                                (0: until nothing is open)
  *   outbox_tool status DB [list]                 counts; "list": one line a tx
  *
  * The account is the key's address on chain 31337 (anvil), profile
- * "ethereum"; confirmations 2, stuck after 4 s, re-broadcast after 2 s.
+ * "ethereum"; confirmations 2, stuck after 4 s, re-broadcast after 2 s;
+ * OUTBOX_DONE_SELECTOR (8 hex digits) is the revert that counts as done.
  * Lines: "counts queued=.. sent=.. mined=.. confirmed=.. failed=.."
  * "next_nonce=.. versions=.. bumps=.. reorgs=.." and, with list,
  * "tx id=.. nonce=.. state=.. versions=.. hash=0x.. block=.. reason=..".
@@ -83,6 +85,11 @@ static nt_status open_ob(nt_outbox **ob, const char *db, const uint8_t from[20])
     cfg.confirmations = 2;
     cfg.stuck_after_ms = 4000;
     cfg.rebroadcast_ms = 2000;
+    if (getenv("OUTBOX_DONE_SELECTOR") != NULL) {
+        if (hex_arg(cfg.done_selector, 4, getenv("OUTBOX_DONE_SELECTOR")) != 0)
+            return NT_ERR_INVALID_ARG;
+        cfg.has_done_selector = true;
+    }
     return nt_outbox_open(ob, db, from, CHAIN_ID, &cfg);
 }
 
@@ -147,6 +154,24 @@ static int cmd_enqueue(int argc, char **argv)
             s = nt_outbox_enqueue(ob, NULL, to, data.data, data.len, 100000);
         nt_dynbuf_cleanup(&data);
     }
+    nt_outbox_close(ob);
+    return s == NT_OK ? 0 : die("enqueue", s);
+}
+
+static int cmd_enqueue_raw(int argc, char **argv)
+{
+    uint8_t from[20], to[20], data[1024];
+    size_t len = 0;
+    nt_outbox *ob = NULL;
+    nt_status s;
+
+    if (argc != 5 || from_env(from) != 0 || hex_arg(to, 20, argv[3]) != 0 ||
+        nt_hex_decode(data, sizeof(data), &len, argv[4], strlen(argv[4])) != NT_OK)
+        return 2;
+    s = open_ob(&ob, argv[2], from);
+    if (s != NT_OK)
+        return die("open", s);
+    s = nt_outbox_enqueue(ob, NULL, to, data, len, 300000);
     nt_outbox_close(ob);
     return s == NT_OK ? 0 : die("enqueue", s);
 }
@@ -225,6 +250,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2 && strcmp(argv[1], "enqueue") == 0)
         return cmd_enqueue(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "enqueue-raw") == 0)
+        return cmd_enqueue_raw(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
         return cmd_run(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "status") == 0)

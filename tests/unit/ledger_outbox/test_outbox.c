@@ -56,6 +56,7 @@ typedef struct fake {
     bool down;                 /* every call: connection refused */
     bool lose_send_answer;     /* the node takes the bytes, the answer is lost */
     bool revert_next;          /* the next mined tx reverts */
+    nt_status replay_status;   /* what revert_data answers (NT_OK: revert_sel) */
     bool keep_ghosts;          /* receipts of reorganised txs still answered */
     ftx ghosts[MAX_TX];
     size_t n_ghosts;
@@ -265,6 +266,8 @@ static nt_status f_revert_data(void *ctx, nt_dynbuf *out, const uint8_t from[20]
 {
     fake *f = ctx;
     (void)from, (void)to, (void)data, (void)len, (void)block;
+    if (f->replay_status != NT_OK)
+        return f->replay_status;
     return nt_dynbuf_add(out, f->revert_sel, 4);
 }
 
@@ -632,6 +635,33 @@ static void test_revert(void **state)
     assert_int_equal(get(x, b).nonce, 1);
 }
 
+/* The node will not replay a reverted call (a JSON-RPC error, not an
+ * outage): the transaction is failed with the bare reason "reverted" and
+ * the others go on; an outage during the replay leaves it mined for the
+ * next pass. */
+static void test_revert_without_replay(void **state)
+{
+    fx *x = *state;
+    int64_t a = enqueue(x, 22), b;
+
+    x->f->revert_next = true;
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1000), NT_OK);
+    mine(x->f);
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1005), NT_OK);
+    assert_int_equal(get(x, a).state, NT_OUTBOX_MINED);
+    x->f->replay_status = NT_ERR_RPC_TIMEOUT;
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1010), NT_ERR_RPC_TIMEOUT);
+    assert_int_equal(get(x, a).state, NT_OUTBOX_MINED);
+    x->f->replay_status = NT_ERR_RPC_INTERNAL;
+    b = enqueue(x, 23);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1020), NT_OK);
+    assert_int_equal(get(x, a).state, NT_OUTBOX_FAILED);
+    assert_string_equal(get(x, a).reason, "reverted");
+    assert_int_equal(get(x, b).state, NT_OUTBOX_SENT);
+    assert_int_equal(get(x, b).nonce, 1);
+}
+
 /* A file of another account or chain, another program's SQLite file, a
  * signer for another chain: refused. */
 static void test_refusals(void **state)
@@ -669,6 +699,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reorg_by_block_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gapless_nonces_across_restarts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revert_without_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
