@@ -226,15 +226,26 @@ def main():
     check(all_done(total), f"(a) {total} confirmed after anvil was restarted from --state")
 
     # (b) a reorg of the block holding a transaction the outbox saw mined.
+    # Mining paused so that the transaction sits at 1 confirmation (of 2)
+    # for as long as it takes the outbox to see it mined.
     before = counts()["reorgs"]
+    rpc("evm_setIntervalMining", [0])
+    rpc("evm_setAutomine", [False])
     total += enqueue(target, 1, total)
+    wait_for(lambda: len(pool_hashes()) == 1, "(b) pending in the pool", 30)
+    rpc("evm_mine")
     wait_for(lambda: txs()[-1]["state"] == "mined", "(b) mined before the reorg", 30)
     mined = txs()[-1]
     head = int(rpc("eth_blockNumber"), 16)
     depth = head - int(mined["block"]) + 1
     rpc("anvil_reorg", [depth, []])
+    gone = rpc("eth_getTransactionReceipt", [mined["hash"]]) is None
+    in_pool = mined["hash"] in pool_hashes()
+    check(gone, f"(b) after anvil_reorg the receipt of {mined['hash']} is gone "
+          f"(anvil put it back in its pool itself: {in_pool})")
     print(f"(b) anvil_reorg depth {depth}: block {mined['block']} of tx {mined['hash']} replaced",
           flush=True)
+    rpc("evm_setIntervalMining", [1])
     wait_for(lambda: all_done(total), "(b) confirmed after the reorg", 60)
     after = counts()["reorgs"]
     check(after > before, f"(b) the outbox saw the reorg (reorgs {before} -> {after}) and the "
