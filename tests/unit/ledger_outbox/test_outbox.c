@@ -17,9 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "nautilus/ledger_outbox.h"
 
@@ -401,6 +404,101 @@ static void test_crash_between_sign_and_send(void **state)
     assert_int_equal(c.next_nonce, 1);
 }
 
+/* The send of a child process that is SIGKILLed there: with `reached`, the
+ * node got the bytes first (they go to a file for the parent to compare). */
+static bool crash_reached;
+static char crash_file[320];
+
+static nt_status kill_in_send(void *ctx, char *msg, size_t cap, const uint8_t *raw, size_t len)
+{
+    (void)ctx, (void)msg, (void)cap;
+    if (crash_reached) {
+        FILE *fp = fopen(crash_file, "wb");
+        if (fp == NULL || fwrite(raw, 1, len, fp) != len || fclose(fp) != 0)
+            _exit(3);
+    }
+    raise(SIGKILL);
+    _exit(4);
+}
+
+static void crash_child(fx *x, bool reached)
+{
+    int status = 0;
+    pid_t pid;
+
+    nt_outbox_close(x->ob);
+    x->ob = NULL;
+    crash_reached = reached;
+    snprintf(crash_file, sizeof(crash_file), "%s/sent.bin", dir);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        nt_outbox *ob = NULL;
+        nt_outbox_rpc rpc = x->rpc;
+        rpc.send_raw = kill_in_send;
+        if (nt_outbox_open(&ob, path, key.address, 31337, &x->cfg) != NT_OK)
+            _exit(5);
+        _exit(nt_outbox_step(ob, &rpc, &signer, 1000) == NT_OK ? 6 : 7);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(nt_outbox_open(&x->ob, path, key.address, 31337, &x->cfg), NT_OK);
+}
+
+/* A child process signs, stores, hands the bytes to the node and is
+ * SIGKILLed before it learns the answer; reopened, the outbox sends exactly
+ * the bytes the node already had (same hash: "already known" at worst). */
+static void test_crash_killed_after_node_got_it(void **state)
+{
+    fx *x = *state;
+    int64_t id = enqueue(x, 6), id2;
+    uint8_t seen[4096];
+    size_t n;
+    FILE *fp;
+
+    crash_child(x, true);
+    fp = fopen(crash_file, "rb");
+    assert_non_null(fp);
+    n = fread(seen, 1, sizeof(seen), fp);
+    fclose(fp);
+    assert_true(n > 0);
+    assert_int_equal(get(x, id).state, NT_OUTBOX_SENT);
+    assert_true(raw_equals(x, id, 0, seen, n));
+    id2 = enqueue(x, 7);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1100), NT_OK);
+    assert_int_equal(x->f->send_len[0], n);
+    assert_memory_equal(x->f->sends[0], seen, n);
+    assert_int_equal(get(x, id).versions, 1);
+    assert_int_equal(get(x, id2).nonce, 1);
+    mine(x->f);
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1200), NT_OK);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1300), NT_OK);
+    assert_int_equal(get(x, id).state, NT_OUTBOX_CONFIRMED);
+    assert_int_equal(get(x, id2).state, NT_OUTBOX_CONFIRMED);
+    assert_int_equal(chain_nonce(x->f), 2);
+}
+
+/* Killed after the signing was committed and before anything was sent:
+ * reopened, the stored bytes go out at nonce 0 (no gap, no second
+ * signing), and the next transaction takes nonce 1. */
+static void test_crash_killed_before_send(void **state)
+{
+    fx *x = *state;
+    int64_t id = enqueue(x, 8), id2;
+
+    crash_child(x, false);
+    assert_int_equal(x->f->n_sends, 0);
+    assert_int_equal(get(x, id).state, NT_OUTBOX_SENT);
+    assert_int_equal(get(x, id).nonce, 0);
+    id2 = enqueue(x, 9);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1100), NT_OK);
+    assert_int_equal(x->f->n_sends, 2);
+    assert_true(raw_equals(x, id, 0, x->f->sends[0], x->f->send_len[0]));
+    assert_int_equal(get(x, id).versions, 1);
+    assert_int_equal(get(x, id2).nonce, 1);
+}
+
 static uint64_t raw_fee(const uint8_t *raw, size_t len, bool prio)
 {
     nt_tx_decoded d;
@@ -689,10 +787,49 @@ static void test_refusals(void **state)
     assert_int_equal(x->f->n_sends, 0);
 }
 
+static void sql(const char *file, const char *text)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* The file: a newer schema, a trigger slipped in, another program's SQLite
+ * file, a symlink: each refused with its own status. */
+static void test_file_checks(void **state)
+{
+    fx *x = *state;
+    nt_outbox *ob = NULL;
+    char other[320], link[320];
+
+    nt_outbox_close(x->ob);
+    x->ob = NULL;
+    sql(path, "UPDATE schema_version SET version = 2");
+    assert_int_equal(nt_outbox_open(&ob, path, key.address, 31337, &x->cfg),
+                     NT_ERR_OUTBOX_DB_VERSION);
+    sql(path, "UPDATE schema_version SET version = 1;"
+              "CREATE TRIGGER t AFTER INSERT ON txs BEGIN DELETE FROM raws; END");
+    assert_int_equal(nt_outbox_open(&ob, path, key.address, 31337, &x->cfg),
+                     NT_ERR_OUTBOX_DB_CORRUPT);
+    sql(path, "DROP TRIGGER t");
+    assert_int_equal(nt_outbox_open(&x->ob, path, key.address, 31337, &x->cfg), NT_OK);
+    snprintf(other, sizeof(other), "%s/other.db", dir);
+    sql(other, "CREATE TABLE notes (t TEXT)");
+    assert_int_equal(nt_outbox_open(&ob, other, key.address, 31337, &x->cfg),
+                     NT_ERR_OUTBOX_DB_FOREIGN);
+    snprintf(link, sizeof(link), "%s/link.db", dir);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(nt_outbox_open(&ob, link, key.address, 31337, &x->cfg), NT_ERR_PERM);
+    assert_null(ob);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_crash_between_sign_and_send, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_killed_after_node_got_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crash_killed_before_send, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fee_bump, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_version_mined_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorg_rebroadcast, setup, teardown),
@@ -701,6 +838,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revert_without_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_checks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
