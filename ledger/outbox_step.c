@@ -7,6 +7,7 @@
  * before it is ever sent, so whatever the node saw is on disk; and a state
  * only moves forward on what the node says about those stored hashes.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -442,9 +443,13 @@ static nt_status find_receipt(nt_outbox *ob, const nt_outbox_rpc *rpc, int64_t i
     return status;
 }
 
-/* A sent transaction: mined (any version)? stuck (bump)? due again? */
+static nt_status set_final(nt_outbox *ob, int64_t id, nt_outbox_state state,
+                           const char *reason);
+
+/* A sent transaction: mined (any version)? taken (nonce used by another
+ * transaction, settled)? stuck (bump)? due again? */
 static nt_status check_sent(nt_outbox *ob, const nt_outbox_rpc *rpc, const nt_tx_signer *signer,
-                            int64_t id, uint64_t now_ms)
+                            int64_t id, uint64_t now_ms, uint64_t settled)
 {
     ob_tx t;
     bool found = false;
@@ -456,7 +461,12 @@ static nt_status check_sent(nt_outbox *ob, const nt_outbox_rpc *rpc, const nt_tx
     status = ob_tx_load(ob, &t, id);
     if (status != NT_OK)
         goto out;
-    if (!ob->cfg.profile->free_gas && t.versions < (int64_t)ob->cfg.max_versions &&
+    /* The account's nonce count, as of a block with the configured number
+     * of confirmations, is past ours and no version of ours has a receipt:
+     * another transaction of the account took the nonce for good. */
+    if (t.nonce < settled)
+        status = set_final(ob, id, NT_OUTBOX_FAILED, "nonce-taken");
+    else if (!ob->cfg.profile->free_gas && t.versions < (int64_t)ob->cfg.max_versions &&
         now - t.signed_at >= (int64_t)ob->cfg.stuck_after_ms)
         status = bump(ob, rpc, signer, &t, now_ms);
     else if (!t.has_sent_at || now - t.sent_at >= (int64_t)ob->cfg.rebroadcast_ms)
@@ -585,7 +595,7 @@ static nt_status check_mined(nt_outbox *ob, const nt_outbox_rpc *rpc, int64_t id
 nt_status nt_outbox_step(nt_outbox *ob, const nt_outbox_rpc *rpc, const nt_tx_signer *signer,
                          uint64_t now_ms)
 {
-    uint64_t head = 0;
+    uint64_t head = 0, settled = 0;
     int64_t id = 0;
     bool found = true;
     nt_status status = NT_OK;
@@ -601,6 +611,11 @@ nt_status nt_outbox_step(nt_outbox *ob, const nt_outbox_rpc *rpc, const nt_tx_si
         ob->reconciled = true;
     }
     status = rpc->block_number(rpc->ctx, &head);
+    if (status == NT_OK && head + 1 >= ob->cfg.confirmations) {
+        char block[24];
+        snprintf(block, sizeof(block), "0x%" PRIx64, head + 1 - ob->cfg.confirmations);
+        status = rpc->tx_count(rpc->ctx, &settled, ob->from, block);
+    }
     for (id = 0, found = true; status == NT_OK && found;) {
         status = next_id(ob, &id, &found, NT_OUTBOX_MINED, id);
         if (status == NT_OK && found)
@@ -609,7 +624,7 @@ nt_status nt_outbox_step(nt_outbox *ob, const nt_outbox_rpc *rpc, const nt_tx_si
     for (id = 0, found = true; status == NT_OK && found;) {
         status = next_id(ob, &id, &found, NT_OUTBOX_SENT, id);
         if (status == NT_OK && found)
-            status = check_sent(ob, rpc, signer, id, now_ms);
+            status = check_sent(ob, rpc, signer, id, now_ms, settled);
     }
     for (id = 0, found = true; status == NT_OK && found;) {
         status = next_id(ob, &id, &found, NT_OUTBOX_QUEUED, id);

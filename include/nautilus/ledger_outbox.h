@@ -64,7 +64,8 @@ typedef struct nt_outbox_receipt {
 /* The node, as a table of functions (ctx is handed to each). Each returns
  * NT_OK or the status of the failure (a transport status such as
  * NT_ERR_RPC_CONNECT leaves everything as it was).
- *   tx_count      eth_getTransactionCount(addr, block) with "latest"/"pending"
+ *   tx_count      eth_getTransactionCount(addr, block): "latest", "pending"
+ *                 or a block number as a QUANTITY
  *   fill_fees     sets tx's fee fields for the profile (nt_eth_fill_fees)
  *   send_raw      eth_sendRawTransaction; on a JSON-RPC error its message
  *                 goes to msg (NUL-terminated, cut at msg_cap)
@@ -128,8 +129,11 @@ NT_API NT_WUR nt_status nt_outbox_enqueue(nt_outbox *ob, int64_t *id, const uint
  * database failure (what was stored before it stays stored);
  * NT_ERR_TX_CHAIN_ID if the signer is for another chain (nothing signed).
  * A receipt counts only when its block hash is the canonical one at its
- * height. Not handled: a nonce of ours taken by another transaction of the
- * account (it stays sent), a reorg deeper than the confirmations. now_ms
+ * height. A sent transaction none of whose versions has a receipt while
+ * the account's transaction count at the block `confirmations` deep is past
+ * its nonce lost the nonce to another transaction of the account: failed,
+ * reason "nonce-taken". Not handled: a reorg deeper than the
+ * confirmations (confirmed is final). now_ms
  * must be a clock that survives restarts (wall-clock milliseconds). */
 NT_API NT_WUR nt_status nt_outbox_step(nt_outbox *ob, const nt_outbox_rpc *rpc,
                                        const nt_tx_signer *signer, uint64_t now_ms);

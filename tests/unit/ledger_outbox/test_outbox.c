@@ -146,6 +146,12 @@ static nt_status f_tx_count(void *ctx, uint64_t *out, const uint8_t addr[20], co
     if (f->down)
         return NT_ERR_RPC_CONNECT;
     *out = chain_nonce(f);
+    if (strncmp(block, "0x", 2) == 0) { /* as of block n */
+        uint64_t n = strtoull(block + 2, NULL, 16);
+        *out = f->external_nonce;
+        for (size_t b = 0; b <= n && b < f->n_blocks; b++)
+            *out += f->blocks[b].n;
+    }
     if (strcmp(block, "pending") == 0)
         for (uint64_t n = *out;; n++) {
             bool hit = false;
@@ -760,6 +766,29 @@ static void test_revert_without_replay(void **state)
     assert_int_equal(get(x, b).nonce, 1);
 }
 
+/* Another sender of the account takes our nonce (its transaction is mined
+ * at nonce 0, ours never): once that is `confirmations` deep, ours is
+ * failed "nonce-taken" instead of being sent for ever; not before. */
+static void test_nonce_taken(void **state)
+{
+    fx *x = *state;
+    int64_t id = enqueue(x, 40), id2;
+
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1000), NT_OK);
+    x->f->n_pool = 0;
+    x->f->pool[x->f->n_pool++] = (ftx){.hash = {0xee}, .nonce = 0, .fee = 1000};
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1100), NT_OK);
+    assert_int_equal(get(x, id).state, NT_OUTBOX_SENT); /* 1 confirmation of 2 */
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1200), NT_OK);
+    assert_int_equal(get(x, id).state, NT_OUTBOX_FAILED);
+    assert_string_equal(get(x, id).reason, "nonce-taken");
+    id2 = enqueue(x, 41);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1300), NT_OK);
+    assert_int_equal(get(x, id2).nonce, 1);
+}
+
 /* A file of another account or chain, another program's SQLite file, a
  * signer for another chain: refused. */
 static void test_refusals(void **state)
@@ -839,6 +868,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revert_without_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nonce_taken, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
