@@ -556,6 +556,56 @@ static void test_fee_bump(void **state)
     assert_int_equal(c.bumps, 3);
 }
 
+/* Legacy transactions (EIP-155): the gas price is what is bumped, by
+ * >= 12.5 %. The besu profile (gas price 0) is never bumped: a stuck one is
+ * only sent again. */
+static void test_fee_bump_legacy_and_free_gas(void **state)
+{
+    fx *x = *state;
+    static const nt_chain_profile legacy = {"legacy-test", NT_TX_LEGACY, false, 1};
+    const nt_chain_profile *besu = NULL;
+    nt_dynbuf a, b;
+    nt_tx_decoded da, db;
+    uint64_t pa = 0, pb = 0;
+    int64_t id;
+
+    x->cfg.profile = &legacy;
+    reopen(x);
+    id = enqueue(x, 50);
+    x->f->base_fee = 105;
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1000), NT_OK);
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 2000), NT_OK);
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 2100), NT_OK);
+    assert_int_equal(get(x, id).versions, 2);
+    assert_int_not_equal(get(x, id).state, NT_OUTBOX_SENT);
+    nt_dynbuf_init(&a, NT_TX_MAX_RAW);
+    nt_dynbuf_init(&b, NT_TX_MAX_RAW);
+    assert_int_equal(nt_outbox_raw(x->ob, &a, id, 0), NT_OK);
+    assert_int_equal(nt_outbox_raw(x->ob, &b, id, 1), NT_OK);
+    assert_int_equal(nt_tx_decode(&da, a.data, a.len), NT_OK);
+    assert_int_equal(nt_tx_decode(&db, b.data, b.len), NT_OK);
+    assert_int_equal(da.tx.type, NT_TX_LEGACY);
+    assert_int_equal(db.tx.nonce, da.tx.nonce);
+    assert_int_equal(nt_u256_to_u64(&pa, &da.tx.gas_price), NT_OK);
+    assert_int_equal(nt_u256_to_u64(&pb, &db.tx.gas_price), NT_OK);
+    assert_true(pb * 8 >= pa * 9);
+    nt_dynbuf_cleanup(&a);
+    nt_dynbuf_cleanup(&b);
+
+    assert_int_equal(nt_chain_profile_find(&besu, "besu"), NT_OK);
+    x->cfg.profile = besu;
+    reopen(x);
+    x->f->offer_fee = 0;
+    x->f->base_fee = 1; /* a gas price of 0 never gets in */
+    id = enqueue(x, 51);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 10000), NT_OK);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 20000), NT_OK);
+    assert_int_equal(get(x, id).versions, 1);
+    assert_int_equal(get(x, id).state, NT_OUTBOX_SENT);
+}
+
 /* After a bump, the OLD version is the one that gets mined (a node that
  * never saw the replacement): its receipt counts, nothing is sent twice. */
 static void test_old_version_mined_counts(void **state)
@@ -860,6 +910,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crash_killed_after_node_got_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_killed_before_send, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fee_bump, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fee_bump_legacy_and_free_gas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_version_mined_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorg_rebroadcast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorg_by_block_hash, setup, teardown),
