@@ -16,4 +16,4 @@ add_library(nt_ledger_log STATIC
   ${CMAKE_CURRENT_LIST_DIR}/log_read.c
   ${CMAKE_CURRENT_LIST_DIR}/log_verify.c)
 target_include_directories(nt_ledger_log PUBLIC ${NT_INCLUDE_DIR} PRIVATE ${NT_SOURCE_DIR})
-target_link_libraries(nt_ledger_log PUBLIC nt_crypto nt_core PRIVATE PkgConfig::SQLITE3)
+target_link_libraries(nt_ledger_log PUBLIC nt_crypto nt_core PRIVATE nt_ledger_db PkgConfig::SQLITE3)

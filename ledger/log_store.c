@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ledger/ledger_db.h"
 #include "ledger/log_int.h"
 #include "nautilus/mem.h"
 
@@ -63,44 +64,12 @@ static const char *const stmt_sql[NT_MLOG_ST_COUNT] = {
     [NT_MLOG_ST_ROLLBACK] = "ROLLBACK",
 };
 
-nt_status nt_mlog_sqlite_status(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_ROW:
-    case SQLITE_DONE:
-        return NT_OK;
-    case SQLITE_NOMEM:
-        return NT_ERR_NOMEM;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return NT_ERR_MERKLE_DB_BUSY;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return NT_ERR_MERKLE_DB_CORRUPT;
-    case SQLITE_FULL:
-        return NT_ERR_MERKLE_FULL;
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-        return NT_ERR_IO;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return NT_ERR_PERM;
-    default:
-        return NT_ERR_MERKLE_DB;
-    }
-}
+static const nt_ledger_db_codes db_codes = {NT_ERR_MERKLE_DB_BUSY, NT_ERR_MERKLE_DB_CORRUPT,
+                                            NT_ERR_MERKLE_FULL, NT_ERR_MERKLE_DB};
 
-nt_status nt_mlog_step(sqlite3_stmt *st, bool *row)
-{
-    int rc = sqlite3_step(st);
+nt_status nt_mlog_sqlite_status(int rc) { return nt_ledger_db_status(&db_codes, rc); }
 
-    *row = rc == SQLITE_ROW;
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        return NT_OK;
-    return nt_mlog_sqlite_status(rc);
-}
+nt_status nt_mlog_step(sqlite3_stmt *st, bool *row) { return nt_ledger_db_step(&db_codes, st, row); }
 
 void nt_mlog_done(sqlite3_stmt *st)
 {
@@ -153,30 +122,6 @@ static nt_status query_int(sqlite3 *db, const char *sql, int64_t *out)
 out:
     sqlite3_finalize(st);
     return status;
-}
-
-/* Creates the file with mode 0600 if it is missing (and may_create); an
- * existing one must be a regular file (not a symlink) that group and
- * others cannot write. */
-static nt_status prepare_file(const char *path, bool may_create)
-{
-    struct stat st;
-    int fd;
-
-    if (lstat(path, &st) != 0) {
-        if (errno != ENOENT)
-            return errno == EACCES ? NT_ERR_PERM : NT_ERR_IO;
-        if (!may_create)
-            return NT_ERR_NOT_FOUND;
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-            return errno == EACCES ? NT_ERR_PERM : NT_ERR_IO;
-        close(fd);
-        return NT_OK;
-    }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return NT_ERR_PERM;
-    return NT_OK;
 }
 
 /* Inside BEGIN IMMEDIATE, so two processes cannot both create: our id
@@ -380,7 +325,7 @@ nt_status nt_merkle_log_open(nt_merkle_log **out, const char *path,
         return NT_ERR_NOMEM;
     status = apply_config(log, &max_db_bytes, &busy_ms, cfg);
     if (status == NT_OK)
-        status = prepare_file(path, log_id != NULL);
+        status = nt_ledger_db_prepare_file(path, log_id != NULL);
     if (status != NT_OK)
         goto fail;
     rc = sqlite3_open_v2(path, &log->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);

@@ -12,4 +12,4 @@ add_library(nt_ledger_outbox STATIC
   ${CMAKE_CURRENT_LIST_DIR}/outbox_rpc.c)
 target_include_directories(nt_ledger_outbox PUBLIC ${NT_INCLUDE_DIR} PRIVATE ${NT_SOURCE_DIR})
 target_link_libraries(nt_ledger_outbox PUBLIC nt_ledger nt_crypto nt_core
-                      PRIVATE PkgConfig::OB_SQLITE3 PkgConfig::OB_CJSON)
+                      PRIVATE nt_ledger_db PkgConfig::OB_SQLITE3 PkgConfig::OB_CJSON)

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ledger/ledger_db.h"
 #include "ledger/outbox_int.h"
 #include "nautilus/mem.h"
 
@@ -78,33 +79,10 @@ void nt_outbox_config_init(nt_outbox_config *cfg, const nt_chain_profile *profil
     cfg->max_versions = 16;
 }
 
-nt_status nt_outbox_sqlite_status(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_ROW:
-    case SQLITE_DONE:
-        return NT_OK;
-    case SQLITE_NOMEM:
-        return NT_ERR_NOMEM;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return NT_ERR_OUTBOX_DB_BUSY;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return NT_ERR_OUTBOX_DB_CORRUPT;
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_FULL:
-        return NT_ERR_IO;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return NT_ERR_PERM;
-    default:
-        return NT_ERR_OUTBOX_DB;
-    }
-}
+static const nt_ledger_db_codes db_codes = {NT_ERR_OUTBOX_DB_BUSY, NT_ERR_OUTBOX_DB_CORRUPT,
+                                            NT_ERR_IO, NT_ERR_OUTBOX_DB};
+
+nt_status nt_outbox_sqlite_status(int rc) { return nt_ledger_db_status(&db_codes, rc); }
 
 nt_status nt_outbox_exec(nt_outbox *ob, const char *sql)
 {
@@ -128,12 +106,7 @@ nt_status nt_outbox_prepare(nt_outbox *ob, sqlite3_stmt **st, const char *sql)
 
 nt_status nt_outbox_step_row(sqlite3_stmt *st, bool *row)
 {
-    int rc = sqlite3_step(st);
-
-    *row = rc == SQLITE_ROW;
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        return NT_OK;
-    return nt_outbox_sqlite_status(rc);
+    return nt_ledger_db_step(&db_codes, st, row);
 }
 
 nt_status nt_outbox_run_ii(nt_outbox *ob, const char *sql, int64_t a, int64_t b)
@@ -167,27 +140,6 @@ static nt_status query_int(nt_outbox *ob, const char *sql, int64_t *out)
         *out = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return status;
-}
-
-/* Creates the file 0600 if missing; an existing one must be a regular file
- * (not a symlink) that group and others cannot write. */
-static nt_status prepare_file(const char *path)
-{
-    struct stat st;
-    int fd;
-
-    if (lstat(path, &st) != 0) {
-        if (errno != ENOENT)
-            return errno == EACCES ? NT_ERR_PERM : NT_ERR_IO;
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-            return errno == EACCES ? NT_ERR_PERM : NT_ERR_IO;
-        close(fd);
-        return NT_OK;
-    }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return NT_ERR_PERM;
-    return NT_OK;
 }
 
 /* Inside BEGIN IMMEDIATE: our id means ours; no id and no tables means an
@@ -280,7 +232,7 @@ nt_status nt_outbox_open(nt_outbox **out, const char *path, const uint8_t from[2
     *out = NULL;
     if (cfg == NULL || cfg->profile == NULL || chain_id == 0 || chain_id > INT64_MAX)
         return NT_ERR_INVALID_ARG;
-    status = prepare_file(path);
+    status = nt_ledger_db_prepare_file(path, true);
     if (status != NT_OK)
         return status;
     ob = nt_calloc(1, sizeof(*ob));
