@@ -347,8 +347,15 @@ nt_status nt_merkle_log_open(nt_merkle_log **out, const char *path,
         status = configure(log->db, max_db_bytes);
     if (status == NT_OK)
         status = prepare_statements(log);
+    /* One read snapshot for the structure check, as nt_merkle_log_verify
+     * takes: its counts read one by one while another process appends
+     * could disagree and call a sound file damaged. */
     if (status == NT_OK)
+        status = nt_mlog_exec(log, NT_MLOG_ST_BEGIN_READ);
+    if (status == NT_OK) {
         status = nt_mlog_check_structure(log);
+        nt_mlog_end(log, NT_MLOG_ST_COMMIT);
+    }
     if (status == NT_OK) {
         *out = log;
         return NT_OK;
