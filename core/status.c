@@ -29,6 +29,7 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_EXISTS, "already exists")
         NT_DESCRIBE(NT_ERR_TIMEOUT, "timed out")
         NT_DESCRIBE(NT_ERR_UNSUPPORTED, "not supported")
+        NT_DESCRIBE(NT_ERR_LIB_LOAD, "a shared library could not be loaded")
 
         NT_DESCRIBE(NT_ERR_DNS_HEADER_SHORT, "DNS message shorter than its 12-byte header")
         NT_DESCRIBE(NT_ERR_DNS_COUNT, "DNS section counts exceed the message")

@@ -55,6 +55,7 @@ typedef enum nt_status {
     NT_ERR_EXISTS = 15,        /* the thing to create exists already */
     NT_ERR_TIMEOUT = 16,       /* an operation did not finish in time */
     NT_ERR_UNSUPPORTED = 17,   /* valid input that this build does not handle */
+    NT_ERR_LIB_LOAD = 18,      /* a shared library needed now could not be loaded */
 
     /* agent/wire: 100..199 */
     NT_ERR_DNS_HEADER_SHORT = 100,      /* fewer than 12 bytes: no complete header */
