@@ -195,6 +195,10 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_MERKLE_DB_VERSION, "Merkle log schema version not supported")
         NT_DESCRIBE(NT_ERR_MERKLE_DB_BUSY, "Merkle log database busy")
         NT_DESCRIBE(NT_ERR_MERKLE_LOG_ID, "Merkle log belongs to another key")
+
+        NT_DESCRIBE(NT_ERR_CTL_FRAME, "control frame of length 0 or over the limit")
+        NT_DESCRIBE(NT_ERR_CTL_CLOSED, "the control connection is closed")
+        NT_DESCRIBE(NT_ERR_CTL_NO_AGENT, "no agent listens on the control socket")
     }
     return 0;
 }

@@ -230,6 +230,11 @@ typedef enum nt_status {
     NT_ERR_MERKLE_DB_VERSION = 909,     /* log schema newer than this build reads */
     NT_ERR_MERKLE_DB_BUSY = 910,        /* log database locked by another writer too long */
     NT_ERR_MERKLE_LOG_ID = 911,         /* the log belongs to another key */
+
+    /* agent/ctl: 1200..1299 */
+    NT_ERR_CTL_FRAME = 1200,            /* a control frame of length 0 or over the limit */
+    NT_ERR_CTL_CLOSED = 1201,           /* the control connection is closed */
+    NT_ERR_CTL_NO_AGENT = 1202,         /* no agent listens on the control socket */
 } nt_status;
 
 /* Returns a constant, human-readable description of status; never NULL. */
