@@ -191,6 +191,10 @@ typedef struct nt_chain_sender {
     uint32_t confirmations;          /* 0: the profile's (at least 1) */
     uint32_t poll_ms;                /* receipt polling; 0: 200 */
     uint32_t timeout_ms;             /* for a receipt or an outbox result; 0: 60000 */
+    /* The outbox's clock: wall-clock milliseconds (it must survive restarts).
+     * Waiting uses the client's own clock and sleep (nt_rpc_config.env). */
+    uint64_t (*wall_ms)(void *ctx);
+    void *wall_ctx;
 } nt_chain_sender;
 
 /* Creation bytecode of the three contracts (borrowed bytes). */

@@ -1,0 +1,279 @@
+/*
+ * Writes to the ledger's contracts (nautilus/ledger_chain.h): deploying the
+ * three contracts, and queueing register / rotate / revoke / checkpoint in
+ * the durable outbox after the contract has accepted a replay of the call.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/chain_int.h"
+#include "ledger/ledger_int.h"
+#include "nautilus/mem.h"
+
+#define DEFAULT_POLL_MS 200
+#define DEFAULT_TIMEOUT_MS 60000
+#define CALL_DATA_CAP 1024
+
+static uint32_t poll_of(const nt_chain_sender *s)
+{
+    return s->poll_ms ? s->poll_ms : DEFAULT_POLL_MS;
+}
+
+static uint32_t timeout_of(const nt_chain_sender *s)
+{
+    return s->timeout_ms ? s->timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+static uint32_t confirmations_of(const nt_chain_sender *s)
+{
+    if (s->confirmations)
+        return s->confirmations;
+    return s->profile->confirmations ? s->profile->confirmations : 1;
+}
+
+/* The address a creation from `from` at `nonce` gets: the last 20 bytes of
+ * keccak(rlp([from, nonce])) (yellow paper §7). */
+static nt_status create_address(uint8_t out[20], const uint8_t from[20], uint64_t nonce)
+{
+    nt_rlp_enc e;
+    const uint8_t *enc;
+    size_t len;
+    uint8_t h[32];
+    nt_status st;
+
+    nt_rlp_enc_init(&e, 64);
+    nt_rlp_enc_list_begin(&e);
+    nt_rlp_enc_bytes(&e, from, 20);
+    nt_rlp_enc_u64(&e, nonce);
+    nt_rlp_enc_list_end(&e);
+    st = nt_rlp_enc_finish(&e, &enc, &len);
+    if (st == NT_OK) {
+        nt_keccak256(h, enc, len);
+        memcpy(out, h + 12, 20);
+    }
+    nt_rlp_enc_cleanup(&e);
+    return st;
+}
+
+/* Signs and sends one transaction at nonce (to NULL: a creation); *hash is
+ * its hash. The gas limit is the node's estimate + 25 %, or gas if not 0. */
+static nt_status send_one(const nt_chain_sender *s, uint8_t hash[32], uint64_t nonce,
+                          const uint8_t *to, const uint8_t *data, size_t len, uint64_t gas)
+{
+    nt_eth_call_msg msg;
+    nt_tx tx;
+    nt_dynbuf raw;
+    uint8_t node_hash[32];
+    nt_status st = NT_OK;
+
+    memset(&msg, 0, sizeof msg);
+    msg.has_from = true;
+    memcpy(msg.from, s->signer->key->address, 20);
+    msg.has_to = to != NULL;
+    if (to != NULL)
+        memcpy(msg.to, to, 20);
+    msg.data = data;
+    msg.data_len = len;
+    if (gas == 0 && (st = nt_eth_estimate_gas(s->client, &gas, &msg)) == NT_OK)
+        gas += gas / 4;
+    nt_tx_init(&tx, s->profile->tx_type, s->signer->chain_id);
+    tx.nonce = nonce;
+    tx.gas_limit = gas;
+    tx.has_to = msg.has_to;
+    memcpy(tx.to, msg.to, 20);
+    tx.data = data;
+    tx.data_len = len;
+    if (st == NT_OK)
+        st = nt_eth_fill_fees(s->client, &tx, s->profile);
+    nt_dynbuf_init(&raw, NT_TX_MAX_RAW);
+    if (st == NT_OK)
+        st = nt_tx_sign(s->signer, &raw, NULL, hash, &tx);
+    if (st == NT_OK)
+        st = nt_eth_send_raw_transaction(s->client, node_hash, raw.data, raw.len);
+    nt_dynbuf_cleanup(&raw);
+    return st;
+}
+
+/* Waits for hash's receipt: status 1 and, for a creation, the address
+ * expected. */
+static nt_status confirm(const nt_chain_sender *s, const uint8_t hash[32], const uint8_t *created)
+{
+    nt_eth_receipt rc;
+    nt_status st;
+
+    memset(&rc, 0, sizeof rc);
+    st = nt_eth_wait_receipt(s->client, &rc, hash, confirmations_of(s), poll_of(s),
+                             timeout_of(s));
+    if (st == NT_OK && rc.status != 1)
+        st = NT_ERR_CHAIN_TX_FAILED;
+    if (st == NT_OK && created != NULL &&
+        (!rc.has_contract_address || memcmp(rc.contract_address, created, 20) != 0))
+        st = NT_ERR_CHAIN_MISMATCH;
+    nt_eth_receipt_cleanup(&rc);
+    return st;
+}
+
+/* Creation code of Checkpoints followed by its constructor argument. */
+static nt_status checkpoints_init(nt_dynbuf *out, const nt_chain_bytecode *code,
+                                  const uint8_t registry[20])
+{
+    nt_abi_value arg = {.type = NT_ABI_ADDRESS};
+    nt_status st = nt_dynbuf_add(out, code->checkpoints, code->checkpoints_len);
+
+    memcpy(arg.v.address, registry, 20);
+    return st == NT_OK ? nt_abi_encode(out, &arg, 1) : st;
+}
+
+/* Registry.setContracts(checkpoints, credentials) call data. */
+static nt_status set_contracts_data(nt_dynbuf *out, const nt_chain_contracts *k)
+{
+    nt_abi_value a[2] = {{.type = NT_ABI_ADDRESS}, {.type = NT_ABI_ADDRESS}};
+
+    memcpy(a[0].v.address, k->checkpoints, 20);
+    memcpy(a[1].v.address, k->credentials, 20);
+    return nt_abi_encode_call(out, "setContracts", a, 2);
+}
+
+nt_status nt_chain_deploy(const nt_chain_sender *s, nt_chain_contracts *out,
+                          const nt_chain_bytecode *code)
+{
+    const uint8_t *from = s->signer->key->address;
+    uint8_t hash[4][32];
+    uint64_t nonce = 0;
+    nt_dynbuf cp, set;
+    nt_status st;
+
+    memset(out, 0, sizeof *out);
+    /* Refuse a node of another chain before anything is signed. */
+    if ((st = nt_eth_expect_chain_id(s->client, s->signer->chain_id)) != NT_OK ||
+        (st = nt_eth_get_transaction_count(s->client, &nonce, from, "pending")) != NT_OK ||
+        (st = nt_eth_block_number(s->client, &out->deployed_block)) != NT_OK)
+        return st;
+    if ((st = create_address(out->registry, from, nonce)) != NT_OK ||
+        (st = create_address(out->checkpoints, from, nonce + 1)) != NT_OK ||
+        (st = create_address(out->credentials, from, nonce + 2)) != NT_OK)
+        return st;
+    nt_dynbuf_init(&cp, NT_TX_MAX_DATA);
+    nt_dynbuf_init(&set, CALL_DATA_CAP);
+    st = checkpoints_init(&cp, code, out->registry);
+    /* The three creations go out together; Checkpoints' estimate does not
+     * depend on the registry existing (its constructor only stores it). */
+    if (st == NT_OK)
+        st = send_one(s, hash[0], nonce, NULL, code->registry, code->registry_len, 0);
+    if (st == NT_OK)
+        st = send_one(s, hash[1], nonce + 1, NULL, cp.data, cp.len, 0);
+    if (st == NT_OK)
+        st = send_one(s, hash[2], nonce + 2, NULL, code->credentials, code->credentials_len, 0);
+    if (st == NT_OK && (st = confirm(s, hash[0], out->registry)) == NT_OK &&
+        (st = confirm(s, hash[1], out->checkpoints)) == NT_OK)
+        st = confirm(s, hash[2], out->credentials);
+    /* setContracts calls into Checkpoints, so it is estimated once that exists. */
+    if (st == NT_OK)
+        st = set_contracts_data(&set, out);
+    if (st == NT_OK)
+        st = send_one(s, hash[3], nonce + 3, out->registry, set.data, set.len, 0);
+    if (st == NT_OK)
+        st = confirm(s, hash[3], NULL);
+    nt_dynbuf_cleanup(&cp);
+    nt_dynbuf_cleanup(&set);
+    return st;
+}
+
+void nt_chain_outbox_config(nt_outbox_config *cfg, const nt_chain_sender *s)
+{
+    nt_outbox_config_init(cfg, s->profile);
+    cfg->confirmations = confirmations_of(s);
+    cfg->has_done_selector = true;
+    nt_abi_selector(cfg->done_selector, "AlreadyCheckpointed(bytes32,uint64,bytes32)");
+}
+
+/* The revert of call data replayed from the signer at the head: *reverted
+ * and the contract's error name (or "reverted") in why. */
+static nt_status replay(const nt_chain_sender *s, bool *reverted, char *why, size_t why_cap,
+                        const uint8_t to[20], const uint8_t *data, size_t len)
+{
+    nt_outbox_rpc rpc;
+    nt_dynbuf rev;
+    uint64_t head = 0;
+    nt_status st;
+
+    *reverted = false;
+    nt_outbox_rpc_from_client(&rpc, s->client);
+    nt_dynbuf_init(&rev, CALL_DATA_CAP);
+    st = nt_eth_block_number(s->client, &head);
+    if (st == NT_OK)
+        st = rpc.revert_data(rpc.ctx, &rev, s->signer->key->address, to, data, len, head);
+    if (st == NT_OK && rev.len > 0) {
+        const char *name = nt_chain_error_name(rev.data, rev.len);
+        *reverted = true;
+        if (why_cap > 0)
+            snprintf(why, why_cap, "%s", name ? name : "reverted");
+    }
+    nt_dynbuf_cleanup(&rev);
+    return st;
+}
+
+nt_status nt_chain_submit(const nt_chain_sender *s, nt_outbox *ob, int64_t *id, char *why,
+                          size_t why_cap, const uint8_t to[20], const nt_chain_call *call)
+{
+    nt_eth_call_msg msg;
+    nt_dynbuf data;
+    uint64_t gas = 0;
+    bool reverted = false;
+    nt_status st;
+
+    if (why_cap > 0)
+        why[0] = '\0';
+    nt_dynbuf_init(&data, CALL_DATA_CAP);
+    st = nt_chain_call_encode(&data, call);
+    if (st == NT_OK)
+        st = replay(s, &reverted, why, why_cap, to, data.data, data.len);
+    if (st == NT_OK && reverted)
+        st = NT_ERR_RPC_REVERTED;
+    memset(&msg, 0, sizeof msg);
+    msg.has_from = msg.has_to = true;
+    memcpy(msg.from, s->signer->key->address, 20);
+    memcpy(msg.to, to, 20);
+    msg.data = data.data;
+    msg.data_len = data.len;
+    if (st == NT_OK)
+        st = nt_eth_estimate_gas(s->client, &gas, &msg);
+    if (st == NT_ERR_RPC_REVERTED && why_cap > 0 && why[0] == '\0')
+        snprintf(why, why_cap, "reverted");
+    if (st == NT_OK)
+        st = nt_outbox_enqueue(ob, id, to, data.data, data.len, gas + gas / 4 + 10000);
+    nt_dynbuf_cleanup(&data);
+    return st;
+}
+
+/* A failure of the node that a later step may get past. */
+static bool transient(nt_status st)
+{
+    return st == NT_ERR_RPC_CONNECT || st == NT_ERR_RPC_TIMEOUT || st == NT_ERR_RPC_TRANSPORT ||
+           st == NT_ERR_RPC_HTTP_STATUS;
+}
+
+nt_status nt_chain_wait(const nt_chain_sender *s, nt_outbox *ob, nt_outbox_tx *out, int64_t id)
+{
+    const nt_rpc_config *cfg = nt_rpc_client_config(s->client);
+    uint64_t start = cfg->env.now_ms(cfg->env.ctx);
+    nt_status st, last = NT_OK;
+    nt_outbox_rpc rpc;
+
+    nt_outbox_rpc_from_client(&rpc, s->client);
+    for (;;) {
+        st = nt_outbox_step(ob, &rpc, s->signer, s->wall_ms(s->wall_ctx));
+        if (st != NT_OK && !transient(st))
+            return st;
+        last = st;
+        if ((st = nt_outbox_get(ob, out, id)) != NT_OK)
+            return st;
+        if (out->state == NT_OUTBOX_CONFIRMED)
+            return NT_OK;
+        if (out->state == NT_OUTBOX_FAILED)
+            return NT_ERR_CHAIN_TX_FAILED;
+        if (cfg->env.now_ms(cfg->env.ctx) - start >= timeout_of(s))
+            return last != NT_OK ? last : NT_ERR_TIMEOUT;
+        cfg->env.sleep_ms(cfg->env.ctx, poll_of(s));
+    }
+}
