@@ -102,6 +102,8 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_TRUST_GOODBYE, "record set mixes goodbye (TTL 0) and live records")
         NT_DESCRIBE(NT_ERR_TRUST_SIGNER_NAME, "signer is not a .local host name")
         NT_DESCRIBE(NT_ERR_TRUST_TABLE_FULL, "trust tables full: new unverified entry refused")
+        NT_DESCRIBE(NT_ERR_TRUST_ANCHOR_MISMATCH, "anchor does not lead to the checkpoint root on chain")
+        NT_DESCRIBE(NT_ERR_TRUST_ANCHOR_MALFORMED, "anchor field of the metadata TXT malformed")
 
         NT_DESCRIBE(NT_ERR_ZK_COORD_RANGE, "curve coordinate not below the field modulus")
         NT_DESCRIBE(NT_ERR_ZK_NOT_ON_CURVE, "G1 point not on the curve")

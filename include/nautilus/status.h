@@ -131,6 +131,8 @@ typedef enum nt_status {
     NT_ERR_TRUST_GOODBYE = 417,         /* some but not all records of a set have TTL 0 */
     NT_ERR_TRUST_SIGNER_NAME = 418,     /* RRSIG signer is not a <label>.local host name */
     NT_ERR_TRUST_TABLE_FULL = 419,      /* trust tables full of entries that must be kept */
+    NT_ERR_TRUST_ANCHOR_MISMATCH = 420, /* anchor= does not lead to the checkpoint root on chain */
+    NT_ERR_TRUST_ANCHOR_MALFORMED = 421, /* anchor= field of the metadata TXT malformed */
 
     /* zk: 500..599 */
     NT_ERR_ZK_COORD_RANGE = 500,        /* a coordinate is >= p */
