@@ -11,9 +11,10 @@
  *     with block, time and transaction: sizes growing, made through this
  *     name while that key was bound to it, and the latest equal to headOf.
  * With the publisher's Merkle log (--state DIR), also:
- *   - each record-set version of NAME in the log: its leaf index, its data
- *     rehashed, and its inclusion in the first checkpoint covering it,
- *     verified against the root on chain;
+ *   - each record-set version in the log (the first MAX_RECORDS): its leaf
+ *     index, owner and type, its data rehashed, and its inclusion in the
+ *     first checkpoint covering it (block, time, tx), verified against the
+ *     root on chain;
  *   - each pair of successive checkpoints: a consistency proof from the log,
  *     verified against the two roots on chain, and each root recomputed.
  * Without the log, the consistency of two roots cannot be checked (the
@@ -160,6 +161,7 @@ static nt_status check_record(audit *a, const audit_log *l, audit_rec *r)
 {
     nt_merkle_log_leaf leaf;
     nt_merkle_proof proof;
+    nt_dns_name owner;
     uint8_t h[32];
     nt_status st = nt_merkle_log_leaf_get(a->local, &leaf, r->index);
 
@@ -167,6 +169,9 @@ static nt_status check_record(audit *a, const audit_log *l, audit_rec *r)
         return st;
     r->rrtype = leaf.rrtype;
     r->time = leaf.time;
+    if (nt_dns_name_from_wire(&owner, leaf.owner, leaf.owner_len) != NT_OK ||
+        nt_dns_name_to_text(&owner, r->owner, sizeof r->owner, NULL) != NT_OK)
+        snprintf(r->owner, sizeof r->owner, "?");
     st = nt_merkle_leaf_hash(h, leaf.data, leaf.data_len);
     if (st == NT_OK)
         r->hash_ok = mark(a, memcmp(h, leaf.hash, 32) == 0);
@@ -175,7 +180,7 @@ static nt_status check_record(audit *a, const audit_log *l, audit_rec *r)
         const nt_chain_checkpoint *c = &l->cps[i].cp;
         if (c->size <= r->index)
             continue;
-        r->anchor_size = c->size;
+        r->cp = &l->cps[i];
         st = nt_merkle_log_inclusion_proof(a->local, &proof, r->index, c->size);
         if (st == NT_OK)
             r->included = mark(a, nt_merkle_inclusion_verify(&proof, h, r->index, c->size,
@@ -187,13 +192,13 @@ static nt_status check_record(audit *a, const audit_log *l, audit_rec *r)
 }
 
 /* The local log, if --state was given and it is the log of one of the
- * name's keys: its records of NAME and the consistency of the checkpoints. */
+ * name's keys: every record-set version in it (the key is this name's, so
+ * every leaf is its publisher's: host records and service instances) and
+ * the consistency of the checkpoints. */
 static nt_status check_local(audit *a)
 {
     char path[4200];
     uint8_t id[32];
-    uint64_t idx[256], from = 0;
-    size_t n = 0;
     audit_log *l = NULL;
     nt_status st;
 
@@ -209,19 +214,16 @@ static nt_status check_local(audit *a)
     if (l == NULL)
         return NT_ERR_MERKLE_LOG_ID; /* not a log of this name's keys */
     l->local = true;
-    if ((st = check_consistency(a, l)) != NT_OK)
+    if ((st = check_consistency(a, l)) != NT_OK ||
+        (st = nt_merkle_log_size(a->local, &a->log_size)) != NT_OK)
         return st;
     a->recs = nt_calloc(MAX_RECORDS, sizeof *a->recs);
     if (a->recs == NULL)
         return NT_ERR_NOMEM;
-    do {
-        st = nt_merkle_log_find(a->local, idx, 256, &n, a->o.name.wire, a->o.name.len, 0, from);
-        for (size_t i = 0; st == NT_OK && i < n && a->n_recs < MAX_RECORDS; i++) {
-            a->recs[a->n_recs].index = idx[i];
-            st = check_record(a, l, &a->recs[a->n_recs++]);
-        }
-        from = n ? idx[n - 1] + 1 : from;
-    } while (st == NT_OK && n == 256 && a->n_recs < MAX_RECORDS);
+    for (uint64_t i = 0; st == NT_OK && i < a->log_size && a->n_recs < MAX_RECORDS; i++) {
+        a->recs[a->n_recs].index = i;
+        st = check_record(a, l, &a->recs[a->n_recs++]);
+    }
     return st;
 }
 

@@ -28,13 +28,15 @@ typedef struct audit_log {
     bool local; /* the local log is this key's */
 } audit_log;
 
+/* One record-set version (leaf) of the local log. */
 typedef struct audit_rec {
     uint64_t index;
+    char owner[NT_DNS_NAME_TEXT_MAX];
     uint16_t rrtype;
     int64_t time;
     int hash_ok;          /* the stored data hashes to the stored leaf hash */
-    uint64_t anchor_size; /* 0: no checkpoint covers it yet */
-    int included;         /* inclusion proof against the on-chain root */
+    const audit_cp *cp;   /* the first checkpoint covering it; NULL: none yet */
+    int included;         /* inclusion proof against that checkpoint's root */
 } audit_rec;
 
 typedef struct audit {
@@ -52,6 +54,7 @@ typedef struct audit {
     nt_merkle_log *local;
     audit_rec *recs;
     size_t n_recs;
+    uint64_t log_size; /* leaves in the local log (recs: the first MAX_RECORDS) */
     bool bad;
 } audit;
 

@@ -88,15 +88,20 @@ int nt_ledger_audit_text(const audit *a)
         printf("binding: not registered\n");
     text_history(a);
     text_logs(a);
+    if (a->local != NULL)
+        printf("records: %zu of %" PRIu64 " leaves in the local log\n", a->n_recs, a->log_size);
     for (size_t i = 0; i < a->n_recs; i++) {
         const audit_rec *x = &a->recs[i];
-        printf("  record leaf %" PRIu64 " type %u time %" PRId64 " data %s", x->index, x->rrtype,
-               x->time, word(x->hash_ok));
-        if (x->anchor_size)
-            printf(" anchored in size %" PRIu64 " inclusion %s\n", x->anchor_size,
-                   word(x->included));
-        else
+        char tx[67];
+        printf("  record leaf %" PRIu64 " %s type %u time %" PRId64 " data %s", x->index,
+               x->owner, x->rrtype, x->time, word(x->hash_ok));
+        if (x->cp != NULL) {
+            nt_ledger_hex(tx, x->cp->cp.at.tx_hash, 32);
+            printf(" anchored in size %" PRIu64 " block %" PRIu64 " tx %s inclusion %s\n",
+                   x->cp->cp.size, x->cp->cp.at.block, tx, word(x->included));
+        } else {
             printf(" not anchored yet\n");
+        }
     }
     if (a->local == NULL)
         printf("unchecked: %s\n", NO_LOG_NOTE);
@@ -183,13 +188,18 @@ static cJSON *json_records(const audit *a)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(arr, o);
         cJSON_AddNumberToObject(o, "leaf", (double)r->index);
+        cJSON_AddStringToObject(o, "owner", r->owner);
         cJSON_AddNumberToObject(o, "type", r->rrtype);
         cJSON_AddNumberToObject(o, "time", (double)r->time);
         add_check(o, "data_ok", r->hash_ok);
-        if (r->anchor_size)
-            cJSON_AddNumberToObject(o, "checkpoint_size", (double)r->anchor_size);
-        else
-            cJSON_AddNullToObject(o, "checkpoint_size");
+        if (r->cp != NULL) {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddItemToObject(o, "checkpoint", c);
+            cJSON_AddNumberToObject(c, "size", (double)r->cp->cp.size);
+            add_origin(c, &r->cp->cp.at, r->cp->time);
+        } else {
+            cJSON_AddNullToObject(o, "checkpoint");
+        }
         add_check(o, "included", r->included);
     }
     return arr;
@@ -218,6 +228,7 @@ int nt_ledger_audit_json(const audit *a)
     cJSON_AddItemToObject(o, "logs", json_logs(a));
     cJSON_AddItemToObject(o, "records", json_records(a));
     cJSON_AddBoolToObject(o, "local_log", a->local != NULL);
+    cJSON_AddNumberToObject(o, "local_log_size", (double)a->log_size);
     if (a->local == NULL)
         cJSON_AddItemToArray(un, cJSON_CreateString(NO_LOG_NOTE));
     cJSON_AddItemToObject(o, "unchecked", un);

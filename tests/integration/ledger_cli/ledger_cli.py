@@ -301,9 +301,12 @@ def test_audit(d, p1, p2):
           "audit lists both checkpoints with block, time, tx: bound key, roots match, consistent", cps)
     recs = a.get("records", [])
     check(len(recs) == 20 and all(x["included"] is True and x["data_ok"] for x in recs) and
-          [x["checkpoint_size"] for x in recs] == [4] * 4 + [20] * 16,
-          "every leaf of printer.local: index, anchored in the first checkpoint covering it, included",
-          recs[:3])
+          [x["leaf"] for x in recs] == list(range(20)) and
+          all(x["owner"] == "printer.local." and x["type"] == 16 for x in recs) and
+          [x["checkpoint"]["size"] for x in recs] == [4] * 4 + [20] * 16 and
+          [x["checkpoint"]["tx"] for x in recs] == [cps[0]["tx"]] * 4 + [cps[1]["tx"]] * 16,
+          "every leaf: index, owner, type, anchored in the first checkpoint covering it "
+          "(its block, tx), included", recs[:3])
     r = audit(reg, "printer.local", p1["state"], json_out=False)
     check(r.returncode == 0 and r.stdout.count("checkpoint size") == 2 and
           r.stdout.count("inclusion ok") == 20 and "result: consistent" in r.stdout,
@@ -341,7 +344,7 @@ def test_tamper(d, p1):
           "a tampered local leaf: audit exits 1 and names leaf 7", (r.returncode, r.stderr, bad))
     r = audit(reg, "printer.local", t, json_out=False)
     check(r.returncode == 1 and "result: INCONSISTENT" in r.stdout and
-          "record leaf 7 type 16" in r.stdout and "inclusion FAILED" in r.stdout,
+          "record leaf 7 printer.local. type 16" in r.stdout and "inclusion FAILED" in r.stdout,
           "audit (text) says INCONSISTENT", r.stdout[-400:])
     u = os.path.join(TMP, "forked")
     os.makedirs(u, mode=0o700)
