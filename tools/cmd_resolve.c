@@ -311,7 +311,7 @@ int nt_cmd_resolve(int argc, char **argv)
     resolve_state rs;
     nt_runner *r = NULL;
     const char *target = NULL;
-    nt_cli_trust_opts topts = {NULL, NULL, NT_TRUST_UNSIGNED};
+    nt_cli_trust_opts topts;
     nt_trust_store *store = NULL;
     bool only4 = false, only6 = false;
     long timeout = -1;
@@ -319,6 +319,8 @@ int nt_cmd_resolve(int argc, char **argv)
     nt_status st;
     char why[160];
 
+    memset(&topts, 0, sizeof topts);
+    topts.require = NT_TRUST_UNSIGNED;
     memset(&rc, 0, sizeof rc);
     memset(&rs, 0, sizeof rs);
     for (i = 1; i < argc; i++) {
@@ -384,8 +386,12 @@ int nt_cmd_resolve(int argc, char **argv)
             return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: out of memory");
     }
     rs.require = topts.require;
+    /* Trust from the chain is built for browse only so far (DESIGN §1.5). */
+    if (topts.rpc || topts.has_registry || topts.chain_max_age)
+        return nt_cli_usage_error("resolve: --rpc, --registry and --chain-max-age are not "
+                                  "supported by resolve yet (use browse)");
     if ((code = nt_cli_trust_start("resolve", &rs.hooks, &store, topts.trust_file,
-                                   topts.tofu_file, NULL, 0)) != NT_EXIT_OK)
+                                   topts.tofu_file, NULL, 0, false)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;
