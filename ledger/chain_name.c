@@ -16,13 +16,14 @@ nt_status nt_chain_name_hash(uint8_t out[32], const uint8_t *wire, size_t len)
     if (wire == NULL || len == 0 || len > sizeof canon)
         return NT_ERR_INVALID_ARG;
     for (;;) {
-        uint8_t label = wire[i];
+        uint8_t label = wire[i]; /* i < len: checked before each step */
         if (label > 63) /* a pointer (0xc0) or an extended label type (0x40) */
             return NT_ERR_INVALID_ARG;
         canon[i] = label;
         if (label == 0)
             break;
-        if (label >= len - i) /* the label and a root octet after it must fit */
+        /* The label's octets and at least one length octet after them. */
+        if ((size_t)label + 1 >= len - i)
             return NT_ERR_INVALID_ARG;
         for (size_t k = 1; k <= label; k++) {
             uint8_t c = wire[i + k];
