@@ -196,7 +196,7 @@ static int read_log(const nt_ledger_opts *o, nt_chain_call *call)
     }
     nt_merkle_log_close(log);
     if (st != NT_OK)
-        return nt_ledger_fail(o, st, "Merkle log");
+        return nt_ledger_fail_local(o, st, "Merkle log");
     if (call->size == 0)
         return nt_cli_fail(NT_EXIT_NEGATIVE, "ledger checkpoint: the Merkle log is empty");
     return -1;

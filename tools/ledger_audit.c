@@ -270,7 +270,7 @@ int nt_ledger_audit(int argc, char **argv)
         if ((st = gather(a)) != NT_OK)
             rc = nt_ledger_fail(&a->o, st, "reading the chain");
         else if ((st = check_local(a)) != NT_OK)
-            rc = nt_ledger_fail(&a->o, st, "local Merkle log");
+            rc = nt_ledger_fail_local(&a->o, st, "local Merkle log");
         else
             rc = a->o.json ? nt_ledger_audit_json(a) : nt_ledger_audit_text(a);
         nt_ledger_session_close(&a->s);

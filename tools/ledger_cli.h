@@ -81,6 +81,10 @@ void nt_ledger_digest(uint8_t out[32], const nt_ledger_session *s, const nt_ledg
  * code for st. */
 int nt_ledger_fail(const nt_ledger_opts *o, nt_status st, const char *what);
 
+/* The same line, exit NT_EXIT_LOCAL: a local file failed, whatever the
+ * status (NT_ERR_NOT_FOUND for a missing Merkle log, ...). */
+int nt_ledger_fail_local(const nt_ledger_opts *o, nt_status st, const char *what);
+
 /* "0x" + 2n lower-case hex digits into out (cap >= 2n + 3). */
 void nt_ledger_hex(char *out, const uint8_t *data, size_t n);
 

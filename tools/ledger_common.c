@@ -267,6 +267,12 @@ int nt_ledger_fail(const nt_ledger_opts *o, nt_status st, const char *what)
                        nt_strerror(st));
 }
 
+int nt_ledger_fail_local(const nt_ledger_opts *o, nt_status st, const char *what)
+{
+    return nt_cli_fail(NT_EXIT_LOCAL, "ledger %s: %s: %s (%s)", o->sub, what, nt_status_name(st),
+                       nt_strerror(st));
+}
+
 void nt_ledger_hex(char *out, const uint8_t *data, size_t n)
 {
     out[0] = '0';

@@ -272,6 +272,9 @@ def test_checkpoint(d, p1):
     check(r.returncode == 0 and head[0] == 20, "a second checkpoint anchors size 20", (r.stderr, head))
     r = nt("ledger", "checkpoint", *reg_args(d["registry"], p1))
     check(r.returncode == 0 and "nothing pending" in r.stdout, "nothing pending: nothing sent", r.stdout)
+    r = nt("ledger", "checkpoint", *reg_args(d["registry"], keygen("nolog", "nolog.local")))
+    check(r.returncode == 5 and "NT_ERR_NOT_FOUND" in r.stderr and one_line(r),
+          "checkpoint without a Merkle log: exit 5, one line", (r.returncode, r.stderr))
     return head
 
 
