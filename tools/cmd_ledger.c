@@ -275,10 +275,8 @@ int nt_cmd_ledger(int argc, char **argv)
         {"status", "", cmd_status},
     };
 
-    if (argc < 2) {
-        usage(stderr);
-        return NT_EXIT_USAGE;
-    }
+    if (argc < 2)
+        return nt_cli_usage_error("ledger: a COMMAND is required (try --help)");
     if (nt_cli_is_help(argv[1])) {
         usage(stdout);
         return NT_EXIT_OK;

@@ -172,6 +172,7 @@ def test_usage(p1):
             ("besu without --chain-id", ["deploy", "--rpc", RPC, "--profile", "besu"] + st),
             ("a bad --chain-id", ["deploy", "--rpc", RPC, "--chain-id", "x"] + st),
             ("an unknown subcommand", ["frobnicate"]),
+            ("no subcommand", []),
             ("audit without --rpc", ["audit", "a.local", "--registry", "0x" + "11" * 20])):
         r = nt("ledger", *args)
         check(r.returncode == 2 and one_line(r), "bad usage exits 2 with one line: %s" % what,
