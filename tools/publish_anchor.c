@@ -377,6 +377,16 @@ static void version_take(nt_pub_anchor *a)
         pthread_cond_signal(&a->cv);
         pthread_mutex_unlock(&a->mu);
     }
+    if (a->have_version && a->anchored_size) {
+        /* The records changed under a published anchor: withdraw it until
+         * the new version is anchored (browsers would reject the old one). */
+        if ((st = nt_mdns_service_set_extra(nt_runner_engine(a->cfg.runner), a->cfg.service,
+                                            NT_TRUST_META_LABEL, NT_DNS_TYPE_TXT, a->cfg.meta,
+                                            a->cfg.meta_len, 0,
+                                            nt_runner_now(a->cfg.runner))) != NT_OK)
+            fprintf(stderr, "publish: anchor: cannot withdraw the old anchor: %s\n",
+                    nt_strerror(st));
+    }
     a->have_version = true;
     a->version = index;
     memcpy(a->version_hash, hash, 32);

@@ -439,6 +439,9 @@ static nt_status anchor_take(nt_trust_hooks *h, const nt_mdns_rrset *set,
         return NT_OK;
     for (i = 0; i < set->count; i++)
         if (set->rrs[i].ttl == 0) {
+            /* A goodbye of the metadata takes its claim with it. */
+            if (type == TYPE_TXT && nt_trust_meta_instance(owner, &inst))
+                return nt_anchor_table_claim(h->anchors, &inst, NULL, 0, res->key_digest);
             nt_anchor_table_forget(h->anchors, owner, type);
             return NT_OK;
         }
