@@ -144,6 +144,9 @@ static void set_reason(nt_mdns_event *e, nt_status why)
     snprintf(e->reason, sizeof e->reason, "%s", nt_trust_reason_token(why));
 }
 
+static bool chain_word(nt_chain_view *v, const nt_trust_signer_info *si, uint8_t *level,
+                       uint64_t now_ms);
+
 /* The judgement of ev as things stand (asking what is missing): flags SHOW
  * (*show as it is to be shown) and REJECT (*rej the rejection). */
 static unsigned judge_now(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_event *show,
@@ -151,7 +154,6 @@ static unsigned judge_now(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_eve
 {
     nt_dns_name full;
     nt_trust_signer_info si;
-    nt_trust_chain_info ci;
     nt_trust_anchor_info ai;
     bool signed_ = false;
 
@@ -160,20 +162,11 @@ static unsigned judge_now(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_eve
         return SHOW;
     signed_ = nt_trust_hooks_signer_of(v->cfg.hooks, &full, &si) == NT_OK &&
               si.level != NT_TRUST_UNSIGNED;
-    if (signed_) {
-        bool have = nt_trust_hooks_chain_get(v->cfg.hooks, &si.signer, &ci) == NT_OK;
-        if (!have || now_ms - ci.read_ms > (uint64_t)v->cfg.max_age_s * 1000u)
-            ask_key(v, &si.signer, now_ms);
-        if (have && ci.state == NT_TRUST_CHAIN_BOUND) {
-            if (memcmp(ci.digest, si.key_digest, 32) != 0 && si.pin != NT_TRUST_PIN_OPERATOR) {
-                /* A chain binding defends the name like a pin. */
-                *rej = *ev;
-                set_reason(rej, NT_ERR_TRUST_WRONG_KEY);
-                return REJECT;
-            }
-            if (show->trust == NT_TRUST_SELF_SIGNED && memcmp(ci.digest, si.key_digest, 32) == 0)
-                show->trust = NT_TRUST_TRUSTED;
-        }
+    /* A chain binding defends the name like a pin. */
+    if (signed_ && !chain_word(v, &si, &show->trust, now_ms)) {
+        *rej = *ev;
+        set_reason(rej, NT_ERR_TRUST_WRONG_KEY);
+        return REJECT;
     }
     if (!signed_ || show->trust < NT_TRUST_TRUSTED)
         return SHOW;
@@ -187,6 +180,43 @@ static unsigned judge_now(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_eve
         *rej = *ev;
         set_reason(rej, ai.reason);
         return SHOW | REJECT;
+    }
+    return SHOW;
+}
+
+/* The chain's word on a key signer signed with: raises *level from
+ * self-signed to trusted when the chain binds signer to digest; false when
+ * it binds signer to another key (and the operator did not pin this one). */
+static bool chain_word(nt_chain_view *v, const nt_trust_signer_info *si, uint8_t *level,
+                       uint64_t now_ms)
+{
+    nt_trust_chain_info ci;
+    bool have = nt_trust_hooks_chain_get(v->cfg.hooks, &si->signer, &ci) == NT_OK;
+    if (!have || now_ms - ci.read_ms > (uint64_t)v->cfg.max_age_s * 1000u)
+        ask_key(v, &si->signer, now_ms);
+    if (!have || ci.state != NT_TRUST_CHAIN_BOUND)
+        return true;
+    if (memcmp(ci.digest, si->key_digest, 32) != 0)
+        return si->pin == NT_TRUST_PIN_OPERATOR;
+    if (*level == NT_TRUST_SELF_SIGNED)
+        *level = NT_TRUST_TRUSTED;
+    return true;
+}
+
+unsigned nt_chain_view_judge_host(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_event *show,
+                                  nt_mdns_event *rej, uint64_t now_ms)
+{
+    nt_dns_name host;
+    nt_trust_signer_info si;
+    *show = *ev;
+    if (nt_dns_name_from_str(&host, ev->host) != NT_OK ||
+        nt_trust_hooks_signer_of(v->cfg.hooks, &host, &si) != NT_OK ||
+        si.level == NT_TRUST_UNSIGNED)
+        return SHOW;
+    if (!chain_word(v, &si, &show->trust, now_ms)) {
+        *rej = *ev;
+        set_reason(rej, NT_ERR_TRUST_WRONG_KEY);
+        return REJECT;
     }
     return SHOW;
 }

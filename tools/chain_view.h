@@ -60,6 +60,14 @@ enum { NT_CHAIN_VIEW_SHOW = 1, NT_CHAIN_VIEW_REJECT = 2 };
 unsigned nt_chain_view_judge(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_event *show,
                              nt_mdns_event *rej, uint64_t now_ms);
 
+/* The same for a HOST_RESOLVED event (resolve HOST.local): the host's
+ * address records are signed by the host's own key; returns the flags as
+ * above (a wrong key: REJECT without SHOW). Asks the chain about the host
+ * name when needed; the caller judges its last host event again after
+ * nt_chain_view_poll. */
+unsigned nt_chain_view_judge_host(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_event *show,
+                                  nt_mdns_event *rej, uint64_t now_ms);
+
 /* Takes the worker's answers into the hooks, asks again what has gone
  * stale, and calls again(ctx, ev) with the last event (kind UPDATED) of
  * each instance whose judgement has changed since it was shown. */

@@ -19,7 +19,11 @@ reach it from inside the test's namespaces. On a LAN of three namespaces:
   4. The scanner publishes with --anchor-tamper (test-only: its audit path
      is altered): the laptop rejects it with reason anchor-mismatch and
      never shows it anchored (it stays trusted).
-  5. `browse --require anchored` shows the printer and not the scanner.
+     Another key signing as printer.local is rejected wrong-key: the chain
+     binding defends the name like a pin.
+  5. `browse --require anchored` shows the printer and not the scanner;
+     `resolve printer.local --require trusted` and `resolve --best
+     --require anchored` with the same flags find the printer.
   6. A browser whose --rpc refuses connections: the printer is shown
      self-signed (local evidence only), the browse works (exit 0), and one
      line on stderr says the chain could not be read.
@@ -203,6 +207,20 @@ def run_steps(c, lan, nbin, url, printer, scanner, laptop):
             scan[-1].get("trust") == "trusted" and scan[-1].get("key") == sk["key_digest"],
             "laptop: Scan is never anchored, stays trusted (chain)", scan[-2:])
 
+    # 4b. another key signing as printer.local (the chain binds the name to
+    # the printer's key): rejected wrong-key, never shown.
+    fstate = os.path.join(lan.workdir, "fake-state")
+    keygen(c, scanner, nbin, fstate, "printer", url)
+    fake = scanner.spawn([nbin, "publish", "-i", scanner.ifname, "--sign", "--state", fstate,
+                          "--host", "printer", "--no-addresses", "Fake", "_ipp._tcp", "632"],
+                         name="publish-fake")
+    rj = nb.wait_for(lambda o: o.get("event") == "rejected" and o.get("instance") == "Fake", WAIT)
+    c.check(rj is not None and rj.get("reason") == "wrong-key",
+            "laptop: another key signing as printer.local is rejected wrong-key", rj or nb.all[-3:])
+    c.check(not nb.seen(lambda o: o.get("instance") == "Fake" and o.get("event") != "rejected"),
+            "laptop: the impostor's instance is never shown")
+    fake.stop()
+
     # 5. --require anchored.
     r = laptop.run([nbin, "browse", "_ipp._tcp", "-i", laptop.ifname, "--json", "--timeout", "4",
                     "--require", "anchored"] + chain, timeout=30)
@@ -211,6 +229,20 @@ def run_steps(c, lan, nbin, url, printer, scanner, laptop):
     c.check(r.returncode == 0 and names == {"Office"} and
             any(o.get("trust") == "anchored" for o in shown),
             "--require anchored shows Office and not Scan", r.stdout[-400:])
+
+    # 5b. resolve takes the same flags: the host's addresses count as
+    # trusted once the chain says so, and --best sees the anchored version.
+    r = laptop.run([nbin, "resolve", "printer.local", "-4", "--timeout", "10", "--require",
+                    "trusted"] + chain, timeout=30)
+    c.check(r.returncode == 0 and printer.v4 in r.stdout,
+            "resolve printer.local --require trusted --rpc: the printer's address",
+            (r.returncode, r.stdout, r.stderr))
+    r = laptop.run([nbin, "resolve", "--best", "_ipp._tcp", "--json", "--timeout", "4",
+                    "--require", "anchored"] + chain, timeout=30)
+    best = json.loads(r.stdout) if r.returncode == 0 and r.stdout.startswith("{") else {}
+    c.check(best.get("chosen", {}).get("instance") == "Office" and
+            best["chosen"].get("trust") == "anchored" and len(best.get("ordered", [])) == 1,
+            "resolve --best --require anchored --rpc: Office, anchored, alone", r.stdout[-300:])
 
     # 6. a node that refuses connections: local evidence only.
     dead = "http://127.0.0.1:%d" % free_port()
