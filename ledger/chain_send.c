@@ -277,3 +277,30 @@ nt_status nt_chain_wait(const nt_chain_sender *s, nt_outbox *ob, nt_outbox_tx *o
         cfg->env.sleep_ms(cfg->env.ctx, poll_of(s));
     }
 }
+
+nt_status nt_chain_drain(const nt_chain_sender *s, nt_outbox *ob)
+{
+    const nt_rpc_config *cfg = nt_rpc_client_config(s->client);
+    uint64_t start = cfg->env.now_ms(cfg->env.ctx);
+    nt_status st, last = NT_OK;
+    nt_outbox_counts c;
+    nt_outbox_rpc rpc;
+
+    nt_outbox_rpc_from_client(&rpc, s->client);
+    for (;;) {
+        if ((st = nt_outbox_status(ob, &c)) != NT_OK)
+            return st;
+        if (c.n[NT_OUTBOX_QUEUED] + c.n[NT_OUTBOX_SENT] + c.n[NT_OUTBOX_MINED] == 0)
+            return NT_OK;
+        if (cfg->env.now_ms(cfg->env.ctx) - start >= timeout_of(s))
+            return last != NT_OK ? last : NT_ERR_TIMEOUT;
+        st = nt_outbox_step(ob, &rpc, s->signer, s->wall_ms(s->wall_ctx));
+        if (st != NT_OK && !transient(st))
+            return st;
+        last = st;
+        if (st == NT_OK && (st = nt_outbox_status(ob, &c)) == NT_OK &&
+            c.n[NT_OUTBOX_QUEUED] + c.n[NT_OUTBOX_SENT] + c.n[NT_OUTBOX_MINED] == 0)
+            return NT_OK;
+        cfg->env.sleep_ms(cfg->env.ctx, poll_of(s));
+    }
+}

@@ -114,7 +114,13 @@ static int send_call(const nt_ledger_opts *o, nt_ledger_session *s, const uint8_
     char why[64], tx[67], dig[67];
     nt_outbox_tx t;
     int64_t id = 0;
-    nt_status st = nt_chain_submit(&s->sender, s->outbox, &id, why, sizeof why, to, call);
+    nt_status st;
+
+    /* What an interrupted command left in the outbox goes first: the
+     * replay below must see the chain after it. */
+    if ((st = nt_chain_drain(&s->sender, s->outbox)) != NT_OK)
+        return nt_ledger_fail(o, st, "earlier transactions in the outbox");
+    st = nt_chain_submit(&s->sender, s->outbox, &id, why, sizeof why, to, call);
 
     if (st == NT_ERR_RPC_REVERTED)
         return nt_cli_fail(NT_EXIT_REFUSED, "ledger %s: refused by the contract: %s", o->sub,
@@ -217,6 +223,12 @@ static int cmd_checkpoint(int argc, char **argv)
     if (rc >= 0 || (rc = read_log(&o, &call)) >= 0 ||
         (rc = nt_ledger_session_open(&s, &o, true, true)) >= 0)
         return rc;
+    /* A checkpoint an interrupted run left in the outbox lands first, so
+     * the head read below is after it (and it is not sent twice). */
+    if ((st = nt_chain_drain(&s.sender, s.outbox)) != NT_OK) {
+        nt_ledger_session_close(&s);
+        return nt_ledger_fail(&o, st, "earlier transactions in the outbox");
+    }
     if ((st = nt_chain_contracts_find(s.client, &k, o.registry, NT_CHAIN_LATEST)) != NT_OK ||
         (st = nt_chain_name_of_digest(s.client, call.name_hash, o.registry, call.digest,
                                       NT_CHAIN_LATEST)) != NT_OK ||

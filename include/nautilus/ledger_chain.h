@@ -262,6 +262,13 @@ NT_API NT_WUR nt_status nt_chain_submit(const nt_chain_sender *s, nt_outbox *ob,
 NT_API NT_WUR nt_status nt_chain_wait(const nt_chain_sender *s, nt_outbox *ob, nt_outbox_tx *out,
                                       int64_t id);
 
+/* Steps ob as nt_chain_wait does until no transaction is open (queued, sent
+ * or mined), so that what an earlier, interrupted command queued is on
+ * chain before the state is read again. NT_ERR_TIMEOUT after timeout_ms
+ * (nothing changes in the outbox); statuses of nt_outbox_step and
+ * nt_outbox_status. */
+NT_API NT_WUR nt_status nt_chain_drain(const nt_chain_sender *s, nt_outbox *ob);
+
 /* The outbox configuration for these contracts: the profile, confirmations
  * and Checkpoints' AlreadyCheckpointed as the "done" selector. */
 NT_API void nt_chain_outbox_config(nt_outbox_config *cfg, const nt_chain_sender *s);

@@ -19,10 +19,13 @@ stopped by PID on exit. Publishers are state directories made by
    revoke (and again: AlreadyRevoked); keyOf follows.
 5. printer.local: leaves appended to its Merkle log (log_tool), checkpoint
    (size 4), more leaves, checkpoint (size 20), checkpoint again (nothing
-   pending); headOf (cast call) = the log's size and root.
+   pending); headOf (cast call) = the log's size and root. Then a
+   checkpoint (size 25) the node does not mine (automine off): the command
+   times out (exit 3) leaving it sent in the outbox; mining again, the next
+   checkpoint lands it first and sends nothing: one event per size.
 6. audit printer.local with the log (text and --json): the registration,
-   both checkpoints (bound key, roots equal to the log's, consistent), all
-   20 leaves included; without the log: same chain facts, consistency said
+   the three checkpoints (bound key, roots equal to the log's, consistent),
+   all 25 leaves included; without the log: same chain facts, consistency said
    to be unchecked; camera.local: registered, rotated, revoked.
 7. A tampered leaf in a copy of the log, and a log of the same key with
    other leaves (the roots on chain do not match): audit exits 1 and names
@@ -273,6 +276,26 @@ def test_checkpoint(d, p1):
     check(r.returncode == 0 and head[0] == 20, "a second checkpoint anchors size 20", (r.stderr, head))
     r = nt("ledger", "checkpoint", *reg_args(d["registry"], p1))
     check(r.returncode == 0 and "nothing pending" in r.stdout, "nothing pending: nothing sent", r.stdout)
+    # Interrupted: the node stops mining, the command gives up waiting; the
+    # transaction stays in the outbox and the next command lands it, once.
+    append(p1["state"], p1["key_digest"], 5, "c")
+    cast("rpc", "--rpc-url", RPC, "evm_setAutomine", "false")
+    r = nt("ledger", "checkpoint", *reg_args(d["registry"], p1), "--timeout", "2")
+    st = nt("ledger", "status", "--state", p1["state"], *CHAIN, "--json")
+    check(r.returncode == 3 and "NT_ERR_TIMEOUT" in r.stderr and r.stderr.count("\n") == 1 and
+          json.loads(st.stdout or "{}").get("sent") == 1,
+          "a checkpoint the node does not mine: exit 3 (timeout), kept in the outbox as sent",
+          (r.returncode, r.stderr, st.stdout))
+    cast("rpc", "--rpc-url", RPC, "evm_setAutomine", "true")
+    cast("rpc", "--rpc-url", RPC, "evm_mine")
+    r = nt("ledger", "checkpoint", *reg_args(d["registry"], p1))
+    logs = json.loads(cast("logs", "--json", "--rpc-url", RPC, "--from-block", "0", "--address", cp,
+                           "Checkpointed(bytes32 indexed,bytes32 indexed,uint64,bytes32)",
+                           "0x" + p1["key_digest"]))
+    sizes = [int(l["data"][2:66], 16) for l in logs]
+    check(r.returncode == 0 and "nothing pending: size 25" in r.stdout and sizes == [4, 20, 25],
+          "the next checkpoint lands the one left in the outbox first: on chain once, nothing sent "
+          "again", (r.returncode, r.stdout, r.stderr, sizes))
     r = nt("ledger", "checkpoint", *reg_args(d["registry"], keygen("nolog", "nolog.local")))
     check(r.returncode == 5 and "NT_ERR_NOT_FOUND" in r.stderr and one_line(r),
           "checkpoint without a Merkle log: exit 5, one line", (r.returncode, r.stderr))
@@ -299,26 +322,27 @@ def test_audit(d, p1, p2):
     check([e["event"] for e in a.get("history", [])] == ["registered"] and
           a["history"][0]["digest"] == "0x" + p1["key_digest"] and a.get("history_matches_keyof") is True,
           "audit lists the registration of printer.local with its digest", a.get("history"))
-    check([c["size"] for c in cps] == [4, 20] and
+    check([c["size"] for c in cps] == [4, 20, 25] and
           all(c["key_bound"] and c["root_matches_local"] and c["consistent"] for c in cps) and
           all(c["block"] > 0 and c["time"] > 0 and len(c["tx"]) == 66 for c in cps),
-          "audit lists both checkpoints with block, time, tx: bound key, roots match, consistent", cps)
+          "audit lists the three checkpoints with block, time, tx: bound key, roots match, consistent",
+          cps)
     recs = a.get("records", [])
-    check(len(recs) == 20 and all(x["included"] is True and x["data_ok"] for x in recs) and
-          [x["leaf"] for x in recs] == list(range(20)) and
+    check(len(recs) == 25 and all(x["included"] is True and x["data_ok"] for x in recs) and
+          [x["leaf"] for x in recs] == list(range(25)) and
           all(x["owner"] == "printer.local." and x["type"] == 16 for x in recs) and
-          [x["checkpoint"]["size"] for x in recs] == [4] * 4 + [20] * 16 and
-          [x["checkpoint"]["tx"] for x in recs] == [cps[0]["tx"]] * 4 + [cps[1]["tx"]] * 16,
+          [x["checkpoint"]["size"] for x in recs] == [4] * 4 + [20] * 16 + [25] * 5 and
+          [x["checkpoint"]["tx"] for x in recs] == [cps[0]["tx"]] * 4 + [cps[1]["tx"]] * 16 + [cps[2]["tx"]] * 5,
           "every leaf: index, owner, type, anchored in the first checkpoint covering it "
           "(its block, tx), included", recs[:3])
     r = audit(reg, "printer.local", p1["state"], json_out=False)
-    check(r.returncode == 0 and r.stdout.count("checkpoint size") == 2 and
-          r.stdout.count("inclusion ok") == 20 and "result: consistent" in r.stdout,
+    check(r.returncode == 0 and r.stdout.count("checkpoint size") == 3 and
+          r.stdout.count("inclusion ok") == 25 and "result: consistent" in r.stdout,
           "audit (text) says the same", r.stdout[-600:])
     r = audit(reg, "printer.local")
     a = json.loads(r.stdout) if r.stdout else {}
     check(r.returncode == 0 and a.get("local_log") is False and a.get("unchecked") and
-          [c["size"] for c in a["logs"][0]["checkpoints"]] == [4, 20] and
+          [c["size"] for c in a["logs"][0]["checkpoints"]] == [4, 20, 25] and
           all(c["key_bound"] is True and c["consistent"] is None for c in a["logs"][0]["checkpoints"][1:]),
           "a third party (RPC URL and registry only): history and checkpoints verified, consistency "
           "said to be unchecked", r.stdout[:400])
@@ -368,9 +392,9 @@ def test_tamper(d, p1):
 def test_status(p1):
     r = nt("ledger", "status", "--state", p1["state"], *CHAIN, "--json")
     s = json.loads(r.stdout) if r.returncode == 0 else {}
-    check(r.returncode == 0 and s.get("confirmed") == 3 and s.get("failed") == 0 and
+    check(r.returncode == 0 and s.get("confirmed") == 4 and s.get("failed") == 0 and
           s.get("queued") == 0 and s.get("sent") == 0 and s.get("mined") == 0,
-          "status --json: register and two checkpoints confirmed, none failed", r.stdout or r.stderr)
+          "status --json: register and three checkpoints confirmed, none failed", r.stdout or r.stderr)
 
 
 def test_besu():
