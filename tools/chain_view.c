@@ -194,6 +194,13 @@ static bool chain_word(nt_chain_view *v, const nt_trust_signer_info *si, uint8_t
     bool have = nt_trust_hooks_chain_get(v->cfg.hooks, &si->signer, &ci) == NT_OK;
     if (!have || now_ms - ci.read_ms > (uint64_t)v->cfg.max_age_s * 1000u)
         ask_key(v, &si->signer, now_ms);
+    if (!have || ci.state != NT_TRUST_CHAIN_BOUND ||
+        memcmp(ci.digest, si->key_digest, 32) != 0) {
+        /* Records judged trusted on the chain's word while it held (a
+         * revocation or rotation read since): that trust is gone. */
+        if (si->pin == NT_TRUST_PIN_CHAIN && *level > NT_TRUST_SELF_SIGNED)
+            *level = NT_TRUST_SELF_SIGNED;
+    }
     if (!have || ci.state != NT_TRUST_CHAIN_BOUND)
         return true;
     if (memcmp(ci.digest, si->key_digest, 32) != 0)

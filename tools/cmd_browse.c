@@ -193,6 +193,10 @@ static bool instance_signer(const browse_state *bs, const nt_mdns_event *ev,
             ci.state == NT_TRUST_CHAIN_BOUND && memcmp(ci.digest, info->key_digest, 32) == 0) {
             info->pin = NT_TRUST_PIN_CHAIN;
             info->level = NT_TRUST_TRUSTED;
+        } else if (info->pin == NT_TRUST_PIN_CHAIN) {
+            /* The chain no longer says so (revoked or rotated since). */
+            info->pin = NT_TRUST_PIN_NONE;
+            info->level = NT_TRUST_SELF_SIGNED;
         }
     }
     /* A contested name (two unpinned keys) has no key to show. */

@@ -27,6 +27,8 @@ reach it from inside the test's namespaces. On a LAN of three namespaces:
   6. A browser whose --rpc refuses connections: the printer is shown
      self-signed (local evidence only), the browse works (exit 0), and one
      line on stderr says the chain could not be read.
+  7. `ledger revoke printer.local`: the first browser (--chain-max-age 2)
+     reads the binding again and shows the printer self-signed.
 """
 import json
 import os
@@ -165,7 +167,8 @@ def run_steps(c, lan, nbin, url, printer, scanner, laptop):
         c.check(r.returncode == 0, "ledger register %s" % name, r.stderr.strip() or r.stdout.strip())
 
     chain = ["--rpc", url, "--registry", registry]
-    browse = laptop.spawn([nbin, "browse", "_ipp._tcp", "-i", laptop.ifname, "--json"] + chain,
+    browse = laptop.spawn([nbin, "browse", "_ipp._tcp", "-i", laptop.ifname, "--json",
+                           "--chain-max-age", "2"] + chain,
                           name="browse-chain", stdout=subprocess.PIPE,
                           stderr=open(os.path.join(lan.workdir, "browse-chain.err"), "w"))
     nb = Lines(browse)
@@ -254,6 +257,17 @@ def run_steps(c, lan, nbin, url, printer, scanner, laptop):
             "dead --rpc: Office shown self-signed, browse exits 0", r.stdout[-300:])
     c.check(r.stderr.count("cannot read the chain") == 1,
             "dead --rpc: one line on stderr", r.stderr.strip()[:200])
+
+    # 7. the owner revokes the printer's name: once the cached binding is
+    # older than --chain-max-age (2 s here), the browser reads it again and
+    # the printer is no longer trusted (nor anchored).
+    r = ledger(printer, nbin, "revoke", "printer.local", "--rpc", url, "--registry", registry,
+               "--state", pstate, "--chain-id", CHAIN_ID, "--confirmations", "1")
+    c.check(r.returncode == 0, "ledger revoke printer.local", r.stderr.strip())
+    d = nb.wait_for(lambda o: o.get("instance") == "Office" and o.get("event") == "updated" and
+                    o.get("trust") == "self-signed", WAIT)
+    c.check(d is not None and d.get("pin") is None,
+            "laptop: after the revocation is read again, Office is self-signed", d or nb.all[-2:])
     browse.stop()
     pub.proc.stop()
     spub.proc.stop()
