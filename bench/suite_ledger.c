@@ -73,6 +73,9 @@ typedef struct ledger_bench {
     nt_chain_sender sender;
     const nt_chain_profile *profile;
     nt_chain_contracts k;
+    nt_outbox *outbox;
+    char dir[PATH_CAP];
+    char ob_path[PATH_CAP + 16];
     uint8_t epr[20];
     uint8_t log_id[32];
     nt_merkle_tree *tree;
@@ -342,7 +345,41 @@ static nt_status read_bin(ledger_bench *b, const char *name, uint8_t **out, size
     return st;
 }
 
-/* Deploys the three contracts and EventPerRecord, registers a name. */
+/* The deployment's outbox, in a fresh directory under $TMPDIR (or /tmp),
+ * removed by close_outbox. */
+static nt_status open_outbox(ledger_bench *b)
+{
+    nt_outbox_config cfg;
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(b->dir, sizeof b->dir, "%s/nt-bench-ledger-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(b->dir) == NULL) {
+        b->dir[0] = '\0';
+        return NT_ERR_IO;
+    }
+    snprintf(b->ob_path, sizeof b->ob_path, "%s/outbox.sqlite", b->dir);
+    nt_chain_outbox_config(&cfg, &b->sender);
+    return nt_outbox_open(&b->outbox, b->ob_path, b->key.address, CHAIN_ID, &cfg);
+}
+
+static void close_outbox(ledger_bench *b)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm"};
+    char path[PATH_CAP + 32];
+
+    nt_outbox_close(b->outbox);
+    b->outbox = NULL;
+    if (b->dir[0] == '\0')
+        return;
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s%s", b->ob_path, suffix[i]);
+        (void)unlink(path);
+    }
+    (void)rmdir(b->dir);
+}
+
+/* Deploys the three contracts (through an outbox) and EventPerRecord,
+ * registers a name. */
 static nt_status setup_chain(ledger_bench *b)
 {
     uint8_t *bin[4] = {NULL};
@@ -359,7 +396,9 @@ static nt_status setup_chain(ledger_bench *b)
         st = read_bin(b, names[i], &bin[i], &len[i]);
     b->sender = (nt_chain_sender){b->client, &b->signer, b->profile, 1, 50, 30000, wall_ms, NULL};
     if (st == NT_OK)
-        st = nt_chain_deploy(&b->sender, &b->k,
+        st = open_outbox(b);
+    if (st == NT_OK)
+        st = nt_chain_deploy(&b->sender, b->outbox, &b->k,
                              &(nt_chain_bytecode){bin[0], len[0], bin[1], len[1], bin[2], len[2]});
     if (st == NT_OK)
         st = send_tx(b, &gas, b->epr, NULL, bin[3], len[3]);
@@ -567,6 +606,7 @@ NT_BENCH_SUITE_DEFINE(ledger)
         if (st != NT_OK)
             nt_bench_note(ctx, "ledger: on anvil: %s", nt_strerror(st));
     }
+    close_outbox(&b);
     stop_anvil(&b);
     nt_merkle_tree_destroy(b.tree);
     nt_rlp_enc_cleanup(&b.enc);

@@ -55,64 +55,6 @@ static nt_status create_address(uint8_t out[20], const uint8_t from[20], uint64_
     return st;
 }
 
-/* Signs and sends one transaction at nonce (to NULL: a creation); *hash is
- * its hash. The gas limit is the node's estimate + 25 %, or gas if not 0. */
-static nt_status send_one(const nt_chain_sender *s, uint8_t hash[32], uint64_t nonce,
-                          const uint8_t *to, const uint8_t *data, size_t len, uint64_t gas)
-{
-    nt_eth_call_msg msg;
-    nt_tx tx;
-    nt_dynbuf raw;
-    uint8_t node_hash[32];
-    nt_status st = NT_OK;
-
-    memset(&msg, 0, sizeof msg);
-    msg.has_from = true;
-    memcpy(msg.from, s->signer->key->address, 20);
-    msg.has_to = to != NULL;
-    if (to != NULL)
-        memcpy(msg.to, to, 20);
-    msg.data = data;
-    msg.data_len = len;
-    if (gas == 0 && (st = nt_eth_estimate_gas(s->client, &gas, &msg)) == NT_OK)
-        gas += gas / 4;
-    nt_tx_init(&tx, s->profile->tx_type, s->signer->chain_id);
-    tx.nonce = nonce;
-    tx.gas_limit = gas;
-    tx.has_to = msg.has_to;
-    memcpy(tx.to, msg.to, 20);
-    tx.data = data;
-    tx.data_len = len;
-    if (st == NT_OK)
-        st = nt_eth_fill_fees(s->client, &tx, s->profile);
-    nt_dynbuf_init(&raw, NT_TX_MAX_RAW);
-    if (st == NT_OK)
-        st = nt_tx_sign(s->signer, &raw, NULL, hash, &tx);
-    if (st == NT_OK)
-        st = nt_eth_send_raw_transaction(s->client, node_hash, raw.data, raw.len);
-    nt_dynbuf_cleanup(&raw);
-    return st;
-}
-
-/* Waits for hash's receipt: status 1 and, for a creation, the address
- * expected. */
-static nt_status confirm(const nt_chain_sender *s, const uint8_t hash[32], const uint8_t *created)
-{
-    nt_eth_receipt rc;
-    nt_status st;
-
-    memset(&rc, 0, sizeof rc);
-    st = nt_eth_wait_receipt(s->client, &rc, hash, confirmations_of(s), poll_of(s),
-                             timeout_of(s));
-    if (st == NT_OK && rc.status != 1)
-        st = NT_ERR_CHAIN_TX_FAILED;
-    if (st == NT_OK && created != NULL &&
-        (!rc.has_contract_address || memcmp(rc.contract_address, created, 20) != 0))
-        st = NT_ERR_CHAIN_MISMATCH;
-    nt_eth_receipt_cleanup(&rc);
-    return st;
-}
-
 /* Creation code of Checkpoints followed by its constructor argument. */
 static nt_status checkpoints_init(nt_dynbuf *out, const nt_chain_bytecode *code,
                                   const uint8_t registry[20])
@@ -134,46 +76,77 @@ static nt_status set_contracts_data(nt_dynbuf *out, const nt_chain_contracts *k)
     return nt_abi_encode_call(out, "setContracts", a, 2);
 }
 
-nt_status nt_chain_deploy(const nt_chain_sender *s, nt_chain_contracts *out,
+/* Queues data to `to` (NULL: a creation) with the node's gas estimate +
+ * 25 % + 10000; *id is its outbox row. */
+static nt_status enqueue_estimated(const nt_chain_sender *s, nt_outbox *ob, int64_t *id,
+                                   const uint8_t *to, const uint8_t *data, size_t len)
+{
+    nt_eth_call_msg msg;
+    uint64_t gas = 0;
+    nt_status st;
+
+    memset(&msg, 0, sizeof msg);
+    msg.has_from = true;
+    memcpy(msg.from, s->signer->key->address, 20);
+    msg.has_to = to != NULL;
+    if (to != NULL)
+        memcpy(msg.to, to, 20);
+    msg.data = data;
+    msg.data_len = len;
+    if ((st = nt_eth_estimate_gas(s->client, &gas, &msg)) != NT_OK)
+        return st;
+    return nt_outbox_enqueue(ob, id, to, data, len, gas + gas / 4 + 10000);
+}
+
+/* Waits for creation id; its address from the nonce it was signed at, which
+ * must be the receipt's contractAddress. */
+static nt_status created(const nt_chain_sender *s, nt_outbox *ob, uint8_t addr[20], int64_t id)
+{
+    nt_outbox_tx t;
+    nt_eth_receipt rc;
+    bool found = false;
+    nt_status st;
+
+    memset(&rc, 0, sizeof rc);
+    if ((st = nt_chain_wait(s, ob, &t, id)) != NT_OK ||
+        (st = create_address(addr, s->signer->key->address, t.nonce)) != NT_OK ||
+        (st = nt_eth_get_transaction_receipt(s->client, &rc, &found, t.mined_hash)) != NT_OK)
+        return st;
+    if (!found || !rc.has_contract_address || memcmp(rc.contract_address, addr, 20) != 0)
+        st = NT_ERR_CHAIN_MISMATCH;
+    nt_eth_receipt_cleanup(&rc);
+    return st;
+}
+
+nt_status nt_chain_deploy(const nt_chain_sender *s, nt_outbox *ob, nt_chain_contracts *out,
                           const nt_chain_bytecode *code)
 {
-    const uint8_t *from = s->signer->key->address;
-    uint8_t hash[4][32];
-    uint64_t nonce = 0;
+    int64_t id[4] = {0, 0, 0, 0};
     nt_dynbuf cp, set;
+    nt_outbox_tx t;
     nt_status st;
 
     memset(out, 0, sizeof *out);
     /* Refuse a node of another chain before anything is signed. */
     if ((st = nt_eth_expect_chain_id(s->client, s->signer->chain_id)) != NT_OK ||
-        (st = nt_eth_get_transaction_count(s->client, &nonce, from, "pending")) != NT_OK ||
         (st = nt_eth_block_number(s->client, &out->deployed_block)) != NT_OK)
-        return st;
-    if ((st = create_address(out->registry, from, nonce)) != NT_OK ||
-        (st = create_address(out->checkpoints, from, nonce + 1)) != NT_OK ||
-        (st = create_address(out->credentials, from, nonce + 2)) != NT_OK)
         return st;
     nt_dynbuf_init(&cp, NT_TX_MAX_DATA);
     nt_dynbuf_init(&set, CALL_DATA_CAP);
-    st = checkpoints_init(&cp, code, out->registry);
-    /* The three creations go out together; Checkpoints' estimate does not
-     * depend on the registry existing (its constructor only stores it). */
-    if (st == NT_OK)
-        st = send_one(s, hash[0], nonce, NULL, code->registry, code->registry_len, 0);
-    if (st == NT_OK)
-        st = send_one(s, hash[1], nonce + 1, NULL, cp.data, cp.len, 0);
-    if (st == NT_OK)
-        st = send_one(s, hash[2], nonce + 2, NULL, code->credentials, code->credentials_len, 0);
-    if (st == NT_OK && (st = confirm(s, hash[0], out->registry)) == NT_OK &&
-        (st = confirm(s, hash[1], out->checkpoints)) == NT_OK)
-        st = confirm(s, hash[2], out->credentials);
-    /* setContracts calls into Checkpoints, so it is estimated once that exists. */
-    if (st == NT_OK)
-        st = set_contracts_data(&set, out);
-    if (st == NT_OK)
-        st = send_one(s, hash[3], nonce + 3, out->registry, set.data, set.len, 0);
-    if (st == NT_OK)
-        st = confirm(s, hash[3], NULL);
+    /* Checkpoints' constructor takes the registry's address, known once
+     * the registry's creation is signed at its nonce; setContracts calls
+     * into Checkpoints, so it is estimated once that exists. */
+    st = enqueue_estimated(s, ob, &id[0], NULL, code->registry, code->registry_len);
+    if (st == NT_OK && (st = created(s, ob, out->registry, id[0])) == NT_OK &&
+        (st = checkpoints_init(&cp, code, out->registry)) == NT_OK &&
+        (st = enqueue_estimated(s, ob, &id[1], NULL, cp.data, cp.len)) == NT_OK &&
+        (st = enqueue_estimated(s, ob, &id[2], NULL, code->credentials,
+                                code->credentials_len)) == NT_OK &&
+        (st = created(s, ob, out->checkpoints, id[1])) == NT_OK &&
+        (st = created(s, ob, out->credentials, id[2])) == NT_OK &&
+        (st = set_contracts_data(&set, out)) == NT_OK &&
+        (st = enqueue_estimated(s, ob, &id[3], out->registry, set.data, set.len)) == NT_OK)
+        st = nt_chain_wait(s, ob, &t, id[3]);
     nt_dynbuf_cleanup(&cp);
     nt_dynbuf_cleanup(&set);
     return st;

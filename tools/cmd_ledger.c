@@ -6,7 +6,8 @@
  * log's head on Checkpoints, and audits a name. Transactions other than the
  * deployment go through the durable outbox in the state directory
  * (outbox-<chain id>.sqlite), so a command interrupted after queueing is
- * finished by the next one. Audit is in ledger_audit.c.
+ * finished by the next one; the deployment goes through it too. Audit is in
+ * ledger_audit.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -98,7 +99,7 @@ static int cmd_deploy(int argc, char **argv)
                                 o.contracts ? o.contracts : NT_CONTRACTS_DIR, nt_strerror(st));
     else if ((rc = nt_ledger_session_open(&s, &o, true, true)) < 0) {
         code = (nt_chain_bytecode){bin[0], len[0], bin[1], len[1], bin[2], len[2]};
-        st = nt_chain_deploy(&s.sender, &k, &code);
+        st = nt_chain_deploy(&s.sender, s.outbox, &k, &code);
         rc = st == NT_OK ? print_deployed(&o, &k) : nt_ledger_fail(&o, st, "deploy");
         nt_ledger_session_close(&s);
     }

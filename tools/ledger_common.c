@@ -207,6 +207,7 @@ static int session_open(nt_ledger_session *s, const nt_ledger_opts *o, bool keys
     s->sender.confirmations = o->confirmations;
     s->sender.timeout_ms = o->timeout_s * 1000u;
     s->sender.wall_ms = nt_ledger_wall_ms;
+    s->sender.poll_ms = 100;
     if (o->rpc != NULL) {
         nt_rpc_config_init(&cfg, o->rpc, &env);
         cfg.connect_timeout_ms = 2000;

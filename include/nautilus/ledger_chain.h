@@ -209,19 +209,20 @@ typedef struct nt_chain_bytecode {
 
 /* Deploys Registry, Checkpoints(registry) and Credentials from the signer's
  * account and makes the Registry point at the other two
- * (Registry.setContracts): four transactions at consecutive nonces from
- * the account's pending count, signed after the node's chain id was
- * checked (NT_ERR_TX_CHAIN_ID before anything is signed), sent together,
- * then each waited for until it has `confirmations` blocks. The addresses
- * are computed from the account and nonces (keccak(rlp([sender, nonce])))
- * and must equal the receipts' contractAddress. Not through the outbox (its
- * rows are calls to an address); running it again deploys again.
- * Statuses: NT_ERR_CHAIN_TX_FAILED (a receipt with status 0), NT_ERR_TIMEOUT,
- * NT_ERR_CHAIN_MISMATCH (a receipt's address is not the computed one), and
- * those of nt_eth_fill_fees, nt_eth_estimate_gas, nt_tx_sign and the RPC
- * calls. */
-NT_API NT_WUR nt_status nt_chain_deploy(const nt_chain_sender *s, nt_chain_contracts *out,
-                                        const nt_chain_bytecode *code);
+ * (Registry.setContracts): four transactions through the outbox ob (the
+ * creations as rows without a destination), each waited for as by
+ * nt_chain_wait, after the node's chain id was checked (NT_ERR_TX_CHAIN_ID
+ * before anything is signed). The Registry is created first: Checkpoints'
+ * constructor takes its address. Each address is computed from the account
+ * and the nonce its creation was signed at (keccak(rlp([sender, nonce])))
+ * and must equal the receipt's contractAddress. A run that is interrupted
+ * leaves its transactions in the outbox, which a later step sends; running
+ * deploy again makes a new deployment. Statuses: NT_ERR_CHAIN_TX_FAILED,
+ * NT_ERR_TIMEOUT, NT_ERR_CHAIN_MISMATCH (a receipt's address is not the
+ * computed one), and those of nt_eth_estimate_gas, nt_outbox_enqueue,
+ * nt_chain_wait and the RPC calls. */
+NT_API NT_WUR nt_status nt_chain_deploy(const nt_chain_sender *s, nt_outbox *ob,
+                                        nt_chain_contracts *out, const nt_chain_bytecode *code);
 
 /* The registry-side calls that go through the outbox. */
 typedef enum nt_chain_call_kind {
