@@ -212,6 +212,13 @@ static bool job_ready(nt_pub_anchor *a, anchor_job *j, const nt_ledger_opts *lo)
     }
     if (j->ready)
         return true;
+    /* What an interrupted run left in the outbox lands first, so that the
+     * head read below is after it and nothing is sent twice. */
+    if ((st = nt_chain_drain(&j->s.sender, j->s.outbox)) != NT_OK) {
+        if (st != NT_ERR_TIMEOUT)
+            say_once(a, SAID_NODE, "landing what the outbox held", st);
+        return false;
+    }
     if ((st = nt_chain_contracts_find(j->s.client, &j->k, lo->registry, NT_CHAIN_LATEST)) !=
             NT_OK ||
         (st = nt_chain_name_of_digest(j->s.client, j->name_hash, lo->registry, a->log_id,
