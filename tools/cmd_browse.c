@@ -218,6 +218,17 @@ static const char *pin_name(nt_trust_pin pin)
     }
 }
 
+/* The event's level with the chain's word (--rpc): self-signed records of
+ * a key the chain binds to their signer count as trusted (DESIGN §1.5). */
+static nt_trust_level effective_trust(const browse_state *bs, const nt_mdns_event *ev)
+{
+    nt_trust_signer_info info;
+    if (bs->chain && (nt_trust_level)ev->trust == NT_TRUST_SELF_SIGNED &&
+        instance_signer(bs, ev, &info) && info.pin == NT_TRUST_PIN_CHAIN)
+        return NT_TRUST_TRUSTED;
+    return (nt_trust_level)ev->trust;
+}
+
 /* The instance's verified proof, if it has one and is trusted. */
 static bool instance_zk(const browse_state *bs, nt_runner *r, const nt_mdns_event *ev,
                         nt_trust_zk_info *out)
@@ -225,7 +236,7 @@ static bool instance_zk(const browse_state *bs, nt_runner *r, const nt_mdns_even
     nt_dns_name parent, full;
     char text[NT_MDNS_NAME_MAX * 2];
     if (!bs->hooks || ev->kind == NT_MDNS_EV_REJECTED || ev->kind == NT_MDNS_EV_SERVICE_REMOVED ||
-        (nt_trust_level)ev->trust < NT_TRUST_TRUSTED)
+        effective_trust(bs, ev) < NT_TRUST_TRUSTED)
         return false;
     snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
     return nt_dns_name_from_str(&parent, text) == NT_OK &&
@@ -524,7 +535,7 @@ static void zk_track(browse_state *bs, const nt_mdns_event *raw, bool zk)
             pending_del(bs, at);
     } else if ((raw->kind == NT_MDNS_EV_SERVICE_ADDED ||
                 raw->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
-               (nt_trust_level)raw->trust >= NT_TRUST_TRUSTED) {
+               effective_trust(bs, raw) >= NT_TRUST_TRUSTED) {
         pending_keep(bs, raw);
     } else if (raw->kind != NT_MDNS_EV_REJECTED && at != SIZE_MAX) {
         pending_del(bs, at);

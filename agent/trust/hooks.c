@@ -356,8 +356,11 @@ static nt_status zk_take(nt_trust_hooks *h, const nt_mdns_rrset *set, const nt_t
     nt_status st;
 
     /* Only a browser that holds keys looks at proofs, and only on records
-     * whose key is trusted (DESIGN §1: zk-verified builds on trusted). */
-    if (h->nvk == 0 || res->level < NT_TRUST_TRUSTED)
+     * whose key is trusted (DESIGN §1: zk-verified builds on trusted); with
+     * the chain's word kept, also on self-signed ones (the binding may be
+     * read after the records came, §1.5): nt_trust_hooks_zk_of counts the
+     * proof only while the key is trusted. */
+    if (h->nvk == 0 || res->level < (h->chain ? NT_TRUST_SELF_SIGNED : NT_TRUST_TRUSTED))
         return NT_OK;
     if (!nt_trust_meta_instance(&h->set_recs[0].owner, &inst))
         return NT_OK;
@@ -507,7 +510,7 @@ static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint
         reject(h, out, st);
         return NT_OK;
     }
-    if (h->nvk && res.level >= NT_TRUST_TRUSTED)
+    if (h->nvk && res.level >= (h->chain ? NT_TRUST_SELF_SIGNED : NT_TRUST_TRUSTED))
         zk_goodbye(h, set);
     out->trust = (uint8_t)res.level;
     out->ttl_max = res.ttl_max;
@@ -672,6 +675,14 @@ nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h, uint8_t id[NT_TRUST_ZK_VK_
     return NT_OK;
 }
 
+/* Does the chain bind who's signer to who's key? */
+static bool chain_binds_key(const nt_trust_hooks *h, const nt_trust_signer_info *who)
+{
+    uint8_t bound[32];
+    return nt_trust_chain_binds(h->chain, &who->signer, bound) &&
+           memcmp(bound, who->key_digest, 32) == 0;
+}
+
 nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *instance,
                                uint64_t now_ms, nt_trust_zk_info *out)
 {
@@ -686,7 +697,14 @@ nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *insta
     /* The proof counts for the instance only if the key that the instance's
      * own records are trusted under is the key the proof is bound to. */
     if (nt_trust_signers_get(h->ctx.signers, instance, &who) != NT_OK ||
-        who.level < NT_TRUST_TRUSTED || memcmp(who.key_digest, e->info.key_digest, 32) != 0)
+        memcmp(who.key_digest, e->info.key_digest, 32) != 0)
+        return NT_ERR_NOT_FOUND;
+    /* Trusted: when judged, or by a binding read from the chain since. */
+    if (who.level < NT_TRUST_TRUSTED &&
+        !(who.level == NT_TRUST_SELF_SIGNED && chain_binds_key(h, &who)))
+        return NT_ERR_NOT_FOUND;
+    /* Trusted on the chain's word that no longer holds (revoked since). */
+    if (who.pin == NT_TRUST_PIN_CHAIN && !chain_binds_key(h, &who))
         return NT_ERR_NOT_FOUND;
     *out = e->info;
     return NT_OK;

@@ -29,7 +29,9 @@
  * cached per instance by SHA-256 of (key digest, RDATA), so a repeated
  * record is verified once. A failure rejects the set ("zk-malformed",
  * "zk-unknown-vk", "zk-binding", "zk-invalid"); the instance keeps its
- * lower level.
+ * lower level. With cfg.chain, proofs on self-signed records are judged
+ * too (the chain's binding may come after them) and count once the key is
+ * trusted.
  */
 #ifndef NAUTILUS_TRUST_MDNS_H
 #define NAUTILUS_TRUST_MDNS_H
@@ -124,7 +126,8 @@ NT_API NT_WUR nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h,
  * NT_OK only if its latest metadata verified, was heard within its TTL
  * before now_ms (the engine's clock, as given to nt_mdns_input), the
  * instance has not said goodbye since, and the key the proof is bound to
- * is the trusted key that signed the instance's own records; otherwise
+ * is the trusted key that signed the instance's own records (trusted when
+ * judged, or, with cfg.chain, bound to its signer by the chain now); otherwise
  * NT_ERR_NOT_FOUND. */
 NT_API NT_WUR nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h,
                                              const nt_dns_name *instance, uint64_t now_ms,

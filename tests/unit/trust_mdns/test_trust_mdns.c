@@ -1048,6 +1048,57 @@ static void test_anchored_on_lan(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* zk-verified on the chain's word (DESIGN §1.5): the browser pins nothing;
+ * the proof on self-signed records is judged as they come, and counts once
+ * the chain binds the signer to the key (read after the records), and no
+ * longer once the binding is revoked. */
+static void test_zk_verified_from_chain(void **state)
+{
+    static lan l;
+    zk_fix z;
+    nt_trust_signer signer;
+    uint8_t rd[NT_TRUST_META_RDATA_MAX], id[NT_TRUST_ZK_VK_ID_LEN];
+    size_t len;
+    nt_dns_name inst;
+    nt_trust_zk_info zi;
+    nt_trust_chain_info ci;
+    (void)state;
+
+    zk_fix_load(&z);
+    make_key(&signer, 3, "pub.local");
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, z.vk_id, &z.proof, z.pub), NT_OK);
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    l.chain = true;
+    add_node(&l, "browser", 10, NULL, NULL);
+    assert_int_equal(nt_trust_hooks_zk_vk_add(l.nodes[0].hooks, id, z.vk_json, z.vk_len), NT_OK);
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    l.pub_id = publish(&l.nodes[1], "Web", 8080, l.now);
+    assert_int_equal(nt_mdns_service_set_extra(l.nodes[1].m, l.pub_id, NT_TRUST_META_LABEL, 16,
+                                               rd, len, 0, l.now),
+                     NT_OK);
+    run(&l, 4000);
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    /* Self-signed so far: the proof does not count. */
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_ERR_NOT_FOUND);
+    memset(&ci, 0, sizeof ci);
+    ci.state = NT_TRUST_CHAIN_BOUND;
+    memcpy(ci.digest, signer.key_digest, 32);
+    assert_int_equal(nt_trust_hooks_chain_set(l.nodes[0].hooks, &signer.signer, &ci), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_OK);
+    assert_memory_equal(zi.key_digest, signer.key_digest, 32);
+    /* Revoked, the proof stops counting (for records judged before the
+     * binding as for those judged with it). */
+    run(&l, 2000);
+    ci.state = NT_TRUST_CHAIN_REVOKED;
+    assert_int_equal(nt_trust_hooks_chain_set(l.nodes[0].hooks, &signer.signer, &ci), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_ERR_NOT_FOUND);
+    zk_lan_free(&l, NULL);
+    zk_fix_free(&z);
+    nt_trust_signer_cleanup(&signer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1060,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
         cmocka_unit_test(test_anchored_on_lan),
+        cmocka_unit_test(test_zk_verified_from_chain),
     };
     return cmocka_run_group_tests_name("trust_mdns", tests, NULL, NULL);
 }
