@@ -30,7 +30,10 @@ stopped by PID on exit. Publishers are state directories made by
 7. A tampered leaf in a copy of the log, and a log of the same key with
    other leaves (the roots on chain do not match): audit exits 1 and names
    the leaf and checkpoints that fail.
-8. status --json: every transaction confirmed, none failed.
+8. A node that lies to a third party (a proxy in front of anvil rewriting
+   eth_getLogs): logs said to come from another address are refused (exit
+   3); the latest checkpoint hidden is caught by headOf (exit 1).
+   status --json: every transaction confirmed, none failed.
 9. The besu profile on an anvil started with --gas-price 0 --base-fee 0:
    deploy and register from an account with no ether; the transactions are
    legacy (type 0) at gas price 0.
@@ -357,6 +360,68 @@ def test_audit(d, p1, p2):
           "audit camera.local: registered, rotated (old digest), revoked", r.stdout[:400])
 
 
+class LyingNode:
+    """A JSON-RPC proxy on 127.0.0.1 in front of anvil that rewrites the
+    answers of eth_getLogs with `edit(logs) -> logs`: a node that lies."""
+
+    def __init__(self, edit):
+        import http.server
+        import threading
+        import urllib.request
+        upstream = RPC
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *_):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                req = json.loads(body)
+                up = urllib.request.Request(upstream, data=body,
+                                            headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(up, timeout=10) as f:
+                    answer = json.loads(f.read())
+                if isinstance(req, dict) and req.get("method") == "eth_getLogs" and \
+                        isinstance(answer.get("result"), list):
+                    answer["result"] = edit(answer["result"])
+                out = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_lying_node(d, p1):
+    """What a third party gets from a node that lies about the events."""
+    reg = d["registry"]
+    topic = cast("keccak", "Checkpointed(bytes32,bytes32,uint64,bytes32)")
+    other = "0x" + "77" * 20
+    for what, edit, want_rc, want in (
+            ("logs said to come from another contract",
+             lambda logs: [dict(l, address=other) for l in logs], 3, "NT_ERR_RPC_RESULT_TYPE"),
+            ("the latest checkpoint hidden (headOf in storage disagrees)",
+             lambda logs: [l for l in logs if l["topics"][0] != topic] +
+             [l for l in logs if l["topics"][0] == topic][:-1], 1, "result: INCONSISTENT")):
+        node = LyingNode(edit)
+        try:
+            r = nt("ledger", "audit", "printer.local", "--rpc", node.url, "--registry", reg)
+        finally:
+            node.close()
+        check(r.returncode == want_rc and want in (r.stdout + r.stderr),
+              "a node that lies (%s): audit exits %d" % (what, want_rc),
+              (r.returncode, r.stderr, r.stdout[-300:]))
+
+
 def test_tamper(d, p1):
     reg = d["registry"]
     t = os.path.join(TMP, "tampered")
@@ -434,6 +499,7 @@ def main():
     test_checkpoint(d, p1)
     test_audit(d, p1, p2)
     test_tamper(d, p1)
+    test_lying_node(d, p1)
     test_status(p1)
     stop_anvil()
     test_besu()
