@@ -243,7 +243,10 @@ nt_status nt_trust_meta_set_anchor(uint8_t *out, size_t cap, size_t *out_len, co
             return NT_ERR_NOSPACE;
         memcpy(key, NT_TRUST_ANCHOR_KEY, KEY_LEN);
         key[KEY_LEN] = (char)('0' + i);
-        if ((st = put_kv(&w, key, KEY_LEN + 1u, text + off, take)) != NT_OK)
+        /* A value that fits one piece is written as the issue spells it,
+         * anchor=...; longer ones as anchor0=, anchor1=, ... */
+        if ((st = put_kv(&w, key, tlen <= NT_TRUST_META_CHUNK ? KEY_LEN : KEY_LEN + 1u,
+                         text + off, take)) != NT_OK)
             return st;
     }
     *out_len = w.len;

@@ -76,7 +76,8 @@ NT_API NT_WUR nt_status nt_trust_meta_anchor_get(char *out, size_t cap, size_t *
 
 /* Rewrites metadata RDATA in[0..in_len) (may be empty) into out[0..cap)
  * with the anchor a: every string of in except v= and anchor pieces is
- * kept in order, after v=1 and before the new anchor pieces. in and out
+ * kept in order, after v=1 and before the new anchor: "anchor=" when the
+ * value fits one piece, else "anchor0=", "anchor1=", ... in and out
  * must not overlap. NT_ERR_NOSPACE when the result does not fit cap or
  * NT_TRUST_META_RDATA_MAX; NT_ERR_TRUST_ANCHOR_MALFORMED for broken TXT
  * strings in in; statuses of nt_trust_anchor_format. */

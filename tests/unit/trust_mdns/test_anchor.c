@@ -168,6 +168,16 @@ static void test_meta_pieces(void **state)
     memset(key, 0x11, 32);
     make_tree(&t);
     anchor_of(&t, &a, key);
+    /* A value of one piece is written anchor=. */
+    assert_int_equal(nt_trust_meta_set_anchor(rdata, sizeof rdata, &len, NULL, 0, &a), NT_OK);
+    assert_memory_equal(rdata, "\x03v=1", 4);
+    assert_int_equal(rdata[4], len - 5);
+    assert_memory_equal(rdata + 5, "anchor=", 7);
+    assert_int_equal(nt_trust_meta_anchor_get(text, sizeof text, &tlen, &present, rdata, len),
+                     NT_OK);
+    assert_true(present);
+    assert_int_equal(nt_trust_anchor_parse(&b, text, tlen), NT_OK);
+    assert_memory_equal(&a, &b, sizeof a);
     /* A tree of 64: six nodes, a value over one piece. */
     a.size = 64;
     a.index = 5;
