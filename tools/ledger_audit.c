@@ -19,7 +19,7 @@
  *     verified against the two roots on chain, and each root recomputed.
  * Without the log, the consistency of two roots cannot be checked (the
  * chain holds only roots); the audit says so. Exit 0 when every check made
- * held, 1 when one did not.
+ * held, 1 when one did not or the name was never registered.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -58,7 +58,8 @@ typedef struct audit {
     bool bad;
 } audit;
 
-/* Print the audit; return 0 when every check made held, 1 otherwise. */
+/* Print the audit; return 0 when every check made held, 1 when one did not
+ * or the name was never registered (a negative answer). */
 int nt_ledger_audit_text(const audit *a);
 int nt_ledger_audit_json(const audit *a);
 

@@ -105,8 +105,9 @@ int nt_ledger_audit_text(const audit *a)
     }
     if (a->local == NULL)
         printf("unchecked: %s\n", NO_LOG_NOTE);
-    printf("result: %s\n", a->bad ? "INCONSISTENT" : "consistent");
-    return a->bad ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
+    printf("result: %s\n", a->bad ? "INCONSISTENT" : a->n_hist == 0 ? "never registered"
+                                                                  : "consistent");
+    return a->bad || a->n_hist == 0 ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -239,5 +240,5 @@ int nt_ledger_audit_json(const audit *a)
         return nt_cli_fail(NT_EXIT_LOCAL, "ledger audit: out of memory");
     puts(text);
     cJSON_free(text);
-    return a->bad ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
+    return a->bad || a->n_hist == 0 ? NT_EXIT_NEGATIVE : NT_EXIT_OK;
 }

@@ -349,6 +349,11 @@ def test_audit(d, p1, p2):
           all(c["key_bound"] is True and c["consistent"] is None for c in a["logs"][0]["checkpoints"][1:]),
           "a third party (RPC URL and registry only): history and checkpoints verified, consistency "
           "said to be unchecked", r.stdout[:400])
+    r = audit(reg, "nobody.local")
+    a = json.loads(r.stdout) if r.stdout else {}
+    check(r.returncode == 1 and a.get("binding", {}).get("registered") is False and
+          a.get("history") == [] and a.get("logs") == [],
+          "audit of a name never registered: exit 1, no binding, no history", (r.returncode, r.stdout))
     r = audit(p1["address"], "printer.local")
     check(r.returncode == 3 and "NT_ERR_CHAIN_NO_CODE" in r.stderr and one_line(r),
           "audit against an address without a contract: exit 3, one line", (r.returncode, r.stderr))
