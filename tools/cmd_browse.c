@@ -870,6 +870,10 @@ out:
         nt_stats_out_print(nt_runner_engine(r), bs.hooks, bs.json);
     nt_reject_agg_destroy(bs.agg);
     nt_runner_destroy(r);
+    /* Counted, and said once more on the way out (DESIGN §1.5). */
+    if (bs.chain && nt_chain_view_failures(bs.chain))
+        fprintf(stderr, "browse: %llu reads of the chain failed\n",
+                (unsigned long long)nt_chain_view_failures(bs.chain));
     nt_chain_view_destroy(bs.chain);
     nt_trust_hooks_destroy(bs.hooks);
     nt_trust_store_destroy(store);

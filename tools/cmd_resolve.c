@@ -525,6 +525,10 @@ out:
     if (r && rs.stats)
         nt_stats_out_print(nt_runner_engine(r), rs.hooks, rs.json);
     nt_runner_destroy(r);
+    /* Counted, and said once more on the way out (DESIGN §1.5). */
+    if (rs.chain && nt_chain_view_failures(rs.chain))
+        fprintf(stderr, "resolve: %llu reads of the chain failed\n",
+                (unsigned long long)nt_chain_view_failures(rs.chain));
     nt_chain_view_destroy(rs.chain);
     nt_trust_hooks_destroy(rs.hooks);
     nt_trust_store_destroy(store);
