@@ -145,12 +145,24 @@ static int send_call(const nt_ledger_opts *o, nt_ledger_session *s, const uint8_
 }
 
 /* register, rotate and revoke: the same shape. */
+/* The binding of o->name now, after what the outbox still held. */
+static nt_status read_binding(nt_ledger_session *s, const nt_ledger_opts *o, nt_chain_binding *b)
+{
+    nt_status st = nt_chain_drain(&s->sender, s->outbox);
+    return st == NT_OK ? nt_chain_key_of(s->client, b, o->registry, o->name_hash, NT_CHAIN_LATEST)
+                       : st;
+}
+
+/* register, rotate and revoke: the same shape. Registering or rotating to
+ * the binding that is already there is done already (exit 0), so a script
+ * may run it twice. */
 static int cmd_name(int argc, char **argv, nt_chain_call_kind kind, const char *done)
 {
     nt_ledger_opts o = {0};
     nt_ledger_session s;
     nt_chain_call call = {.kind = kind};
     nt_chain_binding b;
+    char dig[67];
     nt_status st;
     int rc = nt_ledger_opts_parse(&o, argc, argv, SIGN_FLAGS | LF_REGISTRY | LF_NAME,
                                   LF_RPC | LF_STATE | LF_PROFILE | LF_REGISTRY | LF_NAME, usage);
@@ -159,16 +171,20 @@ static int cmd_name(int argc, char **argv, nt_chain_call_kind kind, const char *
         return rc;
     memcpy(call.name_hash, o.name_hash, 32);
     nt_ledger_digest(call.digest, &s, &o);
-    if (kind == NT_CHAIN_CALL_REVOKE) {
-        /* Say which digest is revoked: the one bound now. */
-        if ((st = nt_chain_key_of(s.client, &b, o.registry, o.name_hash, NT_CHAIN_LATEST)) !=
-            NT_OK) {
-            nt_ledger_session_close(&s);
-            return nt_ledger_fail(&o, st, "keyOf");
-        }
-        memcpy(call.digest, b.digest, 32);
+    if ((st = read_binding(&s, &o, &b)) != NT_OK) {
+        rc = nt_ledger_fail(&o, st, "keyOf");
+    } else if (kind != NT_CHAIN_CALL_REVOKE && b.registered && !b.revoked &&
+               memcmp(b.owner, s.id.chain.address, 20) == 0 &&
+               memcmp(b.digest, call.digest, 32) == 0) {
+        nt_ledger_hex(dig, b.digest, 32);
+        printf("%s already bound to digest %s (block %" PRIu64 ")\n", o.name_text, dig,
+               b.updated_block);
+        rc = NT_EXIT_OK;
+    } else {
+        if (kind == NT_CHAIN_CALL_REVOKE) /* say which digest is revoked: the one bound now */
+            memcpy(call.digest, b.digest, 32);
+        rc = send_call(&o, &s, o.registry, &call, done);
     }
-    rc = send_call(&o, &s, o.registry, &call, done);
     nt_ledger_session_close(&s);
     return rc;
 }

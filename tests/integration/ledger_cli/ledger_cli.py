@@ -228,6 +228,10 @@ def test_register(reg, p1, p2):
               k[1].lower() == p["address"].lower() and k[2] is False,
               "register %s: keyOf = (keygen key_digest, the account, not revoked)" % name,
               (r.returncode, r.stderr, k))
+    before = nonce(p1["address"])
+    r = nt("ledger", "register", "printer.local", *reg_args(reg, p1))
+    check(r.returncode == 0 and "already bound" in r.stdout and nonce(p1["address"]) == before,
+          "registering again with the same key: already bound, exit 0, nothing sent", r.stdout)
     before = nonce(p2["address"])
     r = nt("ledger", "register", "printer.local", *reg_args(reg, p2))
     check(r.returncode == 4 and "NameTaken" in r.stderr and one_line(r),
