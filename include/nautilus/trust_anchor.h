@@ -22,7 +22,8 @@
  * (anchor= is piece 0) of at most NT_TRUST_META_CHUNK characters each,
  * numbered 0..k-1 without gaps or repeats (at most
  * NT_TRUST_META_PARTS_MAX); the whole record stays within
- * NT_TRUST_META_RDATA_MAX bytes, so paths of up to about 28 nodes fit.
+ * NT_TRUST_META_RDATA_MAX bytes: paths of up to 29 nodes fit beside v=1, 17
+ * beside a selective-disclosure proof.
  *
  * PUBLIC DATA ONLY: nothing here is secret (plain memcmp, nothing wiped).
  */

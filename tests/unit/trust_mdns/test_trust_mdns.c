@@ -1099,6 +1099,47 @@ static void test_zk_verified_from_chain(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* A proof and an anchor in one metadata record (publish --proof --anchor):
+ * both read back; the record's cap bounds the audit path (DESIGN §2.3). */
+static void test_meta_zk_and_anchor(void **state)
+{
+    zk_fix z;
+    nt_trust_anchor an, back;
+    nt_trust_meta m;
+    uint8_t zk_rd[NT_TRUST_META_RDATA_MAX], rd[NT_TRUST_META_RDATA_MAX];
+    char text[NT_TRUST_ANCHOR_TEXT_MAX];
+    size_t zk_len, len, tlen, nodes, fits = 0;
+    bool present;
+    (void)state;
+
+    zk_fix_load(&z);
+    assert_int_equal(nt_trust_meta_write(zk_rd, sizeof zk_rd, &zk_len, z.vk_id, &z.proof, z.pub),
+                     NT_OK);
+    for (nodes = 0; nodes < 40; nodes++) {
+        memset(&an, 0, sizeof an);
+        memset(an.log_id, 0xab, 32);
+        an.size = (uint64_t)1 << nodes;
+        an.index = an.size - 1;
+        an.path.len = nodes;
+        memset(an.path.node, 0x5c, nodes * NT_MERKLE_HASH_LEN);
+        if (nt_trust_meta_set_anchor(rd, sizeof rd, &len, zk_rd, zk_len, &an) != NT_OK)
+            break;
+        fits = nodes;
+        assert_int_equal(nt_trust_meta_parse(&m, rd, len), NT_OK);
+        assert_true(m.has_zk);
+        nt_trust_meta_cleanup(&m);
+        assert_int_equal(nt_trust_meta_anchor_get(text, sizeof text, &tlen, &present, rd, len),
+                         NT_OK);
+        assert_true(present);
+        assert_int_equal(nt_trust_anchor_parse(&back, text, tlen), NT_OK);
+        assert_memory_equal(&back, &an, sizeof an);
+    }
+    print_message("a proof and an anchor fit with paths of up to %zu nodes\n", fits);
+    assert_true(fits >= 12); /* trees of 4096 leaves */
+    assert_true(fits < 40);  /* and the cap is enforced */
+    zk_fix_free(&z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1112,6 +1153,7 @@ int main(void)
         cmocka_unit_test(test_zk_rejections_on_lan),
         cmocka_unit_test(test_anchored_on_lan),
         cmocka_unit_test(test_zk_verified_from_chain),
+        cmocka_unit_test(test_meta_zk_and_anchor),
     };
     return cmocka_run_group_tests_name("trust_mdns", tests, NULL, NULL);
 }
