@@ -18,6 +18,7 @@
 /* The suites, one line each: X(name, summary). Keep sorted by name. */
 #define NT_BENCH_SUITES(X)                                                         \
     X(canon, "RFC 4034 canonical form of captured RRsets: ours vs ldns")             \
+    X(ledger, "ledger: gas per anchored record, RLP, signing, audit vs cast call")   \
     X(mdns, "mDNS engine in memory: legacy answers, cache intake, hostile input")     \
     X(net, "network layer: recvmsg with packet info vs recvfrom, limits, echoes")   \
     X(parse, "parse captured mDNS packets: ours vs ldns_wire2pkt")                     \

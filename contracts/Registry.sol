@@ -17,6 +17,11 @@ pragma solidity 0.8.37;
 /// the canonical owner name followed by the DNSKEY RDATA (a DS digest of
 /// type 2, RFC 4509), as 32 bytes. Since it covers the name, one digest
 /// serves one name: a digest bound to a name is never bound to another.
+/// The part of Checkpoints the Registry reads when it is pointed at one.
+interface ICheckpointsRegistry {
+    function registry() external view returns (address);
+}
+
 contract Registry {
     struct Binding {
         bytes32 digest;
@@ -28,6 +33,14 @@ contract Registry {
     /// The account that may switch allow-list mode and edit the list: the
     /// deployer, fixed for the contract's life.
     address public immutable admin;
+    /// The block the registry was deployed in: where its history starts, so
+    /// an auditor's eth_getLogs need not scan from genesis.
+    uint64 public immutable deployedBlock;
+    /// The Checkpoints and Credentials of this deployment, set once by the
+    /// admin (setContracts), so that a client that knows only the registry's
+    /// address finds the other two. Zero until set.
+    address public checkpoints;
+    address public credentials;
     /// When true, only accounts on the allow list may register new names.
     /// Owners keep rotating and revoking what they already own.
     bool public allowListEnabled;
@@ -45,6 +58,7 @@ contract Registry {
     event Revoked(bytes32 indexed nameHash, address indexed owner, bytes32 digest);
     event AllowListModeChanged(address indexed admin, bool enabled);
     event AllowListChanged(address indexed account, bool allowed);
+    event ContractsSet(address indexed admin, address checkpoints, address credentials);
 
     error NotAdmin(address caller);
     error NotAllowed(address caller);
@@ -57,9 +71,13 @@ contract Registry {
     error SameDigest(bytes32 digest);
     error DigestInUse(bytes32 digest, bytes32 nameHash);
     error DigestRevoked(bytes32 nameHash, bytes32 digest);
+    error ContractsAlreadySet(address checkpoints, address credentials);
+    error ZeroAddress();
+    error WrongRegistry(address checkpoints, address registry);
 
     constructor() {
         admin = msg.sender;
+        deployedBlock = uint64(block.number);
     }
 
     modifier onlyAdmin() {
@@ -113,6 +131,19 @@ contract Registry {
     function setAllowed(address account, bool isAllowed) external onlyAdmin {
         allowed[account] = isAllowed;
         emit AllowListChanged(account, isAllowed);
+    }
+
+    /// Points this registry at its Checkpoints and Credentials, once. The
+    /// Checkpoints must read this registry, so the pointer cannot name a
+    /// Checkpoints that enforces another registry's owners.
+    function setContracts(address checkpoints_, address credentials_) external onlyAdmin {
+        if (checkpoints != address(0)) revert ContractsAlreadySet(checkpoints, credentials);
+        if (checkpoints_ == address(0) || credentials_ == address(0)) revert ZeroAddress();
+        address reads = ICheckpointsRegistry(checkpoints_).registry();
+        if (reads != address(this)) revert WrongRegistry(checkpoints_, reads);
+        checkpoints = checkpoints_;
+        credentials = credentials_;
+        emit ContractsSet(msg.sender, checkpoints_, credentials_);
     }
 
     /// The current binding of a name; owner is the zero address when the

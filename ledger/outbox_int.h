@@ -9,7 +9,7 @@
 
 #include "nautilus/ledger_outbox.h"
 
-#define NT_OUTBOX_SCHEMA_VERSION 1
+#define NT_OUTBOX_SCHEMA_VERSION 2
 /* "NTOB" in the database header: a file without it is not ours. */
 #define NT_OUTBOX_APPLICATION_ID 1314148162
 

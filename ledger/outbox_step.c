@@ -16,6 +16,7 @@
 
 typedef struct ob_tx {
     int64_t id;
+    bool has_dest; /* false: a contract creation */
     uint8_t dest[20];
     nt_dynbuf data;
     uint64_t gas_limit;
@@ -106,13 +107,16 @@ static nt_status ob_tx_load(nt_outbox *ob, ob_tx *t, int64_t id)
         status = bind_i64(st, 1, id);
     if (status == NT_OK)
         status = nt_outbox_step_row(st, &row);
-    if (status == NT_OK && (!row || sqlite3_column_bytes(st, 0) != 20))
+    if (status == NT_OK && (!row || (sqlite3_column_bytes(st, 0) != 20 &&
+                                     sqlite3_column_bytes(st, 0) != 0)))
         status = NT_ERR_OUTBOX_DB_CORRUPT;
     if (status == NT_OK)
         status = nt_dynbuf_add(&t->data, sqlite3_column_blob(st, 1),
                                (size_t)sqlite3_column_bytes(st, 1));
     if (status == NT_OK) {
-        memcpy(t->dest, sqlite3_column_blob(st, 0), 20);
+        t->has_dest = sqlite3_column_bytes(st, 0) == 20;
+        if (t->has_dest)
+            memcpy(t->dest, sqlite3_column_blob(st, 0), 20);
         t->gas_limit = (uint64_t)sqlite3_column_int64(st, 2);
         t->nonce = (uint64_t)sqlite3_column_int64(st, 3);
         t->signed_at = sqlite3_column_int64(st, 4);
@@ -196,8 +200,9 @@ static nt_status build_tx(nt_outbox *ob, const nt_outbox_rpc *rpc, nt_tx *tx, co
 {
     nt_tx_init(tx, ob->cfg.profile->tx_type, ob->chain_id);
     tx->gas_limit = t->gas_limit;
-    tx->has_to = true;
-    memcpy(tx->to, t->dest, 20);
+    tx->has_to = t->has_dest;
+    if (t->has_dest)
+        memcpy(tx->to, t->dest, 20);
     tx->data = t->data.data;
     tx->data_len = t->data.len;
     return rpc->fill_fees(rpc->ctx, tx, ob->cfg.profile);
@@ -533,7 +538,8 @@ static nt_status finish_revert(nt_outbox *ob, const nt_outbox_rpc *rpc, int64_t 
     memset(&t, 0, sizeof(t));
     if (rpc->revert_data != NULL) {
         status = ob_tx_load(ob, &t, id);
-        if (status == NT_OK) {
+        /* A creation is not replayed: its code ran in the constructor. */
+        if (status == NT_OK && t.has_dest) {
             status = rpc->revert_data(rpc->ctx, &data, ob->from, t.dest, t.data.data,
                                       t.data.len, block);
             if (status != NT_OK && !is_outage(status)) {

@@ -1,15 +1,21 @@
 /*
  * The outbox's SQLite file (nautilus/ledger_outbox.h): opening, creating,
- * checking, enqueueing and reading. Schema version 1:
+ * checking, enqueueing and reading. Schema version 2:
  *
- *   schema_version(version)          one row: 1
+ *   schema_version(version)          one row: 2
  *   account(addr, chain_id, next_nonce, reorgs, bumps)
  *                                    one row: whose outbox this is, the next
  *                                    nonce to give out, counters
  *   txs(id, state, dest, data, gas_limit, nonce, signed_at, sent_at,
  *       mined_hash, block_number, block_hash, rstatus, reason)
- *                                    one row per enqueued call; nonce is
- *                                    set (unique) when it is first signed
+ *                                    one row per enqueued call (dest 20
+ *                                    bytes) or contract creation (dest
+ *                                    empty); nonce is set (unique) when it
+ *                                    is first signed
+ *
+ * Version 1 was the same but for calls only (dest exactly 20 bytes); a
+ * version 1 file is migrated on open, in one transaction: txs is rebuilt
+ * with the wider check and every row copied.
  *   raws(tx_id, version, hash, raw, fee_max, fee_prio)
  *                                    every signed version, kept for good:
  *                                    any of them mining counts
@@ -32,19 +38,33 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+/* The txs table of schema version 2 under a name. */
+#define TXS_SQL(name)                                                           \
+    "CREATE TABLE " name " (id INTEGER PRIMARY KEY,"                            \
+    " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"                    \
+    " dest BLOB NOT NULL CHECK (length(dest) IN (0, 20)), data BLOB NOT NULL,"  \
+    " gas_limit INTEGER NOT NULL CHECK (gas_limit > 0),"                        \
+    " nonce INTEGER UNIQUE, signed_at INTEGER, sent_at INTEGER,"                \
+    " mined_hash BLOB, block_number INTEGER, block_hash BLOB, rstatus INTEGER," \
+    " reason TEXT);"
+
+/* Version 1 -> 2: txs rebuilt with the wider check on dest. */
+static const char *const migrate_v1_sql =
+    TXS_SQL("txs_v2")
+    "INSERT INTO txs_v2 SELECT id, state, dest, data, gas_limit, nonce, signed_at,"
+    " sent_at, mined_hash, block_number, block_hash, rstatus, reason FROM txs;"
+    "DROP TABLE txs;"
+    "ALTER TABLE txs_v2 RENAME TO txs;"
+    "CREATE INDEX txs_state ON txs (state, id);"
+    "UPDATE schema_version SET version = 2;";
+
 static const char *const schema_sql =
     "CREATE TABLE schema_version (version INTEGER NOT NULL);"
-    "INSERT INTO schema_version VALUES (1);"
+    "INSERT INTO schema_version VALUES (2);"
     "CREATE TABLE account (addr BLOB NOT NULL CHECK (length(addr) = 20),"
     " chain_id INTEGER NOT NULL, next_nonce INTEGER NOT NULL CHECK (next_nonce >= 0),"
     " reorgs INTEGER NOT NULL DEFAULT 0, bumps INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE txs (id INTEGER PRIMARY KEY,"
-    " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
-    " dest BLOB NOT NULL CHECK (length(dest) = 20), data BLOB NOT NULL,"
-    " gas_limit INTEGER NOT NULL CHECK (gas_limit > 0),"
-    " nonce INTEGER UNIQUE, signed_at INTEGER, sent_at INTEGER,"
-    " mined_hash BLOB, block_number INTEGER, block_hash BLOB, rstatus INTEGER,"
-    " reason TEXT);"
+    TXS_SQL("txs")
     "CREATE INDEX txs_state ON txs (state, id);"
     "CREATE TABLE raws (tx_id INTEGER NOT NULL, version INTEGER NOT NULL,"
     " hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32), raw BLOB NOT NULL,"
@@ -180,6 +200,24 @@ out:
     return status;
 }
 
+/* A version 1 file becomes version 2, all or nothing. */
+static nt_status migrate_v1(nt_outbox *ob)
+{
+    int64_t version = 0;
+    nt_status status = nt_outbox_exec(ob, "BEGIN IMMEDIATE");
+
+    if (status != NT_OK)
+        return status;
+    /* Another process may have migrated it since we looked. */
+    status = query_int(ob, "SELECT version FROM schema_version", &version);
+    if (status == NT_OK && version == 1)
+        status = nt_outbox_exec(ob, migrate_v1_sql);
+    if (status == NT_OK)
+        return nt_outbox_exec(ob, "COMMIT");
+    nt_outbox_rollback(ob);
+    return status;
+}
+
 /* Schema version, only our tables, and the account the file is for. */
 static nt_status check_schema(nt_outbox *ob)
 {
@@ -194,6 +232,8 @@ static nt_status check_schema(nt_outbox *ob)
         status = query_int(ob, "SELECT version FROM schema_version", &version);
     if (status == NT_OK && version > NT_OUTBOX_SCHEMA_VERSION)
         return NT_ERR_OUTBOX_DB_VERSION;
+    if (status == NT_OK && version == 1 && (status = migrate_v1(ob)) == NT_OK)
+        version = NT_OUTBOX_SCHEMA_VERSION;
     if (status == NT_OK && version != NT_OUTBOX_SCHEMA_VERSION)
         status = NT_ERR_OUTBOX_DB_CORRUPT;
     /* A trigger or view added to the file could run on our writes. */
@@ -281,8 +321,9 @@ nt_status nt_outbox_enqueue(nt_outbox *ob, int64_t *id, const uint8_t to[20],
         return NT_ERR_INVALID_ARG;
     status = nt_outbox_prepare(ob, &st, "INSERT INTO txs (state, dest, data, gas_limit)"
                                         " VALUES (0, ?1, ?2, ?3)");
-    if (status == NT_OK)
-        status = nt_outbox_sqlite_status(sqlite3_bind_blob(st, 1, to, 20, SQLITE_STATIC));
+    if (status == NT_OK) /* an empty dest: a contract creation */
+        status = nt_outbox_sqlite_status(
+            sqlite3_bind_blob(st, 1, to ? (const void *)to : "", to ? 20 : 0, SQLITE_STATIC));
     if (status == NT_OK)
         status = nt_outbox_sqlite_status(
             sqlite3_bind_blob(st, 2, len ? (const void *)data : "", (int)len, SQLITE_STATIC));

@@ -2,9 +2,13 @@
 # The Nautilus demonstration: installs what is missing, builds into
 # build/demo, then builds a LAN of network namespaces where Nautilus, Avahi
 # and python-zeroconf publish and browse side by side, and prints what was
-# discovered where and by whom. Needs root (network namespaces). Everything
-# it creates (namespaces, daemons, captures) is removed when it ends, even on
-# Ctrl-C. Talks to nothing outside its own namespaces.
+# discovered where and by whom. It also starts a local anvil (127.0.0.1, a
+# free port), deploys the contracts, registers the printer's key, publishes
+# with --anchor, shows the laptop trusting the printer from the chain with no
+# local pin and seeing its records anchored, and runs `nautilus ledger audit`.
+# Needs root (network namespaces). Everything it creates (namespaces,
+# daemons, anvil, captures) is removed when it ends, even on Ctrl-C, by PID.
+# Talks to nothing outside its own namespaces and 127.0.0.1.
 #
 #   bash scripts/demo.sh            # deps + build + demo
 #   NT_DEMO_NO_DEPS=1 bash scripts/demo.sh   # skip scripts/deps.sh

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chain_view.h"
 #include "cli.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
@@ -17,7 +18,11 @@
 #include "svc_format.h"
 #include "trust_cli.h"
 
-enum { TIMER_DEADLINE = 1, TIMER_ZK = 2, TIMER_REJECT = 3 };
+enum { TIMER_DEADLINE = 1, TIMER_ZK = 2, TIMER_REJECT = 3, TIMER_CHAIN = 4 };
+
+/* --rpc: how often answers and stale bindings are looked at besides the
+ * worker's wake-ups (re-reading a binding itself waits for its age). */
+#define CHAIN_POLL_MS 1000u
 
 /* A proof can arrive after the instance was reported (its metadata did not
  * fit in the first message): trusted instances are kept for a while and
@@ -28,7 +33,8 @@ enum { TIMER_DEADLINE = 1, TIMER_ZK = 2, TIMER_REJECT = 3 };
 static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
     "                       [--trust FILE] [--tofu FILE] [--require LEVEL]\n"
-    "                       [--zk-vk FILE ...] [--stats]\n"
+    "                       [--zk-vk FILE ...] [--rpc URL --registry ADDR\n"
+    "                       [--chain-max-age SEC]] [--stats]\n"
     "\n"
     "Browses for services of TYPE (e.g. _ipp._tcp, or _printer._sub._ipp._tcp)\n"
     "and prints each instance as it appears (+), is resolved (=), changes (=)\n"
@@ -57,8 +63,20 @@ static const char usage_text[] =
     "                 A malformed line in FILE is skipped with a warning on\n"
     "                 stderr; an unreadable FILE is an error (exit 2)\n"
     "  --require LEVEL  hide instances below LEVEL: unsigned, self-signed,\n"
-    "                 trusted, zk-verified (rejected records are always reported;\n"
-    "                 --require trusted hides instances known only by --tofu)\n"
+    "                 trusted, anchored, zk-verified (rejected records are always\n"
+    "                 reported; --require trusted hides instances known only by\n"
+    "                 --tofu)\n"
+    "  --rpc URL --registry ADDR  read trust from the chain (DESIGN 1.5): a key\n"
+    "                 the Registry at ADDR binds to the signer's host name is\n"
+    "                 trusted with no local pin (\"pin\":\"chain\", and\n"
+    "                 \"chain_block\": the block it was read at); another key for\n"
+    "                 that name is rejected (wrong-key); a trusted instance whose\n"
+    "                 anchor= leads to the checkpoint root on chain is anchored\n"
+    "                 (\"anchor\":{\"index\":I,\"size\":N}), one that does not is\n"
+    "                 rejected (anchor-mismatch). Reads run beside the receive\n"
+    "                 loop; a node that fails leaves levels where local evidence\n"
+    "                 puts them (one line on stderr)\n"
+    "  --chain-max-age SEC  read a binding again once older (default 300)\n"
     "  --zk-vk FILE   accept selective-disclosure proofs under this snarkjs\n"
     "                 verification_key.json (repeatable, up to 8): a trusted\n"
     "                 instance whose proof verifies and is bound to its key is\n"
@@ -105,6 +123,7 @@ typedef struct browse_state {
     /* Rejections, at most one line per (name, reason) per interval. */
     nt_reject_agg *agg;
     nt_runner *runner;
+    nt_chain_view *chain; /* --rpc */
 } browse_state;
 
 static size_t pending_find(const browse_state *bs, const nt_mdns_event *ev)
@@ -166,6 +185,20 @@ static bool instance_signer(const browse_state *bs, const nt_mdns_event *ev,
             NT_OK ||
         nt_trust_hooks_signer_of(bs->hooks, &full, info) != NT_OK)
         return false;
+    /* A key the chain binds to its name: shown as the chain's pin even for
+     * records judged before the answer came (DESIGN §1.5). */
+    if (bs->chain && info->level != NT_TRUST_UNSIGNED && info->pin != NT_TRUST_PIN_OPERATOR) {
+        nt_trust_chain_info ci;
+        if (nt_trust_hooks_chain_get(bs->hooks, &info->signer, &ci) == NT_OK &&
+            ci.state == NT_TRUST_CHAIN_BOUND && memcmp(ci.digest, info->key_digest, 32) == 0) {
+            info->pin = NT_TRUST_PIN_CHAIN;
+            info->level = NT_TRUST_TRUSTED;
+        } else if (info->pin == NT_TRUST_PIN_CHAIN) {
+            /* The chain no longer says so (revoked or rotated since). */
+            info->pin = NT_TRUST_PIN_NONE;
+            info->level = NT_TRUST_SELF_SIGNED;
+        }
+    }
     /* A contested name (two unpinned keys) has no key to show. */
     return info->level != NT_TRUST_UNSIGNED;
 }
@@ -177,10 +210,23 @@ static const char *pin_name(nt_trust_pin pin)
         return "operator";
     case NT_TRUST_PIN_TOFU:
         return "tofu";
+    case NT_TRUST_PIN_CHAIN:
+        return "chain";
     case NT_TRUST_PIN_NONE:
     default:
         return NULL;
     }
+}
+
+/* The event's level with the chain's word (--rpc): self-signed records of
+ * a key the chain binds to their signer count as trusted (DESIGN §1.5). */
+static nt_trust_level effective_trust(const browse_state *bs, const nt_mdns_event *ev)
+{
+    nt_trust_signer_info info;
+    if (bs->chain && (nt_trust_level)ev->trust == NT_TRUST_SELF_SIGNED &&
+        instance_signer(bs, ev, &info) && info.pin == NT_TRUST_PIN_CHAIN)
+        return NT_TRUST_TRUSTED;
+    return (nt_trust_level)ev->trust;
 }
 
 /* The instance's verified proof, if it has one and is trusted. */
@@ -190,7 +236,7 @@ static bool instance_zk(const browse_state *bs, nt_runner *r, const nt_mdns_even
     nt_dns_name parent, full;
     char text[NT_MDNS_NAME_MAX * 2];
     if (!bs->hooks || ev->kind == NT_MDNS_EV_REJECTED || ev->kind == NT_MDNS_EV_SERVICE_REMOVED ||
-        (nt_trust_level)ev->trust < NT_TRUST_TRUSTED)
+        effective_trust(bs, ev) < NT_TRUST_TRUSTED)
         return false;
     snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
     return nt_dns_name_from_str(&parent, text) == NT_OK &&
@@ -302,6 +348,8 @@ static nt_status trust_text(nt_dynbuf *d, const nt_mdns_event *ev, const nt_trus
     nt_status st = nt_dynbuf_add_str(d, nt_trust_level_name((nt_trust_level)ev->trust));
     if (st == NT_OK && si && si->pin == NT_TRUST_PIN_TOFU)
         st = nt_dynbuf_add_str(d, si->first_seen ? " (tofu, first seen)" : " (tofu)");
+    if (st == NT_OK && si && si->pin == NT_TRUST_PIN_CHAIN)
+        st = nt_dynbuf_add_str(d, " (chain)");
     return st;
 }
 
@@ -351,6 +399,20 @@ static nt_status human_line(browse_state *bs, nt_runner *r, char mark, const nt_
     return st == NT_OK ? nt_dynbuf_add_u8(&bs->line, '\n') : st;
 }
 
+/* ,"anchor":{"index":I,"size":N}: where the anchored version sits. */
+static nt_status anchor_json(browse_state *bs, nt_dynbuf *d, const nt_mdns_event *ev)
+{
+    nt_dns_name full;
+    nt_trust_anchor_info ai;
+    if (nt_chain_view_instance_name(&full, ev) != NT_OK)
+        return NT_OK;
+    nt_trust_hooks_anchor_of(bs->hooks, &full, &ai);
+    if (ai.state != NT_TRUST_ANCHOR_OK)
+        return NT_OK;
+    return nt_dynbuf_addf(d, ",\"anchor\":{\"index\":%llu,\"size\":%llu}",
+                          (unsigned long long)ai.index, (unsigned long long)ai.size);
+}
+
 /* The JSON object of DESIGN §9 and, after its fields: "pin" (how the key
  * is pinned: "operator", "tofu" or null) and "first_seen":true for a key
  * learned on first use by this run; "count" for a rejection; the proof's
@@ -371,6 +433,11 @@ static nt_status json_line(browse_state *bs, nt_runner *r, const char *kind,
     st = pin ? nt_dynbuf_addf(d, ",\"pin\":\"%s\"", pin) : nt_dynbuf_add_str(d, ",\"pin\":null");
     if (st == NT_OK && have_key && si->pin == NT_TRUST_PIN_TOFU && si->first_seen)
         st = nt_dynbuf_add_str(d, ",\"first_seen\":true");
+    if (st == NT_OK && have_key && si->pin == NT_TRUST_PIN_CHAIN && bs->chain)
+        st = nt_dynbuf_addf(d, ",\"chain_block\":%llu",
+                            (unsigned long long)nt_chain_view_block(bs->chain, &si->signer));
+    if (st == NT_OK && (nt_trust_level)ev->trust == NT_TRUST_ANCHORED)
+        st = anchor_json(bs, d, ev);
     if (st == NT_OK && ev->kind == NT_MDNS_EV_REJECTED)
         st = nt_dynbuf_addf(d, ",\"count\":%lu", (unsigned long)count);
     if (st == NT_OK && zi)
@@ -468,7 +535,7 @@ static void zk_track(browse_state *bs, const nt_mdns_event *raw, bool zk)
             pending_del(bs, at);
     } else if ((raw->kind == NT_MDNS_EV_SERVICE_ADDED ||
                 raw->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
-               (nt_trust_level)raw->trust >= NT_TRUST_TRUSTED) {
+               effective_trust(bs, raw) >= NT_TRUST_TRUSTED) {
         pending_keep(bs, raw);
     } else if (raw->kind != NT_MDNS_EV_REJECTED && at != SIZE_MAX) {
         pending_del(bs, at);
@@ -501,6 +568,17 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
     }
     if (bs->zk_on)
         zk_track(bs, raw, zk);
+    if (bs->chain && ev->kind != NT_MDNS_EV_REJECTED) {
+        static nt_mdns_event show, rej; /* large: not on the stack */
+        unsigned flags = nt_chain_view_judge(bs->chain, ev, &show, &rej, nt_runner_now(r));
+        if (flags & NT_CHAIN_VIEW_REJECT) {
+            nt_reject_agg_add(bs->agg, &rej, nt_runner_now(r));
+            reject_timer_arm(bs, r);
+        }
+        if (!(flags & NT_CHAIN_VIEW_SHOW))
+            return;
+        ev = &show;
+    }
     if (!policy_allows(bs, ev))
         return;
     if (ev->kind == NT_MDNS_EV_REJECTED && bs->agg) {
@@ -538,9 +616,35 @@ static void zk_poll(browse_state *bs, nt_runner *r)
         NT_LOGW("browse", "proof poll timer not set");
 }
 
+static void chain_again(void *ctx, const nt_mdns_event *ev)
+{
+    browse_state *bs = ctx;
+    on_event(bs, bs->runner, ev);
+}
+
+/* --rpc: the worker's answers, and anything gone stale. */
+static void chain_poll(browse_state *bs)
+{
+    nt_chain_view_poll(bs->chain, nt_runner_now(bs->runner), chain_again, bs);
+}
+
+static void on_chain_fd(void *ctx, nt_net_loop *loop, int fd, short events)
+{
+    (void)loop;
+    (void)fd;
+    (void)events;
+    chain_poll(ctx);
+}
+
 static void on_timer(void *ctx, nt_runner *r, uint64_t id)
 {
     browse_state *bs = ctx;
+    if (id == TIMER_CHAIN) {
+        chain_poll(bs);
+        if (nt_runner_timer_set(r, TIMER_CHAIN, nt_runner_now(r) + CHAIN_POLL_MS) != NT_OK)
+            NT_LOGW("browse", "chain poll timer not set");
+        return;
+    }
     if (id == TIMER_DEADLINE) {
         nt_runner_stop(r, false);
     } else if (id == TIMER_ZK) {
@@ -683,6 +787,10 @@ static int browse_start(browse_state *bs, nt_runner **r, nt_runner_config *rc,
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot browse '%s': %s", a->type,
                            nt_strerror(st));
+    if (bs->chain && (nt_runner_fd_add(*r, nt_chain_view_fd(bs->chain), on_chain_fd, bs) != NT_OK ||
+                      nt_runner_timer_set(*r, TIMER_CHAIN, nt_runner_now(*r) + CHAIN_POLL_MS) !=
+                          NT_OK))
+        return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot watch the chain reader");
     bs->zk_on = a->n_vk > 0;
     if (bs->zk_on &&
         nt_runner_timer_set(*r, TIMER_ZK, nt_runner_now(*r) + ZK_POLL_MS) != NT_OK)
@@ -691,6 +799,24 @@ static int browse_start(browse_state *bs, nt_runner **r, nt_runner_config *rc,
         nt_runner_timer_set(*r, TIMER_DEADLINE,
                             nt_runner_now(*r) + (uint64_t)a->timeout * 1000u) != NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot set the timeout");
+    return NT_EXIT_OK;
+}
+
+/* --rpc: the reader of the chain (tools/chain_view.h). */
+static int chain_start(browse_state *bs, const nt_cli_trust_opts *o)
+{
+    nt_chain_view_config cc;
+    nt_status st;
+    if (!o->rpc)
+        return NT_EXIT_OK;
+    memset(&cc, 0, sizeof cc);
+    cc.hooks = bs->hooks;
+    cc.rpc_url = o->rpc;
+    memcpy(cc.registry, o->registry, 20);
+    cc.max_age_s = o->chain_max_age;
+    cc.cmd = "browse";
+    if ((st = nt_chain_view_create(&bs->chain, &cc)) != NT_OK)
+        return nt_cli_usage_error("browse: cannot use --rpc %s: %s", o->rpc, nt_strerror(st));
     return NT_EXIT_OK;
 }
 
@@ -718,11 +844,14 @@ int nt_cmd_browse(int argc, char **argv)
         return code;
     }
 
+    if ((code = nt_cli_trust_chain_check("browse", &args.topts)) != NT_EXIT_OK)
+        return code;
     nt_dynbuf_init(&bs.line, 64 * 1024);
     bs.require = args.topts.require;
     if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, args.topts.trust_file,
-                                   args.topts.tofu_file, args.vk_files, args.n_vk)) !=
-            NT_EXIT_OK ||
+                                   args.topts.tofu_file, args.vk_files, args.n_vk,
+                                   args.topts.rpc != NULL)) != NT_EXIT_OK ||
+        (code = chain_start(&bs, &args.topts)) != NT_EXIT_OK ||
         (code = browse_start(&bs, &r, &rc, &args)) != NT_EXIT_OK)
         goto out;
     st = nt_runner_run(r);
@@ -741,6 +870,11 @@ out:
         nt_stats_out_print(nt_runner_engine(r), bs.hooks, bs.json);
     nt_reject_agg_destroy(bs.agg);
     nt_runner_destroy(r);
+    /* Counted, and said once more on the way out (DESIGN §1.5). */
+    if (bs.chain && nt_chain_view_failures(bs.chain))
+        fprintf(stderr, "browse: %llu reads of the chain failed\n",
+                (unsigned long long)nt_chain_view_failures(bs.chain));
+    nt_chain_view_destroy(bs.chain);
     nt_trust_hooks_destroy(bs.hooks);
     nt_trust_store_destroy(store);
     while (bs.nshown)

@@ -12,6 +12,7 @@
 #include "nautilus/trust_mdns.h"
 #include "nautilus/trust_meta.h"
 #include "nautilus/zk.h"
+#include "publish_anchor.h"
 
 #define TXT_ARGS_MAX 64
 
@@ -20,6 +21,9 @@ static const char usage_text[] =
     "                        [--subtype S]\n"
     "                        [--priority N] [--weight N] [--ttl SEC]\n"
     "                        [--proof DIR (--zk-vk FILE | --zk-vk-id ID)]\n"
+    "                        [--anchor --rpc URL --registry ADDR [--anchor-every N]\n"
+    "                         [--anchor-interval SEC] [--profile P] [--chain-id N]\n"
+    "                         [--confirmations N]]\n"
     "                        INSTANCE TYPE PORT [KEY=VALUE ...]\n"
     "\n"
     "Publishes the service INSTANCE of TYPE (e.g. _ipp._tcp) on PORT over mDNS and\n"
@@ -39,6 +43,20 @@ static const char usage_text[] =
     "  --zk-vk-id ID  or just the id: 16 hex digits\n"
     "  --proof-unchecked  FOR TESTS ONLY: publish a proof even if it is bound to\n"
     "                 another key (to show that browsers reject it)\n"
+    "  --anchor       with --sign: append each signed version of the service\n"
+    "                 (its SRV and TXT sets) to the state directory's Merkle log,\n"
+    "                 anchor a checkpoint on chain every N leaves or SEC seconds\n"
+    "                 through the outbox (the key must be registered: 'nautilus\n"
+    "                 ledger register'), and once it is confirmed publish\n"
+    "                 anchor=<log id>:<leaf index>:<tree size>:<audit path> in\n"
+    "                 the metadata TXT (DESIGN 4.1)\n"
+    "  --rpc URL, --registry ADDR  the node and the Registry's address\n"
+    "  --anchor-every N  leaves per checkpoint (default 16)\n"
+    "  --anchor-interval SEC  or at most this long after a leaf (default 60)\n"
+    "  --profile P, --chain-id N, --confirmations N  as for 'nautilus ledger'\n"
+    "                 (chain id default 1)\n"
+    "  --anchor-tamper  FOR TESTS ONLY: publish a wrong audit path (to show that\n"
+    "                 browsers reject it with anchor-mismatch)\n"
     "  --host NAME    target host, 'printer' or 'printer.local' (default: this host)\n"
     "  --no-addresses leave this host's name and addresses to another responder\n"
     "                 on it (avahi-daemon; its publish-addresses=no): announce\n"
@@ -54,6 +72,7 @@ static const char usage_text[] =
     "Prints one line per state change: probing, published, renamed, withdrawn.\n";
 
 typedef struct publish_state {
+    nt_pub_anchor *anchor; /* --anchor */
     nt_trust_hooks *hooks; /* --sign */
     nt_trust_signer *signer; /* --sign: follows a host rename */
     const char *type;      /* service type, for the names we claim */
@@ -161,6 +180,13 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         break;
     }
     fflush(stdout);
+}
+
+static void on_timer(void *ctx, nt_runner *r, uint64_t id)
+{
+    publish_state *ps = ctx;
+    (void)r;
+    (void)nt_pub_anchor_timer(ps->anchor, id);
 }
 
 static void configure(void *ctx, nt_mdns_config *mc)
@@ -375,7 +401,10 @@ int nt_cmd_publish(int argc, char **argv)
     nt_trust_signer signer;
     nt_trust_hooks *hooks = NULL;
     proof_opts po;
+    nt_pub_anchor_opts ao;
+    char state_buf[4096];
 
+    memset(&ao, 0, sizeof ao);
     memset(&po, 0, sizeof po);
     memset(&rc, 0, sizeof rc);
     memset(&svc, 0, sizeof svc);
@@ -401,6 +430,9 @@ int nt_cmd_publish(int argc, char **argv)
                 ps.no_addresses = true;
             } else if (strcmp(a, "--proof-unchecked") == 0) {
                 po.unchecked = true;
+            } else if (nt_pub_anchor_option(argc, argv, &i, &ao, &code)) {
+                if (code != NT_EXIT_OK)
+                    return code;
             } else if (!has_val && (strcmp(a, "-i") == 0 || strcmp(a, "--host") == 0 ||
                                     strcmp(a, "--state") == 0 ||
                                     strcmp(a, "--subtype") == 0 || strcmp(a, "--priority") == 0 ||
@@ -477,6 +509,17 @@ int nt_cmd_publish(int argc, char **argv)
         return nt_cli_usage_error("publish: --proof needs --sign (the proof is bound to the key)");
     if (po.dir && !po.vk_file == !po.vk_id_hex)
         return nt_cli_usage_error("publish: --proof needs one of --zk-vk FILE or --zk-vk-id ID");
+    if ((code = nt_pub_anchor_check(&ao, sign)) != NT_EXIT_OK)
+        return code;
+    if (ao.on && !state) {
+        if (nt_state_dir_default(state_buf, sizeof state_buf) != NT_OK)
+            return nt_cli_usage_error("publish: no state directory: give --state DIR");
+        state = state_buf;
+    }
+    if (!ao.every)
+        ao.every = NT_PUB_ANCHOR_EVERY_DEFAULT;
+    if (!ao.interval_s)
+        ao.interval_s = NT_PUB_ANCHOR_INTERVAL_DEFAULT;
     {
         char host[NT_MDNS_NAME_MAX];
         if (nt_runner_host_name(host, sizeof host, rc.host_name) != NT_OK)
@@ -511,6 +554,7 @@ int nt_cmd_publish(int argc, char **argv)
     ps.hooks = hooks;
     ps.signer = &signer;
     rc.configure = configure;
+    rc.on_timer = on_timer;
 
     st = nt_runner_create(&r, &rc, why, sizeof why);
     if (st != NT_OK) {
@@ -530,6 +574,22 @@ int nt_cmd_publish(int argc, char **argv)
         code = nt_cli_usage_error("publish: cannot publish: %s", nt_strerror(st));
         goto out;
     }
+    if (ao.on) {
+        nt_pub_anchor_config ac;
+        memset(&ac, 0, sizeof ac);
+        ac.opts = &ao;
+        ac.state = state;
+        ac.signer = &signer;
+        ac.hooks = hooks;
+        ac.runner = r;
+        ac.service = id;
+        ac.instance = ps.instance;
+        ac.type = ps.type;
+        ac.meta = meta;
+        ac.meta_len = meta_len;
+        if ((code = nt_pub_anchor_start(&ps.anchor, &ac)) != NT_EXIT_OK)
+            goto out;
+    }
     st = nt_runner_run(r);
     /* Goodbyes went out in nt_runner_run (RFC 6762 §10.1). */
     if (st == NT_OK && nt_runner_signalled(r) && !ps.withdrawn)
@@ -537,6 +597,7 @@ int nt_cmd_publish(int argc, char **argv)
     code = st == NT_OK ? ps.exit_code
                        : nt_cli_fail(NT_EXIT_NEGATIVE, "publish: %s", nt_strerror(st));
 out:
+    nt_pub_anchor_stop(ps.anchor);
     nt_runner_destroy(r);
     if (hooks) {
         nt_trust_hooks_destroy(hooks);

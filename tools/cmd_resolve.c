@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chain_view.h"
 #include "cli.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
@@ -16,6 +17,8 @@
 enum {
     TIMER_DEADLINE = 1,
     TIMER_SETTLE = 2,
+    TIMER_CHAIN = 3,
+    CHAIN_POLL_MS = 500,      /* --rpc: answers and stale bindings looked at */
     OTHER_FAMILY_MS = 1500,   /* after the first answer, wait this long for the other family:
                                  peers answer A and AAAA separately (§6.2 is only a SHOULD) */
     HOST_ADDRS_MAX = 32,
@@ -27,7 +30,8 @@ enum {
 static const char usage_text[] =
     "usage: nautilus resolve HOST.local [-4|-6] [--timeout SEC] [--json] [-i IF]\n"
     "       nautilus resolve --best TYPE [--timeout SEC] [--json] [-i IF]\n"
-    "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL] [--stats])\n"
+    "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL] [--stats]\n"
+    "        [--rpc URL --registry ADDR [--chain-max-age SEC]])\n"
     "\n"
     "The first form prints the addresses of HOST (one per line) and exits 1 if\n"
     "none arrived before the timeout (default 5 s).\n"
@@ -42,7 +46,13 @@ static const char usage_text[] =
     "  --trust FILE   pinned keys, as for browse ('<host name> <key digest hex>')\n"
     "  --tofu FILE    trust on first use, as for browse\n"
     "  --require LEVEL  consider only answers at LEVEL or above: unsigned,\n"
-    "                 self-signed, trusted, zk-verified\n"
+    "                 self-signed, trusted, anchored, zk-verified\n"
+    "  --rpc URL --registry ADDR  trust from the chain, as for browse: a key the\n"
+    "                 Registry binds to the signer's host name is trusted (an\n"
+    "                 answer below --require is taken once the chain says so,\n"
+    "                 before the timeout); another key for it is refused; a\n"
+    "                 node that fails changes nothing (one line on stderr)\n"
+    "  --chain-max-age SEC  as for browse\n"
     "  -v             log what happens on the network (debug)\n"
     NT_STATS_OUT_HELP;
 
@@ -70,6 +80,10 @@ typedef struct resolve_state {
     candidate *cands; /* CANDIDATES_MAX */
     nt_trust_hooks *hooks;   /* every answer is judged (DESIGN §1) */
     nt_trust_level require;  /* --require: weaker answers are not considered */
+    nt_chain_view *chain;    /* --rpc */
+    nt_runner *runner;
+    bool have_last_host;     /* --rpc: the last host answer, judged again */
+    nt_mdns_event last_host;
 } resolve_state;
 
 static void install_hooks(void *ctx, nt_mdns_config *mc)
@@ -118,6 +132,30 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 {
     resolve_state *rs = ctx;
     candidate *c;
+
+    /* --rpc: the level as the chain makes it (DESIGN §1.5). */
+    if (rs->chain) {
+        static nt_mdns_event show, rej; /* large: not on the stack */
+        unsigned flags = NT_CHAIN_VIEW_SHOW;
+        if (ev->kind == NT_MDNS_EV_HOST_RESOLVED) {
+            if (ev != &rs->last_host)
+                rs->last_host = *ev;
+            rs->have_last_host = true;
+            flags = nt_chain_view_judge_host(rs->chain, ev, &show, &rej, nt_runner_now(r));
+        } else if (ev->kind == NT_MDNS_EV_SERVICE_ADDED ||
+                   ev->kind == NT_MDNS_EV_SERVICE_UPDATED ||
+                   ev->kind == NT_MDNS_EV_SERVICE_REMOVED) {
+            flags = nt_chain_view_judge(rs->chain, ev, &show, &rej, nt_runner_now(r));
+        } else {
+            show = *ev;
+        }
+        if (!(flags & NT_CHAIN_VIEW_SHOW)) {
+            if (rs->best && (c = find_candidate(rs, ev, false)) != NULL)
+                c->used = false;
+            return;
+        }
+        ev = &show;
+    }
 
     /* --require: an answer below the level is as good as none; an instance
      * that drops below it stops being a candidate. */
@@ -187,11 +225,56 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     }
 }
 
+static void chain_again(void *ctx, const nt_mdns_event *ev)
+{
+    resolve_state *rs = ctx;
+    on_event(rs, rs->runner, ev);
+}
+
+/* --rpc: answers in; instances and the host answer judged again. */
+static void chain_poll(resolve_state *rs)
+{
+    nt_chain_view_poll(rs->chain, nt_runner_now(rs->runner), chain_again, rs);
+    if (rs->have_last_host)
+        on_event(rs, rs->runner, &rs->last_host);
+}
+
+static void on_chain_fd(void *ctx, nt_net_loop *loop, int fd, short events)
+{
+    (void)loop;
+    (void)fd;
+    (void)events;
+    chain_poll(ctx);
+}
+
 static void on_timer(void *ctx, nt_runner *r, uint64_t id)
 {
-    (void)ctx;
+    resolve_state *rs = ctx;
     if (id == TIMER_DEADLINE || id == TIMER_SETTLE)
         nt_runner_stop(r, false);
+    if (id == TIMER_CHAIN) {
+        chain_poll(rs);
+        if (nt_runner_timer_set(r, TIMER_CHAIN, nt_runner_now(r) + CHAIN_POLL_MS) != NT_OK)
+            NT_LOGW("resolve", "chain poll timer not set");
+    }
+}
+
+/* --rpc: the reader of the chain (tools/chain_view.h). */
+static int chain_start(resolve_state *rs, const nt_cli_trust_opts *o)
+{
+    nt_chain_view_config cc;
+    nt_status st;
+    if (!o->rpc)
+        return NT_EXIT_OK;
+    memset(&cc, 0, sizeof cc);
+    cc.hooks = rs->hooks;
+    cc.rpc_url = o->rpc;
+    memcpy(cc.registry, o->registry, 20);
+    cc.max_age_s = o->chain_max_age;
+    cc.cmd = "resolve";
+    if ((st = nt_chain_view_create(&rs->chain, &cc)) != NT_OK)
+        return nt_cli_usage_error("resolve: cannot use --rpc %s: %s", o->rpc, nt_strerror(st));
+    return NT_EXIT_OK;
 }
 
 static uint32_t rng32(void *ctx)
@@ -311,7 +394,7 @@ int nt_cmd_resolve(int argc, char **argv)
     resolve_state rs;
     nt_runner *r = NULL;
     const char *target = NULL;
-    nt_cli_trust_opts topts = {NULL, NULL, NT_TRUST_UNSIGNED};
+    nt_cli_trust_opts topts;
     nt_trust_store *store = NULL;
     bool only4 = false, only6 = false;
     long timeout = -1;
@@ -319,6 +402,8 @@ int nt_cmd_resolve(int argc, char **argv)
     nt_status st;
     char why[160];
 
+    memset(&topts, 0, sizeof topts);
+    topts.require = NT_TRUST_UNSIGNED;
     memset(&rc, 0, sizeof rc);
     memset(&rs, 0, sizeof rs);
     for (i = 1; i < argc; i++) {
@@ -384,8 +469,11 @@ int nt_cmd_resolve(int argc, char **argv)
             return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: out of memory");
     }
     rs.require = topts.require;
+    if ((code = nt_cli_trust_chain_check("resolve", &topts)) != NT_EXIT_OK)
+        goto out;
     if ((code = nt_cli_trust_start("resolve", &rs.hooks, &store, topts.trust_file,
-                                   topts.tofu_file, NULL, 0)) != NT_EXIT_OK)
+                                   topts.tofu_file, NULL, 0, topts.rpc != NULL)) != NT_EXIT_OK ||
+        (code = chain_start(&rs, &topts)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;
@@ -394,6 +482,13 @@ int nt_cmd_resolve(int argc, char **argv)
     st = nt_runner_create(&r, &rc, why, sizeof why);
     if (st != NT_OK) {
         code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot start mDNS: %s", why);
+        goto out;
+    }
+    rs.runner = r;
+    if (rs.chain &&
+        (nt_runner_fd_add(r, nt_chain_view_fd(rs.chain), on_chain_fd, &rs) != NT_OK ||
+         nt_runner_timer_set(r, TIMER_CHAIN, nt_runner_now(r) + CHAIN_POLL_MS) != NT_OK)) {
+        code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot watch the chain reader");
         goto out;
     }
     memset(&q, 0, sizeof q);
@@ -430,6 +525,11 @@ out:
     if (r && rs.stats)
         nt_stats_out_print(nt_runner_engine(r), rs.hooks, rs.json);
     nt_runner_destroy(r);
+    /* Counted, and said once more on the way out (DESIGN §1.5). */
+    if (rs.chain && nt_chain_view_failures(rs.chain))
+        fprintf(stderr, "resolve: %llu reads of the chain failed\n",
+                (unsigned long long)nt_chain_view_failures(rs.chain));
+    nt_chain_view_destroy(rs.chain);
     nt_trust_hooks_destroy(rs.hooks);
     nt_trust_store_destroy(store);
     nt_free(rs.cands);

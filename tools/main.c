@@ -10,6 +10,7 @@ static const nt_cli_command commands[] = {
     {"browse", "browse for DNS-SD services of a type", nt_cmd_browse},
     {"decode", "print a DNS message (raw or hex) the way dig does", nt_cmd_decode},
     {"keygen", "create the signing and chain keys", nt_cmd_keygen},
+    {"ledger", "deploy, register, anchor and audit on chain", nt_cmd_ledger},
     {"publish", "publish a DNS-SD service over mDNS", nt_cmd_publish},
     {"resolve", "resolve a .local host, or pick the best instance of a type", nt_cmd_resolve},
     {"version", "print the program version", nt_cmd_version},

@@ -79,6 +79,11 @@ bool nt_runner_signalled(const nt_runner *r);
 /* Caller timers (ids below 1000; higher ids are the runner's own). */
 NT_WUR nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms);
 
+/* Watches one more descriptor of the caller's (at most one), e.g. the pipe
+ * of a worker thread: fn runs inside the loop when fd is readable.
+ * NT_ERR_CAP when one is watched already, NT_ERR_EXISTS. */
+NT_WUR nt_status nt_runner_fd_add(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx);
+
 /* Converts an engine address to a network-layer address and back. */
 void nt_runner_addr_from_mdns(nt_net_addr *out, const nt_mdns_addr *in);
 void nt_runner_addr_to_mdns(nt_mdns_addr *out, const nt_net_addr *in);

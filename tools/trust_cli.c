@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "nautilus/mem.h"
 #include "nautilus/zk.h"
+#include "chain_view.h"
 #include "trust_cli.h"
 
 bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_trust_opts *o,
@@ -14,7 +15,9 @@ bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_
 {
     const char *a = argv[*i];
     *code = NT_EXIT_OK;
-    if (strcmp(a, "--require") != 0 && strcmp(a, "--trust") != 0 && strcmp(a, "--tofu") != 0)
+    if (strcmp(a, "--require") != 0 && strcmp(a, "--trust") != 0 && strcmp(a, "--tofu") != 0 &&
+        strcmp(a, "--rpc") != 0 && strcmp(a, "--registry") != 0 &&
+        strcmp(a, "--chain-max-age") != 0)
         return false;
     if (*i + 1 >= argc) {
         *code = nt_cli_usage_error("%s: %s needs a value", cmd, a);
@@ -23,8 +26,21 @@ bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_
     ++*i;
     if (strcmp(a, "--require") == 0) {
         if (nt_trust_level_parse(argv[*i], &o->require) != NT_OK)
-            *code = nt_cli_usage_error("%s: --require wants unsigned, self-signed, trusted or "
-                                       "zk-verified, not '%s'", cmd, argv[*i]);
+            *code = nt_cli_usage_error("%s: --require wants unsigned, self-signed, trusted, "
+                                       "anchored or zk-verified, not '%s'", cmd, argv[*i]);
+    } else if (strcmp(a, "--rpc") == 0) {
+        o->rpc = argv[*i];
+    } else if (strcmp(a, "--registry") == 0) {
+        if (nt_chain_view_parse_address(o->registry, argv[*i]) != NT_OK)
+            *code = nt_cli_usage_error("%s: --registry wants 0x and 40 hex digits, not '%s'",
+                                       cmd, argv[*i]);
+        o->has_registry = true;
+    } else if (strcmp(a, "--chain-max-age") == 0) {
+        long v = 0;
+        if (nt_cli_parse_long(argv[*i], 1, 86400L * 30, &v) != NT_OK)
+            *code = nt_cli_usage_error("%s: --chain-max-age wants seconds (1..2592000), not "
+                                       "'%s'", cmd, argv[*i]);
+        o->chain_max_age = (uint32_t)v;
     } else if (strcmp(a, "--trust") == 0) {
         o->trust_file = argv[*i];
     } else {
@@ -66,9 +82,18 @@ static int tofu_start(const char *cmd, nt_trust_store *store, const char *tofu_f
 
 /* Every browser verifies what it hears (DESIGN §1); --trust pins keys and
  * --tofu records first-seen ones. A bad trust file is one line and exit 2. */
+int nt_cli_trust_chain_check(const char *cmd, const nt_cli_trust_opts *o)
+{
+    if (!o->rpc != !o->has_registry)
+        return nt_cli_usage_error("%s: --rpc and --registry go together", cmd);
+    if (o->chain_max_age && !o->rpc)
+        return nt_cli_usage_error("%s: --chain-max-age needs --rpc and --registry", cmd);
+    return NT_EXIT_OK;
+}
+
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
                        const char *trust_file, const char *tofu_file,
-                       const char *const *vk_files, size_t n_vk)
+                       const char *const *vk_files, size_t n_vk, bool chain)
 {
     size_t k;
     nt_trust_hooks_config hc;
@@ -89,6 +114,7 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
     memset(&hc, 0, sizeof hc);
     hc.store = *store;
     hc.verify = true;
+    hc.chain = chain;
     st = nt_trust_hooks_create(hooks, &hc);
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "%s: %s", cmd, nt_strerror(st));

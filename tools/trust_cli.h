@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nautilus/trust_mdns.h"
 
@@ -17,9 +18,14 @@ typedef struct nt_cli_trust_opts {
     const char *trust_file; /* --trust FILE */
     const char *tofu_file;  /* --tofu FILE */
     nt_trust_level require; /* --require LEVEL (default unsigned: show all) */
+    const char *rpc;        /* --rpc URL: read trust from the chain (DESIGN §1.5) */
+    bool has_registry;      /* --registry ADDR */
+    uint8_t registry[20];
+    uint32_t chain_max_age; /* --chain-max-age SEC (0: the default) */
 } nt_cli_trust_opts;
 
-/* If argv[*i] is --trust, --tofu or --require, takes it and its value
+/* If argv[*i] is --trust, --tofu, --require, --rpc, --registry or
+ * --chain-max-age, takes it and its value
  * (advancing *i) and sets *code to NT_EXIT_OK, or to 2 after one line on
  * stderr for a missing or bad value. Returns false for any other argument. */
 bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_trust_opts *o,
@@ -30,12 +36,17 @@ bool nt_cli_trust_option(const char *cmd, int argc, char **argv, int *i, nt_cli_
  * keys of tofu_file are pinned again as TOFU pins, each malformed line
  * skipped with a warning on stderr ("cmd: FILE:LINE: skipped malformed
  * line (why)"), and a tofu_file that does not exist yet is created on the
- * first key learned. Returns NT_EXIT_OK, or prints one line prefixed
+ * first key learned. chain: the hooks keep what the chain says (browse
+ * --rpc). Returns NT_EXIT_OK, or prints one line prefixed
  * "cmd: " and returns the exit code (2 for a bad or unreadable file). On
  * error what was made is left in *hooks / *store for the caller to
  * destroy. */
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
                        const char *trust_file, const char *tofu_file,
-                       const char *const *vk_files, size_t n_vk);
+                       const char *const *vk_files, size_t n_vk, bool chain);
+
+/* --rpc and --registry come together; --chain-max-age needs them. Returns
+ * NT_EXIT_OK or 2 after one line. */
+int nt_cli_trust_chain_check(const char *cmd, const nt_cli_trust_opts *o);
 
 #endif

@@ -14,6 +14,7 @@
 
 bool nt_trust_store_tofu_record(nt_trust_store *s, const nt_dns_name *name,
                                 const uint8_t digest[32]);
+bool nt_trust_store_has_operator(const nt_trust_store *s, const nt_dns_name *name);
 bool nt_trust_store_tofu_learned(const nt_trust_store *s, const nt_dns_name *name,
                                  const uint8_t digest[32]);
 
@@ -97,6 +98,27 @@ static nt_status subjects_of(const nt_dns_record *rrs, size_t n, nt_dns_name *ou
     return NT_OK;
 }
 
+/* A name with a pinned key: by the operator, by TOFU, or bound on chain
+ * (DESIGN §1.5: a chain binding defends its name like a pin). */
+static bool pinned_name(const nt_trust_ctx *ctx, const nt_dns_name *name)
+{
+    return (ctx->store && nt_trust_store_has_name(ctx->store, name)) ||
+           nt_trust_chain_binds(ctx->chain, name, NULL);
+}
+
+/* Is digest the wrong key for signer? The operator's pins are the whole
+ * truth for the names they pin; otherwise a chain binding decides, ahead of
+ * keys learned by TOFU; otherwise any pin of the name. */
+static bool wrong_key(const nt_trust_ctx *ctx, const nt_dns_name *signer, const uint8_t digest[32])
+{
+    uint8_t bound[32];
+    bool op = ctx->store && nt_trust_store_has_operator(ctx->store, signer);
+    if (!op && nt_trust_chain_binds(ctx->chain, signer, bound))
+        return memcmp(bound, digest, 32) != 0;
+    return ctx->store && nt_trust_store_has_name(ctx->store, signer) &&
+           !nt_trust_store_match(ctx->store, signer, digest);
+}
+
 /* Whoever must have signed this set, if a pinned key is known for it: the
  * subject itself when it is a pinned host name (A, AAAA, NSEC at the host),
  * or the pinned signer remembered for it. */
@@ -105,15 +127,15 @@ static bool expected_signer(const nt_trust_ctx *ctx, const nt_dns_name *subjects
 {
     size_t i;
     nt_trust_signer_info info;
-    if (!ctx->store)
+    if (!ctx->store && !ctx->chain)
         return false;
     for (i = 0; i < ns; i++) {
-        if (nt_trust_store_has_name(ctx->store, &subjects[i])) {
+        if (pinned_name(ctx, &subjects[i])) {
             *signer = subjects[i];
             return true;
         }
         if (ctx->signers && nt_trust_signers_get(ctx->signers, &subjects[i], &info) == NT_OK &&
-            nt_trust_store_has_name(ctx->store, &info.signer)) {
+            pinned_name(ctx, &info.signer)) {
             *signer = info.signer;
             return true;
         }
@@ -204,11 +226,19 @@ static nt_status remember(nt_trust_ctx *ctx, const nt_trust_result *res,
 
 /* The level a verified key earns, and how it is pinned. An unpinned key
  * seen first under trust on first use is pinned now, but first use is not
- * trust: only the operator's pin makes "trusted". */
+ * trust: only the operator's pin or a chain binding makes "trusted". */
 static nt_trust_level level_of(nt_trust_ctx *ctx, const nt_dns_name *signer,
                                const uint8_t digest[32], nt_trust_result *res)
 {
+    uint8_t bound[32];
     res->pin = ctx->store ? nt_trust_store_pin_of(ctx->store, signer, digest) : NT_TRUST_PIN_NONE;
+    /* The chain's word beats first use (wrong_key has refused any other
+     * key already); the operator's pin is shown as such. */
+    if (res->pin != NT_TRUST_PIN_OPERATOR && nt_trust_chain_binds(ctx->chain, signer, bound) &&
+        memcmp(bound, digest, 32) == 0) {
+        res->pin = NT_TRUST_PIN_CHAIN;
+        return NT_TRUST_TRUSTED;
+    }
     if (res->pin == NT_TRUST_PIN_NONE && ctx->store &&
         nt_trust_store_tofu_record(ctx->store, signer, digest)) {
         res->pin = NT_TRUST_PIN_TOFU;
@@ -304,8 +334,7 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
             fail = NT_ERR_TRUST_WRONG_KEY;
             continue;
         }
-        if (ctx->store && nt_trust_store_has_name(ctx->store, &sig.signer) &&
-            !nt_trust_store_match(ctx->store, &sig.signer, digest)) {
+        if (wrong_key(ctx, &sig.signer, digest)) {
             fail = NT_ERR_TRUST_WRONG_KEY;
             continue;
         }
@@ -329,6 +358,7 @@ nt_status nt_trust_decide(nt_trust_ctx *ctx, nt_trust_result *res, const nt_dns_
         res->signer = sig.signer;
         memcpy(res->key_digest, digest, 32);
         res->expiration = sig.expiration;
+        res->original_ttl = sig.original_ttl;
         res->ttl_max = ttl_cap(&sig, now);
         res->checks = tried;
         if ((st = remember(ctx, res, subjects, ns, now)) != NT_OK) {

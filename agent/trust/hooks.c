@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "anchor_table.h"
 #include "nautilus/mem.h"
 #include "nautilus/trust_mdns.h"
 #include "nautilus/trust_meta.h"
@@ -10,6 +11,8 @@
 #define MSG_RECORDS_MAX 256   /* records of one message considered for RRSIG/DNSKEY */
 #define SET_RECORDS_MAX 64    /* records in one RRset we sign or judge */
 
+#define ANCHOR_INSTANCES_MAX 256 /* instances whose anchor state is kept */
+#define ANCHOR_ROOTS_MAX 256   /* checkpoint roots read from the chain */
 #define ZK_TABLE_MAX 1024     /* instances whose proof outcome is remembered */
 #define CLAIMS_MAX 256        /* names a publisher claims (one per service: NT_MDNS max_services) */
 /* A Groth16 verification costs about as much as this many Ed25519 checks
@@ -67,6 +70,10 @@ struct nt_trust_hooks {
     size_t zk_cap;
     uint64_t zk_clock;
     uint64_t zk_generation;
+    /* Browser with cfg.chain: bindings and anchors (DESIGN §1.5, §4.1). */
+    nt_trust_chain *chain;
+    nt_anchor_table *anchors;
+    nt_dns_name meta_inst;
     /* Scratch, kept here rather than on the stack (they are large). */
     nt_dns_record set_recs[SET_RECORDS_MAX];
     nt_dns_record msg_recs[MSG_RECORDS_MAX];
@@ -121,6 +128,10 @@ const char *nt_trust_reason_token(nt_status status)
         return "signer-name";
     case NT_ERR_TRUST_TABLE_FULL:
         return "table-full";
+    case NT_ERR_TRUST_ANCHOR_MISMATCH:
+        return "anchor-mismatch";
+    case NT_ERR_TRUST_ANCHOR_MALFORMED:
+        return "anchor-malformed";
     default:
         return "invalid";
     }
@@ -216,6 +227,15 @@ static nt_status attach_hook(void *ctx, uint32_t ifindex, const nt_mdns_rrset *s
     st = signature_for(h, h->set_recs, set->count, wall_now(h), &sig, &sig_len);
     if (st != NT_OK)
         return st;
+    if (h->anchors && (set->rrs[0].type == TYPE_SRV || set->rrs[0].type == TYPE_TXT) &&
+        set->rrs[0].ttl != 0 && !nt_trust_meta_instance(&h->set_recs[0].owner, &h->meta_inst)) {
+        /* The version being published, as signed (DESIGN §4.1). */
+        nt_wbuf w;
+        nt_wbuf_init(&w, h->canon, sizeof h->canon);
+        if (nt_dns_rrset_canonical(&w, h->set_recs, set->count, set->rrs[0].ttl) == NT_OK)
+            nt_anchor_table_records(h->anchors, &h->set_recs[0].owner, set->rrs[0].type, w.base,
+                                    w.len, s->key_digest);
+    }
     memcpy(h->extra_sig, sig, sig_len);
     extra[0].name = set->rrs[0].name;
     extra[0].name_len = set->rrs[0].name_len;
@@ -336,8 +356,11 @@ static nt_status zk_take(nt_trust_hooks *h, const nt_mdns_rrset *set, const nt_t
     nt_status st;
 
     /* Only a browser that holds keys looks at proofs, and only on records
-     * whose key is trusted (DESIGN §1: zk-verified builds on trusted). */
-    if (h->nvk == 0 || res->level < NT_TRUST_TRUSTED)
+     * whose key is trusted (DESIGN §1: zk-verified builds on trusted); with
+     * the chain's word kept, also on self-signed ones (the binding may be
+     * read after the records came, §1.5): nt_trust_hooks_zk_of counts the
+     * proof only while the key is trusted. */
+    if (h->nvk == 0 || res->level < (h->chain ? NT_TRUST_SELF_SIGNED : NT_TRUST_TRUSTED))
         return NT_OK;
     if (!nt_trust_meta_instance(&h->set_recs[0].owner, &inst))
         return NT_OK;
@@ -402,6 +425,44 @@ static void zk_goodbye(nt_trust_hooks *h, const nt_mdns_rrset *set)
     }
 }
 
+/* A verified set, as far as anchors go (DESIGN §4.1): an instance's SRV or
+ * TXT set is the leaf input of its version; its metadata carries the
+ * claim. A goodbye forgets. Returns the rejection of a metadata set whose
+ * claim is malformed or known not to hold. */
+static nt_status anchor_take(nt_trust_hooks *h, const nt_mdns_rrset *set,
+                             const nt_trust_result *res)
+{
+    const nt_dns_name *owner = &h->set_recs[0].owner;
+    uint16_t type = set->rrs[0].type;
+    nt_dns_name inst;
+    nt_wbuf w;
+    size_t i;
+
+    if (type != TYPE_SRV && type != TYPE_TXT)
+        return NT_OK;
+    for (i = 0; i < set->count; i++)
+        if (set->rrs[i].ttl == 0) {
+            /* A goodbye of the metadata takes its claim with it. */
+            if (type == TYPE_TXT && nt_trust_meta_instance(owner, &inst))
+                return nt_anchor_table_claim(h->anchors, &inst, NULL, 0, res->key_digest);
+            nt_anchor_table_forget(h->anchors, owner, type);
+            return NT_OK;
+        }
+    if (type == TYPE_TXT && nt_trust_meta_instance(owner, &inst)) {
+        /* One metadata record per instance (as for proofs). */
+        for (i = 1; i < set->count; i++)
+            if (set->rrs[i].rdata_len != set->rrs[0].rdata_len ||
+                memcmp(set->rrs[i].rdata, set->rrs[0].rdata, set->rrs[0].rdata_len) != 0)
+                return NT_ERR_TRUST_ANCHOR_MALFORMED;
+        return nt_anchor_table_claim(h->anchors, &inst, set->rrs[0].rdata,
+                                     set->rrs[0].rdata_len, res->key_digest);
+    }
+    nt_wbuf_init(&w, h->canon, sizeof h->canon);
+    if (nt_dns_rrset_canonical(&w, h->set_recs, set->count, res->original_ttl) == NT_OK)
+        nt_anchor_table_records(h->anchors, owner, type, w.base, w.len, res->key_digest);
+    return NT_OK;
+}
+
 static void reject(nt_trust_hooks *h, nt_mdns_judgement *out, nt_status why)
 {
     out->verdict = NT_MDNS_REJECT;
@@ -443,11 +504,13 @@ static nt_status verify_hook(void *ctx, uint32_t ifindex, const nt_mdns_endpoint
                          wall_now(h), now_ms);
     if (st == NT_OK && set->rrs[0].type == TYPE_TXT)
         st = zk_take(h, set, &res, src, now_ms);
+    if (st == NT_OK && h->chain && res.level >= NT_TRUST_SELF_SIGNED)
+        st = anchor_take(h, set, &res);
     if (st != NT_OK) {
         reject(h, out, st);
         return NT_OK;
     }
-    if (h->nvk && res.level >= NT_TRUST_TRUSTED)
+    if (h->nvk && res.level >= (h->chain ? NT_TRUST_SELF_SIGNED : NT_TRUST_TRUSTED))
         zk_goodbye(h, set);
     out->trust = (uint8_t)res.level;
     out->ttl_max = res.ttl_max;
@@ -481,6 +544,13 @@ nt_status nt_trust_hooks_create(nt_trust_hooks **out, const nt_trust_hooks_confi
         (st = nt_trust_budget_set_total(h->ctx.budget,
                                         cfg->checks_total ? cfg->checks_total : 2000)) != NT_OK)
         goto fail;
+    if (cfg->chain && (st = nt_trust_chain_create(&h->chain, 0)) != NT_OK)
+        goto fail;
+    if ((cfg->chain || cfg->signer) &&
+        (st = nt_anchor_table_create(&h->anchors, ANCHOR_INSTANCES_MAX, ANCHOR_ROOTS_MAX)) !=
+            NT_OK)
+        goto fail;
+    h->ctx.chain = h->chain;
     /* A signer knows its own key: records for its host name, and for the
      * names it claims (nt_trust_hooks_claim), must carry that key. */
     if (cfg->signer) {
@@ -553,6 +623,8 @@ void nt_trust_hooks_destroy(nt_trust_hooks *h)
     nt_trust_signers_destroy(h->ctx.signers);
     nt_trust_budget_destroy(h->ctx.budget);
     nt_trust_store_destroy(h->own_store);
+    nt_trust_chain_destroy(h->chain);
+    nt_anchor_table_destroy(h->anchors);
     while (h->nvk)
         nt_zk_vk_destroy(h->vks[--h->nvk].vk);
     nt_free(h->zk);
@@ -603,6 +675,14 @@ nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h, uint8_t id[NT_TRUST_ZK_VK_
     return NT_OK;
 }
 
+/* Does the chain bind who's signer to who's key? */
+static bool chain_binds_key(const nt_trust_hooks *h, const nt_trust_signer_info *who)
+{
+    uint8_t bound[32];
+    return nt_trust_chain_binds(h->chain, &who->signer, bound) &&
+           memcmp(bound, who->key_digest, 32) == 0;
+}
+
 nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *instance,
                                uint64_t now_ms, nt_trust_zk_info *out)
 {
@@ -617,7 +697,14 @@ nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *insta
     /* The proof counts for the instance only if the key that the instance's
      * own records are trusted under is the key the proof is bound to. */
     if (nt_trust_signers_get(h->ctx.signers, instance, &who) != NT_OK ||
-        who.level < NT_TRUST_TRUSTED || memcmp(who.key_digest, e->info.key_digest, 32) != 0)
+        memcmp(who.key_digest, e->info.key_digest, 32) != 0)
+        return NT_ERR_NOT_FOUND;
+    /* Trusted: when judged, or by a binding read from the chain since. */
+    if (who.level < NT_TRUST_TRUSTED &&
+        !(who.level == NT_TRUST_SELF_SIGNED && chain_binds_key(h, &who)))
+        return NT_ERR_NOT_FOUND;
+    /* Trusted on the chain's word that no longer holds (revoked since). */
+    if (who.pin == NT_TRUST_PIN_CHAIN && !chain_binds_key(h, &who))
         return NT_ERR_NOT_FOUND;
     *out = e->info;
     return NT_OK;
@@ -626,4 +713,52 @@ nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h, const nt_dns_name *insta
 uint64_t nt_trust_hooks_zk_generation(const nt_trust_hooks *h)
 {
     return h->zk_generation;
+}
+
+nt_status nt_trust_hooks_chain_set(nt_trust_hooks *h, const nt_dns_name *name,
+                                   const nt_trust_chain_info *info)
+{
+    if (!h->chain)
+        return NT_ERR_INVALID_ARG;
+    return nt_trust_chain_set(h->chain, name, info);
+}
+
+nt_status nt_trust_hooks_chain_get(const nt_trust_hooks *h, const nt_dns_name *name,
+                                   nt_trust_chain_info *info)
+{
+    if (!h->chain)
+        return NT_ERR_NOT_FOUND;
+    return nt_trust_chain_get(h->chain, name, info);
+}
+
+nt_status nt_trust_hooks_leaf_of(nt_trust_hooks *h, const nt_dns_name *instance, uint8_t *out,
+                                 size_t cap, size_t *len, uint8_t key_digest[32])
+{
+    if (!h->anchors || !h->cfg.signer)
+        return NT_ERR_NOT_FOUND;
+    return nt_anchor_table_leaf(h->anchors, instance, out, cap, len, key_digest);
+}
+
+nt_status nt_trust_hooks_root_set(nt_trust_hooks *h, const uint8_t log_id[32], uint64_t size,
+                                  const uint8_t *root)
+{
+    if (!h->chain)
+        return NT_ERR_INVALID_ARG;
+    nt_anchor_table_root_set(h->anchors, log_id, size, root);
+    return NT_OK;
+}
+
+void nt_trust_hooks_anchor_of(nt_trust_hooks *h, const nt_dns_name *instance,
+                              nt_trust_anchor_info *out)
+{
+    if (!h->chain) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    nt_anchor_table_state(h->anchors, instance, out);
+}
+
+uint64_t nt_trust_hooks_anchor_generation(const nt_trust_hooks *h)
+{
+    return h->anchors ? nt_anchor_table_generation(h->anchors) : 0;
 }

@@ -113,6 +113,17 @@ bool nt_trust_store_has_name(const nt_trust_store *s, const nt_dns_name *name)
     return nt_trust_table_get((nt_trust_table *)&s->names, key, klen) != NULL;
 }
 
+/* Internal to agent/trust (decide.c): true if the operator pinned some
+ * key for name. */
+bool nt_trust_store_has_operator(const nt_trust_store *s, const nt_dns_name *name);
+bool nt_trust_store_has_operator(const nt_trust_store *s, const nt_dns_name *name)
+{
+    uint8_t key[NT_TRUST_KEY_MAX];
+    size_t klen = pin_key(key, name, NULL);
+    const nt_trust_entry *ne = nt_trust_table_get((nt_trust_table *)&s->names, key, klen);
+    return ne && ne->value[0];
+}
+
 nt_trust_pin nt_trust_store_pin_of(const nt_trust_store *s, const nt_dns_name *name,
                                    const uint8_t digest[32])
 {

@@ -119,8 +119,11 @@ NT_API NT_WUR nt_status nt_outbox_open(nt_outbox **out, const char *path, const 
 NT_API void nt_outbox_close(nt_outbox *ob);
 
 /* Stores a call to `to` with data[0..len) and gas_limit, queued; *id (may
- * be NULL) is its row id. NT_ERR_INVALID_ARG for data above NT_TX_MAX_DATA
- * or gas_limit 0; database statuses. */
+ * be NULL) is its row id. to NULL: a contract creation with init code data
+ * (its address is keccak(rlp([from, nonce]))[12..32) once nt_outbox_get
+ * shows the nonce it was signed at; a reverted creation is not replayed
+ * for its error). NT_ERR_INVALID_ARG for data above NT_TX_MAX_DATA or
+ * gas_limit 0; database statuses. */
 NT_API NT_WUR nt_status nt_outbox_enqueue(nt_outbox *ob, int64_t *id, const uint8_t to[20],
                                           const uint8_t *data, size_t len, uint64_t gas_limit);
 

@@ -132,6 +132,8 @@ typedef enum nt_status {
     NT_ERR_TRUST_GOODBYE = 417,         /* some but not all records of a set have TTL 0 */
     NT_ERR_TRUST_SIGNER_NAME = 418,     /* RRSIG signer is not a <label>.local host name */
     NT_ERR_TRUST_TABLE_FULL = 419,      /* trust tables full of entries that must be kept */
+    NT_ERR_TRUST_ANCHOR_MISMATCH = 420, /* anchor= does not lead to the checkpoint root on chain */
+    NT_ERR_TRUST_ANCHOR_MALFORMED = 421, /* anchor= field of the metadata TXT malformed */
 
     /* zk: 500..599 */
     NT_ERR_ZK_COORD_RANGE = 500,        /* a coordinate is >= p */
@@ -205,6 +207,10 @@ typedef enum nt_status {
     NT_ERR_OUTBOX_DB_VERSION = 663,      /* outbox schema newer than this build reads */
     NT_ERR_OUTBOX_DB_BUSY = 664,         /* outbox database locked by another writer too long */
     NT_ERR_OUTBOX_ACCOUNT = 665,         /* the outbox belongs to another account or chain */
+    /* ledger, the contracts as operations (nt_ledger_chain): 680..699 */
+    NT_ERR_CHAIN_NO_CODE = 680,          /* no contract at the address given */
+    NT_ERR_CHAIN_MISMATCH = 681,         /* the contracts on chain do not point at each other as deployed */
+    NT_ERR_CHAIN_TX_FAILED = 682,        /* the transaction was mined and failed (status 0) */
     /* agent/bus: 700..799 */
     /* crypto: 800..899 */
     NT_ERR_CRYPTO_BAD_SIGNATURE = 800,  /* signature does not verify */

@@ -11,7 +11,8 @@
  *   unsigned     no usable signature, and nothing pins the owner's key;
  *   self-signed  the RRSIG verifies with the DNSKEY that came with it;
  *   trusted      ... and that DNSKEY's digest is pinned for the signer name
- *                by the operator (a --trust file, nt_trust_store_add).
+ *                by the operator (a --trust file, nt_trust_store_add), or
+ *                bound to it by the on-chain Registry (nt_trust_chain).
  * A key learned on first use (TOFU) is remembered and defended like a pin
  * (an unsigned or other-key record for its names is rejected) but shown as
  * self-signed with pin NT_TRUST_PIN_TOFU: first use is not trust.
@@ -128,6 +129,7 @@ typedef enum nt_trust_pin {
     NT_TRUST_PIN_NONE = 0,     /* not pinned */
     NT_TRUST_PIN_OPERATOR = 1, /* pinned by the operator: --trust file, nt_trust_store_add */
     NT_TRUST_PIN_TOFU = 2,     /* learned on first use (this run or a --tofu file) */
+    NT_TRUST_PIN_CHAIN = 3,    /* bound to the name by the on-chain Registry (nt_trust_chain) */
 } nt_trust_pin;
 
 /* Creates an empty store holding at most cap pins (0: 4096). */
@@ -254,6 +256,50 @@ NT_API NT_WUR nt_status nt_trust_signers_get(const nt_trust_signers *t,
                                              const nt_dns_name *subject,
                                              nt_trust_signer_info *info);
 
+/* ---- bindings from the chain (DESIGN §1.5) --------------------------------
+ * What the on-chain Registry said about a host name, as whoever reads the
+ * chain (outside the receive path) hands it in. A name bound to a key
+ * (registered, not revoked) is defended like a pin: a set signed by another
+ * key is rejected (NT_ERR_TRUST_WRONG_KEY), an unsigned one for a subject it
+ * vouched for too, and a set signed by the bound key is trusted with
+ * NT_TRUST_PIN_CHAIN. An operator pin for the name wins: the operator's list
+ * is the whole truth for the names it pins. A chain binding wins over keys
+ * learned by TOFU. Unbound and revoked names vouch for nothing. Capped
+ * table; bound entries are never evicted by answers about other names. */
+
+typedef enum nt_trust_chain_state {
+    NT_TRUST_CHAIN_UNBOUND = 0,  /* never registered */
+    NT_TRUST_CHAIN_BOUND = 1,    /* registered to digest, not revoked */
+    NT_TRUST_CHAIN_REVOKED = 2,  /* registered, then revoked by its owner */
+} nt_trust_chain_state;
+
+typedef struct nt_trust_chain_info {
+    nt_trust_chain_state state;
+    uint8_t digest[32];          /* BOUND: the key digest the name is bound to */
+    uint64_t block;              /* block the answer was read at */
+    uint64_t read_ms;            /* caller's clock when it was read */
+} nt_trust_chain_info;
+
+typedef struct nt_trust_chain nt_trust_chain;
+
+/* Creates an empty table of at most cap names (0: 1024). NT_ERR_NOMEM. */
+NT_API NT_WUR nt_status nt_trust_chain_create(nt_trust_chain **out, size_t cap);
+NT_API void nt_trust_chain_destroy(nt_trust_chain *c);
+
+/* Records (replacing) what the chain says about name. NT_ERR_TRUST_TABLE_FULL
+ * when a new name finds no room. */
+NT_API NT_WUR nt_status nt_trust_chain_set(nt_trust_chain *c, const nt_dns_name *name,
+                                           const nt_trust_chain_info *info);
+
+/* NT_ERR_NOT_FOUND if nothing was recorded for name. */
+NT_API NT_WUR nt_status nt_trust_chain_get(const nt_trust_chain *c, const nt_dns_name *name,
+                                           nt_trust_chain_info *info);
+
+/* True if name is bound (registered, not revoked); then *digest (may be
+ * NULL) is the bound key digest. False for a NULL table. */
+NT_API bool nt_trust_chain_binds(const nt_trust_chain *c, const nt_dns_name *name,
+                                 uint8_t digest[32]);
+
 /* ---- the decision for one received RRset ---------------------------------- */
 
 typedef struct nt_trust_ctx {
@@ -261,6 +307,7 @@ typedef struct nt_trust_ctx {
     nt_trust_replay *replay;      /* may be NULL: no freshness check */
     nt_trust_budget *budget;      /* may be NULL: no per-source budget */
     nt_trust_signers *signers;    /* may be NULL: no memory of signers */
+    nt_trust_chain *chain;        /* bindings read from the chain; may be NULL */
 } nt_trust_ctx;
 
 typedef struct nt_trust_result {
@@ -274,6 +321,7 @@ typedef struct nt_trust_result {
                                      expiration - now)); UINT32_MAX if unsigned */
     nt_trust_pin pin;             /* how the signing key is pinned */
     bool first_seen;              /* the key was learned on first use just now */
+    uint32_t original_ttl;        /* the RRSIG's original TTL (level >= self-signed) */
     unsigned checks;              /* signature checks spent */
 } nt_trust_result;
 

@@ -29,13 +29,16 @@
  * cached per instance by SHA-256 of (key digest, RDATA), so a repeated
  * record is verified once. A failure rejects the set ("zk-malformed",
  * "zk-unknown-vk", "zk-binding", "zk-invalid"); the instance keeps its
- * lower level.
+ * lower level. With cfg.chain, proofs on self-signed records are judged
+ * too (the chain's binding may come after them) and count once the key is
+ * trusted.
  */
 #ifndef NAUTILUS_TRUST_MDNS_H
 #define NAUTILUS_TRUST_MDNS_H
 
 #include "nautilus/mdns.h"
 #include "nautilus/trust.h"
+#include "nautilus/trust_anchor.h"
 #include "nautilus/trust_meta.h"
 
 #ifdef __cplusplus
@@ -55,6 +58,9 @@ typedef struct nt_trust_hooks_config {
     size_t table_cap;              /* replay/signer/budget table caps (default 4096) */
     nt_trust_wall_fn wall;         /* NULL: time(NULL) */
     void *wall_ctx;
+    bool chain;                    /* browser: keep name bindings and checkpoint roots
+                                      read from the chain, and instances' anchors
+                                      (DESIGN §1.5, §4.1) */
 } nt_trust_hooks_config;
 
 typedef struct nt_trust_hooks nt_trust_hooks;
@@ -85,7 +91,9 @@ NT_API void nt_trust_hooks_install(nt_trust_hooks *h, nt_mdns_config *cfg);
  * JSON "reason" field carry it: "unsigned", "no-key", "wrong-key",
  * "expired", "not-yet-valid", "bad-signature", "algorithm", "coverage",
  * "key-tag", "replay", "budget", "zk-malformed", "zk-unknown-vk",
- * "zk-binding", "zk-invalid"; "invalid" for anything else. */
+ * "zk-binding", "zk-invalid", "oversize", "goodbye", "signer-name",
+ * "table-full", "anchor-mismatch", "anchor-malformed"; "invalid" for
+ * anything else. */
 NT_API const char *nt_trust_reason_token(nt_status status);
 
 /* The signer and key remembered for subject (an instance name, or a host
@@ -118,7 +126,8 @@ NT_API NT_WUR nt_status nt_trust_hooks_zk_vk_add(nt_trust_hooks *h,
  * NT_OK only if its latest metadata verified, was heard within its TTL
  * before now_ms (the engine's clock, as given to nt_mdns_input), the
  * instance has not said goodbye since, and the key the proof is bound to
- * is the trusted key that signed the instance's own records; otherwise
+ * is the trusted key that signed the instance's own records (trusted when
+ * judged, or, with cfg.chain, bound to its signer by the chain now); otherwise
  * NT_ERR_NOT_FOUND. */
 NT_API NT_WUR nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h,
                                              const nt_dns_name *instance, uint64_t now_ms,
@@ -127,6 +136,60 @@ NT_API NT_WUR nt_status nt_trust_hooks_zk_of(const nt_trust_hooks *h,
 /* Grows whenever an instance's proof outcome changes (for callers that
  * re-report instances). */
 NT_API uint64_t nt_trust_hooks_zk_generation(const nt_trust_hooks *h);
+
+/* ---- the chain (DESIGN §1.5, §4.1) -------------------------------------------
+ * A browser created with cfg.chain keeps what the chain said about signer
+ * names (nt_trust_chain, consulted by every decision from then on) and the
+ * checkpoint roots of (log id, size) pairs, and per instance the verified
+ * SRV and TXT sets (as their leaf input) and the anchor claim of its
+ * verified metadata TXT. The chain itself is read by the caller, outside
+ * the receive path; these calls only record the answers. */
+
+/* Records what the Registry says about a signer host name. Statuses of
+ * nt_trust_chain_set; NT_ERR_INVALID_ARG without cfg.chain. */
+NT_API NT_WUR nt_status nt_trust_hooks_chain_set(nt_trust_hooks *h, const nt_dns_name *name,
+                                                 const nt_trust_chain_info *info);
+/* NT_ERR_NOT_FOUND if nothing is recorded (or no cfg.chain). */
+NT_API NT_WUR nt_status nt_trust_hooks_chain_get(const nt_trust_hooks *h,
+                                                 const nt_dns_name *name,
+                                                 nt_trust_chain_info *info);
+
+/* Records the checkpoint root on chain for (log_id, size); root NULL: the
+ * chain has no checkpoint of that size. NT_ERR_INVALID_ARG without
+ * cfg.chain. */
+NT_API NT_WUR nt_status nt_trust_hooks_root_set(nt_trust_hooks *h, const uint8_t log_id[32],
+                                                uint64_t size, const uint8_t *root);
+
+typedef enum nt_trust_anchor_state {
+    NT_TRUST_ANCHOR_NONE = 0,    /* no anchor claimed (or no cfg.chain) */
+    NT_TRUST_ANCHOR_WAIT = 1,    /* claimed; records or the root not known yet */
+    NT_TRUST_ANCHOR_OK = 2,      /* the verified records are in the checkpoint on chain */
+    NT_TRUST_ANCHOR_BAD = 3,     /* rejected: reason says why */
+} nt_trust_anchor_state;
+
+typedef struct nt_trust_anchor_info {
+    nt_trust_anchor_state state;
+    nt_status reason;            /* BAD: NT_ERR_TRUST_ANCHOR_MISMATCH or _MALFORMED */
+    bool need_root;              /* WAIT: the root of (log_id, size) is to be read */
+    uint8_t log_id[32];          /* WAIT, OK, BAD (when parsed) */
+    uint64_t index, size;
+    uint8_t key_digest[32];      /* OK: the key that signed the records */
+} nt_trust_anchor_info;
+
+/* The anchor state of instance (full name). Pure look-up and hashing. */
+NT_API void nt_trust_hooks_anchor_of(nt_trust_hooks *h, const nt_dns_name *instance,
+                                     nt_trust_anchor_info *out);
+
+/* Publisher: the leaf input of instance's current version, as last signed
+ * (canonical SRV || canonical TXT, DESIGN §4.1), into out[0..cap), and the
+ * key digest it was signed with. NT_ERR_NOT_FOUND until both sets have
+ * been signed (or without a signer); NT_ERR_NOSPACE if cap is too small. */
+NT_API NT_WUR nt_status nt_trust_hooks_leaf_of(nt_trust_hooks *h, const nt_dns_name *instance,
+                                               uint8_t *out, size_t cap, size_t *len,
+                                               uint8_t key_digest[32]);
+
+/* Grows whenever an instance's records, its anchor claim or a root change. */
+NT_API uint64_t nt_trust_hooks_anchor_generation(const nt_trust_hooks *h);
 
 /* Counters, for tests and the benchmark. */
 typedef struct nt_trust_hooks_stats {

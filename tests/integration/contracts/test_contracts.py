@@ -426,6 +426,34 @@ def test_credentials(cred, keys, addrs):
     cred.check_logs()
 
 
+def test_pointers(reg, cp, cred, keys, addrs, deploy_block):
+    """The registry leads to the other two: the admin sets them once, and
+    the Checkpoints named must read this registry."""
+    k0, k1 = keys[0], keys[1]
+    zero_addr = "0x" + "00" * 20
+    check(reg.call("deployedBlock", "uint64") == [deploy_block],
+          "deployedBlock is the block the registry was deployed in")
+    check(reg.call("checkpoints", "address") == [zero_addr] and
+          reg.call("credentials", "address") == [zero_addr], "no pointers before setContracts")
+    other = Contract("Checkpoints")
+    other.deploy(k0, "constructor(address)", cred.addr)  # reads another "registry"
+    for what, key, args, err in (
+            ("only the admin sets the pointers", k1, (cp.addr, cred.addr), "NotAdmin"),
+            ("a zero address is refused", k0, (zero_addr, cred.addr), "ZeroAddress"),
+            ("a Checkpoints reading another registry is refused", k0, (other.addr, cred.addr),
+             "WrongRegistry")):
+        ok, why = reg.refuse(key, "setContracts", *args, error=err)
+        check(ok, "%s (%s)" % (what, err), why)
+    ok, _ = reg.send(k0, "setContracts", cp.addr, cred.addr,
+                     emits=[("ContractsSet", [addrs[0]], [cp.addr, cred.addr])])
+    check(ok and [a.lower() for a in reg.call("checkpoints", "address") +
+                  reg.call("credentials", "address")] == [cp.addr.lower(), cred.addr.lower()],
+          "the admin points the registry at its Checkpoints and Credentials")
+    ok, why = reg.refuse(k0, "setContracts", other.addr, cred.addr, error="ContractsAlreadySet")
+    check(ok and reg.call("checkpoints", "address")[0].lower() == cp.addr.lower(),
+          "the pointers are set once (ContractsAlreadySet)", why)
+
+
 def test_gas(epr, gas, keys):
     ok, rc = epr.send(keys[0], "logRecord", keccak("nautilus test record 1"),
                       emits=[("RecordLogged", [], [keccak("nautilus test record 1")])])
@@ -455,13 +483,14 @@ def main():
     start_anvil()
     addrs = [cast("wallet", "address", "--private-key", k) for k in KEYS]
     reg, cp, cred, epr = (Contract(n) for n in ("Registry", "Checkpoints", "Credentials", "EventPerRecord"))
-    reg.deploy(KEYS[0])
+    reg_rc = reg.deploy(KEYS[0])
     cp.deploy(KEYS[0], "constructor(address)", reg.addr)
     cred.deploy(KEYS[0])
     epr.deploy(KEYS[0])
     print("   registry %s, checkpoints %s, credentials %s, event-per-record %s"
           % (reg.addr, cp.addr, cred.addr, epr.addr), flush=True)
 
+    test_pointers(reg, cp, cred, KEYS, addrs, int(reg_rc["blockNumber"], 16))
     reg_info = test_registry(reg, KEYS, addrs)
     gas = test_checkpoints(cp, reg, KEYS, addrs, reg_info)
     test_credentials(cred, KEYS, addrs)

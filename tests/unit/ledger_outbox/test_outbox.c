@@ -933,10 +933,10 @@ static void test_file_checks(void **state)
 
     nt_outbox_close(x->ob);
     x->ob = NULL;
-    sql(path, "UPDATE schema_version SET version = 2");
+    sql(path, "UPDATE schema_version SET version = 3");
     assert_int_equal(nt_outbox_open(&ob, path, key.address, 31337, &x->cfg),
                      NT_ERR_OUTBOX_DB_VERSION);
-    sql(path, "UPDATE schema_version SET version = 1;"
+    sql(path, "UPDATE schema_version SET version = 2;"
               "CREATE TRIGGER t AFTER INSERT ON txs BEGIN DELETE FROM raws; END");
     assert_int_equal(nt_outbox_open(&ob, path, key.address, 31337, &x->cfg),
                      NT_ERR_OUTBOX_DB_CORRUPT);
@@ -950,6 +950,72 @@ static void test_file_checks(void **state)
     assert_int_equal(symlink(path, link), 0);
     assert_int_equal(nt_outbox_open(&ob, link, key.address, 31337, &x->cfg), NT_ERR_PERM);
     assert_null(ob);
+}
+
+/* A contract creation (to NULL): signed without a "to", mined, confirmed;
+ * reverted, it is failed as "reverted" without a replay (the fake's replay
+ * would answer a selector: none may be asked for). */
+static void test_creation(void **state)
+{
+    fx *x = *state;
+    static const uint8_t code[] = {0x60, 0x00, 0x60, 0x00, 0xf3};
+    nt_tx_decoded d;
+    int64_t a, b;
+
+    assert_int_equal(nt_outbox_enqueue(x->ob, &a, NULL, code, sizeof code, 100000), NT_OK);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1000), NT_OK);
+    assert_int_equal(x->f->n_sends, 1);
+    assert_int_equal(nt_tx_decode(&d, x->f->sends[0], x->f->send_len[0]), NT_OK);
+    assert_false(d.tx.has_to);
+    assert_int_equal(d.tx.data_len, sizeof code);
+    mine(x->f);
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1010), NT_OK);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1020), NT_OK);
+    assert_int_equal(get(x, a).state, NT_OUTBOX_CONFIRMED);
+    assert_int_equal(get(x, a).nonce, 0);
+
+    memcpy(x->f->revert_sel, "\x12\x34\x56\x78", 4);
+    x->f->revert_next = true;
+    assert_int_equal(nt_outbox_enqueue(x->ob, &b, NULL, code, sizeof code, 100000), NT_OK);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 2000), NT_OK);
+    mine(x->f);
+    mine(x->f);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 2010), NT_OK);
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 2020), NT_OK);
+    assert_int_equal(get(x, b).state, NT_OUTBOX_FAILED);
+    assert_string_equal(get(x, b).reason, "reverted");
+}
+
+/* A schema version 1 file (calls only: dest exactly 20 bytes) is migrated
+ * on open: its rows kept, version 2, creations accepted. */
+static void test_migrate_v1(void **state)
+{
+    fx *x = *state;
+    static const uint8_t code[] = {0x00};
+    int64_t a = enqueue(x, 30), b;
+
+    nt_outbox_close(x->ob);
+    x->ob = NULL;
+    sql(path, "BEGIN;"
+              "CREATE TABLE txs_v1 (id INTEGER PRIMARY KEY,"
+              " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
+              " dest BLOB NOT NULL CHECK (length(dest) = 20), data BLOB NOT NULL,"
+              " gas_limit INTEGER NOT NULL CHECK (gas_limit > 0),"
+              " nonce INTEGER UNIQUE, signed_at INTEGER, sent_at INTEGER,"
+              " mined_hash BLOB, block_number INTEGER, block_hash BLOB, rstatus INTEGER,"
+              " reason TEXT);"
+              "INSERT INTO txs_v1 SELECT * FROM txs; DROP TABLE txs;"
+              "ALTER TABLE txs_v1 RENAME TO txs; CREATE INDEX txs_state ON txs (state, id);"
+              "UPDATE schema_version SET version = 1; COMMIT;");
+    assert_int_equal(nt_outbox_open(&x->ob, path, key.address, 31337, &x->cfg), NT_OK);
+    assert_int_equal(get(x, a).state, NT_OUTBOX_QUEUED);
+    assert_int_equal(nt_outbox_enqueue(x->ob, &b, NULL, code, sizeof code, 50000), NT_OK);
+    assert_int_equal(b, a + 1);
+    reopen(x); /* version 2 now: opened as it is */
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, 1000), NT_OK);
+    assert_int_equal(get(x, a).nonce, 0);
+    assert_int_equal(get(x, b).nonce, 1);
 }
 
 int main(void)
@@ -969,6 +1035,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revert_without_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_creation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nonce_taken, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -786,6 +786,78 @@ static void test_signer_must_be_host(void **state)
     nt_trust_signer_cleanup(&s);
 }
 
+/* A name bound on chain (DESIGN §1.5): its key is trusted with no local
+ * pin, another key and an unsigned spoof are refused like a pin would; a
+ * revoked or unbound name vouches for nothing; the operator's pin wins,
+ * and the chain wins over a key learned by TOFU. */
+static void test_decide_chain(void **state)
+{
+    fixture *f = *state;
+    nt_dns_record a = rec(&f->host, 1, 120, f->a_rdata, 4);
+    nt_trust_ctx ctx = {0};
+    nt_trust_result res;
+    nt_trust_chain_info info;
+    message m;
+    static const uint8_t src[4] = {192, 0, 2, 67};
+
+    assert_int_equal(nt_trust_chain_create(&ctx.chain, 4), NT_OK);
+    memset(&info, 0, sizeof info);
+    info.state = NT_TRUST_CHAIN_BOUND;
+    memcpy(info.digest, f->signer.key_digest, 32);
+    info.block = 12;
+    assert_int_equal(nt_trust_chain_set(ctx.chain, &f->host, &info), NT_OK);
+    sign_into(&m, &f->signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_TRUSTED);
+    assert_int_equal(res.pin, NT_TRUST_PIN_CHAIN);
+    assert_int_equal(res.original_ttl, 120);
+    sign_into(&m, &f->other_signer, &a, NOW);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW, 0),
+                     NT_ERR_TRUST_WRONG_KEY);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, &a, 1, src, 4, NOW, 0),
+                     NT_ERR_TRUST_UNSIGNED);
+
+    /* Revoked: the key is only self-signed, and nothing is defended. */
+    info.state = NT_TRUST_CHAIN_REVOKED;
+    assert_int_equal(nt_trust_chain_set(ctx.chain, &f->host, &info), NT_OK);
+    assert_false(nt_trust_chain_binds(ctx.chain, &f->host, NULL));
+    sign_into(&m, &f->signer, &a, NOW + 1);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 1, 0), NT_OK);
+    assert_int_equal(res.level, NT_TRUST_SELF_SIGNED);
+    assert_int_equal(res.pin, NT_TRUST_PIN_NONE);
+    nt_trust_chain_destroy(ctx.chain);
+
+    /* TOFU learned the other key first; the chain binds ours: ours is
+     * trusted, the TOFU key is refused. */
+    assert_int_equal(nt_trust_chain_create(&ctx.chain, 4), NT_OK);
+    ctx.store = store_with(f, false);
+    nt_trust_store_set_tofu(ctx.store, true, NULL);
+    sign_into(&m, &f->other_signer, &a, NOW + 2);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 2, 0), NT_OK);
+    assert_int_equal(res.pin, NT_TRUST_PIN_TOFU);
+    info.state = NT_TRUST_CHAIN_BOUND;
+    assert_int_equal(nt_trust_chain_set(ctx.chain, &f->host, &info), NT_OK);
+    sign_into(&m, &f->signer, &a, NOW + 3);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 3, 0), NT_OK);
+    assert_int_equal(res.pin, NT_TRUST_PIN_CHAIN);
+    sign_into(&m, &f->other_signer, &a, NOW + 4);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 4, 0),
+                     NT_ERR_TRUST_WRONG_KEY);
+    nt_trust_store_destroy(ctx.store);
+
+    /* The operator pinned the other key: the operator's word wins. */
+    ctx.store = store_with(f, false);
+    assert_int_equal(nt_trust_store_add(ctx.store, &f->host, f->other_signer.key_digest), NT_OK);
+    sign_into(&m, &f->signer, &a, NOW + 5);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 5, 0),
+                     NT_ERR_TRUST_WRONG_KEY);
+    sign_into(&m, &f->other_signer, &a, NOW + 6);
+    assert_int_equal(nt_trust_decide(&ctx, &res, &a, 1, m.recs, m.n, src, 4, NOW + 6, 0), NT_OK);
+    assert_int_equal(res.pin, NT_TRUST_PIN_OPERATOR);
+    nt_trust_store_destroy(ctx.store);
+    nt_trust_chain_destroy(ctx.chain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -795,6 +867,7 @@ int main(void)
         cmocka_unit_test(test_store_file),         cmocka_unit_test(test_tofu),
         cmocka_unit_test(test_levels_and_tables),  cmocka_unit_test(test_goodbye_and_ttl_clamp),
         cmocka_unit_test(test_no_truncation),      cmocka_unit_test(test_signer_must_be_host),
+        cmocka_unit_test(test_decide_chain),
     };
     return cmocka_run_group_tests_name("trust", tests, setup, NULL);
 }

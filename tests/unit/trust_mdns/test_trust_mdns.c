@@ -32,6 +32,7 @@ typedef struct lan {
     nt_mdns_event events[256];
     size_t nevents;
     nt_mdns_service_id pub_id;
+    bool chain;   /* node 0 (the browser) keeps what the chain says */
 } lan;
 
 static uint32_t lan_wall(void *ctx) { return ((lan *)ctx)->wall; }
@@ -63,6 +64,7 @@ static void add_node_v(lan *l, const char *host, uint8_t last_octet,
     hc.verify = verify;
     hc.wall = lan_wall;
     hc.wall_ctx = l;
+    hc.chain = l->chain && l->n == 0;
     assert_int_equal(nt_trust_hooks_create(&nd->hooks, &hc), NT_OK);
     nt_trust_hooks_install(nd->hooks, &cfg);
     assert_int_equal(nt_mdns_create(&nd->m, &cfg), NT_OK);
@@ -941,6 +943,203 @@ static void test_zk_rejections_on_lan(void **state)
     zk_fix_free(&z);
 }
 
+/* The anchor of a version (DESIGN §4.1) through the hooks on both sides:
+ * the leaf the publisher's attach hook signed is the leaf the browser
+ * recomputes from the sets it verified; the claim in the metadata holds
+ * against the right root, and is refused against another one, in the
+ * receive path too once the root is known. */
+static void test_anchored_on_lan(void **state)
+{
+    static lan l;
+    nt_trust_signer signer;
+    nt_trust_chain_info ci;
+    nt_trust_anchor_info ai;
+    nt_trust_anchor an;
+    nt_dns_name inst;
+    nt_merkle_array arr;
+    nt_merkle_source src;
+    static const uint8_t v1[] = {3, 'v', '=', '1'};
+    uint8_t leaf_data[4096], key[32], hashes[2][32], root[32], meta[NT_TRUST_META_RDATA_MAX];
+    size_t leaf_len = 0, meta_len = 0;
+    const nt_mdns_event *rej;
+    (void)state;
+
+    make_key(&signer, 5, "pub.local");
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    l.chain = true;
+    add_node(&l, "browser", 10, NULL, NULL);
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    l.pub_id = publish(&l.nodes[1], "Web", 8080, l.now);
+    assert_int_equal(nt_mdns_service_set_extra(l.nodes[1].m, l.pub_id, NT_TRUST_META_LABEL, 16,
+                                               v1, sizeof v1, 0, l.now),
+                     NT_OK);
+    run(&l, 4000);
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    /* No claim yet: nothing to anchor. */
+    nt_trust_hooks_anchor_of(l.nodes[0].hooks, &inst, &ai);
+    assert_int_equal(ai.state, NT_TRUST_ANCHOR_NONE);
+    /* The chain binds pub.local to the key. */
+    memset(&ci, 0, sizeof ci);
+    ci.state = NT_TRUST_CHAIN_BOUND;
+    memcpy(ci.digest, signer.key_digest, 32);
+    assert_int_equal(nt_trust_hooks_chain_set(l.nodes[0].hooks, &signer.signer, &ci), NT_OK);
+
+    /* The publisher's version is leaf 1 of a log of 2. */
+    assert_int_equal(nt_trust_hooks_leaf_of(l.nodes[1].hooks, &inst, leaf_data, sizeof leaf_data,
+                                            &leaf_len, key),
+                     NT_OK);
+    assert_memory_equal(key, signer.key_digest, 32);
+    assert_int_equal(nt_merkle_leaf_hash(hashes[0], (const uint8_t *)"before", 6), NT_OK);
+    assert_int_equal(nt_merkle_leaf_hash(hashes[1], leaf_data, leaf_len), NT_OK);
+    arr.hashes = &hashes[0][0];
+    arr.count = 2;
+    nt_merkle_source_array(&src, &arr);
+    assert_int_equal(nt_merkle_root(root, &src, 2), NT_OK);
+    memset(&an, 0, sizeof an);
+    memcpy(an.log_id, signer.key_digest, 32);
+    an.index = 1;
+    an.size = 2;
+    assert_int_equal(nt_merkle_inclusion_proof(&an.path, &src, 1, 2), NT_OK);
+    assert_int_equal(nt_trust_meta_set_anchor(meta, sizeof meta, &meta_len, v1, sizeof v1, &an),
+                     NT_OK);
+    assert_int_equal(nt_mdns_service_set_extra(l.nodes[1].m, l.pub_id, NT_TRUST_META_LABEL, 16,
+                                               meta, meta_len, 0, l.now),
+                     NT_OK);
+    run(&l, 2000);
+
+    /* The browser asks for the root of (log, 2), then holds the anchor. */
+    nt_trust_hooks_anchor_of(l.nodes[0].hooks, &inst, &ai);
+    assert_int_equal(ai.state, NT_TRUST_ANCHOR_WAIT);
+    assert_true(ai.need_root);
+    assert_memory_equal(ai.log_id, signer.key_digest, 32);
+    assert_int_equal(ai.size, 2);
+    assert_int_equal(nt_trust_hooks_root_set(l.nodes[0].hooks, ai.log_id, 2, root), NT_OK);
+    nt_trust_hooks_anchor_of(l.nodes[0].hooks, &inst, &ai);
+    assert_int_equal(ai.state, NT_TRUST_ANCHOR_OK);
+    assert_int_equal(ai.index, 1);
+    assert_memory_equal(ai.key_digest, signer.key_digest, 32);
+
+    /* The chain's root for that size is another: mismatch. */
+    root[0] ^= 1;
+    assert_int_equal(nt_trust_hooks_root_set(l.nodes[0].hooks, ai.log_id, 2, root), NT_OK);
+    nt_trust_hooks_anchor_of(l.nodes[0].hooks, &inst, &ai);
+    assert_int_equal(ai.state, NT_TRUST_ANCHOR_BAD);
+    assert_int_equal(ai.reason, NT_ERR_TRUST_ANCHOR_MISMATCH);
+    root[0] ^= 1;
+    assert_int_equal(nt_trust_hooks_root_set(l.nodes[0].hooks, ai.log_id, 2, root), NT_OK);
+
+    /* A claim of another index is refused as it arrives: the root is known. */
+    an.index = 0;
+    assert_int_equal(nt_trust_meta_set_anchor(meta, sizeof meta, &meta_len, v1, sizeof v1, &an),
+                     NT_OK);
+    assert_int_equal(nt_mdns_service_set_extra(l.nodes[1].m, l.pub_id, NT_TRUST_META_LABEL, 16,
+                                               meta, meta_len, 0, l.now),
+                     NT_OK);
+    run(&l, 2000);
+    rej = last_event(&l, NT_MDNS_EV_REJECTED, NT_TRUST_META_LABEL);
+    assert_non_null(rej);
+    assert_string_equal(rej->reason, "anchor-mismatch");
+    nt_trust_hooks_anchor_of(l.nodes[0].hooks, &inst, &ai);
+    assert_int_equal(ai.state, NT_TRUST_ANCHOR_BAD);
+
+    zk_lan_free(&l, NULL);
+    nt_trust_signer_cleanup(&signer);
+}
+
+/* zk-verified on the chain's word (DESIGN §1.5): the browser pins nothing;
+ * the proof on self-signed records is judged as they come, and counts once
+ * the chain binds the signer to the key (read after the records), and no
+ * longer once the binding is revoked. */
+static void test_zk_verified_from_chain(void **state)
+{
+    static lan l;
+    zk_fix z;
+    nt_trust_signer signer;
+    uint8_t rd[NT_TRUST_META_RDATA_MAX], id[NT_TRUST_ZK_VK_ID_LEN];
+    size_t len;
+    nt_dns_name inst;
+    nt_trust_zk_info zi;
+    nt_trust_chain_info ci;
+    (void)state;
+
+    zk_fix_load(&z);
+    make_key(&signer, 3, "pub.local");
+    assert_int_equal(nt_trust_meta_write(rd, sizeof rd, &len, z.vk_id, &z.proof, z.pub), NT_OK);
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    l.chain = true;
+    add_node(&l, "browser", 10, NULL, NULL);
+    assert_int_equal(nt_trust_hooks_zk_vk_add(l.nodes[0].hooks, id, z.vk_json, z.vk_len), NT_OK);
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    l.pub_id = publish(&l.nodes[1], "Web", 8080, l.now);
+    assert_int_equal(nt_mdns_service_set_extra(l.nodes[1].m, l.pub_id, NT_TRUST_META_LABEL, 16,
+                                               rd, len, 0, l.now),
+                     NT_OK);
+    run(&l, 4000);
+    assert_int_equal(nt_dns_name_from_str(&inst, "Web._http._tcp.local"), NT_OK);
+    /* Self-signed so far: the proof does not count. */
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_ERR_NOT_FOUND);
+    memset(&ci, 0, sizeof ci);
+    ci.state = NT_TRUST_CHAIN_BOUND;
+    memcpy(ci.digest, signer.key_digest, 32);
+    assert_int_equal(nt_trust_hooks_chain_set(l.nodes[0].hooks, &signer.signer, &ci), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_OK);
+    assert_memory_equal(zi.key_digest, signer.key_digest, 32);
+    /* Revoked, the proof stops counting (for records judged before the
+     * binding as for those judged with it). */
+    run(&l, 2000);
+    ci.state = NT_TRUST_CHAIN_REVOKED;
+    assert_int_equal(nt_trust_hooks_chain_set(l.nodes[0].hooks, &signer.signer, &ci), NT_OK);
+    assert_int_equal(nt_trust_hooks_zk_of(l.nodes[0].hooks, &inst, l.now, &zi), NT_ERR_NOT_FOUND);
+    zk_lan_free(&l, NULL);
+    zk_fix_free(&z);
+    nt_trust_signer_cleanup(&signer);
+}
+
+/* A proof and an anchor in one metadata record (publish --proof --anchor):
+ * both read back; the record's cap bounds the audit path (DESIGN §2.3). */
+static void test_meta_zk_and_anchor(void **state)
+{
+    zk_fix z;
+    nt_trust_anchor an, back;
+    nt_trust_meta m;
+    uint8_t zk_rd[NT_TRUST_META_RDATA_MAX], rd[NT_TRUST_META_RDATA_MAX];
+    char text[NT_TRUST_ANCHOR_TEXT_MAX];
+    size_t zk_len, len, tlen, nodes, fits = 0;
+    bool present;
+    (void)state;
+
+    zk_fix_load(&z);
+    assert_int_equal(nt_trust_meta_write(zk_rd, sizeof zk_rd, &zk_len, z.vk_id, &z.proof, z.pub),
+                     NT_OK);
+    for (nodes = 0; nodes < 40; nodes++) {
+        memset(&an, 0, sizeof an);
+        memset(an.log_id, 0xab, 32);
+        an.size = (uint64_t)1 << nodes;
+        an.index = an.size - 1;
+        an.path.len = nodes;
+        memset(an.path.node, 0x5c, nodes * NT_MERKLE_HASH_LEN);
+        if (nt_trust_meta_set_anchor(rd, sizeof rd, &len, zk_rd, zk_len, &an) != NT_OK)
+            break;
+        fits = nodes;
+        assert_int_equal(nt_trust_meta_parse(&m, rd, len), NT_OK);
+        assert_true(m.has_zk);
+        nt_trust_meta_cleanup(&m);
+        assert_int_equal(nt_trust_meta_anchor_get(text, sizeof text, &tlen, &present, rd, len),
+                         NT_OK);
+        assert_true(present);
+        assert_int_equal(nt_trust_anchor_parse(&back, text, tlen), NT_OK);
+        assert_memory_equal(&back, &an, sizeof an);
+    }
+    print_message("a proof and an anchor fit with paths of up to %zu nodes\n", fits);
+    assert_true(fits >= 12); /* trees of 4096 leaves */
+    assert_true(fits < 40);  /* and the cap is enforced */
+    zk_fix_free(&z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -952,6 +1151,9 @@ int main(void)
         cmocka_unit_test(test_meta_encoding),
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
+        cmocka_unit_test(test_anchored_on_lan),
+        cmocka_unit_test(test_zk_verified_from_chain),
+        cmocka_unit_test(test_meta_zk_and_anchor),
     };
     return cmocka_run_group_tests_name("trust_mdns", tests, NULL, NULL);
 }
