@@ -194,6 +194,13 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_MERKLE_DB_VERSION, "Merkle log schema version not supported")
         NT_DESCRIBE(NT_ERR_MERKLE_DB_BUSY, "Merkle log database busy")
         NT_DESCRIBE(NT_ERR_MERKLE_LOG_ID, "Merkle log belongs to another key")
+
+        NT_DESCRIBE(NT_ERR_CONF_SYNTAX, "configuration line malformed")
+        NT_DESCRIBE(NT_ERR_CONF_UNKNOWN, "unknown configuration section, key or element")
+        NT_DESCRIBE(NT_ERR_CONF_VALUE, "bad configuration value")
+        NT_DESCRIBE(NT_ERR_CONF_DUPLICATE, "configuration item given twice")
+        NT_DESCRIBE(NT_ERR_CONF_MISSING, "required configuration item missing")
+        NT_DESCRIBE(NT_ERR_CONF_XML, "service file is not well-formed XML")
     }
     return 0;
 }
