@@ -162,6 +162,11 @@ nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms)
     return nt_net_loop_timer_set(r->loop, id, deadline_ms);
 }
 
+nt_status nt_runner_add_fd(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx)
+{
+    return nt_net_loop_add_fd(r->loop, fd, fn, ctx);
+}
+
 static void rescan(nt_runner *r);
 
 /* ---- moving data ---------------------------------------------------------- */
@@ -596,7 +601,7 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
         st = nt_net_echo_init(&r->echo, ECHO_WINDOW_MS);
     if (st != NT_OK)
         goto fail;
-    st = nt_net_loop_create(&r->loop, 3, 16, on_timer, r);
+    st = nt_net_loop_create(&r->loop, 3 + NT_RUNNER_EXTRA_FDS, 16, on_timer, r);
     if (st != NT_OK)
         goto fail;
     if (r->s4.fd >= 0 && (st = nt_net_loop_add_fd(r->loop, r->s4.fd, on_readable, r)) != NT_OK)

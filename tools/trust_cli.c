@@ -70,6 +70,14 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk)
 {
+    return nt_cli_trust_start_signed(cmd, hooks, store, NULL, trust_file, tofu_file, vk_files,
+                                     n_vk);
+}
+
+int nt_cli_trust_start_signed(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
+                              const nt_trust_signer *signer, const char *trust_file,
+                              const char *tofu_file, const char *const *vk_files, size_t n_vk)
+{
     size_t k;
     nt_trust_hooks_config hc;
     size_t line = 0;
@@ -88,6 +96,7 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
         return code;
     memset(&hc, 0, sizeof hc);
     hc.store = *store;
+    hc.signer = signer;
     hc.verify = true;
     st = nt_trust_hooks_create(hooks, &hc);
     if (st != NT_OK)

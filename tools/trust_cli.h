@@ -38,4 +38,10 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk);
 
+/* The same, for a program that also publishes: signer (borrowed, may be
+ * NULL) signs what it sends (the agent, DESIGN §8.1). */
+int nt_cli_trust_start_signed(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
+                              const nt_trust_signer *signer, const char *trust_file,
+                              const char *tofu_file, const char *const *vk_files, size_t n_vk);
+
 #endif

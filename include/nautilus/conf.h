@@ -141,6 +141,13 @@ NT_API void nt_conf_error_format(char *out, size_t cap, const nt_conf_error *err
 NT_API NT_WUR nt_status nt_conf_parse(nt_conf *c, nt_conf_error *err, const char *file,
                                       const char *text, size_t len);
 
+/* Sets one key of section ("agent", "trust", ...; not "service") as if
+ * read from the file, replacing what was there: how command-line flags
+ * override the file. why[0..why_cap) says what is wrong on failure.
+ * NT_ERR_CONF_UNKNOWN, NT_ERR_CONF_VALUE. */
+NT_API NT_WUR nt_status nt_conf_set(nt_conf *c, const char *section, const char *key,
+                                    const char *value, char *why, size_t why_cap);
+
 /* Reads path (at most NT_CONF_FILE_MAX bytes) and parses it. Also NT_ERR_IO
  * (err->line 0) when it cannot be read. */
 NT_API NT_WUR nt_status nt_conf_load(nt_conf *c, nt_conf_error *err, const char *path);

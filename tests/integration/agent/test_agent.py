@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""Issue 11: `nautilus agent` as a daemon, on two namespace hosts.
+
+A runs the agent with a config file holding one [service] and a services
+directory holding one Avahi .service file (name "Avahi on %h"); B browses.
+1. B sees both services, signed by the agent's key.
+2. SIGHUP with the same config: the agent logs "2 unchanged", B reports no
+   removal, and a capture on B holds no TTL-0 answer (goodbye) from A.
+3. SIGHUP with a malformed config: the agent logs "reload refused:
+   FILE:LINE: ..." with the right line, keeps running and keeps both
+   services (no goodbye in the capture either).
+4. SIGKILL, then a restart: the same key (from the state directory), and a
+   fresh browse on B sees both services again under it.
+5. SIGTERM: exit 0, and B reports both removed (goodbyes).
+"""
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nttest import (Checks, Lan, Nautilus, nautilus_path, read_mdns_pcap,  # noqa: E402
+                    require_commands)
+
+HOST = "nt-agent"
+CONF_NAME = "Conf Web"
+AVAHI_NAME = "Avahi on " + HOST
+AVAHI_FILE = """<?xml version="1.0" standalone='no'?>
+<!DOCTYPE service-group SYSTEM "avahi-service.dtd">
+<service-group>
+  <name replace-wildcards="yes">Avahi on %h</name>
+  <service>
+    <type>_http._tcp</type>
+    <port>8081</port>
+    <txt-record>path=/avahi</txt-record>
+  </service>
+</service-group>
+"""
+
+
+def write_config(path, workdir, bad=False, txt="/conf"):
+    lines = ["; written by test_agent.py",
+             "[agent]",
+             "interfaces = lan0",
+             "host-name = " + HOST,
+             "state-directory = " + os.path.join(workdir, "state"),
+             "services-directory = " + os.path.join(workdir, "services"),
+             "browse = _nautilus-test._tcp",
+             "[log]",
+             "level = info",
+             "[service %s]" % CONF_NAME,
+             "type = _http._tcp",
+             "port = 8080",
+             "txt.path = " + txt]
+    if bad:
+        lines.insert(6, "frobnicate = yes")  # line 7
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def wait_log(proc, text, timeout, after=0):
+    """Waits until the agent's log holds text (past offset after)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = proc.read_log()
+        i = log.find(text, after)
+        if i >= 0:
+            return log, i
+        if not proc.alive():
+            break
+        time.sleep(0.05)
+    return proc.read_log(), -1
+
+
+def agent_key(log):
+    for line in log.splitlines():
+        if "signing as %s.local key " % HOST in line:
+            return line.rsplit(" ", 1)[1]
+    return None
+
+
+def present(lines, name, key=None):
+    return lines.seen(lambda o: o.get("event") in ("added", "updated") and o.get("instance") == name
+                      and o.get("port") and (key is None or o.get("key") == key))
+
+
+def removed(lines, name):
+    return lines.seen(lambda o: o.get("event") == "removed" and o.get("instance") == name)
+
+
+def wait(cond, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    return cond()
+
+
+def answers_from(pcap, addrs):
+    """(answers with TTL > 0, answers with TTL 0) that A multicast."""
+    live = bye = 0
+    for p in read_mdns_pcap(pcap):
+        if p["is_response"] and p["src"] in addrs:
+            live += sum(1 for x in p["answers"] if x["ttl"] > 0)
+            bye += sum(1 for x in p["answers"] if x["ttl"] == 0)
+    return live, bye
+
+
+def main():
+    nbin = nautilus_path()
+    require_commands(nbin, "agent", "browse")
+    c = Checks("agent: config and Avahi services, SIGHUP, bad reload, SIGKILL and restart")
+    with Lan(hosts=2, prefix="ntag") as lan:
+        a, b = lan.hosts
+        os.makedirs(os.path.join(lan.workdir, "services"))
+        with open(os.path.join(lan.workdir, "services", "web.service"), "w") as f:
+            f.write(AVAHI_FILE)
+        conf = os.path.join(lan.workdir, "agent.conf")
+        write_config(conf, lan.workdir)
+        pcap = os.path.join(lan.workdir, "b.pcap")
+        cap = b.capture(pcap)
+        nb = Nautilus(nbin, b).browse("_http._tcp")
+        agent = a.spawn([nbin, "agent", "--config", conf], name="agent")
+
+        # -- 1. both services seen, signed -----------------------------------
+        log, _ = wait_log(agent, "signing as", 10)
+        key = agent_key(log)
+        c.check(key is not None, "agent logs its key", log[-300:])
+        both = wait(lambda: present(nb, CONF_NAME, key) and present(nb, AVAHI_NAME, key), 10)
+        c.check(bool(both), "B sees \"%s\" (config) and \"%s\" (Avahi file) under the agent's key"
+                % (CONF_NAME, AVAHI_NAME), [o for o in nb.all][-4:])
+        ev = present(nb, AVAHI_NAME)
+        c.check(bool(ev) and ev[-1].get("port") == 8081 and ev[-1].get("txt", {}).get("path")
+                == "/avahi", "the Avahi service has its port and TXT", ev[-1:] if ev else None)
+        c.check(bool(ev) and ev[-1].get("trust") == "self-signed", "and is signed",
+                ev[-1].get("trust") if ev else None)
+
+        # -- 2. SIGHUP, same config: nothing withdrawn -----------------------
+        mark = len(agent.read_log())
+        agent.send_signal(signal.SIGHUP)
+        log, i = wait_log(agent, "2 unchanged, 0 published, 0 withdrawn", 10, mark)
+        c.check(i >= 0, "reload with the same config: 2 unchanged, 0 published, 0 withdrawn",
+                log[mark:][-400:])
+
+        # -- 3. SIGHUP, malformed config: old one kept -----------------------
+        write_config(conf, lan.workdir, bad=True)
+        mark = len(agent.read_log())
+        agent.send_signal(signal.SIGHUP)
+        log, i = wait_log(agent, "reload refused", 10, mark)
+        c.check(i >= 0 and ("%s:7: unknown key 'frobnicate'" % conf) in log[i:],
+                "a malformed reload is refused with FILE:LINE and logged", log[mark:][-400:])
+        c.check(agent.alive(), "the agent keeps running")
+        # Give any (wrong) goodbye time to reach B before the capture ends.
+        time.sleep(2.0)
+        cap.stop(signal.SIGTERM)
+        n_live, n_bye = answers_from(pcap, {a.v4, a.v6})
+        c.figure("goodbyes_during_reloads", n_bye)
+        c.check(n_live > 0, "the capture on B holds A's announcements", n_live)
+        c.check(n_bye == 0, "no TTL-0 answer from A during both reloads", n_bye)
+        c.check(not removed(nb, CONF_NAME) and not removed(nb, AVAHI_NAME),
+                "B saw no removal during the reloads")
+
+        # -- 3b. SIGHUP, one service changed: that one is replaced -----------
+        write_config(conf, lan.workdir, txt="/changed")
+        mark = len(agent.read_log())
+        agent.send_signal(signal.SIGHUP)
+        log, i = wait_log(agent, "1 unchanged, 1 published, 1 withdrawn", 10, mark)
+        c.check(i >= 0, "reload with one service changed: 1 unchanged, 1 published, 1 withdrawn",
+                log[mark:][-400:])
+        ch = wait(lambda: nb.seen(lambda o: o.get("instance") == CONF_NAME and o.get("event") in
+                                  ("added", "updated") and o.get("txt", {}).get("path")
+                                  == "/changed"), 10)
+        c.check(bool(ch), "B sees the changed TXT of \"%s\"" % CONF_NAME)
+
+        # -- 4. SIGKILL and restart: same key, services back -----------------
+        agent.stop(signal.SIGKILL)
+        agent = a.spawn([nbin, "agent", "--config", conf], name="agent2")
+        log, _ = wait_log(agent, "signing as", 10)
+        c.check(agent_key(log) == key, "after SIGKILL the restarted agent has the same key",
+                agent_key(log))
+        nb2 = Nautilus(nbin, b).browse("_http._tcp", name="browse2")
+        both = wait(lambda: present(nb2, CONF_NAME, key) and present(nb2, AVAHI_NAME, key), 10)
+        c.check(bool(both), "a fresh browse on B sees both services again under that key")
+        wait_log(agent, "published \"%s\"" % AVAHI_NAME, 10)
+
+        # -- 5. SIGTERM: goodbyes, exit 0 ------------------------------------
+        rc = agent.stop(signal.SIGTERM, timeout=5)
+        c.check(rc == 0, "SIGTERM: exit 0", rc)
+        gone = wait(lambda: removed(nb2, CONF_NAME) and removed(nb2, AVAHI_NAME), 5)
+        c.check(bool(gone), "B reports both removed after SIGTERM (goodbyes)")
+    c.done()
+
+
+if __name__ == "__main__":
+    main()
