@@ -9,12 +9,17 @@ directory holding one Avahi .service file (name "Avahi on %h"); B browses.
 3. SIGHUP with a malformed config: the agent logs "reload refused:
    FILE:LINE: ..." with the right line, keeps running and keeps both
    services (no goodbye in the capture either).
-4. SIGKILL, then a restart: the same key (from the state directory), and a
-   fresh browse on B sees both services again under it.
+4. SIGKILL, then a restart with --user nobody: the same key (from the
+   state directory), the process runs as nobody after binding, and a fresh
+   browse on B sees both services again under that key.
 5. SIGTERM: exit 0, and B reports both removed (goodbyes).
+Each agent reports to a NOTIFY_SOCKET the test holds (sd_notify): READY=1,
+RELOADING=1 and READY=1 around each reload, STOPPING=1 on SIGTERM.
 """
 import os
+import pwd
 import signal
+import socket
 import sys
 import time
 
@@ -108,6 +113,35 @@ def answers_from(pcap, addrs):
     return live, bye
 
 
+class Notify:
+    """A NOTIFY_SOCKET as systemd holds it: datagrams of KEY=VALUE lines."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        self.sock.settimeout(0.1)
+        self.msgs = []
+
+    def states(self):
+        while True:
+            try:
+                data = self.sock.recv(4096).decode(errors="replace")
+            except socket.timeout:
+                break
+            self.msgs += [x for x in data.split("\n") if x.split("=")[0] in
+                          ("READY", "RELOADING", "STOPPING")]
+        return self.msgs
+
+
+def uids(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return [int(x) for x in line.split()[1:]]
+    return []
+
+
 def main():
     nbin = nautilus_path()
     require_commands(nbin, "agent", "browse")
@@ -122,7 +156,9 @@ def main():
         pcap = os.path.join(lan.workdir, "b.pcap")
         cap = b.capture(pcap)
         nb = Nautilus(nbin, b).browse("_http._tcp")
-        agent = a.spawn([nbin, "agent", "--config", conf], name="agent")
+        notify = Notify(os.path.join(lan.workdir, "notify.sock"))
+        agent = a.spawn([nbin, "agent", "--config", conf], name="agent",
+                        env=dict(os.environ, NOTIFY_SOCKET=notify.path))
 
         # -- 1. both services seen, signed -----------------------------------
         log, _ = wait_log(agent, "signing as", 10)
@@ -172,14 +208,32 @@ def main():
         ch = wait(lambda: nb.seen(lambda o: o.get("instance") == CONF_NAME and o.get("event") in
                                   ("added", "updated") and o.get("txt", {}).get("path")
                                   == "/changed"), 10)
-        c.check(bool(ch), "B sees the changed TXT of \"%s\"" % CONF_NAME)
+        c.check(bool(ch), "B sees the changed TXT of \"%s\"" % CONF_NAME,
+                [dict((k, o.get(k)) for k in ("event", "txt", "reason", "trust"))
+                 for o in nb.seen(lambda o: o.get("instance") == CONF_NAME)][-6:])
 
-        # -- 4. SIGKILL and restart: same key, services back -----------------
+        # sd_notify: one READY at start, then RELOADING/READY per reload (3).
+        want = ["READY=1"] + ["RELOADING=1", "READY=1"] * 3
+        got = wait(lambda: notify.states()[:7] == want and notify.states(), 5)
+        c.check(bool(got), "sd_notify: READY=1, then RELOADING=1 and READY=1 per reload",
+                notify.msgs)
+
+        # -- 4. SIGKILL and restart as nobody: same key, services back ---------
         agent.stop(signal.SIGKILL)
-        agent = a.spawn([nbin, "agent", "--config", conf], name="agent2")
+        c.check(notify.states()[7:] == [], "no STOPPING=1 from a SIGKILLed agent", notify.msgs)
+        # As systemd's, the socket is reachable after the agent drops root.
+        os.chmod(lan.workdir, 0o711)
+        notify2 = Notify(os.path.join(lan.workdir, "notify2.sock"))
+        os.chmod(notify2.path, 0o777)
+        agent = a.spawn([nbin, "agent", "--config", conf, "--user", "nobody"], name="agent2",
+                        env=dict(os.environ, NOTIFY_SOCKET=notify2.path))
         log, _ = wait_log(agent, "signing as", 10)
         c.check(agent_key(log) == key, "after SIGKILL the restarted agent has the same key",
                 agent_key(log))
+        log, i = wait_log(agent, "running as nobody", 10)
+        nobody = pwd.getpwnam("nobody").pw_uid
+        c.check(i >= 0 and uids(agent.pid) == [nobody] * 4,
+                "after binding it runs as nobody (real, effective, saved, fs uid)", uids(agent.pid))
         nb2 = Nautilus(nbin, b).browse("_http._tcp", name="browse2")
         both = wait(lambda: present(nb2, CONF_NAME, key) and present(nb2, AVAHI_NAME, key), 10)
         c.check(bool(both), "a fresh browse on B sees both services again under that key")
@@ -188,6 +242,8 @@ def main():
         # -- 5. SIGTERM: goodbyes, exit 0 ------------------------------------
         rc = agent.stop(signal.SIGTERM, timeout=5)
         c.check(rc == 0, "SIGTERM: exit 0", rc)
+        c.check(notify2.states() == ["READY=1", "STOPPING=1"],
+                "sd_notify after dropping root: READY=1, then STOPPING=1 on SIGTERM", notify2.msgs)
         gone = wait(lambda: removed(nb2, CONF_NAME) and removed(nb2, AVAHI_NAME), 5)
         c.check(bool(gone), "B reports both removed after SIGTERM (goodbyes)")
     c.done()
