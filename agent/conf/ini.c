@@ -134,7 +134,9 @@ static nt_status prescan_line(parse_ctx *x, const char *p, const char *end, unsi
             *o += sprintf(*o, "[%zu]", x->n_sects - 1);
         return st;
     }
-    sep = p + strcspn(p, "=:\n");
+    /* The line is not NUL-terminated (the file need not end in one). */
+    for (sep = p; sep < end && *sep != '=' && *sep != ':'; sep++)
+        ;
     if (sep >= end)
         return nt_conf_fail(x->err, line, NT_ERR_CONF_SYNTAX,
                             "want KEY = VALUE, [SECTION] or a comment");

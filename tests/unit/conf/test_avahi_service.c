@@ -137,6 +137,8 @@ static const bad_case bad[] = {
      "entity"},
     {"<other/>", NT_ERR_CONF_UNKNOWN, 1, "<other>"},
     {"", NT_ERR_CONF_XML, 1, "no element"},
+    /* A lone CR ends a line in XML (§2.11): the error is on line 2. */
+    {"<service-group>\r<bogus/>", NT_ERR_CONF_UNKNOWN, 2, "<bogus>"},
     {"<service-group>\n<name replace-wildcards=\"yes\">"
      "%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h%h</name>\n"
      "<service><type>_a._tcp</type><port>1</port></service>\n</service-group>",

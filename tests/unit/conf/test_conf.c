@@ -206,6 +206,29 @@ static void test_long_line_and_nul(void **state)
     nt_conf_destroy(c);
 }
 
+/* The text need not end in a newline or a NUL: the last line is read
+ * within its length (found by fuzz_conf, an over-read under ASan). */
+static void test_unterminated_last_line(void **state)
+{
+    static const char bad_text[] = "[agent]\nuser = a\n~";
+    static const char good_text[] = "[agent]\nuser = a";
+    nt_conf *c;
+    nt_conf_error err;
+    char *buf = malloc(sizeof bad_text);
+    (void)state;
+    assert_non_null(buf);
+    assert_int_equal(nt_conf_create(&c), NT_OK);
+    memcpy(buf, bad_text, sizeof bad_text - 1);
+    assert_int_equal(nt_conf_parse(c, &err, "x", buf, sizeof bad_text - 1), NT_ERR_CONF_SYNTAX);
+    assert_int_equal(err.line, 3);
+    nt_conf_reset(c);
+    memcpy(buf, good_text, sizeof good_text - 1);
+    assert_int_equal(nt_conf_parse(c, &err, "x", buf, sizeof good_text - 1), NT_OK);
+    assert_string_equal(c->user, "a");
+    nt_conf_destroy(c);
+    free(buf);
+}
+
 static void test_too_many_services(void **state)
 {
     nt_conf *c;
@@ -264,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_empty_file_is_defaults),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_long_line_and_nul),
+        cmocka_unit_test(test_unterminated_last_line),
         cmocka_unit_test(test_too_many_services),
         cmocka_unit_test(test_load_missing_file),
         cmocka_unit_test(test_example_conf),
