@@ -66,6 +66,10 @@ for f in bin/nautilus include/nautilus/conf.h include/nautilus/status.h; do
 done
 nlibs=$(find "$root" -name 'libnt_*.a' | wc -l)
 [ "$nlibs" -ge 10 ] && ok "installed $nlibs static libraries" || fail "only $nlibs libraries installed"
+# The libraries of a sanitizer build need its runtime at link time.
+cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt"); cc=${cc:-cc}
+san=()
+grep -qE '^NT_(SANITIZE|FUZZ):BOOL=ON' "$build/CMakeCache.txt" && san=(-fsanitize=address,undefined)
 # Found first in the staging root; what it requires comes from the system.
 export PKG_CONFIG_PATH=${pc%/nautilus.pc}
 case "$(pkg-config --cflags nautilus)" in
@@ -85,7 +89,7 @@ int main(void)
     return 0;
 }
 C
-if cc -o "$dir/core" "$dir/core.c" $(pkg-config --cflags --libs nautilus) 2> "$dir/cc.err" &&
+if "$cc" "${san[@]}" -o "$dir/core" "$dir/core.c" $(pkg-config --cflags --libs nautilus) 2> "$dir/cc.err" &&
    [ "$("$dir/core")" = "0abc NT_ERR_CONF_SYNTAX" ]; then
   ok "built against \`pkg-config --cflags --libs nautilus\` and ran: $("$dir/core")"
 else fail "core program: $(head -5 "$dir/cc.err")"; fi
@@ -111,7 +115,7 @@ int main(void)
 C
 # What the static libraries use comes from the file's own Requires.private.
 deps=$(pkg-config --print-requires-private nautilus | tr '\n' ' ')
-if cc -o "$dir/conf" "$dir/conf.c" $(pkg-config --cflags --libs nautilus) \
+if "$cc" "${san[@]}" -o "$dir/conf" "$dir/conf.c" $(pkg-config --cflags --libs nautilus) \
      $(pkg-config --libs $deps) 2> "$dir/cc.err" &&
    [ "$("$dir/conf")" = "demo.conf:4: unknown key 'bogus' in [service]" ]; then
   ok "built with Requires.private ($deps) and ran: $("$dir/conf")"
