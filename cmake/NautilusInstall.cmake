@@ -59,6 +59,10 @@ install(FILES ${CMAKE_SOURCE_DIR}/man/nautilus-agent.8 DESTINATION ${CMAKE_INSTA
 install(FILES ${CMAKE_SOURCE_DIR}/man/nautilus.conf.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES ${CMAKE_SOURCE_DIR}/examples/nautilus.conf
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+# The file the unit reads: valid as it is (nothing published, every type
+# browsed), so the service starts before anyone edits it.
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/nautilus.conf
+        DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/nautilus)
 
 # The packaging checks (install into a staging root, pkg-config, the unit,
 # the man pages, docker-compose.yml): tests/tool/package.sh.

@@ -28,6 +28,7 @@ check_bad() { # FILE LINE NEEDLE [ARGS...]: exit 2, one stderr line "FILE:LINE: 
   else fail "malformed $(basename "$file"): exit $rc, $n lines: $(cat "$dir/err")"; fi
 }
 check_good --config "$src/examples/nautilus.conf"
+check_good --config "$src/packaging/nautilus.conf"
 check_good --services-dir "$src/tests/vectors/avahi"
 check_good
 printf '[agent]\ninterfaces = lan0\n[trust]\nrequire = sometimes\n' > "$dir/value.conf"
@@ -61,7 +62,7 @@ fi
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 root=$stage$prefix
 pc=$(find "$root" -name nautilus.pc | head -1)
-for f in bin/nautilus include/nautilus/conf.h include/nautilus/status.h; do
+for f in bin/nautilus include/nautilus/conf.h include/nautilus/status.h etc/nautilus/nautilus.conf; do
   [ -e "$root/$f" ] && ok "installed $f" || fail "not installed: $f"
 done
 nlibs=$(find "$root" -name 'libnt_*.a' | wc -l)
