@@ -53,6 +53,7 @@ typedef struct nt_agent_pubs {
     nt_agent_pub items[NT_CONF_SERVICES_MAX];
     size_t n;
     nt_trust_hooks *hooks; /* signing: claim names, add the metadata TXT */
+    nt_trust_signer *signer; /* signing: renamed with the host */
 } nt_agent_pubs;
 
 /* Makes the published set match c's services: unchanged ones are left as

@@ -75,7 +75,8 @@ static int start_trust(agent *a)
     for (i = 0; i < c->n_zk_vks; i++)
         vks[i] = c->zk_vks[i];
     return nt_cli_trust_start_signed("agent", &a->hooks, &a->store,
-                                     c->sign ? &a->signer : NULL,
+                                     c->sign ? &a->signer : NULL, c->checks_per_source,
+                                     c->checks_total,
                                      c->trust_store[0] ? c->trust_store : NULL,
                                      c->tofu_store[0] ? c->tofu_store : NULL, vks, c->n_zk_vks);
 }
@@ -135,7 +136,8 @@ static void warn_restart_only(const nt_conf *old, const nt_conf *c)
         strcmp(old->trust_store, c->trust_store) != 0 ||
         strcmp(old->tofu_store, c->tofu_store) != 0 || old->n_zk_vks != c->n_zk_vks ||
         old->cache_records != c->cache_records || old->max_services != c->max_services ||
-        old->max_queries != c->max_queries || old->packets_per_sec != c->packets_per_sec)
+        old->max_queries != c->max_queries || old->packets_per_sec != c->packets_per_sec ||
+        old->checks_per_source != c->checks_per_source || old->checks_total != c->checks_total)
         NT_LOGW("agent", "reload: interfaces, host name, state, user, address families, "
                 "signing, trust files and limits change at the next restart only");
 }
@@ -238,6 +240,7 @@ static int start(agent *a)
         (code = drop_privileges(a->conf->user)) != NT_EXIT_OK || (code = catch_hup(a)) != NT_EXIT_OK)
         return code;
     a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
+    a->pubs.signer = a->conf->sign ? &a->signer : NULL;
     nt_agent_pubs_sync(&a->pubs, a->r, a->conf);
     nt_agent_browse_sync(&a->browse, a->r, a->conf);
     return NT_EXIT_OK;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "agent.h"
+#include "nautilus/codec.h"
 #include "nautilus/log.h"
 #include "nautilus/trust_meta.h"
 
@@ -134,6 +135,7 @@ void nt_agent_pubs_sync(nt_agent_pubs *p, nt_runner *r, const nt_conf *c)
             withdraw(r, &p->items[i]);
     next.n = 0;
     next.hooks = p->hooks;
+    next.signer = p->signer;
     for (i = 0; i < c->n_services; i++) {
         nt_agent_pub *np = &next.items[next.n];
         if (at[i] >= 0) {
@@ -184,6 +186,26 @@ static void claim(nt_agent_pubs *p, const nt_mdns_event *ev)
         NT_LOGW("agent", "cannot claim \"%s\" for its signature", ev->instance);
 }
 
+/* Signing, after a host-name conflict: the records now live at the new
+ * name, so signatures name it as signer (and the key's identity, whose
+ * digest covers the owner name, changes with it), as publish does. */
+static void resign_as(nt_agent_pubs *p, const char *host_text)
+{
+    nt_dns_name host;
+    char hex[65];
+    if (!p->hooks || !p->signer)
+        return;
+    if (nt_dns_name_from_str(&host, host_text) != NT_OK) {
+        NT_LOGW("agent", "cannot sign as renamed host \"%s\"", host_text);
+        return;
+    }
+    nt_trust_signer_rename(p->signer, &host);
+    if (nt_trust_hooks_signer_renamed(p->hooks) != NT_OK)
+        NT_LOGW("agent", "cannot renew claims for renamed host \"%s\"", host_text);
+    if (nt_hex_encode(hex, sizeof hex, p->signer->key_digest, 32) == NT_OK)
+        NT_LOGI("agent", "signing as %s key %s", host_text, hex);
+}
+
 void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev)
 {
     const nt_agent_pub *pub = find_id(p, ev->service);
@@ -200,8 +222,10 @@ void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev
     case NT_MDNS_EV_PUBLISH_CONFLICT:
         if (ev->instance[0])
             NT_LOGW("agent", "\"%s\" renamed to \"%s\" after a conflict", ev->previous, name);
-        else
+        else {
             NT_LOGW("agent", "host renamed to \"%s\" after a conflict", ev->host);
+            resign_as(p, ev->host);
+        }
         break;
     case NT_MDNS_EV_PUBLISH_WITHDRAWN:
         NT_LOGI("agent", "withdrawn \"%s\"", name);

@@ -70,13 +70,14 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk)
 {
-    return nt_cli_trust_start_signed(cmd, hooks, store, NULL, trust_file, tofu_file, vk_files,
-                                     n_vk);
+    return nt_cli_trust_start_signed(cmd, hooks, store, NULL, 0, 0, trust_file, tofu_file,
+                                     vk_files, n_vk);
 }
 
 int nt_cli_trust_start_signed(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
-                              const nt_trust_signer *signer, const char *trust_file,
-                              const char *tofu_file, const char *const *vk_files, size_t n_vk)
+                              const nt_trust_signer *signer, uint32_t per_source,
+                              uint32_t total, const char *trust_file, const char *tofu_file,
+                              const char *const *vk_files, size_t n_vk)
 {
     size_t k;
     nt_trust_hooks_config hc;
@@ -97,6 +98,8 @@ int nt_cli_trust_start_signed(const char *cmd, nt_trust_hooks **hooks, nt_trust_
     memset(&hc, 0, sizeof hc);
     hc.store = *store;
     hc.signer = signer;
+    hc.checks_per_source = per_source;
+    hc.checks_total = total;
     hc.verify = true;
     st = nt_trust_hooks_create(hooks, &hc);
     if (st != NT_OK)

@@ -246,7 +246,9 @@ def main():
                 "after binding it runs as nobody (real, effective, saved, fs uid)", uids(agent.pid))
         nb2 = Nautilus(nbin, b).browse("_http._tcp", name="browse2")
         both = wait(lambda: present(nb2, CONF_NAME, key) and present(nb2, AVAHI_NAME, key), 10)
-        c.check(bool(both), "a fresh browse on B sees both services again under that key")
+        c.check(bool(both), "a fresh browse on B sees both services again under that key",
+                [dict((k, o.get(k)) for k in ("event", "instance", "key", "trust", "reason"))
+                 for o in nb2.all][-6:])
         wait_log(agent, "published \"%s\"" % AVAHI_NAME, 10)
 
         # -- 5. SIGTERM: goodbyes, exit 0 ------------------------------------
@@ -255,7 +257,8 @@ def main():
         c.check(notify2.states() == ["READY=1", "STOPPING=1"],
                 "sd_notify after dropping root: READY=1, then STOPPING=1 on SIGTERM", notify2.msgs)
         gone = wait(lambda: removed(nb2, CONF_NAME) and removed(nb2, AVAHI_NAME), 5)
-        c.check(bool(gone), "B reports both removed after SIGTERM (goodbyes)")
+        c.check(bool(gone), "B reports both removed after SIGTERM (goodbyes)",
+                [dict((k, o.get(k)) for k in ("event", "instance")) for o in nb2.all][-6:])
     c.done()
 
 
