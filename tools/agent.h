@@ -47,6 +47,8 @@ void nt_agent_host_label(char *out, size_t cap, const nt_conf *c);
 typedef struct nt_agent_pub {
     nt_conf_service svc;   /* what was asked for */
     nt_mdns_service_id id;
+    bool waiting;          /* a changed service: published again once the */
+    nt_mdns_service_id after; /* old one (id after) has said goodbye */
 } nt_agent_pub;
 
 typedef struct nt_agent_pubs {
@@ -58,8 +60,9 @@ typedef struct nt_agent_pubs {
 
 /* Makes the published set match c's services: unchanged ones are left as
  * they are (no goodbye), removed ones withdrawn (goodbyes), changed ones
- * withdrawn and published again, new ones published. Logs each step;
- * a service the engine refuses is logged and skipped. */
+ * withdrawn and published again once the goodbyes are out (the engine
+ * reports the withdrawal), new ones published. Logs each step; a service
+ * the engine refuses is logged and skipped. */
 void nt_agent_pubs_sync(nt_agent_pubs *p, nt_runner *r, const nt_conf *c);
 
 /* Engine events about our services: logged; claims names when signing. */

@@ -102,7 +102,10 @@ static nt_status publish(nt_agent_pubs *p, nt_runner *r, const nt_conf_service *
 
 static void withdraw(nt_runner *r, const nt_agent_pub *pub)
 {
-    nt_status st = nt_mdns_service_del(nt_runner_engine(r), pub->id, nt_runner_now(r));
+    nt_status st;
+    if (pub->waiting)
+        return; /* never published: nothing to say goodbye to */
+    st = nt_mdns_service_del(nt_runner_engine(r), pub->id, nt_runner_now(r));
     if (st != NT_OK)
         NT_LOGW("agent", "\"%s\": cannot withdraw: %s", pub->svc.instance, nt_strerror(st));
     else
@@ -119,20 +122,59 @@ static long find_same(const nt_agent_pubs *p, const bool *matched, const nt_conf
     return -1;
 }
 
+/* A withdrawn (unmatched) service of the same name and type as s: s is
+ * its new version, published once that one's goodbyes are out, so the
+ * two never overlap on the wire. */
+static const nt_agent_pub *old_version(const nt_agent_pubs *p, const bool *matched,
+                                       const nt_conf_service *s)
+{
+    size_t i;
+    for (i = 0; i < p->n; i++)
+        if (!matched[i] && !p->items[i].waiting &&
+            strcasecmp(p->items[i].svc.instance, s->instance) == 0 &&
+            strcasecmp(p->items[i].svc.type, s->type) == 0)
+            return &p->items[i];
+    return NULL;
+}
+
+/* Publishes np now, or marks it to follow its old version's withdrawal.
+ * false if the engine refused it (logged). */
+static bool place(nt_agent_pubs *p, nt_runner *r, nt_agent_pub *np, const nt_agent_pub *old)
+{
+    nt_status st;
+    np->waiting = old != NULL;
+    np->after = old ? old->id : 0;
+    if (old) {
+        NT_LOGI("agent", "\"%s\" changed: published again after its goodbyes",
+                np->svc.instance);
+        return true;
+    }
+    st = publish(p, r, &np->svc, &np->id);
+    if (st != NT_OK) {
+        NT_LOGE("agent", "%s:%u: cannot publish \"%s\": %s", np->svc.origin, np->svc.line,
+                np->svc.instance, nt_strerror(st));
+        return false;
+    }
+    NT_LOGI("agent", "publishing \"%s\" (%s port %u)", np->svc.instance, np->svc.type,
+            (unsigned)np->svc.port);
+    return true;
+}
+
 void nt_agent_pubs_sync(nt_agent_pubs *p, nt_runner *r, const nt_conf *c)
 {
     static nt_agent_pubs next; /* large: kept off the stack; one agent per process */
     bool matched[NT_CONF_SERVICES_MAX] = {false};
     long at[NT_CONF_SERVICES_MAX];
-    size_t i, kept = 0;
-    nt_status st;
+    size_t i, kept = 0, withdrawn = 0;
 
     for (i = 0; i < c->n_services; i++)
         if ((at[i] = find_same(p, matched, &c->services[i])) >= 0)
             matched[at[i]] = true;
     for (i = 0; i < p->n; i++)
-        if (!matched[i])
+        if (!matched[i]) {
             withdraw(r, &p->items[i]);
+            withdrawn++;
+        }
     next.n = 0;
     next.hooks = p->hooks;
     next.signer = p->signer;
@@ -146,26 +188,35 @@ void nt_agent_pubs_sync(nt_agent_pubs *p, nt_runner *r, const nt_conf *c)
             continue;
         }
         np->svc = c->services[i];
-        st = publish(p, r, &np->svc, &np->id);
-        if (st != NT_OK) {
-            NT_LOGE("agent", "%s:%u: cannot publish \"%s\": %s", np->svc.origin, np->svc.line,
-                    np->svc.instance, nt_strerror(st));
-            continue;
-        }
-        NT_LOGI("agent", "publishing \"%s\" (%s port %u)", np->svc.instance, np->svc.type,
-                (unsigned)np->svc.port);
-        next.n++;
+        if (place(p, r, np, old_version(p, matched, &np->svc)))
+            next.n++;
     }
     NT_LOGI("agent", "%zu services: %zu unchanged, %zu published, %zu withdrawn", next.n, kept,
-            next.n - kept, p->n - kept);
+            next.n - kept, withdrawn);
     *p = next;
+}
+
+/* The engine has sent the goodbyes of service id: its new version goes out. */
+static void follow_withdrawal(nt_agent_pubs *p, nt_runner *r, nt_mdns_service_id id)
+{
+    size_t i;
+    for (i = 0; i < p->n; i++) {
+        nt_agent_pub *np = &p->items[i];
+        if (!np->waiting || np->after != id)
+            continue;
+        if (place(p, r, np, NULL))
+            continue;
+        p->n--; /* refused (logged): dropped */
+        memmove(np, np + 1, (p->n - i) * sizeof *np);
+        i--;
+    }
 }
 
 static const nt_agent_pub *find_id(const nt_agent_pubs *p, nt_mdns_service_id id)
 {
     size_t i;
     for (i = 0; i < p->n; i++)
-        if (p->items[i].id == id)
+        if (!p->items[i].waiting && p->items[i].id == id)
             return &p->items[i];
     return NULL;
 }
@@ -210,7 +261,6 @@ void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev
 {
     const nt_agent_pub *pub = find_id(p, ev->service);
     const char *name = ev->instance[0] ? ev->instance : pub ? pub->svc.instance : "?";
-    (void)r;
     switch (ev->kind) {
     case NT_MDNS_EV_PUBLISH_PROBING:
         NT_LOGD("agent", "probing \"%s\"", name);
@@ -229,6 +279,7 @@ void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev
         break;
     case NT_MDNS_EV_PUBLISH_WITHDRAWN:
         NT_LOGI("agent", "withdrawn \"%s\"", name);
+        follow_withdrawal(p, r, ev->service);
         break;
     case NT_MDNS_EV_PUBLISH_FAILED:
         NT_LOGE("agent", "gave up on \"%s\": %s", name, ev->reason[0] ? ev->reason : "conflicts");
