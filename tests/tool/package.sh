@@ -48,6 +48,12 @@ printf '<service-group>\n<name>x</name>\n<service>\n<type>_http._tcp</type>\n<pr
 if [ $rc -eq 2 ] && grep -qF "$dir/services/bad.service:5: unexpected element <prot>" "$dir/err"; then
   ok "malformed .service file: $(cat "$dir/err")"
 else fail "malformed .service file: exit $rc: $(cat "$dir/err")"; fi
+# Not only --check-config: the agent itself stops at a bad file before it
+# opens a socket, with the same one line.
+"$nautilus" agent --config "$dir/dup.conf" > /dev/null 2> "$dir/err"; rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < "$dir/err")" -eq 1 ] && grep -qF "$dir/dup.conf:6: " "$dir/err"; then
+  ok "agent start with a malformed file: exit 2, $(cat "$dir/err")"
+else fail "agent start with a malformed file: exit $rc: $(cat "$dir/err")"; fi
 "$nautilus" agent --check-config --require bogus > /dev/null 2> "$dir/err"; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--require" "$dir/err" && ok "bad flag: $(cat "$dir/err")" ||
   fail "bad --require: exit $rc: $(cat "$dir/err")"
