@@ -9,9 +9,11 @@ directory holding one Avahi .service file (name "Avahi on %h"); B browses.
 3. SIGHUP with a malformed config: the agent logs "reload refused:
    FILE:LINE: ..." with the right line, keeps running and keeps both
    services (no goodbye in the capture either).
-4. SIGKILL, then a restart with --user nobody: the same key (from the
-   state directory), the process runs as nobody after binding, and a fresh
-   browse on B sees both services again under that key.
+4. SIGKILL, then a restart with --user nobody and no browse types: the
+   same key (from the state directory), the process runs as nobody after
+   binding, a fresh browse on B sees both services again under that key,
+   and the agent browses the type B publishes, found by enumeration
+   (_services._dns-sd._udp).
 5. SIGTERM: exit 0, and B reports both removed (goodbyes).
 Each agent reports to a NOTIFY_SOCKET the test holds (sd_notify): READY=1,
 RELOADING=1 and READY=1 around each reload, STOPPING=1 on SIGTERM.
@@ -43,14 +45,14 @@ AVAHI_FILE = """<?xml version="1.0" standalone='no'?>
 """
 
 
-def write_config(path, workdir, bad=False, txt="/conf"):
+def write_config(path, workdir, bad=False, txt="/conf", browse="_nautilus-test._tcp"):
     lines = ["; written by test_agent.py",
              "[agent]",
              "interfaces = lan0",
              "host-name = " + HOST,
              "state-directory = " + os.path.join(workdir, "state"),
              "services-directory = " + os.path.join(workdir, "services"),
-             "browse = _nautilus-test._tcp",
+             "browse = %s" % browse if browse else "; browse: every type enumerated",
              "[log]",
              "level = info",
              "[service %s]" % CONF_NAME,
@@ -229,6 +231,8 @@ def main():
                 notify.msgs)
 
         # -- 4. SIGKILL and restart as nobody: same key, services back ---------
+        write_config(conf, lan.workdir, txt="/changed", browse=None)
+        Nautilus(nbin, b).publish("Enum Probe", "_ntenum._tcp", 9, host_name="nt-b")
         agent.stop(signal.SIGKILL)
         c.check(notify.states()[7:] == [], "no STOPPING=1 from a SIGKILLed agent", notify.msgs)
         # As systemd's, the socket is reachable after the agent drops root.
@@ -250,6 +254,12 @@ def main():
                 [dict((k, o.get(k)) for k in ("event", "instance", "key", "trust", "reason"))
                  for o in nb2.all][-6:])
         wait_log(agent, "published \"%s\"" % AVAHI_NAME, 10)
+
+        log, i = wait_log(agent, "browsing _ntenum._tcp", 10)
+        c.check(i >= 0, "with no browse types it browses what the LAN enumerates (_ntenum._tcp)",
+                log[-300:])
+        log, i = wait_log(agent, "added \"Enum Probe\" _ntenum._tcp", 10)
+        c.check(i >= 0, "and logs the instance B publishes there", log[-300:])
 
         # -- 5. SIGTERM: goodbyes, exit 0 ------------------------------------
         rc = agent.stop(signal.SIGTERM, timeout=5)
