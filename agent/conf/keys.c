@@ -8,6 +8,11 @@
 #include "conf_int.h"
 #include "nautilus/ledger.h"
 
+/* The largest list: 32 browse types of 256 bytes, 8 paths of 1024. */
+#define NT_CONF_LIST_BYTES (NT_CONF_BROWSE_MAX * NT_CONF_NAME_MAX)
+_Static_assert(NT_CONF_VKS_MAX * NT_CONF_PATH_MAX <= NT_CONF_LIST_BYTES, "list buffer");
+_Static_assert(NT_CONF_IFACES_MAX * NT_CONF_LABEL_MAX <= NT_CONF_LIST_BYTES, "list buffer");
+
 typedef enum kind {
     K_PATH,     /* absolute path */
     K_PATHS,    /* list of absolute paths */
@@ -200,6 +205,8 @@ static bool item_ok(kind k, const char *item)
 static bool set_list(const key_def *d, void *base, size_t *count, const char *v, char *why,
                      size_t why_cap)
 {
+    /* Built aside and copied whole: a bad entry leaves the old list. */
+    char items[NT_CONF_LIST_BYTES];
     char item[NT_CONF_PATH_MAX];
     size_t n = 0, len;
     while (*v) {
@@ -225,7 +232,7 @@ static bool set_list(const key_def *d, void *base, size_t *count, const char *v,
             snprintf(why, why_cap, "%s: bad entry '%s'", d->name, item);
             return false;
         }
-        memcpy((char *)base + n * d->size, item, strlen(item) + 1);
+        memcpy(items + n * d->size, item, strlen(item) + 1);
         n++;
         v += len;
     }
@@ -233,6 +240,7 @@ static bool set_list(const key_def *d, void *base, size_t *count, const char *v,
         snprintf(why, why_cap, "%s: empty list", d->name);
         return false;
     }
+    memcpy(base, items, n * d->size);
     *count = n;
     return true;
 }

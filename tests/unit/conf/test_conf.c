@@ -246,6 +246,42 @@ static void test_too_many_services(void **state)
     free(text);
 }
 
+/* Flags override the file through nt_conf_set, with the same checks. */
+static void test_set_overrides(void **state)
+{
+    static const char text[] = "[agent]\ninterfaces = lan0\n[trust]\nrequire = trusted\n";
+    nt_conf *c;
+    nt_conf_error err;
+    char why[200];
+    (void)state;
+    assert_int_equal(nt_conf_create(&c), NT_OK);
+    assert_int_equal(nt_conf_parse(c, &err, "x", text, strlen(text)), NT_OK);
+    assert_int_equal(nt_conf_set(c, "agent", "interfaces", "eth0 eth1", why, sizeof why), NT_OK);
+    assert_int_equal(c->n_ifnames, 2);
+    assert_string_equal(c->ifnames[0], "eth0");
+    assert_int_equal(nt_conf_set(c, "trust", "require", "unsigned", why, sizeof why), NT_OK);
+    assert_int_equal(c->require, NT_TRUST_UNSIGNED);
+    /* Set twice: the last wins (no duplicate error for flags). */
+    assert_int_equal(nt_conf_set(c, "trust", "require", "self-signed", why, sizeof why), NT_OK);
+    assert_int_equal(c->require, NT_TRUST_SELF_SIGNED);
+    assert_int_equal(nt_conf_set(c, "trust", "require", "always", why, sizeof why),
+                     NT_ERR_CONF_VALUE);
+    assert_non_null(strstr(why, "require"));
+    assert_int_equal(c->require, NT_TRUST_SELF_SIGNED);
+    /* A bad entry leaves the whole old list. */
+    assert_int_equal(nt_conf_set(c, "agent", "interfaces", "wlan0 bad/name", why, sizeof why),
+                     NT_ERR_CONF_VALUE);
+    assert_int_equal(c->n_ifnames, 2);
+    assert_string_equal(c->ifnames[0], "eth0");
+    assert_int_equal(nt_conf_set(c, "agent", "state-directory", "rel", why, sizeof why),
+                     NT_ERR_CONF_VALUE);
+    assert_int_equal(nt_conf_set(c, "agent", "colour", "blue", why, sizeof why),
+                     NT_ERR_CONF_UNKNOWN);
+    assert_int_equal(nt_conf_set(c, "nope", "x", "y", why, sizeof why), NT_ERR_CONF_UNKNOWN);
+    assert_int_equal(nt_conf_set(c, "service", "port", "1", why, sizeof why), NT_ERR_INVALID_ARG);
+    nt_conf_destroy(c);
+}
+
 static void test_load_missing_file(void **state)
 {
     nt_conf *c;
@@ -289,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_long_line_and_nul),
         cmocka_unit_test(test_unterminated_last_line),
         cmocka_unit_test(test_too_many_services),
+        cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_load_missing_file),
         cmocka_unit_test(test_example_conf),
     };
