@@ -19,3 +19,15 @@ nt_lazy_library(sqlite3 SONAME libsqlite3.so.0 PKG sqlite3 WHAT "the ledger's SQ
     sqlite3_extended_result_codes sqlite3_finalize sqlite3_get_autocommit
     sqlite3_last_insert_rowid sqlite3_open sqlite3_open_v2 sqlite3_prepare_v2 sqlite3_prepare_v3
     sqlite3_reset sqlite3_step)
+
+nt_lazy_library(systemd SONAME libsystemd.so.0 PKG libsystemd WHAT "the agent's readiness notices (sd_notify)"
+  SYMBOLS sd_notify)
+
+nt_lazy_library(inih SONAME libinih.so.1 PKG inih WHAT "the agent's configuration file"
+  SYMBOLS ini_parse_string)
+
+nt_lazy_library(expat SONAME libexpat.so.1 PKG expat WHAT "Avahi .service files"
+  SYMBOLS
+    XML_ErrorString XML_GetCurrentLineNumber XML_GetErrorCode XML_Parse XML_ParserCreate
+    XML_ParserFree XML_SetCharacterDataHandler XML_SetElementHandler XML_SetEntityDeclHandler
+    XML_SetParamEntityParsing XML_SetUserData XML_StopParser)

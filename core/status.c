@@ -204,6 +204,12 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_CTL_FRAME, "control frame of length 0 or over the limit")
         NT_DESCRIBE(NT_ERR_CTL_CLOSED, "the control connection is closed")
         NT_DESCRIBE(NT_ERR_CTL_NO_AGENT, "no agent listens on the control socket")
+        NT_DESCRIBE(NT_ERR_CONF_SYNTAX, "configuration line malformed")
+        NT_DESCRIBE(NT_ERR_CONF_UNKNOWN, "unknown configuration section, key or element")
+        NT_DESCRIBE(NT_ERR_CONF_VALUE, "bad configuration value")
+        NT_DESCRIBE(NT_ERR_CONF_DUPLICATE, "configuration item given twice")
+        NT_DESCRIBE(NT_ERR_CONF_MISSING, "required configuration item missing")
+        NT_DESCRIBE(NT_ERR_CONF_XML, "service file is not well-formed XML")
     }
     return 0;
 }

@@ -43,6 +43,7 @@ NT_WUR nt_status nt_cli_read_file(const char *path, size_t max, uint8_t **out, s
 NT_WUR nt_status nt_cli_parse_long(const char *text, long min, long max, long *out);
 
 /* Subcommands, one file each (cmd_<name>.c). */
+int nt_cmd_agent(int argc, char **argv);
 int nt_cmd_bench(int argc, char **argv);
 int nt_cmd_browse(int argc, char **argv);
 int nt_cmd_decode(int argc, char **argv);

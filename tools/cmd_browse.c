@@ -787,7 +787,7 @@ static int browse_start(browse_state *bs, nt_runner **r, nt_runner_config *rc,
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot browse '%s': %s", a->type,
                            nt_strerror(st));
-    if (bs->chain && (nt_runner_fd_add(*r, nt_chain_view_fd(bs->chain), on_chain_fd, bs) != NT_OK ||
+    if (bs->chain && (nt_runner_add_fd(*r, nt_chain_view_fd(bs->chain), on_chain_fd, bs) != NT_OK ||
                       nt_runner_timer_set(*r, TIMER_CHAIN, nt_runner_now(*r) + CHAIN_POLL_MS) !=
                           NT_OK))
         return nt_cli_fail(NT_EXIT_USAGE, "browse: cannot watch the chain reader");

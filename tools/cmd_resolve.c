@@ -486,7 +486,7 @@ int nt_cmd_resolve(int argc, char **argv)
     }
     rs.runner = r;
     if (rs.chain &&
-        (nt_runner_fd_add(r, nt_chain_view_fd(rs.chain), on_chain_fd, &rs) != NT_OK ||
+        (nt_runner_add_fd(r, nt_chain_view_fd(rs.chain), on_chain_fd, &rs) != NT_OK ||
          nt_runner_timer_set(r, TIMER_CHAIN, nt_runner_now(r) + CHAIN_POLL_MS) != NT_OK)) {
         code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot watch the chain reader");
         goto out;

@@ -6,6 +6,7 @@
 
 /* Keep sorted by name; each entry's code lives in cmd_<name>.c. */
 static const nt_cli_command commands[] = {
+    {"agent", "run the agent daemon (nautilus-agent(8))", nt_cmd_agent},
     {"bench", "run the benchmark suites (nt-bench)", nt_cmd_bench},
     {"browse", "browse for DNS-SD services of a type", nt_cmd_browse},
     {"decode", "print a DNS message (raw or hex) the way dig does", nt_cmd_decode},

@@ -162,12 +162,12 @@ nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms)
     return nt_net_loop_timer_set(r->loop, id, deadline_ms);
 }
 
-static void rescan(nt_runner *r);
-
-nt_status nt_runner_fd_add(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx)
+nt_status nt_runner_add_fd(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx)
 {
     return nt_net_loop_add_fd(r->loop, fd, fn, ctx);
 }
+
+static void rescan(nt_runner *r);
 
 /* ---- moving data ---------------------------------------------------------- */
 
@@ -601,8 +601,8 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
         st = nt_net_echo_init(&r->echo, ECHO_WINDOW_MS);
     if (st != NT_OK)
         goto fail;
-    /* s4, s6, netlink, and one descriptor of the caller's (nt_runner_fd_add). */
-    st = nt_net_loop_create(&r->loop, 4, 16, on_timer, r);
+    /* s4, s6, netlink, and the caller's own (nt_runner_add_fd). */
+    st = nt_net_loop_create(&r->loop, 3 + NT_RUNNER_EXTRA_FDS, 16, on_timer, r);
     if (st != NT_OK)
         goto fail;
     if (r->s4.fd >= 0 && (st = nt_net_loop_add_fd(r->loop, r->s4.fd, on_readable, r)) != NT_OK)

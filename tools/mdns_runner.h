@@ -76,13 +76,16 @@ void nt_runner_stop(nt_runner *r, bool goodbye);
 /* True if the run ended because of SIGINT/SIGTERM. */
 bool nt_runner_signalled(const nt_runner *r);
 
+/* Watches one more descriptor of the caller's in the runner's loop (at most
+ * NT_RUNNER_EXTRA_FDS): fn runs inside the loop when fd is readable, and the
+ * engine is run after it. The agent's SIGHUP signalfd and the pipes of the
+ * chain worker threads (browse, resolve, publish --anchor) use this. Errors of
+ * nt_net_loop_add_fd (NT_ERR_CAP when full). */
+#define NT_RUNNER_EXTRA_FDS 4
+NT_WUR nt_status nt_runner_add_fd(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx);
+
 /* Caller timers (ids below 1000; higher ids are the runner's own). */
 NT_WUR nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms);
-
-/* Watches one more descriptor of the caller's (at most one), e.g. the pipe
- * of a worker thread: fn runs inside the loop when fd is readable.
- * NT_ERR_CAP when one is watched already, NT_ERR_EXISTS. */
-NT_WUR nt_status nt_runner_fd_add(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx);
 
 /* Converts an engine address to a network-layer address and back. */
 void nt_runner_addr_from_mdns(nt_net_addr *out, const nt_mdns_addr *in);

@@ -495,7 +495,7 @@ int nt_pub_anchor_start(nt_pub_anchor **out, const nt_pub_anchor_config *cfg)
     a->pipe_rd = fds[0];
     a->pipe_wr = fds[1];
     if (fcntl(fds[0], F_SETFL, O_NONBLOCK) != 0 || fcntl(fds[1], F_SETFL, O_NONBLOCK) != 0 ||
-        nt_runner_fd_add(cfg->runner, fds[0], on_confirmed, a) != NT_OK ||
+        nt_runner_add_fd(cfg->runner, fds[0], on_confirmed, a) != NT_OK ||
         nt_runner_timer_set(cfg->runner, NT_PUB_ANCHOR_TIMER, nt_runner_now(cfg->runner)) !=
             NT_OK)
         return nt_cli_fail(NT_EXIT_USAGE, "publish: anchor: cannot watch the worker");

@@ -95,6 +95,15 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk, bool chain)
 {
+    return nt_cli_trust_start_signed(cmd, hooks, store, NULL, 0, 0, trust_file, tofu_file,
+                                     vk_files, n_vk, chain);
+}
+
+int nt_cli_trust_start_signed(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
+                              const nt_trust_signer *signer, uint32_t per_source,
+                              uint32_t total, const char *trust_file, const char *tofu_file,
+                              const char *const *vk_files, size_t n_vk, bool chain)
+{
     size_t k;
     nt_trust_hooks_config hc;
     size_t line = 0;
@@ -113,6 +122,9 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
         return code;
     memset(&hc, 0, sizeof hc);
     hc.store = *store;
+    hc.signer = signer;
+    hc.checks_per_source = per_source;
+    hc.checks_total = total;
     hc.verify = true;
     hc.chain = chain;
     st = nt_trust_hooks_create(hooks, &hc);

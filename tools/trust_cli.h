@@ -49,4 +49,12 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
  * NT_EXIT_OK or 2 after one line. */
 int nt_cli_trust_chain_check(const char *cmd, const nt_cli_trust_opts *o);
 
+/* The same, for a program that also publishes: signer (borrowed, may be
+ * NULL) signs what it sends (the agent, DESIGN §8.1); per_source and total
+ * are the signature-check budgets per second (0: the defaults). */
+int nt_cli_trust_start_signed(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
+                              const nt_trust_signer *signer, uint32_t per_source,
+                              uint32_t total, const char *trust_file, const char *tofu_file,
+                              const char *const *vk_files, size_t n_vk, bool chain);
+
 #endif

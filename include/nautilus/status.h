@@ -241,6 +241,13 @@ typedef enum nt_status {
     NT_ERR_CTL_FRAME = 1200,            /* a control frame of length 0 or over the limit */
     NT_ERR_CTL_CLOSED = 1201,           /* the control connection is closed */
     NT_ERR_CTL_NO_AGENT = 1202,         /* no agent listens on the control socket */
+    /* agent/conf: 1000..1099 */
+    NT_ERR_CONF_SYNTAX = 1000,          /* a config line that is no section, pair or comment */
+    NT_ERR_CONF_UNKNOWN = 1001,         /* unknown section, key, element or attribute */
+    NT_ERR_CONF_VALUE = 1002,           /* a config value that does not parse or is out of range */
+    NT_ERR_CONF_DUPLICATE = 1003,       /* a section, key or element given twice */
+    NT_ERR_CONF_MISSING = 1004,         /* a required key or element is missing */
+    NT_ERR_CONF_XML = 1005,             /* a service file that is not well-formed XML */
 } nt_status;
 
 /* Returns a constant, human-readable description of status; never NULL. */

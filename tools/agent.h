@@ -1,0 +1,101 @@
+/*
+ * tools/agent.h - `nautilus agent`, the long-running daemon (DESIGN §8.1).
+ *
+ * cmd_agent.c reads the options; agent_config.c builds the configuration
+ * (file, then flags over it, then the Avahi service files); agent_daemon.c
+ * runs it on the runner (mdns_runner.h): keys, trust hooks, sockets,
+ * dropping root, sd_notify, SIGHUP reloads; agent_publish.c keeps the
+ * published services in step with the configuration; agent_browse.c keeps
+ * the browse queries; agent_log.c sends the log to stderr or syslog.
+ * These files move into agent/ with the runner.
+ */
+#ifndef NAUTILUS_TOOLS_AGENT_H
+#define NAUTILUS_TOOLS_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mdns_runner.h"
+#include "nautilus/conf.h"
+#include "nautilus/trust_mdns.h"
+
+/* Command-line flags; NULL / 0 = not given (the file or the default holds). */
+typedef struct nt_agent_opts {
+    const char *config;                        /* --config FILE */
+    const char *ifnames[NT_CONF_IFACES_MAX];   /* -i IF ... */
+    size_t n_ifnames;
+    const char *browse[NT_CONF_BROWSE_MAX];    /* --browse TYPE ... */
+    size_t n_browse;
+    const char *state, *trust, *tofu, *require, *bus, *snapshot, *rpc, *registry;
+    const char *services_dir, *user, *host, *log_level, *log_target;
+    bool check_config;                         /* --check-config */
+} nt_agent_opts;
+
+/* Builds the configuration: the file (if any), the flags over it, then the
+ * .service files of the services directory. On failure writes one line
+ * ("FILE:LINE: message", or "--flag: message") to why and returns the
+ * status. *out is set only on success. */
+NT_WUR nt_status nt_agent_config_build(nt_conf **out, const nt_agent_opts *o, char *why,
+                                       size_t why_cap);
+
+/* This host's first label, as %h in Avahi names (the configured host name,
+ * or gethostname's). */
+void nt_agent_host_label(char *out, size_t cap, const nt_conf *c);
+
+/* --- published services (agent_publish.c) --- */
+
+typedef struct nt_agent_pub {
+    nt_conf_service svc;   /* what was asked for */
+    nt_mdns_service_id id;
+    bool waiting;          /* a changed service: published again once the */
+    nt_mdns_service_id after; /* old one (id after) has said goodbye */
+} nt_agent_pub;
+
+typedef struct nt_agent_pubs {
+    nt_agent_pub items[NT_CONF_SERVICES_MAX];
+    size_t n;
+    nt_trust_hooks *hooks; /* signing: claim names, add the metadata TXT */
+    nt_trust_signer *signer; /* signing: renamed with the host */
+} nt_agent_pubs;
+
+/* Makes the published set match c's services: unchanged ones are left as
+ * they are (no goodbye), removed ones withdrawn (goodbyes), changed ones
+ * withdrawn and published again once the goodbyes are out (the engine
+ * reports the withdrawal), new ones published. Logs each step; a service
+ * the engine refuses is logged and skipped. */
+void nt_agent_pubs_sync(nt_agent_pubs *p, nt_runner *r, const nt_conf *c);
+
+/* Engine events about our services: logged; claims names when signing. */
+void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev);
+
+/* --- browsing (agent_browse.c) --- */
+
+typedef struct nt_agent_browse {
+    char types[NT_CONF_BROWSE_MAX][NT_CONF_NAME_MAX];
+    nt_mdns_query_id ids[NT_CONF_BROWSE_MAX];
+    size_t n;
+    bool enumerate;             /* no types configured: follow _services._dns-sd._udp */
+    nt_mdns_query_id enum_id;
+    nt_trust_level require;
+} nt_agent_browse;
+
+/* Makes the browse queries match c (types, or enumeration when none). */
+void nt_agent_browse_sync(nt_agent_browse *b, nt_runner *r, const nt_conf *c);
+
+/* Engine events about what is browsed: logged; a type found by the
+ * enumeration is browsed in turn (up to NT_CONF_BROWSE_MAX). */
+void nt_agent_browse_event(nt_agent_browse *b, nt_runner *r, const nt_mdns_event *ev);
+
+/* --- logging (agent_log.c) --- */
+
+/* Sends the log to stderr or syslog at c's level. */
+void nt_agent_log_setup(const nt_conf *c);
+
+/* --- the daemon (agent_daemon.c) --- */
+
+/* Runs the agent until SIGTERM/SIGINT. Exit code: 0 after a clean stop,
+ * 2 for a bad configuration or unusable keys (one line on stderr), 1 when
+ * the network cannot be used. */
+int nt_agent_run(const nt_agent_opts *o);
+
+#endif

@@ -1,0 +1,289 @@
+/* nautilus agent: the daemon on the runner (agent.h, DESIGN §8.1). */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "cli.h"
+#include "nautilus/codec.h"
+#include "nautilus/crypto.h"
+#include "nautilus/log.h"
+#include "core/lazy.h"
+#include "nautilus/mem.h"
+#include "trust_cli.h"
+
+typedef struct agent {
+    const nt_agent_opts *o;
+    nt_conf *conf;
+    nt_runner *r;
+    nt_trust_signer signer;
+    bool signing;
+    nt_trust_hooks *hooks;
+    nt_trust_store *store;
+    nt_agent_pubs pubs;
+    nt_agent_browse browse;
+    int hup_fd;
+    char host[NT_MDNS_NAME_MAX];
+} agent;
+
+/* Keys live in the state directory; the first start creates them, every
+ * later one (a restart, after SIGKILL too) loads the same ones (DESIGN §3). */
+static int load_keys(agent *a)
+{
+    char dir[NT_CONF_PATH_MAX], hex[65];
+    const char *which = NULL;
+    nt_identity id;
+    nt_dns_name host;
+    nt_status st;
+
+    if (a->conf->state_dir[0])
+        snprintf(dir, sizeof dir, "%s", a->conf->state_dir);
+    else if (nt_state_dir_default(dir, sizeof dir) != NT_OK)
+        return nt_cli_usage_error("agent: no state directory: set state-directory or --state");
+    st = nt_identity_load(&id, dir, &which);
+    if (st == NT_ERR_CRYPTO_KEY_MISSING || st == NT_ERR_CRYPTO_STATE_DIR) {
+        st = nt_identity_create(&id, dir, false);
+        if (st == NT_OK)
+            NT_LOGI("agent", "created keys in %s", dir);
+    }
+    if (st != NT_OK)
+        return nt_cli_usage_error("agent: cannot use keys in %s%s%s: %s", dir, which ? "/" : "",
+                                  which ? which : "", nt_strerror(st));
+    st = nt_dns_name_from_str(&host, a->host);
+    if (st == NT_OK)
+        nt_trust_signer_init(&a->signer, &id.sign, &host, 0);
+    nt_identity_wipe(&id);
+    if (st != NT_OK)
+        return nt_cli_usage_error("agent: bad host name '%s'", a->host);
+    a->signing = true;
+    if (nt_hex_encode(hex, sizeof hex, a->signer.key_digest, 32) == NT_OK)
+        NT_LOGI("agent", "signing as %s key %s", a->host, hex);
+    return NT_EXIT_OK;
+}
+
+static int start_trust(agent *a)
+{
+    const char *vks[NT_CONF_VKS_MAX];
+    const nt_conf *c = a->conf;
+    size_t i;
+    for (i = 0; i < c->n_zk_vks; i++)
+        vks[i] = c->zk_vks[i];
+    return nt_cli_trust_start_signed("agent", &a->hooks, &a->store,
+                                     c->sign ? &a->signer : NULL, c->checks_per_source,
+                                     c->checks_total,
+                                     c->trust_store[0] ? c->trust_store : NULL,
+                                     c->tofu_store[0] ? c->tofu_store : NULL, vks, c->n_zk_vks,
+                                     false /* the agent does not read the chain yet */);
+}
+
+static void configure(void *ctx, nt_mdns_config *mc)
+{
+    agent *a = ctx;
+    const nt_conf *c = a->conf;
+    nt_trust_hooks_install(a->hooks, mc);
+    if (c->cache_records)
+        mc->cache_cap = c->cache_records;
+    if (c->max_services)
+        mc->max_services = c->max_services;
+    if (c->max_queries)
+        mc->max_queries = c->max_queries;
+    if (c->packets_per_sec)
+        mc->packets_per_sec = c->packets_per_sec;
+}
+
+static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
+{
+    agent *a = ctx;
+    if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING)
+        nt_agent_pubs_event(&a->pubs, r, ev);
+    else
+        nt_agent_browse_event(&a->browse, r, ev);
+}
+
+/* After the sockets are bound, as avahi-daemon does: supplementary groups,
+ * then the group, then the user; and a check that root cannot come back. */
+static int drop_privileges(const char *user)
+{
+    struct passwd *pw;
+    if (!user[0] || geteuid() != 0)
+        return NT_EXIT_OK;
+    errno = 0;
+    pw = getpwnam(user);
+    if (!pw)
+        return nt_cli_usage_error("agent: no user '%s'", user);
+    if (initgroups(user, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0)
+        return nt_cli_fail(NT_EXIT_USAGE, "agent: cannot become user '%s': %s", user,
+                           strerror(errno));
+    if (pw->pw_uid != 0 && setuid(0) == 0)
+        return nt_cli_fail(NT_EXIT_USAGE, "agent: root could be regained after dropping it");
+    NT_LOGI("agent", "running as %s (uid %u)", user, (unsigned)pw->pw_uid);
+    return NT_EXIT_OK;
+}
+
+/* Settings a reload cannot change in a running process: said once. */
+static void warn_restart_only(const nt_conf *old, const nt_conf *c)
+{
+    if (memcmp(old->ifnames, c->ifnames, sizeof c->ifnames) != 0 ||
+        old->n_ifnames != c->n_ifnames || strcmp(old->host_name, c->host_name) != 0 ||
+        strcmp(old->state_dir, c->state_dir) != 0 || strcmp(old->user, c->user) != 0 ||
+        old->ipv4 != c->ipv4 || old->ipv6 != c->ipv6 || old->sign != c->sign ||
+        strcmp(old->trust_store, c->trust_store) != 0 ||
+        strcmp(old->tofu_store, c->tofu_store) != 0 || old->n_zk_vks != c->n_zk_vks ||
+        old->cache_records != c->cache_records || old->max_services != c->max_services ||
+        old->max_queries != c->max_queries || old->packets_per_sec != c->packets_per_sec ||
+        old->checks_per_source != c->checks_per_source || old->checks_total != c->checks_total)
+        NT_LOGW("agent", "reload: interfaces, host name, state, user, address families, "
+                "signing, trust files and limits change at the next restart only");
+}
+
+static void notify(const char *state)
+{
+    int rc;
+    /* libsystemd is opened on first use, and only under a service manager. */
+    if (getenv("NOTIFY_SOCKET") == NULL || nt_lazy_ready(&nt_lazy_systemd) != NT_OK)
+        return;
+    rc = sd_notify(0, state);
+    if (rc < 0)
+        NT_LOGD("agent", "sd_notify: %s", strerror(-rc));
+}
+
+/* SIGHUP: a new configuration, or the old one kept (logged) if it is bad.
+ * Services that did not change stay announced: no goodbye goes out. */
+static void reload(agent *a)
+{
+    char why[NT_CONF_PATH_MAX + 256], msg[64];
+    nt_conf *c = NULL;
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(msg, sizeof msg, "RELOADING=1\nMONOTONIC_USEC=%llu",
+             (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000u);
+    notify(msg);
+    if (nt_agent_config_build(&c, a->o, why, sizeof why) != NT_OK) {
+        NT_LOGE("agent", "reload refused: %s; keeping the old configuration", why);
+        notify("READY=1\nSTATUS=reload refused; old configuration kept");
+        return;
+    }
+    NT_LOGI("agent", "reloading the configuration");
+    nt_agent_log_setup(c);
+    warn_restart_only(a->conf, c);
+    nt_agent_pubs_sync(&a->pubs, a->r, c);
+    nt_agent_browse_sync(&a->browse, a->r, c);
+    nt_conf_destroy(a->conf);
+    a->conf = c;
+    notify("READY=1\nSTATUS=running");
+}
+
+static void on_hup(void *ctx, nt_net_loop *loop, int fd, short events)
+{
+    agent *a = ctx;
+    struct signalfd_siginfo si;
+    bool hup = false;
+    (void)loop;
+    (void)events;
+    while (read(fd, &si, sizeof si) == (ssize_t)sizeof si)
+        hup = hup || si.ssi_signo == SIGHUP;
+    if (hup)
+        reload(a);
+}
+
+/* SIGHUP is read from a signalfd in the runner's loop, so the reload runs
+ * as ordinary loop code (SIGINT and SIGTERM are the runner's). */
+static int catch_hup(agent *a)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+        (a->hup_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+        nt_runner_add_fd(a->r, a->hup_fd, on_hup, a) != NT_OK)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "agent: cannot catch SIGHUP: %s", strerror(errno));
+    return NT_EXIT_OK;
+}
+
+static int start_runner(agent *a)
+{
+    nt_runner_config rc;
+    char why[200];
+    size_t i;
+    nt_status st;
+
+    memset(&rc, 0, sizeof rc);
+    for (i = 0; i < a->conf->n_ifnames; i++)
+        rc.ifnames[i] = a->conf->ifnames[i];
+    rc.n_ifnames = a->conf->n_ifnames;
+    rc.host_name = a->host;
+    rc.no_ipv4 = !a->conf->ipv4;
+    rc.no_ipv6 = !a->conf->ipv6;
+    rc.on_event = on_event;
+    rc.configure = configure;
+    rc.ctx = a;
+    st = nt_runner_create(&a->r, &rc, why, sizeof why);
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "agent: cannot start mDNS: %s", why);
+    return NT_EXIT_OK;
+}
+
+static int start(agent *a)
+{
+    char label[NT_CONF_LABEL_MAX];
+    int code;
+    if (!a->conf->ipv4 && !a->conf->ipv6)
+        return nt_cli_usage_error("agent: ipv4 and ipv6 are both off");
+    nt_agent_host_label(label, sizeof label, a->conf);
+    if (nt_runner_host_name(a->host, sizeof a->host, label) != NT_OK)
+        return nt_cli_usage_error("agent: bad host name '%s'", label);
+    if ((code = load_keys(a)) != NT_EXIT_OK || (code = start_trust(a)) != NT_EXIT_OK ||
+        (code = start_runner(a)) != NT_EXIT_OK ||
+        (code = drop_privileges(a->conf->user)) != NT_EXIT_OK || (code = catch_hup(a)) != NT_EXIT_OK)
+        return code;
+    a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
+    a->pubs.signer = a->conf->sign ? &a->signer : NULL;
+    nt_agent_pubs_sync(&a->pubs, a->r, a->conf);
+    nt_agent_browse_sync(&a->browse, a->r, a->conf);
+    return NT_EXIT_OK;
+}
+
+int nt_agent_run(const nt_agent_opts *o)
+{
+    static agent a; /* large (the published set); one agent per process */
+    char why[NT_CONF_PATH_MAX + 256];
+    int code;
+    nt_status st;
+
+    memset(&a, 0, sizeof a);
+    a.o = o;
+    a.hup_fd = -1;
+    if (nt_agent_config_build(&a.conf, o, why, sizeof why) != NT_OK)
+        return nt_cli_usage_error("%s", why);
+    nt_agent_log_setup(a.conf);
+    code = start(&a);
+    if (code == NT_EXIT_OK) {
+        NT_LOGI("agent", "started as %s", a.host);
+        notify("READY=1\nSTATUS=running");
+        st = nt_runner_run(a.r);
+        notify("STOPPING=1");
+        if (st != NT_OK)
+            code = nt_cli_fail(NT_EXIT_NEGATIVE, "agent: %s", nt_strerror(st));
+        else
+            NT_LOGI("agent", "stopped; goodbyes sent");
+    }
+    nt_runner_destroy(a.r);
+    if (a.hup_fd >= 0)
+        close(a.hup_fd);
+    nt_trust_hooks_destroy(a.hooks);
+    nt_trust_store_destroy(a.store);
+    if (a.signing)
+        nt_trust_signer_cleanup(&a.signer);
+    nt_conf_destroy(a.conf);
+    return code;
+}
