@@ -172,6 +172,13 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_OUTBOX_DB_BUSY, "outbox database locked by another writer")
         NT_DESCRIBE(NT_ERR_OUTBOX_ACCOUNT, "outbox belongs to another account or chain")
 
+        NT_DESCRIBE(NT_ERR_BUS_ZMQ, "ZeroMQ call failed")
+        NT_DESCRIBE(NT_ERR_BUS_MALFORMED, "malformed bus message")
+        NT_DESCRIBE(NT_ERR_BUS_AUTH, "bus message does not authenticate")
+        NT_DESCRIBE(NT_ERR_BUS_AGENT, "bus message from another agent or key")
+        NT_DESCRIBE(NT_ERR_BUS_CURVE_KEY, "malformed CURVE key or key list")
+        NT_DESCRIBE(NT_ERR_BUS_SNAPSHOT, "no valid bus snapshot")
+
         NT_DESCRIBE(NT_ERR_CRYPTO_BAD_SIGNATURE, "signature does not verify")
         NT_DESCRIBE(NT_ERR_CRYPTO_BAD_SECRET, "secret key out of range")
         NT_DESCRIBE(NT_ERR_CRYPTO_STATE_DIR, "state directory missing or unreadable")

@@ -205,6 +205,12 @@ typedef enum nt_status {
     NT_ERR_OUTBOX_DB_BUSY = 664,         /* outbox database locked by another writer too long */
     NT_ERR_OUTBOX_ACCOUNT = 665,         /* the outbox belongs to another account or chain */
     /* agent/bus: 700..799 */
+    NT_ERR_BUS_ZMQ = 700,               /* a ZeroMQ call failed */
+    NT_ERR_BUS_MALFORMED = 701,         /* a bus message not of the documented shape */
+    NT_ERR_BUS_AUTH = 702,              /* a bus head or snapshot does not authenticate */
+    NT_ERR_BUS_AGENT = 703,             /* a bus message from another agent or key */
+    NT_ERR_BUS_CURVE_KEY = 704,         /* a CURVE key or key list is malformed */
+    NT_ERR_BUS_SNAPSHOT = 705,          /* no valid snapshot could be had */
     /* crypto: 800..899 */
     NT_ERR_CRYPTO_BAD_SIGNATURE = 800,  /* signature does not verify */
     NT_ERR_CRYPTO_BAD_SECRET = 801,     /* secret key out of range */
