@@ -217,3 +217,15 @@ void nt_bus_pub_destroy(nt_bus_pub *p)
         p->stats.dropped++;
     nt_bus_pub_destroy_quiet(p);
 }
+
+void nt_bus_pub_endpoints(nt_bus_pub *p, char *pub, size_t pub_cap, char *snap, size_t snap_cap)
+{
+    size_t len = pub_cap;
+    pthread_mutex_lock(&p->mu); /* the PUB socket moves between threads under it */
+    if (pub_cap && zmq_getsockopt(p->pub, ZMQ_LAST_ENDPOINT, pub, &len) != 0)
+        pub[0] = 0;
+    len = snap_cap;
+    if (snap_cap && (!p->router || zmq_getsockopt(p->router, ZMQ_LAST_ENDPOINT, snap, &len) != 0))
+        snap[0] = 0;
+    pthread_mutex_unlock(&p->mu);
+}

@@ -133,6 +133,11 @@ NT_API NT_WUR nt_status nt_bus_pub_flush(nt_bus_pub *p);
 
 NT_API void nt_bus_pub_get_stats(nt_bus_pub *p, nt_bus_pub_stats *out);
 
+/* The endpoints as bound (a "tcp://127.0.0.1:*" becomes its port), for
+ * the caller to pass to subscribers. snap is "" without a snapshot socket. */
+NT_API void nt_bus_pub_endpoints(nt_bus_pub *p, char *pub, size_t pub_cap, char *snap,
+                                 size_t snap_cap);
+
 /* The agent's key digest (DESIGN §3), as events carry it in "agent". */
 NT_API void nt_bus_pub_agent(const nt_bus_pub *p, uint8_t digest[32]);
 
