@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <zmq.h>
 
+#include "agent/bus/verify.h"
 #include "bus_fixture.h"
 #include "nautilus/mem.h"
 
@@ -556,9 +557,71 @@ static void test_maxmsgsize(void **state)
     relay_case_close(&rc);
 }
 
+/* ---- messages made by another implementation -------------------------------- */
+
+/* fuzz/corpus/bus_event/NAME (made by fuzz/make_bus_corpus.py with PyNaCl
+ * and hashlib from DESIGN §6 alone) through the verifier: the number of
+ * events that come out authenticated. */
+static size_t vector_events(const char *name, nt_bus_ver *v)
+{
+    char path[4096];
+    const char *src = getenv("NT_SOURCE_DIR");
+    static uint8_t buf[1 << 16];
+    size_t len, start = 0, i, out = 0;
+    nt_bus_msg m;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/fuzz/corpus/bus_event/%s", src ? src : ".", name);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    for (i = 0; i <= len; i++) {
+        uint8_t *nul;
+        if (i < len && buf[i] != 0xFF)
+            continue;
+        nul = memchr(buf + start, 0, i - start);
+        assert_non_null(nul);
+        {
+            size_t tlen = (size_t)(nul - (buf + start));
+            (void)!nt_bus_ver_input(v, (const char *)buf + start, tlen, (const char *)nul + 1,
+                                    i - start - tlen - 1);
+        }
+        start = i + 1;
+        while (nt_bus_ver_pop(v, &m)) {
+            out++;
+            nt_bus_msg_free(&m);
+        }
+    }
+    return out;
+}
+
+static void test_foreign_implementation(void **state)
+{
+    nt_bus_ver v;
+    (void)state;
+    assert_int_equal(nt_bus_ver_init(&v, NULL, NULL), NT_OK);
+    assert_int_equal(vector_events("chain", &v), 6);
+    assert_int_equal(v.unauthenticated, 0);
+    nt_bus_ver_cleanup(&v);
+    /* the 3rd body changed: it and those before it in the head's window */
+    assert_int_equal(nt_bus_ver_init(&v, NULL, NULL), NT_OK);
+    assert_int_equal(vector_events("tampered", &v), 3);
+    assert_int_equal(v.unauthenticated, 3);
+    nt_bus_ver_cleanup(&v);
+    assert_int_equal(nt_bus_ver_init(&v, NULL, NULL), NT_OK);
+    assert_true(vector_events("reordered", &v) < 6);
+    assert_true(v.unauthenticated >= 1);
+    nt_bus_ver_cleanup(&v);
+    assert_int_equal(nt_bus_ver_init(&v, NULL, NULL), NT_OK);
+    assert_int_equal(vector_events("malformed", &v), 0);
+    assert_int_equal(v.malformed, 4);
+    nt_bus_ver_cleanup(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_foreign_implementation),
         cmocka_unit_test(test_authentic_and_tampered),
         cmocka_unit_test(test_replayed_and_reordered),
         cmocka_unit_test(test_other_agent_refused),
