@@ -24,6 +24,16 @@
 void nt_bus_msg_hash(uint8_t out[32], const char *topic, size_t tlen, const char *body,
                      size_t blen);
 
+/* The same through libcrypto (hash.c), for every event. One per thread. */
+typedef struct nt_bus_hasher {
+    void *md, *ctx; /* EVP_MD, EVP_MD_CTX */
+} nt_bus_hasher;
+NT_WUR nt_status nt_bus_hasher_init(nt_bus_hasher *h);
+void nt_bus_hasher_cleanup(nt_bus_hasher *h);
+/* h may be NULL (libsodium then). */
+void nt_bus_hasher_msg(nt_bus_hasher *h, uint8_t out[32], const char *topic, size_t tlen,
+                       const char *body, size_t blen);
+
 void nt_bus_head_signed(uint8_t out[NT_BUS_HEAD_SIGNED_LEN], const uint8_t agent[32],
                         const uint8_t run[NT_BUS_RUN_LEN], uint64_t seq, const uint8_t hash[32],
                         uint64_t time_ms);

@@ -109,7 +109,8 @@ static nt_status publish_locked(nt_bus_pub *p, nt_bus_topic topic, const char *k
     nt_status st = body_build(p, fields, len);
     if (st != NT_OK)
         return st;
-    nt_bus_msg_hash(hash, tname, strlen(tname), (const char *)p->body.data, p->body.len);
+    nt_bus_hasher_msg(&p->hasher, hash, tname, strlen(tname), (const char *)p->body.data,
+                      p->body.len);
     if (topic == NT_BUS_SERVICE_ADDED || topic == NT_BUS_SERVICE_UPDATED) {
         st = nt_bus_state_put(&p->state, key, tname, (const char *)p->body.data, p->body.len,
                               hash, p->seq + 1);

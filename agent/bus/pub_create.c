@@ -152,6 +152,8 @@ nt_status nt_bus_pub_create(nt_bus_pub **out, const nt_bus_pub_config *cfg, char
     nt_dynbuf_init(&p->body, NT_BUS_BODY_MAX);
     nt_bus_state_init(&p->state, cfg->state_max ? cfg->state_max : 65536u);
     p->head_interval_ms = cfg->head_interval_ms ? cfg->head_interval_ms : NT_BUS_HEAD_INTERVAL_MS;
+    if ((st = nt_bus_hasher_init(&p->hasher)) != NT_OK)
+        goto fail;
     if ((st = identity_setup(p, cfg)) != NT_OK) {
         if (why && why_cap)
             snprintf(why, why_cap, "bad host name '%s'", cfg->host);
@@ -198,6 +200,7 @@ void nt_bus_pub_destroy_quiet(nt_bus_pub *p)
     nt_bus_state_cleanup(&p->state);
     nt_bus_zap_list_cleanup(&p->allow);
     nt_dynbuf_cleanup(&p->body);
+    nt_bus_hasher_cleanup(&p->hasher);
     nt_ed25519_key_wipe(&p->key);
     pthread_mutex_destroy(&p->mu);
     nt_free(p);

@@ -34,6 +34,7 @@ struct nt_bus_pub {
     uint64_t head_mono_ms; /* when */
     unsigned head_interval_ms;
     nt_dynbuf body;
+    nt_bus_hasher hasher; /* under mu */
     nt_bus_state state;
     nt_bus_zap_list allow;
     nt_bus_pub_stats stats;

@@ -80,6 +80,12 @@ static char *copy(const char *s, size_t n)
 nt_status nt_bus_msg_parse(nt_bus_msg *m, const char *topic, size_t tlen, const char *body,
                            size_t blen)
 {
+    return nt_bus_msg_parse_h(m, NULL, topic, tlen, body, blen);
+}
+
+nt_status nt_bus_msg_parse_h(nt_bus_msg *m, nt_bus_hasher *h, const char *topic, size_t tlen,
+                             const char *body, size_t blen)
+{
     cJSON *j;
     bool ok;
     memset(m, 0, sizeof *m);
@@ -99,7 +105,7 @@ nt_status nt_bus_msg_parse(nt_bus_msg *m, const char *topic, size_t tlen, const 
     }
     m->tlen = tlen;
     m->blen = blen;
-    nt_bus_msg_hash(m->hash, topic, tlen, body, blen);
+    nt_bus_hasher_msg(h, m->hash, topic, tlen, body, blen);
     return NT_OK;
 }
 
@@ -121,6 +127,8 @@ nt_status nt_bus_ver_init(nt_bus_ver *v, const uint8_t *digest, const uint8_t *p
         nt_free(v->ready);
         return NT_ERR_NOMEM;
     }
+    if (nt_bus_hasher_init(&v->hasher) != NT_OK) /* libsodium then: slower, same digest */
+        memset(&v->hasher, 0, sizeof v->hasher);
     return sodium_init() < 0 ? NT_ERR_CRYPTO_INIT : NT_OK;
 }
 
@@ -135,6 +143,7 @@ void nt_bus_ver_cleanup(nt_bus_ver *v)
             nt_bus_msg_free(&v->ready[(v->rhead + i) % NT_BUS_READY_MAX]);
     nt_free(v->pending);
     nt_free(v->ready);
+    nt_bus_hasher_cleanup(&v->hasher);
     memset(v, 0, sizeof *v);
 }
 
@@ -164,7 +173,7 @@ static nt_status event_input(nt_bus_ver *v, const char *topic, size_t tlen, cons
                              size_t blen)
 {
     nt_bus_msg m;
-    nt_status st = nt_bus_msg_parse(&m, topic, tlen, body, blen);
+    nt_status st = nt_bus_msg_parse_h(&m, &v->hasher, topic, tlen, body, blen);
     if (st != NT_OK) {
         v->malformed++;
         return st;

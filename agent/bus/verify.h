@@ -37,6 +37,7 @@ typedef struct nt_bus_ver {
     nt_bus_msg *ready;
     size_t rhead, nready;
     uint64_t malformed, unauthenticated, foreign;
+    nt_bus_hasher hasher;
 } nt_bus_ver;
 
 NT_WUR nt_status nt_bus_ver_init(nt_bus_ver *v, const uint8_t *digest, const uint8_t *pk);
@@ -55,6 +56,9 @@ void nt_bus_msg_free(nt_bus_msg *m);
 /* Parses an event message into *m (copies). NT_ERR_BUS_MALFORMED. */
 NT_WUR nt_status nt_bus_msg_parse(nt_bus_msg *m, const char *topic, size_t tlen,
                                   const char *body, size_t blen);
+/* The same, hashing through h (may be NULL). */
+NT_WUR nt_status nt_bus_msg_parse_h(nt_bus_msg *m, nt_bus_hasher *h, const char *topic,
+                                    size_t tlen, const char *body, size_t blen);
 
 /* Checks a snapshot: items[0..n) as received, then the end body, against
  * the nonce we sent. On NT_OK *seq and hash are the state's seq and chain

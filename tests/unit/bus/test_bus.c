@@ -598,7 +598,20 @@ static size_t vector_events(const char *name, nt_bus_ver *v)
 static void test_foreign_implementation(void **state)
 {
     nt_bus_ver v;
+    nt_bus_hasher h;
+    uint8_t a[32], b[32];
+    char body[300];
+    size_t i;
     (void)state;
+    /* the fast path (libcrypto) and libsodium give the same H(m) */
+    assert_int_equal(nt_bus_hasher_init(&h), NT_OK);
+    for (i = 0; i < sizeof body; i += 37) {
+        memset(body, (int)('a' + i % 26), sizeof body);
+        nt_bus_hasher_msg(&h, a, "service.added", 13, body, i);
+        nt_bus_msg_hash(b, "service.added", 13, body, i);
+        assert_memory_equal(a, b, 32);
+    }
+    nt_bus_hasher_cleanup(&h);
     assert_int_equal(nt_bus_ver_init(&v, NULL, NULL), NT_OK);
     assert_int_equal(vector_events("chain", &v), 6);
     assert_int_equal(v.unauthenticated, 0);
