@@ -1,7 +1,7 @@
 /* agent/bus: H(m) = SHA-256(topic || 0x00 || body) on the hot paths (every
  * event, on both sides) through OpenSSL's libcrypto, whose SHA-256 uses the
- * CPU's SHA instructions where there are some: ~0.3 us for a 256-byte event
- * here against ~1.3 us for libsodium's portable code. The same digest as
+ * CPU's SHA extensions where it has them: ~0.3 us for a 256-byte event here
+ * against ~1.3 us for libsodium's portable code. The same digest as
  * nt_bus_msg_hash (test_bus checks it); without a context, or if libcrypto
  * fails, libsodium computes it. */
 #include <openssl/evp.h>
