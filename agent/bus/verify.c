@@ -120,13 +120,6 @@ nt_status nt_bus_ver_init(nt_bus_ver *v, const uint8_t *digest, const uint8_t *p
         memcpy(v->pk, pk, 32);
         v->pinned_pk = true;
     }
-    v->pending = nt_calloc(NT_BUS_PENDING_MAX, sizeof *v->pending);
-    v->ready = nt_calloc(NT_BUS_READY_MAX, sizeof *v->ready);
-    if (!v->pending || !v->ready) {
-        nt_free(v->pending);
-        nt_free(v->ready);
-        return NT_ERR_NOMEM;
-    }
     if (nt_bus_hasher_init(&v->hasher) != NT_OK) /* libsodium then: slower, same digest */
         memset(&v->hasher, 0, sizeof v->hasher);
     return sodium_init() < 0 ? NT_ERR_CRYPTO_INIT : NT_OK;
@@ -135,12 +128,10 @@ nt_status nt_bus_ver_init(nt_bus_ver *v, const uint8_t *digest, const uint8_t *p
 void nt_bus_ver_cleanup(nt_bus_ver *v)
 {
     size_t i;
-    if (v->pending)
-        for (i = 0; i < v->npending; i++)
-            nt_bus_msg_free(&v->pending[i]);
-    if (v->ready)
-        for (i = 0; i < v->nready; i++)
-            nt_bus_msg_free(&v->ready[(v->rhead + i) % NT_BUS_READY_MAX]);
+    for (i = 0; i < v->npending; i++)
+        nt_bus_msg_free(&v->pending[i]);
+    for (i = v->rhead; i < v->rend; i++)
+        nt_bus_msg_free(&v->ready[i]);
     nt_free(v->pending);
     nt_free(v->ready);
     nt_bus_hasher_cleanup(&v->hasher);
@@ -149,17 +140,57 @@ void nt_bus_ver_cleanup(nt_bus_ver *v)
 
 bool nt_bus_ver_pop(nt_bus_ver *v, nt_bus_msg *out)
 {
-    if (v->nready == 0)
+    if (v->rhead == v->rend)
         return false;
     *out = v->ready[v->rhead];
     memset(&v->ready[v->rhead], 0, sizeof *out);
-    v->rhead = (v->rhead + 1) % NT_BUS_READY_MAX;
-    v->nready--;
+    if (++v->rhead == v->rend)
+        v->rhead = v->rend = 0;
+    return true;
+}
+
+/* Room for one more in an array of *cap (doubling up to max). */
+static bool grow(nt_bus_msg **arr, size_t *cap, size_t used, size_t max)
+{
+    nt_bus_msg *g;
+    size_t n;
+    if (used < *cap)
+        return true;
+    if (*cap >= max)
+        return false;
+    n = *cap ? *cap * 2 : 64;
+    if (n > max)
+        n = max;
+    g = nt_realloc(*arr, n * sizeof *g);
+    if (!g)
+        return false;
+    *arr = g;
+    *cap = n;
+    return true;
+}
+
+/* Appends an authenticated event; false when the queue is full. */
+static bool ready_push(nt_bus_ver *v, nt_bus_msg *m)
+{
+    if (v->rend == v->ready_cap && v->rhead > 0) { /* slide the waiting ones down */
+        memmove(v->ready, v->ready + v->rhead, (v->rend - v->rhead) * sizeof *v->ready);
+        v->rend -= v->rhead;
+        v->rhead = 0;
+    }
+    if (!grow(&v->ready, &v->ready_cap, v->rend, NT_BUS_READY_MAX))
+        return false;
+    v->ready[v->rend++] = *m;
     return true;
 }
 
 static void hold(nt_bus_ver *v, nt_bus_msg *m)
 {
+    if (!grow(&v->pending, &v->pending_cap, v->npending, NT_BUS_PENDING_MAX) &&
+        v->npending < NT_BUS_PENDING_MAX) { /* out of memory: drop it */
+        v->unauthenticated++;
+        nt_bus_msg_free(m);
+        return;
+    }
     if (v->npending == NT_BUS_PENDING_MAX) { /* no head came: the oldest cannot be trusted */
         nt_bus_msg_free(&v->pending[0]);
         memmove(v->pending, v->pending + 1, (NT_BUS_PENDING_MAX - 1) * sizeof *v->pending);
@@ -267,8 +298,8 @@ static void release(nt_bus_ver *v, const signed_common *c)
         } else if (!covered) {
             v->foreign++; /* another run's leftovers */
             nt_bus_msg_free(m);
-        } else if (m->verified && v->nready < NT_BUS_READY_MAX) {
-            v->ready[(v->rhead + v->nready++) % NT_BUS_READY_MAX] = *m;
+        } else if (m->verified && ready_push(v, m)) {
+            continue;
         } else {
             v->unauthenticated++;
             nt_bus_msg_free(m);

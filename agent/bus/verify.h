@@ -32,10 +32,10 @@ typedef struct nt_bus_ver {
     bool run_changed;    /* set when a newer run's head was accepted; the caller clears it */
     bool head_new;       /* a valid head arrived since the caller last cleared this */
     uint64_t head_seq;   /* the seq it covers */
-    nt_bus_msg *pending;
-    size_t npending;
-    nt_bus_msg *ready;
-    size_t rhead, nready;
+    nt_bus_msg *pending; /* grown on demand up to NT_BUS_PENDING_MAX */
+    size_t npending, pending_cap;
+    nt_bus_msg *ready;   /* ready[rhead..rend) waits to be popped; up to NT_BUS_READY_MAX */
+    size_t rhead, rend, ready_cap;
     uint64_t malformed, unauthenticated, foreign;
     nt_bus_hasher hasher;
 } nt_bus_ver;
