@@ -184,43 +184,61 @@ static bool router_send(void *r, const zmq_msg_t *id, const char *topic, const c
     return send2(r, topic, strlen(topic), body, blen);
 }
 
-/* Every live instance, then the signed end. Holding mu. */
-static void snapshot_reply(nt_bus_pub *p, const zmq_msg_t *id, const uint8_t nonce[16])
+/* What the end of a snapshot signs, taken under mu with the items. */
+typedef struct snap_end {
+    uint64_t seq, count;
+    uint8_t hash[32], items[32];
+} snap_end;
+
+/* Every live instance, consistent with seq. Holding mu. False if the
+ * client's pipe filled or went away (it times out and asks again). */
+static bool snapshot_items(nt_bus_pub *p, const zmq_msg_t *id, snap_end *end)
 {
     crypto_hash_sha256_state hs;
-    uint8_t items[32], signed_bytes[NT_BUS_SNAP_SIGNED_LEN], sig[64];
-    char items_hex[65], nonce_hex[33], sig_hex[129], buf[1024];
-    uint64_t count = 0, t = nt_bus_now_ms();
     size_t i;
-    int n;
     crypto_hash_sha256_init(&hs);
+    end->count = 0;
     for (i = 0; i < NT_BUS_STATE_BUCKETS; i++) {
         const nt_bus_state_entry *e;
         for (e = p->state.buckets[i]; e; e = e->next) {
             if (!router_send(p->router, id, e->topic, e->body, e->body_len))
-                return; /* the client times out and asks again */
+                return false;
             crypto_hash_sha256_update(&hs, e->hash, 32);
-            count++;
+            end->count++;
         }
     }
-    crypto_hash_sha256_final(&hs, items);
-    nt_bus_snap_signed(signed_bytes, p->agent, p->run, p->seq, p->last_hash, count, items, nonce,
-                       t);
+    crypto_hash_sha256_final(&hs, end->items);
+    end->seq = p->seq;
+    memcpy(end->hash, p->last_hash, 32);
+    return true;
+}
+
+/* The signed end, after mu is released: the signature does not hold up
+ * publishing. Only this thread uses the ROUTER socket. */
+static bool snapshot_end_send(nt_bus_pub *p, const zmq_msg_t *id, const snap_end *end,
+                              const uint8_t nonce[16])
+{
+    uint8_t signed_bytes[NT_BUS_SNAP_SIGNED_LEN], sig[64];
+    char items_hex[65], hash_hex[65], nonce_hex[33], sig_hex[129], buf[1024];
+    uint64_t t = nt_bus_now_ms();
+    int n;
+    nt_bus_snap_signed(signed_bytes, p->agent, p->run, end->seq, end->hash, end->count,
+                       end->items, nonce, t);
     if (nt_ed25519_sign(&p->key, sig, signed_bytes, sizeof signed_bytes) != NT_OK ||
         nt_hex_encode(sig_hex, sizeof sig_hex, sig, 64) != NT_OK ||
-        nt_hex_encode(items_hex, sizeof items_hex, items, 32) != NT_OK ||
+        nt_hex_encode(items_hex, sizeof items_hex, end->items, 32) != NT_OK ||
+        nt_hex_encode(hash_hex, sizeof hash_hex, end->hash, 32) != NT_OK ||
         nt_hex_encode(nonce_hex, sizeof nonce_hex, nonce, 16) != NT_OK)
-        return;
+        return false;
     n = snprintf(buf, sizeof buf,
                  "{\"v\":1,\"agent\":\"%s\",\"run\":\"%s\",\"seq\":%llu,\"hash\":\"%s\","
                  "\"count\":%llu,\"items\":\"%s\",\"nonce\":\"%s\",\"time\":%llu,"
                  "\"key\":\"%s\",\"host\":\"%s\",\"sig\":\"%s\"}",
-                 p->agent_hex, p->run_hex, (unsigned long long)p->seq, p->last_hash_hex,
-                 (unsigned long long)count, items_hex, nonce_hex, (unsigned long long)t,
+                 p->agent_hex, p->run_hex, (unsigned long long)end->seq, hash_hex,
+                 (unsigned long long)end->count, items_hex, nonce_hex, (unsigned long long)t,
                  p->key_hex, p->host, sig_hex);
-    if (n > 0 && (size_t)n < sizeof buf &&
-        router_send(p->router, id, NT_BUS_SNAPSHOT_END_TOPIC, buf, (size_t)n))
-        p->stats.snapshots++;
+    return n > 0 && (size_t)n < sizeof buf &&
+           router_send(p->router, id, NT_BUS_SNAPSHOT_END_TOPIC, buf, (size_t)n);
 }
 
 /* [identity]["snapshot"][32 hex nonce], nothing else. */
@@ -229,6 +247,7 @@ static void snapshot_serve(nt_bus_pub *p)
     zmq_msg_t parts[4];
     size_t n = 0, len;
     uint8_t nonce[16];
+    snap_end end;
     bool ok;
     int more = 1;
     while (more) {
@@ -250,11 +269,15 @@ static void snapshot_serve(nt_bus_pub *p)
          nt_hex_decode(nonce, sizeof nonce, &len, zmq_msg_data(&parts[2]), 32) == NT_OK &&
          len == 16;
     pthread_mutex_lock(&p->mu);
-    if (ok)
-        snapshot_reply(p, &parts[0], nonce);
-    else if (n > 0)
+    if (!ok && n > 0)
         p->stats.bad_requests++;
+    ok = ok && snapshot_items(p, &parts[0], &end);
     pthread_mutex_unlock(&p->mu);
+    if (ok && snapshot_end_send(p, &parts[0], &end, nonce)) {
+        pthread_mutex_lock(&p->mu);
+        p->stats.snapshots++;
+        pthread_mutex_unlock(&p->mu);
+    }
     while (n)
         zmq_msg_close(&parts[--n]);
 }

@@ -57,6 +57,7 @@ static nt_status open_curve(nt_bus_pub *p, const nt_bus_pub_config *cfg, char *s
 {
     char pub_z85[41], line[16];
     unsigned bad = 0;
+    int64_t zap_max = 4096; /* inproc, from libzmq itself; set all the same */
     nt_status st = nt_bus_curve_key_load(secret, pub_z85, cfg->curve_secret_file);
     if (st != NT_OK) {
         snprintf(why, cap, "CURVE key file %s: %s", cfg->curve_secret_file, nt_strerror(st));
@@ -74,7 +75,9 @@ static nt_status open_curve(nt_bus_pub *p, const nt_bus_pub_config *cfg, char *s
         return st;
     }
     p->zap = zmq_socket(p->zctx, ZMQ_REP);
-    if (!p->zap || setint(p->zap, ZMQ_LINGER, 0) != 0 || zmq_bind(p->zap, NT_BUS_ZAP_ENDPOINT) != 0)
+    if (!p->zap || setint(p->zap, ZMQ_LINGER, 0) != 0 ||
+        zmq_setsockopt(p->zap, ZMQ_MAXMSGSIZE, &zap_max, sizeof zap_max) != 0 ||
+        zmq_bind(p->zap, NT_BUS_ZAP_ENDPOINT) != 0)
         return fail(why, cap, NT_ERR_BUS_ZMQ, "ZAP handler", NULL);
     return NT_OK;
 }

@@ -69,6 +69,26 @@ static void test_late_join(void **state)
     /* The events after the snapshot were delivered, not only its state. */
     assert_true(m.events >= 500);
     nt_bus_sub_destroy(s);
+    {
+        /* a request that is not [snapshot][32 hex] is refused and counted */
+        void *zctx = zmq_ctx_new(), *d = zmq_socket(zctx, ZMQ_DEALER);
+        nt_bus_pub_stats ps;
+        unsigned spins = 0;
+        int zero = 0;
+        assert_int_equal(zmq_setsockopt(d, ZMQ_LINGER, &zero, sizeof zero), 0);
+        assert_int_equal(zmq_connect(d, f.snap_ep), 0);
+        assert_true(zmq_send(d, "snapshot", 8, ZMQ_SNDMORE) == 8);
+        assert_true(zmq_send(d, "not-a-nonce", 11, 0) == 11);
+        do {
+            assert_true(++spins < 1000);
+            usleep(10000);
+            nt_bus_pub_get_stats(f.pub, &ps);
+        } while (ps.bad_requests == 0);
+        assert_true(ps.snapshots >= 1);
+        assert_int_equal(zmq_poll(&(zmq_pollitem_t){d, 0, ZMQ_POLLIN, 0}, 1, 100), 0);
+        zmq_close(d);
+        zmq_ctx_term(zctx);
+    }
     model_cleanup(&m);
     fix_teardown(&f);
 }
