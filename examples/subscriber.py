@@ -83,6 +83,7 @@ class Verifier:
         self.run = None
         self.last_time = 0
         self.pending = []   # (seq, hash, prev, run, topic, body, obj), arrival order
+        self.head_seq = None  # seq of the last valid head
         self.counts = {"unauthenticated": 0, "malformed": 0, "foreign": 0}
 
     def signed_common(self, obj):
@@ -134,6 +135,7 @@ class Verifier:
         except (ValueError, Refused, AttributeError, nacl.exceptions.BadSignatureError):
             self.counts["unauthenticated"] += 1
             return []
+        self.head_seq = seq
         want, want_seq, ok = h, seq, set()
         for i in range(len(self.pending) - 1, -1, -1):
             e = self.pending[i]
@@ -295,6 +297,16 @@ def main():
             next_seq = seq + 1
             stats["events"] += 1
             emit(topic, obj)
+        if not need_snapshot and next_seq is not None and ver.head_seq is not None \
+                and ver.head_seq >= next_seq:
+            # the head covers events that never came (the tail of a burst)
+            stats["gaps"] += 1
+            if args.snapshot:
+                need_snapshot = True
+            else:
+                stats["unfilled"] += 1
+                print('{"topic":"gap","from":%d,"to":%d}' % (next_seq, ver.head_seq), flush=True)
+                next_seq = ver.head_seq + 1
     counts = dict(stats, **ver.counts)
     print("subscriber.py: " + ", ".join("%s %d" % kv for kv in counts.items()), file=sys.stderr)
     sub.close()
