@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,65 @@ static void test_late_join(void **state)
         zmq_close(d);
         zmq_ctx_term(zctx);
     }
+    model_cleanup(&m);
+    fix_teardown(&f);
+}
+
+/* A subscriber joins while another thread publishes: the snapshot and the
+ * events around it still add up, nothing missing, nothing twice. */
+typedef struct pub_thread_arg {
+    fixture *f;
+    unsigned from, to;
+    atomic_bool done;
+} pub_thread_arg;
+
+static void *pub_thread(void *arg)
+{
+    pub_thread_arg *a = arg;
+    unsigned k;
+    for (k = a->from; k < a->to; k++) {
+        fix_publish_op(a->f, k);
+        if (k % 64 == 0)
+            usleep(200); /* spread over the join */
+    }
+    atomic_store(&a->done, true);
+    return NULL;
+}
+
+static void test_join_while_publishing(void **state)
+{
+    fixture f;
+    model m;
+    nt_bus_sub *s;
+    nt_bus_sub_stats st;
+    nt_bus_sub_event ev;
+    pthread_t t;
+    pub_thread_arg a;
+    unsigned k;
+    (void)state;
+    assert_int_equal(fix_setup(&f, "during"), 0);
+    fix_pub_start(&f, 0, 0, NULL, NULL);
+    for (k = 0; k < 300; k++)
+        fix_publish_op(&f, k);
+    a.f = &f;
+    a.from = 300;
+    a.to = 6300;
+    atomic_init(&a.done, false);
+    assert_int_equal(pthread_create(&t, NULL, pub_thread, &a), 0);
+    model_init(&m);
+    sub_start(&s, &f, NULL, true, NULL);
+    while (!atomic_load(&a.done)) /* model_apply asserts the order as it goes */
+        if (nt_bus_sub_next(s, &ev, 50) == NT_OK)
+            model_apply(&m, &ev);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    model_catch_up(&m, s, fix_last_seq(&f));
+    model_check(&m, &f);
+    nt_bus_sub_get_stats(s, &st);
+    assert_true(m.begins >= 1);
+    assert_int_equal(st.unauthenticated, 0);
+    assert_int_equal(st.unfilled, 0);
+    assert_int_equal(m.gaps, 0);
+    nt_bus_sub_destroy(s);
     model_cleanup(&m);
     fix_teardown(&f);
 }
@@ -659,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_replayed_and_reordered),
         cmocka_unit_test(test_other_agent_refused),
         cmocka_unit_test(test_late_join),
+        cmocka_unit_test(test_join_while_publishing),
         cmocka_unit_test(test_slow_subscriber),
         cmocka_unit_test(test_curve),
         cmocka_unit_test(test_maxmsgsize),
