@@ -194,12 +194,13 @@ static void summary(nt_bus_sub *s)
     nt_bus_sub_get_stats(s, &st);
     fprintf(stderr,
             "nautilus: subscribe: %llu events, %llu gaps (%llu events), %llu resyncs, %llu unfilled,"
-            " refused: %llu unauthenticated, %llu malformed, %llu stale, %llu foreign\n",
+            " refused: %llu unauthenticated, %llu malformed, %llu stale, %llu foreign,"
+            " %llu cut off by gaps\n",
             (unsigned long long)st.delivered, (unsigned long long)st.gaps,
             (unsigned long long)st.missed, (unsigned long long)st.resyncs,
             (unsigned long long)st.unfilled, (unsigned long long)st.unauthenticated,
             (unsigned long long)st.malformed, (unsigned long long)st.stale,
-            (unsigned long long)st.foreign);
+            (unsigned long long)st.foreign, (unsigned long long)st.orphaned);
 }
 
 static int run(const sub_args *a, nt_bus_sub *s)

@@ -158,6 +158,7 @@ void nt_bus_sub_get_stats(const nt_bus_sub *s, nt_bus_sub_stats *out)
     out->malformed = s->ver.malformed + s->stats.malformed;
     out->unauthenticated = s->ver.unauthenticated + s->stats.unauthenticated;
     out->foreign = s->ver.foreign;
+    out->orphaned = s->ver.orphaned;
 }
 
 bool nt_bus_sub_agent(const nt_bus_sub *s, uint8_t digest[32])

@@ -26,6 +26,7 @@ struct nt_bus_sub {
     uint64_t next_seq;
     uint64_t last_delivered; /* seq of the last EVENT handed out */
     bool need_snapshot;
+    uint64_t head_gap_to;   /* a head showed events up to here lost (0: none) */
     bool have_held;         /* the event after a gap, waiting for the snapshot */
     nt_bus_msg held;
     nt_bus_sub_out *oq;     /* what to hand out, in order */

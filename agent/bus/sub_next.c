@@ -242,6 +242,7 @@ static nt_status head_gap(nt_bus_sub *s)
     s->stats.missed += last - s->next_seq + 1;
     if (s->snapshot) {
         s->need_snapshot = true;
+        s->head_gap_to = last; /* reported if no snapshot comes */
         return NT_OK;
     }
     {
@@ -343,8 +344,16 @@ nt_status nt_bus_sub_next(nt_bus_sub *s, nt_bus_sub_event *ev, int timeout_ms)
             bool ok;
             s->need_snapshot = false;
             ok = snapshot_take(s) == NT_OK;
-            if (s->have_held && (st = resume_held(s, ok)) != NT_OK)
-                return st;
+            if (s->have_held) {
+                if ((st = resume_held(s, ok)) != NT_OK)
+                    return st;
+            } else if (!ok && s->synced && s->head_gap_to >= s->next_seq) {
+                uint64_t from = s->next_seq;
+                s->next_seq = s->head_gap_to + 1;
+                if ((st = gap_report(s, from, s->head_gap_to)) != NT_OK)
+                    return st;
+            }
+            s->head_gap_to = 0;
             continue;
         }
         if (nt_bus_ver_pop(&s->ver, &m)) {

@@ -265,8 +265,9 @@ static bool accept_run(nt_bus_ver *v, const signed_common *c)
     return true;
 }
 
-/* Marks the pending events the head's chain reaches, newest first. */
-static void chain_walk(nt_bus_ver *v, const signed_common *c)
+/* Marks the pending events the head's chain reaches, newest first. Returns
+ * the seq the chain stopped at (0 if it reached seq 1). */
+static uint64_t chain_walk(nt_bus_ver *v, const signed_common *c)
 {
     uint8_t want[32];
     uint64_t want_seq = c->seq;
@@ -283,27 +284,44 @@ static void chain_walk(nt_bus_ver *v, const signed_common *c)
             want_seq--;
         }
     }
+    return want_seq;
+}
+
+/* True if an event of seq held for this run (then the chain met a forgery
+ * there; if none, the chain stopped at a hole: a gap). */
+static bool held_seq(const nt_bus_ver *v, const signed_common *c, uint64_t seq)
+{
+    size_t i;
+    for (i = 0; i < v->npending; i++)
+        if (v->pending[i].seq == seq && memcmp(v->pending[i].run, c->run, NT_BUS_RUN_LEN) == 0)
+            return true;
+    return false;
 }
 
 /* Verified events to the ready queue in arrival order; the rest the head
- * should have covered are dropped. */
-static void release(nt_bus_ver *v, const signed_common *c)
+ * covers are dropped: as unauthenticated, or as orphaned when they lie
+ * before the hole where the chain stopped (their own head was lost). */
+static void release(nt_bus_ver *v, const signed_common *c, uint64_t stop)
 {
     size_t i, kept = 0;
+    bool hole = stop > 0 && !held_seq(v, c, stop);
     for (i = 0; i < v->npending; i++) {
         nt_bus_msg *m = &v->pending[i];
-        bool covered = memcmp(m->run, c->run, NT_BUS_RUN_LEN) == 0 && m->seq <= c->seq;
-        if (!covered && memcmp(m->run, c->run, NT_BUS_RUN_LEN) == 0) {
+        bool same_run = memcmp(m->run, c->run, NT_BUS_RUN_LEN) == 0;
+        bool covered = same_run && m->seq <= c->seq;
+        if (!covered && same_run) {
             v->pending[kept++] = *m;
-        } else if (!covered) {
-            v->foreign++; /* another run's leftovers */
-            nt_bus_msg_free(m);
-        } else if (m->verified && ready_push(v, m)) {
             continue;
-        } else {
-            v->unauthenticated++;
-            nt_bus_msg_free(m);
         }
+        if (covered && m->verified && ready_push(v, m))
+            continue;
+        if (!covered)
+            v->foreign++; /* another run's leftovers */
+        else if (hole && m->seq < stop && !m->verified)
+            v->orphaned++;
+        else
+            v->unauthenticated++;
+        nt_bus_msg_free(m);
     }
     v->npending = kept;
 }
@@ -334,8 +352,7 @@ static nt_status head_input(nt_bus_ver *v, const char *body, size_t blen)
         v->unauthenticated++;
     if (st != NT_OK)
         return st;
-    chain_walk(v, &c);
-    release(v, &c);
+    release(v, &c, chain_walk(v, &c));
     v->head_new = true;
     v->head_seq = c.seq;
     return NT_OK;

@@ -37,6 +37,7 @@ typedef struct nt_bus_ver {
     nt_bus_msg *ready;   /* ready[rhead..rend) waits to be popped; up to NT_BUS_READY_MAX */
     size_t rhead, rend, ready_cap;
     uint64_t malformed, unauthenticated, foreign;
+    uint64_t orphaned; /* held events cut from the chain by a gap (their head was lost) */
     nt_bus_hasher hasher;
 } nt_bus_ver;
 

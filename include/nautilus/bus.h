@@ -181,7 +181,10 @@ typedef struct nt_bus_sub_stats {
     uint64_t received;        /* messages read from the SUB socket */
     uint64_t delivered;       /* events handed out */
     uint64_t malformed;       /* messages not of the documented shape, dropped */
-    uint64_t unauthenticated; /* events no valid head covered, bad heads and snapshots */
+    uint64_t unauthenticated; /* events a valid head's chain should reach and does not
+                               * (forged, altered, reordered), bad heads and snapshots */
+    uint64_t orphaned;        /* events cut from the chain by a gap (their head was
+                               * lost): never delivered, covered by the gap's resync */
     uint64_t stale;           /* authenticated but seq already delivered (replay, reorder) */
     uint64_t gaps;            /* gaps seen */
     uint64_t missed;          /* events lost in those gaps */

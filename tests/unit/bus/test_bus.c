@@ -192,9 +192,85 @@ static void test_slow_subscriber(void **state)
     assert_true(st.missed > 0);
     assert_true(st.resyncs >= 2);
     assert_int_equal(st.unfilled, 0);
+    assert_int_equal(st.unauthenticated, 0); /* lost is not forged */
     assert_int_equal(m.gaps, 0);
     nt_bus_sub_destroy(s);
     model_cleanup(&m);
+    fix_teardown(&f);
+}
+
+/* Reads until seq last; every event in order, gaps only as GAP reports. */
+static unsigned read_in_order(nt_bus_sub *s, uint64_t *next, uint64_t last)
+{
+    nt_bus_sub_event ev;
+    unsigned gaps = 0;
+    while (*next <= last) {
+        nt_status st = nt_bus_sub_next(s, &ev, 10000);
+        if (st != NT_OK)
+            fail_msg("waiting for seq %llu (next %llu): %s", (unsigned long long)last,
+                     (unsigned long long)*next, nt_strerror(st));
+        if (ev.kind == NT_BUS_SUB_GAP) {
+            assert_int_equal(ev.gap_from, *next);
+            assert_true(ev.gap_to >= ev.gap_from);
+            *next = ev.gap_to + 1;
+            gaps++;
+        } else if (ev.kind == NT_BUS_SUB_EVENT) {
+            if (*next)
+                assert_int_equal(ev.seq, *next); /* nothing missing, nothing twice */
+            *next = ev.seq + 1;
+        }
+    }
+    return gaps;
+}
+
+/* The snapshot endpoint does not answer: the lost events are reported as
+ * a gap (once), and the events after it still come. */
+static void test_gap_unfilled(void **state)
+{
+    fixture f;
+    nt_bus_sub *s;
+    nt_bus_sub_config c;
+    nt_bus_sub_stats st;
+    char nobody[192];
+    uint64_t next = 0;
+    unsigned k;
+    (void)state;
+    assert_int_equal(fix_setup(&f, "unfilled"), 0);
+    fix_pub_start(&f, 100, 0, NULL, NULL);
+    snprintf(nobody, sizeof nobody, "ipc://%s/nobody", f.dir);
+    memset(&c, 0, sizeof c);
+    c.rcvhwm = 100;
+    c.snapshot_endpoint = nobody;
+    c.snapshot_timeout_ms = 100;
+    c.snapshot_tries = 1;
+    c.no_initial_snapshot = true;
+    c.endpoint = f.pub_ep;
+    {
+        char why[256];
+        if (nt_bus_sub_create(&s, &c, why, sizeof why) != NT_OK)
+            fail_msg("subscriber: %s", why);
+    }
+    for (k = 0; ; k++) { /* the slow joiner: until it hears */
+        nt_bus_sub_event ev;
+        fix_publish_op(&f, k);
+        if (nt_bus_sub_next(s, &ev, 50) == NT_OK && ev.kind == NT_BUS_SUB_EVENT) {
+            next = ev.seq + 1;
+            break;
+        }
+        assert_true(k < 500);
+    }
+    assert_int_equal(read_in_order(s, &next, fix_last_seq(&f)), 0);
+    for (k = 1000; k < 6000; k++) /* not read meanwhile */
+        fix_publish_op(&f, k);
+    assert_true(read_in_order(s, &next, fix_last_seq(&f)) >= 1);
+    for (k = 6000; k < 6010; k++)
+        fix_publish_op(&f, k);
+    assert_int_equal(read_in_order(s, &next, fix_last_seq(&f)), 0);
+    nt_bus_sub_get_stats(s, &st);
+    assert_true(st.unfilled >= 1);
+    assert_int_equal(st.unfilled, st.gaps);
+    assert_int_equal(st.unauthenticated, 0);
+    nt_bus_sub_destroy(s);
     fix_teardown(&f);
 }
 
@@ -722,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_late_join),
         cmocka_unit_test(test_join_while_publishing),
         cmocka_unit_test(test_slow_subscriber),
+        cmocka_unit_test(test_gap_unfilled),
         cmocka_unit_test(test_curve),
         cmocka_unit_test(test_maxmsgsize),
     };
