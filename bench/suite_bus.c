@@ -28,7 +28,6 @@
  *       per 1,024 events, against an Ed25519 verification per event.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
