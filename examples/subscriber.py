@@ -105,7 +105,7 @@ class Verifier:
         self.last_time = max(self.last_time, t)
 
     def event(self, topic, body):
-        if topic not in TOPICS or len(body) > 16384:
+        if topic not in TOPICS or len(body) > 61440:
             self.counts["malformed"] += 1
             return
         try:
