@@ -34,7 +34,8 @@ extern "C" {
 #define NT_BUS_DEFAULT_SNAPSHOT "tcp://127.0.0.1:7406"
 #define NT_BUS_BODY_MAX 61440u          /* largest event body (under NT_BUS_MAXMSGSIZE): a
                                          * browse event with a full 9,000-byte TXT fits */
-#define NT_BUS_MAXMSGSIZE 65536         /* ZMQ_MAXMSGSIZE of every receiving socket */
+#define NT_BUS_MAXMSGSIZE 65536         /* ZMQ_MAXMSGSIZE of a subscriber's sockets (the
+                                         * publisher's receive only requests: 1,024) */
 #define NT_BUS_HEAD_INTERVAL_MS 20u     /* default; at most 100 */
 #define NT_BUS_HEAD_EVERY 1024u         /* a head after at most this many events */
 #define NT_BUS_HEAD_IDLE_MS 500u        /* the last head again when nothing was published */
