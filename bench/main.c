@@ -17,6 +17,7 @@
 
 /* The suites, one line each: X(name, summary). Keep sorted by name. */
 #define NT_BENCH_SUITES(X)                                                         \
+    X(bus, "trust-event bus: authenticated events/s vs bare libzmq PUB/SUB, CURVE off/on") \
     X(canon, "RFC 4034 canonical form of captured RRsets: ours vs ldns")             \
     X(ledger, "ledger: gas per anchored record, RLP, signing, audit vs cast call")   \
     X(mdns, "mDNS engine in memory: legacy answers, cache intake, hostile input")     \

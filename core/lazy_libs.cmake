@@ -31,3 +31,15 @@ nt_lazy_library(expat SONAME libexpat.so.1 PKG expat WHAT "Avahi .service files"
     XML_ErrorString XML_GetCurrentLineNumber XML_GetErrorCode XML_Parse XML_ParserCreate
     XML_ParserFree XML_SetCharacterDataHandler XML_SetElementHandler XML_SetEntityDeclHandler
     XML_SetParamEntityParsing XML_SetUserData XML_StopParser)
+
+nt_lazy_library(zmq SONAME libzmq.so.5 PKG libzmq WHAT "the trust-event bus"
+  SYMBOLS
+    zmq_bind zmq_close zmq_connect zmq_ctx_new zmq_ctx_term zmq_curve_keypair zmq_curve_public
+    zmq_disconnect zmq_errno zmq_getsockopt zmq_msg_close zmq_msg_copy zmq_msg_data zmq_msg_init
+    zmq_msg_more zmq_msg_recv zmq_msg_send zmq_msg_size zmq_poll zmq_recv zmq_send
+    zmq_setsockopt zmq_socket zmq_strerror zmq_z85_decode)
+
+nt_lazy_library(crypto SONAME libcrypto.so.3 PKG libcrypto WHAT "the event bus's SHA-256"
+  SYMBOLS
+    EVP_DigestFinal_ex EVP_DigestInit_ex EVP_DigestUpdate EVP_MD_CTX_free EVP_MD_CTX_new
+    EVP_MD_fetch EVP_MD_free)

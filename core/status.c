@@ -178,6 +178,13 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_CHAIN_MISMATCH, "contracts on chain do not match the deployment")
         NT_DESCRIBE(NT_ERR_CHAIN_TX_FAILED, "transaction mined but failed")
 
+        NT_DESCRIBE(NT_ERR_BUS_ZMQ, "ZeroMQ call failed")
+        NT_DESCRIBE(NT_ERR_BUS_MALFORMED, "malformed bus message")
+        NT_DESCRIBE(NT_ERR_BUS_AUTH, "bus message does not authenticate")
+        NT_DESCRIBE(NT_ERR_BUS_AGENT, "bus message from another agent or key")
+        NT_DESCRIBE(NT_ERR_BUS_CURVE_KEY, "malformed CURVE key or key list")
+        NT_DESCRIBE(NT_ERR_BUS_SNAPSHOT, "no valid bus snapshot")
+
         NT_DESCRIBE(NT_ERR_CRYPTO_BAD_SIGNATURE, "signature does not verify")
         NT_DESCRIBE(NT_ERR_CRYPTO_BAD_SECRET, "secret key out of range")
         NT_DESCRIBE(NT_ERR_CRYPTO_STATE_DIR, "state directory missing or unreadable")

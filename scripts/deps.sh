@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libsodium-dev libsecp256k1-dev libzmq3-dev libcurl4-openssl-dev
   libcmocka-dev libcjson-dev libsqlite3-dev
   libldns-dev
+  libssl-dev
   libinih-dev libexpat1-dev libsystemd-dev
   iproute2 procps psmisc dbus avahi-daemon avahi-utils tshark
   python3 python3-zeroconf python3-dnspython python3-zmq python3-cryptography python3-nacl

@@ -49,6 +49,7 @@ int nt_cmd_browse(int argc, char **argv);
 int nt_cmd_decode(int argc, char **argv);
 int nt_cmd_publish(int argc, char **argv);
 int nt_cmd_resolve(int argc, char **argv);
+int nt_cmd_subscribe(int argc, char **argv);
 int nt_cmd_keygen(int argc, char **argv);
 int nt_cmd_ledger(int argc, char **argv);
 int nt_cmd_version(int argc, char **argv);

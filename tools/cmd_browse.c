@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chain_view.h"
+#include "bus_glue.h"
 #include "cli.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
@@ -124,6 +125,7 @@ typedef struct browse_state {
     nt_reject_agg *agg;
     nt_runner *runner;
     nt_chain_view *chain; /* --rpc */
+    nt_bus_pub *bus; /* --bus-endpoint (tools/bus_glue.h) */
 } browse_state;
 
 static size_t pending_find(const browse_state *bs, const nt_mdns_event *ev)
@@ -454,6 +456,10 @@ static void print_event(browse_state *bs, nt_runner *r, const char *kind, char m
     const nt_trust_signer_info *si = instance_signer(bs, ev, &info) ? &info : NULL;
     nt_status st;
     nt_dynbuf_reset(&bs->line);
+    if (bs->bus && json_line(bs, r, kind, ev, si, zi, count) == NT_OK)
+        nt_bus_glue_event(bs->bus, ev, kind, nt_runner_ifname(r, ev->ifindex),
+                          (const char *)bs->line.data, bs->line.len, zi != NULL);
+    nt_dynbuf_reset(&bs->line);
     if (bs->json) {
         st = json_line(bs, r, kind, ev, si, zi, count);
     } else {
@@ -677,6 +683,7 @@ typedef struct browse_args {
     size_t n_vk;
     long timeout; /* seconds; -1: until interrupted */
     bool help;
+    nt_bus_glue_opts bus;
 } browse_args;
 
 /* Takes one option that has a value (argv[*i] is it): -i, --timeout, --zk-vk. */
@@ -735,6 +742,8 @@ static int parse_args(int argc, char **argv, browse_args *a, browse_state *bs,
         } else if (strcmp(o, "-6") == 0) {
             rc->no_ipv4 = true;
         } else if (nt_cli_trust_option("browse", argc, argv, &i, &a->topts, &code)) {
+            continue;
+        } else if (nt_bus_glue_option("browse", argc, argv, &i, &a->bus, &code)) {
             continue;
         } else if (strcmp(o, "--zk-vk") == 0 || strcmp(o, "-i") == 0 ||
                    strcmp(o, "--timeout") == 0) {
@@ -839,6 +848,7 @@ int nt_cmd_browse(int argc, char **argv)
         if (args.help) {
             fputs(usage_text, stdout);
             fputs(NT_STATS_OUT_HELP, stdout);
+            fputs(NT_BUS_GLUE_HELP, stdout);
             fputs(usage_notes, stdout);
         }
         return code;
@@ -852,6 +862,7 @@ int nt_cmd_browse(int argc, char **argv)
                                    args.topts.tofu_file, args.vk_files, args.n_vk,
                                    args.topts.rpc != NULL)) != NT_EXIT_OK ||
         (code = chain_start(&bs, &args.topts)) != NT_EXIT_OK ||
+        (code = nt_bus_glue_start("browse", &args.bus, &bs.bus)) != NT_EXIT_OK ||
         (code = browse_start(&bs, &r, &rc, &args)) != NT_EXIT_OK)
         goto out;
     st = nt_runner_run(r);
@@ -869,6 +880,7 @@ out:
     if (r && bs.stats)
         nt_stats_out_print(nt_runner_engine(r), bs.hooks, bs.json);
     nt_reject_agg_destroy(bs.agg);
+    nt_bus_pub_destroy(bs.bus);
     nt_runner_destroy(r);
     /* Counted, and said once more on the way out (DESIGN §1.5). */
     if (bs.chain && nt_chain_view_failures(bs.chain))

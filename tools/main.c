@@ -14,6 +14,7 @@ static const nt_cli_command commands[] = {
     {"ledger", "deploy, register, anchor and audit on chain", nt_cmd_ledger},
     {"publish", "publish a DNS-SD service over mDNS", nt_cmd_publish},
     {"resolve", "resolve a .local host, or pick the best instance of a type", nt_cmd_resolve},
+    {"subscribe", "print the events of an agent's trust-event bus, authenticated", nt_cmd_subscribe},
     {"version", "print the program version", nt_cmd_version},
     {"zk", "verify, commit to and prove selective-disclosure credentials", nt_cmd_zk},
 };

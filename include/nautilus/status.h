@@ -212,6 +212,12 @@ typedef enum nt_status {
     NT_ERR_CHAIN_MISMATCH = 681,         /* the contracts on chain do not point at each other as deployed */
     NT_ERR_CHAIN_TX_FAILED = 682,        /* the transaction was mined and failed (status 0) */
     /* agent/bus: 700..799 */
+    NT_ERR_BUS_ZMQ = 700,               /* a ZeroMQ call failed */
+    NT_ERR_BUS_MALFORMED = 701,         /* a bus message not of the documented shape */
+    NT_ERR_BUS_AUTH = 702,              /* a bus head or snapshot does not authenticate */
+    NT_ERR_BUS_AGENT = 703,             /* a bus message from another agent or key */
+    NT_ERR_BUS_CURVE_KEY = 704,         /* a CURVE key or key list is malformed */
+    NT_ERR_BUS_SNAPSHOT = 705,          /* no valid snapshot could be had */
     /* crypto: 800..899 */
     NT_ERR_CRYPTO_BAD_SIGNATURE = 800,  /* signature does not verify */
     NT_ERR_CRYPTO_BAD_SECRET = 801,     /* secret key out of range */

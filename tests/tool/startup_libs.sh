@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The `nautilus` program does not load libcurl, libzmq, SQLite or libsystemd
-# when it starts (core/lazy.h, DESIGN §8.2): they cost 3 to 14 ms each to
-# load, and commands such as resolve and zk verify never use them. Checked
+# The `nautilus` program does not load libcurl, libzmq, OpenSSL's libcrypto,
+# SQLite, libsystemd, inih or expat when it starts (core/lazy.h, DESIGN
+# §8.2): the larger ones cost 3 to 14 ms each to load, and commands such as
+# resolve and zk verify never use them. Checked
 # two ways: the program's dynamic section does not name them, and the
 # libraries the loader actually opens for `version` and `zk verify` (read
 # from LD_DEBUG=libs) do not include them.
 #   startup_libs.sh NAUTILUS SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
-heavy='lib(curl|zmq|sqlite3|systemd)\.so'
+heavy='lib(curl|zmq|sqlite3|systemd|inih|expat|crypto|ssl)\.so'
 fail=0
 
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
