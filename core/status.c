@@ -194,6 +194,9 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_MERKLE_DB_VERSION, "Merkle log schema version not supported")
         NT_DESCRIBE(NT_ERR_MERKLE_DB_BUSY, "Merkle log database busy")
         NT_DESCRIBE(NT_ERR_MERKLE_LOG_ID, "Merkle log belongs to another key")
+        NT_DESCRIBE(NT_ERR_RANK_STATE_FORMAT, "ranking state file garbled or truncated")
+        NT_DESCRIBE(NT_ERR_RANK_STATE_VERSION, "ranking state file version not supported")
+        NT_DESCRIBE(NT_ERR_RANK_STATE_CHECKSUM, "ranking state file checksum wrong")
     }
     return 0;
 }

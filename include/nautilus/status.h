@@ -16,6 +16,7 @@
  *   700..799   agent/bus
  *   800..899   crypto (keys, key files)
  *   900..999   ledger: the Merkle log (nt_ledger_log; 600..699 is the chain client)
+ *   1000..1099 agent/rank (ranking state file)
  */
 #ifndef NAUTILUS_STATUS_H
 #define NAUTILUS_STATUS_H
@@ -229,6 +230,11 @@ typedef enum nt_status {
     NT_ERR_MERKLE_DB_VERSION = 909,     /* log schema newer than this build reads */
     NT_ERR_MERKLE_DB_BUSY = 910,        /* log database locked by another writer too long */
     NT_ERR_MERKLE_LOG_ID = 911,         /* the log belongs to another key */
+
+    /* agent/rank: 1000..1099 */
+    NT_ERR_RANK_STATE_FORMAT = 1000,    /* ranking state file garbled or truncated */
+    NT_ERR_RANK_STATE_VERSION = 1001,   /* ranking state file of another version */
+    NT_ERR_RANK_STATE_CHECKSUM = 1002,  /* ranking state file checksum wrong */
 } nt_status;
 
 /* Returns a constant, human-readable description of status; never NULL. */

@@ -1,0 +1,317 @@
+/* Learned ranking: decayed evidence per instance and Thompson sampling of
+ * the expected cost within an RFC 2782 priority (nautilus/rank.h). */
+#include <math.h>
+#include <string.h>
+
+#include "nautilus/mem.h"
+#include "rank_int.h"
+
+#define LATENCY_MAX_MS 3600000.0
+#define AGE_REUSE 8u /* half-lives after which an entry may be reused */
+
+void nt_rank_config_init(nt_rank_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->cap = 1024;
+    cfg->half_life_ms = 600000;
+    cfg->evidence_max = 64;
+    cfg->fail_cost_ms = 1000;
+    cfg->prior_strength = 2;
+    cfg->prior_latency_ms = 100;
+}
+
+static bool finite_nonneg(double v)
+{
+    return isfinite(v) && v >= 0;
+}
+
+/* splitmix64: the Thompson draws need speed and a seed, not secrecy. */
+static uint64_t next64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Standard normal quantile by bisection on the CDF (done once at create). */
+static double norm_quantile(double p)
+{
+    double lo = -9, hi = 9;
+    int i;
+    for (i = 0; i < 80; i++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+nt_status nt_rank_create(nt_rank **out, const nt_rank_config *cfg)
+{
+    nt_rank *r;
+    size_t k;
+    *out = NULL;
+    if (!cfg || cfg->cap == 0 || cfg->cap > NT_RANK_STATE_MAX_ENTRIES || cfg->half_life_ms == 0 ||
+        !finite_nonneg(cfg->evidence_max) || cfg->evidence_max < 1 ||
+        !finite_nonneg(cfg->fail_cost_ms) || !finite_nonneg(cfg->prior_strength) ||
+        !finite_nonneg(cfg->prior_latency_ms) || cfg->prior_latency_ms > LATENCY_MAX_MS)
+        return NT_ERR_INVALID_ARG;
+    r = nt_calloc(1, sizeof *r);
+    if (!r)
+        return NT_ERR_NOMEM;
+    r->cfg = *cfg;
+    r->ev = nt_calloc(cfg->cap, sizeof *r->ev);
+    r->sum = nt_calloc(cfg->cap, sizeof *r->sum);
+    if (!r->ev || !r->sum || nt_names_init(&r->names, cfg->cap) != NT_OK) {
+        nt_rank_destroy(r);
+        return NT_ERR_NOMEM;
+    }
+    r->stale_ms = cfg->half_life_ms / 16u; /* a summary drifts at most ~4 % */
+    r->rng = cfg->seed;
+    for (k = 0; k < 1024; k++)
+        r->ztab[k] = (float)norm_quantile(((double)k + 0.5) / 1024.0);
+    *out = r;
+    return NT_OK;
+}
+
+void nt_rank_destroy(nt_rank *r)
+{
+    if (!r)
+        return;
+    nt_names_cleanup(&r->names);
+    nt_free(r->ev);
+    nt_free(r->sum);
+    nt_free(r);
+}
+
+void nt_rank_clear(nt_rank *r)
+{
+    nt_names_clear(&r->names);
+    memset(r->ev, 0, r->cfg.cap * sizeof *r->ev);
+    memset(r->sum, 0, r->cfg.cap * sizeof *r->sum);
+}
+
+/* Decays the sums of e to now (a clock that went back decays nothing). */
+static void decay(const nt_rank *r, rank_ev *e, uint64_t now_ms)
+{
+    double k;
+    if (now_ms <= e->t_ms) {
+        e->t_ms = e->t_ms > now_ms ? e->t_ms : now_ms;
+        return;
+    }
+    k = exp2(-(double)(now_ms - e->t_ms) / (double)r->cfg.half_life_ms);
+    e->s *= k;
+    e->f *= k;
+    e->ln *= k;
+    e->lm2 *= k;
+    e->t_ms = now_ms;
+}
+
+/* The posterior summary (header comment): success Beta(1 + s + P r,
+ * 1 + f + P (1 - r)), mean latency normal with one prior pseudo-sample. */
+static void summarise(const nt_rank *r, const rank_ev *e, rank_sum *out, double *success_mid,
+                      double *lat_mean)
+{
+    double P = r->cfg.prior_strength, K = r->cfg.fail_cost_ms, L0 = r->cfg.prior_latency_ms;
+    double n = e->s + e->f, den = 2 + n + P;
+    double pmid = (1 + e->s + P / 2) / den, var_p = pmid * (1 - pmid) / (den + 1);
+    double n0 = 1, nl = n0 + e->ln;
+    double lmean = (n0 * L0 + e->ln * e->lmean) / nl;
+    double d = e->lmean - L0;
+    double s2 = (n0 * L0 * L0 + e->lm2 + n0 * e->ln / nl * d * d) / nl;
+    double var_l = s2 / nl;
+    out->a = (float)(lmean + K - K * (1 + e->s) / den);
+    out->c = (float)(K * P / den);
+    out->b = (float)sqrt(K * K * var_p + var_l);
+    out->t_ms = e->t_ms;
+    if (success_mid)
+        *success_mid = (1 + e->s) / den;
+    if (lat_mean)
+        *lat_mean = lmean;
+}
+
+void nt_rank_refresh(nt_rank *r, nt_rank_id id, uint64_t now_ms)
+{
+    decay(r, &r->ev[id], now_ms);
+    summarise(r, &r->ev[id], &r->sum[id], NULL, NULL);
+}
+
+static int32_t reusable(const nt_rank *r, uint64_t now_ms)
+{
+    size_t i;
+    int32_t best = -1;
+    uint64_t oldest = UINT64_MAX, min_age = (uint64_t)r->cfg.half_life_ms * AGE_REUSE;
+    for (i = 0; i < r->names.count; i++)
+        if (r->ev[i].t_ms < oldest) {
+            oldest = r->ev[i].t_ms;
+            best = (int32_t)i;
+        }
+    if (best < 0 || now_ms < oldest || now_ms - oldest <= min_age)
+        return -1;
+    return best;
+}
+
+nt_status nt_rank_intern(nt_rank *r, nt_rank_id *out, const char *name, uint64_t now_ms)
+{
+    char folded[NT_RANK_NAME_MAX];
+    int32_t e;
+    if (nt_names_fold(folded, name) != NT_OK)
+        return NT_ERR_INVALID_ARG;
+    e = nt_names_find(&r->names, folded);
+    if (e < 0) {
+        e = nt_names_add(&r->names, folded);
+        if (e < 0) {
+            e = reusable(r, now_ms);
+            if (e < 0)
+                return NT_ERR_CAP;
+            nt_names_replace(&r->names, e, folded);
+        }
+        memset(&r->ev[e], 0, sizeof r->ev[e]);
+        r->ev[e].t_ms = now_ms;
+        summarise(r, &r->ev[e], &r->sum[e], NULL, NULL);
+    }
+    *out = (nt_rank_id)e;
+    return NT_OK;
+}
+
+nt_status nt_rank_find(const nt_rank *r, nt_rank_id *out, const char *name)
+{
+    char folded[NT_RANK_NAME_MAX];
+    int32_t e;
+    if (nt_names_fold(folded, name) != NT_OK || (e = nt_names_find(&r->names, folded)) < 0)
+        return NT_ERR_NOT_FOUND;
+    *out = (nt_rank_id)e;
+    return NT_OK;
+}
+
+const char *nt_rank_name(const nt_rank *r, nt_rank_id id)
+{
+    return id < r->names.count ? r->names.name[id] : NULL;
+}
+
+size_t nt_rank_count(const nt_rank *r)
+{
+    return r->names.count;
+}
+
+/* Caps the evidence at evidence_max observations, keeping the ratios. */
+static void cap_evidence(const nt_rank *r, rank_ev *e)
+{
+    double n = e->s + e->f, m = r->cfg.evidence_max;
+    if (n > m) {
+        e->s *= m / n;
+        e->f *= m / n;
+    }
+    if (e->ln > m) {
+        e->lm2 *= m / e->ln;
+        e->ln = m;
+    }
+}
+
+nt_status nt_rank_observe(nt_rank *r, nt_rank_id id, nt_rank_source src, bool ok,
+                          double latency_ms, uint64_t now_ms)
+{
+    rank_ev *e;
+    double w;
+    if (id >= r->names.count)
+        return NT_ERR_NOT_FOUND;
+    if (isnan(latency_ms) || latency_ms > LATENCY_MAX_MS)
+        return NT_ERR_INVALID_ARG;
+    switch (src) {
+    case NT_RANK_SRC_FEEDBACK: w = 1.0; break;
+    case NT_RANK_SRC_PROBE: w = 0.5; break;
+    case NT_RANK_SRC_MDNS: w = 0.25; break;
+    default: return NT_ERR_INVALID_ARG;
+    }
+    e = &r->ev[id];
+    decay(r, e, now_ms);
+    if (src != NT_RANK_SRC_MDNS) {
+        if (ok)
+            e->s += w;
+        else
+            e->f += w;
+    }
+    if (latency_ms >= 0) { /* weighted Welford update */
+        double d = latency_ms - e->lmean;
+        e->ln += w;
+        e->lmean += w * d / e->ln;
+        e->lm2 += w * d * (latency_ms - e->lmean);
+    }
+    cap_evidence(r, e);
+    summarise(r, e, &r->sum[id], NULL, NULL);
+    return NT_OK;
+}
+
+nt_status nt_rank_choose(nt_rank *r, size_t *out, const nt_rank_candidate *cands, size_t n,
+                         uint8_t min_trust, uint64_t now_ms)
+{
+    uint32_t prio = UINT32_MAX, wmax = 0;
+    size_t i, best = SIZE_MAX, used = 6;
+    float best_cost = INFINITY, inv;
+    uint64_t bits = 0;
+
+    for (i = 0; i < n; i++) {
+        if (cands[i].trust < min_trust)
+            continue;
+        if (cands[i].id >= r->names.count)
+            return NT_ERR_INVALID_ARG;
+        if (cands[i].priority < prio) {
+            prio = cands[i].priority;
+            wmax = 0;
+        }
+        if (cands[i].priority == prio && cands[i].weight > wmax)
+            wmax = cands[i].weight;
+    }
+    if (prio == UINT32_MAX)
+        return NT_ERR_NOT_FOUND;
+    inv = wmax ? 1.0f / (float)wmax : 0.0f;
+    for (i = 0; i < n; i++) {
+        const rank_sum *s;
+        float rs, cost;
+        if (cands[i].trust < min_trust || cands[i].priority != prio)
+            continue;
+        s = &r->sum[cands[i].id];
+        if (now_ms - s->t_ms > r->stale_ms && now_ms > s->t_ms)
+            nt_rank_refresh(r, cands[i].id, now_ms);
+        if (used == 6) { /* six 10-bit normal draws per 64 random bits */
+            bits = next64(&r->rng);
+            used = 0;
+        }
+        rs = wmax ? (float)cands[i].weight * inv : 1.0f;
+        cost = s->a - s->c * rs + s->b * r->ztab[bits & 1023u];
+        bits >>= 10;
+        used++;
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = i;
+        }
+    }
+    *out = best;
+    return NT_OK;
+}
+
+nt_status nt_rank_info_get(nt_rank *r, nt_rank_info *out, nt_rank_id id, double r_share,
+                           uint64_t now_ms)
+{
+    rank_ev e;
+    rank_sum s;
+    double succ, lat, P = r->cfg.prior_strength;
+    if (id >= r->names.count)
+        return NT_ERR_NOT_FOUND;
+    if (!(r_share >= 0))
+        r_share = 0;
+    if (r_share > 1)
+        r_share = 1;
+    e = r->ev[id];
+    decay(r, &e, now_ms);
+    summarise(r, &e, &s, &succ, &lat);
+    out->success = succ + P * r_share / (2 + e.s + e.f + P);
+    out->latency_ms = lat;
+    out->cost_ms = (double)s.a - (double)s.c * r_share;
+    out->evidence = e.s + e.f;
+    out->samples = e.ln;
+    return NT_OK;
+}
