@@ -14,10 +14,11 @@ void nt_rank_config_init(nt_rank_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->cap = 1024;
     cfg->half_life_ms = 600000;
-    cfg->evidence_max = 64;
+    cfg->evidence_max = 256;
     cfg->fail_cost_ms = 1000;
     cfg->prior_strength = 2;
     cfg->prior_latency_ms = 100;
+    cfg->explore = 1.0;
 }
 
 static bool finite_nonneg(double v)
@@ -57,7 +58,8 @@ nt_status nt_rank_create(nt_rank **out, const nt_rank_config *cfg)
     if (!cfg || cfg->cap == 0 || cfg->cap > NT_RANK_STATE_MAX_ENTRIES || cfg->half_life_ms == 0 ||
         !finite_nonneg(cfg->evidence_max) || cfg->evidence_max < 1 ||
         !finite_nonneg(cfg->fail_cost_ms) || !finite_nonneg(cfg->prior_strength) ||
-        !finite_nonneg(cfg->prior_latency_ms) || cfg->prior_latency_ms > LATENCY_MAX_MS)
+        !finite_nonneg(cfg->prior_latency_ms) || cfg->prior_latency_ms > LATENCY_MAX_MS ||
+        !finite_nonneg(cfg->explore) || cfg->explore > 4)
         return NT_ERR_INVALID_ARG;
     r = nt_calloc(1, sizeof *r);
     if (!r)
@@ -110,25 +112,31 @@ static void decay(const nt_rank *r, rank_ev *e, uint64_t now_ms)
     e->t_ms = now_ms;
 }
 
-/* The posterior summary (header comment): success Beta(1 + s + P r,
- * 1 + f + P (1 - r)), mean latency normal with one prior pseudo-sample. */
-static void summarise(const nt_rank *r, const rank_ev *e, rank_sum *out, double *success_mid,
+/* The posterior summary (header comment): success Beta(1/2 + s + P m,
+ * 1/2 + f + P (1 - m)) with m = 0.8 + 0.2 r (services mostly work; the
+ * weight share r raises the prior), mean latency normal with one prior
+ * pseudo-sample. A draw's failure part is clipped at 0: the normal
+ * approximation of a Beta near 1 would otherwise draw success rates above
+ * 1 (and explore far more than Thompson sampling does). */
+static void summarise(const nt_rank *r, const rank_ev *e, rank_sum *out, double *success_lo,
                       double *lat_mean)
 {
     double P = r->cfg.prior_strength, K = r->cfg.fail_cost_ms, L0 = r->cfg.prior_latency_ms;
-    double n = e->s + e->f, den = 2 + n + P;
-    double pmid = (1 + e->s + P / 2) / den, var_p = pmid * (1 - pmid) / (den + 1);
+    double n = e->s + e->f, den = 1 + n + P;
+    double pmid = (0.5 + e->s + 0.9 * P) / den, var_p = pmid * (1 - pmid) / (den + 1);
     double n0 = 1, nl = n0 + e->ln;
     double lmean = (n0 * L0 + e->ln * e->lmean) / nl;
     double d = e->lmean - L0;
     double s2 = (n0 * L0 * L0 + e->lm2 + n0 * e->ln / nl * d * d) / nl;
     double var_l = s2 / nl;
-    out->a = (float)(lmean + K - K * (1 + e->s) / den);
-    out->c = (float)(K * P / den);
-    out->b = (float)sqrt(K * K * var_p + var_l);
+    out->al = (float)lmean;
+    out->bl = (float)(r->cfg.explore * sqrt(var_l));
+    out->af = (float)(K - K * (0.5 + e->s + 0.8 * P) / den);
+    out->c = (float)(0.2 * K * P / den);
+    out->bf = (float)(r->cfg.explore * K * sqrt(var_p));
     out->t_ms = e->t_ms;
-    if (success_mid)
-        *success_mid = (1 + e->s) / den;
+    if (success_lo)
+        *success_lo = (0.5 + e->s + 0.8 * P) / den; /* success at r = 0 */
     if (lat_mean)
         *lat_mean = lmean;
 }
@@ -270,20 +278,21 @@ nt_status nt_rank_choose(nt_rank *r, size_t *out, const nt_rank_candidate *cands
     inv = wmax ? 1.0f / (float)wmax : 0.0f;
     for (i = 0; i < n; i++) {
         const rank_sum *s;
-        float rs, cost;
+        float rs, cost, fail;
         if (cands[i].trust < min_trust || cands[i].priority != prio)
             continue;
         s = &r->sum[cands[i].id];
         if (now_ms - s->t_ms > r->stale_ms && now_ms > s->t_ms)
             nt_rank_refresh(r, cands[i].id, now_ms);
-        if (used == 6) { /* six 10-bit normal draws per 64 random bits */
+        if (used >= 6) { /* six 10-bit normal draws per 64 random bits */
             bits = next64(&r->rng);
             used = 0;
         }
         rs = wmax ? (float)cands[i].weight * inv : 1.0f;
-        cost = s->a - s->c * rs + s->b * r->ztab[bits & 1023u];
-        bits >>= 10;
-        used++;
+        fail = s->af - s->c * rs + s->bf * r->ztab[bits & 1023u];
+        cost = s->al + s->bl * r->ztab[(bits >> 10) & 1023u] + (fail > 0 ? fail : 0);
+        bits >>= 20;
+        used += 2;
         if (cost < best_cost) {
             best_cost = cost;
             best = i;
@@ -308,9 +317,9 @@ nt_status nt_rank_info_get(nt_rank *r, nt_rank_info *out, nt_rank_id id, double 
     e = r->ev[id];
     decay(r, &e, now_ms);
     summarise(r, &e, &s, &succ, &lat);
-    out->success = succ + P * r_share / (2 + e.s + e.f + P);
+    out->success = succ + 0.2 * P * r_share / (1 + e.s + e.f + P);
     out->latency_ms = lat;
-    out->cost_ms = (double)s.a - (double)s.c * r_share;
+    out->cost_ms = (double)s.al + (double)s.af - (double)s.c * r_share;
     out->evidence = e.s + e.f;
     out->samples = e.ln;
     return NT_OK;

@@ -36,9 +36,10 @@ typedef struct rank_ev {
     uint64_t t_ms;
 } rank_ev;
 
-/* The per-instance summary the choice reads: cost draw = a - c * r + b * z. */
+/* The per-instance summary the choice reads: a cost draw is
+ * (al + bl * z1) + max(0, af - c * r + bf * z2). */
 typedef struct rank_sum {
-    float a, b, c;
+    float al, bl, af, bf, c;
     uint32_t pad;
     uint64_t t_ms;      /* when it was computed */
 } rank_sum;

@@ -12,16 +12,17 @@
  *
  *     cost = latency + fail_cost_ms * (1 - success)
  *
- * from its posterior. success has a Beta(1 + s + P*r, 1 + f + P*(1-r))
+ * from its posterior. success has a Beta(1/2 + s + P*m, 1/2 + f + P*(1-m))
  * posterior, where s and f are the decayed successes and failures seen and
- * r = weight / (largest weight of the priority), so the SRV weight is the
- * prior (P = prior_strength pseudo-observations) and evidence outweighs it;
- * the mean latency has a normal posterior (prior prior_latency_ms, one
- * pseudo-observation). The draw uses the normal approximation of both
- * posteriors, so that a choice among 64 instances costs one table lookup
- * and one multiply-add each. Evidence decays with half_life_ms and is capped
- * at evidence_max observations, so a change is noticed and the others keep
- * being tried now and then.
+ * m = 0.8 + 0.2 * weight / (largest weight of the priority): the SRV weight
+ * is the prior (P = prior_strength pseudo-observations) and evidence
+ * outweighs it; the mean latency has a normal posterior (prior
+ * prior_latency_ms, one pseudo-observation). The draw uses the normal
+ * approximation of both posteriors, the failure part clipped at 0, so that a
+ * choice among 64 instances costs two table lookups and a few multiply-adds
+ * each. Evidence decays with half_life_ms and is capped at evidence_max
+ * observations, so a change is noticed and the others keep being tried now
+ * and then.
  *
  * Evidence: the caller's feedback (a request worked or failed, and how long
  * it took), TCP connect probes (counted at half weight) and mDNS response
@@ -57,10 +58,12 @@ extern "C" {
 typedef struct nt_rank_config {
     size_t cap;                /* instances tracked (1024); at most NT_RANK_STATE_MAX_ENTRIES */
     uint32_t half_life_ms;     /* evidence halves in this time (600000: 10 min) */
-    double evidence_max;       /* observations kept at most, after decay (64) */
+    double evidence_max;       /* observations kept at most, after decay (256) */
     double fail_cost_ms;       /* what a failure costs, in ms of latency (1000) */
     double prior_strength;     /* pseudo-observations the SRV weight is worth (2) */
     double prior_latency_ms;   /* latency assumed before any is seen (100) */
+    double explore;            /* the draws' spread, in posterior standard deviations (1):
+                                  1 is plain Thompson sampling, 0 pure exploitation */
     uint64_t seed;             /* RNG seed of the Thompson draws */
 } nt_rank_config;
 
