@@ -46,6 +46,7 @@ NT_WUR nt_status nt_cli_parse_long(const char *text, long min, long max, long *o
 int nt_cmd_bench(int argc, char **argv);
 int nt_cmd_browse(int argc, char **argv);
 int nt_cmd_decode(int argc, char **argv);
+int nt_cmd_feedback(int argc, char **argv);
 int nt_cmd_publish(int argc, char **argv);
 int nt_cmd_resolve(int argc, char **argv);
 int nt_cmd_keygen(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "nautilus/codec.h"
 #include "nautilus/net.h"
 #include "nautilus/trust_mdns.h"
+#include "rank_cli.h"
 #include "reject_agg.h"
 #include "stats_out.h"
 #include "svc_format.h"
@@ -28,7 +29,7 @@ enum { TIMER_DEADLINE = 1, TIMER_ZK = 2, TIMER_REJECT = 3 };
 static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
     "                       [--trust FILE] [--tofu FILE] [--require LEVEL]\n"
-    "                       [--zk-vk FILE ...] [--stats]\n"
+    "                       [--zk-vk FILE ...] [--stats] [--state DIR]\n"
     "\n"
     "Browses for services of TYPE (e.g. _ipp._tcp, or _printer._sub._ipp._tcp)\n"
     "and prints each instance as it appears (+), is resolved (=), changes (=)\n"
@@ -64,6 +65,9 @@ static const char usage_text[] =
     "                 instance whose proof verifies and is bound to its key is\n"
     "                 zk-verified, with its disclosed attributes and claim\n"
     "  -4, -6         IPv4 only, IPv6 only\n"
+    "  --state DIR    --json: the learned ranking's state directory (default as\n"
+    "                 keygen): each instance gets \"score\" (expected cost_ms,\n"
+    "                 success, latency_ms, evidence, samples; weight prior full)\n"
     "  -v             log what happens on the network (debug)\n";
 
 /* After the options and --stats (one string would pass C99's 4095). */
@@ -105,6 +109,9 @@ typedef struct browse_state {
     /* Rejections, at most one line per (name, reason) per interval. */
     nt_reject_agg *agg;
     nt_runner *runner;
+    /* --json: the learned ranking's evidence, read once (rank_cli.h). */
+    const char *rank_dir;
+    nt_rank_store rank;
 } browse_state;
 
 static size_t pending_find(const browse_state *bs, const nt_mdns_event *ev)
@@ -375,6 +382,8 @@ static nt_status json_line(browse_state *bs, nt_runner *r, const char *kind,
         st = nt_dynbuf_addf(d, ",\"count\":%lu", (unsigned long)count);
     if (st == NT_OK && zi)
         st = zk_json(d, zi);
+    if (st == NT_OK && bs->rank.rank && ev->kind != NT_MDNS_EV_REJECTED)
+        st = nt_rank_cli_event_json(d, bs->rank.rank, ev);
     return st == NT_OK ? nt_dynbuf_add_str(d, "}\n") : st;
 }
 
@@ -624,6 +633,8 @@ static int parse_args(int argc, char **argv, browse_args *a, browse_state *bs,
             bs->resolve = true;
         } else if (strcmp(o, "--stats") == 0) {
             bs->stats = true;
+        } else if (strcmp(o, "--state") == 0 && i + 1 < argc) {
+            bs->rank_dir = argv[++i];
         } else if (strcmp(o, "-v") == 0) {
             nt_log_set_level(NT_LOG_DEBUG);
         } else if (strcmp(o, "-4") == 0) {
@@ -720,6 +731,8 @@ int nt_cmd_browse(int argc, char **argv)
 
     nt_dynbuf_init(&bs.line, 64 * 1024);
     bs.require = args.topts.require;
+    if (bs.json && (code = nt_rank_cli_load(&bs.rank, bs.rank_dir)) != NT_EXIT_OK)
+        goto out;
     if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, args.topts.trust_file,
                                    args.topts.tofu_file, args.vk_files, args.n_vk)) !=
             NT_EXIT_OK ||
@@ -748,6 +761,7 @@ out:
     while (bs.npending)
         nt_free(bs.pending[--bs.npending]);
     nt_dynbuf_cleanup(&bs.line);
+    nt_rank_store_close(&bs.rank);
     fflush(stdout);
     return code;
 }
