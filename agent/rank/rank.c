@@ -108,6 +108,7 @@ static void decay(const nt_rank *r, rank_ev *e, uint64_t now_ms)
     e->s *= k;
     e->f *= k;
     e->ln *= k;
+    e->pn *= k;
     e->lm2 *= k;
     e->t_ms = now_ms;
 }
@@ -115,13 +116,15 @@ static void decay(const nt_rank *r, rank_ev *e, uint64_t now_ms)
 /* The posterior summary (header comment): success Beta(1/2 + s + P m,
  * 1/2 + f + P (1 - m)) with m = 0.8 + 0.2 r (services mostly work; the
  * weight share r raises the prior), mean latency normal with one prior
- * pseudo-sample. A draw's failure part is clipped at 0: the normal
+ * pseudo-sample: the proxy latency (mDNS answers, connect probes) when one
+ * was seen, else prior_latency_ms. A draw's failure part is clipped at 0: the normal
  * approximation of a Beta near 1 would otherwise draw success rates above
  * 1 (and explore far more than Thompson sampling does). */
 static void summarise(const nt_rank *r, const rank_ev *e, rank_sum *out, double *success_lo,
                       double *lat_mean)
 {
-    double P = r->cfg.prior_strength, K = r->cfg.fail_cost_ms, L0 = r->cfg.prior_latency_ms;
+    double P = r->cfg.prior_strength, K = r->cfg.fail_cost_ms;
+    double L0 = e->pn > 0.01 ? e->pmean : r->cfg.prior_latency_ms;
     double n = e->s + e->f, den = 1 + n + P;
     double pmid = (0.5 + e->s + 0.9 * P) / den, var_p = pmid * (1 - pmid) / (den + 1);
     double n0 = 1, nl = n0 + e->ln;
@@ -217,6 +220,8 @@ static void cap_evidence(const nt_rank *r, rank_ev *e)
         e->lm2 *= m / e->ln;
         e->ln = m;
     }
+    if (e->pn > m)
+        e->pn = m;
 }
 
 nt_status nt_rank_observe(nt_rank *r, nt_rank_id id, nt_rank_source src, bool ok,
@@ -228,25 +233,37 @@ nt_status nt_rank_observe(nt_rank *r, nt_rank_id id, nt_rank_source src, bool ok
         return NT_ERR_NOT_FOUND;
     if (isnan(latency_ms) || latency_ms > LATENCY_MAX_MS)
         return NT_ERR_INVALID_ARG;
-    switch (src) {
-    case NT_RANK_SRC_FEEDBACK: w = 1.0; break;
-    case NT_RANK_SRC_PROBE: w = 0.5; break;
-    case NT_RANK_SRC_MDNS: w = 0.25; break;
-    default: return NT_ERR_INVALID_ARG;
-    }
+    if (src != NT_RANK_SRC_FEEDBACK && src != NT_RANK_SRC_PROBE && src != NT_RANK_SRC_MDNS)
+        return NT_ERR_INVALID_ARG;
     e = &r->ev[id];
     decay(r, e, now_ms);
-    if (src != NT_RANK_SRC_MDNS) {
+    if (src == NT_RANK_SRC_FEEDBACK) {
         if (ok)
-            e->s += w;
+            e->s += 1;
         else
-            e->f += w;
-    }
-    if (latency_ms >= 0) { /* weighted Welford update */
-        double d = latency_ms - e->lmean;
-        e->ln += w;
-        e->lmean += w * d / e->ln;
-        e->lm2 += w * d * (latency_ms - e->lmean);
+            e->f += 1;
+        if (latency_ms >= 0) { /* Welford update */
+            double d = latency_ms - e->lmean;
+            e->ln += 1;
+            e->lmean += d / e->ln;
+            e->lm2 += d * (latency_ms - e->lmean);
+        }
+    } else {
+        /* A probe says the port is reachable, not that a request works: a
+         * refused or timed-out connect is half a failure, a connect a tenth
+         * of a success. Its time and the mDNS answer time only stand in for
+         * the latency until requests are reported (the prior, w below). */
+        w = src == NT_RANK_SRC_PROBE ? 0.5 : 0.25;
+        if (src == NT_RANK_SRC_PROBE) {
+            if (ok)
+                e->s += 0.1;
+            else
+                e->f += 0.5;
+        }
+        if (latency_ms >= 0 && (src == NT_RANK_SRC_MDNS || ok)) {
+            e->pn += w;
+            e->pmean += w * (latency_ms - e->pmean) / e->pn;
+        }
     }
     cap_evidence(r, e);
     summarise(r, e, &r->sum[id], NULL, NULL);

@@ -33,6 +33,7 @@ void nt_names_clear(nt_names *t);
 typedef struct rank_ev {
     double s, f;        /* successes, failures */
     double ln, lmean, lm2; /* latency: weight, mean, sum of squared deviations */
+    double pn, pmean;   /* proxy latency (mDNS answers, connect probes): weight, mean */
     uint64_t t_ms;
 } rank_ev;
 

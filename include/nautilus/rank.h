@@ -25,8 +25,9 @@
  * and then.
  *
  * Evidence: the caller's feedback (a request worked or failed, and how long
- * it took), TCP connect probes (counted at half weight) and mDNS response
- * times (latency only, quarter weight).
+ * it took); TCP connect probes (a failed connect is half a failure, a
+ * connect a tenth of a success) and mDNS response times: their times stand
+ * in for the latency prior until requests are reported.
  *
  * Prediction (nt_predict): per name, a decayed lookup count (frequency) and
  * the last lookup (recency). A record whose name is predicted to be looked

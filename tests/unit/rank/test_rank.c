@@ -133,10 +133,36 @@ static void test_evidence_cap(void **state)
     unsigned k;
     (void)state;
     for (k = 0; k < 1000; k++)
-        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_PROBE, true, 5, 0), NT_OK);
+        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, true, 5, 0), NT_OK);
     assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
     assert_true(info.evidence <= 256.0001 && info.samples <= 256.0001);
     assert_true(info.evidence > 255.9);
+    nt_rank_destroy(r);
+}
+
+/* Probes and mDNS answers: reachability and a latency prior, not requests. */
+static void test_proxy_evidence(void **state)
+{
+    nt_rank *r = mk(4);
+    nt_rank_id a = id_of(r, "a"), b = id_of(r, "b");
+    nt_rank_info ia, ib;
+    unsigned k;
+    (void)state;
+    for (k = 0; k < 10; k++) {
+        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_MDNS, true, 10, 0), NT_OK);
+        assert_int_equal(nt_rank_observe(r, b, NT_RANK_SRC_PROBE, false, 1000, 0), NT_OK);
+    }
+    assert_int_equal(nt_rank_info_get(r, &ia, a, 1, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &ib, b, 1, 0), NT_OK);
+    assert_true(ia.evidence == 0 && ia.samples == 0);   /* no request seen */
+    assert_true(fabs(ia.latency_ms - 10) < 1e-9);       /* the prior is the mDNS time */
+    assert_true(fabs(ib.evidence - 5) < 1e-9 && ib.success < 0.35); /* 10 refused connects */
+    assert_true(ia.success > 0.8);
+    assert_true(fabs(ib.latency_ms - 100) < 1e-9);      /* failed connects set no latency */
+    /* A request reported at 50 ms moves the mean from the 10 ms prior. */
+    assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, true, 50, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &ia, a, 1, 0), NT_OK);
+    assert_true(fabs(ia.latency_ms - 30) < 1e-9);
     nt_rank_destroy(r);
 }
 
@@ -273,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trust_and_priority), cmocka_unit_test(test_weight_prior),
         cmocka_unit_test(test_learns_and_forgets), cmocka_unit_test(test_evidence_cap),
+        cmocka_unit_test(test_proxy_evidence),
         cmocka_unit_test(test_deterministic),      cmocka_unit_test(test_intern),
         cmocka_unit_test(test_state_file),         cmocka_unit_test(test_predict),
     };
