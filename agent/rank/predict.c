@@ -10,6 +10,7 @@
 typedef struct pentry {
     double count;      /* lookups, decayed to t_ms */
     uint64_t t_ms;     /* last lookup */
+    uint64_t first_ms; /* first lookup */
     uint64_t open_ms, deadline_ms, expires_ms; /* the planned refresh; 0: none */
     uint64_t ttl_ms;
 } pentry;
@@ -96,7 +97,7 @@ nt_status nt_predict_lookup(nt_predict *p, const char *name, uint64_t now_ms)
             nt_names_replace(&p->names, k, folded);
         }
         memset(&p->e[k], 0, sizeof p->e[k]);
-        p->e[k].t_ms = now_ms;
+        p->e[k].t_ms = p->e[k].first_ms = now_ms;
     }
     p->e[k].count = decayed(p, &p->e[k], now_ms) + 1;
     if (now_ms > p->e[k].t_ms)
@@ -131,14 +132,21 @@ uint64_t nt_predict_next_deadline(const nt_predict *p)
 }
 
 /* Expected lookups of the name within one more TTL: its decayed count over
- * the mean life of a count (half_life / ln 2) is its rate. A name not looked
- * up for two half-lives is not expected at all (recency). */
+ * the time it covers is its rate. That time is the name's age, at least
+ * SPAN_MIN_MS (a burst of lookups is not a rate) and at most the mean life
+ * of a count (half_life / ln 2). A name not looked up for two half-lives is
+ * not expected at all (recency). */
+#define SPAN_MIN_MS 600000.0
 static bool predicted(const nt_predict *p, const pentry *e, uint64_t now_ms)
 {
-    double rate = decayed(p, e, now_ms) * M_LN2 / (double)p->cfg.half_life_ms;
+    double life = (double)p->cfg.half_life_ms / M_LN2;
+    double age = now_ms > e->first_ms ? (double)(now_ms - e->first_ms) : 0;
+    double span = age < SPAN_MIN_MS ? SPAN_MIN_MS : age;
+    if (span > life)
+        span = life;
     if (now_ms > e->t_ms && now_ms - e->t_ms > 2ull * p->cfg.half_life_ms)
         return false;
-    return rate * (double)e->ttl_ms >= p->cfg.min_expected;
+    return decayed(p, e, now_ms) / span * (double)e->ttl_ms >= p->cfg.min_expected;
 }
 
 static void refill(nt_predict *p, uint64_t now_ms)
