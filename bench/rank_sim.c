@@ -1,7 +1,9 @@
 /*
  * nt-rank-sim: the trace-driven simulator of issue 12 (bench/README.md).
  *
- *   nt-rank-sim [--seeds N] [--first-seed S] [--check]     the report (default 20 seeds)
+ *   nt-rank-sim [--seeds N] [--first-seed S] [--engine-seeds M] [--check]
+ *                                                          the report (default 20 seeds,
+ *                                                          the engine runs on M of them, default all)
  *   nt-rank-sim --generate degrade|stationary|zipf SEED    print a generated trace
  *   nt-rank-sim --trace FILE [--seed S]                    replay a trace file
  *
@@ -68,7 +70,7 @@ static int replay(const char *path, unsigned seed)
 
 int main(int argc, char **argv)
 {
-    unsigned seeds = 20, first = 1;
+    unsigned seeds = 20, first = 1, engine_seeds = 1000;
     bool check = false;
     int i;
     for (i = 1; i < argc; i++) {
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
         } else if ((strcmp(argv[i], "--first-seed") == 0 || strcmp(argv[i], "--seed") == 0) &&
                    i + 1 < argc) {
             first = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--engine-seeds") == 0 && i + 1 < argc) {
+            engine_seeds = (unsigned)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--check") == 0) {
             check = true;
         } else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc) {
@@ -96,12 +100,12 @@ int main(int argc, char **argv)
             free(text);
             return 0;
         } else {
-            fprintf(stderr, "usage: nt-rank-sim [--seeds N] [--first-seed S] [--check] | "
+            fprintf(stderr, "usage: nt-rank-sim [--seeds N] [--first-seed S] [--engine-seeds M] [--check] | "
                             "--generate KIND SEED | --trace FILE [--seed S]\n");
             return 2;
         }
     }
-    if (!sim_report(stdout, first, seeds, true))
+    if (!sim_report(stdout, first, seeds, engine_seeds, true))
         return check ? 1 : 0;
     return 0;
 }
