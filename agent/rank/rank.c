@@ -35,19 +35,23 @@ static uint64_t next64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* Standard normal quantile by bisection on the CDF (done once at create). */
+/* Standard normal quantile (done once per table at create): the rational
+ * approximation of Abramowitz and Stegun 26.2.23 (error < 4.5e-4), then
+ * Newton steps on the CDF to double precision. */
 static double norm_quantile(double p)
 {
-    double lo = -9, hi = 9;
+    double q = p < 0.5 ? p : 1 - p, t = sqrt(-2 * log(q)), x;
     int i;
-    for (i = 0; i < 80; i++) {
-        double mid = (lo + hi) / 2;
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
+    x = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+                (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+    if (p < 0.5)
+        x = -x;
+    for (i = 0; i < 3; i++) {
+        double err = 0.5 * erfc(-x / sqrt(2.0)) - p;
+        double pdf = exp(-x * x / 2) / sqrt(2 * M_PI);
+        x -= err / pdf;
     }
-    return (lo + hi) / 2;
+    return x;
 }
 
 nt_status nt_rank_create(nt_rank **out, const nt_rank_config *cfg)
