@@ -194,10 +194,11 @@ bool sim_report(FILE *out, unsigned first, unsigned n, unsigned engine_n, bool v
         }
         sim_trace_free(t);
     }
-    fprintf(out, "(c') the same lookups through two real mDNS engines (seeds %u..%u), "
-                 "client predict_per_min %u vs 0:\n", first, first + (unsigned)ehit[0].n - 1,
-            BUDGET_PER_MIN);
-    for (m = 0; m < 2; m++) {
+    if (ehit[0].n)
+        fprintf(out, "(c') the same lookups through two real mDNS engines (seeds %u..%u), "
+                     "client predict_per_min %u vs 0:\n", first, first + (unsigned)ehit[0].n - 1,
+                BUDGET_PER_MIN);
+    for (m = 0; m < 2 && ehit[0].n; m++) {
         fprintf(out, " %s\n", m ? "engine with predictive refresh" : "engine, RFC 6762 5.2 only");
         row(out, "record hit rate", &ehit[m], "%");
         row(out, "lookups answered without waiting", &enowait[m], "%");

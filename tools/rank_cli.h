@@ -16,7 +16,7 @@
 
 #define NT_RANK_STATE_FILE "rank.state"
 #define NT_RANK_LOCK_FILE "rank.lock"
-#define NT_RANK_STATE_BYTES_MAX (NT_RANK_STATE_MAX_ENTRIES * (NT_RANK_NAME_MAX + 65u) + 24u)
+#define NT_RANK_STATE_BYTES_MAX (NT_RANK_STATE_MAX_ENTRIES * (NT_RANK_NAME_MAX + 81u) + 24u)
 
 /* The table with its file, locked (flock) from open to close so that
  * concurrent commands do not lose each other's evidence. */

@@ -228,6 +228,37 @@ static void cap_evidence(const nt_rank *r, rank_ev *e)
         e->pn = m;
 }
 
+/* Change detection: a run of outcomes the posterior finds very unlikely
+ * (failures in a row with probability < CHANGE_P under the estimated
+ * success rate, or CHANGE_RUN latencies each over three times the mean)
+ * means the instance changed: three quarters of the old
+ * evidence are dropped, so the new behaviour dominates within a few
+ * requests instead of after hundreds (decay alone). */
+#define CHANGE_P 0.001
+#define CHANGE_RUN 3
+static void detect_change(const nt_rank *r, rank_ev *e, bool ok, double latency_ms)
+{
+    double P = r->cfg.prior_strength;
+    double phat = (0.5 + e->s + 0.9 * P) / (1 + e->s + e->f + P);
+    bool changed;
+    e->fstreak = ok ? 0 : e->fstreak + 1;
+    /* Latencies are skewed (lognormal-like): three times the mean is rare
+     * (~1e-4 for a coefficient of variation of 1/3), three in a row a change.
+     * Not mean + k sd: the first outlier inflates the sd enough to hide the
+     * next. */
+    if (latency_ms >= 0 && e->ln >= 5)
+        e->lstreak = latency_ms > 3 * e->lmean + 1 ? e->lstreak + 1 : 0;
+    changed = (e->fstreak >= CHANGE_RUN && pow(1 - phat, e->fstreak) < CHANGE_P) ||
+              e->lstreak >= CHANGE_RUN;
+    if (changed) {
+        e->s *= 0.25;
+        e->f *= 0.25;
+        e->ln *= 0.25;
+        e->lm2 *= 0.25;
+        e->fstreak = e->lstreak = 0;
+    }
+}
+
 nt_status nt_rank_observe(nt_rank *r, nt_rank_id id, nt_rank_source src, bool ok,
                           double latency_ms, uint64_t now_ms)
 {
@@ -242,6 +273,7 @@ nt_status nt_rank_observe(nt_rank *r, nt_rank_id id, nt_rank_source src, bool ok
     e = &r->ev[id];
     decay(r, e, now_ms);
     if (src == NT_RANK_SRC_FEEDBACK) {
+        detect_change(r, e, ok, latency_ms);
         if (ok)
             e->s += 1;
         else

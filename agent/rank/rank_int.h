@@ -34,6 +34,7 @@ typedef struct rank_ev {
     double s, f;        /* successes, failures */
     double ln, lmean, lm2; /* latency: weight, mean, sum of squared deviations */
     double pn, pmean;   /* proxy latency (mDNS answers, connect probes): weight, mean */
+    double fstreak, lstreak; /* failures / latencies far above the mean in a row */
     uint64_t t_ms;
 } rank_ev;
 

@@ -4,7 +4,7 @@
  *   "NTRK" | u16 version (1) | u16 0 | u32 count
  *   count x ( u8 name length (1..255) | name (folded, no NUL)
  *             | f64 s | f64 f | f64 ln | f64 lmean | f64 lm2 | f64 pn | f64 pmean
- *             | u64 t_ms )
+ *             | f64 fstreak | f64 lstreak | u64 t_ms )
  *   u64 FNV-1a 64 of every byte before it
  *
  * Integers big-endian; f64 as IEEE 754 bits in a big-endian u64. */
@@ -54,7 +54,7 @@ nt_status nt_rank_state_write(nt_rank *r, uint8_t **out, size_t *out_len, uint64
     size_t i, len;
     uint8_t cnt[4];
 
-    nt_dynbuf_init(&d, 64u + r->names.count * (NT_RANK_NAME_MAX + 64u));
+    nt_dynbuf_init(&d, 64u + r->names.count * (NT_RANK_NAME_MAX + 80u));
     cnt[0] = (uint8_t)(r->names.count >> 24);
     cnt[1] = (uint8_t)(r->names.count >> 16);
     cnt[2] = (uint8_t)(r->names.count >> 8);
@@ -83,6 +83,10 @@ nt_status nt_rank_state_write(nt_rank *r, uint8_t **out, size_t *out_len, uint64
             st = put_f64(&d, e->pn);
         if (st == NT_OK)
             st = put_f64(&d, e->pmean);
+        if (st == NT_OK)
+            st = put_f64(&d, e->fstreak);
+        if (st == NT_OK)
+            st = put_f64(&d, e->lstreak);
         if (st == NT_OK)
             st = put_u64(&d, e->t_ms);
     }
@@ -139,6 +143,7 @@ static nt_status get_entry(nt_buf *b, char name[NT_RANK_NAME_MAX], rank_ev *e)
     if (get_sum(b, &e->s) != NT_OK || get_sum(b, &e->f) != NT_OK || get_sum(b, &e->ln) != NT_OK ||
         get_sum(b, &e->lmean) != NT_OK || get_sum(b, &e->lm2) != NT_OK ||
         get_sum(b, &e->pn) != NT_OK || get_sum(b, &e->pmean) != NT_OK ||
+        get_sum(b, &e->fstreak) != NT_OK || get_sum(b, &e->lstreak) != NT_OK ||
         get_u64(b, &e->t_ms) != NT_OK)
         return NT_ERR_RANK_STATE_FORMAT;
     return NT_OK;
@@ -176,7 +181,7 @@ nt_status nt_rank_state_parse(nt_rank *r, const uint8_t *data, size_t len)
     }
     if (count > r->cfg.cap)
         return NT_ERR_CAP;
-    if (count > (len - 20) / 66) /* each entry takes at least 66 bytes */
+    if (count > (len - 20) / 82) /* each entry takes at least 82 bytes */
         return NT_ERR_RANK_STATE_FORMAT;
     /* Parse into a scratch table, so that r changes only if all is valid. */
     if (nt_rank_create(&tmp, &r->cfg) != NT_OK)

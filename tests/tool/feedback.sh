@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ "$(stat -c %a "$D/s/rank.state")" = 600 ] || fail "state file mode $(stat -c %a "$D/s/rank.state")"
 [ "$(head -c 4 "$D/s/rank.state")" = NTRK ] || fail "state file magic"
 size=$(stat -c %s "$D/s/rank.state")
-[ "$size" = 105 ] || fail "one entry (both reports under one name) is 105 bytes, got $size"
+[ "$size" = 121 ] || fail "one entry (both reports under one name) is 121 bytes, got $size"
 
 "$N" feedback Web._http._tcp.local maybe --state "$D/s" 2>/dev/null; [ $? = 2 ] || fail "maybe: want 2"
 "$N" feedback Web._http._tcp.local ok --latency -3 --state "$D/s" 2>/dev/null; [ $? = 2 ] || fail "negative latency"

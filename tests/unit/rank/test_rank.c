@@ -125,6 +125,39 @@ static void test_learns_and_forgets(void **state)
     nt_rank_destroy(r);
 }
 
+/* Three failures in a row from an instance that never failed: a change;
+ * most of the old evidence goes at once. One failure among successes is not. */
+static void test_change_detection(void **state)
+{
+    nt_rank *r = mk(4);
+    nt_rank_id a = id_of(r, "a");
+    nt_rank_info info;
+    unsigned k;
+    (void)state;
+    for (k = 0; k < 40; k++)
+        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, k != 20, 10, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
+    assert_true(fabs(info.evidence - 40) < 1e-9); /* the lone failure reset nothing */
+    for (k = 0; k < 2; k++)
+        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, false, 10, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
+    assert_true(fabs(info.evidence - 42) < 1e-9); /* two in a row: not yet */
+    assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, false, 10, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
+    assert_true(info.evidence < 12 && info.success < 0.9); /* 42 / 4 + 1 */
+    /* Latency: three answers far slower than ever before are a change too. */
+    for (k = 0; k < 20; k++)
+        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, true, 10 + k % 3, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
+    k = (unsigned)info.samples;
+    assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, true, 500, 0), NT_OK);
+    assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, true, 500, 0), NT_OK);
+    assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, true, 500, 0), NT_OK);
+    assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
+    assert_true(info.samples < (double)k / 2 && info.latency_ms > 50);
+    nt_rank_destroy(r);
+}
+
 static void test_evidence_cap(void **state)
 {
     nt_rank *r = mk(4);
@@ -299,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trust_and_priority), cmocka_unit_test(test_weight_prior),
         cmocka_unit_test(test_learns_and_forgets), cmocka_unit_test(test_evidence_cap),
+        cmocka_unit_test(test_change_detection),
         cmocka_unit_test(test_proxy_evidence),
         cmocka_unit_test(test_deterministic),      cmocka_unit_test(test_intern),
         cmocka_unit_test(test_state_file),         cmocka_unit_test(test_predict),
