@@ -21,8 +21,10 @@
  * approximation of both posteriors, the failure part clipped at 0, so that a
  * choice among 64 instances costs two table lookups and a few multiply-adds
  * each. Evidence decays with half_life_ms and is capped at evidence_max
- * observations, so a change is noticed and the others keep being tried now
- * and then.
+ * observations, so the others keep being tried now and then; a run of
+ * reports the posterior finds very unlikely (failures in a row, latencies
+ * over three times the mean) drops three quarters of the old evidence, so a
+ * change is noticed within a few requests.
  *
  * Evidence: the caller's feedback (a request worked or failed, and how long
  * it took); TCP connect probes (a failed connect is half a failure, a
