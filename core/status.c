@@ -29,6 +29,7 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_EXISTS, "already exists")
         NT_DESCRIBE(NT_ERR_TIMEOUT, "timed out")
         NT_DESCRIBE(NT_ERR_UNSUPPORTED, "not supported")
+        NT_DESCRIBE(NT_ERR_LIB_LOAD, "a shared library could not be loaded")
 
         NT_DESCRIBE(NT_ERR_DNS_HEADER_SHORT, "DNS message shorter than its 12-byte header")
         NT_DESCRIBE(NT_ERR_DNS_COUNT, "DNS section counts exceed the message")
@@ -197,6 +198,10 @@ static int describe(nt_status status, const char **name, const char **desc)
         NT_DESCRIBE(NT_ERR_RANK_STATE_FORMAT, "ranking state file garbled or truncated")
         NT_DESCRIBE(NT_ERR_RANK_STATE_VERSION, "ranking state file version not supported")
         NT_DESCRIBE(NT_ERR_RANK_STATE_CHECKSUM, "ranking state file checksum wrong")
+
+        NT_DESCRIBE(NT_ERR_CTL_FRAME, "control frame of length 0 or over the limit")
+        NT_DESCRIBE(NT_ERR_CTL_CLOSED, "the control connection is closed")
+        NT_DESCRIBE(NT_ERR_CTL_NO_AGENT, "no agent listens on the control socket")
     }
     return 0;
 }

@@ -6,6 +6,8 @@
 
 #include "ledger_db.h"
 
+#include "core/lazy.h"
+
 nt_status nt_ledger_db_status(const nt_ledger_db_codes *c, int rc)
 {
     switch (rc & 0xff) {
@@ -50,6 +52,9 @@ nt_status nt_ledger_db_prepare_file(const char *path, bool may_create)
     struct stat st;
     int fd;
 
+    /* Every store opens its file through here: SQLite is loaded now (core/lazy.h). */
+    if (nt_lazy_ready(&nt_lazy_sqlite3) != NT_OK)
+        return NT_ERR_LIB_LOAD;
     if (lstat(path, &st) != 0) {
         if (errno != ENOENT)
             return errno == EACCES ? NT_ERR_PERM : NT_ERR_IO;

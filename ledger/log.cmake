@@ -6,7 +6,6 @@
 #   log_append.c     appends: leaves and the subtree hashes they complete
 #   log_read.c       sizes, leaves, roots and proofs from stored hashes
 #   log_verify.c     full audit of a log file
-pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 add_library(nt_ledger_log STATIC
   ${CMAKE_CURRENT_LIST_DIR}/merkle.c
   ${CMAKE_CURRENT_LIST_DIR}/merkle_verify.c
@@ -16,4 +15,4 @@ add_library(nt_ledger_log STATIC
   ${CMAKE_CURRENT_LIST_DIR}/log_read.c
   ${CMAKE_CURRENT_LIST_DIR}/log_verify.c)
 target_include_directories(nt_ledger_log PUBLIC ${NT_INCLUDE_DIR} PRIVATE ${NT_SOURCE_DIR})
-target_link_libraries(nt_ledger_log PUBLIC nt_crypto nt_core PRIVATE nt_ledger_db PkgConfig::SQLITE3)
+target_link_libraries(nt_ledger_log PUBLIC nt_crypto nt_core PRIVATE nt_ledger_db nt_lazy_sqlite3)

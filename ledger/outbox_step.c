@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ledger/outbox_int.h"
+#include "nautilus/log.h"
 
 typedef struct ob_tx {
     int64_t id;
@@ -553,6 +554,50 @@ static nt_status finish_revert(nt_outbox *ob, const nt_outbox_rpc *rpc, int64_t 
     return status;
 }
 
+/* A final transaction (confirmed, or failed with a receipt) whose nonce the
+ * node no longer counts as used is not on the chain any more: the node lost
+ * its state (restarted from an older snapshot) or the chain was reorganised
+ * deeper than the confirmations. Nonces are used in order, so the account's
+ * "latest" transaction count is the test. Each such transaction goes back
+ * to sent and is broadcast again from its stored bytes (its nonce is free
+ * again, and so are the ones after it); counted with the reorgs. A node
+ * that answers a stale count makes a confirmed transaction be re-checked
+ * and confirmed again, nothing worse. Failed ones without a receipt
+ * (nonce-taken) never were on chain and stay failed. */
+static nt_status check_rollback(nt_outbox *ob, const nt_outbox_rpc *rpc)
+{
+    uint64_t latest = 0;
+    int64_t id = 0;
+    bool found = true;
+    nt_status status = rpc->tx_count(rpc->ctx, &latest, ob->from, "latest");
+
+    if (status != NT_OK)
+        return status;
+    if (latest > INT64_MAX)
+        return NT_ERR_RANGE;
+    while (status == NT_OK && found) {
+        sqlite3_stmt *st = NULL;
+        status = nt_outbox_prepare(ob, &st, "SELECT id FROM txs WHERE state IN (3, 4)"
+                                            " AND mined_hash IS NOT NULL AND nonce >= ?1"
+                                            " ORDER BY nonce LIMIT 1");
+        if (status == NT_OK)
+            status = bind_i64(st, 1, (int64_t)latest);
+        if (status == NT_OK)
+            status = nt_outbox_step_row(st, &found);
+        if (status == NT_OK && found)
+            id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (status == NT_OK && found) {
+            nt_log(NT_LOG_WARN, "outbox",
+                   "transaction %" PRId64 " was final but the node counts %" PRIu64
+                   " transactions of the account: not on chain any more, sending it again",
+                   id, latest);
+            status = back_to_sent(ob, id);
+        }
+    }
+    return status;
+}
+
 /* A mined transaction: still in the canonical chain (receipt there, its
  * block hash the one at its height)? enough confirmations? */
 static nt_status check_mined(nt_outbox *ob, const nt_outbox_rpc *rpc, int64_t id, uint64_t head)
@@ -610,7 +655,9 @@ nt_status nt_outbox_step(nt_outbox *ob, const nt_outbox_rpc *rpc, const nt_tx_si
             return status;
         ob->reconciled = true;
     }
-    status = rpc->block_number(rpc->ctx, &head);
+    status = check_rollback(ob, rpc);
+    if (status == NT_OK)
+        status = rpc->block_number(rpc->ctx, &head);
     if (status == NT_OK && head + 1 >= ob->cfg.confirmations) {
         char block[24];
         snprintf(block, sizeof(block), "0x%" PRIx64, head + 1 - ob->cfg.confirmations);

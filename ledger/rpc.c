@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#include "core/lazy.h"
 #include "ledger_int.h"
 #include "nautilus/mem.h"
 
@@ -173,6 +174,9 @@ nt_status nt_rpc_client_create(nt_rpc_client **out, const nt_rpc_config *cfg)
     if (cfg->env.now_ms == NULL || cfg->env.sleep_ms == NULL || cfg->env.u64 == NULL ||
         cfg->connect_timeout_ms == 0 || cfg->total_timeout_ms == 0 || cfg->max_body == 0)
         return NT_ERR_INVALID_ARG;
+    /* libcurl is loaded on first use (core/lazy.h). */
+    if (nt_lazy_ready(&nt_lazy_curl) != NT_OK)
+        return NT_ERR_LIB_LOAD;
     /* Reference counted, and thread-safe since libcurl 7.84; paired with
      * curl_global_cleanup in nt_rpc_client_destroy. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

@@ -4,7 +4,8 @@
 #      (integration tests need root: they create network namespaces);
 #   2. an ASan+UBSan build; unit and corpus-replay tests again, and the
 #      integration tests that are marked to run under the sanitizers;
-#   3. a clang libFuzzer build; every fuzz target for NT_FUZZ_SECONDS (60).
+#   3. a clang libFuzzer build; every fuzz target for NT_FUZZ_SECONDS (60),
+#      as many at once as there are cores.
 # Installs what is missing first. Ends with exactly one closing line
 #   tests: N passed, N failed, N skipped
 # A skipped test is not a passed one: skips are counted apart, and when CI is
@@ -79,19 +80,42 @@ if build build/asan -DCMAKE_BUILD_TYPE=Debug -DNT_SANITIZE=ON -DNT_WERROR=ON -DN
   run_ctest build/asan 'unit|corpus|tool|sanitize'
 fi
 
-echo "== libFuzzer build (${fuzz_seconds} s per target)"
+# fuzz_one TARGET: fuzzes one target for fuzz_seconds from a copy of its seed
+# corpus; writes "pass" or "fail" to build/fuzz/NAME.result.
+fuzz_one() {
+  local target=$1 name work dict=()
+  name=$(basename "$target")
+  corpus_src="$root/fuzz/corpus/${name#fuzz_}"
+  work=$(mktemp -d)
+  [ -d "$corpus_src" ] && cp -r "$corpus_src/." "$work/"
+  [ -f "$root/fuzz/${name#fuzz_}.dict" ] && dict=(-dict="$root/fuzz/${name#fuzz_}.dict")
+  if "$target" "${dict[@]}" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+       -artifact_prefix="build/fuzz/$name-" "$work" >"build/fuzz/$name.log" 2>&1; then
+    echo pass >"build/fuzz/$name.result"
+  else
+    echo fail >"build/fuzz/$name.result"
+  fi
+  rm -rf "$work"
+}
+
+# The targets run $jobs at a time (one core each): the time each one fuzzes
+# is the same as one after another, the wall-clock time is divided by $jobs.
+echo "== libFuzzer build (${fuzz_seconds} s per target, ${jobs} at a time)"
 if build build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNT_FUZZ=ON -DNT_BENCH=OFF; then
+  fuzz_targets=()
   for target in build/fuzz/fuzz/fuzz_*; do
-    [ -x "$target" ] || continue
+    [ -x "$target" ] && fuzz_targets+=("$target")
+  done
+  rm -f build/fuzz/*.result
+  for target in "${fuzz_targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+    fuzz_one "$target" &
+  done
+  wait
+  for target in "${fuzz_targets[@]}"; do
     name=$(basename "$target")
-    corpus_src="$root/fuzz/corpus/${name#fuzz_}"
-    work=$(mktemp -d)
-    [ -d "$corpus_src" ] && cp -r "$corpus_src/." "$work/"
-    dict=()
-    [ -f "$root/fuzz/${name#fuzz_}.dict" ] && dict=(-dict="$root/fuzz/${name#fuzz_}.dict")
     echo "-- $name"
-    if "$target" "${dict[@]}" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
-         -artifact_prefix="build/fuzz/$name-" "$work" >"build/fuzz/$name.log" 2>&1; then
+    if [ "$(cat "build/fuzz/$name.result" 2>/dev/null)" = pass ]; then
       passed=$((passed + 1))
       grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "build/fuzz/$name.log" | sed 's/^/   /'
     else
@@ -99,7 +123,6 @@ if build build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -
       failures+=("fuzz target $name found a failure (build/fuzz/$name.log)")
       tail -40 "build/fuzz/$name.log"
     fi
-    rm -rf "$work"
   done
 fi
 

@@ -12,6 +12,9 @@
  *                          -> failed            (receipt status 0)
  *   mined -> sent   when its block left the canonical chain (reorg) or its
  *                   receipt is gone
+ *   confirmed/failed -> sent   when the node no longer counts its nonce as
+ *                   used (the node lost state, or a reorg deeper than the
+ *                   confirmations)
  *
  * Nonces are given out in enqueue order from one stored counter, in the
  * same SQLite transaction that stores the signed raw bytes and their hash,
@@ -132,8 +135,10 @@ NT_API NT_WUR nt_status nt_outbox_enqueue(nt_outbox *ob, int64_t *id, const uint
  * height. A sent transaction none of whose versions has a receipt while
  * the account's transaction count at the block `confirmations` deep is past
  * its nonce lost the nonce to another transaction of the account: failed,
- * reason "nonce-taken". Not handled: a reorg deeper than the
- * confirmations (confirmed is final). now_ms
+ * reason "nonce-taken". A final transaction with a receipt whose nonce the
+ * node's "latest" transaction count no longer covers (a node restarted from
+ * an older state, a reorg deeper than the confirmations) goes back to sent
+ * and is broadcast again (counted in reorgs). now_ms
  * must be a clock that survives restarts (wall-clock milliseconds). */
 NT_API NT_WUR nt_status nt_outbox_step(nt_outbox *ob, const nt_outbox_rpc *rpc,
                                        const nt_tx_signer *signer, uint64_t now_ms);
@@ -142,7 +147,7 @@ typedef struct nt_outbox_counts {
     uint64_t n[NT_OUTBOX_STATE_COUNT]; /* by nt_outbox_state */
     uint64_t next_nonce;
     uint64_t versions;  /* signed versions stored, all transactions */
-    uint64_t reorgs;    /* times a mined transaction went back to sent */
+    uint64_t reorgs;    /* times a mined or final transaction went back to sent */
     uint64_t bumps;     /* fee bumps */
 } nt_outbox_counts;
 

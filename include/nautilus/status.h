@@ -17,6 +17,7 @@
  *   800..899   crypto (keys, key files)
  *   900..999   ledger: the Merkle log (nt_ledger_log; 600..699 is the chain client)
  *   1000..1099 agent/rank (ranking state file)
+ *   1200..1299 agent/ctl (the control socket)
  */
 #ifndef NAUTILUS_STATUS_H
 #define NAUTILUS_STATUS_H
@@ -56,6 +57,7 @@ typedef enum nt_status {
     NT_ERR_EXISTS = 15,        /* the thing to create exists already */
     NT_ERR_TIMEOUT = 16,       /* an operation did not finish in time */
     NT_ERR_UNSUPPORTED = 17,   /* valid input that this build does not handle */
+    NT_ERR_LIB_LOAD = 18,      /* a shared library needed now could not be loaded */
 
     /* agent/wire: 100..199 */
     NT_ERR_DNS_HEADER_SHORT = 100,      /* fewer than 12 bytes: no complete header */
@@ -235,6 +237,10 @@ typedef enum nt_status {
     NT_ERR_RANK_STATE_FORMAT = 1000,    /* ranking state file garbled or truncated */
     NT_ERR_RANK_STATE_VERSION = 1001,   /* ranking state file of another version */
     NT_ERR_RANK_STATE_CHECKSUM = 1002,  /* ranking state file checksum wrong */
+    /* agent/ctl: 1200..1299 */
+    NT_ERR_CTL_FRAME = 1200,            /* a control frame of length 0 or over the limit */
+    NT_ERR_CTL_CLOSED = 1201,           /* the control connection is closed */
+    NT_ERR_CTL_NO_AGENT = 1202,         /* no agent listens on the control socket */
 } nt_status;
 
 /* Returns a constant, human-readable description of status; never NULL. */

@@ -20,7 +20,11 @@ separate process, while in turn:
       far above its max fee (anvil_setNextBlockBaseFeePerGas), blocks mined
       with evm_mine that cannot include it, until the outbox bumps it; the
       bumped version is the one mined;
-  (e) the outbox process is SIGKILLed while it works and started again.
+  (e) the outbox process is SIGKILLed while it works and started again;
+  (g) anvil is SIGKILLed (no state dump) after the outbox confirmed four
+      more transactions, and restarted from its older --state dump: the
+      chain it comes back with lacks them; the outbox sees the account's
+      nonce fall below theirs and sends them again from the stored bytes.
 
   (f) reverts: Registry and Checkpoints deployed, account 0 registers a
       name through the outbox and checkpoints its log; the same checkpoint
@@ -330,6 +334,29 @@ def main():
     print(f"(e) outbox SIGKILLed with counts {counts()}", flush=True)
     start_runner()
     wait_for(lambda: all_done(total), "(e) all confirmed after the restart", 90)
+
+    # (g) anvil SIGKILLed: it comes back from its last state dump, older than
+    # the chain it had, so transactions the outbox had confirmed are gone.
+    stop_anvil()  # SIGTERM: the dump the node will fall back to
+    start_anvil()
+    snap = int(rpc("eth_getTransactionCount", ["0x" + ADDR0, "latest"]), 16)
+    enqueue(target, 4, records)
+    total += 4
+    records += 4
+    wait_for(lambda: all_done(total), "(g) four more confirmed", 60)
+    confirmed_before = int(rpc("eth_getTransactionCount", ["0x" + ADDR0, "latest"]), 16)
+    anvil.kill()  # SIGKILL: no dump
+    anvil.wait()
+    start_anvil()
+    after_kill = int(rpc("eth_getTransactionCount", ["0x" + ADDR0, "latest"]), 16)
+    check(confirmed_before == snap + 4 and after_kill == snap,
+          f"(g) anvil SIGKILLed and restarted from its older dump: account nonce "
+          f"{confirmed_before} -> {after_kill}, the 4 confirmed transactions are gone")
+    back = wait_for(lambda: all_done(total) and int(rpc(
+        "eth_getTransactionCount", ["0x" + ADDR0, "latest"]), 16) == total,
+        "(g) the lost transactions sent again and confirmed", 90)
+    check(back, f"(g) the outbox saw the rollback and the 4 are confirmed again "
+          f"(reorgs now {counts()['reorgs']})")
     stop_runner()
 
     # Nothing lost, nothing twice, no nonce gap.

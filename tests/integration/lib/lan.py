@@ -396,6 +396,11 @@ class Lan:
         "v4": "198.18.0.5/24"}} for per-host variations (IPv4-only, IPv6-only,
         an address off the LAN's subnet)."""
         global _counter
+        # Letters only: reap_stale reads the creator's pid as the digits
+        # after the prefix ("nt6" + pid 22003 would read as pid 622003, and
+        # another harness would delete this live LAN as stale).
+        if not prefix.isalpha() or not prefix.isascii() or not prefix.islower():
+            raise ValueError("Lan prefix must be lower-case letters: %r" % prefix)
         _counter += 1
         self.prefix = "%s%d-%d" % (prefix, os.getpid(), _counter)
         self.switch = self.prefix + "-sw"

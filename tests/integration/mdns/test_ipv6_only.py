@@ -21,7 +21,7 @@ def main():
     nbin = nautilus_path()
     require_commands(nbin, "publish", "browse", "resolve")
     c = Checks("IPv6-only LAN")
-    with Lan(hosts=3, prefix="nt6", ipv4=False) as lan:
+    with Lan(hosts=3, prefix="ntsix", ipv4=False) as lan:
         a, b, h3 = lan.hosts
         pcap = os.path.join(lan.workdir, "b.pcap")
         cap = b.capture(pcap)

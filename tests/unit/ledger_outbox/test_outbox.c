@@ -682,6 +682,55 @@ static void test_reorg_rebroadcast(void **state)
     assert_int_equal(chain_nonce(x->f), 1);
 }
 
+/* A node that restarts from an older snapshot of its state (anvil killed
+ * between two state dumps), or a reorg deeper than the confirmations: the
+ * three confirmed transactions are gone and the account's count is back at
+ * 0. All three go back to sent, are broadcast again from their stored bytes
+ * (in nonce order, the same bytes), and are confirmed again: each nonce
+ * used once on the chain the node now has. */
+static void test_node_rollback_past_confirmed(void **state)
+{
+    fx *x = *state;
+    int64_t id[3];
+    size_t i, sends, base;
+    nt_outbox_counts c;
+    uint64_t now = 1000;
+
+    for (i = 0; i < 3; i++)
+        id[i] = enqueue(x, (uint8_t)(10 + i));
+    base = x->f->n_blocks;
+    for (i = 0; i < 6; i++, now += 10) {
+        assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, now), NT_OK);
+        mine(x->f);
+    }
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, now), NT_OK);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(get(x, id[i]).state, NT_OUTBOX_CONFIRMED);
+    assert_int_equal(chain_nonce(x->f), 3);
+
+    x->f->n_blocks = base; /* back to the snapshot: blocks and receipts gone */
+    x->f->block_salt++;
+    x->f->n_pool = 0;
+    sends = x->f->n_sends;
+    now += 10;
+    assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, now), NT_OK);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(get(x, id[i]).state, NT_OUTBOX_SENT);
+    assert_int_equal(x->f->n_sends, sends + 3);
+    for (i = 0; i < 3; i++) /* the same bytes as the first sends */
+        assert_memory_equal(x->f->sends[sends + i], x->f->sends[i], x->f->send_len[i]);
+    for (i = 0; i < 6; i++, now += 10) {
+        mine(x->f);
+        assert_int_equal(nt_outbox_step(x->ob, &x->rpc, &signer, now), NT_OK);
+    }
+    for (i = 0; i < 3; i++)
+        assert_int_equal(get(x, id[i]).state, NT_OUTBOX_CONFIRMED);
+    assert_int_equal(chain_nonce(x->f), 3);
+    assert_int_equal(nt_outbox_status(x->ob, &c), NT_OK);
+    assert_int_equal(c.reorgs, 3);
+    assert_int_equal(c.next_nonce, 3);
+}
+
 /* A node whose receipt index is stale: after the reorg it still answers
  * the receipt with the old block, but the block at that height now has
  * another hash (eth_getBlockByNumber): back to sent, re-broadcast, mined
@@ -914,6 +963,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_old_version_mined_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorg_rebroadcast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reorg_by_block_hash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_node_rollback_past_confirmed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gapless_nonces_across_restarts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revert_without_replay, setup, teardown),

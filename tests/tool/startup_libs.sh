@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The `nautilus` program does not load libcurl, libzmq, SQLite or libsystemd
+# when it starts (core/lazy.h, DESIGN §8.2): they cost 3 to 14 ms each to
+# load, and commands such as resolve and zk verify never use them. Checked
+# two ways: the program's dynamic section does not name them, and the
+# libraries the loader actually opens for `version` and `zk verify` (read
+# from LD_DEBUG=libs) do not include them.
+#   startup_libs.sh NAUTILUS SOURCE_DIR
+set -euo pipefail
+bin=$1 src=$2
+heavy='lib(curl|zmq|sqlite3|systemd)\.so'
+fail=0
+
+needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+echo "NEEDED: $(echo $needed)"
+if echo "$needed" | grep -Eq "$heavy"; then
+  echo "FAIL: the program names a library it should open on first use" >&2
+  fail=1
+fi
+
+v=$src/tests/vectors/zk
+for args in "version" "zk verify $v/verification_key.json $v/proof_1.json $v/public_1.json"; do
+  # shellcheck disable=SC2086
+  loaded=$(LD_DEBUG=libs "$bin" $args 2>&1 >/dev/null | sed -n 's/.*calling init: \(.*\)$/\1/p')
+  echo "$args: $(echo "$loaded" | xargs -n1 basename 2>/dev/null | tr '\n' ' ')"
+  if [ -z "$loaded" ]; then
+    echo "FAIL: LD_DEBUG=libs showed no libraries at all for '$args'" >&2
+    fail=1
+  elif echo "$loaded" | grep -Eq "$heavy"; then
+    echo "FAIL: '$args' loaded a library it does not use" >&2
+    fail=1
+  fi
+done
+exit $fail
