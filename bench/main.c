@@ -23,6 +23,7 @@
     X(mdns, "mDNS engine in memory: legacy answers, cache intake, hostile input")     \
     X(net, "network layer: recvmsg with packet info vs recvfrom, limits, echoes")   \
     X(parse, "parse captured mDNS packets: ours vs ldns_wire2pkt")                     \
+    X(rank, "learned choice of 64 instances vs weighted random; the 20-seed simulation") \
     X(trust, "signed RRsets: nt_trust_decide vs bare Ed25519 verify")                 \
     X(zk, "Groth16 verify, pairing, Poseidon: ours vs snarkjs/circomlibjs")           \
     X(zkmeta, "proof in a metadata TXT: decode+statement+Groth16 vs bare Groth16")

@@ -47,6 +47,7 @@ int nt_cmd_agent(int argc, char **argv);
 int nt_cmd_bench(int argc, char **argv);
 int nt_cmd_browse(int argc, char **argv);
 int nt_cmd_decode(int argc, char **argv);
+int nt_cmd_feedback(int argc, char **argv);
 int nt_cmd_publish(int argc, char **argv);
 int nt_cmd_resolve(int argc, char **argv);
 int nt_cmd_subscribe(int argc, char **argv);

@@ -14,6 +14,7 @@
 #include "nautilus/codec.h"
 #include "nautilus/net.h"
 #include "nautilus/trust_mdns.h"
+#include "rank_cli.h"
 #include "reject_agg.h"
 #include "stats_out.h"
 #include "svc_format.h"
@@ -35,7 +36,7 @@ static const char usage_text[] =
     "usage: nautilus browse TYPE [-i IF] [--resolve] [--json] [--timeout SEC]\n"
     "                       [--trust FILE] [--tofu FILE] [--require LEVEL]\n"
     "                       [--zk-vk FILE ...] [--rpc URL --registry ADDR\n"
-    "                       [--chain-max-age SEC]] [--stats]\n"
+    "                       [--chain-max-age SEC]] [--stats] [--state DIR]\n"
     "\n"
     "Browses for services of TYPE (e.g. _ipp._tcp, or _printer._sub._ipp._tcp)\n"
     "and prints each instance as it appears (+), is resolved (=), changes (=)\n"
@@ -83,6 +84,9 @@ static const char usage_text[] =
     "                 instance whose proof verifies and is bound to its key is\n"
     "                 zk-verified, with its disclosed attributes and claim\n"
     "  -4, -6         IPv4 only, IPv6 only\n"
+    "  --state DIR    --json: the learned ranking's state directory (default as\n"
+    "                 keygen): each instance gets \"score\" (expected cost_ms,\n"
+    "                 success, latency_ms, evidence, samples; weight prior full)\n"
     "  -v             log what happens on the network (debug)\n";
 
 /* After the options and --stats (one string would pass C99's 4095). */
@@ -126,6 +130,9 @@ typedef struct browse_state {
     nt_runner *runner;
     nt_chain_view *chain; /* --rpc */
     nt_bus_pub *bus; /* --bus-endpoint (tools/bus_glue.h) */
+    /* --json: the learned ranking's evidence, read once (rank_cli.h). */
+    const char *rank_dir;
+    nt_rank_store rank;
 } browse_state;
 
 static size_t pending_find(const browse_state *bs, const nt_mdns_event *ev)
@@ -444,6 +451,8 @@ static nt_status json_line(browse_state *bs, nt_runner *r, const char *kind,
         st = nt_dynbuf_addf(d, ",\"count\":%lu", (unsigned long)count);
     if (st == NT_OK && zi)
         st = zk_json(d, zi);
+    if (st == NT_OK && bs->rank.rank && ev->kind != NT_MDNS_EV_REJECTED)
+        st = nt_rank_cli_event_json(d, bs->rank.rank, ev);
     return st == NT_OK ? nt_dynbuf_add_str(d, "}\n") : st;
 }
 
@@ -735,6 +744,9 @@ static int parse_args(int argc, char **argv, browse_args *a, browse_state *bs,
             bs->resolve = true;
         } else if (strcmp(o, "--stats") == 0) {
             bs->stats = true;
+        } else if (strcmp(o, "--state") == 0 && i + 1 < argc) {
+            /* one state directory: the ranking's evidence, the bus's key */
+            bs->rank_dir = a->bus.state = argv[++i];
         } else if (strcmp(o, "-v") == 0) {
             nt_log_set_level(NT_LOG_DEBUG);
         } else if (strcmp(o, "-4") == 0) {
@@ -858,6 +870,8 @@ int nt_cmd_browse(int argc, char **argv)
         return code;
     nt_dynbuf_init(&bs.line, 64 * 1024);
     bs.require = args.topts.require;
+    if (bs.json && (code = nt_rank_cli_load(&bs.rank, bs.rank_dir)) != NT_EXIT_OK)
+        goto out;
     if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, args.topts.trust_file,
                                    args.topts.tofu_file, args.vk_files, args.n_vk,
                                    args.topts.rpc != NULL)) != NT_EXIT_OK ||
@@ -894,6 +908,7 @@ out:
     while (bs.npending)
         nt_free(bs.pending[--bs.npending]);
     nt_dynbuf_cleanup(&bs.line);
+    nt_rank_store_close(&bs.rank);
     fflush(stdout);
     return code;
 }

@@ -1,5 +1,6 @@
 /* nautilus resolve: addresses of a .local host (RFC 6762 §5), or the best
- * instance of a service type by RFC 2782 priority and weight. */
+ * instance of a service type by RFC 2782 priority and the learned ranking
+ * (resolve_rank.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,7 @@
 #include "nautilus/log.h"
 #include "nautilus/mem.h"
 #include "nautilus/trust.h"
-#include "srv_order.h"
+#include "resolve_rank.h"
 #include "stats_out.h"
 #include "svc_format.h"
 #include "trust_cli.h"
@@ -30,6 +31,7 @@ enum {
 static const char usage_text[] =
     "usage: nautilus resolve HOST.local [-4|-6] [--timeout SEC] [--json] [-i IF]\n"
     "       nautilus resolve --best TYPE [--timeout SEC] [--json] [-i IF]\n"
+    "                 [--probe] [--state DIR] [--seed N]\n"
     "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL] [--stats]\n"
     "        [--rpc URL --registry ADDR [--chain-max-age SEC]])\n"
     "\n"
@@ -37,9 +39,12 @@ static const char usage_text[] =
     "none arrived before the timeout (default 5 s).\n"
     "\n"
     "The second browses for TYPE (e.g. _http._tcp) for SEC seconds (default 3),\n"
-    "orders the instances found by SRV priority, then by weighted random choice\n"
-    "(RFC 2782), and prints the chosen instance name; --json prints the chosen\n"
-    "one and the whole ordered list. Exit 1 if none was found.\n"
+    "keeps the lowest SRV priority found (RFC 2782) and chooses within it by the\n"
+    "learned ranking: Thompson sampling of each instance's expected cost from\n"
+    "its evidence (nautilus feedback, connect probes, mDNS answer times, kept in\n"
+    "the state directory), the SRV weight as the prior. Prints the chosen\n"
+    "instance name; --json prints the chosen one and the rest in order, each\n"
+    "with its score. Exit 1 if none was found.\n"
     "\n"
     "  -4, -6         only IPv4 (A) or only IPv6 (AAAA) addresses\n"
     "  -i IF          use interface IF (repeatable; default: every multicast one)\n"
@@ -53,6 +58,9 @@ static const char usage_text[] =
     "                 before the timeout); another key for it is refused; a\n"
     "                 node that fails changes nothing (one line on stderr)\n"
     "  --chain-max-age SEC  as for browse\n"
+    "  --probe        --best: TCP connect to each instance first (evidence)\n"
+    "  --state DIR    --best: state directory of the ranking (default as keygen)\n"
+    "  --seed N       --best: seed of the ranking's draws (default random)\n"
     "  -v             log what happens on the network (debug)\n"
     NT_STATS_OUT_HELP;
 
@@ -64,6 +72,7 @@ typedef struct host_addr {
 typedef struct candidate {
     bool used;
     nt_mdns_event ev;
+    double mdns_ms; /* query start to the first answer with SRV; -1 none */
 } candidate;
 
 typedef struct resolve_state {
@@ -84,6 +93,8 @@ typedef struct resolve_state {
     nt_runner *runner;
     bool have_last_host;     /* --rpc: the last host answer, judged again */
     nt_mdns_event last_host;
+    uint64_t t0;             /* when the query started */
+    nt_best_opts bo;         /* --best: the learned ranking's options */
 } resolve_state;
 
 static void install_hooks(void *ctx, nt_mdns_config *mc)
@@ -202,6 +213,8 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
                     ev->instance);
             return;
         }
+        if (!c->used || !c->ev.have_srv)
+            c->mdns_ms = ev->have_srv ? (double)(nt_runner_now(r) - rs->t0) : -1;
         c->used = true;
         c->ev = *ev;
         break;
@@ -277,15 +290,6 @@ static int chain_start(resolve_state *rs, const nt_cli_trust_opts *o)
     return NT_EXIT_OK;
 }
 
-static uint32_t rng32(void *ctx)
-{
-    uint32_t v = 0;
-    (void)ctx;
-    if (nt_net_random((uint8_t *)&v, sizeof v) != NT_OK)
-        v = (uint32_t)nt_net_now_ms();
-    return v;
-}
-
 static int print_host(resolve_state *rs, nt_runner *r)
 {
     nt_dynbuf d;
@@ -331,59 +335,19 @@ static int print_host(resolve_state *rs, nt_runner *r)
     return NT_EXIT_OK;
 }
 
-static nt_status cand_json(nt_dynbuf *d, nt_runner *r, const nt_mdns_event *ev)
-{
-    nt_status st = nt_svc_event_json(d, "resolved", ev, nt_runner_ifname(r, ev->ifindex), NULL);
-    /* Add priority and weight inside the object: drop its closing brace. */
-    if (st == NT_OK && d->len > 0) {
-        d->len--;
-        st = nt_dynbuf_addf(d, ",\"priority\":%u,\"weight\":%u}", (unsigned)ev->priority,
-                            (unsigned)ev->weight);
-    }
-    return st;
-}
-
 static int print_best(resolve_state *rs, nt_runner *r, const char *type)
 {
-    nt_srv_item items[CANDIDATES_MAX];
+    nt_best_cand c[CANDIDATES_MAX];
     size_t i, n = 0;
-    nt_dynbuf d;
-    nt_status st = NT_OK;
-
     for (i = 0; i < CANDIDATES_MAX; i++)
         if (rs->cands[i].used && rs->cands[i].ev.have_srv) {
-            items[n].priority = rs->cands[i].ev.priority;
-            items[n].weight = rs->cands[i].ev.weight;
-            items[n].index = i;
+            c[n].ev = &rs->cands[i].ev;
+            c[n].ifname = nt_runner_ifname(r, rs->cands[i].ev.ifindex);
+            c[n].mdns_ms = rs->cands[i].mdns_ms;
             n++;
         }
-    if (n == 0)
-        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: no instance of %s found", type);
-    nt_srv_order(items, n, rng32, NULL);
-    nt_dynbuf_init(&d, 1024 * 1024);
-    if (rs->json) {
-        st = nt_dynbuf_add_str(&d, "{\"chosen\":");
-        if (st == NT_OK)
-            st = cand_json(&d, r, &rs->cands[items[0].index].ev);
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(&d, ",\"ordered\":[");
-        for (i = 0; st == NT_OK && i < n; i++) {
-            if (i > 0)
-                st = nt_dynbuf_add_u8(&d, ',');
-            if (st == NT_OK)
-                st = cand_json(&d, r, &rs->cands[items[i].index].ev);
-        }
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(&d, "]}\n");
-    } else {
-        st = nt_dynbuf_addf(&d, "%s\n", rs->cands[items[0].index].ev.instance);
-    }
-    if (st == NT_OK)
-        fwrite(d.data, 1, d.len, stdout);
-    nt_dynbuf_cleanup(&d);
-    if (st != NT_OK)
-        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s", nt_strerror(st));
-    return NT_EXIT_OK;
+    rs->bo.json = rs->json;
+    return nt_resolve_rank_print(c, n, &rs->bo, type);
 }
 
 int nt_cmd_resolve(int argc, char **argv)
@@ -417,6 +381,18 @@ int nt_cmd_resolve(int argc, char **argv)
             rs.best = true;
         } else if (strcmp(a, "--stats") == 0) {
             rs.stats = true;
+        } else if (strcmp(a, "--probe") == 0) {
+            rs.bo.probe = true;
+        } else if ((strcmp(a, "--state") == 0 || strcmp(a, "--seed") == 0) && i + 1 < argc) {
+            long seed;
+            if (a[3] == 't') {
+                rs.bo.state_dir = argv[++i];
+            } else if (nt_cli_parse_long(argv[++i], 0, 2147483647L, &seed) != NT_OK) {
+                return nt_cli_usage_error("resolve: --seed wants a number, not '%s'", argv[i]);
+            } else {
+                rs.bo.have_seed = true;
+                rs.bo.seed = (uint64_t)seed;
+            }
         } else if (strcmp(a, "-4") == 0) {
             only4 = true;
         } else if (strcmp(a, "-6") == 0) {
@@ -504,6 +480,7 @@ int nt_cmd_resolve(int argc, char **argv)
         q.want_ipv4 = rs.want4 = !only6;
         q.want_ipv6 = rs.want6 = !only4;
     }
+    rs.t0 = nt_runner_now(r);
     st = nt_mdns_query_add(nt_runner_engine(r), &qid, &q, nt_runner_now(r));
     if (st != NT_OK) {
         code = nt_cli_fail(NT_EXIT_USAGE, "resolve: cannot query '%s': %s", target,

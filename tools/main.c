@@ -10,6 +10,7 @@ static const nt_cli_command commands[] = {
     {"bench", "run the benchmark suites (nt-bench)", nt_cmd_bench},
     {"browse", "browse for DNS-SD services of a type", nt_cmd_browse},
     {"decode", "print a DNS message (raw or hex) the way dig does", nt_cmd_decode},
+    {"feedback", "tell the learned ranking how using an instance went", nt_cmd_feedback},
     {"keygen", "create the signing and chain keys", nt_cmd_keygen},
     {"ledger", "deploy, register, anchor and audit on chain", nt_cmd_ledger},
     {"publish", "publish a DNS-SD service over mDNS", nt_cmd_publish},

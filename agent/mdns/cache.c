@@ -462,6 +462,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     if (r->mdns_bit && f->bucket != NULL)
         cache_flush(f, r, trust, now);
     mdns_mark_dirty(m, &r->owner);
+    mdns_predict_cached(m, r, now);
     j = mdns_cache_find(f, r);
     if (j >= 0) {
         cache_again(m, f, j, r, trust, now);

@@ -405,6 +405,8 @@ nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
         st = NT_ERR_NOMEM;
         goto cleanup;
     }
+    if ((st = mdns_predict_init(m)) != NT_OK)
+        goto cleanup;
     /* Slot 0 is our host name: its A/AAAA records come from the interfaces;
      * in use from the start only if asked (config.host_records). */
     m->ents[0].used = cfg->host_records == NT_MDNS_HOST_ALWAYS;
@@ -454,6 +456,7 @@ void nt_mdns_destroy(nt_mdns *m)
     nt_free(m->ka);
     nt_free(m->pchg);
     nt_free(m->kas);
+    mdns_predict_free(m);
     while (m->out_head != NULL) {
         outq *o = m->out_head;
         m->out_head = o->next;
@@ -924,6 +927,9 @@ uint64_t nt_mdns_next_wakeup(const nt_mdns *m)
         t = n;
     if (!m->shut) {
         n = mdns_query_next(m);
+        if (n < t)
+            t = n;
+        n = mdns_predict_next(m);
         if (n < t)
             t = n;
     }

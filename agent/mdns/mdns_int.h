@@ -267,6 +267,7 @@ struct nt_mdns {
     size_t nqbucket;             /* power of two >= nqsts */
     int32_t qst_free;            /* free slots, chained by nx */
     oneshot os[MAX_ONESHOT];
+    struct nt_predict *pred;     /* predictive refresh (predict.c); NULL: off */
     pans *pa;                    /* MAX_PENDING_ANSWERS */
     kaset *ka;                   /* max_known_answer_sets */
 
@@ -362,5 +363,14 @@ void mdns_query_update(nt_mdns *m);   /* dirty names -> events */
 void mdns_query_release(query *q);    /* frees a query's instance table */
 bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type);
 void mdns_oneshot_add(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type);
+
+/* predict.c: predictive refresh (DESIGN §7.2). */
+nt_status mdns_predict_init(nt_mdns *m);
+void mdns_predict_free(nt_mdns *m);
+void mdns_predict_lookup(nt_mdns *m, const nt_dns_name *name, uint16_t type, uint64_t now);
+void mdns_predict_cached(nt_mdns *m, const nt_dns_record *r, uint64_t now);
+size_t mdns_predict_take(nt_mdns *m, nt_dns_name *names, uint16_t *types, size_t cap,
+                         bool riding, uint64_t now);
+uint64_t mdns_predict_next(const nt_mdns *m);
 
 #endif

@@ -46,6 +46,7 @@ static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name,
     *head = i;
     if ((size_t)i + 1 > m->qsts_hi)
         m->qsts_hi = (size_t)i + 1;
+    mdns_predict_lookup(m, name, type, now); /* a lookup of name, for prediction */
 }
 
 /* Stops owner's questions about name (all of them: NULL). */
@@ -121,6 +122,7 @@ typedef struct qout {
 } qout;
 
 #define QOUT_MAX 64u
+#define PREDICT_PER_RUN 16u
 
 static bool qb_start(nt_mdns *m, nt_dns_builder *b)
 {
@@ -192,34 +194,64 @@ static void send_questions(nt_mdns *m, size_t s, const qout *qs, size_t nq, uint
         qb_send(m, s, &b);
 }
 
+/* The questions due on interface s (continuous queries, one-shots). */
+static size_t due_questions(nt_mdns *m, size_t s, qout *qs, uint64_t now)
+{
+    size_t i, n = 0;
+    for (i = 0; i < m->qsts_hi && n < QOUT_MAX; i++) {
+        qst *q = &m->qsts[i];
+        size_t k;
+        bool dup = false;
+        if (!qst_on(q, &m->ifs[s]) || q->next_ms > now)
+            continue;
+        for (k = 0; k < n && !dup; k++)
+            dup = qs[k].type == q->type && nt_dns_name_equal(qs[k].name, &q->name);
+        if (dup)
+            continue;
+        qs[n].name = &q->name;
+        qs[n].type = q->type;
+        qs[n].qu = q->sent == 0; /* §5.4: the first query asks for unicast */
+        n++;
+    }
+    for (i = 0; i < MAX_ONESHOT && n < QOUT_MAX; i++) {
+        if (!m->os[i].used || m->os[i].ifslot != s)
+            continue;
+        qs[n].name = &m->os[i].name;
+        qs[n].type = m->os[i].type;
+        qs[n].qu = false;
+        n++;
+    }
+    return n;
+}
+
 void mdns_query_run(nt_mdns *m, uint64_t now)
 {
-    size_t s, i;
+    size_t s, i, npred = 0;
     qout qs[QOUT_MAX];
+    nt_dns_name pnames[PREDICT_PER_RUN];
+    uint16_t ptypes[PREDICT_PER_RUN];
+    bool anyway = false;
+
+    /* Predictive refreshes (predict.c) ride when questions go out anyway;
+     * alone only at their deadline. */
+    for (s = 0; s < m->cfg.max_interfaces && !anyway && m->pred; s++)
+        anyway = m->ifs[s].used && due_questions(m, s, qs, now) > 0;
+    if (!m->shut)
+        npred = mdns_predict_take(m, pnames, ptypes, PREDICT_PER_RUN, anyway, now);
     for (s = 0; s < m->cfg.max_interfaces; s++) {
-        size_t n = 0;
+        size_t n;
         if (!m->ifs[s].used)
             continue;
-        for (i = 0; i < m->qsts_hi && n < QOUT_MAX; i++) {
-            qst *q = &m->qsts[i];
+        n = due_questions(m, s, qs, now);
+        for (i = 0; i < npred && n < QOUT_MAX; i++) {
             size_t k;
             bool dup = false;
-            if (!qst_on(q, &m->ifs[s]) || q->next_ms > now)
-                continue;
             for (k = 0; k < n && !dup; k++)
-                dup = qs[k].type == q->type && nt_dns_name_equal(qs[k].name, &q->name);
+                dup = qs[k].type == ptypes[i] && nt_dns_name_equal(qs[k].name, &pnames[i]);
             if (dup)
                 continue;
-            qs[n].name = &q->name;
-            qs[n].type = q->type;
-            qs[n].qu = q->sent == 0; /* §5.4: the first query asks for unicast */
-            n++;
-        }
-        for (i = 0; i < MAX_ONESHOT && n < QOUT_MAX; i++) {
-            if (!m->os[i].used || m->os[i].ifslot != s)
-                continue;
-            qs[n].name = &m->os[i].name;
-            qs[n].type = m->os[i].type;
+            qs[n].name = &pnames[i];
+            qs[n].type = ptypes[i];
             qs[n].qu = false;
             n++;
         }

@@ -206,6 +206,14 @@ typedef struct nt_mdns_config {
      * owns the name and its addresses (Avahi's publish-addresses=no). */
     enum { NT_MDNS_HOST_AUTO = 0, NT_MDNS_HOST_ALWAYS = 1, NT_MDNS_HOST_NEVER = 2 } host_records;
 
+    /* Predictive refresh (DESIGN §7.2): names that queries asked for and
+     * that are predicted to be asked for again are refreshed before their
+     * records expire, even with no query active, riding in question packets
+     * sent anyway or alone at 93 % of the TTL: at most this many questions
+     * per minute. 0 (default): off, only RFC 6762 §5.2's refresh of active
+     * queries. */
+    uint32_t predict_per_min;
+
     nt_mdns_verify_fn verify;     /* NULL: accept all */
     void *verify_ctx;
     nt_mdns_attach_fn attach;     /* NULL: attach nothing */
@@ -488,6 +496,8 @@ typedef struct nt_mdns_stats {
     uint64_t output_dropped;      /* output queue full */
     uint64_t events_dropped;      /* event queue full */
     uint64_t tc_pending_dropped;  /* known-answer reassembly state over cap */
+    uint64_t predict_questions;   /* questions sent for predictive refresh */
+    uint64_t predict_dropped;     /* lookups the prediction could not record */
 } nt_mdns_stats;
 
 NT_API void nt_mdns_stats_get(const nt_mdns *m, nt_mdns_stats *out);

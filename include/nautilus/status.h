@@ -16,6 +16,8 @@
  *   700..799   agent/bus
  *   800..899   crypto (keys, key files)
  *   900..999   ledger: the Merkle log (nt_ledger_log; 600..699 is the chain client)
+ *   1000..1099 agent/rank (ranking state file)
+ *   1200..1299 agent/ctl (the control socket)
  */
 #ifndef NAUTILUS_STATUS_H
 #define NAUTILUS_STATUS_H
@@ -243,6 +245,10 @@ typedef enum nt_status {
     NT_ERR_MERKLE_DB_BUSY = 910,        /* log database locked by another writer too long */
     NT_ERR_MERKLE_LOG_ID = 911,         /* the log belongs to another key */
 
+    /* agent/rank: 1100..1199 */
+    NT_ERR_RANK_STATE_FORMAT = 1100,    /* ranking state file garbled or truncated */
+    NT_ERR_RANK_STATE_VERSION = 1101,   /* ranking state file of another version */
+    NT_ERR_RANK_STATE_CHECKSUM = 1102,  /* ranking state file checksum wrong */
     /* agent/ctl: 1200..1299 */
     NT_ERR_CTL_FRAME = 1200,            /* a control frame of length 0 or over the limit */
     NT_ERR_CTL_CLOSED = 1201,           /* the control connection is closed */
