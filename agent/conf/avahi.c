@@ -511,25 +511,12 @@ static nt_status list_dir(nt_conf_error *err, const char *dir, char **names, siz
 
 static nt_status load_one(nt_conf *c, nt_conf_error *err, const char *path, const char *host)
 {
-    FILE *f = fopen(path, "rb");
     char *text;
     size_t n;
-    nt_status st;
-    if (!f)
-        return nt_conf_fail(err, 0, NT_ERR_IO, "cannot open: %s", strerror(errno));
-    text = nt_malloc(NT_CONF_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return nt_conf_fail(err, 0, NT_ERR_NOMEM, "out of memory");
-    }
-    n = fread(text, 1, NT_CONF_FILE_MAX + 1, f);
-    if (ferror(f))
-        st = nt_conf_fail(err, 0, NT_ERR_IO, "cannot read");
-    else if (n > NT_CONF_FILE_MAX)
-        st = nt_conf_fail(err, 0, NT_ERR_CAP, "larger than %u bytes", NT_CONF_FILE_MAX);
-    else
-        st = nt_conf_avahi_parse(c, err, path, text, n, host);
-    fclose(f);
+    nt_status st = nt_conf_read_file(err, path, &text, &n);
+    if (st != NT_OK)
+        return st;
+    st = nt_conf_avahi_parse(c, err, path, text, n, host);
     nt_free(text);
     return st;
 }

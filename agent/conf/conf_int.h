@@ -12,6 +12,11 @@
 nt_status nt_conf_fail(nt_conf_error *err, unsigned line, nt_status st, const char *fmt, ...)
     NT_PRINTF(4, 5);
 
+/* Reads all of path (at most NT_CONF_FILE_MAX bytes) into a new buffer
+ * *text (NUL-terminated, nt_free it) of *len bytes. On failure records the
+ * error (cannot open / read, too large) and returns its status. */
+nt_status nt_conf_read_file(nt_conf_error *err, const char *path, char **text, size_t *len);
+
 /* Copies src into dst[0..cap); false (dst untouched) if it does not fit. */
 bool nt_conf_copy(char *dst, size_t cap, const char *src);
 

@@ -262,7 +262,6 @@ out:
 
 nt_status nt_conf_load(nt_conf *c, nt_conf_error *err, const char *path)
 {
-    FILE *f;
     char *text;
     size_t n;
     nt_status st;
@@ -272,22 +271,9 @@ nt_status nt_conf_load(nt_conf *c, nt_conf_error *err, const char *path)
     memset(err, 0, sizeof *err);
     if (!nt_conf_copy(err->file, sizeof err->file, path))
         memcpy(err->file, "(config)", 9);
-    f = fopen(path, "rb");
-    if (!f)
-        return nt_conf_fail(err, 0, NT_ERR_IO, "cannot open: %s", strerror(errno));
-    text = nt_malloc(NT_CONF_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        return nt_conf_fail(err, 0, NT_ERR_NOMEM, "out of memory");
-    }
-    n = fread(text, 1, NT_CONF_FILE_MAX + 1, f);
-    if (ferror(f))
-        st = nt_conf_fail(err, 0, NT_ERR_IO, "cannot read");
-    else if (n > NT_CONF_FILE_MAX)
-        st = nt_conf_fail(err, 0, NT_ERR_CAP, "larger than %u bytes", NT_CONF_FILE_MAX);
-    else
-        st = nt_conf_parse(c, err, path, text, n);
-    fclose(f);
+    if ((st = nt_conf_read_file(err, path, &text, &n)) != NT_OK)
+        return st;
+    st = nt_conf_parse(c, err, path, text, n);
     nt_free(text);
     return st;
 }

@@ -1,10 +1,12 @@
 /* agent/conf: value checks shared by the INI and Avahi parsers. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "conf_int.h"
+#include "nautilus/mem.h"
 
 nt_status nt_conf_fail(nt_conf_error *err, unsigned line, nt_status st, const char *fmt, ...)
 {
@@ -175,4 +177,35 @@ nt_conf_service *nt_conf_service_new(nt_conf *c, const char *file, unsigned line
         s->origin[0] = 0;
     s->line = line;
     return s;
+}
+
+nt_status nt_conf_read_file(nt_conf_error *err, const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    nt_status st = NT_OK;
+    size_t n;
+
+    *text = NULL;
+    *len = 0;
+    if (!f)
+        return nt_conf_fail(err, 0, NT_ERR_IO, "cannot open: %s", strerror(errno));
+    *text = nt_malloc(NT_CONF_FILE_MAX + 1);
+    if (!*text) {
+        fclose(f);
+        return nt_conf_fail(err, 0, NT_ERR_NOMEM, "out of memory");
+    }
+    n = fread(*text, 1, NT_CONF_FILE_MAX + 1, f);
+    if (ferror(f))
+        st = nt_conf_fail(err, 0, NT_ERR_IO, "cannot read");
+    else if (n > NT_CONF_FILE_MAX)
+        st = nt_conf_fail(err, 0, NT_ERR_CAP, "larger than %u bytes", NT_CONF_FILE_MAX);
+    fclose(f);
+    if (st != NT_OK) {
+        nt_free(*text);
+        *text = NULL;
+        return st;
+    }
+    (*text)[n] = '\0';
+    *len = n;
+    return NT_OK;
 }
