@@ -12,6 +12,7 @@ add_library(nt_ledger STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/rpc.c
   ${CMAKE_CURRENT_SOURCE_DIR}/eth.c
   ${CMAKE_CURRENT_SOURCE_DIR}/eth_logs.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/profile.c)
+  ${CMAKE_CURRENT_SOURCE_DIR}/profile.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/env.c)
 target_include_directories(nt_ledger PUBLIC ${NT_INCLUDE_DIR})
 target_link_libraries(nt_ledger PUBLIC nt_crypto nt_core PRIVATE nt_lazy_curl PkgConfig::CJSON)

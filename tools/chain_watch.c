@@ -38,29 +38,6 @@ uint64_t nt_chain_watch_now(void)
     return nt_net_now_ms();
 }
 
-static uint64_t env_now(void *ctx)
-{
-    (void)ctx;
-    return nt_net_now_ms();
-}
-
-static void env_sleep(void *ctx, uint64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
-    (void)ctx;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static uint64_t env_u64(void *ctx)
-{
-    uint64_t v = 0;
-    (void)ctx;
-    if (nt_net_random((uint8_t *)&v, sizeof v) != NT_OK)
-        v = nt_net_now_ms();
-    return v;
-}
-
 static bool same_question(const nt_chain_answer *a, const nt_chain_answer *b)
 {
     if (a->kind != b->kind)
@@ -206,7 +183,6 @@ nt_status nt_chain_watch_create(nt_chain_watch **out, const char *url,
 {
     nt_chain_watch *w = nt_calloc(1, sizeof *w);
     nt_rpc_config cfg;
-    nt_ledger_env env = {env_now, env_sleep, env_u64, NULL};
     int fds[2];
     nt_status st;
 
@@ -216,7 +192,7 @@ nt_status nt_chain_watch_create(nt_chain_watch **out, const char *url,
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     memcpy(w->registry, registry, 20);
-    nt_rpc_config_init(&cfg, url, &env);
+    nt_rpc_config_init(&cfg, url, nt_ledger_env_system());
     cfg.connect_timeout_ms = timeout_ms < cfg.connect_timeout_ms ? timeout_ms : cfg.connect_timeout_ms;
     cfg.total_timeout_ms = timeout_ms;
     cfg.max_attempts = 1; /* the loop asks again later */

@@ -142,14 +142,6 @@ int nt_ledger_opts_parse(nt_ledger_opts *o, int argc, char **argv, unsigned allo
 
 /* ---- the node and the account ----------------------------------------------- */
 
-static uint64_t mono_ms(void *ctx)
-{
-    struct timespec ts;
-    (void)ctx;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 uint64_t nt_ledger_wall_ms(void *ctx)
 {
     struct timespec ts;
@@ -157,25 +149,6 @@ uint64_t nt_ledger_wall_ms(void *ctx)
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
-
-static void sleep_ms(void *ctx, uint64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    (void)ctx;
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-static uint64_t rnd(void *ctx)
-{
-    uint64_t v = 0;
-    (void)ctx;
-    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
-        v = mono_ms(NULL); /* jitter only: any value will do */
-    return v;
-}
-
-static const nt_ledger_env env = {mono_ms, sleep_ms, rnd, NULL};
 
 static int open_outbox(nt_ledger_session *s, const nt_ledger_opts *o)
 {
@@ -209,7 +182,7 @@ static int session_open(nt_ledger_session *s, const nt_ledger_opts *o, bool keys
     s->sender.wall_ms = nt_ledger_wall_ms;
     s->sender.poll_ms = 100;
     if (o->rpc != NULL) {
-        nt_rpc_config_init(&cfg, o->rpc, &env);
+        nt_rpc_config_init(&cfg, o->rpc, nt_ledger_env_system());
         cfg.connect_timeout_ms = 2000;
         cfg.total_timeout_ms = 10000;
         cfg.max_attempts = 2;

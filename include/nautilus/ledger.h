@@ -479,6 +479,10 @@ typedef struct nt_ledger_env {
     void *ctx;
 } nt_ledger_env;
 
+/* The system's: CLOCK_MONOTONIC, nanosleep (resumed after signals), and
+ * getrandom for the retry jitter. */
+NT_API const nt_ledger_env *nt_ledger_env_system(void);
+
 typedef struct nt_rpc_config {
     const char *url;              /* http:// or https:// only */
     uint32_t connect_timeout_ms;  /* default 5000 */

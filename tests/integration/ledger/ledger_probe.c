@@ -31,39 +31,12 @@
 
 /* ---- the real clock and random source (the library takes them in) ----- */
 
-static uint64_t sys_now_ms(void *ctx)
-{
-    struct timespec ts;
-    (void)ctx;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sys_sleep_ms(void *ctx, uint64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    (void)ctx;
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-static uint64_t sys_u64(void *ctx)
-{
-    uint64_t v = 0;
-    (void)ctx;
-    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
-        abort();
-    return v;
-}
-
-static const nt_ledger_env sys_env = {sys_now_ms, sys_sleep_ms, sys_u64, NULL};
-
 static nt_rpc_client *client(const char *url, uint32_t timeout_ms, uint32_t attempts)
 {
     nt_rpc_config cfg;
     nt_rpc_client *c;
     nt_status st;
-    nt_rpc_config_init(&cfg, url, &sys_env);
+    nt_rpc_config_init(&cfg, url, nt_ledger_env_system());
     cfg.connect_timeout_ms = timeout_ms;
     cfg.total_timeout_ms = timeout_ms;
     cfg.max_attempts = attempts;

@@ -28,37 +28,12 @@
 
 #define CHAIN_ID 31337
 
-static uint64_t mono_ms(void *ctx)
-{
-    struct timespec ts;
-    (void)ctx;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* The outbox's clock must survive restarts: wall-clock milliseconds. */
 static uint64_t wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(void *ctx, uint64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    (void)ctx;
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-static uint64_t rnd(void *ctx)
-{
-    uint64_t v = 0;
-    (void)ctx;
-    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
-        abort();
-    return v;
 }
 
 static int die(const char *what, nt_status s)
@@ -185,7 +160,7 @@ static int cmd_run(int argc, char **argv)
     nt_rpc_client *client = NULL;
     nt_rpc_config rc;
     nt_outbox_rpc rpc;
-    nt_ledger_env env = {mono_ms, sleep_ms, rnd, NULL};
+    const nt_ledger_env *env = nt_ledger_env_system();
     nt_status s, last = NT_OK;
     uint64_t start = wall_ms(), secs;
 
@@ -196,7 +171,7 @@ static int cmd_run(int argc, char **argv)
     if (s != NT_OK)
         return die("key", s);
     nt_tx_signer_init(&signer, &key, CHAIN_ID);
-    nt_rpc_config_init(&rc, argv[3], &env);
+    nt_rpc_config_init(&rc, argv[3], env);
     rc.connect_timeout_ms = 1000;
     rc.total_timeout_ms = 5000;
     rc.max_attempts = 1;
@@ -219,7 +194,7 @@ static int cmd_run(int argc, char **argv)
             break;
         if (secs != 0 && now - start >= secs * 1000)
             break;
-        sleep_ms(NULL, 200);
+        env->sleep_ms(env->ctx, 200);
     }
     print_status(ob, false);
     nt_outbox_close(ob);
