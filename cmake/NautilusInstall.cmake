@@ -7,7 +7,8 @@
 # not built (NT_ONLY) is left out.
 set(NT_INSTALL_LIB_ORDER nt_conf nt_bus nt_rank nt_ctl nt_trust_mdns nt_net nt_trust nt_mdns
     nt_wire nt_ledger_chain nt_ledger_outbox nt_ledger_log nt_ledger_db nt_ledger
-    nt_lazy_inih nt_lazy_expat nt_lazy_zmq nt_lazy_curl nt_lazy_sqlite3 nt_lazy_systemd nt_lazy
+    nt_lazy_inih nt_lazy_expat nt_lazy_zmq nt_lazy_crypto nt_lazy_curl nt_lazy_sqlite3
+    nt_lazy_systemd nt_lazy
     nt_zk nt_crypto nt_core)
 set(NT_INSTALL_LIBS "")
 set(NT_PC_LIBS "")

@@ -128,6 +128,20 @@ if "$cc" "${san[@]}" -o "$dir/conf" "$dir/conf.c" $(pkg-config --cflags --libs n
   ok "built with Requires.private ($deps) and ran: $("$dir/conf")"
 else fail "conf program: $(head -5 "$dir/cc.err")"; fi
 
+# The example subscriber of the event bus (examples/subscriber.c), as its
+# header says to build it. libzmq and libcrypto are opened on first use
+# (core/lazy.h), so they are not among the program's link dependencies; it
+# prints its usage (exit 2) without arguments, and with an endpoint it
+# connects and waits for events until stopped (timeout: 124).
+if "$cc" "${san[@]}" -o "$dir/subscriber" "$src/examples/subscriber.c" \
+     $(pkg-config --cflags --libs nautilus) $(pkg-config --libs $deps) 2> "$dir/cc.err"; then
+  "$dir/subscriber" > /dev/null 2>&1; rc_usage=$?
+  timeout 1 "$dir/subscriber" tcp://127.0.0.1:9 > /dev/null 2>&1; rc_wait=$?
+  if [ "$rc_usage" = 2 ] && [ "$rc_wait" = 124 ]; then
+    ok "examples/subscriber.c built through pkg-config: usage exit 2, connects and waits"
+  else fail "examples/subscriber.c: usage exit $rc_usage (want 2), waiting exit $rc_wait (want 124)"; fi
+else fail "examples/subscriber.c does not build: $(head -5 "$dir/cc.err")"; fi
+
 # ---- systemd-analyze verify -------------------------------------------------
 unit=$(find "$stage" -name nautilus-agent.service | head -1)
 if ! command -v systemd-analyze > /dev/null; then
