@@ -7,6 +7,17 @@
 #include "rank_int.h"
 
 #define LATENCY_MAX_MS 3600000.0
+/* The priors (rank.h). Success: Beta(PRIOR_HALF + s + P m,
+ * PRIOR_HALF + f + P (1 - m)), m = PRIOR_M0 + (1 - PRIOR_M0) r: a service
+ * that answers at all mostly works (a prior failure rate of 10 % with P = 2
+ * at r = 1, 14 % at r = 0; the Jeffreys halves and m = 0.8 + 0.2 r said 17 %
+ * and 30 %, which kept the best instance looking worse than it is for its
+ * first hundred requests). Latency: the prior mean L0 is one pseudo-observation with a
+ * spread of L0 / 2 (latencies vary by about half their mean, not by all of
+ * it). */
+#define PRIOR_HALF 0.25
+#define PRIOR_M0 0.95
+#define PRIOR_VAR 0.25 /* the prior latency variance over L0^2 */
 #define AGE_REUSE 8u /* half-lives after which an entry may be reused */
 
 void nt_rank_config_init(nt_rank_config *cfg)
@@ -77,8 +88,10 @@ nt_status nt_rank_create(nt_rank **out, const nt_rank_config *cfg)
     }
     r->stale_ms = cfg->half_life_ms / 16u; /* a summary drifts at most ~4 % */
     r->rng = cfg->seed;
+    /* Optimistic draws (nt_rank_choose): a cost never above its posterior
+     * mean, so the upper half of the quantiles is 0. */
     for (k = 0; k < 1024; k++)
-        r->ztab[k] = (float)norm_quantile(((double)k + 0.5) / 1024.0);
+        r->ztab[k] = k < 512 ? (float)norm_quantile(((double)k + 0.5) / 1024.0) : 0.0f;
     *out = r;
     return NT_OK;
 }
@@ -117,11 +130,12 @@ static void decay(const nt_rank *r, rank_ev *e, uint64_t now_ms)
     e->t_ms = now_ms;
 }
 
-/* The posterior summary (header comment): success Beta(1/2 + s + P m,
- * 1/2 + f + P (1 - m)) with m = 0.8 + 0.2 r (services mostly work; the
- * weight share r raises the prior), mean latency normal with one prior
- * pseudo-sample: the proxy latency (mDNS answers, connect probes) when one
- * was seen, else prior_latency_ms. A draw's failure part is clipped at 0: the normal
+/* The posterior summary (header comment): success Beta(h + s + P m,
+ * h + f + P (1 - m)) with h = PRIOR_HALF and m = PRIOR_M0 + (1 - PRIOR_M0) r
+ * (services mostly work; the weight share r raises the prior), mean latency
+ * normal with one prior pseudo-sample of variance PRIOR_VAR L0^2, L0 the
+ * proxy latency (mDNS answers, connect probes) when one was seen, else
+ * prior_latency_ms. A draw's failure part is clipped at 0: the normal
  * approximation of a Beta near 1 would otherwise draw success rates above
  * 1 (and explore far more than Thompson sampling does). */
 static void summarise(const nt_rank *r, const rank_ev *e, rank_sum *out, double *success_lo,
@@ -129,21 +143,22 @@ static void summarise(const nt_rank *r, const rank_ev *e, rank_sum *out, double 
 {
     double P = r->cfg.prior_strength, K = r->cfg.fail_cost_ms;
     double L0 = e->pn > 0.01 ? e->pmean : r->cfg.prior_latency_ms;
-    double n = e->s + e->f, den = 1 + n + P;
-    double pmid = (0.5 + e->s + 0.9 * P) / den, var_p = pmid * (1 - pmid) / (den + 1);
+    double n = e->s + e->f, den = 2 * PRIOR_HALF + n + P;
+    double pmid = (PRIOR_HALF + e->s + (1 + PRIOR_M0) / 2 * P) / den;
+    double var_p = pmid * (1 - pmid) / (den + 1);
     double n0 = 1, nl = n0 + e->ln;
     double lmean = (n0 * L0 + e->ln * e->lmean) / nl;
     double d = e->lmean - L0;
-    double s2 = (n0 * L0 * L0 + e->lm2 + n0 * e->ln / nl * d * d) / nl;
+    double s2 = (PRIOR_VAR * n0 * L0 * L0 + e->lm2 + n0 * e->ln / nl * d * d) / nl;
     double var_l = s2 / nl;
     out->al = (float)lmean;
     out->bl = (float)(r->cfg.explore * sqrt(var_l));
-    out->af = (float)(K - K * (0.5 + e->s + 0.8 * P) / den);
-    out->c = (float)(0.2 * K * P / den);
+    out->af = (float)(K - K * (PRIOR_HALF + e->s + PRIOR_M0 * P) / den);
+    out->c = (float)((1 - PRIOR_M0) * K * P / den);
     out->bf = (float)(r->cfg.explore * K * sqrt(var_p));
     out->t_ms = e->t_ms;
     if (success_lo)
-        *success_lo = (0.5 + e->s + 0.8 * P) / den; /* success at r = 0 */
+        *success_lo = (PRIOR_HALF + e->s + PRIOR_M0 * P) / den; /* success at r = 0 */
     if (lat_mean)
         *lat_mean = lmean;
 }
@@ -239,7 +254,7 @@ static void cap_evidence(const nt_rank *r, rank_ev *e)
 static void detect_change(const nt_rank *r, rank_ev *e, bool ok, double latency_ms)
 {
     double P = r->cfg.prior_strength;
-    double phat = (0.5 + e->s + 0.9 * P) / (1 + e->s + e->f + P);
+    double phat = (PRIOR_HALF + e->s + (1 + PRIOR_M0) / 2 * P) / (2 * PRIOR_HALF + e->s + e->f + P);
     bool changed;
     e->fstreak = ok ? 0 : e->fstreak + 1;
     /* Latencies are skewed (lognormal-like): three times the mean is rare
@@ -370,7 +385,7 @@ nt_status nt_rank_info_get(nt_rank *r, nt_rank_info *out, nt_rank_id id, double 
     e = r->ev[id];
     decay(r, &e, now_ms);
     summarise(r, &e, &s, &succ, &lat);
-    out->success = succ + 0.2 * P * r_share / (1 + e.s + e.f + P);
+    out->success = succ + (1 - PRIOR_M0) * P * r_share / (2 * PRIOR_HALF + e.s + e.f + P);
     out->latency_ms = lat;
     out->cost_ms = (double)s.al + (double)s.af - (double)s.c * r_share;
     out->evidence = e.s + e.f;

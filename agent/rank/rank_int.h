@@ -53,7 +53,7 @@ struct nt_rank {
     rank_sum *sum;      /* cap */
     uint64_t stale_ms;  /* a summary older than this is recomputed */
     uint64_t rng;
-    float ztab[1024];   /* standard normal quantiles at (k + 0.5) / 1024 */
+    float ztab[1024];   /* min(0, standard normal quantile at (k + 0.5) / 1024) */
 };
 
 /* Decays e to now and recomputes s (rank.c). */

@@ -12,15 +12,18 @@
  *
  *     cost = latency + fail_cost_ms * (1 - success)
  *
- * from its posterior. success has a Beta(1/2 + s + P*m, 1/2 + f + P*(1-m))
+ * from its posterior. success has a Beta(1/4 + s + P*m, 1/4 + f + P*(1-m))
  * posterior, where s and f are the decayed successes and failures seen and
- * m = 0.8 + 0.2 * weight / (largest weight of the priority): the SRV weight
+ * m = 0.95 + 0.05 * weight / (largest weight of the priority): the SRV weight
  * is the prior (P = prior_strength pseudo-observations) and evidence
  * outweighs it; the mean latency has a normal posterior (prior
- * prior_latency_ms, one pseudo-observation). The draw uses the normal
- * approximation of both posteriors, the failure part clipped at 0, so that a
- * choice among 64 instances costs two table lookups and a few multiply-adds
- * each. Evidence decays with half_life_ms and is capped at evidence_max
+ * prior_latency_ms, one pseudo-observation with a spread of half of it).
+ * The draw uses the normal approximation of both posteriors, the failure
+ * part clipped at 0, and is optimistic (optimistic Bayesian sampling): a
+ * draw above the posterior mean is replaced by the mean, so an instance
+ * known to be worse is not chosen because the best one drew badly, while an
+ * uncertain one is still tried. A choice among 64 instances costs two table
+ * lookups and a few multiply-adds each. Evidence decays with half_life_ms and is capped at evidence_max
  * observations, so the others keep being tried now and then; a run of
  * reports the posterior finds very unlikely (failures in a row, latencies
  * over three times the mean) drops three quarters of the old evidence, so a
@@ -66,7 +69,7 @@ typedef struct nt_rank_config {
     double prior_strength;     /* pseudo-observations the SRV weight is worth (2) */
     double prior_latency_ms;   /* latency assumed before any is seen (100) */
     double explore;            /* the draws' spread, in posterior standard deviations (1):
-                                  1 is plain Thompson sampling, 0 pure exploitation */
+                                  1 is (optimistic) Thompson sampling, 0 pure exploitation */
     uint64_t seed;             /* RNG seed of the Thompson draws */
 } nt_rank_config;
 

@@ -327,6 +327,79 @@ static void test_predict(void **state)
     nt_predict_destroy(p);
 }
 
+/* The posterior means against their closed forms (rank.h): success
+ * (1/4 + s + P m) / (1/2 + s + f + P), m = 0.95 + 0.05 r, P = 2; latency
+ * (L0 + sum) / (1 + n), L0 = 100; cost latency + 1000 (1 - success). */
+static void test_posterior_closed_form(void **state)
+{
+    nt_rank *r = mk(16);
+    nt_rank_id a = id_of(r, "a");
+    nt_rank_info info;
+    unsigned k, s = 0, f = 0;
+    double sum = 0, n = 0;
+    (void)state;
+    assert_int_equal(nt_rank_info_get(r, &info, a, 0, 0), NT_OK);
+    assert_true(fabs(info.success - (0.25 + 1.9) / 2.5) < 1e-12);
+    assert_true(fabs(info.latency_ms - 100) < 1e-12);
+    assert_int_equal(nt_rank_info_get(r, &info, a, 1, 0), NT_OK);
+    assert_true(fabs(info.success - 2.25 / 2.5) < 1e-12);
+    /* Seven successes with latencies, three failures without, never two
+     * failures in a row (no change detected). */
+    for (k = 0; k < 10; k++) {
+        bool ok = k % 3 != 2;
+        double lat = ok ? 20.0 + 10.0 * k : -1;
+        assert_int_equal(nt_rank_observe(r, a, NT_RANK_SRC_FEEDBACK, ok, lat, 0), NT_OK);
+        s += ok;
+        f += !ok;
+        if (ok) {
+            sum += lat;
+            n += 1;
+        }
+    }
+    assert_int_equal(nt_rank_info_get(r, &info, a, 0.5, 0), NT_OK);
+    assert_true(fabs(info.success - (0.25 + s + 2 * 0.975) / (0.5 + s + f + 2)) < 1e-12);
+    assert_true(fabs(info.latency_ms - (100 + sum) / (1 + n)) < 1e-9);
+    assert_true(fabs(info.cost_ms - (info.latency_ms + 1000 * (1 - info.success))) < 1e-3);
+    assert_true(fabs(info.evidence - 10) < 1e-12 && fabs(info.samples - 7) < 1e-12);
+    nt_rank_destroy(r);
+}
+
+/* Optimistic draws: no instance's draw exceeds its posterior mean, so a
+ * well-known instance (B, 250 requests at 50 ms) is not chosen just because
+ * a better but uncertain one (A, 3 requests at 10 ms) drew badly; plain
+ * Thompson sampling would choose B about a fifth of the time here. An
+ * uncertain instance whose mean is worse (C, 2 requests at 55 ms) is still
+ * tried. Failures cost little here, so the latency decides. */
+static void test_optimistic_draws(void **state)
+{
+    nt_rank_config cfg;
+    nt_rank *r = NULL;
+    nt_rank_candidate c[2];
+    unsigned hits[2], k;
+    (void)state;
+    nt_rank_config_init(&cfg);
+    cfg.cap = 16;
+    cfg.seed = SEED;
+    cfg.fail_cost_ms = 10;
+    assert_int_equal(nt_rank_create(&r, &cfg), NT_OK);
+    c[0] = (nt_rank_candidate){id_of(r, "A"), 0, 10, 0};
+    c[1] = (nt_rank_candidate){id_of(r, "B"), 0, 10, 0};
+    for (k = 0; k < 3; k++)
+        assert_int_equal(nt_rank_observe(r, c[0].id, NT_RANK_SRC_FEEDBACK, true, 10, 0), NT_OK);
+    for (k = 0; k < 250; k++)
+        assert_int_equal(nt_rank_observe(r, c[1].id, NT_RANK_SRC_FEEDBACK, true, 50, 0), NT_OK);
+    tally(r, c, 2, 0, 4000, hits, 0);
+    printf("uncertain better A %u, known worse B %u\n", hits[0], hits[1]);
+    assert_int_equal(hits[1], 0);
+    c[0] = (nt_rank_candidate){id_of(r, "C"), 0, 10, 0};
+    for (k = 0; k < 2; k++)
+        assert_int_equal(nt_rank_observe(r, c[0].id, NT_RANK_SRC_FEEDBACK, true, 55, 0), NT_OK);
+    tally(r, c, 2, 0, 4000, hits, 0);
+    printf("uncertain worse C %u, known B %u\n", hits[0], hits[1]);
+    assert_true(hits[0] > 100 && hits[0] < 2000);
+    nt_rank_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_proxy_evidence),
         cmocka_unit_test(test_deterministic),      cmocka_unit_test(test_intern),
         cmocka_unit_test(test_state_file),         cmocka_unit_test(test_predict),
+        cmocka_unit_test(test_posterior_closed_form), cmocka_unit_test(test_optimistic_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
