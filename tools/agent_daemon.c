@@ -125,8 +125,10 @@ static int start_ctl(agent *a)
 {
     char why[NT_CONF_PATH_MAX + 200];
     nt_status st = nt_agent_ctl_open(&a->ctl, a->r, a->conf, a->conf->state_dir, why, sizeof why);
-    if (st == NT_ERR_NOT_FOUND && !a->conf->control_socket[0]) {
-        NT_LOGW("agent", "no control socket: %s", why);
+    /* Only a configured socket is a must: at the default place another
+     * agent may be listening already (the commands then use that one). */
+    if (st != NT_OK && !a->conf->control_socket[0]) {
+        NT_LOGW("agent", "running without a control socket: %s", why);
         return NT_EXIT_OK;
     }
     if (st != NT_OK)
