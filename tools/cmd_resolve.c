@@ -479,8 +479,8 @@ int nt_cmd_resolve(int argc, char **argv)
         return nt_cli_usage_error("resolve: --instance needs --type TYPE, and not --best");
     if (only4 && only6)
         return nt_cli_usage_error("resolve: -4 and -6 exclude each other");
-    if (rs.best && (only4 || only6))
-        return nt_cli_usage_error("resolve: -4/-6 apply to host names, not --best");
+    if ((rs.best || rs.instance) && (only4 || only6))
+        return nt_cli_usage_error("resolve: -4/-6 apply to host names, not --best or --instance");
     if (rs.best || rs.instance) {
         const char *dot = strchr(target, '.');
         if (target[0] != '_' || !dot || (strcmp(dot, "._tcp") != 0 && strcmp(dot, "._udp") != 0))
