@@ -168,9 +168,12 @@ static void warn_restart_only(const nt_conf *old, const nt_conf *c)
         strcmp(old->tofu_store, c->tofu_store) != 0 || old->n_zk_vks != c->n_zk_vks ||
         old->cache_records != c->cache_records || old->max_services != c->max_services ||
         old->max_queries != c->max_queries || old->packets_per_sec != c->packets_per_sec ||
-        old->checks_per_source != c->checks_per_source || old->checks_total != c->checks_total)
+        old->checks_per_source != c->checks_per_source || old->checks_total != c->checks_total ||
+        strcmp(old->control_socket, c->control_socket) != 0 ||
+        strcmp(old->control_group, c->control_group) != 0)
         NT_LOGW("agent", "reload: interfaces, host name, state, user, address families, "
-                "signing, trust files and limits change at the next restart only");
+                "signing, trust files, limits and the control socket change at the next "
+                "restart only");
 }
 
 static void notify(const char *state)
