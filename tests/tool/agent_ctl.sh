@@ -63,7 +63,16 @@ serve '{"ok":true,"trust":"unsigned","cached":true,"text":"192.0.2.7\nfd00::7\n"
       '{"ok":false,"error":"nosuch.local not found","status":"NT_ERR_TIMEOUT"}' \
       '{"ok":false,"error":"bad","status":"NT_ERR_INVALID_ARG"}' \
       '{"ok":true,"name":"Web._http._tcp.local"}'
-out=$("$N" resolve h --control "$D/ctl") || fail "resolve through the stand-in: exit $?"
+out=$(LD_DEBUG=files "$N" resolve h --control "$D/ctl" 2>"$D/ld") \
+  || fail "resolve through the stand-in: exit $?"
+# The client path stays light (core/lazy.h): what a bare start does not
+# load, a resolve through the agent does not load either.
+LD_DEBUG=files "$N" version >/dev/null 2>"$D/ld0"
+for lib in libcurl libzmq libcrypto libsqlite3; do
+  if ! grep -q "file=$lib" "$D/ld0" && grep -q "file=$lib" "$D/ld"; then
+    fail "resolve through the agent loaded $lib"
+  fi
+done
 [ "$out" = "$(printf '192.0.2.7\nfd00::7')" ] || fail "resolve printed '$out'"
 out=$(NAUTILUS_CONTROL="$D/ctl" "$N" resolve --instance Web --type _http._tcp --json) \
   || fail "service through the stand-in (NAUTILUS_CONTROL): exit $?"
