@@ -18,6 +18,8 @@ taken. Compared:
   browse -r  the same                             avahi-browse -rptk _http._tcp (for
                                                    reference: -t waits for Avahi's
                                                    "all for now", about 1 s)
+  start      nautilus version                     /bin/echo x (the cost of starting
+                                                   a process at all, for scale)
 Prints the medians and ratio = ours/avahi per case (goal <= 0.5), and JSON
 lines with --json FILE.
     /usr/bin/python3 bench/agent_resolve.py [NAUTILUS] [--rounds N] [--json FILE]
@@ -104,6 +106,8 @@ def main():
                   "string:Web", "string:_http._tcp", "string:local", "int32:-1", "uint32:0"]],
                 ["browse -r", n + ["--instance", "Web", "--type", "_http._tcp"],
                  ["avahi-browse", "-rptk", "_http._tcp"]],
+                # The floor: starting the program at all, against echo(1).
+                ["start", [nbin, "version"], ["/bin/echo", "x"]],
             ]
             r = avahi.run(["/usr/bin/python3", "-c", DRIVER, str(rounds), json.dumps(cases)],
                           timeout=600)
@@ -122,11 +126,11 @@ def main():
     print("# %s %s agent_resolve, median of %d" % (rev, time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                    time.gmtime()), rounds))
     lines = []
-    for name in ("host A", "host AAAA", "service", "browse -r"):
+    for name in ("host A", "host AAAA", "service", "browse -r", "start"):
         x = res[name]
         ratio = x["ours_ms"] / x["avahi_ms"]
-        print("%-10s nautilus (agent) %7.2f ms   avahi %7.2f ms   ratio %.2f" % (
-            name, x["ours_ms"], x["avahi_ms"], ratio))
+        print("%-10s nautilus %7.2f ms   %s %7.2f ms   ratio %.2f" % (
+            name, x["ours_ms"], "echo " if name == "start" else "avahi", x["avahi_ms"], ratio))
         lines.append({"bench": "agent_resolve", "case": name, "ours_ms": round(x["ours_ms"], 3),
                       "avahi_ms": round(x["avahi_ms"], 3), "ratio": round(ratio, 3),
                       "rounds": rounds})
