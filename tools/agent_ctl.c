@@ -296,7 +296,9 @@ static void start_resolve(nt_agent_ctl *ctl, nt_ctl_conn *c, const nt_agent_req 
     }
     nt_mdns_stats_get(nt_runner_engine(ctl->r), &ms);
     p->packets_in0 = ms.packets_in;
-    p->deadline = nt_runner_now(ctl->r) + req->timeout_ms;
+    /* At least a moment: the cached answers are events the loop hands over
+     * after this callback, and a deadline already due would fire first. */
+    p->deadline = nt_runner_now(ctl->r) + (req->timeout_ms > 10 ? req->timeout_ms : 10);
     st = nt_mdns_query_add(nt_runner_engine(ctl->r), &p->qid, &q, nt_runner_now(ctl->r));
     if (st != NT_OK) {
         reply_error(c, st, "cannot start the query");
