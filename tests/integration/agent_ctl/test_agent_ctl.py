@@ -7,7 +7,8 @@ avahi-daemon (host name avb) publishing one service each.
 1. `nautilus resolve` on A (no -i: the agent is asked) gives B's addresses,
    A and AAAA, for ntb.local and avb.local, and the two services with
    --instance/--type; the agent counts the resolves, and a second resolve
-   of ntb.local is answered from its cache (no packet in between).
+   of ntb.local is answered from its cache (no packet in between), and so
+   is one with --timeout 0.
 2. A feedback through the agent changes the ranking state in the agent's
    state directory.
 3. A malformed frame and an unknown op get error replies ({"ok":false,
@@ -119,8 +120,8 @@ def run(c, lan, nbin, ctl):
         r = raw(a, ctl, '{"op":"status"}')
         return r.get("control", {}) if isinstance(r, dict) else {}
 
-    def resolve(args, agent_expected=True):
-        argv = [nbin, "resolve"] + args + ["--timeout", "5"]
+    def resolve(args, agent_expected=True, timeout="5"):
+        argv = [nbin, "resolve"] + args + ["--timeout", timeout]
         if agent_expected:
             argv += ["--control", ctl]
         return a.run(argv, timeout=30)
@@ -154,6 +155,9 @@ def run(c, lan, nbin, ctl):
             "the second resolve gives the same addresses", r2.stdout + r2.stderr)
     c.check(s2.get("from_cache", 0) > s1.get("from_cache", 0),
             "the second resolve was answered from the agent's cache", (s1, s2))
+    r0 = resolve(["ntb.local"], timeout="0")
+    c.check(r0.returncode == 0 and lines(r0.stdout) == addrs,
+            "with --timeout 0 the agent still answers: from its cache", r0.stdout + r0.stderr)
     r4 = resolve(["avb", "-4"])
     c.check(r4.returncode == 0 and lines(r4.stdout) == [b.v4],
             "resolve avb -4 (avahi-daemon) through the agent: B's IPv4 only", r4.stdout + r4.stderr)
@@ -172,7 +176,7 @@ def run(c, lan, nbin, ctl):
         ja = {}
     c.check(ra.returncode == 0 and ja.get("port") == 8081 and b.v4 in json.dumps(ja),
             "the Avahi service through the agent (--json)", ra.stdout + ra.stderr)
-    rn = resolve(["nosuch.local", "--timeout", "1"])
+    rn = resolve(["nosuch.local"], timeout="1")
     c.check(rn.returncode == 1 and "nosuch.local not found" in rn.stderr,
             "an unknown host: exit 1, one line", rn.stderr)
 
