@@ -28,6 +28,7 @@ typedef struct nt_agent_opts {
     size_t n_browse;
     const char *state, *trust, *tofu, *require, *bus, *snapshot, *rpc, *registry;
     const char *services_dir, *user, *host, *log_level, *log_target;
+    const char *control;                       /* --control PATH */
     bool check_config;                         /* --check-config */
 } nt_agent_opts;
 

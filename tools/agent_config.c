@@ -55,6 +55,7 @@ static const flag_map flags[] = {
     {"--registry", "chain", "registry", O(registry)},
     {"--log-level", "log", "level", O(log_level)},
     {"--log-target", "log", "target", O(log_target)},
+    {"--control", "agent", "control-socket", O(control)},
 };
 
 /* Flags override the file, checked by the same rules as its keys. */

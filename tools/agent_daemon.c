@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_ctl.h"
 #include "cli.h"
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"
@@ -30,6 +31,7 @@ typedef struct agent {
     nt_trust_store *store;
     nt_agent_pubs pubs;
     nt_agent_browse browse;
+    nt_agent_ctl *ctl; /* the control socket (agent_ctl.h) */
     int hup_fd;
     char host[NT_MDNS_NAME_MAX];
 } agent;
@@ -102,10 +104,36 @@ static void configure(void *ctx, nt_mdns_config *mc)
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 {
     agent *a = ctx;
+    if (nt_agent_ctl_event(a->ctl, ev))
+        return;
     if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING)
         nt_agent_pubs_event(&a->pubs, r, ev);
     else
         nt_agent_browse_event(&a->browse, r, ev);
+}
+
+static void on_timer(void *ctx, nt_runner *r, uint64_t id)
+{
+    agent *a = ctx;
+    (void)r;
+    if (id == NT_AGENT_CTL_TIMER && a->ctl)
+        nt_agent_ctl_timer(a->ctl);
+}
+
+/* The control socket, before dropping root (its file goes to the user). */
+static int start_ctl(agent *a)
+{
+    char why[NT_CONF_PATH_MAX + 200];
+    nt_status st = nt_agent_ctl_open(&a->ctl, a->r, a->conf, a->conf->state_dir, why, sizeof why);
+    /* Only a configured socket is a must: at the default place another
+     * agent may be listening already (the commands then use that one). */
+    if (st != NT_OK && !a->conf->control_socket[0]) {
+        NT_LOGW("agent", "running without a control socket: %s", why);
+        return NT_EXIT_OK;
+    }
+    if (st != NT_OK)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "agent: %s", why);
+    return NT_EXIT_OK;
 }
 
 /* After the sockets are bound, as avahi-daemon does: supplementary groups,
@@ -140,9 +168,12 @@ static void warn_restart_only(const nt_conf *old, const nt_conf *c)
         strcmp(old->tofu_store, c->tofu_store) != 0 || old->n_zk_vks != c->n_zk_vks ||
         old->cache_records != c->cache_records || old->max_services != c->max_services ||
         old->max_queries != c->max_queries || old->packets_per_sec != c->packets_per_sec ||
-        old->checks_per_source != c->checks_per_source || old->checks_total != c->checks_total)
+        old->checks_per_source != c->checks_per_source || old->checks_total != c->checks_total ||
+        strcmp(old->control_socket, c->control_socket) != 0 ||
+        strcmp(old->control_group, c->control_group) != 0)
         NT_LOGW("agent", "reload: interfaces, host name, state, user, address families, "
-                "signing, trust files and limits change at the next restart only");
+                "signing, trust files, limits and the control socket change at the next "
+                "restart only");
 }
 
 static void notify(const char *state)
@@ -225,6 +256,7 @@ static int start_runner(agent *a)
     rc.no_ipv4 = !a->conf->ipv4;
     rc.no_ipv6 = !a->conf->ipv6;
     rc.on_event = on_event;
+    rc.on_timer = on_timer;
     rc.configure = configure;
     rc.ctx = a;
     st = nt_runner_create(&a->r, &rc, why, sizeof why);
@@ -243,7 +275,7 @@ static int start(agent *a)
     if (nt_runner_host_name(a->host, sizeof a->host, label) != NT_OK)
         return nt_cli_usage_error("agent: bad host name '%s'", label);
     if ((code = load_keys(a)) != NT_EXIT_OK || (code = start_trust(a)) != NT_EXIT_OK ||
-        (code = start_runner(a)) != NT_EXIT_OK ||
+        (code = start_runner(a)) != NT_EXIT_OK || (code = start_ctl(a)) != NT_EXIT_OK ||
         (code = drop_privileges(a->conf->user)) != NT_EXIT_OK || (code = catch_hup(a)) != NT_EXIT_OK)
         return code;
     a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
@@ -277,6 +309,7 @@ int nt_agent_run(const nt_agent_opts *o)
         else
             NT_LOGI("agent", "stopped; goodbyes sent");
     }
+    nt_agent_ctl_close(a.ctl);
     nt_runner_destroy(a.r);
     if (a.hup_fd >= 0)
         close(a.hup_fd);

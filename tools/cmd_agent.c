@@ -13,7 +13,7 @@ static const char usage_text[] =
     "                      [--bus-endpoint URL] [--snapshot-endpoint URL]\n"
     "                      [--rpc URL] [--registry ADDR] [--services-dir DIR]\n"
     "                      [--user USER] [--host NAME] [--log-level LEVEL]\n"
-    "                      [--log-target stderr|syslog] [--check-config]\n"
+    "                      [--log-target stderr|syslog] [--control PATH] [--check-config]\n"
     "\n"
     "Runs the Nautilus agent: publishes the configured services (signed), browses,\n"
     "and judges what it hears, until SIGTERM (goodbyes, exit 0). SIGHUP reloads the\n"
@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  --bus-endpoint URL, --snapshot-endpoint URL  event bus endpoints\n"
     "  --rpc URL, --registry ADDR                   chain node and registry\n"
     "  --user USER          drop root to USER after binding the sockets\n"
+    "  --control PATH       the control socket (default /run/nautilus/control as\n"
+    "                       root, else $XDG_RUNTIME_DIR/nautilus/control)\n"
     "  --check-config       check the configuration and exit: 0 good, 2 bad\n"
     "                       (one line FILE:LINE: message)\n"
     "\n"
@@ -49,6 +51,7 @@ static const opt_def single[] = {
     {"--registry", O(registry)},       {"--services-dir", O(services_dir)},
     {"--user", O(user)},               {"--host", O(host)},
     {"--log-level", O(log_level)},     {"--log-target", O(log_target)},
+    {"--control", O(control)},
 };
 
 /* A repeatable flag: appends to list (at most max). */

@@ -1,11 +1,13 @@
 /* nautilus feedback: tells the learned ranking (DESIGN §7.2) how using an
  * instance went; the evidence is kept in the state directory. */
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "ctl_client.h"
 #include "rank_cli.h"
 
 static const char usage_text[] =
@@ -19,7 +21,31 @@ static const char usage_text[] =
     "\n"
     "  --latency MS   how long the request took, in milliseconds\n"
     "  --type TYPE    NAME is an instance label of TYPE (e.g. _http._tcp)\n"
-    "  --state DIR    state directory (default $XDG_STATE_HOME/nautilus, as keygen)\n";
+    "  --state DIR    state directory (default $XDG_STATE_HOME/nautilus, as keygen)\n"
+    "\n"
+    "Without --state a running agent (nautilus agent) takes the feedback into\n"
+    "its own state directory; with none, it is written here.\n"
+    NT_CTLC_HELP;
+
+/* A running agent records it in its state directory; NT_CTLC_IN_PROCESS
+ * when there is none. */
+static int ask_agent(const nt_ctlc_opts *co, const char *name, const char *type, bool ok,
+                     double latency)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *req = NULL;
+    int code = NT_CTLC_IN_PROCESS;
+    if (o && cJSON_AddStringToObject(o, "op", "feedback") &&
+        cJSON_AddStringToObject(o, "name", name) &&
+        (!type || cJSON_AddStringToObject(o, "type", type)) && cJSON_AddBoolToObject(o, "ok", ok) &&
+        (latency < 0 || cJSON_AddNumberToObject(o, "latency_ms", latency)))
+        req = cJSON_PrintUnformatted(o);
+    if (req)
+        code = nt_ctlc_call(co, "feedback", req, 10000, NULL);
+    cJSON_free(req);
+    cJSON_Delete(o);
+    return code;
+}
 
 int nt_cmd_feedback(int argc, char **argv)
 {
@@ -27,6 +53,7 @@ int nt_cmd_feedback(int argc, char **argv)
     double latency = -1;
     char key[NT_RANK_NAME_MAX], why[256] = "";
     nt_rank_store store;
+    nt_ctlc_opts co = {NULL, false};
     nt_rank_id id;
     nt_status st;
     int i, code = NT_EXIT_OK;
@@ -36,6 +63,9 @@ int nt_cmd_feedback(int argc, char **argv)
         if (nt_cli_is_help(a)) {
             fputs(usage_text, stdout);
             return NT_EXIT_OK;
+        } else if (nt_ctlc_option("feedback", argc, argv, &i, &co, &code)) {
+            if (code != NT_EXIT_OK)
+                return code;
         } else if (strcmp(a, "--latency") == 0 || strcmp(a, "--type") == 0 ||
                    strcmp(a, "--state") == 0) {
             if (i + 1 >= argc)
@@ -75,6 +105,10 @@ int nt_cmd_feedback(int argc, char **argv)
         memcpy(key, name, strlen(name) + 1);
     }
 
+    if (!dir && (code = ask_agent(&co, name, type, verdict[0] == 'o', latency)) !=
+                    NT_CTLC_IN_PROCESS)
+        return code;
+    code = NT_EXIT_OK;
     st = nt_rank_store_open(&store, dir, true, 0, why, sizeof why);
     if (st == NT_OK && store.lock_fd < 0)
         st = NT_ERR_NOT_FOUND, snprintf(why, sizeof why, "no state directory: give --state DIR");

@@ -1,15 +1,18 @@
 /* nautilus resolve: addresses of a .local host (RFC 6762 §5), or the best
  * instance of a service type by RFC 2782 priority and the learned ranking
  * (resolve_rank.c). */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chain_view.h"
 #include "cli.h"
+#include "ctl_client.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
 #include "nautilus/mem.h"
 #include "nautilus/trust.h"
+#include "resolve_out.h"
 #include "resolve_rank.h"
 #include "stats_out.h"
 #include "svc_format.h"
@@ -30,6 +33,7 @@ enum {
 
 static const char usage_text[] =
     "usage: nautilus resolve HOST.local [-4|-6] [--timeout SEC] [--json] [-i IF]\n"
+    "       nautilus resolve --instance NAME --type TYPE [--timeout SEC] [--json]\n"
     "       nautilus resolve --best TYPE [--timeout SEC] [--json] [-i IF]\n"
     "                 [--probe] [--state DIR] [--seed N]\n"
     "       (both also [--trust FILE] [--tofu FILE] [--require LEVEL] [--stats]\n"
@@ -38,7 +42,13 @@ static const char usage_text[] =
     "The first form prints the addresses of HOST (one per line) and exits 1 if\n"
     "none arrived before the timeout (default 5 s).\n"
     "\n"
-    "The second browses for TYPE (e.g. _http._tcp) for SEC seconds (default 3),\n"
+    "The second prints instance NAME of TYPE: its full name, then its SRV\n"
+    "target and port, TXT and addresses; exit 1 if it did not answer in time.\n"
+    "Both ask a running agent (nautilus agent) first, which answers from its\n"
+    "cache when it can, and work in-process when there is none (or with -i,\n"
+    "--trust, --tofu, --rpc or --stats); the output is the same either way.\n"
+    "\n"
+    "The third browses for TYPE (e.g. _http._tcp) for SEC seconds (default 3),\n"
     "keeps the lowest SRV priority found (RFC 2782) and chooses within it by the\n"
     "learned ranking: Thompson sampling of each instance's expected cost from\n"
     "its evidence (nautilus feedback, connect probes, mDNS answer times, kept in\n"
@@ -62,6 +72,7 @@ static const char usage_text[] =
     "  --state DIR    --best: state directory of the ranking (default as keygen)\n"
     "  --seed N       --best: seed of the ranking's draws (default random)\n"
     "  -v             log what happens on the network (debug)\n"
+    NT_CTLC_HELP
     NT_STATS_OUT_HELP;
 
 typedef struct host_addr {
@@ -94,6 +105,9 @@ typedef struct resolve_state {
     bool have_last_host;     /* --rpc: the last host answer, judged again */
     nt_mdns_event last_host;
     uint64_t t0;             /* when the query started */
+    const char *instance;    /* --instance: resolve this instance of --type */
+    bool have_svc;
+    nt_mdns_event svc;       /* --instance: the latest answer */
     nt_best_opts bo;         /* --best: the learned ranking's options */
 } resolve_state;
 
@@ -175,6 +189,22 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
         (nt_trust_level)ev->trust < rs->require) {
         if (rs->best && (c = find_candidate(rs, ev, false)) != NULL)
             c->used = false;
+        return;
+    }
+    if (rs->instance) {
+        if ((ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED) &&
+            ev->have_srv) {
+            rs->svc = *ev;
+            rs->have_svc = true;
+            if (nt_resolve_svc_complete(ev, true, true))
+                nt_runner_stop(r, false);
+            else if (ev->addr_count && ev->have_txt && !rs->settling) {
+                rs->settling = true;
+                if (nt_runner_timer_set(r, TIMER_SETTLE, nt_runner_now(r) + OTHER_FAMILY_MS) !=
+                    NT_OK)
+                    nt_runner_stop(r, false);
+            }
+        }
         return;
     }
     if (!rs->best) {
@@ -292,47 +322,59 @@ static int chain_start(resolve_state *rs, const nt_cli_trust_opts *o)
 
 static int print_host(resolve_state *rs, nt_runner *r)
 {
+    nt_mdns_addr addrs[HOST_ADDRS_MAX];
+    const char *ifn[HOST_ADDRS_MAX];
     nt_dynbuf d;
     size_t i;
-    nt_status st = NT_OK;
+    nt_status st;
 
-    if (rs->n_addrs == 0)
+    if (rs->instance && !rs->have_svc)
+        return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s.%s.local not found", rs->instance,
+                           rs->host);
+    if (!rs->instance && rs->n_addrs == 0)
         return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s not found", rs->host);
-    nt_dynbuf_init(&d, 64 * 1024);
-    if (rs->json) {
-        st = nt_dynbuf_add_str(&d, "{\"host\":");
-        if (st == NT_OK)
-            st = nt_svc_json_str(&d, rs->host, strlen(rs->host));
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(&d, ",\"addresses\":[");
-        for (i = 0; st == NT_OK && i < rs->n_addrs; i++) {
-            st = nt_dynbuf_addf(&d, "%s{\"address\":\"", i ? "," : "");
-            if (st == NT_OK)
-                st = nt_svc_addr(&d, &rs->addrs[i].addr);
-            if (st == NT_OK)
-                st = nt_dynbuf_add_str(&d, "\",\"interface\":");
-            if (st == NT_OK) {
-                const char *ifn = nt_runner_ifname(r, rs->addrs[i].ifindex);
-                st = nt_svc_json_str(&d, ifn, strlen(ifn));
-            }
-            if (st == NT_OK)
-                st = nt_dynbuf_add_u8(&d, '}');
-        }
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(&d, "]}\n");
-    } else {
-        for (i = 0; st == NT_OK && i < rs->n_addrs; i++) {
-            st = nt_svc_addr(&d, &rs->addrs[i].addr);
-            if (st == NT_OK)
-                st = nt_dynbuf_add_u8(&d, '\n');
-        }
+    for (i = 0; i < rs->n_addrs; i++) {
+        addrs[i] = rs->addrs[i].addr;
+        ifn[i] = nt_runner_ifname(r, rs->addrs[i].ifindex);
     }
+    nt_dynbuf_init(&d, 64 * 1024);
+    /* The same code formats an agent's answer (agent_ctl.c). */
+    if (rs->instance)
+        st = nt_resolve_svc_out(&d, &rs->svc, nt_runner_ifname(r, rs->svc.ifindex), rs->json);
+    else
+        st = nt_resolve_host_out(&d, rs->host, addrs, ifn, rs->n_addrs, rs->json);
     if (st == NT_OK)
         fwrite(d.data, 1, d.len, stdout);
     nt_dynbuf_cleanup(&d);
     if (st != NT_OK)
         return nt_cli_fail(NT_EXIT_NEGATIVE, "resolve: %s", nt_strerror(st));
     return NT_EXIT_OK;
+}
+
+/* A running agent answers (from its cache when it can); NT_CTLC_IN_PROCESS
+ * when there is none. */
+static int ask_agent(const nt_ctlc_opts *co, const resolve_state *rs, bool only4, bool only6,
+                     long timeout, const nt_cli_trust_opts *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *req = NULL;
+    int code = NT_CTLC_IN_PROCESS;
+
+    if (o && cJSON_AddStringToObject(o, "op", "resolve") &&
+        (rs->instance ? cJSON_AddStringToObject(o, "instance", rs->instance) &&
+                            cJSON_AddStringToObject(o, "type", rs->host)
+                      : cJSON_AddStringToObject(o, "host", rs->host) &&
+                            cJSON_AddStringToObject(o, "family",
+                                                    only4 ? "4" : only6 ? "6" : "any")) &&
+        cJSON_AddNumberToObject(o, "timeout_ms", (double)timeout * 1000.0) &&
+        cJSON_AddStringToObject(o, "require", nt_trust_level_name(t->require)))
+        req = cJSON_PrintUnformatted(o);
+    if (req)
+        code = nt_ctlc_call(co, "resolve", req, (int)timeout * 1000 + 2000,
+                            rs->json ? "json" : "text");
+    cJSON_free(req);
+    cJSON_Delete(o);
+    return code;
 }
 
 static int print_best(resolve_state *rs, nt_runner *r, const char *type)
@@ -359,6 +401,7 @@ int nt_cmd_resolve(int argc, char **argv)
     nt_runner *r = NULL;
     const char *target = NULL;
     nt_cli_trust_opts topts;
+    nt_ctlc_opts co = {NULL, false};
     nt_trust_store *store = NULL;
     bool only4 = false, only6 = false;
     long timeout = -1;
@@ -381,6 +424,14 @@ int nt_cmd_resolve(int argc, char **argv)
             rs.best = true;
         } else if (strcmp(a, "--stats") == 0) {
             rs.stats = true;
+        } else if (nt_ctlc_option("resolve", argc, argv, &i, &co, &code)) {
+            if (code != NT_EXIT_OK)
+                return code;
+        } else if ((strcmp(a, "--instance") == 0 || strcmp(a, "--type") == 0) && i + 1 < argc) {
+            if (a[2] == 'i')
+                rs.instance = argv[++i];
+            else
+                target = argv[++i];
         } else if (strcmp(a, "--probe") == 0) {
             rs.bo.probe = true;
         } else if ((strcmp(a, "--state") == 0 || strcmp(a, "--seed") == 0) && i + 1 < argc) {
@@ -424,11 +475,13 @@ int nt_cmd_resolve(int argc, char **argv)
     if (!target)
         return nt_cli_usage_error(rs.best ? "resolve: --best needs a service TYPE"
                                           : "resolve: need HOST.local (try --help)");
+    if (rs.instance && (rs.best || !target))
+        return nt_cli_usage_error("resolve: --instance needs --type TYPE, and not --best");
     if (only4 && only6)
         return nt_cli_usage_error("resolve: -4 and -6 exclude each other");
-    if (rs.best && (only4 || only6))
-        return nt_cli_usage_error("resolve: -4/-6 apply to host names, not --best");
-    if (rs.best) {
+    if ((rs.best || rs.instance) && (only4 || only6))
+        return nt_cli_usage_error("resolve: -4/-6 apply to host names, not --best or --instance");
+    if (rs.best || rs.instance) {
         const char *dot = strchr(target, '.');
         if (target[0] != '_' || !dot || (strcmp(dot, "._tcp") != 0 && strcmp(dot, "._udp") != 0))
             return nt_cli_usage_error("resolve: bad service type '%s' (want e.g. _http._tcp)",
@@ -436,9 +489,18 @@ int nt_cmd_resolve(int argc, char **argv)
     } else if (nt_runner_host_name(rs.host, sizeof rs.host, target) != NT_OK) {
         return nt_cli_usage_error("resolve: bad host name '%s' (want NAME.local)", target);
     }
+    if (rs.instance)
+        snprintf(rs.host, sizeof rs.host, "%s", target); /* the type */
+    if (rs.instance && (!rs.instance[0] || strlen(rs.instance) >= sizeof rs.svc.instance))
+        return nt_cli_usage_error("resolve: bad instance name");
     if (timeout < 0)
         timeout = rs.best ? DEFAULT_BEST_WINDOW : DEFAULT_HOST_TIMEOUT;
 
+    /* What only the in-process path does: -i, its own trust files, --stats. */
+    if (!rs.best && rc.n_ifnames == 0 && !topts.trust_file && !topts.tofu_file && !topts.rpc &&
+        !rs.stats && (code = ask_agent(&co, &rs, only4, only6, timeout, &topts)) !=
+                         NT_CTLC_IN_PROCESS)
+        return code;
     if (rs.best) {
         rs.cands = nt_calloc(CANDIDATES_MAX, sizeof *rs.cands);
         if (!rs.cands)
@@ -470,7 +532,12 @@ int nt_cmd_resolve(int argc, char **argv)
     memset(&q, 0, sizeof q);
     q.domain = "local";
     q.immediate = true; /* someone is waiting on the answer */
-    if (rs.best) {
+    if (rs.instance) {
+        q.kind = NT_MDNS_Q_RESOLVE;
+        q.instance = rs.instance;
+        q.type = target;
+        q.want_ipv4 = q.want_ipv6 = true;
+    } else if (rs.best) {
         q.kind = NT_MDNS_Q_BROWSE;
         q.type = target;
         q.resolve = true;

@@ -167,6 +167,11 @@ nt_status nt_runner_add_fd(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx)
     return nt_net_loop_add_fd(r->loop, fd, fn, ctx);
 }
 
+nt_status nt_runner_del_fd(nt_runner *r, int fd)
+{
+    return nt_net_loop_del_fd(r->loop, fd);
+}
+
 static void rescan(nt_runner *r);
 
 /* ---- moving data ---------------------------------------------------------- */
@@ -602,7 +607,7 @@ nt_status nt_runner_create(nt_runner **out, const nt_runner_config *cfg, char *w
     if (st != NT_OK)
         goto fail;
     /* s4, s6, netlink, and the caller's own (nt_runner_add_fd). */
-    st = nt_net_loop_create(&r->loop, 3 + NT_RUNNER_EXTRA_FDS, 16, on_timer, r);
+    st = nt_net_loop_create(&r->loop, 3 + NT_RUNNER_EXTRA_FDS + NT_RUNNER_CTL_FDS, 16, on_timer, r);
     if (st != NT_OK)
         goto fail;
     if (r->s4.fd >= 0 && (st = nt_net_loop_add_fd(r->loop, r->s4.fd, on_readable, r)) != NT_OK)

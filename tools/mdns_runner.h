@@ -82,7 +82,14 @@ bool nt_runner_signalled(const nt_runner *r);
  * chain worker threads (browse, resolve, publish --anchor) use this. Errors of
  * nt_net_loop_add_fd (NT_ERR_CAP when full). */
 #define NT_RUNNER_EXTRA_FDS 4
+/* The agent's control socket adds its listener and one descriptor per
+ * connection (nautilus/ctl.h, at most NT_CTL_DEFAULT_MAX_CONNS). */
+#define NT_RUNNER_CTL_FDS 65
 NT_WUR nt_status nt_runner_add_fd(nt_runner *r, int fd, nt_net_fd_fn fn, void *ctx);
+
+/* Stops watching a descriptor added with nt_runner_add_fd (safe inside a
+ * callback of the loop). NT_ERR_NOT_FOUND if it was not watched. */
+NT_WUR nt_status nt_runner_del_fd(nt_runner *r, int fd);
 
 /* Caller timers (ids below 1000; higher ids are the runner's own). */
 NT_WUR nt_status nt_runner_timer_set(nt_runner *r, uint64_t id, uint64_t deadline_ms);

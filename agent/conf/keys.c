@@ -63,6 +63,8 @@ static const key_def keys[] = {
     {"agent", "ipv4", K_BOOL, C(ipv4), 0, 0, 0},
     {"agent", "ipv6", K_BOOL, C(ipv6), 0, 0, 0},
     {"agent", "sign", K_BOOL, C(sign), 0, 0, 0},
+    {"agent", "control-socket", K_PATH, C(control_socket), 0, 0, 0},
+    {"agent", "control-group", K_USER, C(control_group), 0, 0, 0},
     {"log", "target", K_LOG_TARGET, C(log_target), 0, 0, 0},
     {"log", "level", K_LOG_LEVEL, C(log_level), 0, 0, 0},
     {"trust", "store", K_PATH, C(trust_store), 0, 0, 0},

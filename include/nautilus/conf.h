@@ -91,6 +91,8 @@ typedef struct nt_conf {
     char user[NT_CONF_LABEL_MAX];
     bool ipv4, ipv6;  /* default both true */
     bool sign;        /* sign published services (default true) */
+    char control_socket[NT_CONF_PATH_MAX]; /* control-socket (DESIGN §8.3) */
+    char control_group[NT_CONF_LABEL_MAX]; /* control-group: may use it too */
     /* [log] */
     nt_conf_log_target log_target;
     nt_log_level log_level;

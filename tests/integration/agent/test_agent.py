@@ -159,7 +159,9 @@ def main():
         cap = b.capture(pcap)
         nb = Nautilus(nbin, b).browse("_http._tcp")
         notify = Notify(os.path.join(lan.workdir, "notify.sock"))
-        agent = a.spawn([nbin, "agent", "--config", conf], name="agent",
+        # The control socket in the test's directory, not the host's /run.
+        ctl = os.path.join(lan.workdir, "ctl", "control")
+        agent = a.spawn([nbin, "agent", "--config", conf, "--control", ctl], name="agent",
                         env=dict(os.environ, NOTIFY_SOCKET=notify.path))
 
         # -- 1. both services seen, signed -----------------------------------
@@ -239,7 +241,8 @@ def main():
         os.chmod(lan.workdir, 0o711)
         notify2 = Notify(os.path.join(lan.workdir, "notify2.sock"))
         os.chmod(notify2.path, 0o777)
-        agent = a.spawn([nbin, "agent", "--config", conf, "--user", "nobody"], name="agent2",
+        agent = a.spawn([nbin, "agent", "--config", conf, "--user", "nobody", "--control", ctl],
+                        name="agent2",
                         env=dict(os.environ, NOTIFY_SOCKET=notify2.path))
         log, _ = wait_log(agent, "signing as", 10)
         c.check(agent_key(log) == key, "after SIGKILL the restarted agent has the same key",

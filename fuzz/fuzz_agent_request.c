@@ -1,0 +1,53 @@
+/*
+ * Fuzz target for the requests of the agent's control socket
+ * (tools/agent_req.h): any bytes a local client sends in one frame.
+ *
+ * The parser must accept or refuse (NT_ERR_INVALID_ARG with a non-empty
+ * reason), never anything else; what it accepts must hold its promises:
+ * a known op, strings terminated inside their fields, a host name of one
+ * label in .local, a timeout and a latency in range. Mismatches abort().
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/agent_req.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)      \
+    do {                 \
+        if (!(cond))     \
+            abort();     \
+    } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    nt_agent_req r;
+    char why[160];
+    nt_status st;
+
+    why[0] = 0;
+    st = nt_agent_req_parse(&r, (const char *)data, size, why, sizeof why);
+    if (st != NT_OK) {
+        CHECK(st == NT_ERR_INVALID_ARG && why[0]);
+        return 0;
+    }
+    CHECK(r.op >= NT_AGENT_OP_RESOLVE_HOST && r.op <= NT_AGENT_OP_STATUS);
+    CHECK(memchr(r.host, 0, sizeof r.host) && memchr(r.instance, 0, sizeof r.instance));
+    CHECK(memchr(r.type, 0, sizeof r.type) && memchr(r.name, 0, sizeof r.name));
+    CHECK(r.timeout_ms <= NT_AGENT_REQ_TIMEOUT_MAX);
+    if (r.op == NT_AGENT_OP_RESOLVE_HOST) {
+        size_t n = strlen(r.host);
+        CHECK(n > 6 && n <= 63 + 6 && strcmp(r.host + n - 6, ".local") == 0);
+        CHECK(memchr(r.host, '.', n - 6) == NULL);
+        CHECK(r.want4 || r.want6);
+    }
+    if (r.op == NT_AGENT_OP_RESOLVE_SERVICE)
+        CHECK(r.instance[0] && r.type[0] == '_');
+    if (r.op == NT_AGENT_OP_FEEDBACK) {
+        CHECK(r.name[0]);
+        CHECK(r.latency_ms == -1 || (r.latency_ms >= 0 && r.latency_ms <= 3600000));
+    }
+    return 0;
+}

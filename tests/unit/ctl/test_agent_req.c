@@ -1,0 +1,115 @@
+/* Unit tests for the requests of the agent's control socket
+ * (tools/agent_req.c): what is accepted and how it is read, and what is
+ * refused with a reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tools/agent_req.h"
+
+static nt_status parse(nt_agent_req *r, const char *json, char *why)
+{
+    why[0] = 0;
+    return nt_agent_req_parse(r, json, strlen(json), why, 160);
+}
+
+static void host_requests(void **state)
+{
+    nt_agent_req r;
+    char why[160];
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"resolve\",\"host\":\"Box\"}", why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_RESOLVE_HOST);
+    assert_string_equal(r.host, "Box.local");
+    assert_true(r.want4 && r.want6);
+    assert_int_equal(r.timeout_ms, NT_AGENT_REQ_TIMEOUT_MS);
+    assert_int_equal(r.require, NT_TRUST_UNSIGNED);
+    assert_int_equal(parse(&r, "{\"op\":\"resolve\",\"host\":\"box.LOCAL.\",\"family\":\"6\","
+                               "\"timeout_ms\":250,\"require\":\"trusted\"}", why), NT_OK);
+    assert_string_equal(r.host, "box.local");
+    assert_true(!r.want4 && r.want6);
+    assert_int_equal(r.timeout_ms, 250);
+    assert_int_equal(r.require, NT_TRUST_TRUSTED);
+    assert_int_equal(parse(&r, "{\"op\":\"resolve\",\"host\":\"box\",\"family\":\"4\"}", why), NT_OK);
+    assert_true(r.want4 && !r.want6);
+}
+
+static void service_and_feedback(void **state)
+{
+    nt_agent_req r;
+    char why[160];
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"resolve\",\"instance\":\"My Web\",\"type\":\"_http._tcp\"}",
+                           why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_RESOLVE_SERVICE);
+    assert_string_equal(r.instance, "My Web");
+    assert_string_equal(r.type, "_http._tcp");
+    assert_int_equal(parse(&r, "{\"op\":\"feedback\",\"name\":\"Web._http._tcp.local\","
+                               "\"ok\":true,\"latency_ms\":12.5}", why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_FEEDBACK);
+    assert_true(r.ok);
+    assert_true(r.latency_ms == 12.5);
+    assert_string_equal(r.name, "Web._http._tcp.local");
+    assert_int_equal(parse(&r, "{\"op\":\"feedback\",\"name\":\"Web\",\"type\":\"_ipp._tcp\","
+                               "\"ok\":false}", why), NT_OK);
+    assert_false(r.ok);
+    assert_true(r.latency_ms == -1);
+    assert_string_equal(r.type, "_ipp._tcp");
+    assert_int_equal(parse(&r, "{\"op\":\"status\",\"extra\":[1,2]}", why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_STATUS);
+}
+
+static void refused(void **state)
+{
+    static const char *const bad[] = {
+        "", "{", "[]", "\"status\"", "{\"op\":7}", "{\"op\":\"reboot\"}", "{}",
+        "{\"op\":\"resolve\"}",
+        "{\"op\":\"resolve\",\"host\":\"a.b.local\"}",
+        "{\"op\":\"resolve\",\"host\":\"\"}",
+        "{\"op\":\"resolve\",\"host\":\"h.example.com\"}",
+        "{\"op\":\"resolve\",\"host\":\"h\",\"family\":\"5\"}",
+        "{\"op\":\"resolve\",\"host\":\"h\",\"timeout_ms\":-1}",
+        "{\"op\":\"resolve\",\"host\":\"h\",\"timeout_ms\":\"5\"}",
+        "{\"op\":\"resolve\",\"host\":\"h\",\"timeout_ms\":600001}",
+        "{\"op\":\"resolve\",\"host\":\"h\",\"require\":\"very\"}",
+        "{\"op\":\"resolve\",\"host\":\"h\",\"instance\":\"x\",\"type\":\"_a._tcp\"}",
+        "{\"op\":\"resolve\",\"instance\":\"x\"}",
+        "{\"op\":\"resolve\",\"instance\":\"x\",\"type\":\"http\"}",
+        "{\"op\":\"feedback\",\"name\":\"x\"}",
+        "{\"op\":\"feedback\",\"name\":\"x\",\"ok\":1}",
+        "{\"op\":\"feedback\",\"ok\":true}",
+        "{\"op\":\"feedback\",\"name\":\"x\",\"ok\":true,\"latency_ms\":-3}",
+        "{\"op\":\"feedback\",\"name\":\"x\",\"ok\":true,\"type\":\"_x\"}",
+    };
+    nt_agent_req r;
+    char why[160];
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&r, bad[i], why), NT_ERR_INVALID_ARG);
+        assert_true(why[0] != 0);
+    }
+    /* A host label of 64 octets is one too many. */
+    {
+        char big[200];
+        memset(big, 0, sizeof big);
+        strcpy(big, "{\"op\":\"resolve\",\"host\":\"");
+        memset(big + strlen(big), 'a', 64);
+        strcat(big, "\"}");
+        assert_int_equal(parse(&r, big, why), NT_ERR_INVALID_ARG);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(host_requests),
+        cmocka_unit_test(service_and_feedback),
+        cmocka_unit_test(refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,42 @@
+/*
+ * tools/agent_ctl.h - the agent's control socket (DESIGN §8.3): the
+ * listener of nautilus/ctl.h in the runner's loop, and the requests of
+ * agent_req.h answered from the engine and the ranking state.
+ */
+#ifndef NAUTILUS_TOOLS_AGENT_CTL_H
+#define NAUTILUS_TOOLS_AGENT_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mdns_runner.h"
+#include "nautilus/conf.h"
+
+#define NT_AGENT_CTL_TIMER 900u /* the runner timer id the control socket uses */
+
+typedef struct nt_agent_ctl nt_agent_ctl;
+
+/* The socket path: control-socket if set, else /run/nautilus/control as
+ * root, else $XDG_RUNTIME_DIR/nautilus/control. NT_ERR_NOT_FOUND if there
+ * is none (no XDG_RUNTIME_DIR). */
+NT_WUR nt_status nt_agent_ctl_path(char *out, size_t cap, const nt_conf *c);
+
+/* Opens the socket (before dropping root): its directory is made 0755 if
+ * missing; the socket is 0660, owned by the run user (c->user) and the
+ * control group. state_dir: the ranking state of feedback requests. On
+ * failure, one line in why. */
+NT_WUR nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
+                                   const char *state_dir, char *why, size_t why_cap);
+
+/* An engine event: true if it answers a control request (then it is the
+ * control socket's, not the browse's). */
+bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev);
+
+/* The runner timer NT_AGENT_CTL_TIMER is due. */
+void nt_agent_ctl_timer(nt_agent_ctl *ctl);
+
+/* Closes every connection (pending requests are cancelled), removes the
+ * socket. NULL ignored. */
+void nt_agent_ctl_close(nt_agent_ctl *ctl);
+
+#endif

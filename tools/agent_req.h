@@ -1,0 +1,55 @@
+/*
+ * tools/agent_req.h - the requests of the agent's control socket
+ * (DESIGN §8.3): one JSON object per frame, parsed into a fixed struct.
+ * Pure (no I/O), so that the fuzz target fuzz/fuzz_agent_request.c runs it
+ * alone.
+ *
+ *   {"op":"resolve","host":"h.local","family":"4|6|any","timeout_ms":N,
+ *    "require":"LEVEL"}
+ *   {"op":"resolve","instance":"Web","type":"_http._tcp","timeout_ms":N,
+ *    "require":"LEVEL"}
+ *   {"op":"feedback","name":"Web._http._tcp.local","ok":true,"latency_ms":N}
+ *   {"op":"feedback","name":"Web","type":"_http._tcp","ok":false}
+ *   {"op":"status"}
+ */
+#ifndef NAUTILUS_TOOLS_AGENT_REQ_H
+#define NAUTILUS_TOOLS_AGENT_REQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nautilus/mdns.h"
+#include "nautilus/rank.h"
+#include "nautilus/trust.h"
+
+#define NT_AGENT_REQ_TIMEOUT_MS 5000u    /* when the request gives none */
+#define NT_AGENT_REQ_TIMEOUT_MAX 600000u /* the longest a request may wait */
+
+typedef enum nt_agent_op {
+    NT_AGENT_OP_RESOLVE_HOST = 1,
+    NT_AGENT_OP_RESOLVE_SERVICE = 2,
+    NT_AGENT_OP_FEEDBACK = 3,
+    NT_AGENT_OP_STATUS = 4,
+} nt_agent_op;
+
+typedef struct nt_agent_req {
+    nt_agent_op op;
+    char host[NT_MDNS_NAME_MAX];       /* resolve: "h.local" (normalised) */
+    bool want4, want6;                 /* resolve: families */
+    char instance[NT_MDNS_LABEL_MAX * 4]; /* resolve, feedback: instance label */
+    char type[NT_MDNS_NAME_MAX];       /* "_http._tcp" */
+    uint32_t timeout_ms;
+    nt_trust_level require;
+    char name[NT_RANK_NAME_MAX];       /* feedback: the ranking key, full name */
+    bool ok;                           /* feedback */
+    double latency_ms;                 /* feedback: -1 if not given */
+} nt_agent_req;
+
+/* Parses json[0..len). On failure writes one line to why and returns
+ * NT_ERR_INVALID_ARG (not JSON, not an object, unknown op, a field of the
+ * wrong kind or out of range). */
+NT_WUR nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t len, char *why,
+                                    size_t why_cap);
+
+#endif

@@ -1,0 +1,107 @@
+/* The commands' side of the agent's control socket (ctl_client.h). Only
+ * libc, cJSON and agent/ctl: nothing heavy is loaded on this path. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ctl_client.h"
+#include "nautilus/ctl.h"
+#include "nautilus/log.h"
+
+bool nt_ctlc_option(const char *cmd, int argc, char **argv, int *i, nt_ctlc_opts *o, int *code)
+{
+    const char *a = argv[*i];
+    *code = NT_EXIT_OK;
+    if (strcmp(a, "--no-agent") == 0) {
+        o->no_agent = true;
+        return true;
+    }
+    if (strcmp(a, "--control") != 0)
+        return false;
+    if (*i + 1 >= argc || !argv[*i + 1][0])
+        *code = nt_cli_usage_error("%s: --control needs a path", cmd);
+    else
+        o->path = argv[++*i];
+    return true;
+}
+
+/* --control, $NAUTILUS_CONTROL, the user's runtime directory, then the
+ * system one. */
+static nt_status connect_agent(nt_ctl_client **c, const nt_ctlc_opts *o)
+{
+    const char *env = getenv("NAUTILUS_CONTROL"), *rt = getenv("XDG_RUNTIME_DIR");
+    char path[4096];
+    nt_status st = NT_ERR_CTL_NO_AGENT;
+    if (o->path)
+        return nt_ctl_connect(c, o->path);
+    if (env && env[0])
+        return nt_ctl_connect(c, env);
+    if (geteuid() != 0 && rt && rt[0] == '/' &&
+        (size_t)snprintf(path, sizeof path, "%s/nautilus/control", rt) < sizeof path)
+        st = nt_ctl_connect(c, path);
+    if (st == NT_ERR_CTL_NO_AGENT)
+        st = nt_ctl_connect(c, "/run/nautilus/control");
+    return st;
+}
+
+static int answer(const char *cmd, const char *json, size_t len, const char *print)
+{
+    cJSON *r = cJSON_ParseWithLength(json, len);
+    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
+    const cJSON *out = print ? cJSON_GetObjectItemCaseSensitive(r, print) : NULL;
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(r, "error");
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
+    int code;
+
+    if (!cJSON_IsBool(ok)) {
+        code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent's reply makes no sense", cmd);
+    } else if (cJSON_IsTrue(ok)) {
+        if (out && cJSON_IsString(out))
+            fputs(out->valuestring, stdout);
+        code = NT_EXIT_OK;
+    } else {
+        bool usage = cJSON_IsString(st) && strcmp(st->valuestring, "NT_ERR_INVALID_ARG") == 0;
+        code = nt_cli_fail(usage ? NT_EXIT_USAGE : NT_EXIT_NEGATIVE, "%s: %s", cmd,
+                           cJSON_IsString(err) ? err->valuestring : "the agent refused");
+    }
+    cJSON_Delete(r);
+    fflush(stdout);
+    return code;
+}
+
+int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, int wait_ms,
+                 const char *print)
+{
+    nt_ctl_client *c = NULL;
+    const char *json;
+    size_t len;
+    nt_status st;
+    int code;
+
+    if (o->no_agent)
+        return NT_CTLC_IN_PROCESS;
+    st = connect_agent(&c, o);
+    if (st != NT_OK) {
+        if (st != NT_ERR_CTL_NO_AGENT)
+            NT_LOGD(cmd, "control socket not usable (%s): working in-process", nt_strerror(st));
+        return NT_CTLC_IN_PROCESS;
+    }
+    st = nt_ctl_send(c, request, strlen(request));
+    if (st == NT_OK)
+        st = nt_ctl_recv(c, &json, &len, wait_ms);
+    if (st == NT_OK) {
+        code = answer(cmd, json, len, print);
+    } else if (st == NT_ERR_CTL_CLOSED) {
+        /* Refused (SO_PEERCRED) or the agent went away before answering. */
+        NT_LOGD(cmd, "the agent closed the connection: working in-process");
+        code = NT_CTLC_IN_PROCESS;
+    } else {
+        code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent did not answer: %s", cmd,
+                           nt_strerror(st));
+    }
+    nt_ctl_client_close(c);
+    return code;
+}

@@ -1,0 +1,37 @@
+/*
+ * tools/ctl_client.h - the commands' side of the agent's control socket
+ * (DESIGN §8.3): `resolve` and `feedback` ask a running agent first and
+ * work in-process when there is none, printing the same either way.
+ */
+#ifndef NAUTILUS_TOOLS_CTL_CLIENT_H
+#define NAUTILUS_TOOLS_CTL_CLIENT_H
+
+#include <stdbool.h>
+
+#define NT_CTLC_HELP                                                                   \
+    "  --control PATH the agent's control socket (default $NAUTILUS_CONTROL, else\n"  \
+    "                 $XDG_RUNTIME_DIR/nautilus/control, then /run/nautilus/control)\n" \
+    "  --no-agent     do not ask a running agent; work in-process\n"
+
+/* What the caller does next. */
+#define NT_CTLC_IN_PROCESS (-1)
+
+typedef struct nt_ctlc_opts {
+    const char *path; /* --control PATH */
+    bool no_agent;    /* --no-agent */
+} nt_ctlc_opts;
+
+/* argv[*i] is --control PATH or --no-agent: consumed (true). *code is a
+ * usage error when PATH is missing. */
+bool nt_ctlc_option(const char *cmd, int argc, char **argv, int *i, nt_ctlc_opts *o, int *code);
+
+/* Sends request (a JSON object) to the agent and waits up to wait_ms for
+ * its reply. NT_CTLC_IN_PROCESS when there is no agent (or --no-agent, or
+ * the socket cannot be used: logged at debug level). Otherwise prints and
+ * returns the exit code: on {"ok":true} the reply's member print (a
+ * string, as it is; NULL prints nothing), exit 0; on {"ok":false} one line
+ * "cmd: error" and exit 1 (NT_ERR_INVALID_ARG: exit 2). */
+int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, int wait_ms,
+                 const char *print);
+
+#endif
