@@ -305,6 +305,8 @@ def main():
                           o.get("instance") == INSTANCE and o.get("run") != before["run"], 20)
         c.check(o is not None, "the early C subscriber follows the new run: B's service again",
                 (nsub.raw[-4:], open(os.path.join(work, "subscribe.err")).read()[-600:]))
+        if not any(x.get("topic") == "snapshot.end" for x in nsub.all[n_lines:]):
+            nsub.wait_for(lambda o: o.get("topic") == "snapshot.end", 10)  # B's was an item
         after = nsub.all[n_lines:]
         ends = [x for x in after if x.get("topic") == "snapshot.end"]
         c.check(len(ends) >= 1, "it resynchronised from the restarted agent's snapshot",
