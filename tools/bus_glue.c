@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bus_glue.h"
+#include "chain_view.h"
 #include "cli.h"
 #include "mdns_runner.h"
 #include "nautilus/codec.h"
@@ -118,17 +119,6 @@ void nt_bus_glue_event(nt_bus_pub *p, const nt_mdns_event *ev, const char *kind,
         NT_LOGW("bus", "event not published: %s", nt_strerror(st));
 }
 
-/* <instance>.<type>.<domain> as a DNS name, the subject the hooks know. */
-static bool instance_name(nt_dns_name *full, const nt_mdns_event *ev)
-{
-    nt_dns_name parent;
-    char text[NT_MDNS_NAME_MAX * 2];
-    snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
-    return nt_dns_name_from_str(&parent, text) == NT_OK &&
-           nt_dns_name_prepend(full, (const uint8_t *)ev->instance, strlen(ev->instance),
-                               &parent) == NT_OK;
-}
-
 static const char *engine_kind(const nt_mdns_event *ev)
 {
     switch (ev->kind) {
@@ -166,7 +156,7 @@ void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_run
     if (service && ev->trust < (uint8_t)require)
         return; /* hidden, as browse --require hides it */
     shown = *ev;
-    named = ev->instance[0] && instance_name(&full, ev);
+    named = ev->instance[0] && nt_chain_view_instance_name(&full, ev) == NT_OK;
     if (service && hooks && named && nt_trust_hooks_signer_of(hooks, &full, &si) == NT_OK &&
         si.level != NT_TRUST_UNSIGNED)
         have_key = nt_hex_encode(key_hex, sizeof key_hex, si.key_digest, 32) == NT_OK;

@@ -35,8 +35,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..", "..")
 sys.path.insert(0, os.path.join(HERE, "..", "trust"))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+sys.path.insert(0, os.path.join(HERE, "..", "bus"))
 import trustlib as T  # noqa: E402
 from nttest import Checks, Lan, Lines, Nautilus, nautilus_path, require_commands  # noqa: E402
+from test_bus_lan import FIX, VK, fixture_state  # noqa: E402
 from test_hostile import Radio  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "examples", "subscriber.py")
@@ -52,10 +54,10 @@ def write_config(path, work, ep, snap):
     with open(path, "w") as f:
         f.write("; written by test_agent_bus.py\n[agent]\ninterfaces = lan0\n"
                 "host-name = %s\nstate-directory = %s\nbrowse = %s\n"
-                "[trust]\nstore = %s\n[log]\nlevel = info\n"
+                "[trust]\nstore = %s\n[zk]\nverification-keys = %s\n[log]\nlevel = info\n"
                 "[bus]\nendpoint = %s\nsnapshot-endpoint = %s\n"
                 % (AGENT_HOST, os.path.join(work, "state-agent"), STYPE,
-                   os.path.join(work, "pins"), ep, snap))
+                   os.path.join(work, "pins"), VK, ep, snap))
 
 
 def bulk_packets(names, ttl):
@@ -185,9 +187,8 @@ def main():
         T.keygen(nbin, os.path.join(work, "state-agent"), AGENT_HOST)
         agent_digest = T.Key(AGENT_HOST + ".local",
                              seed=T.load_seed(os.path.join(work, "state-agent"))).digest_hex()
-        T.keygen(nbin, os.path.join(work, "state-pub"), "pub")
-        pub_digest = T.Key("pub.local",
-                           seed=T.load_seed(os.path.join(work, "state-pub"))).digest_hex()
+        # B's key holds the committed proof fixture (tests/unit/trust_mdns/fixtures)
+        pub_digest = fixture_state(nbin, os.path.join(work, "state-pub"))
         T.write_trust_file(os.path.join(work, "pins"), [("pub.local", pub_digest)])
         ep = "tcp://%s:%d" % (ha.v4, PUB_PORT)
         snap = "tcp://%s:%d" % (ha.v4, SNAP_PORT)
@@ -218,12 +219,18 @@ def main():
         # -- 1. added, rejected, removed -------------------------------------
         pub = Nautilus(nbin, hb).publish(INSTANCE, STYPE, 631, ["rp=agentbus"], host_name="pub",
                                          extra=["--sign", "--state",
-                                                os.path.join(work, "state-pub")])
+                                                os.path.join(work, "state-pub"),
+                                                "--proof", FIX, "--zk-vk", VK])
         for name, lines in early.items():
             o = lines.wait_for(lambda o: o.get("topic") == "service.added"
                                and o.get("instance") == INSTANCE, 20)
-            c.check(o is not None and o.get("trust") == "trusted" and o.get("key") == pub_digest,
-                    "%s: service.added, trusted, B's key" % name, o)
+            c.check(o is not None and o.get("trust") in ("trusted", "zk-verified")
+                    and o.get("key") == pub_digest, "%s: service.added, trusted, B's key" % name, o)
+        for name, lines in early.items():
+            o = lines.wait_for(lambda o: o.get("topic") == "proof.verified"
+                               and o.get("instance") == INSTANCE, 20)
+            c.check(o is not None and o.get("trust") == "zk-verified",
+                    "%s: proof.verified (B's proof), zk-verified" % name, o)
         time.sleep(1.0)  # past the publisher's announcements
         radio = Radio(hc)
         radio.send(T.response([T.rrset(FULL, 120, "SRV", "0 0 6666 attacker.local.")]))
@@ -291,7 +298,8 @@ def main():
         # -- 4. SIGKILL and restart: a new run, announced, resynchronised ------
         pub = Nautilus(nbin, hb).publish(INSTANCE, STYPE, 631, ["rp=agentbus"], host_name="pub",
                                          extra=["--sign", "--state",
-                                                os.path.join(work, "state-pub")])
+                                                os.path.join(work, "state-pub"),
+                                                "--proof", FIX, "--zk-vk", VK])
         nsub.wait_for(lambda o: o.get("topic") == "service.added"
                       and o.get("instance") == INSTANCE and o["run"] == before["run"], 20)
         n_lines = {name: len(lines.all) for name, lines in early.items()}
