@@ -18,12 +18,14 @@ cheap event source: batches of unsigned instances announced and withdrawn
    after it (same seq, same bodies), nothing missing, nothing twice.
 3. SIGHUP: no new agent.started, the same run, and the next event's seq
    follows the last one before the reload.
-4. SIGKILL and restart (the bus endpoints now given as flags): a new run
+4. A service of the agent's own under B's name (SIGHUP): service.conflict
+   with the new name and the previous one.
+5. SIGKILL and restart (the bus endpoints now given as flags): a new run
    (DESIGN §6: the restart is announced by agent.started at seq 1 of a new
    run); the early C and Python subscribers follow it, resynchronise from
    the snapshot and go on gapless; a subscriber started after the restart sees the new
    run from its start (agent.started is seq 1 of it: nothing before).
-5. SIGTERM: agent.stopping reaches the subscribers.
+6. SIGTERM: agent.stopping reaches the subscribers.
 """
 import os
 import signal
@@ -50,8 +52,10 @@ AGENT_HOST = "agentbus"
 BATCH = 8  # instances per packet (fits a 1,500-byte frame)
 
 
-def write_config(path, work, ep, snap):
+def write_config(path, work, ep, snap, service=None):
     with open(path, "w") as f:
+        if service:  # a service of ours, published signed
+            f.write("[service %s]\ntype = %s\nport = 8\n" % (service, STYPE))
         f.write("; written by test_agent_bus.py\n[agent]\ninterfaces = lan0\n"
                 "host-name = %s\nstate-directory = %s\nbrowse = %s\n"
                 "[trust]\nstore = %s\n[zk]\nverification-keys = %s\n[log]\nlevel = info\n"
@@ -295,13 +299,23 @@ def main():
                 % (before["seq"], o and o["seq"]), o)
         c.check(count(nsub, "agent.started") == 0, "no agent.started after SIGHUP")
 
-        # -- 4. SIGKILL and restart: a new run, announced, resynchronised ------
+        # -- 4. our own service under B's name: probing loses, renamed ---------
         pub = Nautilus(nbin, hb).publish(INSTANCE, STYPE, 631, ["rp=agentbus"], host_name="pub",
                                          extra=["--sign", "--state",
                                                 os.path.join(work, "state-pub"),
                                                 "--proof", FIX, "--zk-vk", VK])
         nsub.wait_for(lambda o: o.get("topic") == "service.added"
                       and o.get("instance") == INSTANCE and o["run"] == before["run"], 20)
+        write_config(conf, work, ep, snap, service=INSTANCE)
+        agent.send_signal(signal.SIGHUP)
+        o = nsub.wait_for(lambda o: o.get("topic") == "service.conflict", 15)
+        c.check(o is not None and o.get("previous") == INSTANCE and o.get("renamed") == "service"
+                and o.get("instance") not in (None, INSTANCE),
+                "a service of ours that lost its name to B: service.conflict with the new name",
+                o)
+
+        # -- 5. SIGKILL and restart: a new run, announced, resynchronised ------
+        write_config(conf, work, ep, snap)  # the restart goes without it
         n_lines = {name: len(lines.all) for name, lines in early.items()}
         agent.stop(signal.SIGKILL)
         agent = ha.spawn([nbin, "agent", "--config", conf, "--bus-endpoint", ep,
@@ -329,7 +343,7 @@ def main():
                 "agent.started, if the C subscriber was back in time for it, is seq 1 of the "
                 "new run", started)
 
-        # -- 5. SIGTERM: agent.stopping ----------------------------------------
+        # -- 6. SIGTERM: agent.stopping ----------------------------------------
         pub.stop()
         code = agent.stop(signal.SIGTERM)
         c.check(code == 0, "SIGTERM: exit 0", code)
