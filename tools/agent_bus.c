@@ -19,6 +19,9 @@ int nt_agent_bus_start(nt_bus_pub **out, const nt_conf *c, const char *label)
             NT_LOGW("agent", "[bus] settings without an endpoint: no bus");
         return NT_EXIT_OK;
     }
+    if (!c->curve_secret_file[0] != !c->curve_clients_file[0])
+        return nt_cli_usage_error("agent: [bus] curve-secret-key-file and curve-allowed-clients "
+                                  "go together");
     memset(&o, 0, sizeof o);
     o.endpoint = c->bus_endpoint;
     o.snapshot = c->snapshot_endpoint[0] ? c->snapshot_endpoint : NULL;
