@@ -280,7 +280,16 @@ def main():
         if frames[0] != HEAD:
             ver.event(frames[0], frames[1])
             continue
-        for seq, _, _, _, topic, _, obj in ver.head(frames[1]):
+        run_before = ver.run
+        authentic = ver.head(frames[1])
+        if run_before is not None and ver.run != run_before:
+            # the agent restarted: a new run, whose seq starts again at 1;
+            # its state comes from the snapshot (taken after these events)
+            next_seq = None if args.snapshot else 1
+            if args.snapshot:
+                need_snapshot = True
+                continue
+        for seq, _, _, _, topic, _, obj in authentic:
             if next_seq is None:
                 next_seq = seq
             if seq < next_seq:

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "mdns_runner.h"
+#include "nautilus/bus.h"
 #include "nautilus/conf.h"
 #include "nautilus/trust_mdns.h"
 
@@ -91,6 +92,21 @@ void nt_agent_browse_event(nt_agent_browse *b, nt_runner *r, const nt_mdns_event
 
 /* Sends the log to stderr or syslog at c's level. */
 void nt_agent_log_setup(const nt_conf *c);
+
+/* --- the trust-event bus (agent_bus.c) --- */
+
+/* Starts the publisher when c has a [bus] endpoint (*out NULL otherwise),
+ * signed with the key in the state directory as label.local; publishes
+ * agent.started. Exit code: NT_EXIT_USAGE with one line on stderr. */
+int nt_agent_bus_start(nt_bus_pub **out, const nt_conf *c, const char *label);
+/* SIGHUP: the bus stays as it is (same run, seq continues); says so if
+ * [bus] changed. */
+void nt_agent_bus_reload(const nt_conf *old, const nt_conf *c);
+/* One engine event on the bus (DESIGN §6.2); bus NULL: nothing. */
+void nt_agent_bus_event(nt_bus_pub *bus, const nt_trust_hooks *hooks, nt_runner *r,
+                        const nt_mdns_event *ev, const nt_conf *c);
+/* Publishes agent.stopping and closes. NULL ignored. */
+void nt_agent_bus_stop(nt_bus_pub *bus);
 
 /* --- the daemon (agent_daemon.c) --- */
 

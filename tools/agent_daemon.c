@@ -34,6 +34,7 @@ typedef struct agent {
     nt_agent_ctl *ctl; /* the control socket (agent_ctl.h) */
     int hup_fd;
     char host[NT_MDNS_NAME_MAX];
+    nt_bus_pub *bus; /* [bus] endpoint: the trust-event bus (agent_bus.c) */
 } agent;
 
 /* Keys live in the state directory; the first start creates them, every
@@ -106,6 +107,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     agent *a = ctx;
     if (nt_agent_ctl_event(a->ctl, ev))
         return;
+    nt_agent_bus_event(a->bus, a->hooks, r, ev, a->conf);
     if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING)
         nt_agent_pubs_event(&a->pubs, r, ev);
     else
@@ -207,6 +209,7 @@ static void reload(agent *a)
     NT_LOGI("agent", "reloading the configuration");
     nt_agent_log_setup(c);
     warn_restart_only(a->conf, c);
+    nt_agent_bus_reload(a->conf, c);
     nt_agent_pubs_sync(&a->pubs, a->r, c);
     nt_agent_browse_sync(&a->browse, a->r, c);
     nt_conf_destroy(a->conf);
@@ -276,7 +279,10 @@ static int start(agent *a)
         return nt_cli_usage_error("agent: bad host name '%s'", label);
     if ((code = load_keys(a)) != NT_EXIT_OK || (code = start_trust(a)) != NT_EXIT_OK ||
         (code = start_runner(a)) != NT_EXIT_OK || (code = start_ctl(a)) != NT_EXIT_OK ||
-        (code = drop_privileges(a->conf->user)) != NT_EXIT_OK || (code = catch_hup(a)) != NT_EXIT_OK)
+        (code = catch_hup(a)) != NT_EXIT_OK ||
+        /* after SIGHUP is blocked: the bus's threads inherit the mask */
+        (code = nt_agent_bus_start(&a->bus, a->conf, label)) != NT_EXIT_OK ||
+        (code = drop_privileges(a->conf->user)) != NT_EXIT_OK)
         return code;
     a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
     a->pubs.signer = a->conf->sign ? &a->signer : NULL;
@@ -304,12 +310,15 @@ int nt_agent_run(const nt_agent_opts *o)
         notify("READY=1\nSTATUS=running");
         st = nt_runner_run(a.r);
         notify("STOPPING=1");
+        nt_agent_bus_stop(a.bus);
+        a.bus = NULL;
         if (st != NT_OK)
             code = nt_cli_fail(NT_EXIT_NEGATIVE, "agent: %s", nt_strerror(st));
         else
             NT_LOGI("agent", "stopped; goodbyes sent");
     }
     nt_agent_ctl_close(a.ctl);
+    nt_agent_bus_stop(a.bus);
     nt_runner_destroy(a.r);
     if (a.hup_fd >= 0)
         close(a.hup_fd);

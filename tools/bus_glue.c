@@ -1,12 +1,15 @@
-/* tools/bus_glue.c: a command's decisions on the trust-event bus. */
+/* tools/bus_glue.c: a front end's decisions on the trust-event bus. */
 #include <stdio.h>
 #include <string.h>
 
 #include "bus_glue.h"
+#include "chain_view.h"
 #include "cli.h"
 #include "mdns_runner.h"
+#include "nautilus/codec.h"
 #include "nautilus/crypto.h"
 #include "nautilus/log.h"
+#include "svc_format.h"
 
 bool nt_bus_glue_option(const char *cmd, int argc, char **argv, int *i, nt_bus_glue_opts *o,
                         int *code)
@@ -70,6 +73,7 @@ int nt_bus_glue_start(const char *cmd, const nt_bus_glue_opts *o, nt_bus_pub **o
     c.host = host;
     c.curve_secret_file = o->curve_key;
     c.curve_allow_file = o->curve_allow;
+    c.sndhwm = o->hwm;
     st = nt_bus_pub_create(out, &c, why, sizeof why);
     nt_identity_wipe(&id);
     if (st != NT_OK)
@@ -113,4 +117,73 @@ void nt_bus_glue_event(nt_bus_pub *p, const nt_mdns_event *ev, const char *kind,
         st = nt_bus_pub_publish(p, NT_BUS_PROOF_VERIFIED, key, json, len);
     if (st != NT_OK)
         NT_LOGW("bus", "event not published: %s", nt_strerror(st));
+}
+
+static const char *engine_kind(const nt_mdns_event *ev)
+{
+    switch (ev->kind) {
+    case NT_MDNS_EV_SERVICE_ADDED:
+        return "added";
+    case NT_MDNS_EV_SERVICE_UPDATED:
+        return "updated";
+    case NT_MDNS_EV_SERVICE_REMOVED:
+        return "removed";
+    case NT_MDNS_EV_REJECTED:
+        return "rejected";
+    case NT_MDNS_EV_PUBLISH_CONFLICT:
+        return "conflict";
+    default:
+        return NULL;
+    }
+}
+
+void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_runner *r,
+                              const nt_mdns_event *ev, nt_trust_level require)
+{
+    static nt_mdns_event shown; /* large: not on the stack; one loop thread */
+    const char *kind = engine_kind(ev), *ifname;
+    nt_trust_signer_info si;
+    nt_trust_zk_info zi;
+    nt_dns_name full;
+    nt_dynbuf d;
+    char key_hex[65];
+    bool named, have_key = false, zk = false, service;
+    nt_status st;
+
+    if (!p || !kind)
+        return;
+    service = ev->kind != NT_MDNS_EV_REJECTED && ev->kind != NT_MDNS_EV_PUBLISH_CONFLICT;
+    if (service && ev->trust < (uint8_t)require)
+        return; /* hidden, as browse --require hides it */
+    shown = *ev;
+    named = ev->instance[0] && nt_chain_view_instance_name(&full, ev) == NT_OK;
+    if (service && hooks && named && nt_trust_hooks_signer_of(hooks, &full, &si) == NT_OK &&
+        si.level != NT_TRUST_UNSIGNED)
+        have_key = nt_hex_encode(key_hex, sizeof key_hex, si.key_digest, 32) == NT_OK;
+    /* zk-verified: trusted, and a proof bound to that key verified */
+    if (service && ev->kind != NT_MDNS_EV_SERVICE_REMOVED && hooks && named &&
+        ev->trust >= (uint8_t)NT_TRUST_TRUSTED &&
+        nt_trust_hooks_zk_of(hooks, &full, nt_runner_now(r), &zi) == NT_OK) {
+        shown.trust = NT_TRUST_ZK_VERIFIED;
+        zk = true;
+    }
+    ifname = nt_runner_ifname(r, ev->ifindex);
+    nt_dynbuf_init(&d, 1024);
+    st = nt_svc_event_json(&d, kind, &shown, ifname ? ifname : "", have_key ? key_hex : NULL);
+    if (st == NT_OK && ev->kind == NT_MDNS_EV_PUBLISH_CONFLICT && d.len > 0) {
+        d.len--; /* reopen the object: the name that collided */
+        st = nt_dynbuf_add_str(&d, ",\"previous\":");
+        if (st == NT_OK)
+            st = nt_svc_json_str(&d, ev->previous, strlen(ev->previous));
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(&d, ",\"renamed\":");
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(&d, ev->instance[0] ? "\"service\"}" : "\"host\"}");
+    }
+    if (st == NT_OK)
+        nt_bus_glue_event(p, &shown, kind, ifname ? ifname : "", (const char *)d.data, d.len,
+                          zk);
+    else
+        NT_LOGW("bus", "event not published: %s", nt_strerror(st));
+    nt_dynbuf_cleanup(&d);
 }

@@ -1,8 +1,9 @@
 /*
- * tools/bus_glue.h - lets a command publish what it decides on the
- * trust-event bus (DESIGN §6) until the daemon does: the options, the
- * publisher signed with the agent's key, and one engine event to the topics
- * service.added|updated|removed|rejected|conflict, proof.verified|rejected.
+ * tools/bus_glue.h - the trust-event bus (DESIGN §6) for the front ends that
+ * publish on it, `browse --bus-endpoint` and `nautilus agent`: the options,
+ * the publisher signed with the agent's key, and one engine event to the
+ * topics service.added|updated|removed|rejected|conflict,
+ * proof.verified|rejected.
  */
 #ifndef NAUTILUS_TOOLS_BUS_GLUE_H
 #define NAUTILUS_TOOLS_BUS_GLUE_H
@@ -12,6 +13,8 @@
 
 #include "nautilus/bus.h"
 #include "nautilus/mdns.h"
+#include "nautilus/trust_mdns.h"
+#include "mdns_runner.h"
 
 typedef struct nt_bus_glue_opts {
     const char *endpoint;    /* --bus-endpoint URL: publish (NULL: no bus) */
@@ -20,6 +23,7 @@ typedef struct nt_bus_glue_opts {
     const char *curve_allow; /* --bus-curve-allow FILE: allowed client keys */
     const char *state;       /* --state DIR: where the agent's keys are */
     const char *host;        /* --bus-host NAME: the name the key is known by */
+    int hwm;                 /* PUB high-water mark; 0: the publisher's default */
 } nt_bus_glue_opts;
 
 #define NT_BUS_GLUE_HELP                                                                   \
@@ -45,5 +49,14 @@ int nt_bus_glue_start(const char *cmd, const nt_bus_glue_opts *o, nt_bus_pub **o
  * (a trailing newline is dropped); zk: the instance's proof verified. */
 void nt_bus_glue_event(nt_bus_pub *p, const nt_mdns_event *ev, const char *kind,
                        const char *ifname, const char *json, size_t len, bool zk);
+
+/* The daemon's view of one engine event (DESIGN §6.2, §8.1): a browse
+ * event (added/updated/removed/rejected) as the §9 JSON object with the
+ * signer's key digest, proof.verified after it when the instance's proof
+ * verified; a publish conflict of our own service or host as
+ * service.conflict. Events below require (not rejections) are not
+ * published, as browse hides them. Other kinds are ignored. */
+void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_runner *r,
+                              const nt_mdns_event *ev, nt_trust_level require);
 
 #endif

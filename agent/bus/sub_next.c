@@ -236,6 +236,19 @@ static nt_status order(nt_bus_sub *s, nt_bus_msg *m)
 static nt_status head_gap(nt_bus_sub *s)
 {
     uint64_t last = s->ver.head_seq;
+    if (s->ver.run_changed && !s->have_held) {
+        /* The agent restarted and only heads of its new run reached us (its
+         * first events went out before we reconnected): resync as order()
+         * does, or else report what the new run's head covers as lost. */
+        s->ver.run_changed = false;
+        s->last_delivered = 0;
+        if (s->snapshot) {
+            s->synced = false;
+            s->need_snapshot = true;
+            return NT_OK;
+        }
+        s->next_seq = 1;
+    }
     if (!s->synced || s->have_held || last < s->next_seq)
         return NT_OK;
     s->stats.gaps++;

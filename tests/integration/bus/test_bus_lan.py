@@ -130,7 +130,7 @@ def main():
         nsub = spawn_sub([nbin, "subscribe", "--json", "--endpoint", ep, "--snapshot", snap,
                           "--agent-key", agent_digest] + curve_c, "subscribe")
         pysub = spawn_sub(["/usr/bin/python3", "-u", EXAMPLE, "--endpoint", ep, "--snapshot", snap,
-                           "--agent", agent_digest, "--curve-server-key", keys["server"],
+                           "--agent", agent_digest, "--curve-server-key=" + keys["server"],
                            "--curve-key-file", os.path.join(work, "py.key")], "subscriber-py")
         stranger = spawn_sub([nbin, "subscribe", "--json", "--endpoint", ep, "--timeout", "60",
                               "--curve-server-key", keys["server"], "--curve-key-file",

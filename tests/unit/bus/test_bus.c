@@ -95,6 +95,57 @@ static void test_late_join(void **state)
     fix_teardown(&f);
 }
 
+/* ---- a restarted publisher ------------------------------------------------ */
+
+/* The agent restarts (a new run, seq from 1): a subscriber connected all
+ * along follows it and resyncs from the new run's snapshot, whether the new
+ * run's first events reached it or went out before it reconnected (then
+ * only heads do). */
+static void test_restart_followed(void **state)
+{
+    fixture f;
+    model m;
+    nt_bus_sub *s;
+    nt_bus_sub_event ev;
+    nt_bus_sub_stats st;
+    unsigned k;
+    (void)state;
+    assert_int_equal(fix_setup(&f, "restart"), 0);
+    fix_pub_start(&f, 0, 0, NULL, NULL);
+    for (k = 0; k < 100; k++)
+        fix_publish_op(&f, k);
+    model_init(&m);
+    sub_start(&s, &f, NULL, true, NULL);
+    model_catch_up(&m, s, fix_last_seq(&f));
+    model_check(&m, &f);
+    nt_bus_pub_destroy(f.pub);
+    f.pub = NULL;
+    memset(f.live, 0, sizeof f.live);
+    memset(f.val, 0, sizeof f.val);
+    fix_pub_start(&f, 0, 0, NULL, NULL);
+    for (k = 0; k < 50; k++)
+        fix_publish_op(&f, k);
+    /* what is left of the old run (agent.stopping), then the new snapshot */
+    do
+        assert_int_equal(nt_bus_sub_next(s, &ev, 20000), NT_OK);
+    while (ev.kind != NT_BUS_SUB_SNAPSHOT_BEGIN);
+    model_cleanup(&m);
+    model_init(&m);
+    model_apply(&m, &ev);
+    model_catch_up(&m, s, fix_last_seq(&f));
+    model_check(&m, &f);
+    for (k = 50; k < 80; k++)
+        fix_publish_op(&f, k);
+    model_catch_up(&m, s, fix_last_seq(&f));
+    model_check(&m, &f);
+    nt_bus_sub_get_stats(s, &st);
+    assert_int_equal(st.unauthenticated, 0);
+    assert_true(st.resyncs >= 2);
+    nt_bus_sub_destroy(s);
+    model_cleanup(&m);
+    fix_teardown(&f);
+}
+
 /* A subscriber joins while another thread publishes: the snapshot and the
  * events around it still add up, nothing missing, nothing twice. */
 typedef struct pub_thread_arg {
@@ -797,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_other_agent_refused),
         cmocka_unit_test(test_late_join),
         cmocka_unit_test(test_join_while_publishing),
+        cmocka_unit_test(test_restart_followed),
         cmocka_unit_test(test_slow_subscriber),
         cmocka_unit_test(test_gap_unfilled),
         cmocka_unit_test(test_curve),
