@@ -162,10 +162,10 @@ static void test_fp2_mul(void **state)
     fp2_mul_cases();
 }
 
-/* ---- The lazily reduced Fp6 products and the shift-based mul-by-xi
- * against plain formulas built from nt_fp2_mul alone (schoolbook Fp6, xi as
- * an Fp2 product), on random values and on raw limb extremes (0, 1, p - 1 as
- * limbs: the largest unreduced products). */
+/* ---- The lazily reduced Fp6 products, the shift-based mul-by-xi and the
+ * Fp2 square against plain formulas built from nt_fp2_mul alone (schoolbook
+ * Fp6, xi as an Fp2 product), on random values and on raw limb extremes
+ * (0, 1, p - 1 as limbs: the largest unreduced products). */
 
 static void pick_fp(nt_fp *r)
 {
@@ -256,6 +256,12 @@ static void lazy_cases(void)
         assert_true(nt_fp2_eq(&got2, &want2));
         got2 = x;
         nt_fp2_mul_xi(&got2, &got2); /* in place */
+        assert_true(nt_fp2_eq(&got2, &want2));
+        nt_fp2_sqr(&got2, &x);
+        nt_fp2_mul(&want2, &x, &x);
+        assert_true(nt_fp2_eq(&got2, &want2));
+        got2 = x;
+        nt_fp2_sqr(&got2, &got2); /* in place */
         assert_true(nt_fp2_eq(&got2, &want2));
 
         pick_fp6(&a);
