@@ -78,7 +78,7 @@ static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
 }
 
 /* 512-bit product w = a b. */
-static inline void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
+static inline NT_MONT_INLINE void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
 {
     uint64_t r0, r1, r2, r3, r4, lo, hi;
     /* volatile: the results go to memory, not to the register outputs */
@@ -134,7 +134,7 @@ static inline void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const 
 
 /* r = w 2^-256 mod p for w < p 2^256: Montgomery-reduce the low half,
  * then add the high half (w + k p)/2^256 = w_hi + (w_lo + k p)/2^256. */
-static inline void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
+static inline NT_MONT_INLINE void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
 {
     uint64_t t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4, lo, hi;
     nt_ull s0, s1, s2, s3;

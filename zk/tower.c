@@ -14,22 +14,80 @@
 
 /* ---- Fp2 ----------------------------------------------------------------- */
 
-/* 9 a0 - a1 + (a0 + 9 a1) u: the two halves' doubling chains interleave. */
+/* r = (9 a + b) mod p for a, b < p: t = 8 a + a + b < 10 p < 2^258,
+ * then t - q p with q = floor(floor(t / 2^250) / 13). Since
+ * 12 2^250 < p < 13 2^250, q <= floor(t / p) <= q + 1 (t < 10 p), so one
+ * conditional subtraction of p finishes. */
+static inline NT_MONT_INLINE void fp_mul9_add(nt_fp *r, const uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t t[4], t4, q, m[4];
+    nt_u128 w;
+    int i;
+#ifdef NT_MONT_ADC
+    nt_ull s0, s1, s2, s3;
+    unsigned char c;
+    c = _addcarry_u64(0, a[0] << 3, a[0], &s0);
+    c = _addcarry_u64(c, (a[1] << 3) | (a[0] >> 61), a[1], &s1);
+    c = _addcarry_u64(c, (a[2] << 3) | (a[1] >> 61), a[2], &s2);
+    c = _addcarry_u64(c, (a[3] << 3) | (a[2] >> 61), a[3], &s3);
+    t4 = (a[3] >> 61) + c;
+    c = _addcarry_u64(0, s0, b[0], &s0);
+    c = _addcarry_u64(c, s1, b[1], &s1);
+    c = _addcarry_u64(c, s2, b[2], &s2);
+    c = _addcarry_u64(c, s3, b[3], &s3);
+    t4 += c;
+    t[0] = s0;
+    t[1] = s1;
+    t[2] = s2;
+    t[3] = s3;
+#else
+    uint64_t carry = 0;
+    for (i = 0; i < 4; i++) {
+        uint64_t a8 = (a[i] << 3) | (i > 0 ? a[i - 1] >> 61 : 0);
+        w = (nt_u128)a8 + a[i] + b[i] + carry;
+        t[i] = (uint64_t)w;
+        carry = (uint64_t)(w >> 64);
+    }
+    t4 = (a[3] >> 61) + carry;
+#endif
+    q = ((t4 << 6) | (t[3] >> 58)) / 13;
+    w = 0;
+    for (i = 0; i < 4; i++) {
+        w = (nt_u128)q * nt_fp_p[i] + (uint64_t)(w >> 64);
+        m[i] = (uint64_t)w;
+    }
+    /* t - q p < 2 p: the fifth limbs cancel */
+#ifdef NT_MONT_ADC
+    c = _subborrow_u64(0, t[0], m[0], &s0);
+    c = _subborrow_u64(c, t[1], m[1], &s1);
+    c = _subborrow_u64(c, t[2], m[2], &s2);
+    (void)_subborrow_u64(c, t[3], m[3], &s3);
+    t[0] = s0;
+    t[1] = s1;
+    t[2] = s2;
+    t[3] = s3;
+#else
+    carry = 0;
+    for (i = 0; i < 4; i++) {
+        w = (nt_u128)t[i] - m[i] - carry;
+        t[i] = (uint64_t)w;
+        carry = (uint64_t)(w >> 64) & 1;
+    }
+#endif
+    nt_mont_reduce_once(r->v, t, nt_fp_p);
+}
+
+/* a xi = (9 a0 - a1) + (a0 + 9 a1) u, with 9 a0 - a1 = 9 a0 + (-a1 mod p):
+ * two shift-and-add chains and two quotient estimates instead of twelve
+ * modular additions. */
 void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
 {
-    nt_fp t0, t1;
-    nt_fp_dbl(&t0, &a->c0);
-    nt_fp_dbl(&t1, &a->c1);
-    nt_fp_dbl(&t0, &t0);
-    nt_fp_dbl(&t1, &t1);
-    nt_fp_dbl(&t0, &t0);
-    nt_fp_dbl(&t1, &t1);
-    nt_fp_add(&t0, &t0, &a->c0);
-    nt_fp_add(&t1, &t1, &a->c1);
-    nt_fp_sub(&t0, &t0, &a->c1);
-    nt_fp_add(&t1, &t1, &a->c0);
-    r->c0 = t0;
-    r->c1 = t1;
+    uint64_t n[4];
+    nt_fp c0;
+    nt_mont_neg(n, a->c1.v, nt_fp_p); /* p - a1, or 0 for a1 = 0: below p */
+    fp_mul9_add(&c0, a->c0.v, n);
+    fp_mul9_add(&r->c1, a->c1.v, a->c0.v);
+    r->c0 = c0;
 }
 
 void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
@@ -162,6 +220,122 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
     redc(&r->c1, w2);
 }
 
+/* ---- Unreduced Fp2 products (lazy reduction at the Fp6 level) ----------- *
+ * A wide Fp2 value holds each coefficient as a 512-bit integer w in
+ * [0, p 2^256), standing for w 2^-512 (two Montgomery factors): the product
+ * of two Montgomery-form values before its reduction. Sums and differences
+ * stay in range by adding or subtracting p 2^256, which touches only the
+ * high half; one Montgomery reduction per coefficient (redc accepts any
+ * w < p 2^256) then gives the reduced Montgomery value. A reduced value x
+ * (standing for x 2^-256) is added as x 2^256: into the high half mod p.
+ * Aranha, Karabina, Longa, Gebotys, Lopez (EUROCRYPT 2011), section 3. */
+typedef struct fp2w {
+    uint64_t c0[8], c1[8];
+} fp2w;
+
+/* The portable reduction of a value that must stay intact. */
+static inline NT_MONT_INLINE void redc_const(nt_fp *r, const uint64_t w[8])
+{
+    uint64_t t[8];
+    memcpy(t, w, sizeof t);
+    redc(r, t);
+}
+
+#ifdef NT_MONT_ADC
+/* w = a + b on 8 limbs (no carry out: both below p 2^256 < 2^510). */
+static inline NT_MONT_INLINE void add8(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
+{
+    unsigned char c = 0;
+    int i;
+    for (i = 0; i < 8; i++)
+        c = _addcarry_u64(c, a[i], b[i], (nt_ull *)&w[i]);
+}
+#else
+static void add8(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
+{
+    nt_u128 t = 0;
+    int i;
+    for (i = 0; i < 8; i++) {
+        t = (nt_u128)a[i] + b[i] + (uint64_t)(t >> 64);
+        w[i] = (uint64_t)t;
+    }
+}
+#endif
+
+/* w = a + b mod p 2^256: the high half of the sum is below 2p. */
+static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
+{
+    add8(w, a, b);
+    nt_mont_reduce_once(w + 4, w + 4, nt_fp_p);
+}
+
+/* w = w - b mod p 2^256. */
+static inline NT_MONT_INLINE void wsub(uint64_t w[8], const uint64_t b[8])
+{
+    uint64_t mask = 0 - (uint64_t)sub8(w, b);
+    add_high(w, nt_fp_p, mask);
+}
+
+static inline NT_MONT_INLINE void fp2w_add(fp2w *r, const fp2w *a, const fp2w *b)
+{
+    wadd(r->c0, a->c0, b->c0);
+    wadd(r->c1, a->c1, b->c1);
+}
+
+static inline NT_MONT_INLINE void fp2w_sub(fp2w *r, const fp2w *b)
+{
+    wsub(r->c0, b->c0);
+    wsub(r->c1, b->c1);
+}
+
+/* r += x 2^256 for a reduced x: the high halves are below p. */
+static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
+{
+    nt_mont_add(r->c0 + 4, r->c0 + 4, x->c0.v, nt_fp_p);
+    nt_mont_add(r->c1 + 4, r->c1 + 4, x->c1.v, nt_fp_p);
+}
+
+/* Out of line, like nt_fp2_mul: inlined into every Fp6 routine the code
+ * grows past what the instruction cache and the registers hold, and the
+ * ADX build was then slower than the one reduced product per call. */
+static __attribute__((noinline)) void fp2w_redc(nt_fp2 *r, const fp2w *w)
+{
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_redc_adx(&r->c0, w->c0);
+        nt_fp_redc_adx(&r->c1, w->c1);
+        return;
+    }
+#endif
+    redc_const(&r->c0, w->c0);
+    redc_const(&r->c1, w->c1);
+}
+
+/* The product of nt_fp2_mul before its two reductions: c0 = a0 b0 - a1 b1
+ * (plus p 2^256 when negative), c1 = a0 b1 + a1 b0 < 2 p^2. */
+static __attribute__((noinline)) void fp2_mul_wide(fp2w *w, const nt_fp2 *a, const nt_fp2 *b)
+{
+    uint64_t w1[8], sa[4], sb[4], mask;
+    add4(sa, a->c0.v, a->c1.v);
+    add4(sb, b->c0.v, b->c1.v);
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_mul_wide_adx(w->c0, a->c0.v, b->c0.v);
+        nt_fp_mul_wide_adx(w1, a->c1.v, b->c1.v);
+        nt_fp_mul_wide_adx(w->c1, sa, sb);
+    } else
+#endif
+    {
+        nt_u256_mul_wide(w->c0, a->c0.v, b->c0.v);
+        nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
+        nt_u256_mul_wide(w->c1, sa, sb);
+    }
+    (void)sub8(w->c1, w->c0);
+    (void)sub8(w->c1, w1);
+    mask = 0 - (uint64_t)sub8(w->c0, w1);
+    add_high(w->c0, nt_fp_p, mask);
+}
+
 void nt_fp2_inv_var(nt_fp2 *r, const nt_fp2 *a)
 {
     /* (a0 + a1 u)^-1 = (a0 - a1 u) / (a0^2 + a1^2) */
@@ -227,42 +401,51 @@ void nt_fp6_mul_v(nt_fp6 *r, const nt_fp6 *a)
     r->c0 = t;
 }
 
+/* Karatsuba over Fp2 with lazy reduction: six unreduced Fp2 products and
+ * five Fp2 reductions (one per output coefficient, and one for each of the
+ * two terms multiplied by xi, which is applied to reduced values: 9 times
+ * a wide value would not fit), i.e. 10 Fp reductions instead of 12. */
 void nt_fp6_mul(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
 {
-    nt_fp2 t0, t1, t2, s, u, c0, c1, c2;
-    nt_fp2_mul(&t0, &a->c0, &b->c0);
-    nt_fp2_mul(&t1, &a->c1, &b->c1);
-    nt_fp2_mul(&t2, &a->c2, &b->c2);
+    fp2w t0, t1, t2, m0, m1, m2;
+    nt_fp2 s, u, x;
 
-    /* c0 = t0 + xi ((a1 + a2)(b1 + b2) - t1 - t2) */
+    fp2_mul_wide(&t0, &a->c0, &b->c0);
+    fp2_mul_wide(&t1, &a->c1, &b->c1);
+    fp2_mul_wide(&t2, &a->c2, &b->c2);
+
+    /* m0 = (a1 + a2)(b1 + b2) - t1 - t2 */
     nt_fp2_add(&s, &a->c1, &a->c2);
     nt_fp2_add(&u, &b->c1, &b->c2);
-    nt_fp2_mul(&s, &s, &u);
-    nt_fp2_sub(&s, &s, &t1);
-    nt_fp2_sub(&s, &s, &t2);
-    nt_fp2_mul_xi(&s, &s);
-    nt_fp2_add(&c0, &s, &t0);
-
-    /* c1 = (a0 + a1)(b0 + b1) - t0 - t1 + xi t2 */
+    fp2_mul_wide(&m0, &s, &u);
+    fp2w_sub(&m0, &t1);
+    fp2w_sub(&m0, &t2);
+    /* m1 = (a0 + a1)(b0 + b1) - t0 - t1 */
     nt_fp2_add(&s, &a->c0, &a->c1);
     nt_fp2_add(&u, &b->c0, &b->c1);
-    nt_fp2_mul(&s, &s, &u);
-    nt_fp2_sub(&s, &s, &t0);
-    nt_fp2_sub(&s, &s, &t1);
-    nt_fp2_mul_xi(&u, &t2);
-    nt_fp2_add(&c1, &s, &u);
-
-    /* c2 = (a0 + a2)(b0 + b2) - t0 - t2 + t1 */
+    fp2_mul_wide(&m1, &s, &u);
+    fp2w_sub(&m1, &t0);
+    fp2w_sub(&m1, &t1);
+    /* m2 = (a0 + a2)(b0 + b2) - t0 - t2 + t1 */
     nt_fp2_add(&s, &a->c0, &a->c2);
     nt_fp2_add(&u, &b->c0, &b->c2);
-    nt_fp2_mul(&s, &s, &u);
-    nt_fp2_sub(&s, &s, &t0);
-    nt_fp2_sub(&s, &s, &t2);
-    nt_fp2_add(&c2, &s, &t1);
+    fp2_mul_wide(&m2, &s, &u);
+    fp2w_sub(&m2, &t0);
+    fp2w_sub(&m2, &t2);
+    fp2w_add(&m2, &m2, &t1);
 
-    r->c0 = c0;
-    r->c1 = c1;
-    r->c2 = c2;
+    /* c0 = t0 + xi m0 */
+    fp2w_redc(&x, &m0);
+    nt_fp2_mul_xi(&x, &x);
+    fp2w_add_reduced(&t0, &x);
+    /* c1 = m1 + xi t2 */
+    fp2w_redc(&x, &t2);
+    nt_fp2_mul_xi(&x, &x);
+    fp2w_add_reduced(&m1, &x);
+
+    fp2w_redc(&r->c0, &t0);
+    fp2w_redc(&r->c1, &m1);
+    fp2w_redc(&r->c2, &m2);
 }
 
 void nt_fp6_sqr(nt_fp6 *r, const nt_fp6 *a)
@@ -321,28 +504,31 @@ void nt_fp6_inv_var(nt_fp6 *r, const nt_fp6 *a)
     nt_fp2_mul(&r->c2, &C, &f);
 }
 
-/* r = a * (b0 + b1 v): 5 Fp2 multiplications. */
+/* r = a * (b0 + b1 v): 5 unreduced Fp2 products, 3 Fp2 reductions (6 Fp
+ * reductions instead of 10)
+ * (lazy reduction; xi is applied to a2 before its product with b1). */
 static void fp6_mul_01(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
 {
-    nt_fp2 t0, t1, s, u, c0, c1, c2;
-    nt_fp2_mul(&t0, &a->c0, b0);
-    nt_fp2_mul(&t1, &a->c1, b1);
-    /* c0 = a0 b0 + xi a2 b1 */
-    nt_fp2_mul(&s, &a->c2, b1);
-    nt_fp2_mul_xi(&s, &s);
-    nt_fp2_add(&c0, &s, &t0);
+    fp2w t0, t1, m;
+    nt_fp2 s, u;
+    fp2_mul_wide(&t0, &a->c0, b0);
+    fp2_mul_wide(&t1, &a->c1, b1);
     /* c1 = (a0 + a1)(b0 + b1) - t0 - t1 */
     nt_fp2_add(&s, &a->c0, &a->c1);
     nt_fp2_add(&u, b0, b1);
-    nt_fp2_mul(&s, &s, &u);
-    nt_fp2_sub(&s, &s, &t0);
-    nt_fp2_sub(&c1, &s, &t1);
-    /* c2 = a1 b1 + a2 b0 */
-    nt_fp2_mul(&s, &a->c2, b0);
-    nt_fp2_add(&c2, &s, &t1);
-    r->c0 = c0;
-    r->c1 = c1;
-    r->c2 = c2;
+    fp2_mul_wide(&m, &s, &u);
+    fp2w_sub(&m, &t0);
+    fp2w_sub(&m, &t1);
+    fp2w_redc(&r->c1, &m);
+    /* c0 = t0 + (xi a2) b1 */
+    nt_fp2_mul_xi(&s, &a->c2);
+    fp2_mul_wide(&m, &s, b1);
+    fp2w_add(&m, &m, &t0);
+    /* c2 = t1 + a2 b0 (a2 is read before r->c0 is written: r may be a) */
+    fp2_mul_wide(&t0, &a->c2, b0);
+    fp2w_add(&t0, &t0, &t1);
+    fp2w_redc(&r->c0, &m);
+    fp2w_redc(&r->c2, &t0);
 }
 
 static void fp6_mul_fp2(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b)

@@ -162,6 +162,150 @@ static void test_fp2_mul(void **state)
     fp2_mul_cases();
 }
 
+/* ---- The lazily reduced Fp6 products, the shift-based mul-by-xi and the
+ * Fp2 square against plain formulas built from nt_fp2_mul alone (schoolbook
+ * Fp6, xi as an Fp2 product), on random values and on raw limb extremes
+ * (0, 1, p - 1 as limbs: the largest unreduced products). */
+
+static void pick_fp(nt_fp *r)
+{
+    uint64_t k = rng_next() % 6;
+    if (k == 0) {
+        nt_fp_set_zero(r);
+    } else if (k == 1) {
+        memcpy(r->v, P_LIMBS, sizeof r->v);
+        r->v[0]--; /* p - 1 as limbs */
+    } else if (k == 2) {
+        nt_fp_set_zero(r);
+        r->v[0] = 1;
+    } else {
+        rand_fp(r);
+    }
+}
+
+static void pick_fp2(nt_fp2 *r)
+{
+    pick_fp(&r->c0);
+    pick_fp(&r->c1);
+}
+
+static void pick_fp6(nt_fp6 *r)
+{
+    pick_fp2(&r->c0);
+    pick_fp2(&r->c1);
+    pick_fp2(&r->c2);
+}
+
+static void ref_mul_xi(nt_fp2 *r, const nt_fp2 *a)
+{
+    nt_fp2 xi;
+    nt_fp_set_u64(&xi.c0, 9);
+    nt_fp_set_one(&xi.c1);
+    nt_fp2_mul(r, a, &xi);
+}
+
+/* (a0 + a1 v + a2 v^2)(b0 + b1 v + b2 v^2), v^3 = xi, term by term. */
+static void ref_fp6_mul(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
+{
+    const nt_fp2 *x[3] = {&a->c0, &a->c1, &a->c2}, *y[3] = {&b->c0, &b->c1, &b->c2};
+    nt_fp2 c[5], t;
+    int i, j;
+    for (i = 0; i < 5; i++)
+        nt_fp2_set_zero(&c[i]);
+    for (i = 0; i < 3; i++) {
+        for (j = 0; j < 3; j++) {
+            nt_fp2_mul(&t, x[i], y[j]);
+            nt_fp2_add(&c[i + j], &c[i + j], &t);
+        }
+    }
+    ref_mul_xi(&t, &c[3]);
+    nt_fp2_add(&r->c0, &c[0], &t);
+    ref_mul_xi(&t, &c[4]);
+    nt_fp2_add(&r->c1, &c[1], &t);
+    r->c2 = c[2];
+}
+
+/* (a0 + a1 w)(b0 + b1 w), w^2 = v. */
+static void ref_fp12_mul(nt_fp12 *r, const nt_fp12 *a, const nt_fp12 *b)
+{
+    nt_fp6 t0, t1, t2, t3, v;
+    nt_fp6 zero;
+    nt_fp6_set_zero(&zero);
+    ref_fp6_mul(&t0, &a->c0, &b->c0);
+    ref_fp6_mul(&t1, &a->c1, &b->c1);
+    ref_fp6_mul(&t2, &a->c0, &b->c1);
+    ref_fp6_mul(&t3, &a->c1, &b->c0);
+    /* v t1 = (xi t1.c2, t1.c0, t1.c1) */
+    ref_mul_xi(&v.c0, &t1.c2);
+    v.c1 = t1.c0;
+    v.c2 = t1.c1;
+    nt_fp6_add(&r->c0, &t0, &v);
+    nt_fp6_add(&r->c1, &t2, &t3);
+}
+
+static void lazy_cases(void)
+{
+    int it;
+    for (it = 0; it < 300; it++) {
+        nt_fp2 x, got2, want2;
+        nt_fp6 a, b, got6, want6;
+        nt_fp12 f, g, l, got12, want12;
+        pick_fp2(&x);
+        nt_fp2_mul_xi(&got2, &x);
+        ref_mul_xi(&want2, &x);
+        assert_true(nt_fp2_eq(&got2, &want2));
+        got2 = x;
+        nt_fp2_mul_xi(&got2, &got2); /* in place */
+        assert_true(nt_fp2_eq(&got2, &want2));
+        nt_fp2_sqr(&got2, &x);
+        nt_fp2_mul(&want2, &x, &x);
+        assert_true(nt_fp2_eq(&got2, &want2));
+        got2 = x;
+        nt_fp2_sqr(&got2, &got2); /* in place */
+        assert_true(nt_fp2_eq(&got2, &want2));
+
+        pick_fp6(&a);
+        pick_fp6(&b);
+        nt_fp6_mul(&got6, &a, &b);
+        ref_fp6_mul(&want6, &a, &b);
+        assert_true(nt_fp6_eq(&got6, &want6));
+        got6 = a;
+        nt_fp6_mul(&got6, &got6, &b); /* in place */
+        assert_true(nt_fp6_eq(&got6, &want6));
+
+        pick_fp6(&f.c0);
+        pick_fp6(&f.c1);
+        pick_fp6(&g.c0);
+        pick_fp6(&g.c1);
+        nt_fp12_mul(&got12, &f, &g);
+        ref_fp12_mul(&want12, &f, &g);
+        assert_true(nt_fp12_eq(&got12, &want12));
+        nt_fp12_sqr(&got12, &f);
+        ref_fp12_mul(&want12, &f, &f);
+        assert_true(nt_fp12_eq(&got12, &want12));
+        /* the sparse line product (fp6_mul_01 inside) */
+        memset(&l, 0, sizeof l);
+        l.c0.c0 = g.c0.c0;
+        l.c1.c0 = g.c1.c0;
+        l.c1.c1 = g.c1.c1;
+        ref_fp12_mul(&want12, &f, &l);
+        nt_fp12_mul_line(&got12, &f, &g.c0.c0, &g.c1.c0, &g.c1.c1);
+        assert_true(nt_fp12_eq(&got12, &want12));
+        nt_fp12_mul_line(&f, &f, &g.c0.c0, &g.c1.c0, &g.c1.c1); /* in place */
+        assert_true(nt_fp12_eq(&f, &want12));
+    }
+}
+
+/* Both code paths (ADX when available, portable C). */
+static void test_lazy_tower(void **state)
+{
+    (void)state;
+    nt_fp_set_adx(false);
+    lazy_cases();
+    nt_fp_set_adx(true);
+    lazy_cases();
+}
+
 /* The BMI2/ADX code (when this CPU has it) and the portable C code give
  * identical field, tower and pairing results. */
 static void test_adx_matches_portable(void **state)
@@ -539,6 +683,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_known),
         cmocka_unit_test(test_fp2_mul),
+        cmocka_unit_test(test_lazy_tower),
         cmocka_unit_test(test_adx_matches_portable),
         cmocka_unit_test(test_tower_identities),
         cmocka_unit_test(test_group_orders),
