@@ -100,6 +100,8 @@ static void configure(void *ctx, nt_mdns_config *mc)
         mc->max_queries = c->max_queries;
     if (c->packets_per_sec)
         mc->packets_per_sec = c->packets_per_sec;
+    /* A long-running agent is where predictive refresh pays (DESIGN §7.2). */
+    mc->predict_per_min = c->predict_per_min;
 }
 
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)

@@ -14,6 +14,7 @@ void nt_conf_reset(nt_conf *c)
     c->log_target = NT_CONF_LOG_STDERR;
     c->log_level = NT_LOG_INFO;
     c->require = NT_TRUST_UNSIGNED;
+    c->predict_per_min = NT_CONF_PREDICT_DEFAULT;
 }
 
 nt_status nt_conf_create(nt_conf **out)

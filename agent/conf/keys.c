@@ -85,6 +85,7 @@ static const key_def keys[] = {
     {"limits", "packets-per-second", K_U32, C(packets_per_sec), 0, 1000000, 0},
     {"limits", "signature-checks-per-source", K_U32, C(checks_per_source), 1, 1000000, 0},
     {"limits", "signature-checks-total", K_U32, C(checks_total), 1, 10000000, 0},
+    {"limits", "predictive-refresh-per-minute", K_U32, C(predict_per_min), 0, 6000, 0},
     {"service", "type", K_STYPE, S(type), 0, 0, 0},
     {"service", "port", K_U16, S(port), 0, 65535, 0},
     {"service", "subtypes", K_SUBTYPES, SL(subtypes), 0, NT_CONF_SUBTYPES_MAX,

@@ -28,6 +28,7 @@
 extern "C" {
 #endif
 
+#define NT_CONF_PREDICT_DEFAULT 60u /* predictive-refresh-per-minute */
 #define NT_CONF_FILE_MAX (256u * 1024u) /* bytes of one config or .service file */
 #define NT_CONF_LINE_MAX 199u           /* bytes of one INI line (inih's buffer) */
 #define NT_CONF_KEY_MAX 48u             /* bytes of one INI key */
@@ -120,6 +121,9 @@ typedef struct nt_conf {
     uint32_t packets_per_sec;
     uint32_t checks_per_source;
     uint32_t checks_total;
+    /* Predictive refresh (DESIGN §7.2): questions per minute at most;
+     * NT_CONF_PREDICT_DEFAULT unless set, 0 = off. */
+    uint32_t predict_per_min;
     /* [service NAME] sections, then .service files */
     nt_conf_service services[NT_CONF_SERVICES_MAX];
     size_t n_services;

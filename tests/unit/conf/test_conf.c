@@ -114,6 +114,25 @@ static void test_empty_file_is_defaults(void **state)
     assert_true(c->ipv4 && c->ipv6 && c->sign);
     assert_int_equal(c->n_services, 0);
     assert_int_equal(c->log_level, NT_LOG_INFO);
+    assert_int_equal(c->predict_per_min, NT_CONF_PREDICT_DEFAULT); /* on unless turned off */
+    nt_conf_destroy(c);
+}
+
+/* Predictive refresh: turned off with 0, bounded above. */
+static void test_predictive_refresh_key(void **state)
+{
+    static const char off[] = "[limits]\npredictive-refresh-per-minute = 0\n";
+    static const char big[] = "[limits]\npredictive-refresh-per-minute = 6001\n";
+    nt_conf *c;
+    nt_conf_error err;
+    (void)state;
+    assert_int_equal(nt_conf_create(&c), NT_OK);
+    assert_int_equal(nt_conf_parse(c, &err, "off.conf", off, sizeof off - 1), NT_OK);
+    assert_int_equal(c->predict_per_min, 0);
+    nt_conf_destroy(c);
+    assert_int_equal(nt_conf_create(&c), NT_OK);
+    assert_int_equal(nt_conf_parse(c, &err, "big.conf", big, sizeof big - 1), NT_ERR_CONF_VALUE);
+    assert_int_equal(err.line, 2);
     nt_conf_destroy(c);
 }
 
@@ -321,6 +340,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_file),
         cmocka_unit_test(test_empty_file_is_defaults),
+        cmocka_unit_test(test_predictive_refresh_key),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_long_line_and_nul),
         cmocka_unit_test(test_unterminated_last_line),
