@@ -12,14 +12,7 @@
 #include <string.h>
 
 #include "tools/agent_req.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

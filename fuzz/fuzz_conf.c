@@ -9,14 +9,7 @@
 #include <string.h>
 
 #include "nautilus/conf.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 static unsigned count_lines(const uint8_t *data, size_t size)
 {

@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "nautilus/ctl.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 /* The reference: the k-th frame's offset and length in s[0..n); -1 when
  * the stream holds no complete k-th frame, -2 when a bad length comes

@@ -17,18 +17,11 @@
 
 #include "nautilus/mdns.h"
 #include "nautilus/wire.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz/fuzz.h"
 
 static nt_dns_msg g_msg;
 static nt_mdns_packet_out g_out;
 static nt_mdns_event g_ev;
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
 
 static void drain(nt_mdns *m)
 {

@@ -15,20 +15,13 @@
 #include "nautilus/buf.h"
 #include "nautilus/wire.h"
 #include "nautilus/wire_print.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz/fuzz.h"
 
 static nt_dns_msg g_m1, g_m2;
 static uint8_t g_out1[NT_DNS_MSG_MAX], g_out2[NT_DNS_MSG_MAX];
 static uint8_t g_rd1[NT_DNS_MSG_MAX + 1024], g_rd2[NT_DNS_MSG_MAX + 1024];
 static uint8_t g_can1[NT_DNS_MSG_MAX + 1024], g_can2[NT_DNS_MSG_MAX + 1024];
 static nt_dns_nsec g_nsec;
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
 
 /* Runs every getter that applies; they must agree with the record status. */
 static void exercise(const nt_dns_msg *m, const nt_dns_rr *rr)

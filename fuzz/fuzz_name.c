@@ -9,14 +9,7 @@
 
 #include "nautilus/buf.h"
 #include "nautilus/wire.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 static bool same(const nt_dns_name *a, const nt_dns_name *b)
 {

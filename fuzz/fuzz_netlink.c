@@ -13,14 +13,7 @@
 #include <sys/socket.h>
 
 #include "nautilus/net.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 /* Room for NT_NET_NL_CHANGES_MAX canonical messages of at most 48 bytes. */
 static uint8_t canon[NT_NET_NL_CHANGES_MAX * 48];

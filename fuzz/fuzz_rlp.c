@@ -16,14 +16,7 @@
 
 #include "nautilus/crypto.h"
 #include "nautilus/ledger.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 /* Re-encodes it into e and checks the scalar readers on the way. */
 static void reencode(nt_rlp_enc *e, const nt_rlp_item *it, int depth)

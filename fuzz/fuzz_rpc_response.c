@@ -21,14 +21,7 @@
 #include <string.h>
 
 #include "nautilus/ledger.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 #define MAX_BODY ((size_t)1 << 20)
 

@@ -48,8 +48,7 @@
 #include "nautilus/trust.h"
 #include "nautilus/trust_mdns.h"
 #include "nautilus/wire.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz/fuzz.h"
 
 #define WALL 1790000000u     /* the seeds' signing time (make_trust_corpus.py) */
 #define CAP 16               /* trust table caps: small, so they fill */
@@ -62,12 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { T_A = 1, T_PTR = 12, T_TXT = 16, T_AAAA = 28, T_SRV = 33, T_OPT = 41, T_RRSIG = 46,
        T_DNSKEY = 48 };
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
 
 static struct {
     bool ready;

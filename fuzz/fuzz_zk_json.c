@@ -11,14 +11,7 @@
 #include <string.h>
 
 #include "nautilus/zk.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)      \
-    do {                 \
-        if (!(cond))     \
-            abort();     \
-    } while (0)
+#include "fuzz/fuzz.h"
 
 static void check_proof(const nt_zk_proof *p)
 {
