@@ -323,8 +323,9 @@ static void close_service(ax *a)
     for (i = 0; i < s->n_subtypes; i++) {
         const char *sub = strstr(a->subs[i], "._sub.");
         size_t n = sub ? (size_t)(sub - a->subs[i]) : 0;
+        /* One label: "_a.b._sub.<type>" would be published as two labels. */
         if (!sub || n == 0 || n > 63 || strcasecmp(sub + 6, s->type) != 0 ||
-            a->subs[i][0] != '_') {
+            a->subs[i][0] != '_' || memchr(a->subs[i], '.', n) != NULL) {
             snprintf(msg, sizeof msg, "subtype '%.100s' is not _NAME._sub.%s", a->subs[i],
                      s->type);
             fail_at(a, a->sub_lines[i], NT_ERR_CONF_VALUE, msg);

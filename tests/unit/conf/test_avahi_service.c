@@ -115,6 +115,10 @@ static const bad_case bad[] = {
     {G0 "<service>\n<type>_a._tcp</type>\n<subtype>_x._sub._b._tcp</subtype>\n<port>1</port>"
         "</service></service-group>",
      NT_ERR_CONF_VALUE, 5, "_x._sub._b._tcp"},
+    /* found by fuzz_avahi_service: a subtype "label" holding a dot */
+    {G0 "<service>\n<type>_a._tcp</type>\n<subtype>_.x._sub._a._tcp</subtype>\n<port>1</port>"
+        "</service></service-group>",
+     NT_ERR_CONF_VALUE, 5, "_.x._sub._a._tcp"},
     {G0 "<service>\n<type>_a._tcp</type><port>1</port>\n"
         "<txt-record value-format=\"binary-hex\">k=7g</txt-record></service></service-group>",
      NT_ERR_CONF_VALUE, 5, "hex"},
