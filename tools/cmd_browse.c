@@ -823,24 +823,6 @@ static int browse_start(browse_state *bs, nt_runner **r, nt_runner_config *rc,
     return NT_EXIT_OK;
 }
 
-/* --rpc: the reader of the chain (tools/chain_view.h). */
-static int chain_start(browse_state *bs, const nt_cli_trust_opts *o)
-{
-    nt_chain_view_config cc;
-    nt_status st;
-    if (!o->rpc)
-        return NT_EXIT_OK;
-    memset(&cc, 0, sizeof cc);
-    cc.hooks = bs->hooks;
-    cc.rpc_url = o->rpc;
-    memcpy(cc.registry, o->registry, 20);
-    cc.max_age_s = o->chain_max_age;
-    cc.cmd = "browse";
-    if ((st = nt_chain_view_create(&bs->chain, &cc)) != NT_OK)
-        return nt_cli_usage_error("browse: cannot use --rpc %s: %s", o->rpc, nt_strerror(st));
-    return NT_EXIT_OK;
-}
-
 int nt_cmd_browse(int argc, char **argv)
 {
     nt_runner_config rc;
@@ -875,7 +857,7 @@ int nt_cmd_browse(int argc, char **argv)
     if ((code = nt_cli_trust_start("browse", &bs.hooks, &store, args.topts.trust_file,
                                    args.topts.tofu_file, args.vk_files, args.n_vk,
                                    args.topts.rpc != NULL)) != NT_EXIT_OK ||
-        (code = chain_start(&bs, &args.topts)) != NT_EXIT_OK ||
+        (code = nt_cli_chain_start("browse", &bs.chain, bs.hooks, &args.topts)) != NT_EXIT_OK ||
         (code = nt_bus_glue_start("browse", &args.bus, &bs.bus)) != NT_EXIT_OK ||
         (code = browse_start(&bs, &r, &rc, &args)) != NT_EXIT_OK)
         goto out;

@@ -302,24 +302,6 @@ static void on_timer(void *ctx, nt_runner *r, uint64_t id)
     }
 }
 
-/* --rpc: the reader of the chain (tools/chain_view.h). */
-static int chain_start(resolve_state *rs, const nt_cli_trust_opts *o)
-{
-    nt_chain_view_config cc;
-    nt_status st;
-    if (!o->rpc)
-        return NT_EXIT_OK;
-    memset(&cc, 0, sizeof cc);
-    cc.hooks = rs->hooks;
-    cc.rpc_url = o->rpc;
-    memcpy(cc.registry, o->registry, 20);
-    cc.max_age_s = o->chain_max_age;
-    cc.cmd = "resolve";
-    if ((st = nt_chain_view_create(&rs->chain, &cc)) != NT_OK)
-        return nt_cli_usage_error("resolve: cannot use --rpc %s: %s", o->rpc, nt_strerror(st));
-    return NT_EXIT_OK;
-}
-
 static int print_host(resolve_state *rs, nt_runner *r)
 {
     nt_mdns_addr addrs[HOST_ADDRS_MAX];
@@ -511,7 +493,7 @@ int nt_cmd_resolve(int argc, char **argv)
         goto out;
     if ((code = nt_cli_trust_start("resolve", &rs.hooks, &store, topts.trust_file,
                                    topts.tofu_file, NULL, 0, topts.rpc != NULL)) != NT_EXIT_OK ||
-        (code = chain_start(&rs, &topts)) != NT_EXIT_OK)
+        (code = nt_cli_chain_start("resolve", &rs.chain, rs.hooks, &topts)) != NT_EXIT_OK)
         goto out;
     rc.configure = install_hooks;
     rc.on_event = on_event;

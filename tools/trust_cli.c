@@ -91,6 +91,25 @@ int nt_cli_trust_chain_check(const char *cmd, const nt_cli_trust_opts *o)
     return NT_EXIT_OK;
 }
 
+int nt_cli_chain_start(const char *cmd, nt_chain_view **out, nt_trust_hooks *hooks,
+                       const nt_cli_trust_opts *o)
+{
+    nt_chain_view_config cc;
+    nt_status st;
+    *out = NULL;
+    if (!o->rpc)
+        return NT_EXIT_OK;
+    memset(&cc, 0, sizeof cc);
+    cc.hooks = hooks;
+    cc.rpc_url = o->rpc;
+    memcpy(cc.registry, o->registry, 20);
+    cc.max_age_s = o->chain_max_age;
+    cc.cmd = cmd;
+    if ((st = nt_chain_view_create(out, &cc)) != NT_OK)
+        return nt_cli_usage_error("%s: cannot use --rpc %s: %s", cmd, o->rpc, nt_strerror(st));
+    return NT_EXIT_OK;
+}
+
 int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store **store,
                        const char *trust_file, const char *tofu_file,
                        const char *const *vk_files, size_t n_vk, bool chain)

@@ -49,6 +49,13 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
  * NT_EXIT_OK or 2 after one line. */
 int nt_cli_trust_chain_check(const char *cmd, const nt_cli_trust_opts *o);
 
+/* --rpc given: starts the reader of the chain (tools/chain_view.h) for
+ * hooks into *out; without --rpc *out stays NULL. One line and exit 2 when
+ * it cannot start. */
+struct nt_chain_view;
+int nt_cli_chain_start(const char *cmd, struct nt_chain_view **out, nt_trust_hooks *hooks,
+                       const nt_cli_trust_opts *o);
+
 /* The same, for a program that also publishes: signer (borrowed, may be
  * NULL) signs what it sends (the agent, DESIGN §8.1); per_source and total
  * are the signature-check budgets per second (0: the defaults). */
