@@ -33,51 +33,18 @@ reach it from inside the test's namespaces. On a LAN of three namespaces:
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from nttest import SKIP, Checks, Lan, Lines, nautilus_path, require_commands  # noqa: E402
+from anvil import free_port, rpc  # noqa: E402
+import anvil as anvil_node  # noqa: E402
 
 CHAIN_ID = "31337"
 WAIT = 30  # seconds any one step may take before it counts as failed
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rpc(url, method, params):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return json.loads(r.read())
-
-
-def start_anvil(src, port):
-    anvil = os.path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
-    if not os.access(anvil, os.X_OK):
-        print("FAIL  no anvil at %s (bash scripts/deps.sh)" % anvil, flush=True)
-        sys.exit(1)
-    p = subprocess.Popen([anvil, "--host", "127.0.0.1", "--port", str(port), "--chain-id",
-                          CHAIN_ID, "--silent"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
-    for _ in range(200):
-        try:
-            rpc(url, "eth_chainId", [])
-            return p, url
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    print("FAIL  anvil did not start", flush=True)
-    sys.exit(1)
 
 
 def stop(p):
@@ -99,7 +66,11 @@ def main():
     require_commands(nbin, "ledger", "publish", "browse")
     c = Checks("ledger_trust: trusted from the chain, anchored, anchor-mismatch")
     port = free_port()
-    anvil, url = start_anvil(src, port)
+    try:
+        anvil, url = anvil_node.start(src, port, CHAIN_ID)
+    except RuntimeError as e:
+        print("FAIL  %s" % e, flush=True)
+        sys.exit(1)
     fwd = None
     try:
         with Lan(hosts=3, prefix="ntlt") as lan:

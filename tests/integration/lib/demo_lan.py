@@ -14,13 +14,13 @@ the printer with no local pin and sees its records anchored, and
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from anvil import rpc  # noqa: E402
+import anvil as anvil_node  # noqa: E402
 from nttest import (Lan, Nautilus, avahi_resolved, avahi_unescape,  # noqa: E402
                     read_mdns_pcap, zc_browser, zc_register)
 
@@ -37,31 +37,9 @@ SRC = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 CHAIN_ID = "31337"
 
 
-def rpc(url, method, params):
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return json.loads(r.read())
-
-
 def start_anvil():
     """anvil on 127.0.0.1 at a free port; returns (process, url)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    anvil = os.path.join(SRC, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
-    p = subprocess.Popen([anvil, "--host", "127.0.0.1", "--port", str(port), "--chain-id",
-                          CHAIN_ID, "--silent"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
-    for _ in range(200):
-        try:
-            rpc(url, "eth_chainId", [])
-            return p, url
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    raise RuntimeError("anvil did not start")
+    return anvil_node.start(SRC, None, CHAIN_ID)
 
 
 def stop(p):
