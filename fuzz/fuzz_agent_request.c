@@ -1,6 +1,6 @@
 /*
  * Fuzz target for the requests of the agent's control socket
- * (tools/agent_req.h): any bytes a local client sends in one frame.
+ * (agent/run/agent_req.h): any bytes a local client sends in one frame.
  *
  * The parser must accept or refuse (NT_ERR_INVALID_ARG with a non-empty
  * reason), never anything else; what it accepts must hold its promises:
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/agent_req.h"
+#include "agent/run/agent_req.h"
 #include "fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

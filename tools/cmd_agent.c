@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "agent.h"
-#include "cli.h"
+#include "cmds.h"
 
 static const char usage_text[] =
     "usage: nautilus agent [--config FILE] [-i IF]... [--state DIR] [--browse TYPE]...\n"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cmds.h"
 
 /* Sets out to "<directory of this executable>/<rel>"; false if it does not fit. */
 static bool path_beside_self(char *out, size_t cap, const char *rel)

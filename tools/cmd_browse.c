@@ -7,7 +7,7 @@
 
 #include "chain_view.h"
 #include "bus_glue.h"
-#include "cli.h"
+#include "cmds.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
 #include "nautilus/mem.h"
@@ -129,7 +129,7 @@ typedef struct browse_state {
     nt_reject_agg *agg;
     nt_runner *runner;
     nt_chain_view *chain; /* --rpc */
-    nt_bus_pub *bus; /* --bus-endpoint (tools/bus_glue.h) */
+    nt_bus_pub *bus; /* --bus-endpoint (agent/run/bus_glue.h) */
     /* --json: the learned ranking's evidence, read once (rank_cli.h). */
     const char *rank_dir;
     nt_rank_store rank;
@@ -492,7 +492,7 @@ static void print_event(browse_state *bs, nt_runner *r, const char *kind, char m
     fflush(stdout);
 }
 
-/* The aggregator shows a rejection (tools/reject_agg.h). */
+/* The aggregator shows a rejection (agent/run/reject_agg.h). */
 static void show_rejected(void *ctx, const nt_mdns_event *ev, uint32_t count)
 {
     browse_state *bs = ctx;

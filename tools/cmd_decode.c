@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "nautilus/buf.h"
 #include "nautilus/codec.h"
 #include "nautilus/mem.h"

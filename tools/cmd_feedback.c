@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "ctl_client.h"
 #include "rank_cli.h"
 

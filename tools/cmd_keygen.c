@@ -12,7 +12,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "mdns_runner.h"
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "ledger_cli.h"
 #include "nautilus/codec.h"
 #include "nautilus/mem.h"

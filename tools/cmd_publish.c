@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "mdns_runner.h"
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "chain_view.h"
-#include "cli.h"
+#include "cmds.h"
 #include "ctl_client.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"

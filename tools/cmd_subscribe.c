@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "nautilus/bus.h"
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"

@@ -1,7 +1,7 @@
 /* nautilus version: prints the program version. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cmds.h"
 
 int nt_cmd_version(int argc, char **argv)
 {

@@ -27,7 +27,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli.h"
+#include "cmds.h"
 #include "nautilus/codec.h"
 #include "nautilus/mem.h"
 #include "nautilus/zk.h"

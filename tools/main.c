@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmds.h"
 
 /* Keep sorted by name; each entry's code lives in cmd_<name>.c. */
 static const nt_cli_command commands[] = {

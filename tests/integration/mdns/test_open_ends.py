@@ -96,7 +96,7 @@ def validates(rrset, sigs, keys):
 
 
 def help_keys(nbin):
-    """The stats keys `browse --help` documents (tools/stats_out.h)."""
+    """The stats keys `browse --help` documents (agent/run/stats_out.h)."""
     out = subprocess.run([nbin, "browse", "--help"], stdout=subprocess.PIPE, text=True).stdout
     keys, on = [], False
     for line in out.splitlines():

@@ -1,5 +1,5 @@
 /* Unit tests for the requests of the agent's control socket
- * (tools/agent_req.c): what is accepted and how it is read, and what is
+ * (agent/run/agent_req.c): what is accepted and how it is read, and what is
  * refused with a reason. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tools/agent_req.h"
+#include "agent/run/agent_req.h"
 
 static nt_status parse(nt_agent_req *r, const char *json, char *why)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for browse's rejection aggregation (tools/reject_agg.c): the
+/* Unit tests for browse's rejection aggregation (agent/run/reject_agg.c): the
  * first rejection of a (name, reason) is shown at once, then at most one
  * line per interval with how many it stands for; nothing is ever lost from
  * the totals, even when the table is full or the run ends. */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "tools/reject_agg.h"
+#include "agent/run/reject_agg.h"
 
 #define IVL 10000u
 #define SHOWN_MAX 4096

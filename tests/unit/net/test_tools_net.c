@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "tools/mdns_runner.h"
-#include "tools/srv_order.h"
-#include "tools/svc_format.h"
+#include "agent/run/mdns_runner.h"
+#include "agent/run/srv_order.h"
+#include "agent/run/svc_format.h"
 
 /* xorshift32, seeded and printed so a failure can be repeated. */
 static uint32_t xs(void *ctx)

@@ -1,10 +1,10 @@
 /*
- * tools/resolve_out.h - what `nautilus resolve` prints, made in one place
+ * agent/run/resolve_out.h - what `nautilus resolve` prints, made in one place
  * so that an answer from a running agent (agent_ctl.c, which sends the
  * text) and one found in-process (cmd_resolve.c) print the same bytes.
  */
-#ifndef NAUTILUS_TOOLS_RESOLVE_OUT_H
-#define NAUTILUS_TOOLS_RESOLVE_OUT_H
+#ifndef NAUTILUS_AGENT_RUN_RESOLVE_OUT_H
+#define NAUTILUS_AGENT_RUN_RESOLVE_OUT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* The verifying side of browse and resolve (tools/trust_cli.h). */
+/* The verifying side of browse and resolve (agent/run/trust_cli.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

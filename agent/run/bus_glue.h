@@ -1,12 +1,12 @@
 /*
- * tools/bus_glue.h - the trust-event bus (DESIGN §6) for the front ends that
+ * agent/run/bus_glue.h - the trust-event bus (DESIGN §6) for the front ends that
  * publish on it, `browse --bus-endpoint` and `nautilus agent`: the options,
  * the publisher signed with the agent's key, and one engine event to the
  * topics service.added|updated|removed|rejected|conflict,
  * proof.verified|rejected.
  */
-#ifndef NAUTILUS_TOOLS_BUS_GLUE_H
-#define NAUTILUS_TOOLS_BUS_GLUE_H
+#ifndef NAUTILUS_AGENT_RUN_BUS_GLUE_H
+#define NAUTILUS_AGENT_RUN_BUS_GLUE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * tools/agent_req.h - the requests of the agent's control socket
+ * agent/run/agent_req.h - the requests of the agent's control socket
  * (DESIGN §8.3): one JSON object per frame, parsed into a fixed struct.
  * Pure (no I/O), so that the fuzz target fuzz/fuzz_agent_request.c runs it
  * alone.
@@ -12,8 +12,8 @@
  *   {"op":"feedback","name":"Web","type":"_http._tcp","ok":false}
  *   {"op":"status"}
  */
-#ifndef NAUTILUS_TOOLS_AGENT_REQ_H
-#define NAUTILUS_TOOLS_AGENT_REQ_H
+#ifndef NAUTILUS_AGENT_RUN_AGENT_REQ_H
+#define NAUTILUS_AGENT_RUN_AGENT_REQ_H
 
 #include <stdbool.h>
 #include <stddef.h>

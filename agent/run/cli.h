@@ -1,12 +1,13 @@
 /*
- * tools/cli.h - what the subcommands of the `nautilus` program share.
+ * agent/run/cli.h - what the front ends of the agent share (the `nautilus`
+ * commands and the daemon): exit codes, one-line errors, small readers.
  *
  * Exit codes (DESIGN §9): NT_EXIT_OK success, NT_EXIT_NEGATIVE a negative
  * answer (invalid proof, service not found before timeout), NT_EXIT_USAGE bad
  * usage or bad input, with one clear line on stderr.
  */
-#ifndef NAUTILUS_TOOLS_CLI_H
-#define NAUTILUS_TOOLS_CLI_H
+#ifndef NAUTILUS_AGENT_RUN_CLI_H
+#define NAUTILUS_AGENT_RUN_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,15 +16,6 @@
 #include "nautilus/status.h"
 
 enum { NT_EXIT_OK = 0, NT_EXIT_NEGATIVE = 1, NT_EXIT_USAGE = 2 };
-
-/* A subcommand: argv[0] is the subcommand's name. Returns an exit code. */
-typedef int (*nt_cli_fn)(int argc, char **argv);
-
-typedef struct nt_cli_command {
-    const char *name;
-    const char *summary;
-    nt_cli_fn run;
-} nt_cli_command;
 
 /* Prints "nautilus: <message>" as one line on stderr and returns NT_EXIT_USAGE. */
 int nt_cli_usage_error(const char *fmt, ...) NT_PRINTF(1, 2);
@@ -41,19 +33,5 @@ NT_WUR nt_status nt_cli_read_file(const char *path, size_t max, uint8_t **out, s
 
 /* Parses a decimal integer in [min, max]. NT_ERR_RANGE or NT_ERR_INVALID_ARG. */
 NT_WUR nt_status nt_cli_parse_long(const char *text, long min, long max, long *out);
-
-/* Subcommands, one file each (cmd_<name>.c). */
-int nt_cmd_agent(int argc, char **argv);
-int nt_cmd_bench(int argc, char **argv);
-int nt_cmd_browse(int argc, char **argv);
-int nt_cmd_decode(int argc, char **argv);
-int nt_cmd_feedback(int argc, char **argv);
-int nt_cmd_publish(int argc, char **argv);
-int nt_cmd_resolve(int argc, char **argv);
-int nt_cmd_subscribe(int argc, char **argv);
-int nt_cmd_keygen(int argc, char **argv);
-int nt_cmd_ledger(int argc, char **argv);
-int nt_cmd_version(int argc, char **argv);
-int nt_cmd_zk(int argc, char **argv);
 
 #endif

@@ -1,4 +1,4 @@
-/* Helpers shared by the subcommands (tools/cli.h). */
+/* Helpers shared by the subcommands (agent/run/cli.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* tools/bus_glue.c: a front end's decisions on the trust-event bus. */
+/* agent/run/bus_glue.c: a front end's decisions on the trust-event bus. */
 #include <stdio.h>
 #include <string.h>
 

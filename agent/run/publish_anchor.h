@@ -1,5 +1,5 @@
 /*
- * tools/publish_anchor.h - publish --anchor (DESIGN §4.1): every record-set
+ * agent/run/publish_anchor.h - publish --anchor (DESIGN §4.1): every record-set
  * version the publisher signs (its instance's SRV and TXT sets, as signed)
  * becomes a leaf of the state directory's Merkle log; a worker thread
  * anchors a checkpoint of the log every N leaves or T seconds through the
@@ -10,8 +10,8 @@
  * node never stalls the publisher's mDNS loop, and nothing is lost (the log
  * and the outbox are on disk; a restart picks up where it stopped).
  */
-#ifndef NAUTILUS_TOOLS_PUBLISH_ANCHOR_H
-#define NAUTILUS_TOOLS_PUBLISH_ANCHOR_H
+#ifndef NAUTILUS_AGENT_RUN_PUBLISH_ANCHOR_H
+#define NAUTILUS_AGENT_RUN_PUBLISH_ANCHOR_H
 
 #include <stdbool.h>
 #include <stdint.h>

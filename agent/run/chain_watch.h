@@ -1,5 +1,5 @@
 /*
- * tools/chain_watch.h - reads the chain for browse and resolve (DESIGN §1.5,
+ * agent/run/chain_watch.h - reads the chain for browse and resolve (DESIGN §1.5,
  * §4.1) on a worker thread, so that a slow or dead node never stalls the
  * receive loop: the loop asks (which name is bound to which key; which root
  * a log had at a size) and is woken through a pipe when answers are in.
@@ -10,8 +10,8 @@
  * pending; the queues are capped and a question that finds no room is
  * dropped (asked again on a later turn).
  */
-#ifndef NAUTILUS_TOOLS_CHAIN_WATCH_H
-#define NAUTILUS_TOOLS_CHAIN_WATCH_H
+#ifndef NAUTILUS_AGENT_RUN_CHAIN_WATCH_H
+#define NAUTILUS_AGENT_RUN_CHAIN_WATCH_H
 
 #include <stdbool.h>
 #include <stdint.h>

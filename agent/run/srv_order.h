@@ -1,9 +1,9 @@
 /*
- * tools/srv_order.h - RFC 2782 target selection: order by priority, then,
+ * agent/run/srv_order.h - RFC 2782 target selection: order by priority, then,
  * inside one priority, weighted random selection by weight.
  */
-#ifndef NAUTILUS_TOOLS_SRV_ORDER_H
-#define NAUTILUS_TOOLS_SRV_ORDER_H
+#ifndef NAUTILUS_AGENT_RUN_SRV_ORDER_H
+#define NAUTILUS_AGENT_RUN_SRV_ORDER_H
 
 #include <stddef.h>
 #include <stdint.h>

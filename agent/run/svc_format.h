@@ -1,9 +1,9 @@
 /*
- * tools/svc_format.h - text and JSON forms of discovered services, shared by
+ * agent/run/svc_format.h - text and JSON forms of discovered services, shared by
  * `browse` and `resolve` (DESIGN §9 browse JSON, avahi-browse-like lines).
  */
-#ifndef NAUTILUS_TOOLS_SVC_FORMAT_H
-#define NAUTILUS_TOOLS_SVC_FORMAT_H
+#ifndef NAUTILUS_AGENT_RUN_SVC_FORMAT_H
+#define NAUTILUS_AGENT_RUN_SVC_FORMAT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /*
- * tools/trust_cli.h - the verifying side of the commands that listen
+ * agent/run/trust_cli.h - the verifying side of the commands that listen
  * (browse, resolve): every record heard is judged (DESIGN §1); --trust pins
  * keys, --tofu records first-seen ones, --zk-vk names the verification keys
  * of selective-disclosure proofs.
  */
-#ifndef NAUTILUS_TOOLS_TRUST_CLI_H
-#define NAUTILUS_TOOLS_TRUST_CLI_H
+#ifndef NAUTILUS_AGENT_RUN_TRUST_CLI_H
+#define NAUTILUS_AGENT_RUN_TRUST_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,7 +49,7 @@ int nt_cli_trust_start(const char *cmd, nt_trust_hooks **hooks, nt_trust_store *
  * NT_EXIT_OK or 2 after one line. */
 int nt_cli_trust_chain_check(const char *cmd, const nt_cli_trust_opts *o);
 
-/* --rpc given: starts the reader of the chain (tools/chain_view.h) for
+/* --rpc given: starts the reader of the chain (agent/run/chain_view.h) for
  * hooks into *out; without --rpc *out stays NULL. One line and exit 2 when
  * it cannot start. */
 struct nt_chain_view;

@@ -1,8 +1,8 @@
-/* tools/ledger_audit.h - what `ledger audit` found (ledger_audit.c) and
+/* agent/run/ledger_audit.h - what `ledger audit` found (ledger_audit.c) and
  * its two printers (ledger_audit_out.c). A check is GOOD, BAD or UNCHECKED
  * (it could not be made: say so rather than pass it). */
-#ifndef NAUTILUS_TOOLS_LEDGER_AUDIT_H
-#define NAUTILUS_TOOLS_LEDGER_AUDIT_H
+#ifndef NAUTILUS_AGENT_RUN_LEDGER_AUDIT_H
+#define NAUTILUS_AGENT_RUN_LEDGER_AUDIT_H
 
 #include "ledger_cli.h"
 

@@ -1,10 +1,10 @@
 /*
- * tools/ctl_client.h - the commands' side of the agent's control socket
+ * agent/run/ctl_client.h - the commands' side of the agent's control socket
  * (DESIGN §8.3): `resolve` and `feedback` ask a running agent first and
  * work in-process when there is none, printing the same either way.
  */
-#ifndef NAUTILUS_TOOLS_CTL_CLIENT_H
-#define NAUTILUS_TOOLS_CTL_CLIENT_H
+#ifndef NAUTILUS_AGENT_RUN_CTL_CLIENT_H
+#define NAUTILUS_AGENT_RUN_CTL_CLIENT_H
 
 #include <stdbool.h>
 

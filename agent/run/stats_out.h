@@ -1,5 +1,5 @@
 /*
- * tools/stats_out.h - the counters of one run (--stats of browse and
+ * agent/run/stats_out.h - the counters of one run (--stats of browse and
  * resolve): the engine's nt_mdns_stats and the trust hooks'
  * nt_trust_hooks_stats, printed once on exit.
  *
@@ -9,8 +9,8 @@
  * {"event":"stats","packets_in":N,...}. Text: a few lines of
  * "stats: key=value key=value ...", grouped by what they count.
  */
-#ifndef NAUTILUS_TOOLS_STATS_OUT_H
-#define NAUTILUS_TOOLS_STATS_OUT_H
+#ifndef NAUTILUS_AGENT_RUN_STATS_OUT_H
+#define NAUTILUS_AGENT_RUN_STATS_OUT_H
 
 #include <stdbool.h>
 

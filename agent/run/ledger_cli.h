@@ -1,5 +1,5 @@
 /*
- * tools/ledger_cli.h - what the `nautilus ledger` subcommands share
+ * agent/run/ledger_cli.h - what the `nautilus ledger` subcommands share
  * (cmd_ledger.c, ledger_audit.c): options, the node client and its clocks,
  * the state directory's keys, the outbox, and output helpers.
  *
@@ -10,8 +10,8 @@
  * outbox, Merkle log) could not be used. Each failure is one line on stderr
  * naming the status (nt_strerror).
  */
-#ifndef NAUTILUS_TOOLS_LEDGER_CLI_H
-#define NAUTILUS_TOOLS_LEDGER_CLI_H
+#ifndef NAUTILUS_AGENT_RUN_LEDGER_CLI_H
+#define NAUTILUS_AGENT_RUN_LEDGER_CLI_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,10 +1,10 @@
 /*
- * tools/agent_ctl.h - the agent's control socket (DESIGN §8.3): the
+ * agent/run/agent_ctl.h - the agent's control socket (DESIGN §8.3): the
  * listener of nautilus/ctl.h in the runner's loop, and the requests of
  * agent_req.h answered from the engine and the ranking state.
  */
-#ifndef NAUTILUS_TOOLS_AGENT_CTL_H
-#define NAUTILUS_TOOLS_AGENT_CTL_H
+#ifndef NAUTILUS_AGENT_RUN_AGENT_CTL_H
+#define NAUTILUS_AGENT_RUN_AGENT_CTL_H
 
 #include <stdbool.h>
 #include <stdint.h>

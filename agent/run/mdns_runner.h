@@ -1,5 +1,5 @@
 /*
- * tools/mdns_runner.h - ties the network layer (sockets, interfaces, loop,
+ * agent/run/mdns_runner.h - ties the network layer (sockets, interfaces, loop,
  * clock, randomness) to the I/O-free mDNS engine for one subcommand run.
  *
  * The runner opens the IPv4 and IPv6 mDNS sockets, joins the groups on the
@@ -8,8 +8,8 @@
  * nt_runner_stop, by SIGINT/SIGTERM, or by the deadline. On the way out it
  * lets the engine say goodbye (RFC 6762 §10.1) and sends what it queued.
  */
-#ifndef NAUTILUS_TOOLS_MDNS_RUNNER_H
-#define NAUTILUS_TOOLS_MDNS_RUNNER_H
+#ifndef NAUTILUS_AGENT_RUN_MDNS_RUNNER_H
+#define NAUTILUS_AGENT_RUN_MDNS_RUNNER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
 /*
- * tools/rank_cli.h - the learned ranking (nautilus/rank.h) as the commands
+ * agent/run/rank_cli.h - the learned ranking (nautilus/rank.h) as the commands
  * use it: its state file in the state directory, TCP connect probes, and
  * the score fields of the JSON output (DESIGN §7.2).
  */
-#ifndef NAUTILUS_TOOLS_RANK_CLI_H
-#define NAUTILUS_TOOLS_RANK_CLI_H
+#ifndef NAUTILUS_AGENT_RUN_RANK_CLI_H
+#define NAUTILUS_AGENT_RUN_RANK_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* The counters of one run, for --stats (tools/stats_out.h). */
+/* The counters of one run, for --stats (agent/run/stats_out.h). */
 #include "stats_out.h"
 
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Rejected records, aggregated for display (tools/reject_agg.h). */
+/* Rejected records, aggregated for display (agent/run/reject_agg.h). */
 #include <string.h>
 
 #include "nautilus/mem.h"

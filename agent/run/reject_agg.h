@@ -1,5 +1,5 @@
 /*
- * tools/reject_agg.h - rejected records, aggregated for display.
+ * agent/run/reject_agg.h - rejected records, aggregated for display.
  *
  * A hostile LAN can make every record set of every packet a rejection, and
  * browse would print a line for each. Rejections are grouped by (name,
@@ -13,8 +13,8 @@
  * Pure: time is passed in (milliseconds on a monotonic clock, never the
  * wall clock), and what is to be shown goes to the emit callback.
  */
-#ifndef NAUTILUS_TOOLS_REJECT_AGG_H
-#define NAUTILUS_TOOLS_REJECT_AGG_H
+#ifndef NAUTILUS_AGENT_RUN_REJECT_AGG_H
+#define NAUTILUS_AGENT_RUN_REJECT_AGG_H
 
 #include <stdbool.h>
 #include <stddef.h>

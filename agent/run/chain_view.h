@@ -1,5 +1,5 @@
 /*
- * tools/chain_view.h - the trust levels that come from the chain, as browse
+ * agent/run/chain_view.h - the trust levels that come from the chain, as browse
  * and resolve show them (DESIGN §1.5, §4.1).
  *
  * The receive path judges records with whatever the chain has said so far
@@ -22,8 +22,8 @@
  *     anchor-malformed), reported once per claim; the instance keeps its
  *     level.
  */
-#ifndef NAUTILUS_TOOLS_CHAIN_VIEW_H
-#define NAUTILUS_TOOLS_CHAIN_VIEW_H
+#ifndef NAUTILUS_AGENT_RUN_CHAIN_VIEW_H
+#define NAUTILUS_AGENT_RUN_CHAIN_VIEW_H
 
 #include <stdbool.h>
 #include <stdint.h>

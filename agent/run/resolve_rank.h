@@ -1,8 +1,8 @@
-/* tools/resolve_rank.h - `resolve --best` by the learned ranking
+/* agent/run/resolve_rank.h - `resolve --best` by the learned ranking
  * (DESIGN §7.2): the candidates found by the browse go through
  * nt_rank_choose with their evidence from the state directory. */
-#ifndef NAUTILUS_TOOLS_RESOLVE_RANK_H
-#define NAUTILUS_TOOLS_RESOLVE_RANK_H
+#ifndef NAUTILUS_AGENT_RUN_RESOLVE_RANK_H
+#define NAUTILUS_AGENT_RUN_RESOLVE_RANK_H
 
 #include <stdbool.h>
 #include <stddef.h>

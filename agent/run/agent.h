@@ -1,5 +1,5 @@
 /*
- * tools/agent.h - `nautilus agent`, the long-running daemon (DESIGN §8.1).
+ * agent/run/agent.h - `nautilus agent`, the long-running daemon (DESIGN §8.1).
  *
  * cmd_agent.c reads the options; agent_config.c builds the configuration
  * (file, then flags over it, then the Avahi service files); agent_daemon.c
@@ -9,8 +9,8 @@
  * the browse queries; agent_log.c sends the log to stderr or syslog.
  * These files move into agent/ with the runner.
  */
-#ifndef NAUTILUS_TOOLS_AGENT_H
-#define NAUTILUS_TOOLS_AGENT_H
+#ifndef NAUTILUS_AGENT_RUN_AGENT_H
+#define NAUTILUS_AGENT_RUN_AGENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
