@@ -201,7 +201,7 @@ def flood(radio, tally, keep=0):
         send_batch(radio, out, 0)
         added += names
         gone += out
-        if not tally.wait(len(added), 0, 15):
+        if not tally.wait(len(added), 0, 10):
             break
     return added, gone
 
@@ -226,6 +226,10 @@ def main():
     require_commands(nbin, "agent", "keygen", "subscribe")
     T.require_trust_cli(nbin)
     c = Checks("agent on a CURVE bus: allowed and unknown clients, no plaintext, a slow subscriber")
+
+    def patience(t):  # once a check failed, later waits are short: fail once, quickly
+        return t if not c.failed else min(t, 3)
+
     with Lan(hosts=4, prefix="ntagcurve") as lan:
         ha, hc, hd, he = lan.hosts
         work = lan.workdir
@@ -303,7 +307,7 @@ def main():
         tally = {n: Tally(lines, "Free") for n, lines in subs.items()}
         added, gone = flood(radio, tally["subscribe"])
         for name, lines in subs.items():
-            c.check(tally[name].wait(len(added), len(gone), 20),
+            c.check(tally[name].wait(len(added), len(gone), patience(20)),
                     "%s: the first flood, %d added and %d removed" % (name, len(added), len(gone)),
                     (tally[name].added, tally[name].removed))
         n1, r1 = tally["subscribe"].rate()
@@ -320,7 +324,7 @@ def main():
         tally = {n: Tally(subs[n], "Stall") for n in ("subscribe", "subscriber.py")}
         added2, gone2 = flood(radio, tally["subscribe"], keep=KEEP)
         for name in ("subscribe", "subscriber.py"):
-            c.check(tally[name].wait(len(added2), len(gone2), 20),
+            c.check(tally[name].wait(len(added2), len(gone2), patience(20)),
                     "%s: the second flood, %d added and %d removed, with E stalled"
                     % (name, len(added2), len(gone2)), (tally[name].added, tally[name].removed))
         n2, r2 = tally["subscribe"].rate()
@@ -345,12 +349,13 @@ def main():
         # -- 3. SIGCONT: the gap seen by seq, the snapshot, the same state -----
         n_snap = sum(o.get("topic") == "snapshot.end" for o in slow.all)
         slow.proc.send_signal(signal.SIGCONT)
-        o = slow.wait_for(lambda o: o.get("topic") == "snapshot.end" and o["seq"] >= before, 30)
+        o = slow.wait_for(lambda o: o.get("topic") == "snapshot.end" and o["seq"] >= before,
+                          patience(30))
         c.check(o is not None, "slow subscribe: after SIGCONT a new snapshot (seq %s)"
                 % (o and o["seq"]), slow.raw[-3:])
         send_batch(radio, ["Curve-Final"], 120, host=True)
         for name, lines in subs.items():
-            o = lines.wait_for(lambda o: o.get("instance") == "Curve-Final", 15)
+            o = lines.wait_for(lambda o: o.get("instance") == "Curve-Final", patience(15))
             c.check(o is not None, "%s: service.added Curve-Final" % name)
         run = events(fast)[-1]["run"]
         truth = state_upto(fast, 1 << 60, run)
