@@ -291,6 +291,16 @@ nt_status nt_mdns_event_pop(nt_mdns *m, nt_mdns_event *out)
     if (m == NULL || out == NULL)
         return NT_ERR_INVALID_ARG;
     e = m->ev_head;
+    if (e == NULL && m->ev_missed) {
+        /* A query event was refused while the queue was full, and the query
+         * kept its old view of that instance: now that the caller has taken
+         * everything, every query is compared with the cache again, so the
+         * change is reported late rather than never. */
+        m->ev_missed = false;
+        m->dirty_all = true;
+        mdns_query_update(m);
+        e = m->ev_head;
+    }
     if (e == NULL)
         return NT_ERR_NOT_FOUND;
     m->ev_head = e->next;

@@ -282,6 +282,7 @@ struct nt_mdns {
     uint32_t dirty_hash[MAX_DIRTY];
     size_t ndirty;
     bool dirty_all;
+    bool ev_missed;   /* a query event did not fit the queue: re-run the queries once it drains */
     ptrchg *pchg;                /* MAX_PTR_CHANGES */
     size_t npchg;
     nt_dns_record *kas;          /* known-answer scratch: max_known_answers + 1 */

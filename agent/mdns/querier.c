@@ -603,11 +603,18 @@ void mdns_query_release(query *q)
     q->inst_alloc = q->nbuck = 0;
 }
 
-static void emit(nt_mdns *m, const query *q, nt_mdns_event_kind kind, nt_mdns_event *view)
+/* Queues an event of query q. False if the queue is full: the caller then
+ * leaves its record of what the application was told as it was, and the
+ * queries are run again once the queue has drained (nt_mdns_event_pop), so
+ * no change is lost, only reported late. */
+static bool emit(nt_mdns *m, const query *q, nt_mdns_event_kind kind, nt_mdns_event *view)
 {
     view->kind = kind;
     view->query = q->id;
-    (void)mdns_event_push(m, view);
+    if (mdns_event_push(m, view))
+        return true;
+    m->ev_missed = true;
+    return false;
 }
 
 /* Services (browse with resolve, resolve): SRV, TXT, then the target's
@@ -626,7 +633,8 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
         listed = have;
     if (!listed) {
         if (in->hash != 0) {
-            emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view);
+            if (!emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view))
+                return; /* kept, told again later */
             in->hash = 0;
         }
         if (q->kind == NT_MDNS_Q_BROWSE) {
@@ -654,10 +662,9 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
         inst_set_target(q, in, &target);
     if (hash == 0)
         hash = 1;
-    if (in->hash == 0)
-        emit(m, q, NT_MDNS_EV_SERVICE_ADDED, &view);
-    else if (in->hash != hash)
-        emit(m, q, NT_MDNS_EV_SERVICE_UPDATED, &view);
+    if (in->hash == 0 ? !emit(m, q, NT_MDNS_EV_SERVICE_ADDED, &view)
+                      : in->hash != hash && !emit(m, q, NT_MDNS_EV_SERVICE_UPDATED, &view))
+        return; /* the old view stays, so the change is reported again */
     in->hash = hash;
 }
 
@@ -750,12 +757,13 @@ static void update_types(nt_mdns *m, query *q, size_t s)
     iface *f = &m->ifs[s];
     size_t i, c;
     nt_mdns_event view;
+    qinst *in;
 
     if (!is_dirty(m, &q->name))
         return;
     for (i = 0; i < q->inst_alloc; i++) {
-        qinst *in = &q->inst[i];
         bool listed = false;
+        in = &q->inst[i];
         if (!in->used || in->ifindex != f->ifindex)
             continue;
         for (c = 0; c < f->ncache && !listed; c++) {
@@ -770,8 +778,8 @@ static void update_types(nt_mdns *m, query *q, size_t s)
             view.ifindex = f->ifindex;
             mdns_name_text(&in->name, 0, 2, view.type, sizeof(view.type));
             mdns_name_text(&in->name, 2, 0, view.domain, sizeof(view.domain));
-            emit(m, q, NT_MDNS_EV_TYPE_REMOVED, &view);
-            inst_del(q, in);
+            if (emit(m, q, NT_MDNS_EV_TYPE_REMOVED, &view))
+                inst_del(q, in);
         }
     }
     for (c = 0; c < f->ncache; c++) {
@@ -781,13 +789,15 @@ static void update_types(nt_mdns *m, query *q, size_t s)
             nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK ||
             inst_find(q, &t, f->ifindex) != NULL)
             continue;
-        if (inst_new(m, q, &t, f->ifindex) == NULL)
+        in = inst_new(m, q, &t, f->ifindex);
+        if (in == NULL)
             return;
         memset(&view, 0, sizeof(view));
         view.ifindex = f->ifindex;
         mdns_name_text(&t, 0, 2, view.type, sizeof(view.type));
         mdns_name_text(&t, 2, 0, view.domain, sizeof(view.domain));
-        emit(m, q, NT_MDNS_EV_TYPE_ADDED, &view);
+        if (!emit(m, q, NT_MDNS_EV_TYPE_ADDED, &view))
+            inst_del(q, in); /* not told: found again later */
     }
 }
 
@@ -808,10 +818,8 @@ static void update_host(nt_mdns *m, query *q, size_t s)
     view.trust = trust == 255 ? 0 : trust;
     in = inst_find(q, &q->name, f->ifindex);
     if (view.addr_count == 0) {
-        if (in != NULL) {
-            emit(m, q, NT_MDNS_EV_HOST_REMOVED, &view);
+        if (in != NULL && emit(m, q, NT_MDNS_EV_HOST_REMOVED, &view))
             inst_del(q, in);
-        }
         return;
     }
     if (in == NULL) {
@@ -819,8 +827,8 @@ static void update_host(nt_mdns *m, query *q, size_t s)
         if (in == NULL)
             return;
     }
-    if (in->hash != h)
-        emit(m, q, NT_MDNS_EV_HOST_RESOLVED, &view);
+    if (in->hash != h && !emit(m, q, NT_MDNS_EV_HOST_RESOLVED, &view))
+        return;
     in->hash = h;
 }
 
@@ -875,7 +883,8 @@ void mdns_query_update(nt_mdns *m)
                 mdns_name_label_text(&in->name, view.instance, sizeof(view.instance));
                 mdns_name_text(&in->name, 1, 2, view.type, sizeof(view.type));
                 mdns_name_text(&in->name, 3, 0, view.domain, sizeof(view.domain));
-                emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view);
+                if (!emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view))
+                    continue; /* kept until the application has been told */
             }
             inst_del(q, in);
         }

@@ -668,6 +668,52 @@ static void tweak_small_cache(nt_mdns_config *cfg, int i)
     cfg->packets_per_sec = 0; /* this test is about the cache, not the input budget */
 }
 
+static void tweak_tiny_event_queue(nt_mdns_config *cfg, int i)
+{
+    (void)i;
+    cfg->max_pending_events = 3;
+}
+
+/* Eight instances in one packet against an event queue of three, then their
+ * goodbyes in one packet: every addition and every removal still reaches
+ * the application, late rather than never (a refused event leaves the
+ * query's view as it was, and the queries run again once the queue has
+ * drained). The removals are what a bus subscriber's state depends on. */
+static void test_event_queue_full(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[1024], st[8][64];
+    char target[64];
+    nt_dns_record r[8];
+    size_t len, i, j;
+    nt_mdns_stats s;
+    (void)state;
+    lan_init_cfg(l, 1, 31, NULL, tweak_tiny_event_queue);
+    browse(0, "_q._tcp", false);
+    lan_run_until(l, 1000);
+    for (i = 0; i < 8; i++) {
+        snprintf(target, sizeof(target), "i%zu._q._tcp.local", i);
+        rec_ptr(&r[i], "_q._tcp.local", target, st[i], 4500);
+    }
+    len = make_response(buf, sizeof(buf), r, 8);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    lan_run_until(l, l->now + 10);
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_true(s.events_dropped > 0); /* the queue did overflow */
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 8);
+    for (i = 0; i < 8; i++)
+        for (j = i + 1; j < 8; j++)
+            assert_string_not_equal(lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, i)->instance,
+                                    lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, j)->instance);
+    for (i = 0; i < 8; i++)
+        r[i].ttl = 0; /* goodbyes (RFC 6762 §10.1): removed one second later */
+    len = make_response(buf, sizeof(buf), r, 8);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1500);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_REMOVED), 8);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 8);
+}
+
 /* DESIGN §11: one source churns a full cache at a bounded rate: a record
  * flood cannot cycle through everything a browse shows, and a real newcomer
  * from the same host a little later still gets in. */
@@ -1716,6 +1762,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_answer_suppression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_question, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
