@@ -6,20 +6,14 @@
  * without offsets can be pasted). A malformed message gives one line on
  * stderr naming the status and the offset where it was found, and exit 2.
  * Records whose RDATA alone is malformed are shown as "; malformed:" lines
- * and do not fail the command (the rest of the message is usable).
+ * and do not fail the command (the rest of the message is usable). This
+ * file reads the options; agent/run/decode_run.c does the rest.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmds.h"
-#include "nautilus/buf.h"
-#include "nautilus/codec.h"
-#include "nautilus/mem.h"
-#include "nautilus/wire.h"
-#include "nautilus/wire_print.h"
-
-/* Hex text of a maximal message with generous whitespace. */
-#define DECODE_MAX_INPUT (4u * NT_DNS_MSG_MAX)
+#include "decode_run.h"
 
 static const char decode_usage[] =
     "usage: nautilus decode [--json] [FILE|-]\n"
@@ -28,49 +22,11 @@ static const char decode_usage[] =
     "  --json   one JSON object instead of the dig-style text\n"
     "Exit 0 on success, 2 on unreadable or malformed input.\n";
 
-static bool is_hex_digit(uint8_t c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_space(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* True if data is non-empty text of only hex digits and whitespace. */
-static bool looks_hex(const uint8_t *data, size_t len)
-{
-    size_t i, digits = 0;
-    for (i = 0; i < len; i++) {
-        if (is_hex_digit(data[i]))
-            digits++;
-        else if (!is_space(data[i]))
-            return false;
-    }
-    return digits > 0;
-}
-
-/* Removes whitespace in place; returns the new length. */
-static size_t squeeze(uint8_t *data, size_t len)
-{
-    size_t i, o = 0;
-    for (i = 0; i < len; i++)
-        if (!is_space(data[i]))
-            data[o++] = data[i];
-    return o;
-}
-
 int nt_cmd_decode(int argc, char **argv)
 {
-    static nt_dns_msg msg; /* about 10 KB: not on the stack */
     const char *path = "-";
     bool json = false, have_path = false;
-    uint8_t *data = NULL, *pkt;
-    size_t len = 0, pkt_len;
-    nt_dynbuf out;
-    nt_status st;
-    int i, rc = NT_EXIT_OK;
+    int i;
 
     for (i = 1; i < argc; i++) {
         if (nt_cli_is_help(argv[i])) {
@@ -88,40 +44,5 @@ int nt_cmd_decode(int argc, char **argv)
             have_path = true;
         }
     }
-
-    st = nt_cli_read_file(path, DECODE_MAX_INPUT, &data, &len);
-    if (st != NT_OK)
-        return nt_cli_usage_error("decode: cannot read %s: %s", strcmp(path, "-") ? path : "standard input",
-                                  nt_strerror(st));
-    pkt = data;
-    pkt_len = len;
-    if (looks_hex(data, len)) {
-        size_t hex_len = squeeze(data, len);
-        /* decode in place: the output never outruns the text it reads */
-        st = nt_hex_decode(data, hex_len, &pkt_len, (const char *)data, hex_len);
-        if (st != NT_OK) {
-            rc = nt_cli_usage_error("decode: malformed hex input: %s", nt_strerror(st));
-            goto out;
-        }
-    }
-
-    st = nt_dns_msg_parse(&msg, pkt, pkt_len);
-    if (st != NT_OK) {
-        rc = nt_cli_usage_error("decode: %s (%s) at offset %zu", nt_status_name(st), nt_strerror(st),
-                                nt_dns_msg_error_offset(&msg));
-        goto out;
-    }
-    nt_dynbuf_init(&out, 1u << 24);
-    st = json ? nt_dns_msg_print_json(&out, &msg) : nt_dns_msg_print(&out, &msg);
-    if (st == NT_OK) {
-        fwrite(nt_dynbuf_str(&out), 1, out.len, stdout);
-        if (fflush(stdout) != 0)
-            st = NT_ERR_IO;
-    }
-    nt_dynbuf_cleanup(&out);
-    if (st != NT_OK)
-        rc = nt_cli_fail(NT_EXIT_USAGE, "decode: cannot print: %s", nt_strerror(st));
-out:
-    nt_free(data);
-    return rc;
+    return nt_decode_run(path, json);
 }
