@@ -714,6 +714,52 @@ static void test_event_queue_full(void **state)
     assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 8);
 }
 
+/* A host that says its addresses again, in the other order, changes nothing
+ * a browser shows: no service.updated for its instance. */
+static void test_reannounce_no_update(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[1024], pst[64], srv[64];
+    static const uint8_t a1[4] = {10, 0, 0, 9}, a2[4] = {10, 0, 0, 10};
+    nt_dns_record r[4];
+    nt_dns_name t;
+    size_t len;
+    (void)state;
+    lan_init(l, 1, 32);
+    browse(0, "_o._tcp", true);
+    lan_run_until(l, 1000);
+    rec_ptr(&r[0], "_o._tcp.local", "x._o._tcp.local", pst, 4500);
+    memset(&r[1], 0, sizeof(r[1]));
+    name(&r[1].owner, "x._o._tcp.local");
+    name(&t, "hx.local");
+    memcpy(srv, "\0\0\0\0\0\x50", 6);
+    memcpy(srv + 6, t.wire, t.len);
+    r[1].type = NT_DNS_TYPE_SRV;
+    r[1].rclass = NT_DNS_CLASS_IN;
+    r[1].mdns_bit = true;
+    r[1].ttl = 120;
+    r[1].rdata = srv;
+    r[1].rdlength = (uint16_t)(6 + t.len);
+    rec_a(&r[2], "hx.local", a1, 120, true);
+    rec_a(&r[3], "hx.local", a2, 120, true);
+    len = make_response(buf, sizeof(buf), r, 4);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 1);
+    assert_int_equal(lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, 0)->addr_count, 2);
+    /* The same again two seconds later, then with the addresses swapped. */
+    lan_run_until(l, l->now + 2000);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    lan_run_until(l, l->now + 2000);
+    rec_a(&r[2], "hx.local", a2, 120, true);
+    rec_a(&r[3], "hx.local", a1, 120, true);
+    len = make_response(buf, sizeof(buf), r, 4);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    lan_run_until(l, l->now + 2000);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_UPDATED), 0);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_REMOVED), 0);
+}
+
 /* DESIGN §11: one source churns a full cache at a bounded rate: a record
  * flood cannot cycle through everything a browse shows, and a real newcomer
  * from the same host a little later still gets in. */
@@ -1763,6 +1809,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reannounce_no_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_answer_suppression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_question, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
