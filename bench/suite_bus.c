@@ -26,12 +26,21 @@
  * bus.auth_verify: the same on the subscribing side: parsing and checking
  *       a captured event body (JSON, hash, link) plus a head verification
  *       per 1,024 events, against an Ed25519 verification per event.
+ * bus.resolve_*: `nautilus resolve` through a running agent against Avahi
+ *       through avahi-daemon, on a namespace LAN, medians of wall time per
+ *       command (bench/agent_resolve.py, run as a child; needs root and
+ *       avahi-daemon, skipped with a note otherwise and in --smoke). The
+ *       figures are commands per second, so the ratio is Avahi's time over
+ *       ours (goal >= 2, i.e. <= 0.5x Avahi's time).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -442,6 +451,100 @@ static nt_status auth_costs(nt_bench_ctx *ctx)
     return NT_OK;
 }
 
+/* ---- resolve through the agent, against Avahi -------------------------------- */
+
+#define RESOLVE_OUT_CAP 8192
+
+/* Runs bench/agent_resolve.py with --json into a temporary file; false with
+ * a note if it cannot run here. */
+static bool resolve_peer_run(nt_bench_ctx *ctx, char *out, size_t cap)
+{
+    const char *src = getenv("NT_SOURCE_DIR");
+    char script[1024], json[64] = "/tmp/nt-bench-resolve-XXXXXX", rounds[16];
+    int fd, status;
+    size_t len;
+    pid_t pid;
+    FILE *f;
+
+    if (!src || !*src)
+        src = NT_CORPUS_SOURCE_DIR;
+    snprintf(script, sizeof script, "%s/bench/agent_resolve.py", src);
+    if (geteuid() != 0 || access("/usr/sbin/avahi-daemon", X_OK) != 0 ||
+        access(NT_BENCH_NAUTILUS, X_OK) != 0) {
+        nt_bench_note(ctx, "bus.resolve: skipped (needs root, avahi-daemon and %s)", NT_BENCH_NAUTILUS);
+        return false;
+    }
+    if ((fd = mkstemp(json)) < 0)
+        return false;
+    close(fd);
+    snprintf(rounds, sizeof rounds, "%d", nt_bench_smoke(ctx) ? 1 : 20);
+    fflush(stdout);
+    if ((pid = fork()) == 0) {
+        char *argv[] = {"/usr/bin/python3", script, NT_BENCH_NAUTILUS, "--rounds", rounds,
+                        "--json", json, NULL};
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, STDOUT_FILENO);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    len = 0;
+    if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && (f = fopen(json, "r"))) {
+        len = fread(out, 1, cap - 1, f);
+        fclose(f);
+    }
+    out[len] = 0;
+    unlink(json);
+    if (len == 0)
+        nt_bench_note(ctx, "bus.resolve: bench/agent_resolve.py failed; no figures");
+    return len > 0;
+}
+
+/* The number after "key": in the JSON line that names the case. */
+static double resolve_field(const char *out, const char *name, const char *key)
+{
+    char want[64], k[32];
+    const char *line, *v;
+    snprintf(want, sizeof want, "\"case\": \"%s\"", name);
+    line = strstr(out, want);
+    if (!line)
+        return 0;
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    v = strstr(line, k);
+    return v ? strtod(v + strlen(k), NULL) : 0;
+}
+
+static void resolve_vs_avahi(nt_bench_ctx *ctx)
+{
+    static const char *const cases[][2] = {{"host A", "bus.resolve_host_a"},
+                                           {"host AAAA", "bus.resolve_host_aaaa"},
+                                           {"service", "bus.resolve_service"},
+                                           {"start", "bus.resolve_floor"}};
+    char out[RESOLVE_OUT_CAP];
+    size_t i;
+    if (nt_bench_smoke(ctx)) {
+        nt_bench_note(ctx, "bus.resolve: skipped in --smoke (a namespace LAN and avahi-daemon)");
+        return;
+    }
+    if (!resolve_peer_run(ctx, out, sizeof out))
+        return;
+    nt_bench_note(ctx, "resolve through a running agent vs Avahi (avahi-resolve; the service "
+                  "against one D-Bus ResolveService call by dbus-send), medians of 20 on a "
+                  "namespace LAN; floor: nautilus version vs /bin/echo");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double ours = resolve_field(out, cases[i][0], "ours_ms");
+        double peer = resolve_field(out, cases[i][0], "avahi_ms");
+        if (ours > 0 && peer > 0) {
+            nt_bench_report(ctx, cases[i][1], 1000.0 / ours, 1000.0 / peer, "cmd/s");
+            nt_bench_note(ctx, "%s: %.2f ms ours, %.2f ms %s (%.2fx the time)", cases[i][0], ours,
+                          peer, i == 3 ? "echo" : "Avahi", ours / peer);
+        }
+    }
+    nt_bench_note(ctx, "goal: host A, AAAA and service ratio >= 2 (<= 0.5x Avahi's time)");
+}
+
 NT_BENCH_SUITE_DEFINE(bus)
 {
     static const uint8_t seed[32] = {1, 2, 3};
@@ -474,6 +577,8 @@ NT_BENCH_SUITE_DEFINE(bus)
     memset(pcs, 0, sizeof pcs);
     if ((st = stalled(ctx, &key)) == NT_OK)
         st = auth_costs(ctx);
+    if (st == NT_OK)
+        resolve_vs_avahi(ctx);
 out:
     for (i = 0; i < 4; i++)
         pipe_close(&pcs[i]);
