@@ -6,10 +6,13 @@
 # two ways: the program's dynamic section does not name them, and the
 # libraries the loader actually opens for `version` and `zk verify` (read
 # from LD_DEBUG=libs) do not include them.
-#   startup_libs.sh NAUTILUS SOURCE_DIR
+# With a third argument "static" (NT_STATIC_CRYPTO, cmake/NautilusCrypto.cmake)
+# libsodium and libsecp256k1 are linked in and must not be loaded either.
+#   startup_libs.sh NAUTILUS SOURCE_DIR [static]
 set -euo pipefail
 bin=$1 src=$2
 heavy='lib(curl|zmq|sqlite3|systemd|inih|expat|crypto|ssl)\.so'
+[ "${3:-}" = static ] && heavy='lib(curl|zmq|sqlite3|systemd|inih|expat|crypto|ssl|sodium|secp256k1)\.so'
 fail=0
 
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
