@@ -3,7 +3,7 @@
  * proving steps of the selective-disclosure credential (DESIGN §5,
  * proofs/README.md).
  *
- *   nautilus zk verify VK.json PROOF.json PUBLIC.json
+ *   nautilus zk verify [--control PATH|--no-agent] VK.json PROOF.json PUBLIC.json
  *   nautilus zk commit [--credential FILE] [--attrs A0,...,A7 --salt DEC]
  *                      [--key-digest HEX] [--json]
  *   nautilus zk prove CREDENTIAL.json [-o DIR] [--key-digest HEX]
@@ -14,16 +14,18 @@
  * the subgroup or at infinity), 2 for input that cannot be read as what it
  * claims to be (unreadable file, bad JSON, bad number encoding, coordinate
  * >= p, public input >= r, wrong count, unusable key), with one line on
- * stderr naming the file and the problem.
+ * stderr naming the file and the problem. With a running agent (and no
+ * --no-agent) verify asks the agent, which prints the same (zk_client.h).
  *
  * This file reads options and prints help; the work is in agent/run
- * (zk_run.h: zk_cred.c, zk_verify_run.c, zk_prove_run.c).
+ * (zk_run.h: zk_cred.c, zk_verify_run.c, zk_prove_run.c; zk_client.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
+#include "zk_client.h"
 #include "zk_run.h"
 
 #ifndef NT_PROOFS_DIR
@@ -34,21 +36,28 @@
 
 static const char verify_help[] =
     "usage: nautilus zk verify [--quiet|--json] [--key-digest HEX] [--commitment DEC]\n"
-    "                          VK.json PROOF.json PUBLIC.json\n\n"
+    "                          [--control PATH|--no-agent] VK.json PROOF.json PUBLIC.json\n\n"
     "Verifies a snarkjs Groth16 proof (BN254) with the C verifier and prints\n"
     "valid/invalid (--json: one object; for the selective-disclosure statement\n"
     "with the disclosed attributes, the threshold claim, commitment, keyBinding).\n"
     "--key-digest HEX: the proof must be bound to this DNSKEY digest (keyBinding);\n"
     "--commitment DEC: and be about this issued commitment.\n"
+    "With a running agent the files are sent to it and it verifies (keys it has\n"
+    "seen before are prepared and cached there); otherwise, or with --no-agent,\n"
+    "in this process. The output is the same either way.\n"
+    NT_CTLC_HELP
     "Exit 0 valid; 1 invalid (pairing check fails, a proof point off its curve,\n"
     "outside the subgroup or at infinity, or bound to another key/commitment);\n"
     "2 unreadable or malformed input (JSON, encodings, coordinate >= p, public\n"
     "input >= r, counts, unusable key), with one line on stderr naming the file.";
 
 /* One option at argv[*i]; returns an exit code (NT_EXIT_OK to go on). */
-static int verify_option(nt_zk_verify_opts *o, int argc, char **argv, int *i)
+static int verify_option(nt_zk_verify_opts *o, nt_ctlc_opts *co, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
+    int code;
+    if (nt_ctlc_option("zk verify", argc, argv, i, co, &code))
+        return code;
     if (strcmp(a, "--quiet") == 0) {
         o->quiet = true;
     } else if (strcmp(a, "--json") == 0) {
@@ -70,10 +79,12 @@ static int verify_option(nt_zk_verify_opts *o, int argc, char **argv, int *i)
 static int zk_verify(int argc, char **argv)
 {
     nt_zk_verify_opts o;
+    nt_ctlc_opts co;
     const char *files[3];
     int i, rc, nfiles = 0;
 
     memset(&o, 0, sizeof o);
+    memset(&co, 0, sizeof co);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (nt_cli_is_help(a)) {
@@ -81,7 +92,7 @@ static int zk_verify(int argc, char **argv)
             return NT_EXIT_OK;
         }
         if (a[0] == '-' && a[1] != 0) {
-            if ((rc = verify_option(&o, argc, argv, &i)) != NT_EXIT_OK)
+            if ((rc = verify_option(&o, &co, argc, argv, &i)) != NT_EXIT_OK)
                 return rc;
         } else if (nfiles < 3) {
             files[nfiles++] = a;
@@ -91,6 +102,9 @@ static int zk_verify(int argc, char **argv)
     }
     if (nfiles != 3)
         return nt_cli_usage_error("zk verify: want VK.json PROOF.json PUBLIC.json (see --help)");
+    rc = nt_zk_verify_agent(&co, &o, files);
+    if (rc != NT_CTLC_IN_PROCESS)
+        return rc;
     return nt_zk_run_verify_files(&o, files);
 }
 
@@ -226,7 +240,7 @@ int nt_cmd_zk(int argc, char **argv)
     if (argc < 2)
         return nt_cli_usage_error("zk: want verify, commit or prove (see 'nautilus zk --help')");
     if (nt_cli_is_help(argv[1])) {
-        puts("usage: nautilus zk verify VK.json PROOF.json PUBLIC.json\n"
+        puts("usage: nautilus zk verify [--control PATH|--no-agent] VK.json PROOF.json PUBLIC.json\n"
              "       nautilus zk commit [--credential FILE] [--attrs A0,...,A7] [--salt DEC]\n"
              "                          [--key-digest HEX] [--json]\n"
              "       nautilus zk prove CREDENTIAL.json [-o DIR] [--key-digest HEX] [--setup main|alt]\n\n"
