@@ -116,8 +116,13 @@ int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request
     int code = NT_CTLC_IN_PROCESS;
 
     *reply = NULL;
-    if (o->no_agent || len == 0 || len > NT_CTL_MAX_FRAME)
+    if (o->no_agent)
         return NT_CTLC_IN_PROCESS;
+    if (len == 0 || len > NT_CTL_MAX_FRAME) {
+        NT_LOGD(cmd, "a request of %zu bytes does not fit a control frame: working in-process",
+                len);
+        return NT_CTLC_IN_PROCESS;
+    }
     st = connect_agent(&c, o);
     if (st != NT_OK) {
         if (st != NT_ERR_CTL_NO_AGENT)
