@@ -5,7 +5,8 @@
  * The parser must accept or refuse (NT_ERR_INVALID_ARG with a non-empty
  * reason), never anything else; what it accepts must hold its promises:
  * a known op, strings terminated inside their fields, a host name of one
- * label in .local, a timeout and a latency in range. Mismatches abort().
+ * label in .local, a timeout and a latency in range, zk_verify's three
+ * documents and names non-empty and measured. Mismatches abort().
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,10 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     why[0] = 0;
     st = nt_agent_req_parse(&r, (const char *)data, size, why, sizeof why);
     if (st != NT_OK) {
-        CHECK(st == NT_ERR_INVALID_ARG && why[0]);
+        CHECK((st == NT_ERR_INVALID_ARG || st == NT_ERR_NOMEM) && why[0]);
         return 0;
     }
-    CHECK(r.op >= NT_AGENT_OP_RESOLVE_HOST && r.op <= NT_AGENT_OP_STATUS);
+    CHECK((r.op >= NT_AGENT_OP_RESOLVE_HOST && r.op <= NT_AGENT_OP_STATUS) ||
+          r.op == NT_AGENT_OP_ZK_VERIFY);
     CHECK(memchr(r.host, 0, sizeof r.host) && memchr(r.instance, 0, sizeof r.instance));
     CHECK(memchr(r.type, 0, sizeof r.type) && memchr(r.name, 0, sizeof r.name));
     CHECK(r.timeout_ms <= NT_AGENT_REQ_TIMEOUT_MAX);
@@ -42,5 +44,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(r.name[0]);
         CHECK(r.latency_ms == -1 || (r.latency_ms >= 0 && r.latency_ms <= 3600000));
     }
+    if (r.op == NT_AGENT_OP_ZK_VERIFY) {
+        size_t i;
+        for (i = 0; i < 3; i++) {
+            CHECK(r.zk_text[i] && r.zk_len[i] > 0 && r.zk_len[i] <= size);
+            CHECK(strlen(r.zk_text[i]) == r.zk_len[i]);
+            CHECK(r.zk_name[i] && r.zk_name[i][0] &&
+                  strlen(r.zk_name[i]) <= NT_AGENT_REQ_ZK_NAME_MAX);
+        }
+        CHECK(r.zk_digest[0] == 0 || strlen(r.zk_digest) == 64);
+        CHECK(memchr(r.zk_commitment, 0, sizeof r.zk_commitment));
+    } else {
+        CHECK(!r.zk_text[0] && !r.zk_text[1] && !r.zk_text[2] && !r.zk_name[0]);
+    }
+    nt_agent_req_cleanup(&r);
     return 0;
 }

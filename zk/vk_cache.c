@@ -18,6 +18,7 @@ typedef struct cache_entry {
 struct nt_zk_vk_cache {
     size_t cap, count;
     uint64_t clock;
+    nt_zk_vk_cache_stats stats;
     cache_entry entries[];
 };
 
@@ -45,6 +46,11 @@ void nt_zk_vk_cache_destroy(nt_zk_vk_cache *cache)
 }
 
 size_t nt_zk_vk_cache_count(const nt_zk_vk_cache *cache) { return cache->count; }
+
+void nt_zk_vk_cache_stats_get(const nt_zk_vk_cache *cache, nt_zk_vk_cache_stats *out)
+{
+    *out = cache->stats;
+}
 
 static cache_entry *find(nt_zk_vk_cache *c, const uint8_t digest[NT_ZK_SHA256_BYTES])
 {
@@ -95,18 +101,20 @@ nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out, const 
             e->seen++;
         /* Seen again: the key is worth preparing. Out of memory it stays
          * one-shot (same results) and the next sight tries again. */
-        if (!nt_zk_vk_is_prepared(e->vk)) {
-            st = nt_zk_vk_prepare(e->vk);
-            (void)st;
-        }
+        cache->stats.hits++;
+        if (!nt_zk_vk_is_prepared(e->vk) && nt_zk_vk_prepare(e->vk) == NT_OK)
+            cache->stats.prepared++;
         *out = e->vk;
         return NT_OK;
     }
     if ((st = nt_zk_vk_parse_json_oneshot(&vk, json, len)) != NT_OK)
         return st;
+    cache->stats.misses++;
     e = slot_for_new(cache);
     if (e->vk == NULL)
         cache->count++;
+    else
+        cache->stats.evictions++;
     nt_zk_vk_destroy(e->vk);
     memcpy(e->digest, digest, sizeof digest);
     e->vk = vk;

@@ -11,6 +11,7 @@
 
 #include "agent_ctl.h"
 #include "agent_req.h"
+#include "ctl_zk.h"
 #include "nautilus/crypto.h"
 #include "nautilus/ctl.h"
 #include "nautilus/log.h"
@@ -50,6 +51,7 @@ struct nt_agent_ctl {
     pending *p;              /* PENDING_MAX */
     uint64_t closed;         /* connections gone (accepted - closed are open) */
     uint64_t bad_requests, resolves, from_cache, not_found, feedback, status_reqs;
+    nt_ctl_zk *zk;           /* zk_verify requests (ctl_zk.h) */
 };
 
 nt_status nt_agent_ctl_path(char *out, size_t cap, const nt_conf *c)
@@ -377,13 +379,29 @@ static void do_status(nt_agent_ctl *ctl, nt_ctl_conn *c)
         nt_dynbuf_addf(&d,
                        "\"engine\":{\"packets_in\":%llu,\"packets_out\":%llu,\"malformed\":%llu,"
                        "\"cache_records\":%llu,\"cache_evictions\":%llu,\"rejected\":%llu,"
-                       "\"queries_sent\":%llu,\"responses_sent\":%llu,\"conflicts\":%llu}}",
+                       "\"queries_sent\":%llu,\"responses_sent\":%llu,\"conflicts\":%llu}",
                        (unsigned long long)ms.packets_in, (unsigned long long)ms.packets_out,
                        (unsigned long long)ms.malformed, (unsigned long long)ms.cache_records,
                        (unsigned long long)ms.cache_evictions, (unsigned long long)ms.rejected,
                        (unsigned long long)ms.queries_sent, (unsigned long long)ms.responses_sent,
-                       (unsigned long long)ms.conflicts) == NT_OK)
+                       (unsigned long long)ms.conflicts) == NT_OK &&
+        nt_ctl_zk_status(ctl->zk, &d) == NT_OK &&
+        nt_dynbuf_add_str(&d, "}") == NT_OK)
         send_reply(c, &d);
+    nt_dynbuf_cleanup(&d);
+}
+
+static void do_zk_verify(nt_agent_ctl *ctl, nt_ctl_conn *c, const nt_agent_req *req)
+{
+    char why[160];
+    nt_dynbuf d;
+    nt_status st;
+    nt_dynbuf_init(&d, NT_CTL_MAX_FRAME);
+    st = nt_ctl_zk_verify(ctl->zk, c, nt_runner_now(ctl->r), req, &d, why, sizeof why);
+    if (st == NT_OK)
+        send_reply(c, &d);
+    else
+        reply_error(c, st, why);
     nt_dynbuf_cleanup(&d);
 }
 
@@ -407,11 +425,15 @@ static void on_request(void *ctx, nt_ctl_conn *c, const char *json, size_t len)
     case NT_AGENT_OP_FEEDBACK:
         do_feedback(ctl, c, &req);
         break;
+    case NT_AGENT_OP_ZK_VERIFY:
+        do_zk_verify(ctl, c, &req);
+        break;
     case NT_AGENT_OP_STATUS:
     default:
         do_status(ctl, c);
         break;
     }
+    nt_agent_req_cleanup(&req);
 }
 
 /* The peer went away: its resolves are dropped with their queries. */
@@ -420,6 +442,7 @@ static void on_close(void *ctx, nt_ctl_conn *c)
     nt_agent_ctl *ctl = ctx;
     size_t i;
     ctl->closed++;
+    nt_ctl_zk_conn_closed(ctl->zk, c);
     for (i = 0; i < PENDING_MAX; i++)
         if (ctl->p[i].used && ctl->p[i].conn == c) {
             if (nt_mdns_query_del(nt_runner_engine(ctl->r), ctl->p[i].qid) != NT_OK)
@@ -493,6 +516,12 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
         return NT_ERR_NOMEM;
     }
     ctl->r = r;
+    if (nt_ctl_zk_create(&ctl->zk) != NT_OK) {
+        nt_free(ctl->p);
+        nt_free(ctl);
+        snprintf(why, why_cap, "out of memory");
+        return NT_ERR_NOMEM;
+    }
     if (state_dir && state_dir[0])
         snprintf(ctl->state_dir, sizeof ctl->state_dir, "%s", state_dir);
     else if (nt_state_dir_default(ctl->state_dir, sizeof ctl->state_dir) != NT_OK)
@@ -534,6 +563,7 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
     *out = ctl;
     return NT_OK;
 fail:
+    nt_ctl_zk_destroy(ctl->zk);
     nt_free(ctl->p);
     nt_free(ctl);
     return st;
@@ -544,6 +574,7 @@ void nt_agent_ctl_close(nt_agent_ctl *ctl)
     if (!ctl)
         return;
     nt_ctl_server_close(ctl->srv);
+    nt_ctl_zk_destroy(ctl->zk);
     nt_free(ctl->p);
     nt_free(ctl);
 }

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "agent_req.h"
+#include "nautilus/mem.h"
 
 static nt_status bad(char *why, size_t cap, const char *msg, const char *what)
 {
@@ -125,6 +126,104 @@ static nt_status parse_feedback(nt_agent_req *r, const cJSON *o, char *why, size
     return NT_OK;
 }
 
+/* ---- zk_verify ------------------------------------------------------------ */
+
+/* A copy of a non-empty string of at most max bytes; NULL (and *st set)
+ * if v is absent, of another kind, too long, or out of memory. */
+static char *dup_str(const cJSON *v, size_t max, size_t *len, nt_status *st)
+{
+    char *copy;
+    size_t n;
+    if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0] ||
+        (n = strlen(v->valuestring)) > max) {
+        *st = NT_ERR_INVALID_ARG;
+        return NULL;
+    }
+    if (!(copy = nt_malloc(n + 1))) {
+        *st = NT_ERR_NOMEM;
+        return NULL;
+    }
+    memcpy(copy, v->valuestring, n + 1);
+    if (len)
+        *len = n;
+    return copy;
+}
+
+static bool all_of(const char *s, const char *set)
+{
+    return s[strspn(s, set)] == 0;
+}
+
+static nt_status parse_zk_flags(nt_agent_req *r, const cJSON *o, char *why, size_t cap)
+{
+    bool ok = true;
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(o, "quiet");
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "json");
+    const char *d = str_member(o, "key_digest", sizeof r->zk_digest, &ok);
+    const char *c = str_member(o, "commitment", sizeof r->zk_commitment, &ok);
+
+    if (!ok)
+        return bad(why, cap, "zk_verify: key_digest is 64 hex digits, commitment a decimal", NULL);
+    if ((q && !cJSON_IsBool(q)) || (j && !cJSON_IsBool(j)))
+        return bad(why, cap, "zk_verify: quiet and json are true or false", NULL);
+    r->zk_quiet = cJSON_IsTrue(q);
+    r->zk_json = cJSON_IsTrue(j);
+    if (d && (strlen(d) != 64 || !all_of(d, "0123456789abcdefABCDEF")))
+        return bad(why, cap, "zk_verify: key_digest is 64 hex digits", NULL);
+    if (c && !all_of(c, "0123456789"))
+        return bad(why, cap, "zk_verify: commitment is a decimal integer", NULL);
+    if (d)
+        memcpy(r->zk_digest, d, strlen(d) + 1);
+    if (c)
+        memcpy(r->zk_commitment, c, strlen(c) + 1);
+    return NT_OK;
+}
+
+/* The documents travel as JSON strings. A "\u0000" escape would decode to
+ * a NUL that cuts the C string short and so change the document: refused
+ * (the command then verifies in-process, which refuses such a file). */
+static nt_status parse_zk_verify(nt_agent_req *r, const cJSON *o, const char *json, size_t len,
+                                 char *why, size_t cap)
+{
+    static const char *const keys[3] = {"vk", "proof", "public"};
+    const cJSON *names = cJSON_GetObjectItemCaseSensitive(o, "names");
+    nt_status st = NT_OK;
+    size_t i;
+
+    r->op = NT_AGENT_OP_ZK_VERIFY;
+    for (i = 0; i + 6 <= len; i++)
+        if (memcmp(json + i, "\\u0000", 6) == 0)
+            return bad(why, cap, "zk_verify: a document holds a NUL", NULL);
+    if (!cJSON_IsArray(names) || cJSON_GetArraySize(names) != 3)
+        return bad(why, cap, "zk_verify: names is an array of 3 strings", NULL);
+    for (i = 0; i < 3 && st == NT_OK; i++) {
+        r->zk_text[i] = dup_str(cJSON_GetObjectItemCaseSensitive(o, keys[i]), len,
+                                &r->zk_len[i], &st);
+        if (st == NT_OK)
+            r->zk_name[i] = dup_str(cJSON_GetArrayItem(names, (int)i), NT_AGENT_REQ_ZK_NAME_MAX,
+                                    NULL, &st);
+    }
+    if (st == NT_OK)
+        st = parse_zk_flags(r, o, why, cap);
+    else if (st == NT_ERR_INVALID_ARG)
+        st = bad(why, cap, "zk_verify: vk, proof, public and names are non-empty strings", NULL);
+    else
+        snprintf(why, cap, "out of memory");
+    if (st != NT_OK)
+        nt_agent_req_cleanup(r);
+    return st;
+}
+
+void nt_agent_req_cleanup(nt_agent_req *r)
+{
+    size_t i;
+    for (i = 0; i < 3; i++) {
+        nt_free(r->zk_text[i]);
+        nt_free(r->zk_name[i]);
+        r->zk_text[i] = r->zk_name[i] = NULL;
+    }
+}
+
 nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t len, char *why,
                              size_t why_cap)
 {
@@ -150,6 +249,8 @@ nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t len, ch
         st = parse_feedback(out, o, why, why_cap);
     else if (strcmp(op->valuestring, "status") == 0)
         out->op = NT_AGENT_OP_STATUS, st = NT_OK;
+    else if (strcmp(op->valuestring, "zk_verify") == 0)
+        st = parse_zk_verify(out, o, json, len, why, why_cap);
     else
         st = bad(why, why_cap, "unknown op", NULL);
     cJSON_Delete(o);

@@ -105,3 +105,48 @@ int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, in
     nt_ctl_client_close(c);
     return code;
 }
+
+int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request, size_t len,
+                     int wait_ms, cJSON **reply)
+{
+    nt_ctl_client *c = NULL;
+    const char *json;
+    size_t n;
+    nt_status st;
+    int code = NT_CTLC_IN_PROCESS;
+
+    *reply = NULL;
+    if (o->no_agent)
+        return NT_CTLC_IN_PROCESS;
+    if (len == 0 || len > NT_CTL_MAX_FRAME) {
+        NT_LOGD(cmd, "a request of %zu bytes does not fit a control frame: working in-process",
+                len);
+        return NT_CTLC_IN_PROCESS;
+    }
+    st = connect_agent(&c, o);
+    if (st != NT_OK) {
+        if (st != NT_ERR_CTL_NO_AGENT)
+            NT_LOGD(cmd, "control socket not usable (%s): working in-process", nt_strerror(st));
+        return NT_CTLC_IN_PROCESS;
+    }
+    st = nt_ctl_send(c, request, len);
+    if (st == NT_OK)
+        st = nt_ctl_recv(c, &json, &n, wait_ms);
+    if (st == NT_OK) {
+        *reply = cJSON_ParseWithLength(json, n);
+        if (cJSON_IsObject(*reply)) {
+            code = NT_EXIT_OK;
+        } else {
+            cJSON_Delete(*reply);
+            *reply = NULL;
+            code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent's reply makes no sense", cmd);
+        }
+    } else if (st == NT_ERR_CTL_CLOSED) {
+        NT_LOGD(cmd, "the agent closed the connection: working in-process");
+    } else {
+        code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent did not answer: %s", cmd,
+                           nt_strerror(st));
+    }
+    nt_ctl_client_close(c);
+    return code;
+}

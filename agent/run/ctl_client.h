@@ -34,4 +34,13 @@ bool nt_ctlc_option(const char *cmd, int argc, char **argv, int *i, nt_ctlc_opts
 int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, int wait_ms,
                  const char *print);
 
+/* As nt_ctlc_call, for a command that reads the reply itself: request is
+ * len bytes (at most NT_CTL_MAX_FRAME, else NT_CTLC_IN_PROCESS). Returns
+ * NT_CTLC_IN_PROCESS when there is no agent (as nt_ctlc_call), an exit code
+ * with one line when the agent did not answer, or NT_EXIT_OK with the reply
+ * parsed into *reply (a JSON object, for cJSON_Delete). */
+struct cJSON;
+int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request, size_t len,
+                     int wait_ms, struct cJSON **reply);
+
 #endif

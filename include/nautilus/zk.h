@@ -163,6 +163,15 @@ NT_API NT_WUR nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk
 /* Keys held. */
 NT_API size_t nt_zk_vk_cache_count(const nt_zk_vk_cache *cache);
 
+/* What the cache has done since it was created (for a daemon's status):
+ * lookups that found the key (hits) or parsed a new one (misses), keys
+ * prepared on a later sight, and keys pushed out to make room. */
+typedef struct nt_zk_vk_cache_stats {
+    uint64_t hits, misses, prepared, evictions;
+} nt_zk_vk_cache_stats;
+
+NT_API void nt_zk_vk_cache_stats_get(const nt_zk_vk_cache *cache, nt_zk_vk_cache_stats *out);
+
 /* ---- proofs and public inputs ------------------------------------------- */
 
 /* Parses snarkjs proof.json: "pi_a" [x, y, "1"], "pi_b" [[x0,x1],[y0,y1],

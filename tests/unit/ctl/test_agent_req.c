@@ -104,12 +104,67 @@ static void refused(void **state)
     }
 }
 
+/* zk_verify: the three documents as strings, their names, the options. */
+static void zk_verify_requests(void **state)
+{
+    static const char *const bad[] = {
+        "{\"op\":\"zk_verify\"}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"{}\",\"public\":\"[]\"}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\"]}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",\"c\"]}",
+        "{\"op\":\"zk_verify\",\"vk\":{},\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",\"c\"]}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",3]}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{\\u0000}\",\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",\"c\"]}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",\"c\"],\"quiet\":1}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",\"c\"],\"key_digest\":\"abcd\"}",
+        "{\"op\":\"zk_verify\",\"vk\":\"{}\",\"proof\":\"{}\",\"public\":\"[]\","
+        "\"names\":[\"a\",\"b\",\"c\"],\"commitment\":\"-5\"}",
+    };
+    nt_agent_req r;
+    char why[160];
+    size_t i;
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"zk_verify\",\"vk\":\"{\\\"a\\\":1}\","
+                               "\"proof\":\"{}\",\"public\":\"[\\\"1\\\"]\","
+                               "\"names\":[\"k.json\",\"p.json\",\"s.json\"],\"json\":true,"
+                               "\"key_digest\":\"" "0123456789abcdef0123456789abcdef"
+                               "0123456789ABCDEF0123456789abcdef\",\"commitment\":\"42\"}", why),
+                     NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_ZK_VERIFY);
+    assert_string_equal(r.zk_text[0], "{\"a\":1}");
+    assert_int_equal(r.zk_len[0], 7);
+    assert_string_equal(r.zk_text[1], "{}");
+    assert_string_equal(r.zk_text[2], "[\"1\"]");
+    assert_string_equal(r.zk_name[0], "k.json");
+    assert_string_equal(r.zk_name[2], "s.json");
+    assert_true(r.zk_json && !r.zk_quiet);
+    assert_int_equal(strlen(r.zk_digest), 64);
+    assert_string_equal(r.zk_commitment, "42");
+    nt_agent_req_cleanup(&r);
+    nt_agent_req_cleanup(&r); /* twice is harmless */
+    assert_null(r.zk_text[0]);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&r, bad[i], why), NT_ERR_INVALID_ARG);
+        assert_true(why[0] != 0);
+        assert_null(r.zk_text[0]);
+        assert_null(r.zk_name[0]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(host_requests),
         cmocka_unit_test(service_and_feedback),
         cmocka_unit_test(refused),
+        cmocka_unit_test(zk_verify_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

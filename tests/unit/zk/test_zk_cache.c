@@ -181,6 +181,17 @@ static void test_capped(void **state)
     get(c, &k, 1);
     assert_false(nt_zk_vk_is_prepared(get(c, &k, 0))); /* key 0 came back as new */
     assert_int_equal(nt_zk_vk_cache_count(c), 2);
+    /* The counters of the sightings above: 6 parsed (keys 0-3, then 1 and
+     * 0 again), 4 of them into a full cache; 3 found, 2 of those the second
+     * sight that prepared the key (keys 0 and 3). */
+    {
+        nt_zk_vk_cache_stats s;
+        nt_zk_vk_cache_stats_get(c, &s);
+        assert_int_equal(s.misses, 6);
+        assert_int_equal(s.evictions, 4);
+        assert_int_equal(s.hits, 3);
+        assert_int_equal(s.prepared, 2);
+    }
     nt_zk_vk_cache_destroy(c);
     keys_free(&k);
 }
