@@ -11,6 +11,10 @@
  *   {"op":"feedback","name":"Web._http._tcp.local","ok":true,"latency_ms":N}
  *   {"op":"feedback","name":"Web","type":"_http._tcp","ok":false}
  *   {"op":"status"}
+ *   {"op":"publish","instance":"Web","type":"_http._tcp","port":8080,
+ *    "txt":["path=/","k"],"subtypes":["_printer"],"priority":N,"weight":N,
+ *    "ttl":N,"sign":true,"persist":true}               (req_publish.c)
+ *   {"op":"withdraw","instance":"Web","type":"_http._tcp"} (req_publish.c)
  */
 #ifndef NAUTILUS_AGENT_RUN_AGENT_REQ_H
 #define NAUTILUS_AGENT_RUN_AGENT_REQ_H
@@ -19,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nautilus/conf.h"
 #include "nautilus/mdns.h"
 #include "nautilus/rank.h"
 #include "nautilus/trust.h"
@@ -31,6 +36,8 @@ typedef enum nt_agent_op {
     NT_AGENT_OP_RESOLVE_SERVICE = 2,
     NT_AGENT_OP_FEEDBACK = 3,
     NT_AGENT_OP_STATUS = 4,
+    NT_AGENT_OP_PUBLISH = 10,  /* ctl_publish.c */
+    NT_AGENT_OP_WITHDRAW = 11, /* ctl_publish.c */
 } nt_agent_op;
 
 typedef struct nt_agent_req {
@@ -44,6 +51,11 @@ typedef struct nt_agent_req {
     char name[NT_RANK_NAME_MAX];       /* feedback: the ranking key, full name */
     bool ok;                           /* feedback */
     double latency_ms;                 /* feedback: -1 if not given */
+    /* publish, withdraw (req_publish.c): svc.instance and svc.type always;
+     * for publish also port, subtypes, priority, weight, ttl, TXT RDATA */
+    nt_conf_service svc;
+    bool sign;                         /* publish: the client asked for --sign */
+    bool persist;                      /* publish: kept until withdrawn, across restarts */
 } nt_agent_req;
 
 /* Parses json[0..len). On failure writes one line to why and returns
@@ -51,5 +63,12 @@ typedef struct nt_agent_req {
  * wrong kind or out of range). */
 NT_WUR nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t len, char *why,
                                     size_t why_cap);
+
+struct cJSON;
+/* The members of a publish (is_publish) or withdraw request object o into
+ * r (op set; the rest of r as nt_agent_req_parse leaves it). Also reads
+ * the agent's persisted services back. NT_ERR_INVALID_ARG with one line. */
+NT_WUR nt_status nt_agent_req_parse_publish(nt_agent_req *r, const struct cJSON *o,
+                                            bool is_publish, char *why, size_t why_cap);
 
 #endif
