@@ -105,3 +105,8 @@ int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, in
     nt_ctl_client_close(c);
     return code;
 }
+
+nt_status nt_ctlc_connect(nt_ctl_client **c, const nt_ctlc_opts *o)
+{
+    return connect_agent(c, o);
+}

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "nautilus/ctl.h"
+
 #define NT_CTLC_HELP                                                                   \
     "  --control PATH the agent's control socket (default $NAUTILUS_CONTROL, else\n"  \
     "                 $XDG_RUNTIME_DIR/nautilus/control, then /run/nautilus/control)\n" \
@@ -33,5 +35,10 @@ bool nt_ctlc_option(const char *cmd, int argc, char **argv, int *i, nt_ctlc_opts
  * "cmd: error" and exit 1 (NT_ERR_INVALID_ARG: exit 2). */
 int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, int wait_ms,
                  const char *print);
+
+/* Connects to the agent as nt_ctlc_call does (--control, then
+ * $NAUTILUS_CONTROL, the user's runtime directory, the system one), for
+ * commands that hold the connection (publish). NT_ERR_CTL_NO_AGENT. */
+NT_WUR nt_status nt_ctlc_connect(nt_ctl_client **c, const nt_ctlc_opts *o);
 
 #endif
