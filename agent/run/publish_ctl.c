@@ -139,18 +139,19 @@ static int hold(nt_ctl_client *c, const nt_publish_opts *o, char *instance, size
     pf[0].fd = nt_ctl_client_fd(c);
     pf[0].events = pf[1].events = POLLIN;
     while (!done) {
-        if (poll(pf, 2, -1) < 0 && errno != EINTR)
-            break;
-        if (pf[1].revents & POLLIN)
-            break;
-        if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+        /* Frames already read (several may come in one read) first. */
+        nt_status st = nt_ctl_recv(c, &json, &len, 0);
+        if (st == NT_OK) {
+            frame(json, len, &done, &code, instance, cap);
             continue;
-        if (nt_ctl_recv(c, &json, &len, 0) != NT_OK) {
+        }
+        if (st != NT_ERR_TIMEOUT) {
             close(pf[1].fd);
             return nt_cli_fail(NT_EXIT_NEGATIVE, CMD ": the agent went away; \"%s\" is gone",
                                instance);
         }
-        frame(json, len, &done, &code, instance, cap);
+        if ((poll(pf, 2, -1) < 0 && errno != EINTR) || (pf[1].revents & POLLIN))
+            break;
     }
     close(pf[1].fd);
     if (done)
@@ -194,8 +195,12 @@ int nt_publish_via_agent(const nt_publish_opts *o)
     cJSON_free(req);
     /* The first frame: the agent's answer, or its refusal to talk to us
      * (SO_PEERCRED), after which we work alone when we can. */
-    if (st == NT_OK && (st = nt_ctl_recv(c, &json, &len, PERSIST_WAIT_MS)) == NT_OK)
-        frame(json, len, &done, &code, instance, sizeof instance);
+    if (st == NT_OK && (st = nt_ctl_recv(c, &json, &len, PERSIST_WAIT_MS)) == NT_OK) {
+        if (!must && strstr(json, "\"error\":\"unknown op\"")) /* an agent before publish */
+            st = NT_ERR_CTL_CLOSED;
+        else
+            frame(json, len, &done, &code, instance, sizeof instance);
+    }
     if (st != NT_OK) {
         nt_ctl_client_close(c);
         if (st == NT_ERR_CTL_CLOSED && !must) {
