@@ -27,7 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     CHECK((r.op >= NT_AGENT_OP_RESOLVE_HOST && r.op <= NT_AGENT_OP_STATUS) ||
-          r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW);
+          r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW ||
+          r.op == NT_AGENT_OP_BROWSE);
+    if (r.op == NT_AGENT_OP_BROWSE)
+        CHECK(r.type[0] == '_' && memchr(r.type, 0, sizeof r.type));
     if (r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW) {
         /* req_publish.c: a label, a type, TXT RDATA of whole strings */
         size_t n = strnlen(r.svc.instance, sizeof r.svc.instance), pos = 0;

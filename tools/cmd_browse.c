@@ -7,6 +7,7 @@
 
 #include "chain_view.h"
 #include "bus_glue.h"
+#include "browse_ctl.h"
 #include "cmds.h"
 #include "mdns_runner.h"
 #include "nautilus/log.h"
@@ -833,6 +834,9 @@ int nt_cmd_browse(int argc, char **argv)
     nt_status st;
     int code;
 
+    /* A running agent browses for us when it can (agent/run/browse_ctl.c). */
+    if ((code = nt_browse_via_agent(&argc, argv)) != NT_CTLC_IN_PROCESS)
+        return code;
     memset(&rc, 0, sizeof rc);
     memset(&bs, 0, sizeof bs);
     memset(&args, 0, sizeof args);

@@ -11,6 +11,7 @@
 
 #include "agent_ctl.h"
 #include "agent_req.h"
+#include "ctl_browse.h"
 #include "ctl_publish.h"
 #include "nautilus/crypto.h"
 #include "nautilus/ctl.h"
@@ -52,6 +53,7 @@ struct nt_agent_ctl {
     uint64_t closed;         /* connections gone (accepted - closed are open) */
     uint64_t bad_requests, resolves, from_cache, not_found, feedback, status_reqs;
     nt_ctl_pubs *pubs;       /* publish, withdraw (ctl_publish.c) */
+    nt_ctl_browses *browses; /* browse (ctl_browse.c) */
 };
 
 nt_status nt_agent_ctl_path(char *out, size_t cap, const nt_conf *c)
@@ -230,6 +232,8 @@ bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev)
         nt_ctl_pubs_event(ctl->pubs, ev); /* and on to the log, claims, bus */
         return false;
     }
+    if (nt_ctl_browses_event(ctl->browses, ev))
+        return true;
     for (i = 0; i < PENDING_MAX; i++) {
         pending *p = &ctl->p[i];
         if (!p->used || p->qid != ev->query)
@@ -418,6 +422,10 @@ static void on_request(void *ctx, nt_ctl_conn *c, const char *json, size_t len)
         nt_ctl_pubs_request(ctl->pubs, c, &req, json, len);
         schedule(ctl);
         break;
+    case NT_AGENT_OP_BROWSE:
+        nt_ctl_browses_request(ctl->browses, c, &req);
+        schedule(ctl);
+        break;
     case NT_AGENT_OP_STATUS:
     default:
         do_status(ctl, c);
@@ -432,6 +440,7 @@ static void on_close(void *ctx, nt_ctl_conn *c)
     size_t i;
     ctl->closed++;
     nt_ctl_pubs_conn_closed(ctl->pubs, c);
+    nt_ctl_browses_conn_closed(ctl->browses, c);
     for (i = 0; i < PENDING_MAX; i++)
         if (ctl->p[i].used && ctl->p[i].conn == c) {
             if (nt_mdns_query_del(nt_runner_engine(ctl->r), ctl->p[i].qid) != NT_OK)
@@ -509,7 +518,8 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
         snprintf(ctl->state_dir, sizeof ctl->state_dir, "%s", state_dir);
     else if (nt_state_dir_default(ctl->state_dir, sizeof ctl->state_dir) != NT_OK)
         ctl->state_dir[0] = 0; /* feedback is refused, said in its reply */
-    if ((st = nt_ctl_pubs_create(&ctl->pubs, r, ctl->state_dir)) != NT_OK) {
+    if ((st = nt_ctl_pubs_create(&ctl->pubs, r, ctl->state_dir)) != NT_OK ||
+        (st = nt_ctl_browses_create(&ctl->browses, r, ctl->state_dir)) != NT_OK) {
         snprintf(why, why_cap, "out of memory");
         goto fail;
     }
@@ -551,6 +561,7 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
     return NT_OK;
 fail:
     nt_ctl_pubs_destroy(ctl->pubs);
+    nt_ctl_browses_destroy(ctl->browses);
     nt_free(ctl->p);
     nt_free(ctl);
     return st;
@@ -562,12 +573,16 @@ void nt_agent_ctl_close(nt_agent_ctl *ctl)
         return;
     nt_ctl_server_close(ctl->srv);
     nt_ctl_pubs_destroy(ctl->pubs);
+    nt_ctl_browses_destroy(ctl->browses);
     nt_free(ctl->p);
     nt_free(ctl);
 }
 
-void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs)
+void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
+                                const nt_trust_hooks *hooks)
 {
-    if (ctl)
-        nt_ctl_pubs_start(ctl->pubs, pubs);
+    if (!ctl)
+        return;
+    nt_ctl_pubs_start(ctl->pubs, pubs);
+    nt_ctl_browses_set_hooks(ctl->browses, hooks);
 }

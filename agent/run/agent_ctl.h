@@ -37,9 +37,10 @@ bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev);
 void nt_agent_ctl_timer(nt_agent_ctl *ctl);
 
 /* Publish requests are served from now on (signed as pubs signs), and
- * the persisted services are published again (ctl_publish.h). NULL ctl
- * ignored. */
-void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs);
+ * the persisted services are published again (ctl_publish.h); browse
+ * requests are judged with hooks (ctl_browse.h). NULL ctl ignored. */
+void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
+                                const nt_trust_hooks *hooks);
 
 /* Closes every connection (pending requests are cancelled), removes the
  * socket. NULL ignored. */

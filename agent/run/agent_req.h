@@ -15,6 +15,8 @@
  *    "txt":["path=/","k"],"subtypes":["_printer"],"priority":N,"weight":N,
  *    "ttl":N,"sign":true,"persist":true}               (req_publish.c)
  *   {"op":"withdraw","instance":"Web","type":"_http._tcp"} (req_publish.c)
+ *   {"op":"browse","type":"_http._tcp","json":true,"resolve":true,
+ *    "require":"LEVEL"}                                 (req_publish.c)
  */
 #ifndef NAUTILUS_AGENT_RUN_AGENT_REQ_H
 #define NAUTILUS_AGENT_RUN_AGENT_REQ_H
@@ -38,6 +40,7 @@ typedef enum nt_agent_op {
     NT_AGENT_OP_STATUS = 4,
     NT_AGENT_OP_PUBLISH = 10,  /* ctl_publish.c */
     NT_AGENT_OP_WITHDRAW = 11, /* ctl_publish.c */
+    NT_AGENT_OP_BROWSE = 12,   /* ctl_browse.c */
 } nt_agent_op;
 
 typedef struct nt_agent_req {
@@ -56,6 +59,8 @@ typedef struct nt_agent_req {
     nt_conf_service svc;
     bool sign;                         /* publish: the client asked for --sign */
     bool persist;                      /* publish: kept until withdrawn, across restarts */
+    /* browse (req_publish.c): type (may name a subtype), require, and */
+    bool json, resolve;                /* as browse --json, --resolve */
 } nt_agent_req;
 
 /* Parses json[0..len). On failure writes one line to why and returns
@@ -70,5 +75,9 @@ struct cJSON;
  * the agent's persisted services back. NT_ERR_INVALID_ARG with one line. */
 NT_WUR nt_status nt_agent_req_parse_publish(nt_agent_req *r, const struct cJSON *o,
                                             bool is_publish, char *why, size_t why_cap);
+
+/* The members of a browse request object o into r. NT_ERR_INVALID_ARG. */
+NT_WUR nt_status nt_agent_req_parse_browse(nt_agent_req *r, const struct cJSON *o, char *why,
+                                           size_t why_cap);
 
 #endif

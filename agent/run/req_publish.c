@@ -1,4 +1,4 @@
-/* The control socket's publish and withdraw requests (agent_req.h,
+/* The control socket's publish, withdraw and browse requests (agent_req.h,
  * DESIGN §8.3): what `nautilus publish` sends to a running agent, and what
  * the agent keeps of the persisted ones in its state directory. Pure. */
 #include <cjson/cJSON.h>
@@ -157,4 +157,30 @@ nt_status nt_agent_req_parse_publish(nt_agent_req *r, const cJSON *o, bool is_pu
     memcpy(r->svc.type, type, strlen(type) + 1);
     r->op = is_publish ? NT_AGENT_OP_PUBLISH : NT_AGENT_OP_WITHDRAW;
     return is_publish ? publish_fields(r, o, why, why_cap) : NT_OK;
+}
+
+/* "_x._tcp" or "_sub._sub._x._tcp" (RFC 6763 §7.1), as browse takes it. */
+static bool browse_type_ok(const char *t)
+{
+    const char *p = strstr(t, "._sub.");
+    if (p && (t[0] != '_' || p == t + 1 || memchr(t, '.', (size_t)(p - t))))
+        return false;
+    return type_ok(p ? p + 6 : t);
+}
+
+nt_status nt_agent_req_parse_browse(nt_agent_req *r, const cJSON *o, char *why, size_t why_cap)
+{
+    bool ok = true;
+    const char *type = text(o, "type", sizeof r->type, &ok);
+    const char *req = text(o, "require", 32, &ok);
+
+    if (!ok || !type || !browse_type_ok(type))
+        return refuse(why, why_cap, "browse: bad service type (want e.g. _http._tcp)");
+    if (!flag(o, "json", &r->json) || !flag(o, "resolve", &r->resolve))
+        return refuse(why, why_cap, "browse: json and resolve are true or false");
+    if (req && nt_trust_level_parse(req, &r->require) != NT_OK)
+        return refuse(why, why_cap, "browse: unknown trust level");
+    memcpy(r->type, type, strlen(type) + 1);
+    r->op = NT_AGENT_OP_BROWSE;
+    return NT_OK;
 }

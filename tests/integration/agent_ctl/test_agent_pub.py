@@ -15,10 +15,14 @@ of the test); host B browses _ntpub._tcp with A's key pinned.
    it). A damaged persisted file is one log line, not fatal (checked on
    a second restart with a copy).
 4. `publish --withdraw Keep`: B sees it removed; the state file forgets it.
-5. Refusals: --persist with -i (exit 2), --withdraw of an unknown name
+5. `browse --resolve` (text and --json) through the agent prints the same
+   as an in-process browse of the same LAN (B publishes Far); nothing found
+   with --timeout: exit 1.
+6. Refusals: --persist with -i (exit 2), --withdraw of an unknown name
    (exit 1), nobody cannot publish through the agent (socket 0660), and
    over 8 services on one connection the agent refuses the 9th.
 """
+import concurrent.futures
 import json
 import os
 import shutil
@@ -34,6 +38,7 @@ from nttest import Checks, Lan, Nautilus, nautilus_path, require_commands  # noq
 
 PY = "/usr/bin/python3"
 STYPE = "_ntpub._tcp"
+BTYPE = "_ntbr._tcp"
 
 # Nine publish requests on one connection; prints each first reply.
 MANY = r"""
@@ -183,7 +188,48 @@ def run(c, lan, nbin, ctl):
             "B sees Keep removed")
     c.check("Keep" not in open(pfile).read(), "the state file forgets Keep")
 
-    # -- 5. refusals and limits ------------------------------------------------
+    # -- 5. browse through the agent: the same lines as in-process -------------
+    bpub = b.spawn([nbin, "publish", "-i", b.ifname, "--host", "ntpb", "Far", BTYPE, "7100",
+                    "x=1"], name="pub-far")
+    wait(lambda: 'published "Far"' in bpub.read_log(), 10)
+    n_log = len(agent.read_log())
+    runs = {}
+    for mode in ("agent", "local"):  # the four at once: 3 s, not 12
+        for fmt in ([], ["--json"]):
+            argv = [nbin, "browse", BTYPE, "--resolve", "--timeout", "3"] + fmt
+            argv += ["--control", ctl] if mode == "agent" else ["--no-agent", "-i", a.ifname]
+            runs[(mode, bool(fmt))] = concurrent.futures.ThreadPoolExecutor(1).submit(
+                a.run, argv, timeout=20)
+    outs = dict((k, f.result()) for k, f in runs.items())
+    ta, tl = outs[("agent", False)], outs[("local", False)]
+    c.check(ta.returncode == 0 and "+ lan0 IPv4 Far %s local" % BTYPE in ta.stdout and
+            "port = [7100]" in ta.stdout,
+            "browse through the agent finds Far (exit 0)", ta.stdout + ta.stderr)
+    c.check(sorted(set(ta.stdout.splitlines())) == sorted(set(tl.stdout.splitlines())),
+            "and prints the same lines as in-process browse", (ta.stdout, tl.stdout))
+    c.check("browsing %s for a client" % BTYPE in agent.read_log()[n_log:],
+            "the agent did the browsing")
+
+    def objs(r):
+        out = []
+        for line in r.stdout.splitlines():
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            out.append(json.dumps(dict((k, o.get(k)) for k in sorted(o) if k != "score"),
+                                  sort_keys=True))
+        return sorted(set(out))
+    ja, jl = outs[("agent", True)], outs[("local", True)]
+    c.check(ja.returncode == 0 and objs(ja) and objs(ja) == objs(jl),
+            "browse --json through the agent: the same objects",
+            (ja.returncode, ja.stdout, ja.stderr, jl.stdout, agent.read_log()[-1500:]))
+    nb = a.run([nbin, "browse", "_ntnobody._tcp", "--timeout", "1", "--control", ctl], timeout=20)
+    c.check(nb.returncode == 1 and nb.stdout == "",
+            "browse through the agent with nothing found: exit 1", nb.stdout + nb.stderr)
+    bpub.stop()
+
+    # -- 6. refusals and limits ------------------------------------------------
     e1 = a.run([nbin, "publish", "--control", ctl, "--persist", "-i", a.ifname, "X", STYPE, "1"])
     c.check(e1.returncode == 2 and len(e1.stderr.strip().splitlines()) == 1,
             "--persist with -i: exit 2, one line", e1.stderr)

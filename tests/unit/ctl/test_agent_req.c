@@ -189,6 +189,37 @@ static void publish_refused(void **state)
     assert_int_equal(r.svc.txt_len, 256);
 }
 
+/* browse (agent/run/req_publish.c): a type, a subtype, the output options. */
+static void browse_requests(void **state)
+{
+    static const char *const bad[] = {
+        "{\"op\":\"browse\"}",
+        "{\"op\":\"browse\",\"type\":\"http\"}",
+        "{\"op\":\"browse\",\"type\":\"_x._sub\"}",
+        "{\"op\":\"browse\",\"type\":\"a._sub._http._tcp\"}",
+        "{\"op\":\"browse\",\"type\":\"_http._tcp\",\"json\":1}",
+        "{\"op\":\"browse\",\"type\":\"_http._tcp\",\"require\":\"very\"}",
+    };
+    nt_agent_req r;
+    char why[160];
+    size_t i;
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"browse\",\"type\":\"_http._tcp\",\"json\":true,"
+                               "\"resolve\":true,\"require\":\"trusted\"}", why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_BROWSE);
+    assert_string_equal(r.type, "_http._tcp");
+    assert_true(r.json && r.resolve);
+    assert_int_equal(r.require, NT_TRUST_TRUSTED);
+    assert_int_equal(parse(&r, "{\"op\":\"browse\",\"type\":\"_printer._sub._ipp._tcp\"}", why),
+                     NT_OK);
+    assert_true(!r.json && !r.resolve);
+    assert_int_equal(r.require, NT_TRUST_UNSIGNED);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&r, bad[i], why), NT_ERR_INVALID_ARG);
+        assert_true(why[0] != 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +228,7 @@ int main(void)
         cmocka_unit_test(refused),
         cmocka_unit_test(publish_requests),
         cmocka_unit_test(publish_refused),
+        cmocka_unit_test(browse_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
