@@ -20,6 +20,7 @@ typedef struct cbrowse {
     nt_trust_level require;
     char *shown[SHOWN_MAX]; /* "instance\x1ftype" shown as added */
     size_t nshown;
+    nt_rank_store rank;     /* json: the agent's evidence, read at the start */
 } cbrowse;
 
 struct nt_ctl_browses {
@@ -49,6 +50,7 @@ static void drop(nt_ctl_browses *b, cbrowse *e)
         NT_LOGD("ctl", "browse query already gone");
     while (e->nshown)
         nt_free(e->shown[--e->nshown]);
+    nt_rank_store_close(&e->rank);
     e->used = false;
 }
 
@@ -57,9 +59,12 @@ void nt_ctl_browses_destroy(nt_ctl_browses *b)
     size_t i;
     if (!b)
         return;
-    for (i = 0; i < NT_CTL_BROWSE_MAX; i++)
+    for (i = 0; i < NT_CTL_BROWSE_MAX; i++) {
         while (b->items[i].nshown)
             nt_free(b->items[i].shown[--b->items[i].nshown]);
+        if (b->items[i].used)
+            nt_rank_store_close(&b->items[i].rank);
+    }
     nt_dynbuf_cleanup(&b->line);
     nt_dynbuf_cleanup(&b->frame);
     nt_free(b);
@@ -252,20 +257,11 @@ static nt_status lines(nt_ctl_browses *b, cbrowse *e, const char *kind, char mar
     nt_trust_signer_info info;
     const nt_trust_signer_info *si = signer_of(b, ev, &info) ? &info : NULL;
     bool usable = e->resolve && ev->have_srv && ev->addr_count > 0;
-    nt_rank_store rank;
     nt_status st;
 
     *skip = false;
-    if (e->json) {
-        memset(&rank, 0, sizeof rank);
-        rank.lock_fd = -1;
-        /* The agent's evidence, read as browse --json reads its own. */
-        if (nt_rank_cli_load(&rank, b->state_dir[0] ? b->state_dir : NULL) != 0)
-            NT_LOGD("ctl", "browse: no ranking evidence");
-        st = json_line(b, rank.rank, kind, ev, si);
-        nt_rank_store_close(&rank);
-        return st;
-    }
+    if (e->json)
+        return json_line(b, e->rank.rank, kind, ev, si);
     if (mark == '=' && !usable) {
         *skip = true;
         return NT_OK;
@@ -329,6 +325,11 @@ void nt_ctl_browses_request(nt_ctl_browses *b, nt_ctl_conn *c, const nt_agent_re
         send_frame(b, c, false, false, msg, strlen(msg), st);
         return;
     }
+    /* The agent's evidence, read once as browse --json reads its own
+     * (a damaged file: no score, said in the log). */
+    e->rank.lock_fd = -1;
+    if (req->json && nt_rank_cli_load(&e->rank, b->state_dir[0] ? b->state_dir : NULL) != 0)
+        NT_LOGW("ctl", "browse: no ranking evidence for this client");
     e->used = true;
     e->conn = c;
     e->json = req->json;
