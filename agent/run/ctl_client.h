@@ -38,7 +38,9 @@ int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, in
 
 /* Connects to the agent as nt_ctlc_call does (--control, then
  * $NAUTILUS_CONTROL, the user's runtime directory, the system one), for
- * commands that hold the connection (publish). NT_ERR_CTL_NO_AGENT. */
+ * commands that act on the network through it (publish, browse). An
+ * agent in another network namespace (SO_PEERCRED's pid, /proc/PID/ns/net)
+ * counts as none: its LAN is not ours. NT_ERR_CTL_NO_AGENT. */
 NT_WUR nt_status nt_ctlc_connect(nt_ctl_client **c, const nt_ctlc_opts *o);
 
 #endif

@@ -17,7 +17,8 @@ of the test); host B browses _ntpub._tcp with A's key pinned.
 4. `publish --withdraw Keep`: B sees it removed; the state file forgets it.
 5. `browse --resolve` (text and --json) through the agent prints the same
    as an in-process browse of the same LAN (B publishes Far); nothing found
-   with --timeout: exit 1.
+   with --timeout: exit 1. A client in another network namespace (B)
+   works in-process even with the agent's socket given.
 6. Refusals: --persist with -i (exit 2), --withdraw of an unknown name
    (exit 1), nobody cannot publish through the agent (socket 0660), and
    over 8 services on one connection the agent refuses the 9th.
@@ -227,6 +228,14 @@ def run(c, lan, nbin, ctl):
     nb = a.run([nbin, "browse", "_ntnobody._tcp", "--timeout", "1", "--control", ctl], timeout=20)
     c.check(nb.returncode == 1 and nb.stdout == "",
             "browse through the agent with nothing found: exit 1", nb.stdout + nb.stderr)
+    # From B (another network namespace) the agent's LAN is not B's: B's
+    # browse works in-process even when pointed at the agent's socket.
+    n_log = len(agent.read_log())
+    fb = b.run([nbin, "browse", BTYPE, "--timeout", "2", "--control", ctl], timeout=20)
+    c.check(fb.returncode == 0 and "Far" in fb.stdout and
+            "for a client" not in agent.read_log()[n_log:],
+            "a client in another network namespace is not served by the agent",
+            fb.stdout + fb.stderr)
     bpub.stop()
 
     # -- 6. refusals and limits ------------------------------------------------
