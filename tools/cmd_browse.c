@@ -847,6 +847,7 @@ int nt_cmd_browse(int argc, char **argv)
             fputs(usage_text, stdout);
             fputs(NT_STATS_OUT_HELP, stdout);
             fputs(NT_BUS_GLUE_HELP, stdout);
+            fputs(NT_CTLC_HELP, stdout); /* taken by nt_browse_via_agent */
             fputs(usage_notes, stdout);
         }
         return code;
