@@ -28,7 +28,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     CHECK((r.op >= NT_AGENT_OP_RESOLVE_HOST && r.op <= NT_AGENT_OP_STATUS) ||
-          r.op == NT_AGENT_OP_ZK_VERIFY);
+          r.op == NT_AGENT_OP_ZK_VERIFY ||
+          r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW ||
+          r.op == NT_AGENT_OP_BROWSE);
+    if (r.op == NT_AGENT_OP_BROWSE)
+        CHECK(r.type[0] == '_' && memchr(r.type, 0, sizeof r.type));
+    if (r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW) {
+        /* req_publish.c: a label, a type, TXT RDATA of whole strings */
+        size_t n = strnlen(r.svc.instance, sizeof r.svc.instance), pos = 0;
+        CHECK(n >= 1 && n <= 63 && r.svc.type[0] == '_');
+        CHECK(r.svc.n_subtypes <= NT_CONF_SUBTYPES_MAX && r.svc.txt_len <= sizeof r.svc.txt);
+        while (pos < r.svc.txt_len)
+            pos += 1u + r.svc.txt[pos];
+        CHECK(pos == r.svc.txt_len);
+    }
     CHECK(memchr(r.host, 0, sizeof r.host) && memchr(r.instance, 0, sizeof r.instance));
     CHECK(memchr(r.type, 0, sizeof r.type) && memchr(r.name, 0, sizeof r.name));
     CHECK(r.timeout_ms <= NT_AGENT_REQ_TIMEOUT_MAX);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "browse_ctl.h"
 #include "browse_run.h"
+#include "bus_glue.h"
 #include "cmds.h"
 #include "nautilus/log.h"
 #include "stats_out.h"
@@ -196,12 +198,16 @@ int nt_cmd_browse(int argc, char **argv)
     bool help = false;
     int code;
 
+    /* A running agent browses for us when it can (agent/run/browse_ctl.c). */
+    if ((code = nt_browse_via_agent(&argc, argv)) != NT_CTLC_IN_PROCESS)
+        return code;
     nt_browse_opts_init(&o);
     if ((code = parse_args(argc, argv, &o, &help)) != NT_EXIT_OK || help) {
         if (help) {
             fputs(usage_text, stdout);
             fputs(NT_STATS_OUT_HELP, stdout);
             fputs(NT_BUS_GLUE_HELP, stdout);
+            fputs(NT_CTLC_HELP, stdout); /* taken by nt_browse_via_agent */
             fputs(usage_notes, stdout);
         }
         return code;

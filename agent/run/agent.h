@@ -67,6 +67,12 @@ typedef struct nt_agent_pubs {
  * the engine refuses is logged and skipped. */
 void nt_agent_pubs_sync(nt_agent_pubs *p, nt_runner *r, const nt_conf *c);
 
+/* Publishes one service as the configured ones are (signed with the
+ * metadata TXT when p signs), without adding it to p: the services of the
+ * control socket (ctl_publish.c). The engine's status. */
+NT_WUR nt_status nt_agent_pub_add(nt_agent_pubs *p, nt_runner *r, const nt_conf_service *s,
+                                  nt_mdns_service_id *id);
+
 /* Engine events about our services: logged; claims names when signing. */
 void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev);
 

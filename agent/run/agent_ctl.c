@@ -12,6 +12,8 @@
 #include "agent_ctl.h"
 #include "agent_req.h"
 #include "ctl_zk.h"
+#include "ctl_browse.h"
+#include "ctl_publish.h"
 #include "nautilus/crypto.h"
 #include "nautilus/ctl.h"
 #include "nautilus/log.h"
@@ -52,6 +54,8 @@ struct nt_agent_ctl {
     uint64_t closed;         /* connections gone (accepted - closed are open) */
     uint64_t bad_requests, resolves, from_cache, not_found, feedback, status_reqs;
     nt_ctl_zk *zk;           /* zk_verify requests (ctl_zk.h) */
+    nt_ctl_pubs *pubs;       /* publish, withdraw (ctl_publish.c) */
+    nt_ctl_browses *browses; /* browse (ctl_browse.c) */
 };
 
 nt_status nt_agent_ctl_path(char *out, size_t cap, const nt_conf *c)
@@ -226,6 +230,12 @@ bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev)
     size_t i;
     if (!ctl)
         return false;
+    if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING) {
+        nt_ctl_pubs_event(ctl->pubs, ev); /* and on to the log, claims, bus */
+        return false;
+    }
+    if (nt_ctl_browses_event(ctl->browses, ev))
+        return true;
     for (i = 0; i < PENDING_MAX; i++) {
         pending *p = &ctl->p[i];
         if (!p->used || p->qid != ev->query)
@@ -368,14 +378,14 @@ static void do_status(nt_agent_ctl *ctl, nt_ctl_conn *c)
                        "\"refused_full\":%llu,\"bad_frames\":%llu,\"slow_closed\":%llu,"
                        "\"requests\":%llu,\"bad_requests\":%llu,\"resolves\":%llu,"
                        "\"from_cache\":%llu,\"not_found\":%llu,\"feedback\":%llu,"
-                       "\"status\":%llu,\"pending\":%zu},",
+                       "\"status\":%llu,\"pending\":%zu,\"published\":%zu},",
                        (unsigned long long)cs.accepted, (unsigned long long)cs.refused_peer,
                        (unsigned long long)cs.refused_full, (unsigned long long)cs.bad_frames,
                        (unsigned long long)cs.slow_closed, (unsigned long long)cs.requests,
                        (unsigned long long)ctl->bad_requests, (unsigned long long)ctl->resolves,
                        (unsigned long long)ctl->from_cache, (unsigned long long)ctl->not_found,
                        (unsigned long long)ctl->feedback, (unsigned long long)ctl->status_reqs,
-                       n_pending) == NT_OK &&
+                       n_pending, nt_ctl_pubs_count(ctl->pubs)) == NT_OK &&
         nt_dynbuf_addf(&d,
                        "\"engine\":{\"packets_in\":%llu,\"packets_out\":%llu,\"malformed\":%llu,"
                        "\"cache_records\":%llu,\"cache_evictions\":%llu,\"rejected\":%llu,"
@@ -428,6 +438,15 @@ static void on_request(void *ctx, nt_ctl_conn *c, const char *json, size_t len)
     case NT_AGENT_OP_ZK_VERIFY:
         do_zk_verify(ctl, c, &req);
         break;
+    case NT_AGENT_OP_PUBLISH:
+    case NT_AGENT_OP_WITHDRAW:
+        nt_ctl_pubs_request(ctl->pubs, c, &req, json, len);
+        schedule(ctl);
+        break;
+    case NT_AGENT_OP_BROWSE:
+        nt_ctl_browses_request(ctl->browses, c, &req);
+        schedule(ctl);
+        break;
     case NT_AGENT_OP_STATUS:
     default:
         do_status(ctl, c);
@@ -443,6 +462,8 @@ static void on_close(void *ctx, nt_ctl_conn *c)
     size_t i;
     ctl->closed++;
     nt_ctl_zk_conn_closed(ctl->zk, c);
+    nt_ctl_pubs_conn_closed(ctl->pubs, c);
+    nt_ctl_browses_conn_closed(ctl->browses, c);
     for (i = 0; i < PENDING_MAX; i++)
         if (ctl->p[i].used && ctl->p[i].conn == c) {
             if (nt_mdns_query_del(nt_runner_engine(ctl->r), ctl->p[i].qid) != NT_OK)
@@ -526,6 +547,11 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
         snprintf(ctl->state_dir, sizeof ctl->state_dir, "%s", state_dir);
     else if (nt_state_dir_default(ctl->state_dir, sizeof ctl->state_dir) != NT_OK)
         ctl->state_dir[0] = 0; /* feedback is refused, said in its reply */
+    if ((st = nt_ctl_pubs_create(&ctl->pubs, r, ctl->state_dir)) != NT_OK ||
+        (st = nt_ctl_browses_create(&ctl->browses, r, ctl->state_dir)) != NT_OK) {
+        snprintf(why, why_cap, "out of memory");
+        goto fail;
+    }
     if ((st = nt_agent_ctl_path(ctl->path, sizeof ctl->path, c)) != NT_OK) {
         snprintf(why, why_cap, "no control socket path: set control-socket or --control");
         goto fail;
@@ -564,6 +590,8 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
     return NT_OK;
 fail:
     nt_ctl_zk_destroy(ctl->zk);
+    nt_ctl_pubs_destroy(ctl->pubs);
+    nt_ctl_browses_destroy(ctl->browses);
     nt_free(ctl->p);
     nt_free(ctl);
     return st;
@@ -575,6 +603,17 @@ void nt_agent_ctl_close(nt_agent_ctl *ctl)
         return;
     nt_ctl_server_close(ctl->srv);
     nt_ctl_zk_destroy(ctl->zk);
+    nt_ctl_pubs_destroy(ctl->pubs);
+    nt_ctl_browses_destroy(ctl->browses);
     nt_free(ctl->p);
     nt_free(ctl);
+}
+
+void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
+                                const nt_trust_hooks *hooks)
+{
+    if (!ctl)
+        return;
+    nt_ctl_pubs_start(ctl->pubs, pubs);
+    nt_ctl_browses_set_hooks(ctl->browses, hooks);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "agent.h"
 #include "mdns_runner.h"
 #include "nautilus/conf.h"
 
@@ -34,6 +35,12 @@ bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev);
 
 /* The runner timer NT_AGENT_CTL_TIMER is due. */
 void nt_agent_ctl_timer(nt_agent_ctl *ctl);
+
+/* Publish requests are served from now on (signed as pubs signs), and
+ * the persisted services are published again (ctl_publish.h); browse
+ * requests are judged with hooks (ctl_browse.h). NULL ctl ignored. */
+void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
+                                const nt_trust_hooks *hooks);
 
 /* Closes every connection (pending requests are cancelled), removes the
  * socket. NULL ignored. */

@@ -289,6 +289,7 @@ static int start(agent *a)
     a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
     a->pubs.signer = a->conf->sign ? &a->signer : NULL;
     nt_agent_pubs_sync(&a->pubs, a->r, a->conf);
+    nt_agent_ctl_start_publish(a->ctl, &a->pubs, a->hooks);
     nt_agent_browse_sync(&a->browse, a->r, a->conf);
     return NT_EXIT_OK;
 }

@@ -288,3 +288,9 @@ void nt_agent_pubs_event(nt_agent_pubs *p, nt_runner *r, const nt_mdns_event *ev
         break;
     }
 }
+
+nt_status nt_agent_pub_add(nt_agent_pubs *p, nt_runner *r, const nt_conf_service *s,
+                           nt_mdns_service_id *id)
+{
+    return publish(p, r, s, id);
+}

@@ -247,6 +247,10 @@ nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t len, ch
         st = parse_resolve(out, o, why, why_cap);
     else if (strcmp(op->valuestring, "feedback") == 0)
         st = parse_feedback(out, o, why, why_cap);
+    else if (strcmp(op->valuestring, "publish") == 0 || strcmp(op->valuestring, "withdraw") == 0)
+        st = nt_agent_req_parse_publish(out, o, op->valuestring[0] == 'p', why, why_cap);
+    else if (strcmp(op->valuestring, "browse") == 0)
+        st = nt_agent_req_parse_browse(out, o, why, why_cap);
     else if (strcmp(op->valuestring, "status") == 0)
         out->op = NT_AGENT_OP_STATUS, st = NT_OK;
     else if (strcmp(op->valuestring, "zk_verify") == 0)

@@ -14,6 +14,12 @@
  *   {"op":"zk_verify","vk":TEXT,"proof":TEXT,"public":TEXT,
  *    "names":[VK,PROOF,PUBLIC],"quiet":B,"json":B,"key_digest":"HEX",
  *    "commitment":"DEC"}   (the three documents' JSON texts as strings)
+ *   {"op":"publish","instance":"Web","type":"_http._tcp","port":8080,
+ *    "txt":["path=/","k"],"subtypes":["_printer"],"priority":N,"weight":N,
+ *    "ttl":N,"sign":true,"persist":true}               (req_publish.c)
+ *   {"op":"withdraw","instance":"Web","type":"_http._tcp"} (req_publish.c)
+ *   {"op":"browse","type":"_http._tcp","json":true,"resolve":true,
+ *    "require":"LEVEL"}                                 (req_publish.c)
  */
 #ifndef NAUTILUS_AGENT_RUN_AGENT_REQ_H
 #define NAUTILUS_AGENT_RUN_AGENT_REQ_H
@@ -22,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nautilus/conf.h"
 #include "nautilus/mdns.h"
 #include "nautilus/rank.h"
 #include "nautilus/trust.h"
@@ -35,6 +42,9 @@ typedef enum nt_agent_op {
     NT_AGENT_OP_FEEDBACK = 3,
     NT_AGENT_OP_STATUS = 4,
     NT_AGENT_OP_ZK_VERIFY = 20,
+    NT_AGENT_OP_PUBLISH = 10,  /* ctl_publish.c */
+    NT_AGENT_OP_WITHDRAW = 11, /* ctl_publish.c */
+    NT_AGENT_OP_BROWSE = 12,   /* ctl_browse.c */
 } nt_agent_op;
 
 #define NT_AGENT_REQ_ZK_NAME_MAX 1024 /* a file name in a zk_verify request */
@@ -59,6 +69,13 @@ typedef struct nt_agent_req {
     bool zk_quiet, zk_json;
     char zk_digest[65];                /* 64 hex digits, or "" */
     char zk_commitment[79];            /* decimal, or "" */
+    /* publish, withdraw (req_publish.c): svc.instance and svc.type always;
+     * for publish also port, subtypes, priority, weight, ttl, TXT RDATA */
+    nt_conf_service svc;
+    bool sign;                         /* publish: the client asked for --sign */
+    bool persist;                      /* publish: kept until withdrawn, across restarts */
+    /* browse (req_publish.c): type (may name a subtype), require, and */
+    bool json, resolve;                /* as browse --json, --resolve */
 } nt_agent_req;
 
 /* Parses json[0..len). On failure writes one line to why and returns
@@ -70,5 +87,15 @@ NT_WUR nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t 
 
 /* Frees what a parsed request holds (zk_verify's texts); safe twice. */
 void nt_agent_req_cleanup(nt_agent_req *r);
+struct cJSON;
+/* The members of a publish (is_publish) or withdraw request object o into
+ * r (op set; the rest of r as nt_agent_req_parse leaves it). Also reads
+ * the agent's persisted services back. NT_ERR_INVALID_ARG with one line. */
+NT_WUR nt_status nt_agent_req_parse_publish(nt_agent_req *r, const struct cJSON *o,
+                                            bool is_publish, char *why, size_t why_cap);
+
+/* The members of a browse request object o into r. NT_ERR_INVALID_ARG. */
+NT_WUR nt_status nt_agent_req_parse_browse(nt_agent_req *r, const struct cJSON *o, char *why,
+                                           size_t why_cap);
 
 #endif

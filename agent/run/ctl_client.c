@@ -1,9 +1,12 @@
 /* The commands' side of the agent's control socket (ctl_client.h). Only
  * libc, cJSON and agent/ctl: nothing heavy is loaded on this path. */
+#define _GNU_SOURCE /* struct ucred (SO_PEERCRED) */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -149,4 +152,33 @@ int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request
     }
     nt_ctl_client_close(c);
     return code;
+}
+
+/* Whether the agent behind c runs in another network namespace (its LAN
+ * is not ours: browsing or publishing there would be on the wrong
+ * network). Unknown (no /proc, not allowed to look): false. */
+static bool other_netns(const nt_ctl_client *c)
+{
+    struct ucred cr;
+    socklen_t n = sizeof cr;
+    struct stat mine, theirs;
+    char path[64];
+    if (getsockopt(nt_ctl_client_fd(c), SOL_SOCKET, SO_PEERCRED, &cr, &n) != 0 || cr.pid <= 0)
+        return false;
+    snprintf(path, sizeof path, "/proc/%ld/ns/net", (long)cr.pid);
+    if (stat("/proc/self/ns/net", &mine) != 0 || stat(path, &theirs) != 0)
+        return false;
+    return mine.st_dev != theirs.st_dev || mine.st_ino != theirs.st_ino;
+}
+
+nt_status nt_ctlc_connect(nt_ctl_client **c, const nt_ctlc_opts *o)
+{
+    nt_status st = connect_agent(c, o);
+    if (st == NT_OK && other_netns(*c)) {
+        NT_LOGD("ctl", "the agent runs in another network namespace: not asked");
+        nt_ctl_client_close(*c);
+        *c = NULL;
+        st = NT_ERR_CTL_NO_AGENT;
+    }
+    return st;
 }

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "nautilus/ctl.h"
+
 #define NT_CTLC_HELP                                                                   \
     "  --control PATH the agent's control socket (default $NAUTILUS_CONTROL, else\n"  \
     "                 $XDG_RUNTIME_DIR/nautilus/control, then /run/nautilus/control)\n" \
@@ -42,5 +44,11 @@ int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, in
 struct cJSON;
 int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request, size_t len,
                      int wait_ms, struct cJSON **reply);
+/* Connects to the agent as nt_ctlc_call does (--control, then
+ * $NAUTILUS_CONTROL, the user's runtime directory, the system one), for
+ * commands that act on the network through it (publish, browse). An
+ * agent in another network namespace (SO_PEERCRED's pid, /proc/PID/ns/net)
+ * counts as none: its LAN is not ours. NT_ERR_CTL_NO_AGENT. */
+NT_WUR nt_status nt_ctlc_connect(nt_ctl_client **c, const nt_ctlc_opts *o);
 
 #endif

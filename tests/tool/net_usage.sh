@@ -35,6 +35,15 @@ expect 2 "-i needs a value" publish Name _http._tcp 80 -i
 expect 2 "unknown option" publish --bogus Name _http._tcp 80
 expect 2 "instance name must be" publish "$(printf 'x%.0s' $(seq 64))" _http._tcp 80
 expect 2 "cannot start mDNS" publish -i no-such-if9 Name _http._tcp 80
+# publish through the agent (DESIGN 8.3): --persist and --withdraw are the
+# agent's; with an in-process option or --no-agent they are usage errors
+expect 2 "--persist is the agent's, -i is this process's" publish --persist -i lo Name _http._tcp 80
+expect 2 "--withdraw is the agent's, --no-agent" publish --withdraw --no-agent Name _http._tcp
+expect 2 "--withdraw takes INSTANCE TYPE" publish --withdraw Name _http._tcp 80
+expect 2 "exclude each other" publish --persist --withdraw Name _http._tcp
+expect 2 "--control needs a path" publish --control
+expect 1 "" publish --persist --control /nonexistent/nt-control Name _http._tcp 80
+expect 1 "" publish --withdraw --control /nonexistent/nt-control Name _http._tcp
 expect 2 "need a service TYPE" browse
 expect 2 "bad service type" browse printer
 expect 2 "--timeout wants" browse _http._tcp --timeout soon

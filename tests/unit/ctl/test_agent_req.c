@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -158,6 +159,121 @@ static void zk_verify_requests(void **state)
     }
 }
 
+/* publish and withdraw (agent/run/req_publish.c): what nautilus publish
+ * sends, read into the service the agent publishes. */
+static void publish_requests(void **state)
+{
+    static const uint8_t rdata[] = {6, 'p', 'a', 't', 'h', '=', '/', 1, 'k'};
+    nt_agent_req r;
+    char why[160];
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"publish\",\"instance\":\"My Web\",\"type\":\"_http._tcp\","
+                               "\"port\":8080,\"txt\":[\"path=/\",\"k\"],\"subtypes\":[\"printer\","
+                               "\"_x\"],\"priority\":1,\"weight\":2,\"ttl\":60,\"persist\":true}",
+                           why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_PUBLISH);
+    assert_string_equal(r.svc.instance, "My Web");
+    assert_string_equal(r.svc.type, "_http._tcp");
+    assert_int_equal(r.svc.port, 8080);
+    assert_int_equal(r.svc.priority, 1);
+    assert_int_equal(r.svc.weight, 2);
+    assert_int_equal(r.svc.ttl, 60);
+    assert_int_equal(r.svc.n_subtypes, 2);
+    assert_string_equal(r.svc.subtypes[0], "_printer");
+    assert_string_equal(r.svc.subtypes[1], "_x");
+    assert_int_equal(r.svc.txt_len, sizeof rdata);
+    assert_memory_equal(r.svc.txt, rdata, sizeof rdata);
+    assert_true(r.persist);
+    assert_false(r.sign);
+    assert_int_equal(parse(&r, "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._udp\","
+                               "\"port\":0,\"sign\":true}", why), NT_OK);
+    assert_true(r.sign && !r.persist);
+    assert_int_equal(r.svc.txt_len, 0);
+    assert_int_equal(r.svc.n_subtypes, 0);
+    assert_int_equal(parse(&r, "{\"op\":\"withdraw\",\"instance\":\"My Web\",\"type\":\"_http._tcp\"}",
+                           why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_WITHDRAW);
+    assert_string_equal(r.svc.instance, "My Web");
+}
+
+static void publish_refused(void **state)
+{
+    static const char *const bad[] = {
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\"}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":65536}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80.5}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":\"80\"}",
+        "{\"op\":\"publish\",\"instance\":\"\",\"type\":\"_a._tcp\",\"port\":80}",
+        "{\"op\":\"publish\",\"type\":\"_a._tcp\",\"port\":80}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_abcdefghijklmnop._tcp\",\"port\":80}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._sctp\",\"port\":80}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"txt\":\"k=v\"}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"txt\":[\"=v\"]}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"txt\":[1]}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"subtypes\":[\"a.b\"]}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"subtypes\":"
+        "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"persist\":1}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"ttl\":-1}",
+        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"priority\":70000}",
+        "{\"op\":\"withdraw\",\"instance\":\"W\"}",
+        "{\"op\":\"withdraw\",\"instance\":7,\"type\":\"_a._tcp\"}",
+    };
+    nt_agent_req r;
+    char why[160], big[2200];
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&r, bad[i], why), NT_ERR_INVALID_ARG);
+        assert_true(why[0] != 0);
+    }
+    /* An instance of 64 octets, a TXT string of 256 bytes: one too many. */
+    snprintf(big, sizeof big, "{\"op\":\"publish\",\"type\":\"_a._tcp\",\"port\":1,\"instance\":\"%064d\"}",
+             0);
+    assert_int_equal(parse(&r, big, why), NT_ERR_INVALID_ARG);
+    snprintf(big, sizeof big, "{\"op\":\"publish\",\"type\":\"_a._tcp\",\"port\":1,"
+                              "\"instance\":\"%063d\"}", 0);
+    assert_int_equal(parse(&r, big, why), NT_OK);
+    snprintf(big, sizeof big, "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":1,"
+                              "\"txt\":[\"k=%0254d\"]}", 0);
+    assert_int_equal(parse(&r, big, why), NT_ERR_INVALID_ARG);
+    snprintf(big, sizeof big, "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":1,"
+                              "\"txt\":[\"k=%0253d\"]}", 0);
+    assert_int_equal(parse(&r, big, why), NT_OK);
+    assert_int_equal(r.svc.txt_len, 256);
+}
+
+/* browse (agent/run/req_publish.c): a type, a subtype, the output options. */
+static void browse_requests(void **state)
+{
+    static const char *const bad[] = {
+        "{\"op\":\"browse\"}",
+        "{\"op\":\"browse\",\"type\":\"http\"}",
+        "{\"op\":\"browse\",\"type\":\"_x._sub\"}",
+        "{\"op\":\"browse\",\"type\":\"a._sub._http._tcp\"}",
+        "{\"op\":\"browse\",\"type\":\"_http._tcp\",\"json\":1}",
+        "{\"op\":\"browse\",\"type\":\"_http._tcp\",\"require\":\"very\"}",
+    };
+    nt_agent_req r;
+    char why[160];
+    size_t i;
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"browse\",\"type\":\"_http._tcp\",\"json\":true,"
+                               "\"resolve\":true,\"require\":\"trusted\"}", why), NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_BROWSE);
+    assert_string_equal(r.type, "_http._tcp");
+    assert_true(r.json && r.resolve);
+    assert_int_equal(r.require, NT_TRUST_TRUSTED);
+    assert_int_equal(parse(&r, "{\"op\":\"browse\",\"type\":\"_printer._sub._ipp._tcp\"}", why),
+                     NT_OK);
+    assert_true(!r.json && !r.resolve);
+    assert_int_equal(r.require, NT_TRUST_UNSIGNED);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&r, bad[i], why), NT_ERR_INVALID_ARG);
+        assert_true(why[0] != 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +281,9 @@ int main(void)
         cmocka_unit_test(service_and_feedback),
         cmocka_unit_test(refused),
         cmocka_unit_test(zk_verify_requests),
+        cmocka_unit_test(publish_requests),
+        cmocka_unit_test(publish_refused),
+        cmocka_unit_test(browse_requests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
