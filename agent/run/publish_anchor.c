@@ -158,7 +158,10 @@ static void say_once(nt_pub_anchor *a, int which, const char *what, nt_status st
     if (a->said[which])
         return;
     a->said[which] = true;
-    fprintf(stderr, "publish: anchor: %s: %s (retrying)\n", what, nt_strerror(st));
+    if (a->cfg.log_only)
+        NT_LOGW("agent", "anchor: %s: %s (retrying)", what, nt_strerror(st));
+    else
+        fprintf(stderr, "publish: anchor: %s: %s (retrying)\n", what, nt_strerror(st));
 }
 
 /* Waits up to ms or until stopped / woken. Returns false when stopping. */
