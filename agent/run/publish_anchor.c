@@ -83,7 +83,6 @@ static void note(const nt_pub_anchor *a, const char *fmt, ...)
     fflush(stdout);
 }
 
-
 bool nt_pub_anchor_option(int argc, char **argv, int *i, nt_pub_anchor_opts *o, int *code)
 {
     const char *a = argv[*i], *v;
