@@ -114,6 +114,36 @@ void nt_agent_bus_event(nt_bus_pub *bus, const nt_trust_hooks *hooks, nt_runner 
 /* Publishes agent.stopping and closes. NULL ignored. */
 void nt_agent_bus_stop(nt_bus_pub *bus);
 
+/* --- anchoring on chain (agent_anchor.c) --- */
+
+typedef struct nt_agent_anchor nt_agent_anchor;
+
+typedef struct nt_agent_anchor_config {
+    const nt_conf *conf;             /* [chain]: read at start only */
+    const char *host;                /* "name.local", said in the bus events */
+    const nt_trust_signer *signer;   /* its key digest is the log id (borrowed) */
+    nt_trust_hooks *hooks;           /* what was signed (borrowed) */
+    nt_runner *runner;
+    nt_bus_pub *bus;                 /* anchor.* events; NULL: none (borrowed) */
+} nt_agent_anchor_config;
+
+/* With [chain] anchor = yes, every signed record-set version of the
+ * published services becomes a leaf of the state directory's Merkle log,
+ * checkpointed on chain by a worker thread through the durable outbox, the
+ * anchor= published in each service's metadata TXT (as publish --anchor,
+ * DESIGN §4.1), and anchor.queued|confirmed|failed on the bus. *out NULL
+ * when anchoring is off. Exit code: NT_EXIT_USAGE with one line. */
+int nt_agent_anchor_start(nt_agent_anchor **out, const nt_agent_anchor_config *cfg);
+/* An engine event: a service of ours established (probing won). */
+void nt_agent_anchor_event(nt_agent_anchor *an, const nt_mdns_event *ev);
+/* The runner's timer: follows p's established services; true if id was
+ * anchoring's. */
+bool nt_agent_anchor_timer(nt_agent_anchor *an, const nt_agent_pubs *p, uint64_t id);
+/* SIGHUP: anchoring goes on as it is; says so if [chain] changed. */
+void nt_agent_anchor_reload(const nt_conf *old, const nt_conf *c);
+/* Stops the worker (before the bus it publishes on). NULL ignored. */
+void nt_agent_anchor_stop(nt_agent_anchor *an);
+
 /* --- the daemon (agent_daemon.c) --- */
 
 /* Runs the agent until SIGTERM/SIGINT. Exit code: 0 after a clean stop,

@@ -105,6 +105,20 @@ static nt_status check_domains(const nt_conf *c, char *why, size_t why_cap)
     return NT_OK;
 }
 
+/* [chain] anchor = yes needs a node, a registry and signing (DESIGN §4.1):
+ * said by --check-config and a reload, not only at start. */
+static nt_status check_anchor(const nt_conf *c, char *why, size_t why_cap)
+{
+    const char *miss = !c->rpc_url[0] || !c->registry[0] ? "rpc-url and registry"
+                       : !c->sign                          ? "sign = yes"
+                       : strcmp(c->chain_profile, "besu") == 0 && !c->chain_id ? "a chain-id (besu)"
+                                                                            : NULL;
+    if (!c->anchor || !miss)
+        return NT_OK;
+    snprintf(why, why_cap, "[chain] anchor = yes needs %s", miss);
+    return NT_ERR_CONF_VALUE;
+}
+
 nt_status nt_agent_config_build(nt_conf **out, const nt_agent_opts *o, char *why, size_t why_cap)
 {
     nt_conf *c = NULL;
@@ -129,7 +143,8 @@ nt_status nt_agent_config_build(nt_conf **out, const nt_agent_opts *o, char *why
         nt_conf_error_format(why, why_cap, &err);
         goto fail;
     }
-    if ((st = check_domains(c, why, why_cap)) != NT_OK)
+    if ((st = check_domains(c, why, why_cap)) != NT_OK ||
+        (st = check_anchor(c, why, why_cap)) != NT_OK)
         goto fail;
     *out = c;
     return NT_OK;

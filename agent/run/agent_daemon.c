@@ -35,6 +35,7 @@ typedef struct agent {
     int hup_fd;
     char host[NT_MDNS_NAME_MAX];
     nt_bus_pub *bus; /* [bus] endpoint: the trust-event bus (agent_bus.c) */
+    nt_agent_anchor *anchor; /* [chain] anchor = yes (agent_anchor.c) */
 } agent;
 
 /* Keys live in the state directory; the first start creates them, every
@@ -110,6 +111,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
     if (nt_agent_ctl_event(a->ctl, ev))
         return;
     nt_agent_bus_event(a->bus, a->hooks, r, ev, a->conf);
+    nt_agent_anchor_event(a->anchor, ev);
     if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING)
         nt_agent_pubs_event(&a->pubs, r, ev);
     else
@@ -122,6 +124,7 @@ static void on_timer(void *ctx, nt_runner *r, uint64_t id)
     (void)r;
     if (id == NT_AGENT_CTL_TIMER && a->ctl)
         nt_agent_ctl_timer(a->ctl);
+    (void)nt_agent_anchor_timer(a->anchor, &a->pubs, id);
 }
 
 /* The control socket, before dropping root (its file goes to the user). */
@@ -212,6 +215,7 @@ static void reload(agent *a)
     nt_agent_log_setup(c);
     warn_restart_only(a->conf, c);
     nt_agent_bus_reload(a->conf, c);
+    nt_agent_anchor_reload(a->conf, c);
     nt_agent_pubs_sync(&a->pubs, a->r, c);
     nt_agent_browse_sync(&a->browse, a->r, c);
     nt_conf_destroy(a->conf);
@@ -270,6 +274,21 @@ static int start_runner(agent *a)
     return NT_EXIT_OK;
 }
 
+/* After the bus (its events go there) and after dropping root (the log
+ * and the outbox are the run user's files). */
+static int start_anchor(agent *a)
+{
+    nt_agent_anchor_config ac;
+    memset(&ac, 0, sizeof ac);
+    ac.conf = a->conf;
+    ac.host = a->host;
+    ac.signer = &a->signer;
+    ac.hooks = a->hooks;
+    ac.runner = a->r;
+    ac.bus = a->bus;
+    return nt_agent_anchor_start(&a->anchor, &ac);
+}
+
 static int start(agent *a)
 {
     char label[NT_CONF_LABEL_MAX];
@@ -285,6 +304,8 @@ static int start(agent *a)
         /* after SIGHUP is blocked: the bus's threads inherit the mask */
         (code = nt_agent_bus_start(&a->bus, a->conf, label)) != NT_EXIT_OK ||
         (code = drop_privileges(a->conf->user)) != NT_EXIT_OK)
+        return code;
+    if ((code = start_anchor(a)) != NT_EXIT_OK)
         return code;
     a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
     a->pubs.signer = a->conf->sign ? &a->signer : NULL;
@@ -313,6 +334,8 @@ int nt_agent_run(const nt_agent_opts *o)
         notify("READY=1\nSTATUS=running");
         st = nt_runner_run(a.r);
         notify("STOPPING=1");
+        nt_agent_anchor_stop(a.anchor); /* before the bus it publishes on */
+        a.anchor = NULL;
         nt_agent_bus_stop(a.bus);
         a.bus = NULL;
         if (st != NT_OK)
@@ -321,6 +344,7 @@ int nt_agent_run(const nt_agent_opts *o)
             NT_LOGI("agent", "stopped; goodbyes sent");
     }
     nt_agent_ctl_close(a.ctl);
+    nt_agent_anchor_stop(a.anchor);
     nt_agent_bus_stop(a.bus);
     nt_runner_destroy(a.r);
     if (a.hup_fd >= 0)

@@ -94,4 +94,15 @@ uint64_t nt_ledger_wall_ms(void *ctx);
 /* Subcommands living outside cmd_ledger.c. */
 int nt_ledger_audit(int argc, char **argv);
 
+/* The operations on parsed options (ledger_ops.c): each prints what it did
+ * on stdout, or one line on stderr, and returns the exit code.
+ * deploy: the contracts' .bin files from the directory `contracts`;
+ * name: register, rotate or revoke o->name (kind NT_CHAIN_CALL_REGISTER,
+ * _ROTATE, _REVOKE); checkpoint: the Merkle log's head now; status: the
+ * outbox's counts. */
+int nt_ledger_op_deploy(const nt_ledger_opts *o, const char *contracts);
+int nt_ledger_op_name(const nt_ledger_opts *o, nt_chain_call_kind kind);
+int nt_ledger_op_checkpoint(const nt_ledger_opts *o);
+int nt_ledger_op_status(const nt_ledger_opts *o);
+
 #endif

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,23 @@
 #define LEAF_MAX 20000u
 #define OPEN_GAP_MS 15000u    /* a node not reached is tried again after this */       /* canonical SRV + TXT of one instance */
 
+/* One service whose versions go into the log (publish has one; the
+ * daemon one per published service). */
+typedef struct track {
+    bool used;
+    bool followed;             /* the daemon's (copied names, pruned) */
+    unsigned mark;
+    nt_mdns_service_id service;
+    const char *instance;      /* publish: cfg's (follows renames); else own */
+    const char *type;
+    char own_instance[NT_MDNS_LABEL_MAX];
+    char own_type[NT_MDNS_NAME_MAX];
+    bool have_version;
+    uint64_t version;          /* leaf index of the version published now */
+    uint8_t version_hash[32];
+    uint64_t anchored_size;    /* the size the published anchor refers to */
+} track;
+
 struct nt_pub_anchor {
     nt_pub_anchor_config cfg;
     nt_merkle_log *log;        /* the loop's handle */
@@ -38,16 +56,32 @@ struct nt_pub_anchor {
     bool log_grew;             /* under mu: wake the worker */
     uint64_t confirmed;        /* under mu: largest size confirmed on chain */
     /* The loop only. */
-    bool have_version;
-    uint64_t version;          /* leaf index of the version published now */
-    uint8_t version_hash[32];
-    uint64_t anchored_size;    /* the size the published anchor refers to */
+    track tracks[NT_PUB_ANCHOR_FOLLOW_MAX];
+    unsigned mark;             /* generation of nt_pub_anchor_follow */
     uint8_t leaf[LEAF_MAX];
     /* The worker only. */
     bool said[4];
+    bool failed_said;          /* anchor.failed sent since the last success */
 };
 
 enum { SAID_NODE, SAID_NAME, SAID_SUBMIT, SAID_LOG };
+
+/* Progress: publish prints it (its tests read stdout), the daemon logs it. */
+static void note(const nt_pub_anchor *a, const char *fmt, ...) NT_PRINTF(2, 3);
+static void note(const nt_pub_anchor *a, const char *fmt, ...)
+{
+    char line[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (a->cfg.log_only) {
+        NT_LOGI("agent", "anchor: %s", line);
+        return;
+    }
+    printf("%s\n", line);
+    fflush(stdout);
+}
 
 bool nt_pub_anchor_option(int argc, char **argv, int *i, nt_pub_anchor_opts *o, int *code)
 {
@@ -123,7 +157,10 @@ static void say_once(nt_pub_anchor *a, int which, const char *what, nt_status st
     if (a->said[which])
         return;
     a->said[which] = true;
-    fprintf(stderr, "publish: anchor: %s: %s (retrying)\n", what, nt_strerror(st));
+    if (a->cfg.log_only)
+        NT_LOGW("agent", "anchor: %s: %s (retrying)", what, nt_strerror(st));
+    else
+        fprintf(stderr, "publish: anchor: %s: %s (retrying)\n", what, nt_strerror(st));
 }
 
 /* Waits up to ms or until stopped / woken. Returns false when stopping. */
@@ -178,6 +215,38 @@ static int ledger_opts(nt_ledger_opts *lo, const nt_pub_anchor_config *cfg)
     return NT_EXIT_OK;
 }
 
+/* One anchor.* event to the caller (the daemon's bus), from the worker. A
+ * failure is said once until the next success (the worker retries every
+ * RETRY_MS; a node outage is one anchor.failed, not one a turn). */
+static void emit(nt_pub_anchor *a, nt_pub_anchor_kind kind, nt_pub_anchor_event *ev)
+{
+    if (kind == NT_PUB_ANCHOR_FAILED) {
+        if (a->failed_said)
+            return;
+        a->failed_said = true;
+    } else {
+        a->failed_said = false;
+    }
+    if (!a->cfg.on_event)
+        return;
+    ev->kind = kind;
+    memcpy(ev->log_id, a->log_id, 32);
+    a->cfg.on_event(a->cfg.ctx, ev);
+}
+
+static void emit_failed(nt_pub_anchor *a, uint64_t size, const uint8_t *root, const char *why,
+                        nt_status st)
+{
+    nt_pub_anchor_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.size = size;
+    if (root)
+        memcpy(ev.root, root, 32);
+    snprintf(ev.reason, sizeof ev.reason, "%s%s%s", why ? why : "", why ? ": " : "",
+             nt_strerror(st));
+    emit(a, NT_PUB_ANCHOR_FAILED, &ev);
+}
+
 typedef struct anchor_job {
     nt_ledger_session s;
     bool open;
@@ -187,6 +256,8 @@ typedef struct anchor_job {
     uint64_t anchored;   /* the chain's head size */
     int64_t inflight;    /* outbox id of the checkpoint waited for, 0: none */
     uint64_t inflight_size;
+    uint8_t inflight_root[32];
+    uint32_t confirmations; /* the depth a receipt is waited for */
     uint64_t pending_since;
     nt_merkle_log *log;  /* the worker's own handle */
     uint64_t next_open_ms;
@@ -231,6 +302,7 @@ static bool job_ready(nt_pub_anchor *a, anchor_job *j, const nt_ledger_opts *lo)
     if (memcmp(j->name_hash, zero, 32) == 0) {
         say_once(a, SAID_NAME, "the key is not registered (nautilus ledger register)",
                  NT_ERR_NOT_FOUND);
+        emit_failed(a, 0, NULL, "the key is not registered", NT_ERR_NOT_FOUND);
         return false;
     }
     j->anchored = head.size;
@@ -238,6 +310,31 @@ static bool job_ready(nt_pub_anchor *a, anchor_job *j, const nt_ledger_opts *lo)
     if (head.size > 0)
         post_confirmed(a, head.size);
     return true;
+}
+
+static void job_queued(nt_pub_anchor *a, const anchor_job *j)
+{
+    nt_pub_anchor_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.size = j->inflight_size;
+    memcpy(ev.root, j->inflight_root, 32);
+    ev.outbox_id = j->inflight;
+    note(a, "checkpoint queued: size %" PRIu64, j->inflight_size);
+    emit(a, NT_PUB_ANCHOR_QUEUED, &ev);
+}
+
+static void job_confirmed(nt_pub_anchor *a, const anchor_job *j, const nt_outbox_tx *t)
+{
+    nt_pub_anchor_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.size = j->inflight_size;
+    memcpy(ev.root, j->inflight_root, 32);
+    ev.outbox_id = t->id;
+    ev.block = t->block_number;
+    memcpy(ev.block_hash, t->block_hash, 32);
+    memcpy(ev.tx, t->mined_hash, 32);
+    ev.confirmations = j->confirmations;
+    emit(a, NT_PUB_ANCHOR_CONFIRMED, &ev);
 }
 
 /* Submits a checkpoint of the log's head (or goes on waiting for the one
@@ -273,6 +370,7 @@ static void job_step(nt_pub_anchor *a, anchor_job *j)
             say_once(a, SAID_LOG, "Merkle log", st);
             return;
         }
+        why[0] = 0;
         st = nt_chain_submit(&j->s.sender, j->s.outbox, &j->inflight, why, sizeof why,
                              j->k.checkpoints, &call);
         if (st != NT_OK) {
@@ -280,11 +378,12 @@ static void job_step(nt_pub_anchor *a, anchor_job *j)
             /* Someone anchored it already (another run): read the head again. */
             j->ready = false;
             say_once(a, SAID_SUBMIT, st == NT_ERR_RPC_REVERTED ? why : "checkpoint", st);
+            emit_failed(a, size, call.root, st == NT_ERR_RPC_REVERTED ? why : "checkpoint", st);
             return;
         }
         j->inflight_size = size;
-        printf("checkpoint queued: size %" PRIu64 "\n", size);
-        fflush(stdout);
+        memcpy(j->inflight_root, call.root, 32);
+        job_queued(a, j);
     }
     st = nt_chain_wait(&j->s.sender, j->s.outbox, &t, j->inflight);
     if (st == NT_ERR_TIMEOUT)
@@ -293,10 +392,13 @@ static void job_step(nt_pub_anchor *a, anchor_job *j)
     if (st != NT_OK) {
         j->ready = false;
         say_once(a, SAID_SUBMIT, "checkpoint", st);
+        emit_failed(a, j->inflight_size, j->inflight_root,
+                    st == NT_ERR_CHAIN_TX_FAILED ? t.reason : "checkpoint", st);
         return;
     }
     j->anchored = j->inflight_size;
     j->pending_since = 0;
+    job_confirmed(a, j, &t);
     post_confirmed(a, j->inflight_size);
 }
 
@@ -311,6 +413,7 @@ static void *worker(void *arg)
     memset(&j, 0, sizeof j);
     if (ledger_opts(&lo, &a->cfg) != NT_EXIT_OK)
         return NULL;
+    j.confirmations = lo.confirmations ? lo.confirmations : lo.profile->confirmations;
     if ((st = nt_merkle_log_path(path, sizeof path, a->cfg.state)) != NT_OK ||
         (st = nt_merkle_log_open(&j.log, path, a->log_id, NULL)) != NT_OK) {
         say_once(a, SAID_LOG, "Merkle log", st);
@@ -328,45 +431,55 @@ static void *worker(void *arg)
 
 /* ---- the loop: versions and the metadata ---------------------------------- */
 
-static nt_status instance_name(const nt_pub_anchor *a, nt_dns_name *out)
+static nt_status instance_name(const track *t, nt_dns_name *out)
 {
     nt_dns_name parent;
     char text[NT_MDNS_NAME_MAX + 8];
     nt_status st;
-    snprintf(text, sizeof text, "%s.local", a->cfg.type);
+    snprintf(text, sizeof text, "%s.local", t->type);
     if ((st = nt_dns_name_from_str(&parent, text)) != NT_OK)
         return st;
-    return nt_dns_name_prepend(out, (const uint8_t *)a->cfg.instance, strlen(a->cfg.instance),
-                               &parent);
+    return nt_dns_name_prepend(out, (const uint8_t *)t->instance, strlen(t->instance), &parent);
+}
+
+/* The index of the log's last leaf for inst (its SRV set's owner starts
+ * the leaf), or UINT64_MAX. false when the log cannot be read. */
+static bool last_leaf_of(nt_pub_anchor *a, const nt_dns_name *inst, uint64_t *found)
+{
+    uint64_t idx[NT_MERKLE_LOG_FIND_MAX], from = 0;
+    size_t n;
+    *found = UINT64_MAX;
+    do {
+        if (nt_merkle_log_find(a->log, idx, NT_MERKLE_LOG_FIND_MAX, &n, inst->wire, inst->len, 33,
+                               from) != NT_OK)
+            return false;
+        if (n)
+            *found = idx[n - 1];
+        from = n ? idx[n - 1] + 1 : from;
+    } while (n == NT_MERKLE_LOG_FIND_MAX);
+    return true;
 }
 
 /* The leaf of the version being published, appended unless the log's last
  * leaf for this instance is the same version (a restart). */
-static void version_take(nt_pub_anchor *a)
+static void version_take(nt_pub_anchor *a, track *t)
 {
     nt_dns_name inst;
     uint8_t key[32], hash[32], last[32];
-    uint64_t idx[NT_MERKLE_LOG_FIND_MAX], from = 0, found = UINT64_MAX, index;
-    size_t len = 0, n;
+    uint64_t found, index;
+    size_t len = 0;
     nt_merkle_log_entry e;
     nt_status st;
 
-    if (instance_name(a, &inst) != NT_OK ||
+    if (instance_name(t, &inst) != NT_OK ||
         nt_trust_hooks_leaf_of(a->cfg.hooks, &inst, a->leaf, sizeof a->leaf, &len, key) != NT_OK ||
         memcmp(key, a->log_id, 32) != 0 || nt_merkle_leaf_hash(hash, a->leaf, len) != NT_OK)
         return;
-    if (a->have_version && memcmp(hash, a->version_hash, 32) == 0)
+    if (t->have_version && memcmp(hash, t->version_hash, 32) == 0)
         return;
     nt_dns_name_lower(&inst);
-    /* The leaf starts with the SRV set's owner: the last one of ours. */
-    do {
-        if (nt_merkle_log_find(a->log, idx, NT_MERKLE_LOG_FIND_MAX, &n, inst.wire, inst.len, 33,
-                               from) != NT_OK)
-            return;
-        if (n)
-            found = idx[n - 1];
-        from = n ? idx[n - 1] + 1 : from;
-    } while (n == NT_MERKLE_LOG_FIND_MAX);
+    if (!last_leaf_of(a, &inst, &found))
+        return;
     if (found != UINT64_MAX && nt_merkle_log_leaf_hash(a->log, last, found) == NT_OK &&
         memcmp(last, hash, 32) == 0) {
         index = found;
@@ -384,26 +497,25 @@ static void version_take(nt_pub_anchor *a)
         pthread_cond_signal(&a->cv);
         pthread_mutex_unlock(&a->mu);
     }
-    if (a->have_version && a->anchored_size) {
+    if (t->have_version && t->anchored_size) {
         /* The records changed under a published anchor: withdraw it until
          * the new version is anchored (browsers would reject the old one). */
-        if ((st = nt_mdns_service_set_extra(nt_runner_engine(a->cfg.runner), a->cfg.service,
+        if ((st = nt_mdns_service_set_extra(nt_runner_engine(a->cfg.runner), t->service,
                                             NT_TRUST_META_LABEL, NT_DNS_TYPE_TXT, a->cfg.meta,
                                             a->cfg.meta_len, 0,
                                             nt_runner_now(a->cfg.runner))) != NT_OK)
             fprintf(stderr, "publish: anchor: cannot withdraw the old anchor: %s\n",
                     nt_strerror(st));
     }
-    a->have_version = true;
-    a->version = index;
-    memcpy(a->version_hash, hash, 32);
-    a->anchored_size = 0;
-    printf("version \"%s\" is leaf %" PRIu64 "\n", a->cfg.instance, index);
-    fflush(stdout);
+    t->have_version = true;
+    t->version = index;
+    memcpy(t->version_hash, hash, 32);
+    t->anchored_size = 0;
+    note(a, "version \"%s\" is leaf %" PRIu64, t->instance, index);
 }
 
 /* The checkpoint of size covers the version: publish where it sits. */
-static void anchor_publish(nt_pub_anchor *a, uint64_t size)
+static void anchor_publish(nt_pub_anchor *a, track *t, uint64_t size)
 {
     nt_trust_anchor an;
     uint8_t meta[NT_TRUST_META_RDATA_MAX];
@@ -412,9 +524,9 @@ static void anchor_publish(nt_pub_anchor *a, uint64_t size)
 
     memset(&an, 0, sizeof an);
     memcpy(an.log_id, a->log_id, 32);
-    an.index = a->version;
+    an.index = t->version;
     an.size = size;
-    if ((st = nt_merkle_log_inclusion_proof(a->log, &an.path, a->version, size)) != NT_OK) {
+    if ((st = nt_merkle_log_inclusion_proof(a->log, &an.path, t->version, size)) != NT_OK) {
         fprintf(stderr, "publish: anchor: no inclusion proof: %s\n", nt_strerror(st));
         return;
     }
@@ -427,16 +539,15 @@ static void anchor_publish(nt_pub_anchor *a, uint64_t size)
     }
     if ((st = nt_trust_meta_set_anchor(meta, sizeof meta, &len, a->cfg.meta, a->cfg.meta_len,
                                        &an)) != NT_OK ||
-        (st = nt_mdns_service_set_extra(nt_runner_engine(a->cfg.runner), a->cfg.service,
+        (st = nt_mdns_service_set_extra(nt_runner_engine(a->cfg.runner), t->service,
                                         NT_TRUST_META_LABEL, NT_DNS_TYPE_TXT, meta, len, 0,
                                         nt_runner_now(a->cfg.runner))) != NT_OK) {
         fprintf(stderr, "publish: anchor: cannot publish the anchor: %s\n", nt_strerror(st));
         return;
     }
-    a->anchored_size = size;
-    printf("anchored \"%s\" leaf %" PRIu64 " in checkpoint size %" PRIu64 "\n", a->cfg.instance,
-           a->version, size);
-    fflush(stdout);
+    t->anchored_size = size;
+    note(a, "anchored \"%s\" leaf %" PRIu64 " in checkpoint size %" PRIu64, t->instance,
+         t->version, size);
 }
 
 static void on_confirmed(void *ctx, nt_net_loop *loop, int fd, short events)
@@ -444,6 +555,7 @@ static void on_confirmed(void *ctx, nt_net_loop *loop, int fd, short events)
     nt_pub_anchor *a = ctx;
     char drain[64];
     uint64_t size;
+    size_t i;
     (void)loop;
     (void)events;
     while (read(fd, drain, sizeof drain) > 0)
@@ -451,15 +563,63 @@ static void on_confirmed(void *ctx, nt_net_loop *loop, int fd, short events)
     pthread_mutex_lock(&a->mu);
     size = a->confirmed;
     pthread_mutex_unlock(&a->mu);
-    if (a->have_version && a->version < size && size != a->anchored_size)
-        anchor_publish(a, size);
+    for (i = 0; i < NT_PUB_ANCHOR_FOLLOW_MAX; i++) {
+        track *t = &a->tracks[i];
+        if (t->used && t->have_version && t->version < size && size != t->anchored_size)
+            anchor_publish(a, t, size);
+    }
+}
+
+nt_status nt_pub_anchor_follow(nt_pub_anchor *a, nt_mdns_service_id id, const char *instance,
+                               const char *type)
+{
+    track *t, *free_slot = NULL;
+    size_t i;
+    for (i = 0; i < NT_PUB_ANCHOR_FOLLOW_MAX; i++) {
+        t = &a->tracks[i];
+        if (!t->used) {
+            free_slot = free_slot ? free_slot : t;
+            continue;
+        }
+        if (t->followed && t->service == id && strcmp(t->own_instance, instance) == 0 &&
+            strcmp(t->own_type, type) == 0) {
+            t->mark = a->mark;
+            return NT_OK;
+        }
+    }
+    if (!free_slot)
+        return NT_ERR_CAP;
+    t = free_slot;
+    memset(t, 0, sizeof *t);
+    if (snprintf(t->own_instance, sizeof t->own_instance, "%s", instance) >=
+            (int)sizeof t->own_instance ||
+        snprintf(t->own_type, sizeof t->own_type, "%s", type) >= (int)sizeof t->own_type)
+        return NT_ERR_INVALID_ARG;
+    t->used = t->followed = true;
+    t->mark = a->mark;
+    t->service = id;
+    t->instance = t->own_instance;
+    t->type = t->own_type;
+    return NT_OK;
+}
+
+void nt_pub_anchor_prune(nt_pub_anchor *a)
+{
+    size_t i;
+    for (i = 0; i < NT_PUB_ANCHOR_FOLLOW_MAX; i++)
+        if (a->tracks[i].used && a->tracks[i].followed && a->tracks[i].mark != a->mark)
+            a->tracks[i].used = false;
+    a->mark++;
 }
 
 bool nt_pub_anchor_timer(nt_pub_anchor *a, uint64_t id)
 {
+    size_t i;
     if (!a || id != NT_PUB_ANCHOR_TIMER)
         return false;
-    version_take(a);
+    for (i = 0; i < NT_PUB_ANCHOR_FOLLOW_MAX; i++)
+        if (a->tracks[i].used)
+            version_take(a, &a->tracks[i]);
     /* A checkpoint confirmed before the version was known. */
     on_confirmed(a, NULL, a->pipe_rd, 0);
     if (nt_runner_timer_set(a->cfg.runner, NT_PUB_ANCHOR_TIMER,
@@ -483,6 +643,12 @@ int nt_pub_anchor_start(nt_pub_anchor **out, const nt_pub_anchor_config *cfg)
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
     memcpy(a->log_id, cfg->signer->key_digest, 32);
+    if (cfg->instance) { /* publish: its one service */
+        a->tracks[0].used = true;
+        a->tracks[0].service = cfg->service;
+        a->tracks[0].instance = cfg->instance;
+        a->tracks[0].type = cfg->type;
+    }
     *out = a;
     if ((code = ledger_opts(&lo, cfg)) != NT_EXIT_OK)
         return code;

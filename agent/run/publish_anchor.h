@@ -46,6 +46,30 @@ int nt_pub_anchor_check(const nt_pub_anchor_opts *o, bool sign);
 
 typedef struct nt_pub_anchor nt_pub_anchor;
 
+/* What the worker did with a checkpoint (the daemon's anchor.* bus topics,
+ * DESIGN §6.2). */
+typedef enum nt_pub_anchor_kind {
+    NT_PUB_ANCHOR_QUEUED,    /* checkpoint(size, root) replayed and queued in the outbox */
+    NT_PUB_ANCHOR_CONFIRMED, /* mined with the confirmations: block, tx */
+    NT_PUB_ANCHOR_FAILED,    /* refused by the contract or the node: reason */
+} nt_pub_anchor_kind;
+
+typedef struct nt_pub_anchor_event {
+    nt_pub_anchor_kind kind;
+    uint8_t log_id[32];
+    uint64_t size;             /* the checkpoint's tree size (0: not known yet) */
+    uint8_t root[32];          /* its root (zeros when size is 0) */
+    int64_t outbox_id;         /* queued, confirmed: the outbox row */
+    uint64_t block;            /* confirmed */
+    uint8_t block_hash[32];    /* confirmed */
+    uint8_t tx[32];            /* confirmed: the transaction's hash */
+    uint32_t confirmations;    /* confirmed: the depth waited for */
+    char reason[128];          /* failed: the contract's error name or the status */
+} nt_pub_anchor_event;
+
+/* Called on the worker thread (so it must be thread-safe; the bus is). */
+typedef void (*nt_pub_anchor_cb)(void *ctx, const nt_pub_anchor_event *ev);
+
 typedef struct nt_pub_anchor_config {
     const nt_pub_anchor_opts *opts;
     const char *state;                /* state directory (keys, log, outbox) */
@@ -57,12 +81,28 @@ typedef struct nt_pub_anchor_config {
     const char *type;                 /* "_ipp._tcp" */
     const uint8_t *meta;              /* the metadata RDATA without anchor */
     size_t meta_len;
+    nt_pub_anchor_cb on_event;        /* NULL: none */
+    void *ctx;                        /* for on_event */
+    bool log_only;                    /* the daemon: progress to the log, not stdout */
 } nt_pub_anchor_config;
+
+#define NT_PUB_ANCHOR_FOLLOW_MAX 64u  /* services whose versions one log takes */
 
 /* Opens the log, starts the worker, watches its pipe and arms the timer.
  * Returns NT_EXIT_OK or an exit code after one line. cfg's pointers are
  * borrowed for the life of a. */
 int nt_pub_anchor_start(nt_pub_anchor **out, const nt_pub_anchor_config *cfg);
+
+/* The daemon: instance of type, published as service id, has its
+ * versions logged and anchored too (cfg->instance may be NULL: none at
+ * start). Names are copied. Called again for the same id: kept (marked
+ * live). NT_ERR_CAP past NT_PUB_ANCHOR_FOLLOW_MAX. */
+NT_WUR nt_status nt_pub_anchor_follow(nt_pub_anchor *a, nt_mdns_service_id id,
+                                      const char *instance, const char *type);
+
+/* Forgets the followed services not named by nt_pub_anchor_follow since
+ * the last prune (withdrawn ones). */
+void nt_pub_anchor_prune(nt_pub_anchor *a);
 
 /* For the runner's on_timer: handles NT_PUB_ANCHOR_TIMER (true), else false. */
 bool nt_pub_anchor_timer(nt_pub_anchor *a, uint64_t id);

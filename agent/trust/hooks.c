@@ -45,6 +45,7 @@ typedef struct zk_entry {
 
 typedef struct sig_entry {
     uint8_t digest[32];       /* SHA-256 of the canonical RRset (with its TTL) */
+    uint8_t set_id[32];       /* SHA-256 of its owner (lower case) and type */
     uint32_t inception;
     uint64_t used;
     size_t len;
@@ -158,13 +159,31 @@ static nt_status to_records(nt_dns_record *out, const nt_mdns_rr *in, size_t n)
     return NT_OK;
 }
 
-/* The cached signature of this exact RRset, or a new one. */
+/* Which (owner, type) an RRset is: browsers keep its newest inception. */
+static void set_id_of(uint8_t out[32], const nt_dns_record *rr)
+{
+    nt_dns_name owner = rr->owner;
+    uint8_t buf[NT_DNS_NAME_MAX + 2];
+    nt_dns_name_lower(&owner);
+    memcpy(buf, owner.wire, owner.len);
+    buf[owner.len] = (uint8_t)(rr->type >> 8);
+    buf[owner.len + 1] = (uint8_t)rr->type;
+    nt_sha256(out, buf, owner.len + 2u);
+}
+
+/* The cached signature of this exact RRset, or a new one. A cached one is
+ * not reused once a newer signature was made for the same owner and type:
+ * browsers refuse an inception that goes backwards (`replay`, DESIGN §2.2),
+ * so content published again after other content (a service changed back,
+ * a metadata TXT without its anchor= again) is signed anew. */
 static nt_status signature_for(nt_trust_hooks *h, const nt_dns_record *rrs, size_t n,
                                uint32_t now, const uint8_t **rdata, size_t *len)
 {
-    uint8_t digest[32];
+    uint8_t digest[32], set_id[32];
     nt_wbuf w;
-    size_t i, victim = 0;
+    size_t i, victim = 0, hit = SIG_CACHE;
+    uint32_t newest = 0;
+    bool have_newest = false;
     nt_status st;
     const nt_trust_signer *s = h->cfg.signer;
 
@@ -173,21 +192,30 @@ static nt_status signature_for(nt_trust_hooks *h, const nt_dns_record *rrs, size
     if (st != NT_OK)
         return st;
     nt_sha256(digest, w.base, w.len);
+    set_id_of(set_id, &rrs[0]);
     h->clock++;
     for (i = 0; i < SIG_CACHE; i++) {
         sig_entry *e = &h->cache[i];
-        if (e->len && memcmp(e->digest, digest, 32) == 0 &&
-            now - e->inception < s->lifetime / 2) {
-            /* Renewed at half-life (DESIGN §2). */
-            e->used = h->clock;
-            h->stats.signature_cache_hits++;
-            *rdata = e->rdata;
-            *len = e->len;
-            return NT_OK;
+        if (e->len && memcmp(e->set_id, set_id, 32) == 0 &&
+            (!have_newest || (int32_t)(e->inception - newest) > 0)) { /* RFC 1982 order */
+            newest = e->inception;
+            have_newest = true;
         }
+        if (e->len && memcmp(e->digest, digest, 32) == 0 &&
+            now - e->inception < s->lifetime / 2)
+            hit = i; /* Renewed at half-life (DESIGN §2). */
         if (h->cache[i].used < h->cache[victim].used)
             victim = i;
     }
+    if (hit < SIG_CACHE && (int32_t)(newest - h->cache[hit].inception) <= 0) {
+        h->cache[hit].used = h->clock;
+        h->stats.signature_cache_hits++;
+        *rdata = h->cache[hit].rdata;
+        *len = h->cache[hit].len;
+        return NT_OK;
+    }
+    if (hit < SIG_CACHE)
+        victim = hit; /* superseded: its slot takes the new signature */
     st = nt_trust_sign_rrset(s, h->cache[victim].rdata, sizeof h->cache[victim].rdata,
                              &h->cache[victim].len, rrs, n, now);
     if (st != NT_OK) {
@@ -195,6 +223,7 @@ static nt_status signature_for(nt_trust_hooks *h, const nt_dns_record *rrs, size
         return st;
     }
     memcpy(h->cache[victim].digest, digest, 32);
+    memcpy(h->cache[victim].set_id, set_id, 32);
     h->cache[victim].inception = now;
     h->cache[victim].used = h->clock;
     h->stats.signed_sets++;

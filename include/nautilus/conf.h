@@ -108,6 +108,12 @@ typedef struct nt_conf {
     char chain_profile[NT_CONF_LABEL_MAX];
     char rpc_url[NT_CONF_PATH_MAX];
     char registry[43]; /* "0x" + 40 hex digits */
+    /* [chain], anchoring by the daemon (DESIGN §4.1, §8.1; 0 = the default) */
+    bool anchor;              /* anchor = yes: log and anchor our signed services */
+    uint32_t chain_id;        /* chain-id (ethereum: 1; besu: must be set) */
+    uint32_t confirmations;   /* confirmations (0: the profile's) */
+    uint32_t anchor_every;    /* anchor-every: leaves per checkpoint (16) */
+    uint32_t anchor_interval; /* anchor-interval: seconds a leaf may wait (60) */
     /* [bus] */
     char bus_endpoint[NT_CONF_PATH_MAX];
     char snapshot_endpoint[NT_CONF_PATH_MAX];

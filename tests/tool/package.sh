@@ -54,6 +54,13 @@ else fail "malformed .service file: exit $rc: $(cat "$dir/err")"; fi
 if [ $rc -eq 2 ] && [ "$(wc -l < "$dir/err")" -eq 1 ] && grep -qF "$dir/dup.conf:6: " "$dir/err"; then
   ok "agent start with a malformed file: exit 2, $(cat "$dir/err")"
 else fail "agent start with a malformed file: exit $rc: $(cat "$dir/err")"; fi
+# [chain] anchor = yes without a node and a registry: one line, exit 2.
+printf '[chain]\nanchor = yes\n' > "$dir/anchor.conf"
+"$nautilus" agent --check-config --config "$dir/anchor.conf" > /dev/null 2> "$dir/err"; rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < "$dir/err")" -eq 1 ] &&
+   grep -qF "anchor = yes needs rpc-url and registry" "$dir/err"; then
+  ok "anchor without a chain: $(cat "$dir/err")"
+else fail "anchor without a chain: exit $rc: $(cat "$dir/err")"; fi
 "$nautilus" agent --check-config --require bogus > /dev/null 2> "$dir/err"; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--require" "$dir/err" && ok "bad flag: $(cat "$dir/err")" ||
   fail "bad --require: exit $rc: $(cat "$dir/err")"

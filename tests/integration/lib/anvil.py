@@ -22,16 +22,16 @@ def rpc(url, method, params):
         return json.loads(r.read())
 
 
-def start(src, port=None, chain_id="31337"):
-    """anvil on 127.0.0.1:port (a free one if None) with chain_id; returns
-    (process, url) once it answers. RuntimeError if it is missing or does
-    not answer within 10 s."""
+def start(src, port=None, chain_id="31337", extra=()):
+    """anvil on 127.0.0.1:port (a free one if None) with chain_id and extra
+    arguments (e.g. ["--state", FILE]); returns (process, url) once it
+    answers. RuntimeError if it is missing or does not answer within 10 s."""
     binary = os.path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
     if not os.access(binary, os.X_OK):
         raise RuntimeError("no anvil at %s (bash scripts/deps.sh)" % binary)
     port = port or free_port()
     p = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", str(port), "--chain-id",
-                          str(chain_id), "--silent"], stdout=subprocess.DEVNULL,
+                          str(chain_id), "--silent"] + list(extra), stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     url = "http://127.0.0.1:%d" % port
     for _ in range(200):

@@ -39,6 +39,11 @@ static const char good[] =
     "profile = besu\n"
     "rpc-url = http://127.0.0.1:8545\n"
     "registry = 0x5FbDB2315678afecb367f032d93F642f64180aa3\n"
+    "anchor = yes\n"
+    "chain-id = 31337\n"
+    "confirmations = 2\n"
+    "anchor-every = 4\n"
+    "anchor-interval = 30\n"
     "[bus]\n"
     "endpoint = tcp://127.0.0.1:7405\n"
     "snapshot-endpoint = ipc:///run/nautilus/snapshot\n"
@@ -86,6 +91,11 @@ static void test_good_file(void **state)
     assert_int_equal(c->require, NT_TRUST_SELF_SIGNED);
     assert_int_equal(c->n_zk_vks, 2);
     assert_string_equal(c->chain_profile, "besu");
+    assert_true(c->anchor);
+    assert_int_equal(c->chain_id, 31337);
+    assert_int_equal(c->confirmations, 2);
+    assert_int_equal(c->anchor_every, 4);
+    assert_int_equal(c->anchor_interval, 30);
     assert_string_equal(c->snapshot_endpoint, "ipc:///run/nautilus/snapshot");
     assert_int_equal(c->bus_hwm, 10000);
     assert_int_equal(c->cache_records, 8192);
@@ -98,7 +108,7 @@ static void test_good_file(void **state)
     /* TXT RDATA: "rp=ipp/print", "note=a=b c" */
     assert_int_equal(c->services[0].txt_len, 1 + 12 + 1 + 10);
     assert_memory_equal(c->services[0].txt, "\x0crp=ipp/print\x0anote=a=b c", 24);
-    assert_int_equal(c->services[0].line, 36);
+    assert_int_equal(c->services[0].line, 41); /* after the five [chain] anchoring keys */
     assert_string_equal(c->services[1].host, "www.local");
     assert_string_equal(c->services[1].ifname, "lan0");
     nt_conf_destroy(c);
@@ -156,6 +166,11 @@ static const bad_case bad[] = {
     {"[chain]\nprofile = dogecoin\n", NT_ERR_CONF_VALUE, 2, "profile"},
     {"[chain]\nrpc-url = ftp://x\n", NT_ERR_CONF_VALUE, 2, "rpc-url"},
     {"[chain]\nregistry = 0x1234\n", NT_ERR_CONF_VALUE, 2, "registry"},
+    {"[chain]\nanchor = maybe\n", NT_ERR_CONF_VALUE, 2, "anchor"},
+    {"[chain]\nchain-id = 0\n", NT_ERR_CONF_VALUE, 2, "chain-id"},
+    {"[chain]\nconfirmations = 1001\n", NT_ERR_CONF_VALUE, 2, "confirmations"},
+    {"[chain]\nanchor-every = 0\n", NT_ERR_CONF_VALUE, 2, "anchor-every"},
+    {"[chain]\nanchor-interval = 604801\n", NT_ERR_CONF_VALUE, 2, "anchor-interval"},
     {"[bus]\nendpoint = udp://1.2.3.4:5\n", NT_ERR_CONF_VALUE, 2, "endpoint"},
     {"[limits]\nmax-services = 1000\n", NT_ERR_CONF_VALUE, 2, "1..256"},
     {"[limits]\ncache-records = -5\n", NT_ERR_CONF_VALUE, 2, "cache-records"},

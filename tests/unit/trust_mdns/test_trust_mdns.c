@@ -1048,6 +1048,42 @@ static void test_anchored_on_lan(void **state)
     nt_trust_signer_cleanup(&signer);
 }
 
+/* Content published again after other content under the same owner and
+ * type (the daemon's metadata TXT back to "v=1" when a changed service is
+ * published anew, after "v=1 anchor=..."): signed anew, never with the
+ * cached older signature, whose inception browsers refuse as going
+ * backwards ("replay", DESIGN §2.2). */
+static void test_republished_content_signed_anew(void **state)
+{
+    static lan l;
+    nt_trust_signer signer;
+    static const uint8_t v1[] = {3, 'v', '=', '1'}, v2[] = {3, 'v', '=', '2'};
+    const uint8_t *sets[3] = {v1, v2, v1};
+    size_t i, k;
+    (void)state;
+
+    make_key(&signer, 5, "pub.local");
+    memset(&l, 0, sizeof l);
+    l.wall = WALL;
+    l.chain = true;
+    add_node(&l, "browser", 10, NULL, NULL);
+    add_node(&l, "pub", 20, &signer, NULL);
+    browse(&l.nodes[0], l.now);
+    l.pub_id = publish(&l.nodes[1], "Web", 8080, l.now);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(nt_mdns_service_set_extra(l.nodes[1].m, l.pub_id, NT_TRUST_META_LABEL,
+                                                   16, sets[i], sizeof v1, 0, l.now),
+                         NT_OK);
+        run(&l, 3000);
+        l.wall += 5; /* the next content is signed later */
+    }
+    for (k = 0; k < l.nevents; k++)
+        assert_false(l.events[k].kind == NT_MDNS_EV_REJECTED &&
+                     strcmp(l.events[k].reason, "replay") == 0);
+    zk_lan_free(&l, NULL);
+    nt_trust_signer_cleanup(&signer);
+}
+
 /* zk-verified on the chain's word (DESIGN §1.5): the browser pins nothing;
  * the proof on self-signed records is judged as they come, and counts once
  * the chain binds the signer to the key (read after the records), and no
@@ -1152,6 +1188,7 @@ int main(void)
         cmocka_unit_test(test_zk_verified_on_lan),
         cmocka_unit_test(test_zk_rejections_on_lan),
         cmocka_unit_test(test_anchored_on_lan),
+        cmocka_unit_test(test_republished_content_signed_anew),
         cmocka_unit_test(test_zk_verified_from_chain),
         cmocka_unit_test(test_meta_zk_and_anchor),
     };

@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""`nautilus agent` anchoring its services on chain (issue 11; DESIGN §4.1,
+§6.2, §8.1) on a REAL anvil started here.
+
+    test_agent_anchor.py NAUTILUS SOURCE_DIR
+
+Anvil listens on the root namespace's 127.0.0.1 (free port, chain id 31337,
+--state FILE so that it can be stopped and started again with its chain);
+lib/nsfwd.py makes 127.0.0.1:PORT reach it from the test's namespaces. Host
+A runs the agent with [chain] anchor = yes (anchor-every 1) and a [bus];
+host D runs `nautilus subscribe --json` and examples/subscriber.py, both
+pinning the agent's key digest, and `browse --rpc --registry`.
+
+1. `ledger deploy` and `ledger register anchorhost.local` (A's key).
+2. The agent publishes Office (rp=v1): both subscribers receive
+   anchor.queued then anchor.confirmed for a checkpoint of size 1 (the
+   agent's log id, block and tx hash); the browser sees Office anchored at
+   leaf 0 of 1.
+3. Anvil is stopped; Office changes (rp=v2, SIGHUP): the new version is
+   leaf 1 while the node is away; between the two confirmations the
+   subscribers see only anchor.failed or anchor.queued, never a confirmed
+   one; anvil comes back from its --state and the checkpoint of size 2 is
+   confirmed; the browser sees v2 anchored at leaf 1 of 2.
+4. Every event of the run reached both subscribers authenticated (they
+   deliver nothing else) with gapless seq.
+5. SIGKILL and restart: the agent resumes from its state directory: the
+   version is found in the log (no new leaf, nothing queued) and anchored
+   from the chain's head at once.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..", "..")
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from nttest import SKIP, Checks, Lan, Lines, nautilus_path, require_commands  # noqa: E402
+from anvil import free_port, rpc  # noqa: E402
+import anvil as anvil_node  # noqa: E402
+
+EXAMPLE = os.path.join(ROOT, "examples", "subscriber.py")
+CHAIN_ID = "31337"
+HOST = "anchorhost"
+WAIT = 20
+PUB_PORT, SNAP_PORT = 7415, 7416
+
+
+def wait_log(proc, text, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = proc.read_log()
+        i = log.find(text)
+        if i >= 0 or not proc.alive():
+            return log, i
+        time.sleep(0.05)
+    return proc.read_log(), -1
+
+
+def gapless(lines):
+    """seq goes up by one from each snapshot.end (or the first event), no gap line."""
+    nxt = None
+    for o in lines.all:
+        t = o.get("topic")
+        if t == "gap":
+            return False
+        if t == "snapshot.end":
+            nxt = o["seq"] + 1
+        elif t and t != "snapshot.begin" and not o.get("snapshot"):
+            if nxt is not None and o.get("seq") != nxt:
+                return False
+            nxt = o.get("seq", 0) + 1
+    return True
+
+
+def stop(p):
+    if p and p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def write_config(path, work, ha, url, registry, ep, snap, rp):
+    with open(path, "w") as f:
+        f.write("; written by test_agent_anchor.py\n[agent]\ninterfaces = %s\nhost-name = %s\n"
+                "state-directory = %s\ncontrol-socket = %s\n[log]\nlevel = info\n"
+                "[chain]\nrpc-url = %s\nregistry = %s\nchain-id = %s\nconfirmations = 1\n"
+                "anchor = yes\nanchor-every = 1\n"
+                "[bus]\nendpoint = %s\nsnapshot-endpoint = %s\n"
+                "[service Office]\ntype = _ipp._tcp\nport = 631\ntxt.rp = %s\n"
+                % (ha.ifname, HOST, os.path.join(work, "state-a"), os.path.join(work, "ctl"),
+                   url, registry, CHAIN_ID, ep, snap, rp))
+
+
+def anchor_events(lines):
+    return [o for o in lines.all if str(o.get("topic", "")).startswith("anchor.")]
+
+
+def main():
+    if os.geteuid() != 0:
+        print("SKIP: needs root (network namespaces)")
+        return SKIP
+    nbin = nautilus_path()
+    src = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else ROOT
+    require_commands(nbin, "agent", "ledger", "browse", "subscribe", "keygen")
+    c = Checks("agent_anchor: the daemon anchors, anchor.* on the bus, a node outage")
+    port = free_port()
+    statefile = "/tmp/nt-agent-anchor-%d.json" % os.getpid()
+    extra = ["--state", statefile]
+    try:
+        anvil, url = anvil_node.start(src, port, CHAIN_ID, extra)
+    except RuntimeError as e:
+        print("FAIL  %s" % e, flush=True)
+        sys.exit(1)
+    fwd = None
+    box = {"anvil": anvil}
+    try:
+        with Lan(hosts=2, prefix="ntanc") as lan:
+            fwd = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "..", "lib", "nsfwd.py"),
+                                    str(port)] + [h.ns for h in lan.hosts],
+                                   stdout=subprocess.PIPE, text=True)
+            c.check(fwd.stdout.readline().strip() == "ready",
+                    "127.0.0.1:%d reaches anvil from the namespaces" % port)
+            run_steps(c, lan, nbin, src, url, port, extra, box)
+    finally:
+        stop(fwd)
+        stop(box["anvil"])
+        if os.path.exists(statefile):
+            os.unlink(statefile)
+    c.done()
+
+
+def setup_chain(c, ha, nbin, state, url):
+    r = ha.run([nbin, "keygen", "--state", state, "--host", HOST, "--json"], timeout=20)
+    kg = json.loads(r.stdout.strip().splitlines()[-1])
+    rpc(url, "anvil_setBalance", [kg["address"], hex(10**20)])
+    r = ha.run([nbin, "ledger", "deploy", "--rpc", url, "--state", state, "--chain-id", CHAIN_ID,
+                "--confirmations", "1", "--json"], timeout=60)
+    if not c.check(r.returncode == 0, "ledger deploy", r.stderr.strip()):
+        return kg, None
+    registry = json.loads(r.stdout.strip().splitlines()[-1])["registry"]
+    r = ha.run([nbin, "ledger", "register", HOST + ".local", "--rpc", url, "--registry", registry,
+                "--state", state, "--chain-id", CHAIN_ID, "--confirmations", "1"], timeout=60)
+    c.check(r.returncode == 0, "ledger register %s.local" % HOST, r.stderr.strip())
+    return kg, registry
+
+
+def run_steps(c, lan, nbin, src, url, port, extra, box):
+    ha, hd = lan.hosts
+    work = lan.workdir
+    t0 = time.monotonic()
+    kg, registry = setup_chain(c, ha, nbin, os.path.join(work, "state-a"), url)
+    if not registry:
+        return
+    digest = kg["key_digest"]
+    ep = "tcp://%s:%d" % (ha.v4, PUB_PORT)
+    snap = "tcp://%s:%d" % (ha.v4, SNAP_PORT)
+    conf = os.path.join(work, "agent.conf")
+    write_config(conf, work, ha, url, registry, ep, snap, "v1")
+    agent = ha.spawn([nbin, "agent", "--config", conf], name="agent")
+    log, i = wait_log(agent, "(agent.started)", 10)
+    c.check(i >= 0, "the agent starts with [chain] anchor = yes", log[-400:])
+
+    def spawn_sub(argv, name):
+        return Lines(hd.spawn(argv, name=name, stdout=subprocess.PIPE,
+                              stderr=open(os.path.join(work, name + ".err"), "w")))
+
+    subs = {"subscribe": spawn_sub([nbin, "subscribe", "--json", "--endpoint", ep, "--snapshot",
+                                    snap, "--agent-key", digest], "subscribe"),
+            "subscriber.py": spawn_sub(["/usr/bin/python3", "-u", EXAMPLE, "--endpoint", ep,
+                                        "--snapshot", snap, "--agent", digest], "subscriber-py")}
+    browse = Lines(hd.spawn([nbin, "browse", "_ipp._tcp", "-i", hd.ifname, "--json", "--rpc", url,
+                             "--registry", registry], name="browse", stdout=subprocess.PIPE,
+                            stderr=open(os.path.join(work, "browse.err"), "w")))
+
+    # 2. the first version: queued, confirmed, anchored.
+    for name, lines in subs.items():
+        q = lines.wait_for(lambda o: o.get("topic") == "anchor.queued", WAIT)
+        c.check(q is not None and q.get("size") == 1 and q.get("log") == digest and
+                q.get("agent") == digest and q.get("host") == HOST + ".local",
+                "%s: anchor.queued, checkpoint of size 1 of the agent's log" % name, q)
+        k = lines.wait_for(lambda o: o.get("topic") == "anchor.confirmed", WAIT)
+        c.check(k is not None and k.get("size") == 1 and k.get("block", 0) > 0 and
+                len(k.get("tx", "")) == 66 and k.get("confirmations") == 1 and
+                q is not None and k.get("root") == q.get("root"),
+                "%s: anchor.confirmed, size 1, with block, tx hash and confirmations" % name, k)
+    a = browse.wait_for(lambda o: o.get("instance") == "Office" and o.get("trust") == "anchored",
+                        WAIT)
+    c.check(a is not None and a.get("anchor") == {"index": 0, "size": 1} and
+            a.get("txt") == {"rp": "v1"}, "browser (--rpc): Office v1 anchored at leaf 0 of 1",
+            a or browse.all[-3:])
+
+    # 3. the node goes away; a new version waits for it durably.
+    stop(box["anvil"])
+    write_config(conf, work, ha, url, registry, ep, snap, "v2")
+    agent.send_signal(signal.SIGHUP)
+    log, i = wait_log(agent, 'version "Office" is leaf 1', WAIT)
+    c.check(i >= 0, "anvil stopped, Office changed (SIGHUP): the new version is leaf 1",
+            log[-300:])
+    time.sleep(2.5)  # the worker tries the node, in vain
+    during = {n: len(anchor_events(l)) for n, l in subs.items()}
+    try:
+        box["anvil"], _ = anvil_node.start(src, port, CHAIN_ID, extra)
+    except RuntimeError as e:
+        c.check(False, "anvil restarted from its --state", e)
+        return
+    for name, lines in subs.items():
+        k = lines.wait_for(lambda o: o.get("topic") == "anchor.confirmed", WAIT)
+        c.check(k is not None and k.get("size") == 2,
+                "%s: anvil back: anchor.confirmed for the checkpoint of size 2" % name, k)
+        ev = anchor_events(lines)
+        first = next(j for j, o in enumerate(ev) if o["topic"] == "anchor.confirmed")
+        between = [o["topic"] for o in ev[first + 1:-1]]
+        c.check(all(t in ("anchor.failed", "anchor.queued") for t in between) and
+                len(ev) >= during[name] and
+                ev[-2]["topic"] == "anchor.queued" and ev[-2].get("size") == 2,
+                "%s: between the confirmations only anchor.failed/queued (%s)"
+                % (name, ",".join(between)), [o["topic"] for o in ev])
+        failed = [o for o in ev if o["topic"] == "anchor.failed"]
+        c.check(all(o.get("reason") and o.get("size") in (0, 2) for o in failed),
+                "%s: %d anchor.failed during the outage, each with its reason"
+                % (name, len(failed)), failed)
+    a = browse.wait_for(lambda o: o.get("instance") == "Office" and o.get("trust") == "anchored"
+                        and o.get("anchor") == {"index": 1, "size": 2}, WAIT)
+    c.check(a is not None and a.get("txt") == {"rp": "v2"},
+            "browser: Office v2 anchored at leaf 1 of 2 after the outage",
+            a or [(o.get("event"), o.get("trust"), o.get("txt"), o.get("anchor"), o.get("reason"))
+                  for o in browse.all if o.get("instance") == "Office"][-6:])
+    if a is None:
+        print("\n".join(agent.read_log().splitlines()[-40:]))
+        print(open(os.path.join(work, "browse.err")).read()[-2000:])
+
+    # 4. authenticated (delivered at all) and gapless.
+    for name, lines in subs.items():
+        c.check(gapless(lines) and all(o.get("agent") == digest for o in anchor_events(lines)),
+                "%s: every event from the pinned agent, seq gapless" % name)
+
+    # 5. SIGKILL and restart: resumes from the state directory.
+    agent.send_signal(signal.SIGKILL)
+    time.sleep(0.3)
+    agent = ha.spawn([nbin, "agent", "--config", conf], name="agent2")
+    log, i = wait_log(agent, 'anchored "Office" leaf 1 in checkpoint size 2', WAIT)
+    c.check(i >= 0 and "checkpoint queued" not in log and "is leaf 2" not in log,
+            "after SIGKILL: the version found in the log and anchored from the chain's head",
+            log[-400:])
+    agent.stop()
+    browse.proc.stop()
+    for lines in subs.values():
+        lines.proc.stop()
+    c.figure("agent_anchor steps", time.monotonic() - t0, "s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
