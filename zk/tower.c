@@ -90,16 +90,6 @@ void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
     r->c0 = c0;
 }
 
-void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
-{
-    nt_fp s, d, m;
-    nt_fp_add(&s, &a->c0, &a->c1);
-    nt_fp_sub(&d, &a->c0, &a->c1);
-    nt_fp_mul(&m, &a->c0, &a->c1);
-    nt_fp_mul(&r->c0, &s, &d);
-    nt_fp_dbl(&r->c1, &m);
-}
-
 /* Montgomery reduction of w < p 2^256: r = w 2^-256 mod p, fully reduced. */
 static void redc(nt_fp *r, uint64_t w[8])
 {
@@ -141,6 +131,16 @@ static inline NT_MONT_INLINE void add4(uint64_t out[4], const uint64_t a[4], con
         c = _addcarry_u64(c, a[i], b[i], (nt_ull *)&out[i]);
 }
 
+/* w -= v on 4 limbs; returns the borrow. */
+static inline NT_MONT_INLINE unsigned char sub4(uint64_t w[4], const uint64_t v[4])
+{
+    unsigned char c = 0;
+    int i;
+    for (i = 0; i < 4; i++)
+        c = _subborrow_u64(c, w[i], v[i], (nt_ull *)&w[i]);
+    return c;
+}
+
 /* w[4..8) += m & mask */
 static inline NT_MONT_INLINE void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
 {
@@ -170,6 +170,18 @@ static void add4(uint64_t out[4], const uint64_t a[4], const uint64_t b[4])
         t = (nt_u128)a[i] + b[i] + (uint64_t)(t >> 64);
         out[i] = (uint64_t)t;
     }
+}
+
+static unsigned char sub4(uint64_t w[4], const uint64_t v[4])
+{
+    uint64_t borrow = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        nt_u128 t = (nt_u128)w[i] - v[i] - borrow;
+        w[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+    return (unsigned char)borrow;
 }
 
 static void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
@@ -218,6 +230,37 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
     add_high(w0, nt_fp_p, mask);
     redc(&r->c0, w0);
     redc(&r->c1, w2);
+}
+
+/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u as two 512-bit products
+ * and two reductions, with unreduced factors: a0 + a1 and a0 + (p - a1)
+ * are below 2p, so (a0 + a1)(a0 + p - a1) < 4 p^2 < p 2^256 (4p < 2^256)
+ * is in the range the reduction takes, as is 2 a0 a1 < 2 p^2; no modular
+ * addition, subtraction or doubling is needed on the way. */
+void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
+{
+    uint64_t w0[8], w1[8], s[4], d[4], a2[4];
+    int i;
+
+    add4(s, a->c0.v, a->c1.v);
+    add4(d, a->c0.v, nt_fp_p);
+    (void)sub4(d, a->c1.v); /* a0 + p - a1 > 0 */
+    for (i = 3; i > 0; i--)
+        a2[i] = (a->c0.v[i] << 1) | (a->c0.v[i - 1] >> 63);
+    a2[0] = a->c0.v[0] << 1;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_mul_wide_adx(w0, s, d);
+        nt_fp_mul_wide_adx(w1, a2, a->c1.v);
+        nt_fp_redc_adx(&r->c0, w0);
+        nt_fp_redc_adx(&r->c1, w1);
+        return;
+    }
+#endif
+    nt_u256_mul_wide(w0, s, d);
+    nt_u256_mul_wide(w1, a2, a->c1.v);
+    redc(&r->c0, w0);
+    redc(&r->c1, w1);
 }
 
 /* ---- Unreduced Fp2 products (lazy reduction at the Fp6 level) ----------- *
