@@ -550,28 +550,38 @@ void nt_fp6_inv_var(nt_fp6 *r, const nt_fp6 *a)
 /* r = a * (b0 + b1 v): 5 unreduced Fp2 products, 3 Fp2 reductions (6 Fp
  * reductions instead of 10)
  * (lazy reduction; xi is applied to a2 before its product with b1). */
-static void fp6_mul_01(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
+/* w = a * (b0 + b1 v) before its reductions: 5 unreduced Fp2 products
+ * (Karatsuba for c1; xi is applied to a2 before its product with b1). */
+static void fp6_mul_01_wide(fp2w w[3], const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
 {
-    fp2w t0, t1, m;
+    fp2w t0, t1;
     nt_fp2 s, u;
     fp2_mul_wide(&t0, &a->c0, b0);
     fp2_mul_wide(&t1, &a->c1, b1);
     /* c1 = (a0 + a1)(b0 + b1) - t0 - t1 */
     nt_fp2_add(&s, &a->c0, &a->c1);
     nt_fp2_add(&u, b0, b1);
-    fp2_mul_wide(&m, &s, &u);
-    fp2w_sub(&m, &t0);
-    fp2w_sub(&m, &t1);
-    fp2w_redc(&r->c1, &m);
+    fp2_mul_wide(&w[1], &s, &u);
+    fp2w_sub(&w[1], &t0);
+    fp2w_sub(&w[1], &t1);
     /* c0 = t0 + (xi a2) b1 */
     nt_fp2_mul_xi(&s, &a->c2);
-    fp2_mul_wide(&m, &s, b1);
-    fp2w_add(&m, &m, &t0);
-    /* c2 = t1 + a2 b0 (a2 is read before r->c0 is written: r may be a) */
-    fp2_mul_wide(&t0, &a->c2, b0);
-    fp2w_add(&t0, &t0, &t1);
-    fp2w_redc(&r->c0, &m);
-    fp2w_redc(&r->c2, &t0);
+    fp2_mul_wide(&w[0], &s, b1);
+    fp2w_add(&w[0], &w[0], &t0);
+    /* c2 = t1 + a2 b0 */
+    fp2_mul_wide(&w[2], &a->c2, b0);
+    fp2w_add(&w[2], &w[2], &t1);
+}
+
+/* r = a * (b0 + b1 v): 5 unreduced Fp2 products, 3 Fp2 reductions (6 Fp
+ * reductions instead of 10) (lazy reduction). r may be a. */
+static void fp6_mul_01(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    fp2w w[3];
+    fp6_mul_01_wide(w, a, b0, b1);
+    fp2w_redc(&r->c0, &w[0]);
+    fp2w_redc(&r->c1, &w[1]);
+    fp2w_redc(&r->c2, &w[2]);
 }
 
 static void fp6_mul_fp2(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b)
@@ -666,6 +676,33 @@ void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_f
     nt_fp6_sub(&r->c1, &s, &t1);
     nt_fp6_mul_v(&t1, &t1);
     nt_fp6_add(&r->c0, &t0, &t1);
+}
+
+void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    /* (f0 + f1 w)(1 + B w) = (f0 + v f1 B) + (f1 + f0 B) w, B = b0 + b1 v:
+     * two sparse Fp6 products (10 Fp2 products), each output coefficient
+     * reduced once, f added to the unreduced products. */
+    fp2w u[3], t[3];
+    nt_fp2 x, y;
+    fp6_mul_01_wide(u, &f->c0, b0, b1);
+    fp6_mul_01_wide(t, &f->c1, b0, b1);
+    fp2w_add_reduced(&u[0], &f->c1.c0);
+    fp2w_add_reduced(&u[1], &f->c1.c1);
+    fp2w_add_reduced(&u[2], &f->c1.c2);
+    /* v (t0 + t1 v + t2 v^2) = xi t2 + t0 v + t1 v^2 */
+    fp2w_add_reduced(&t[0], &f->c0.c1);
+    fp2w_add_reduced(&t[1], &f->c0.c2);
+    fp2w_redc(&x, &t[2]);
+    nt_fp2_mul_xi(&x, &x);
+    nt_fp2_add(&y, &f->c0.c0, &x);
+    /* every read of f is done: r may be f */
+    r->c0.c0 = y;
+    fp2w_redc(&r->c0.c1, &t[0]);
+    fp2w_redc(&r->c0.c2, &t[1]);
+    fp2w_redc(&r->c1.c0, &u[0]);
+    fp2w_redc(&r->c1.c1, &u[1]);
+    fp2w_redc(&r->c1.c2, &u[2]);
 }
 
 /* Squares in Fp4 = Fp2[s]/(s^2 - xi): (x + y s)^2 = (x^2 + xi y^2) + 2xy s. */
