@@ -100,12 +100,93 @@ void nt_fp_pow_var(nt_fp *r, const nt_fp *a, const uint64_t *e, size_t n)
     *r = acc;
 }
 
+/* a >>= 1 on 4 limbs. */
+static inline void shr1(uint64_t a[4])
+{
+    a[0] = (a[0] >> 1) | (a[1] << 63);
+    a[1] = (a[1] >> 1) | (a[2] << 63);
+    a[2] = (a[2] >> 1) | (a[3] << 63);
+    a[3] >>= 1;
+}
+
+/* a <<= 1 on 4 limbs (a < 2^255). */
+static inline void shl1(uint64_t a[4])
+{
+    a[3] = (a[3] << 1) | (a[2] >> 63);
+    a[2] = (a[2] << 1) | (a[1] >> 63);
+    a[1] = (a[1] << 1) | (a[0] >> 63);
+    a[0] <<= 1;
+}
+
+/* a -= b on 4 limbs (a >= b). */
+static inline void sub_plain(uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t borrow = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        nt_u128 t = (nt_u128)a[i] - b[i] - borrow;
+        a[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+}
+
+/* a += b on 4 limbs (no carry out: the sum stays below 2^255). */
+static inline void add_plain(uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t carry = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        nt_u128 t = (nt_u128)a[i] + b[i] + carry;
+        a[i] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64);
+    }
+}
+
 void nt_fp_inv_var(nt_fp *r, const nt_fp *a)
 {
-    /* Fermat's little theorem: a^(p-2); p - 2 differs from p in limb 0 only.
-     * One inversion per pairing and per affine conversion: not hot. */
-    uint64_t e[4];
-    memcpy(e, nt_fp_p, sizeof e);
-    e[0] -= 2;
-    nt_fp_pow_var(r, a, e, 4);
+    /* Kaliski's almost Montgomery inverse of the representative A = a 2^256
+     * (variable time: public data only). The loop keeps r A = -u 2^k and
+     * s A = v 2^k (mod p), with u, v, r, s < 2p, and ends with
+     * x = -r = A^-1 2^k mod p, 254 <= k <= 508; 512 - k doublings then give
+     * A^-1 2^512 = a^-1 2^256, the inverse in Montgomery form. About a
+     * quarter of the cost of a^(p-2). */
+    uint64_t u[4], v[4], x[4], s[4];
+    nt_fp t;
+    int k = 0;
+    if (nt_fp_is_zero(a)) {
+        nt_fp_set_zero(r);
+        return;
+    }
+    memcpy(u, nt_fp_p, sizeof u);
+    memcpy(v, a->v, sizeof v);
+    memset(x, 0, sizeof x);
+    memset(s, 0, sizeof s);
+    s[0] = 1;
+    while (!nt_mont_is_zero(v)) {
+        if ((u[0] & 1) == 0) {
+            shr1(u);
+            shl1(s);
+        } else if ((v[0] & 1) == 0) {
+            shr1(v);
+            shl1(x);
+        } else if (nt_mont_lt(v, u)) {
+            sub_plain(u, v);
+            shr1(u);
+            add_plain(x, s);
+            shl1(s);
+        } else {
+            sub_plain(v, u);
+            shr1(v);
+            add_plain(s, x);
+            shl1(x);
+        }
+        k++;
+    }
+    if (!nt_mont_lt(x, nt_fp_p))
+        sub_plain(x, nt_fp_p);
+    memcpy(t.v, nt_fp_p, sizeof t.v);
+    sub_plain(t.v, x); /* -r: in [1, p - 1] since gcd(A, p) = 1 */
+    for (; k < 512; k++)
+        nt_fp_dbl(&t, &t);
+    *r = t;
 }

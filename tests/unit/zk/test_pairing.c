@@ -114,6 +114,45 @@ static void test_fp_known(void **state)
     }
 }
 
+/* The binary-Euclid inversion against Fermat's a^(p-2), on random values
+ * and on extreme limbs (0, 1, 2, p - 1, p - 2 as raw limbs; one; the
+ * all-ones low limbs), and a * a^-1 == 1. */
+static void test_fp_inv(void **state)
+{
+    uint64_t e[4];
+    int it;
+    (void)state;
+    memcpy(e, P_LIMBS, sizeof e);
+    e[0] -= 2;
+    for (it = 0; it < 200; it++) {
+        nt_fp a, got, want, one;
+        if (it < 8) {
+            nt_fp_set_zero(&a);
+            if (it == 1 || it == 2)
+                a.v[0] = (uint64_t)it; /* raw 1, 2 */
+            else if (it == 3 || it == 4) {
+                memcpy(a.v, P_LIMBS, sizeof a.v);
+                a.v[0] -= (uint64_t)(it - 2); /* raw p - 1, p - 2 */
+            } else if (it == 5)
+                nt_fp_set_one(&a);
+            else if (it == 6)
+                a.v[0] = a.v[1] = a.v[2] = ~0ULL; /* below p: the top limb is 0 */
+            else if (it == 7)
+                a.v[3] = 1;
+        } else {
+            rand_fp(&a);
+        }
+        nt_fp_inv_var(&got, &a);
+        nt_fp_pow_var(&want, &a, e, 4);
+        assert_true(nt_fp_eq(&got, &want));
+        nt_fp_mul(&one, &got, &a);
+        if (nt_fp_is_zero(&a))
+            assert_true(nt_fp_is_zero(&got));
+        else
+            assert_true(nt_fp_eq(&one, &nt_fp_one));
+    }
+}
+
 /* Fp2 multiplication (lazy reduction) against the schoolbook formula on
  * random and extreme values (0, 1, p - 1). */
 static void fp2_mul_cases(void)
@@ -695,6 +734,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_known),
+        cmocka_unit_test(test_fp_inv),
         cmocka_unit_test(test_fp2_mul),
         cmocka_unit_test(test_lazy_tower),
         cmocka_unit_test(test_adx_matches_portable),
