@@ -77,6 +77,101 @@ static inline NT_MONT_INLINE void fp_mul9_add(nt_fp *r, const uint64_t a[4], con
     nt_mont_reduce_once(r->v, t, nt_fp_p);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The same computation as fp_mul9_add in one asm block (BMI2 for mulx):
+ * t = 8a + a + B, q = floor(floor(t / 2^250) / 13) as (x 79) >> 10 (exact
+ * for x < 351, and x <= 120 here since t < 10p < 2^257), t - q p < 2p,
+ * then one conditional subtraction of p (cmov). B is b for NT_MUL9_ADD,
+ * p - b for NT_MUL9_SUB (9a - b = 9a + p - b; no borrow out: p > b). */
+#define NT_MUL9_HEAD                                                           \
+    "movq 24(%[a]), %[t3]\n\t"                                                 \
+    "movq %[t3], %[t4]\n\t"                                                    \
+    "shrq $61, %[t4]\n\t"                                                      \
+    "movq 16(%[a]), %[t2]\n\t"                                                 \
+    "shldq $3, %[t2], %[t3]\n\t"                                               \
+    "movq 8(%[a]), %[t1]\n\t"                                                  \
+    "shldq $3, %[t1], %[t2]\n\t"                                               \
+    "movq 0(%[a]), %[t0]\n\t"                                                  \
+    "shldq $3, %[t0], %[t1]\n\t"                                               \
+    "shlq $3, %[t0]\n\t"                                                       \
+    "addq 0(%[a]), %[t0]\n\t"                                                  \
+    "adcq 8(%[a]), %[t1]\n\t"                                                  \
+    "adcq 16(%[a]), %[t2]\n\t"                                                 \
+    "adcq 24(%[a]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"
+#define NT_MUL9_ADD                                                            \
+    "addq 0(%[b]), %[t0]\n\t"                                                  \
+    "adcq 8(%[b]), %[t1]\n\t"                                                  \
+    "adcq 16(%[b]), %[t2]\n\t"                                                 \
+    "adcq 24(%[b]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"
+#define NT_MUL9_SUB                                                            \
+    "addq 0(%[m]), %[t0]\n\t"                                                  \
+    "adcq 8(%[m]), %[t1]\n\t"                                                  \
+    "adcq 16(%[m]), %[t2]\n\t"                                                 \
+    "adcq 24(%[m]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"                                                       \
+    "subq 0(%[b]), %[t0]\n\t"                                                  \
+    "sbbq 8(%[b]), %[t1]\n\t"                                                  \
+    "sbbq 16(%[b]), %[t2]\n\t"                                                 \
+    "sbbq 24(%[b]), %[t3]\n\t"                                                 \
+    "sbbq $0, %[t4]\n\t"
+#define NT_MUL9_TAIL                                                           \
+    "shldq $6, %[t3], %[t4]\n\t"                                               \
+    "imulq $79, %[t4], %%rdx\n\t"                                              \
+    "shrq $10, %%rdx\n\t"                                                      \
+    "mulxq 0(%[m]), %[m0], %[m1]\n\t"                                          \
+    "mulxq 8(%[m]), %[t4], %[m2]\n\t"                                          \
+    "addq %[t4], %[m1]\n\t"                                                    \
+    "mulxq 16(%[m]), %[t4], %[m3]\n\t"                                         \
+    "adcq %[t4], %[m2]\n\t"                                                    \
+    "mulxq 24(%[m]), %[t4], %%rdx\n\t"                                         \
+    "adcq %[t4], %[m3]\n\t"                                                    \
+    "subq %[m0], %[t0]\n\t"                                                    \
+    "sbbq %[m1], %[t1]\n\t"                                                    \
+    "sbbq %[m2], %[t2]\n\t"                                                    \
+    "sbbq %[m3], %[t3]\n\t"                                                    \
+    "movq %[t0], %[m0]\n\t"                                                    \
+    "movq %[t1], %[m1]\n\t"                                                    \
+    "movq %[t2], %[m2]\n\t"                                                    \
+    "movq %[t3], %[m3]\n\t"                                                    \
+    "subq 0(%[m]), %[m0]\n\t"                                                  \
+    "sbbq 8(%[m]), %[m1]\n\t"                                                  \
+    "sbbq 16(%[m]), %[m2]\n\t"                                                 \
+    "sbbq 24(%[m]), %[m3]\n\t"                                                 \
+    "cmovncq %[m0], %[t0]\n\t"                                                 \
+    "cmovncq %[m1], %[t1]\n\t"                                                 \
+    "cmovncq %[m2], %[t2]\n\t"                                                 \
+    "cmovncq %[m3], %[t3]\n\t"
+#define NT_MUL9_OPERANDS                                                       \
+    : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),   \
+      [m0] "=&r"(m0), [m1] "=&r"(m1), [m2] "=&r"(m2), [m3] "=&r"(m3)                 \
+    : [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)                                  \
+    : "rdx", "cc", "memory"
+
+/* r = a xi with the asm blocks; all of a is read before r is written. */
+static void fp2_mul_xi_adx(nt_fp2 *r, const nt_fp2 *x)
+{
+    uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3, c0[4];
+    const uint64_t *a = x->c0.v, *b = x->c1.v;
+    /* c0 = 9 a0 - a1 */
+    __asm__(NT_MUL9_HEAD NT_MUL9_SUB NT_MUL9_TAIL NT_MUL9_OPERANDS);
+    c0[0] = t0;
+    c0[1] = t1;
+    c0[2] = t2;
+    c0[3] = t3;
+    /* c1 = 9 a1 + a0 */
+    a = x->c1.v;
+    b = x->c0.v;
+    __asm__(NT_MUL9_HEAD NT_MUL9_ADD NT_MUL9_TAIL NT_MUL9_OPERANDS);
+    r->c1.v[0] = t0;
+    r->c1.v[1] = t1;
+    r->c1.v[2] = t2;
+    r->c1.v[3] = t3;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+#endif
+
 /* a xi = (9 a0 - a1) + (a0 + 9 a1) u, with 9 a0 - a1 = 9 a0 + (-a1 mod p):
  * two shift-and-add chains and two quotient estimates instead of twelve
  * modular additions. */
@@ -84,6 +179,12 @@ void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
 {
     uint64_t n[4];
     nt_fp c0;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp2_mul_xi_adx(r, a);
+        return;
+    }
+#endif
     nt_mont_neg(n, a->c1.v, nt_fp_p); /* p - a1, or 0 for a1 = 0: below p */
     fp_mul9_add(&c0, a->c0.v, n);
     fp_mul9_add(&r->c1, a->c1.v, a->c0.v);

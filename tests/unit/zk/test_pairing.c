@@ -343,6 +343,50 @@ static void lazy_cases(void)
     }
 }
 
+/* mul-by-xi, Fp2 squaring and product on every pair of extreme limbs
+ * (raw 0, 1, 2, p - 1, p - 2, 2^192 - 1, and one), which give the largest
+ * and smallest sums 9 a0 + p - a1 and 9 a1 + a0, on both code paths. */
+static void extreme_cases(void)
+{
+    nt_fp v[7];
+    int i, j;
+    for (i = 0; i < 7; i++)
+        nt_fp_set_zero(&v[i]);
+    v[1].v[0] = 1;
+    v[2].v[0] = 2;
+    memcpy(v[3].v, P_LIMBS, sizeof v[3].v);
+    v[3].v[0] -= 1;
+    memcpy(v[4].v, P_LIMBS, sizeof v[4].v);
+    v[4].v[0] -= 2;
+    v[5].v[0] = v[5].v[1] = v[5].v[2] = ~0ULL;
+    nt_fp_set_one(&v[6]);
+    for (i = 0; i < 7; i++) {
+        for (j = 0; j < 7; j++) {
+            nt_fp2 x, got, want;
+            x.c0 = v[i];
+            x.c1 = v[j];
+            nt_fp2_mul_xi(&got, &x);
+            ref_mul_xi(&want, &x);
+            assert_true(nt_fp2_eq(&got, &want));
+            got = x;
+            nt_fp2_mul_xi(&got, &got);
+            assert_true(nt_fp2_eq(&got, &want));
+            nt_fp2_sqr(&got, &x);
+            nt_fp2_mul(&want, &x, &x);
+            assert_true(nt_fp2_eq(&got, &want));
+        }
+    }
+}
+
+static void test_tower_extremes(void **state)
+{
+    (void)state;
+    nt_fp_set_adx(false);
+    extreme_cases();
+    nt_fp_set_adx(true);
+    extreme_cases();
+}
+
 /* Both code paths (ADX when available, portable C). */
 static void test_lazy_tower(void **state)
 {
@@ -737,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_fp_inv),
         cmocka_unit_test(test_fp2_mul),
         cmocka_unit_test(test_lazy_tower),
+        cmocka_unit_test(test_tower_extremes),
         cmocka_unit_test(test_adx_matches_portable),
         cmocka_unit_test(test_tower_identities),
         cmocka_unit_test(test_group_orders),
