@@ -820,10 +820,58 @@ static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
     nt_fp2_add(r0, &x2, &y2);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* 3 t (t at [a]) into t0..t4, then + 2 x or + 2 (p - x) (x at [b]): below
+ * 5p, so NT_MUL9_TAIL's quotient (x <= 62) and one subtraction reduce it. */
+#define NT_LIN3_HEAD                                                           \
+    "movq 24(%[a]), %[t3]\n\t"                                                 \
+    "movq %[t3], %[t4]\n\t"                                                    \
+    "shrq $63, %[t4]\n\t"                                                      \
+    "movq 16(%[a]), %[t2]\n\t"                                                 \
+    "shldq $1, %[t2], %[t3]\n\t"                                               \
+    "movq 8(%[a]), %[t1]\n\t"                                                  \
+    "shldq $1, %[t1], %[t2]\n\t"                                               \
+    "movq 0(%[a]), %[t0]\n\t"                                                  \
+    "shldq $1, %[t0], %[t1]\n\t"                                               \
+    "shlq $1, %[t0]\n\t"                                                       \
+    "addq 0(%[a]), %[t0]\n\t"                                                  \
+    "adcq 8(%[a]), %[t1]\n\t"                                                  \
+    "adcq 16(%[a]), %[t2]\n\t"                                                 \
+    "adcq 24(%[a]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"
+
+/* r = 3 t + 2 x (plus) or 3 t - 2 x, coefficient by coefficient. */
+static void fp2_three_two_adx(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *x, bool plus)
+{
+    uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3;
+    const uint64_t *a, *b;
+    int i;
+    for (i = 0; i < 2; i++) {
+        nt_fp *out = i == 0 ? &r->c0 : &r->c1;
+        a = i == 0 ? t->c0.v : t->c1.v;
+        b = i == 0 ? x->c0.v : x->c1.v;
+        if (plus)
+            __asm__(NT_LIN3_HEAD NT_MUL9_ADD NT_MUL9_ADD NT_MUL9_TAIL NT_MUL9_OPERANDS);
+        else
+            __asm__(NT_LIN3_HEAD NT_MUL9_SUB NT_MUL9_SUB NT_MUL9_TAIL NT_MUL9_OPERANDS);
+        out->v[0] = t0;
+        out->v[1] = t1;
+        out->v[2] = t2;
+        out->v[3] = t3;
+    }
+}
+#endif
+
 /* r = 3 t - 2 a */
 static void three_minus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
 {
     nt_fp2 d;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp2_three_two_adx(r, t, a, false);
+        return;
+    }
+#endif
     nt_fp2_sub(&d, t, a);
     nt_fp2_dbl(&d, &d);
     nt_fp2_add(r, &d, t);
@@ -833,6 +881,12 @@ static void three_minus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
 static void three_plus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
 {
     nt_fp2 d;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp2_three_two_adx(r, t, a, true);
+        return;
+    }
+#endif
     nt_fp2_add(&d, t, a);
     nt_fp2_dbl(&d, &d);
     nt_fp2_add(r, &d, t);
