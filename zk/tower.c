@@ -648,9 +648,13 @@ void nt_fp6_inv_var(nt_fp6 *r, const nt_fp6 *a)
     nt_fp2_mul(&r->c2, &C, &f);
 }
 
-/* r = a * (b0 + b1 v): 5 unreduced Fp2 products, 3 Fp2 reductions (6 Fp
- * reductions instead of 10)
- * (lazy reduction; xi is applied to a2 before its product with b1). */
+/* w = w - u - v mod p 2^256. */
+static inline NT_MONT_INLINE void fp2w_sub2(fp2w *w, const fp2w *u, const fp2w *v)
+{
+    fp2w_sub(w, u);
+    fp2w_sub(w, v);
+}
+
 /* w = a * (b0 + b1 v) before its reductions: 5 unreduced Fp2 products
  * (Karatsuba for c1; xi is applied to a2 before its product with b1). */
 static void fp6_mul_01_wide(fp2w w[3], const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
@@ -663,8 +667,7 @@ static void fp6_mul_01_wide(fp2w w[3], const nt_fp6 *a, const nt_fp2 *b0, const 
     nt_fp2_add(&s, &a->c0, &a->c1);
     nt_fp2_add(&u, b0, b1);
     fp2_mul_wide(&w[1], &s, &u);
-    fp2w_sub(&w[1], &t0);
-    fp2w_sub(&w[1], &t1);
+    fp2w_sub2(&w[1], &t0, &t1);
     /* c0 = t0 + (xi a2) b1 */
     nt_fp2_mul_xi(&s, &a->c2);
     fp2_mul_wide(&w[0], &s, b1);
@@ -672,24 +675,6 @@ static void fp6_mul_01_wide(fp2w w[3], const nt_fp6 *a, const nt_fp2 *b0, const 
     /* c2 = t1 + a2 b0 */
     fp2_mul_wide(&w[2], &a->c2, b0);
     fp2w_add(&w[2], &w[2], &t1);
-}
-
-/* r = a * (b0 + b1 v): 5 unreduced Fp2 products, 3 Fp2 reductions (6 Fp
- * reductions instead of 10) (lazy reduction). r may be a. */
-static void fp6_mul_01(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
-{
-    fp2w w[3];
-    fp6_mul_01_wide(w, a, b0, b1);
-    fp2w_redc(&r->c0, &w[0]);
-    fp2w_redc(&r->c1, &w[1]);
-    fp2w_redc(&r->c2, &w[2]);
-}
-
-static void fp6_mul_fp2(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b)
-{
-    nt_fp2_mul(&r->c0, &a->c0, b);
-    nt_fp2_mul(&r->c1, &a->c1, b);
-    nt_fp2_mul(&r->c2, &a->c2, b);
 }
 
 /* ---- Fp12 ---------------------------------------------------------------- */
@@ -765,18 +750,37 @@ void nt_fp12_inv_var(nt_fp12 *r, const nt_fp12 *a)
 void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_fp2 *b0,
                       const nt_fp2 *b1)
 {
-    /* l = (a0, 0, 0) + (b0, b1, 0) w; Karatsuba over Fp6: 13 Fp2 mults. */
-    nt_fp6 t0, t1, s;
-    nt_fp2 c;
-    fp6_mul_fp2(&t0, &f->c0, a0);
-    fp6_mul_01(&t1, &f->c1, b0, b1);
+    /* l = (a0, 0, 0) + (b0, b1, 0) w; Karatsuba over Fp6 (13 Fp2 products)
+     * with one reduction per output coefficient (and one for the term
+     * multiplied by xi):
+     *   t0 = f0 a0, t1 = f1 (b0 + b1 v), s = (f0 + f1)(a0 + b0 + b1 v),
+     *   r1 = s - t0 - t1, r0 = t0 + v t1. */
+    fp2w t0[3], t1[3], m[3];
+    nt_fp6 s;
+    nt_fp2 c, x;
+    int i;
+    fp2_mul_wide(&t0[0], &f->c0.c0, a0);
+    fp2_mul_wide(&t0[1], &f->c0.c1, a0);
+    fp2_mul_wide(&t0[2], &f->c0.c2, a0);
+    fp6_mul_01_wide(t1, &f->c1, b0, b1);
     nt_fp6_add(&s, &f->c0, &f->c1);
     nt_fp2_add(&c, a0, b0);
-    fp6_mul_01(&s, &s, &c, b1);
-    nt_fp6_sub(&s, &s, &t0);
-    nt_fp6_sub(&r->c1, &s, &t1);
-    nt_fp6_mul_v(&t1, &t1);
-    nt_fp6_add(&r->c0, &t0, &t1);
+    fp6_mul_01_wide(m, &s, &c, b1);
+    for (i = 0; i < 3; i++)
+        fp2w_sub2(&m[i], &t0[i], &t1[i]);
+    /* v (t1_0 + t1_1 v + t1_2 v^2) = xi t1_2 + t1_0 v + t1_1 v^2 */
+    fp2w_redc(&x, &t1[2]);
+    nt_fp2_mul_xi(&x, &x);
+    fp2w_add_reduced(&t0[0], &x);
+    fp2w_add(&t0[1], &t0[1], &t1[0]);
+    fp2w_add(&t0[2], &t0[2], &t1[1]);
+    /* f is not read after this point: r may be f */
+    fp2w_redc(&r->c0.c0, &t0[0]);
+    fp2w_redc(&r->c0.c1, &t0[1]);
+    fp2w_redc(&r->c0.c2, &t0[2]);
+    fp2w_redc(&r->c1.c0, &m[0]);
+    fp2w_redc(&r->c1.c1, &m[1]);
+    fp2w_redc(&r->c1.c2, &m[2]);
 }
 
 void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_fp2 *b1)
