@@ -63,22 +63,38 @@
     "adoxq %[hi], %[" #T4 "]\n\t"                                              \
     "adcxq %%rax, %[" #T4 "]\n\t"
 
+/* (R0..R3) -= p when that does not go negative (R < 2p): a copy in lo, hi,
+ * rax, rdx, the subtraction, and cmov back, without a branch. */
+#define NT_FP_ADX_FINAL(R0, R1, R2, R3)                                        \
+    "movq %[" #R0 "], %[lo]\n\t"                                               \
+    "subq 0(%[m]), %[lo]\n\t"                                                  \
+    "movq %[" #R1 "], %[hi]\n\t"                                               \
+    "sbbq 8(%[m]), %[hi]\n\t"                                                  \
+    "movq %[" #R2 "], %%rax\n\t"                                               \
+    "sbbq 16(%[m]), %%rax\n\t"                                                 \
+    "movq %[" #R3 "], %%rdx\n\t"                                               \
+    "sbbq 24(%[m]), %%rdx\n\t"                                                 \
+    "cmovncq %[lo], %[" #R0 "]\n\t"                                            \
+    "cmovncq %[hi], %[" #R1 "]\n\t"                                            \
+    "cmovncq %%rax, %[" #R2 "]\n\t"                                            \
+    "cmovncq %%rdx, %[" #R3 "]\n\t"
+
 /* r = a b 2^-256 mod p (CIOS; p < 2^254 keeps every row within 5 words). */
 static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi, t[4];
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi;
+    /* after four renamings the result sits in t4, t0, t1, t2 */
     __asm__(NT_FP_ADX_ROW(0, t0, t1, t2, t3, t4) NT_FP_ADX_ROW(8, t1, t2, t3, t4, t0)
             NT_FP_ADX_ROW(16, t2, t3, t4, t0, t1) NT_FP_ADX_ROW(24, t3, t4, t0, t1, t2)
+            NT_FP_ADX_FINAL(t4, t0, t1, t2)
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi)
             : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
             : "rax", "rdx", "cc", "memory");
-    /* after four renamings the result sits in t4, t0, t1, t2 */
-    t[0] = t4;
-    t[1] = t0;
-    t[2] = t1;
-    t[3] = t2;
-    nt_mont_reduce_once(r->v, t, nt_fp_p);
+    r->v[0] = t4;
+    r->v[1] = t0;
+    r->v[2] = t1;
+    r->v[3] = t2;
 }
 
 /* 512-bit product w = a b. */
@@ -139,28 +155,26 @@ static inline NT_MONT_INLINE void nt_fp_mul_wide_adx(uint64_t w[8], const uint64
 static inline NT_MONT_INLINE void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
 {
     uint64_t t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4 = 0, lo, hi;
-    nt_ull s0, s1, s2, s3;
-    unsigned char c;
-    uint64_t t[4];
-    /* each step leaves its T0 zero: it is the next step's top word */
+    /* Each step leaves its T0 zero: it is the next step's top word. Then
+     * (w_lo + k p)/2^256 <= p and w_hi < p: their sum is below 2p < 2^255,
+     * and one conditional subtraction of p finishes. */
     __asm__(NT_FP_ADX_REDUCE_STEP(t0, t1, t2, t3, t4)
             NT_FP_ADX_REDUCE_STEP(t1, t2, t3, t4, t0)
             NT_FP_ADX_REDUCE_STEP(t2, t3, t4, t0, t1)
             NT_FP_ADX_REDUCE_STEP(t3, t4, t0, t1, t2)
+            "addq 32(%[w]), %[t4]\n\t"
+            "adcq 40(%[w]), %[t0]\n\t"
+            "adcq 48(%[w]), %[t1]\n\t"
+            "adcq 56(%[w]), %[t2]\n\t"
+            NT_FP_ADX_FINAL(t4, t0, t1, t2)
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi)
-            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
-            : "rax", "rdx", "cc");
-    /* (w_lo + k p)/2^256 <= p and w_hi < p: the sum is below 2p < 2^255 */
-    c = _addcarry_u64(0, t4, w[4], &s0);
-    c = _addcarry_u64(c, t0, w[5], &s1);
-    c = _addcarry_u64(c, t1, w[6], &s2);
-    (void)_addcarry_u64(c, t2, w[7], &s3);
-    t[0] = s0;
-    t[1] = s1;
-    t[2] = s2;
-    t[3] = s3;
-    nt_mont_reduce_once(r->v, t, nt_fp_p);
+            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV), [w] "r"(w)
+            : "rax", "rdx", "cc", "memory");
+    r->v[0] = t4;
+    r->v[1] = t0;
+    r->v[2] = t1;
+    r->v[3] = t2;
 }
 
 #endif
