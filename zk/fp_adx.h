@@ -97,6 +97,65 @@ static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
     r->v[3] = t2;
 }
 
+/* r = a + b mod p for a, b < p: the sum (below 2p < 2^255), then the
+ * conditional subtraction of p (sbb, cmov). */
+static inline NT_MONT_INLINE void nt_fp_add_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    uint64_t t0, t1, t2, t3, lo, hi;
+    __asm__("movq 0(%[a]), %[t0]\n\t"
+            "addq 0(%[b]), %[t0]\n\t"
+            "movq 8(%[a]), %[t1]\n\t"
+            "adcq 8(%[b]), %[t1]\n\t"
+            "movq 16(%[a]), %[t2]\n\t"
+            "adcq 16(%[b]), %[t2]\n\t"
+            "movq 24(%[a]), %[t3]\n\t"
+            "adcq 24(%[b]), %[t3]\n\t"
+            NT_FP_ADX_FINAL(t0, t1, t2, t3)
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi)
+            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p)
+            : "rax", "rdx", "cc", "memory");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
+/* r = a - b mod p for a, b < p: the difference, and p added back under
+ * the borrow's mask. */
+static inline NT_MONT_INLINE void nt_fp_sub_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    uint64_t t0, t1, t2, t3, lo, hi;
+    __asm__("movq 0(%[a]), %[t0]\n\t"
+            "subq 0(%[b]), %[t0]\n\t"
+            "movq 8(%[a]), %[t1]\n\t"
+            "sbbq 8(%[b]), %[t1]\n\t"
+            "movq 16(%[a]), %[t2]\n\t"
+            "sbbq 16(%[b]), %[t2]\n\t"
+            "movq 24(%[a]), %[t3]\n\t"
+            "sbbq 24(%[b]), %[t3]\n\t"
+            "sbbq %%rax, %%rax\n\t"
+            "movq 0(%[m]), %[lo]\n\t"
+            "andq %%rax, %[lo]\n\t"
+            "movq 8(%[m]), %[hi]\n\t"
+            "andq %%rax, %[hi]\n\t"
+            "movq 16(%[m]), %%rdx\n\t"
+            "andq %%rax, %%rdx\n\t"
+            "andq 24(%[m]), %%rax\n\t"
+            "addq %[lo], %[t0]\n\t"
+            "adcq %[hi], %[t1]\n\t"
+            "adcq %%rdx, %[t2]\n\t"
+            "adcq %%rax, %[t3]\n\t"
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi)
+            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p)
+            : "rax", "rdx", "cc", "memory");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
+}
+
 /* 512-bit product w = a b. */
 static inline NT_MONT_INLINE void nt_fp_mul_wide_adx(uint64_t w[8], const uint64_t a[4], const uint64_t b[4])
 {

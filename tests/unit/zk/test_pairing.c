@@ -378,9 +378,56 @@ static void extreme_cases(void)
     }
 }
 
+/* Fp addition, subtraction, doubling and negation (asm on the ADX path)
+ * against the C of mont.h on every pair of extreme and random values. */
+static void fp_addsub_cases(void)
+{
+    nt_fp v[9];
+    int i, j;
+    for (i = 0; i < 9; i++)
+        nt_fp_set_zero(&v[i]);
+    v[1].v[0] = 1;
+    memcpy(v[2].v, P_LIMBS, sizeof v[2].v);
+    v[2].v[0] -= 1;
+    memcpy(v[3].v, P_LIMBS, sizeof v[3].v);
+    v[3].v[0] -= 2;
+    v[4].v[0] = v[4].v[1] = v[4].v[2] = ~0ULL;
+    nt_fp_set_one(&v[5]);
+    for (i = 6; i < 9; i++)
+        rand_fp(&v[i]);
+    for (i = 0; i < 9; i++) {
+        for (j = 0; j < 9; j++) {
+            nt_fp got, want;
+            nt_fp_add(&got, &v[i], &v[j]);
+            nt_mont_add(want.v, v[i].v, v[j].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+            nt_fp_sub(&got, &v[i], &v[j]);
+            nt_mont_sub(want.v, v[i].v, v[j].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+        }
+        {
+            nt_fp got, want;
+            nt_fp_dbl(&got, &v[i]);
+            nt_mont_add(want.v, v[i].v, v[i].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+            got = v[i];
+            nt_fp_add(&got, &got, &got); /* in place */
+            assert_true(nt_fp_eq(&got, &want));
+            nt_fp_neg(&got, &v[i]);
+            nt_mont_neg(want.v, v[i].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+        }
+    }
+}
+
+/* Both code paths for the Fp additions and the tower extremes. */
 static void test_tower_extremes(void **state)
 {
     (void)state;
+    nt_fp_set_adx(false);
+    fp_addsub_cases();
+    nt_fp_set_adx(true);
+    fp_addsub_cases();
     nt_fp_set_adx(false);
     extreme_cases();
     nt_fp_set_adx(true);
