@@ -100,24 +100,62 @@ void nt_fp_pow_var(nt_fp *r, const nt_fp *a, const uint64_t *e, size_t n)
     *r = acc;
 }
 
-/* a >>= 1 on 4 limbs. */
-static inline void shr1(uint64_t a[4])
+/* a >>= n on 4 limbs, 1 <= n <= 63. */
+static inline void shr_n(uint64_t a[4], unsigned n)
 {
-    a[0] = (a[0] >> 1) | (a[1] << 63);
-    a[1] = (a[1] >> 1) | (a[2] << 63);
-    a[2] = (a[2] >> 1) | (a[3] << 63);
-    a[3] >>= 1;
+    a[0] = (a[0] >> n) | (a[1] << (64 - n));
+    a[1] = (a[1] >> n) | (a[2] << (64 - n));
+    a[2] = (a[2] >> n) | (a[3] << (64 - n));
+    a[3] >>= n;
 }
 
-/* a <<= 1 on 4 limbs (a < 2^255). */
-static inline void shl1(uint64_t a[4])
+/* a <<= n on 4 limbs, 1 <= n <= 63 (no bit lost: see nt_fp_inv_var). */
+static inline void shl_n(uint64_t a[4], unsigned n)
 {
-    a[3] = (a[3] << 1) | (a[2] >> 63);
-    a[2] = (a[2] << 1) | (a[1] >> 63);
-    a[1] = (a[1] << 1) | (a[0] >> 63);
-    a[0] <<= 1;
+    a[3] = (a[3] << n) | (a[2] >> (64 - n));
+    a[2] = (a[2] << n) | (a[1] >> (64 - n));
+    a[1] = (a[1] << n) | (a[0] >> (64 - n));
+    a[0] <<= n;
 }
 
+/* The trailing zero bits of a non-zero a, at most 63 (a run of zeros
+ * longer than that is taken in several steps). */
+static inline unsigned tz63(const uint64_t a[4])
+{
+    return a[0] == 0 ? 63u : (unsigned)__builtin_ctzll(a[0]);
+}
+
+#ifdef NT_MONT_ADC
+/* a -= b on 4 limbs (a >= b). */
+static inline void sub_plain(uint64_t a[4], const uint64_t b[4])
+{
+    nt_ull t0, t1, t2, t3;
+    unsigned char c;
+    c = _subborrow_u64(0, a[0], b[0], &t0);
+    c = _subborrow_u64(c, a[1], b[1], &t1);
+    c = _subborrow_u64(c, a[2], b[2], &t2);
+    (void)_subborrow_u64(c, a[3], b[3], &t3);
+    a[0] = t0;
+    a[1] = t1;
+    a[2] = t2;
+    a[3] = t3;
+}
+
+/* a += b on 4 limbs (no carry out: the sum stays below 2^255). */
+static inline void add_plain(uint64_t a[4], const uint64_t b[4])
+{
+    nt_ull t0, t1, t2, t3;
+    unsigned char c;
+    c = _addcarry_u64(0, a[0], b[0], &t0);
+    c = _addcarry_u64(c, a[1], b[1], &t1);
+    c = _addcarry_u64(c, a[2], b[2], &t2);
+    (void)_addcarry_u64(c, a[3], b[3], &t3);
+    a[0] = t0;
+    a[1] = t1;
+    a[2] = t2;
+    a[3] = t3;
+}
+#else
 /* a -= b on 4 limbs (a >= b). */
 static inline void sub_plain(uint64_t a[4], const uint64_t b[4])
 {
@@ -141,6 +179,7 @@ static inline void add_plain(uint64_t a[4], const uint64_t b[4])
         carry = (uint64_t)(t >> 64);
     }
 }
+#endif
 
 void nt_fp_inv_var(nt_fp *r, const nt_fp *a)
 {
@@ -162,25 +201,32 @@ void nt_fp_inv_var(nt_fp *r, const nt_fp *a)
     memset(x, 0, sizeof x);
     memset(s, 0, sizeof s);
     s[0] = 1;
+    /* A run of n halvings of u (or v) is taken at once: the same steps as
+     * one at a time, with the same bounds. */
     while (!nt_mont_is_zero(v)) {
+        unsigned n;
         if ((u[0] & 1) == 0) {
-            shr1(u);
-            shl1(s);
+            n = tz63(u);
+            shr_n(u, n);
+            shl_n(s, n);
         } else if ((v[0] & 1) == 0) {
-            shr1(v);
-            shl1(x);
+            n = tz63(v);
+            shr_n(v, n);
+            shl_n(x, n);
         } else if (nt_mont_lt(v, u)) {
             sub_plain(u, v);
-            shr1(u);
+            shr_n(u, 1);
             add_plain(x, s);
-            shl1(s);
+            shl_n(s, 1);
+            n = 1;
         } else {
             sub_plain(v, u);
-            shr1(v);
+            shr_n(v, 1);
             add_plain(s, x);
-            shl1(x);
+            shl_n(x, 1);
+            n = 1;
         }
-        k++;
+        k += (int)n;
     }
     if (!nt_mont_lt(x, nt_fp_p))
         sub_plain(x, nt_fp_p);
