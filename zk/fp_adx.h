@@ -98,8 +98,9 @@ static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
 }
 
 /* r = a + b mod p for a, b < p: the sum (below 2p < 2^255), then the
- * conditional subtraction of p (sbb, cmov). */
-static inline NT_MONT_INLINE void nt_fp_add_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+ * conditional subtraction of p (sbb, cmov). On raw limbs (r may be a). */
+static inline NT_MONT_INLINE void nt_u256_addmod_adx(uint64_t r[4], const uint64_t x[4],
+                                                     const uint64_t y[4])
 {
     uint64_t t0, t1, t2, t3, lo, hi;
     __asm__("movq 0(%[a]), %[t0]\n\t"
@@ -113,12 +114,17 @@ static inline NT_MONT_INLINE void nt_fp_add_adx(nt_fp *r, const nt_fp *x, const 
             NT_FP_ADX_FINAL(t0, t1, t2, t3)
             : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [lo] "=&r"(lo),
               [hi] "=&r"(hi)
-            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p)
+            : [a] "r"(x), [b] "r"(y), [m] "r"(nt_fp_p)
             : "rax", "rdx", "cc", "memory");
-    r->v[0] = t0;
-    r->v[1] = t1;
-    r->v[2] = t2;
-    r->v[3] = t3;
+    r[0] = t0;
+    r[1] = t1;
+    r[2] = t2;
+    r[3] = t3;
+}
+
+static inline NT_MONT_INLINE void nt_fp_add_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    nt_u256_addmod_adx(r->v, x->v, y->v);
 }
 
 /* r = a - b mod p for a, b < p: the difference, and p added back under

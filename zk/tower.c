@@ -407,8 +407,111 @@ static void add8(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 #endif
 
 /* w = a + b mod p 2^256: the high half of the sum is below 2p. */
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The ADX path's wide additions: the low half stored as it goes, the high
+ * half kept in registers for its conditional subtraction of p (sbb, cmov)
+ * or its masked addition of p. */
+static inline NT_MONT_INLINE void wadd_adx(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
+{
+    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
+    /* volatile: the results go to memory, not to the register outputs */
+    __asm__ __volatile__("movq 0(%[a]), %[s0]\n\t"
+                         "addq 0(%[b]), %[s0]\n\t"
+                         "movq %[s0], 0(%[w])\n\t"
+                         "movq 8(%[a]), %[s0]\n\t"
+                         "adcq 8(%[b]), %[s0]\n\t"
+                         "movq %[s0], 8(%[w])\n\t"
+                         "movq 16(%[a]), %[s0]\n\t"
+                         "adcq 16(%[b]), %[s0]\n\t"
+                         "movq %[s0], 16(%[w])\n\t"
+                         "movq 24(%[a]), %[s0]\n\t"
+                         "adcq 24(%[b]), %[s0]\n\t"
+                         "movq %[s0], 24(%[w])\n\t"
+                         "movq 32(%[a]), %[h0]\n\t"
+                         "adcq 32(%[b]), %[h0]\n\t"
+                         "movq 40(%[a]), %[h1]\n\t"
+                         "adcq 40(%[b]), %[h1]\n\t"
+                         "movq 48(%[a]), %[h2]\n\t"
+                         "adcq 48(%[b]), %[h2]\n\t"
+                         "movq 56(%[a]), %[h3]\n\t"
+                         "adcq 56(%[b]), %[h3]\n\t"
+                         "movq %[h0], %[s0]\n\t"
+                         "subq 0(%[m]), %[s0]\n\t"
+                         "movq %[h1], %[s1]\n\t"
+                         "sbbq 8(%[m]), %[s1]\n\t"
+                         "movq %[h2], %[s2]\n\t"
+                         "sbbq 16(%[m]), %[s2]\n\t"
+                         "movq %[h3], %[s3]\n\t"
+                         "sbbq 24(%[m]), %[s3]\n\t"
+                         "cmovncq %[s0], %[h0]\n\t"
+                         "cmovncq %[s1], %[h1]\n\t"
+                         "cmovncq %[s2], %[h2]\n\t"
+                         "cmovncq %[s3], %[h3]\n\t"
+                         "movq %[h0], 32(%[w])\n\t"
+                         "movq %[h1], 40(%[w])\n\t"
+                         "movq %[h2], 48(%[w])\n\t"
+                         "movq %[h3], 56(%[w])\n\t"
+                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
+                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+                         : [w] "r"(w), [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)
+                         : "cc", "memory");
+}
+
+static inline NT_MONT_INLINE void wsub_adx(uint64_t w[8], const uint64_t b[8])
+{
+    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
+    /* volatile: the results go to memory, not to the register outputs */
+    __asm__ __volatile__("movq 0(%[w]), %[s0]\n\t"
+                         "subq 0(%[b]), %[s0]\n\t"
+                         "movq %[s0], 0(%[w])\n\t"
+                         "movq 8(%[w]), %[s0]\n\t"
+                         "sbbq 8(%[b]), %[s0]\n\t"
+                         "movq %[s0], 8(%[w])\n\t"
+                         "movq 16(%[w]), %[s0]\n\t"
+                         "sbbq 16(%[b]), %[s0]\n\t"
+                         "movq %[s0], 16(%[w])\n\t"
+                         "movq 24(%[w]), %[s0]\n\t"
+                         "sbbq 24(%[b]), %[s0]\n\t"
+                         "movq %[s0], 24(%[w])\n\t"
+                         "movq 32(%[w]), %[h0]\n\t"
+                         "sbbq 32(%[b]), %[h0]\n\t"
+                         "movq 40(%[w]), %[h1]\n\t"
+                         "sbbq 40(%[b]), %[h1]\n\t"
+                         "movq 48(%[w]), %[h2]\n\t"
+                         "sbbq 48(%[b]), %[h2]\n\t"
+                         "movq 56(%[w]), %[h3]\n\t"
+                         "sbbq 56(%[b]), %[h3]\n\t"
+                         "sbbq %[s3], %[s3]\n\t"
+                         "movq 0(%[m]), %[s0]\n\t"
+                         "andq %[s3], %[s0]\n\t"
+                         "movq 8(%[m]), %[s1]\n\t"
+                         "andq %[s3], %[s1]\n\t"
+                         "movq 16(%[m]), %[s2]\n\t"
+                         "andq %[s3], %[s2]\n\t"
+                         "andq 24(%[m]), %[s3]\n\t"
+                         "addq %[s0], %[h0]\n\t"
+                         "adcq %[s1], %[h1]\n\t"
+                         "adcq %[s2], %[h2]\n\t"
+                         "adcq %[s3], %[h3]\n\t"
+                         "movq %[h0], 32(%[w])\n\t"
+                         "movq %[h1], 40(%[w])\n\t"
+                         "movq %[h2], 48(%[w])\n\t"
+                         "movq %[h3], 56(%[w])\n\t"
+                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
+                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+                         : [w] "r"(w), [b] "r"(b), [m] "r"(nt_fp_p)
+                         : "cc", "memory");
+}
+#endif
+
 static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        wadd_adx(w, a, b);
+        return;
+    }
+#endif
     add8(w, a, b);
     nt_mont_reduce_once(w + 4, w + 4, nt_fp_p);
 }
@@ -416,7 +519,14 @@ static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const
 /* w = w - b mod p 2^256. */
 static inline NT_MONT_INLINE void wsub(uint64_t w[8], const uint64_t b[8])
 {
-    uint64_t mask = 0 - (uint64_t)sub8(w, b);
+    uint64_t mask;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        wsub_adx(w, b);
+        return;
+    }
+#endif
+    mask = 0 - (uint64_t)sub8(w, b);
     add_high(w, nt_fp_p, mask);
 }
 
@@ -435,6 +545,13 @@ static inline NT_MONT_INLINE void fp2w_sub(fp2w *r, const fp2w *b)
 /* r += x 2^256 for a reduced x: the high halves are below p. */
 static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_u256_addmod_adx(r->c0 + 4, r->c0 + 4, x->c0.v);
+        nt_u256_addmod_adx(r->c1 + 4, r->c1 + 4, x->c1.v);
+        return;
+    }
+#endif
     nt_mont_add(r->c0 + 4, r->c0 + 4, x->c0.v, nt_fp_p);
     nt_mont_add(r->c1 + 4, r->c1 + 4, x->c1.v, nt_fp_p);
 }
