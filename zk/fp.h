@@ -38,18 +38,38 @@ static inline NT_MONT_INLINE bool nt_fp_eq(const nt_fp *a, const nt_fp *b)
     return ((a->v[0] ^ b->v[0]) | (a->v[1] ^ b->v[1]) | (a->v[2] ^ b->v[2]) |
             (a->v[3] ^ b->v[3])) == 0;
 }
+/* The BMI2/ADX code (used when the CPU has it) needs nt_fp above. */
+#include "zk/fp_adx.h"
+
+/* Additions and subtractions take the asm of fp_adx.h on the ADX path (the
+ * C below compiles to longer carry chains and selects); both compute the
+ * same values, and tests compare them. */
 static inline NT_MONT_INLINE void nt_fp_add(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_add_adx(r, a, b);
+        return;
+    }
+#endif
     nt_mont_add(r->v, a->v, b->v, nt_fp_p);
 }
-static inline NT_MONT_INLINE void nt_fp_dbl(nt_fp *r, const nt_fp *a) { nt_mont_add(r->v, a->v, a->v, nt_fp_p); }
+static inline NT_MONT_INLINE void nt_fp_dbl(nt_fp *r, const nt_fp *a) { nt_fp_add(r, a, a); }
 static inline NT_MONT_INLINE void nt_fp_sub(nt_fp *r, const nt_fp *a, const nt_fp *b)
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_sub_adx(r, a, b);
+        return;
+    }
+#endif
     nt_mont_sub(r->v, a->v, b->v, nt_fp_p);
 }
-static inline NT_MONT_INLINE void nt_fp_neg(nt_fp *r, const nt_fp *a) { nt_mont_neg(r->v, a->v, nt_fp_p); }
-/* The BMI2/ADX products (used when the CPU has them) need nt_fp above. */
-#include "zk/fp_adx.h"
+static inline NT_MONT_INLINE void nt_fp_neg(nt_fp *r, const nt_fp *a)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    nt_fp_sub(r, &zero, a);
+}
 
 /* The portable product, out of line: only CPUs without BMI2/ADX (and the
  * tests comparing the two) run it. */

@@ -18,63 +18,148 @@
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(NT_ZK_PORTABLE)
 #define NT_FP_HAVE_ADX_CODE 1
 
-/* One row of CIOS: t += a * b[I]; then t = (t + k p) / 2^64. */
-#define NT_FP_ADX_ROW(I)                                                       \
+/* The five accumulator words are named by the caller, so that each row
+ * and reduction step can rename them (t1..t4 become the next t0..t3, the
+ * freed t0 the next top word) instead of moving four words per step. */
+
+/* One row of CIOS: (T0..T3, T4) += a * b[I]; then the reduction step.
+ * T4 is zero on entry: the first row's is set so, and every later one is
+ * the word the previous reduction step cleared. */
+#define NT_FP_ADX_ROW(I, T0, T1, T2, T3, T4)                                  \
     "movq " #I "(%[b]), %%rdx\n\t"                                             \
     "xorl %%eax, %%eax\n\t"                                                    \
     "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[t0]\n\t"                                                   \
-    "adoxq %[hi], %[t1]\n\t"                                                   \
+    "adcxq %[lo], %[" #T0 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T1 "]\n\t"                                              \
     "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[t1]\n\t"                                                   \
-    "adoxq %[hi], %[t2]\n\t"                                                   \
+    "adcxq %[lo], %[" #T1 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T2 "]\n\t"                                              \
     "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                         \
-    "adcxq %[lo], %[t2]\n\t"                                                   \
-    "adoxq %[hi], %[t3]\n\t"                                                   \
+    "adcxq %[lo], %[" #T2 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T3 "]\n\t"                                              \
     "mulxq 24(%[a]), %[lo], %[hi]\n\t"                                         \
-    "adcxq %[lo], %[t3]\n\t"                                                   \
-    "movq $0, %[t4]\n\t"                                                       \
-    "adoxq %[hi], %[t4]\n\t"                                                   \
-    "adcxq %%rax, %[t4]\n\t"                                                   \
-    NT_FP_ADX_REDUCE_STEP
+    "adcxq %[lo], %[" #T3 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T4 "]\n\t"                                              \
+    "adcxq %%rax, %[" #T4 "]\n\t"                                              \
+    NT_FP_ADX_REDUCE_STEP(T0, T1, T2, T3, T4)
 
-/* t = (t + k p) / 2^64 with k = t0 * (-p^-1) mod 2^64; t4 holds the top. */
-#define NT_FP_ADX_REDUCE_STEP                                                  \
-    "movq %[t0], %%rdx\n\t"                                                    \
+/* (T1..T4) = (T0..T4 + k p) / 2^64 with k = T0 * (-p^-1) mod 2^64 (T0
+ * becomes 0 and is free afterwards). */
+#define NT_FP_ADX_REDUCE_STEP(T0, T1, T2, T3, T4)                              \
+    "movq %[" #T0 "], %%rdx\n\t"                                               \
     "imulq %[inv], %%rdx\n\t"                                                  \
     "xorl %%eax, %%eax\n\t"                                                    \
     "mulxq 0(%[m]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[t0]\n\t"                                                   \
-    "adoxq %[hi], %[t1]\n\t"                                                   \
+    "adcxq %[lo], %[" #T0 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T1 "]\n\t"                                              \
     "mulxq 8(%[m]), %[lo], %[hi]\n\t"                                          \
-    "adcxq %[lo], %[t1]\n\t"                                                   \
-    "adoxq %[hi], %[t2]\n\t"                                                   \
+    "adcxq %[lo], %[" #T1 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T2 "]\n\t"                                              \
     "mulxq 16(%[m]), %[lo], %[hi]\n\t"                                         \
-    "adcxq %[lo], %[t2]\n\t"                                                   \
-    "adoxq %[hi], %[t3]\n\t"                                                   \
+    "adcxq %[lo], %[" #T2 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T3 "]\n\t"                                              \
     "mulxq 24(%[m]), %[lo], %[hi]\n\t"                                         \
-    "adcxq %[lo], %[t3]\n\t"                                                   \
-    "adoxq %[hi], %[t4]\n\t"                                                   \
-    "adcxq %%rax, %[t4]\n\t"                                                   \
-    "movq %[t1], %[t0]\n\t"                                                    \
-    "movq %[t2], %[t1]\n\t"                                                    \
-    "movq %[t3], %[t2]\n\t"                                                    \
-    "movq %[t4], %[t3]\n\t"
+    "adcxq %[lo], %[" #T3 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T4 "]\n\t"                                              \
+    "adcxq %%rax, %[" #T4 "]\n\t"
+
+/* (R0..R3) -= p when that does not go negative (R < 2p): a copy in lo, hi,
+ * rax, rdx, the subtraction, and cmov back, without a branch. */
+#define NT_FP_ADX_FINAL(R0, R1, R2, R3)                                        \
+    "movq %[" #R0 "], %[lo]\n\t"                                               \
+    "subq 0(%[m]), %[lo]\n\t"                                                  \
+    "movq %[" #R1 "], %[hi]\n\t"                                               \
+    "sbbq 8(%[m]), %[hi]\n\t"                                                  \
+    "movq %[" #R2 "], %%rax\n\t"                                               \
+    "sbbq 16(%[m]), %%rax\n\t"                                                 \
+    "movq %[" #R3 "], %%rdx\n\t"                                               \
+    "sbbq 24(%[m]), %%rdx\n\t"                                                 \
+    "cmovncq %[lo], %[" #R0 "]\n\t"                                            \
+    "cmovncq %[hi], %[" #R1 "]\n\t"                                            \
+    "cmovncq %%rax, %[" #R2 "]\n\t"                                            \
+    "cmovncq %%rdx, %[" #R3 "]\n\t"
 
 /* r = a b 2^-256 mod p (CIOS; p < 2^254 keeps every row within 5 words). */
 static inline void nt_fp_mul_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4, lo, hi, t[4];
-    __asm__(NT_FP_ADX_ROW(0) NT_FP_ADX_ROW(8) NT_FP_ADX_ROW(16) NT_FP_ADX_ROW(24)
-            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4),
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi;
+    /* after four renamings the result sits in t4, t0, t1, t2 */
+    __asm__(NT_FP_ADX_ROW(0, t0, t1, t2, t3, t4) NT_FP_ADX_ROW(8, t1, t2, t3, t4, t0)
+            NT_FP_ADX_ROW(16, t2, t3, t4, t0, t1) NT_FP_ADX_ROW(24, t3, t4, t0, t1, t2)
+            NT_FP_ADX_FINAL(t4, t0, t1, t2)
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi)
             : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
             : "rax", "rdx", "cc", "memory");
-    t[0] = t0;
-    t[1] = t1;
-    t[2] = t2;
-    t[3] = t3;
-    nt_mont_reduce_once(r->v, t, nt_fp_p);
+    r->v[0] = t4;
+    r->v[1] = t0;
+    r->v[2] = t1;
+    r->v[3] = t2;
+}
+
+/* r = a + b mod p for a, b < p: the sum (below 2p < 2^255), then the
+ * conditional subtraction of p (sbb, cmov). On raw limbs (r may be a). */
+static inline NT_MONT_INLINE void nt_u256_addmod_adx(uint64_t r[4], const uint64_t x[4],
+                                                     const uint64_t y[4])
+{
+    uint64_t t0, t1, t2, t3, lo, hi;
+    __asm__("movq 0(%[a]), %[t0]\n\t"
+            "addq 0(%[b]), %[t0]\n\t"
+            "movq 8(%[a]), %[t1]\n\t"
+            "adcq 8(%[b]), %[t1]\n\t"
+            "movq 16(%[a]), %[t2]\n\t"
+            "adcq 16(%[b]), %[t2]\n\t"
+            "movq 24(%[a]), %[t3]\n\t"
+            "adcq 24(%[b]), %[t3]\n\t"
+            NT_FP_ADX_FINAL(t0, t1, t2, t3)
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi)
+            : [a] "r"(x), [b] "r"(y), [m] "r"(nt_fp_p)
+            : "rax", "rdx", "cc", "memory");
+    r[0] = t0;
+    r[1] = t1;
+    r[2] = t2;
+    r[3] = t3;
+}
+
+static inline NT_MONT_INLINE void nt_fp_add_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    nt_u256_addmod_adx(r->v, x->v, y->v);
+}
+
+/* r = a - b mod p for a, b < p: the difference, and p added back under
+ * the borrow's mask. */
+static inline NT_MONT_INLINE void nt_fp_sub_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    uint64_t t0, t1, t2, t3, lo, hi;
+    __asm__("movq 0(%[a]), %[t0]\n\t"
+            "subq 0(%[b]), %[t0]\n\t"
+            "movq 8(%[a]), %[t1]\n\t"
+            "sbbq 8(%[b]), %[t1]\n\t"
+            "movq 16(%[a]), %[t2]\n\t"
+            "sbbq 16(%[b]), %[t2]\n\t"
+            "movq 24(%[a]), %[t3]\n\t"
+            "sbbq 24(%[b]), %[t3]\n\t"
+            "sbbq %%rax, %%rax\n\t"
+            "movq 0(%[m]), %[lo]\n\t"
+            "andq %%rax, %[lo]\n\t"
+            "movq 8(%[m]), %[hi]\n\t"
+            "andq %%rax, %[hi]\n\t"
+            "movq 16(%[m]), %%rdx\n\t"
+            "andq %%rax, %%rdx\n\t"
+            "andq 24(%[m]), %%rax\n\t"
+            "addq %[lo], %[t0]\n\t"
+            "adcq %[hi], %[t1]\n\t"
+            "adcq %%rdx, %[t2]\n\t"
+            "adcq %%rax, %[t3]\n\t"
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [lo] "=&r"(lo),
+              [hi] "=&r"(hi)
+            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p)
+            : "rax", "rdx", "cc", "memory");
+    r->v[0] = t0;
+    r->v[1] = t1;
+    r->v[2] = t2;
+    r->v[3] = t3;
 }
 
 /* 512-bit product w = a b. */
@@ -95,37 +180,35 @@ static inline NT_MONT_INLINE void nt_fp_mul_wide_adx(uint64_t w[8], const uint64
         "adcxq %[lo], %[r3]\n\t"
         "adcxq %%rax, %[r4]\n\t"
         "movq %[r0], 0(%[w])\n\t"
-        /* rows 1..3: (r1..r4, new) += a b_i, then w_i = r1 and shift */
-#define NT_FP_WIDE_ROW(I, OUT)                                                 \
+        /* rows 1..3: (r1..r4, new) += a b_i, then w_i = r1; the registers are
+         * renamed from row to row instead of shifted */
+#define NT_FP_WIDE_ROW(I, R1, R2, R3, R4, R0)                                 \
         "movq " #I "(%[b]), %%rdx\n\t"                                         \
         "xorl %%eax, %%eax\n\t"                                                \
-        "movq $0, %[r0]\n\t"                                                   \
+        "movq $0, %[" #R0 "]\n\t"                                              \
         "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                      \
-        "adcxq %[lo], %[r1]\n\t"                                               \
-        "adoxq %[hi], %[r2]\n\t"                                               \
+        "adcxq %[lo], %[" #R1 "]\n\t"                                          \
+        "adoxq %[hi], %[" #R2 "]\n\t"                                          \
         "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                      \
-        "adcxq %[lo], %[r2]\n\t"                                               \
-        "adoxq %[hi], %[r3]\n\t"                                               \
+        "adcxq %[lo], %[" #R2 "]\n\t"                                          \
+        "adoxq %[hi], %[" #R3 "]\n\t"                                          \
         "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                     \
-        "adcxq %[lo], %[r3]\n\t"                                               \
-        "adoxq %[hi], %[r4]\n\t"                                               \
+        "adcxq %[lo], %[" #R3 "]\n\t"                                          \
+        "adoxq %[hi], %[" #R4 "]\n\t"                                          \
         "mulxq 24(%[a]), %[lo], %[hi]\n\t"                                     \
-        "adcxq %[lo], %[r4]\n\t"                                               \
-        "adoxq %[hi], %[r0]\n\t"                                               \
-        "adcxq %%rax, %[r0]\n\t"                                               \
-        "movq %[r1], " #OUT "(%[w])\n\t"                                       \
-        "movq %[r2], %[r1]\n\t"                                                \
-        "movq %[r3], %[r2]\n\t"                                                \
-        "movq %[r4], %[r3]\n\t"                                                \
-        "movq %[r0], %[r4]\n\t"
-        NT_FP_WIDE_ROW(8, 8)
-        NT_FP_WIDE_ROW(16, 16)
-        NT_FP_WIDE_ROW(24, 24)
+        "adcxq %[lo], %[" #R4 "]\n\t"                                          \
+        "adoxq %[hi], %[" #R0 "]\n\t"                                          \
+        "adcxq %%rax, %[" #R0 "]\n\t"                                          \
+        "movq %[" #R1 "], " #I "(%[w])\n\t"
+        /* the stored word's register is the next row's top word */
+        NT_FP_WIDE_ROW(8, r1, r2, r3, r4, r0)
+        NT_FP_WIDE_ROW(16, r2, r3, r4, r0, r1)
+        NT_FP_WIDE_ROW(24, r3, r4, r0, r1, r2)
 #undef NT_FP_WIDE_ROW
-        "movq %[r1], 32(%[w])\n\t"
-        "movq %[r2], 40(%[w])\n\t"
-        "movq %[r3], 48(%[w])\n\t"
-        "movq %[r4], 56(%[w])\n\t"
+        "movq %[r4], 32(%[w])\n\t"
+        "movq %[r0], 40(%[w])\n\t"
+        "movq %[r1], 48(%[w])\n\t"
+        "movq %[r2], 56(%[w])\n\t"
         : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
           [lo] "=&r"(lo), [hi] "=&r"(hi)
         : [a] "r"(a), [b] "r"(b), [w] "r"(w)
@@ -136,28 +219,27 @@ static inline NT_MONT_INLINE void nt_fp_mul_wide_adx(uint64_t w[8], const uint64
  * then add the high half (w + k p)/2^256 = w_hi + (w_lo + k p)/2^256. */
 static inline NT_MONT_INLINE void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
 {
-    uint64_t t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4, lo, hi;
-    nt_ull s0, s1, s2, s3;
-    unsigned char c;
-    uint64_t t[4];
-    __asm__("movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
-            "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
-            "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
-            "movq $0, %[t4]\n\t" NT_FP_ADX_REDUCE_STEP
-            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4),
+    uint64_t t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4 = 0, lo, hi;
+    /* Each step leaves its T0 zero: it is the next step's top word. Then
+     * (w_lo + k p)/2^256 <= p and w_hi < p: their sum is below 2p < 2^255,
+     * and one conditional subtraction of p finishes. */
+    __asm__(NT_FP_ADX_REDUCE_STEP(t0, t1, t2, t3, t4)
+            NT_FP_ADX_REDUCE_STEP(t1, t2, t3, t4, t0)
+            NT_FP_ADX_REDUCE_STEP(t2, t3, t4, t0, t1)
+            NT_FP_ADX_REDUCE_STEP(t3, t4, t0, t1, t2)
+            "addq 32(%[w]), %[t4]\n\t"
+            "adcq 40(%[w]), %[t0]\n\t"
+            "adcq 48(%[w]), %[t1]\n\t"
+            "adcq 56(%[w]), %[t2]\n\t"
+            NT_FP_ADX_FINAL(t4, t0, t1, t2)
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
               [lo] "=&r"(lo), [hi] "=&r"(hi)
-            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV)
-            : "rax", "rdx", "cc");
-    /* (w_lo + k p)/2^256 <= p and w_hi < p: the sum is below 2p < 2^255 */
-    c = _addcarry_u64(0, t0, w[4], &s0);
-    c = _addcarry_u64(c, t1, w[5], &s1);
-    c = _addcarry_u64(c, t2, w[6], &s2);
-    (void)_addcarry_u64(c, t3, w[7], &s3);
-    t[0] = s0;
-    t[1] = s1;
-    t[2] = s2;
-    t[3] = s3;
-    nt_mont_reduce_once(r->v, t, nt_fp_p);
+            : [m] "r"(nt_fp_p), [inv] "r"(NT_FP_INV), [w] "r"(w)
+            : "rax", "rdx", "cc", "memory");
+    r->v[0] = t4;
+    r->v[1] = t0;
+    r->v[2] = t1;
+    r->v[3] = t2;
 }
 
 #endif

@@ -194,6 +194,36 @@ static bool walk_in_g2(const q_walk *w, const nt_g2_affine *q)
     return nt_fp2_eq(&t, &w->t.y);
 }
 
+/* Divides every line by its cy (Montgomery's simultaneous inversion: one
+ * Fp2 inversion for all of them); leaves the lines alone if a cy is 0. */
+static void normalize_lines(nt_zk_g2_prepared *r)
+{
+    nt_fp2 prefix[NT_ZK_LINES], inv, t;
+    int k;
+    for (k = 0; k < NT_ZK_LINES; k++) {
+        if (nt_fp2_is_zero(&r->lines[k].cy))
+            return;
+        if (k == 0)
+            prefix[k] = r->lines[k].cy;
+        else
+            nt_fp2_mul(&prefix[k], &prefix[k - 1], &r->lines[k].cy);
+    }
+    nt_fp2_inv_var(&inv, &prefix[NT_ZK_LINES - 1]);
+    for (k = NT_ZK_LINES - 1; k >= 0; k--) {
+        nt_zk_line *l = &r->lines[k];
+        if (k > 0) {
+            nt_fp2_mul(&t, &inv, &prefix[k - 1]); /* 1 / cy_k */
+            nt_fp2_mul(&inv, &inv, &l->cy);       /* 1 / (cy_0 ... cy_{k-1}) */
+        } else {
+            t = inv;
+        }
+        nt_fp2_mul(&l->cx, &l->cx, &t);
+        nt_fp2_mul(&l->c, &l->c, &t);
+        nt_fp2_set_one(&l->cy);
+    }
+    r->normalized = true;
+}
+
 void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q)
 {
     int8_t kinds[NT_ZK_LINES];
@@ -208,6 +238,7 @@ void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q)
     walk_init(&w, q);
     for (k = 0; k < NT_ZK_LINES; k++)
         walk_step(&w, kinds[k], &r->lines[k]);
+    normalize_lines(r);
 }
 
 static void apply_line(nt_fp12 *f, const nt_zk_line *l, const nt_g1_affine *p)
@@ -222,13 +253,56 @@ static void apply_line(nt_fp12 *f, const nt_zk_line *l, const nt_g1_affine *p)
  * results are multiplied (the squarings are shared within a chunk). */
 #define MAX_PAIRS 8
 
+/* A normalised line 1 + (cx xP / yP) w + (c / yP) v w: the line divided
+ * by cy yP (yP != 0: G1 has no point of order 2). */
+static void apply_line1(nt_fp12 *f, const nt_zk_line *l, const nt_fp *x_over_y,
+                        const nt_fp *y_inv)
+{
+    nt_fp2 b0, b1;
+    nt_fp2_mul_fp(&b0, &l->cx, x_over_y);
+    nt_fp2_mul_fp(&b1, &l->c, y_inv);
+    nt_fp12_mul_line1(f, f, &b0, &b1);
+}
+
 /* One pair inside the loop: P, and Q's stored lines or Q walking. */
 typedef struct loop_pair {
     const nt_g1_affine *p;         /* NULL: only walk Q (for in_g2) */
     const nt_zk_line *lines;
+    bool normalized;               /* lines divided by cy: needs y_inv, x_over_y */
+    nt_fp y_inv, x_over_y;
     q_walk walk;
     const nt_zk_pair *from;
 } loop_pair;
+
+/* y_inv = 1 / yP and x_over_y = xP / yP for the pairs with normalised
+ * lines, with one inversion for all of them. */
+static void loop_pairs_invert(loop_pair *lp, size_t m)
+{
+    nt_fp prefix[MAX_PAIRS], inv, acc;
+    size_t j, n = 0, idx[MAX_PAIRS];
+    for (j = 0; j < m; j++) {
+        if (!lp[j].normalized)
+            continue;
+        acc = lp[j].p->y;
+        if (n > 0)
+            nt_fp_mul(&acc, &prefix[n - 1], &acc);
+        prefix[n] = acc;
+        idx[n++] = j;
+    }
+    if (n == 0)
+        return;
+    nt_fp_inv_var(&inv, &prefix[n - 1]);
+    while (n-- > 0) {
+        loop_pair *q = &lp[idx[n]];
+        if (n > 0) {
+            nt_fp_mul(&q->y_inv, &inv, &prefix[n - 1]);
+            nt_fp_mul(&inv, &inv, &q->p->y);
+        } else {
+            q->y_inv = inv;
+        }
+        nt_fp_mul(&q->x_over_y, &q->p->x, &q->y_inv);
+    }
+}
 
 /* Sets up the pairs that contribute (or are walked for in_g2); returns
  * their number. */
@@ -246,11 +320,13 @@ static size_t loop_pairs(loop_pair *lp, const nt_zk_pair *pairs, size_t n)
             continue;
         lp[m].p = walk_only ? NULL : pr->p;
         lp[m].lines = pr->lines != NULL ? pr->lines->lines : NULL;
+        lp[m].normalized = pr->lines != NULL && pr->lines->normalized && !walk_only;
         if (lp[m].lines == NULL)
             walk_init(&lp[m].walk, pr->q);
         lp[m].from = pr;
         m++;
     }
+    loop_pairs_invert(lp, m);
     return m;
 }
 
@@ -277,7 +353,9 @@ static void miller_chunk(nt_fp12 *f, const nt_zk_pair *pairs, size_t n)
                 line = &lp[j].lines[k];
             else
                 walk_step(&lp[j].walk, kinds[k], &l);
-            if (lp[j].p != NULL)
+            if (lp[j].normalized)
+                apply_line1(f, line, &lp[j].x_over_y, &lp[j].y_inv);
+            else if (lp[j].p != NULL)
                 apply_line(f, line, lp[j].p);
         }
     }

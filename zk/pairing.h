@@ -26,9 +26,14 @@ typedef struct nt_zk_line {
 /* 65 doublings, 21 additions for the NAF digits of 6x+2, 2 final additions. */
 #define NT_ZK_LINES 88
 
+/* Prepared lines are normalised: each divided by its cy (so cy = 1 and the
+ * loop multiplies by 1 + b0 w + b1 v w, nt_fp12_mul_line1), unless some cy
+ * was zero (never for a point of G2; then normalized is false and the
+ * lines are kept as they are). */
 typedef struct nt_zk_g2_prepared {
     nt_zk_line lines[NT_ZK_LINES];
     bool inf;
+    bool normalized;
 } nt_zk_g2_prepared;
 
 /* Computes the lines of Q (a valid G2 point, possibly infinity). */
@@ -47,8 +52,10 @@ typedef struct nt_zk_pair {
     bool *in_g2;
 } nt_zk_pair;
 
-/* f = prod_i f_i(P_i) over n pairs (Miller loop with shared squarings).
- * Pairs with P or Q at infinity contribute 1. */
+/* f = prod_i f_i(P_i) over n pairs (Miller loop with shared squarings),
+ * up to a factor in a proper subfield of Fp12 (normalised lines drop one),
+ * which the final exponentiation maps to 1: only f after nt_zk_final_exp
+ * is meaningful. Pairs with P or Q at infinity contribute 1. */
 void nt_zk_miller_loop(nt_fp12 *f, const nt_zk_pair *pairs, size_t n);
 
 /* r = f^(s (p^12 - 1) / r). */

@@ -77,6 +77,101 @@ static inline NT_MONT_INLINE void fp_mul9_add(nt_fp *r, const uint64_t a[4], con
     nt_mont_reduce_once(r->v, t, nt_fp_p);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The same computation as fp_mul9_add in one asm block (BMI2 for mulx):
+ * t = 8a + a + B, q = floor(floor(t / 2^250) / 13) as (x 79) >> 10 (exact
+ * for x < 351, and x <= 120 here since t < 10p < 2^257), t - q p < 2p,
+ * then one conditional subtraction of p (cmov). B is b for NT_MUL9_ADD,
+ * p - b for NT_MUL9_SUB (9a - b = 9a + p - b; no borrow out: p > b). */
+#define NT_MUL9_HEAD                                                           \
+    "movq 24(%[a]), %[t3]\n\t"                                                 \
+    "movq %[t3], %[t4]\n\t"                                                    \
+    "shrq $61, %[t4]\n\t"                                                      \
+    "movq 16(%[a]), %[t2]\n\t"                                                 \
+    "shldq $3, %[t2], %[t3]\n\t"                                               \
+    "movq 8(%[a]), %[t1]\n\t"                                                  \
+    "shldq $3, %[t1], %[t2]\n\t"                                               \
+    "movq 0(%[a]), %[t0]\n\t"                                                  \
+    "shldq $3, %[t0], %[t1]\n\t"                                               \
+    "shlq $3, %[t0]\n\t"                                                       \
+    "addq 0(%[a]), %[t0]\n\t"                                                  \
+    "adcq 8(%[a]), %[t1]\n\t"                                                  \
+    "adcq 16(%[a]), %[t2]\n\t"                                                 \
+    "adcq 24(%[a]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"
+#define NT_MUL9_ADD                                                            \
+    "addq 0(%[b]), %[t0]\n\t"                                                  \
+    "adcq 8(%[b]), %[t1]\n\t"                                                  \
+    "adcq 16(%[b]), %[t2]\n\t"                                                 \
+    "adcq 24(%[b]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"
+#define NT_MUL9_SUB                                                            \
+    "addq 0(%[m]), %[t0]\n\t"                                                  \
+    "adcq 8(%[m]), %[t1]\n\t"                                                  \
+    "adcq 16(%[m]), %[t2]\n\t"                                                 \
+    "adcq 24(%[m]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"                                                       \
+    "subq 0(%[b]), %[t0]\n\t"                                                  \
+    "sbbq 8(%[b]), %[t1]\n\t"                                                  \
+    "sbbq 16(%[b]), %[t2]\n\t"                                                 \
+    "sbbq 24(%[b]), %[t3]\n\t"                                                 \
+    "sbbq $0, %[t4]\n\t"
+#define NT_MUL9_TAIL                                                           \
+    "shldq $6, %[t3], %[t4]\n\t"                                               \
+    "imulq $79, %[t4], %%rdx\n\t"                                              \
+    "shrq $10, %%rdx\n\t"                                                      \
+    "mulxq 0(%[m]), %[m0], %[m1]\n\t"                                          \
+    "mulxq 8(%[m]), %[t4], %[m2]\n\t"                                          \
+    "addq %[t4], %[m1]\n\t"                                                    \
+    "mulxq 16(%[m]), %[t4], %[m3]\n\t"                                         \
+    "adcq %[t4], %[m2]\n\t"                                                    \
+    "mulxq 24(%[m]), %[t4], %%rdx\n\t"                                         \
+    "adcq %[t4], %[m3]\n\t"                                                    \
+    "subq %[m0], %[t0]\n\t"                                                    \
+    "sbbq %[m1], %[t1]\n\t"                                                    \
+    "sbbq %[m2], %[t2]\n\t"                                                    \
+    "sbbq %[m3], %[t3]\n\t"                                                    \
+    "movq %[t0], %[m0]\n\t"                                                    \
+    "movq %[t1], %[m1]\n\t"                                                    \
+    "movq %[t2], %[m2]\n\t"                                                    \
+    "movq %[t3], %[m3]\n\t"                                                    \
+    "subq 0(%[m]), %[m0]\n\t"                                                  \
+    "sbbq 8(%[m]), %[m1]\n\t"                                                  \
+    "sbbq 16(%[m]), %[m2]\n\t"                                                 \
+    "sbbq 24(%[m]), %[m3]\n\t"                                                 \
+    "cmovncq %[m0], %[t0]\n\t"                                                 \
+    "cmovncq %[m1], %[t1]\n\t"                                                 \
+    "cmovncq %[m2], %[t2]\n\t"                                                 \
+    "cmovncq %[m3], %[t3]\n\t"
+#define NT_MUL9_OPERANDS                                                       \
+    : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),   \
+      [m0] "=&r"(m0), [m1] "=&r"(m1), [m2] "=&r"(m2), [m3] "=&r"(m3)                 \
+    : [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)                                  \
+    : "rdx", "cc", "memory"
+
+/* r = a xi with the asm blocks; all of a is read before r is written. */
+static void fp2_mul_xi_adx(nt_fp2 *r, const nt_fp2 *x)
+{
+    uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3, c0[4];
+    const uint64_t *a = x->c0.v, *b = x->c1.v;
+    /* c0 = 9 a0 - a1 */
+    __asm__(NT_MUL9_HEAD NT_MUL9_SUB NT_MUL9_TAIL NT_MUL9_OPERANDS);
+    c0[0] = t0;
+    c0[1] = t1;
+    c0[2] = t2;
+    c0[3] = t3;
+    /* c1 = 9 a1 + a0 */
+    a = x->c1.v;
+    b = x->c0.v;
+    __asm__(NT_MUL9_HEAD NT_MUL9_ADD NT_MUL9_TAIL NT_MUL9_OPERANDS);
+    r->c1.v[0] = t0;
+    r->c1.v[1] = t1;
+    r->c1.v[2] = t2;
+    r->c1.v[3] = t3;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+#endif
+
 /* a xi = (9 a0 - a1) + (a0 + 9 a1) u, with 9 a0 - a1 = 9 a0 + (-a1 mod p):
  * two shift-and-add chains and two quotient estimates instead of twelve
  * modular additions. */
@@ -84,20 +179,16 @@ void nt_fp2_mul_xi(nt_fp2 *r, const nt_fp2 *a)
 {
     uint64_t n[4];
     nt_fp c0;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp2_mul_xi_adx(r, a);
+        return;
+    }
+#endif
     nt_mont_neg(n, a->c1.v, nt_fp_p); /* p - a1, or 0 for a1 = 0: below p */
     fp_mul9_add(&c0, a->c0.v, n);
     fp_mul9_add(&r->c1, a->c1.v, a->c0.v);
     r->c0 = c0;
-}
-
-void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
-{
-    nt_fp s, d, m;
-    nt_fp_add(&s, &a->c0, &a->c1);
-    nt_fp_sub(&d, &a->c0, &a->c1);
-    nt_fp_mul(&m, &a->c0, &a->c1);
-    nt_fp_mul(&r->c0, &s, &d);
-    nt_fp_dbl(&r->c1, &m);
 }
 
 /* Montgomery reduction of w < p 2^256: r = w 2^-256 mod p, fully reduced. */
@@ -141,6 +232,16 @@ static inline NT_MONT_INLINE void add4(uint64_t out[4], const uint64_t a[4], con
         c = _addcarry_u64(c, a[i], b[i], (nt_ull *)&out[i]);
 }
 
+/* w -= v on 4 limbs; returns the borrow. */
+static inline NT_MONT_INLINE unsigned char sub4(uint64_t w[4], const uint64_t v[4])
+{
+    unsigned char c = 0;
+    int i;
+    for (i = 0; i < 4; i++)
+        c = _subborrow_u64(c, w[i], v[i], (nt_ull *)&w[i]);
+    return c;
+}
+
 /* w[4..8) += m & mask */
 static inline NT_MONT_INLINE void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
 {
@@ -170,6 +271,18 @@ static void add4(uint64_t out[4], const uint64_t a[4], const uint64_t b[4])
         t = (nt_u128)a[i] + b[i] + (uint64_t)(t >> 64);
         out[i] = (uint64_t)t;
     }
+}
+
+static unsigned char sub4(uint64_t w[4], const uint64_t v[4])
+{
+    uint64_t borrow = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        nt_u128 t = (nt_u128)w[i] - v[i] - borrow;
+        w[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+    return (unsigned char)borrow;
 }
 
 static void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
@@ -220,6 +333,37 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
     redc(&r->c1, w2);
 }
 
+/* (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u as two 512-bit products
+ * and two reductions, with unreduced factors: a0 + a1 and a0 + (p - a1)
+ * are below 2p, so (a0 + a1)(a0 + p - a1) < 4 p^2 < p 2^256 (4p < 2^256)
+ * is in the range the reduction takes, as is 2 a0 a1 < 2 p^2; no modular
+ * addition, subtraction or doubling is needed on the way. */
+void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
+{
+    uint64_t w0[8], w1[8], s[4], d[4], a2[4];
+    int i;
+
+    add4(s, a->c0.v, a->c1.v);
+    add4(d, a->c0.v, nt_fp_p);
+    (void)sub4(d, a->c1.v); /* a0 + p - a1 > 0 */
+    for (i = 3; i > 0; i--)
+        a2[i] = (a->c0.v[i] << 1) | (a->c0.v[i - 1] >> 63);
+    a2[0] = a->c0.v[0] << 1;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_fp_mul_wide_adx(w0, s, d);
+        nt_fp_mul_wide_adx(w1, a2, a->c1.v);
+        nt_fp_redc_adx(&r->c0, w0);
+        nt_fp_redc_adx(&r->c1, w1);
+        return;
+    }
+#endif
+    nt_u256_mul_wide(w0, s, d);
+    nt_u256_mul_wide(w1, a2, a->c1.v);
+    redc(&r->c0, w0);
+    redc(&r->c1, w1);
+}
+
 /* ---- Unreduced Fp2 products (lazy reduction at the Fp6 level) ----------- *
  * A wide Fp2 value holds each coefficient as a 512-bit integer w in
  * [0, p 2^256), standing for w 2^-512 (two Montgomery factors): the product
@@ -263,8 +407,111 @@ static void add8(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 #endif
 
 /* w = a + b mod p 2^256: the high half of the sum is below 2p. */
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The ADX path's wide additions: the low half stored as it goes, the high
+ * half kept in registers for its conditional subtraction of p (sbb, cmov)
+ * or its masked addition of p. */
+static inline NT_MONT_INLINE void wadd_adx(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
+{
+    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
+    /* volatile: the results go to memory, not to the register outputs */
+    __asm__ __volatile__("movq 0(%[a]), %[s0]\n\t"
+                         "addq 0(%[b]), %[s0]\n\t"
+                         "movq %[s0], 0(%[w])\n\t"
+                         "movq 8(%[a]), %[s0]\n\t"
+                         "adcq 8(%[b]), %[s0]\n\t"
+                         "movq %[s0], 8(%[w])\n\t"
+                         "movq 16(%[a]), %[s0]\n\t"
+                         "adcq 16(%[b]), %[s0]\n\t"
+                         "movq %[s0], 16(%[w])\n\t"
+                         "movq 24(%[a]), %[s0]\n\t"
+                         "adcq 24(%[b]), %[s0]\n\t"
+                         "movq %[s0], 24(%[w])\n\t"
+                         "movq 32(%[a]), %[h0]\n\t"
+                         "adcq 32(%[b]), %[h0]\n\t"
+                         "movq 40(%[a]), %[h1]\n\t"
+                         "adcq 40(%[b]), %[h1]\n\t"
+                         "movq 48(%[a]), %[h2]\n\t"
+                         "adcq 48(%[b]), %[h2]\n\t"
+                         "movq 56(%[a]), %[h3]\n\t"
+                         "adcq 56(%[b]), %[h3]\n\t"
+                         "movq %[h0], %[s0]\n\t"
+                         "subq 0(%[m]), %[s0]\n\t"
+                         "movq %[h1], %[s1]\n\t"
+                         "sbbq 8(%[m]), %[s1]\n\t"
+                         "movq %[h2], %[s2]\n\t"
+                         "sbbq 16(%[m]), %[s2]\n\t"
+                         "movq %[h3], %[s3]\n\t"
+                         "sbbq 24(%[m]), %[s3]\n\t"
+                         "cmovncq %[s0], %[h0]\n\t"
+                         "cmovncq %[s1], %[h1]\n\t"
+                         "cmovncq %[s2], %[h2]\n\t"
+                         "cmovncq %[s3], %[h3]\n\t"
+                         "movq %[h0], 32(%[w])\n\t"
+                         "movq %[h1], 40(%[w])\n\t"
+                         "movq %[h2], 48(%[w])\n\t"
+                         "movq %[h3], 56(%[w])\n\t"
+                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
+                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+                         : [w] "r"(w), [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)
+                         : "cc", "memory");
+}
+
+static inline NT_MONT_INLINE void wsub_adx(uint64_t w[8], const uint64_t b[8])
+{
+    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
+    /* volatile: the results go to memory, not to the register outputs */
+    __asm__ __volatile__("movq 0(%[w]), %[s0]\n\t"
+                         "subq 0(%[b]), %[s0]\n\t"
+                         "movq %[s0], 0(%[w])\n\t"
+                         "movq 8(%[w]), %[s0]\n\t"
+                         "sbbq 8(%[b]), %[s0]\n\t"
+                         "movq %[s0], 8(%[w])\n\t"
+                         "movq 16(%[w]), %[s0]\n\t"
+                         "sbbq 16(%[b]), %[s0]\n\t"
+                         "movq %[s0], 16(%[w])\n\t"
+                         "movq 24(%[w]), %[s0]\n\t"
+                         "sbbq 24(%[b]), %[s0]\n\t"
+                         "movq %[s0], 24(%[w])\n\t"
+                         "movq 32(%[w]), %[h0]\n\t"
+                         "sbbq 32(%[b]), %[h0]\n\t"
+                         "movq 40(%[w]), %[h1]\n\t"
+                         "sbbq 40(%[b]), %[h1]\n\t"
+                         "movq 48(%[w]), %[h2]\n\t"
+                         "sbbq 48(%[b]), %[h2]\n\t"
+                         "movq 56(%[w]), %[h3]\n\t"
+                         "sbbq 56(%[b]), %[h3]\n\t"
+                         "sbbq %[s3], %[s3]\n\t"
+                         "movq 0(%[m]), %[s0]\n\t"
+                         "andq %[s3], %[s0]\n\t"
+                         "movq 8(%[m]), %[s1]\n\t"
+                         "andq %[s3], %[s1]\n\t"
+                         "movq 16(%[m]), %[s2]\n\t"
+                         "andq %[s3], %[s2]\n\t"
+                         "andq 24(%[m]), %[s3]\n\t"
+                         "addq %[s0], %[h0]\n\t"
+                         "adcq %[s1], %[h1]\n\t"
+                         "adcq %[s2], %[h2]\n\t"
+                         "adcq %[s3], %[h3]\n\t"
+                         "movq %[h0], 32(%[w])\n\t"
+                         "movq %[h1], 40(%[w])\n\t"
+                         "movq %[h2], 48(%[w])\n\t"
+                         "movq %[h3], 56(%[w])\n\t"
+                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
+                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+                         : [w] "r"(w), [b] "r"(b), [m] "r"(nt_fp_p)
+                         : "cc", "memory");
+}
+#endif
+
 static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        wadd_adx(w, a, b);
+        return;
+    }
+#endif
     add8(w, a, b);
     nt_mont_reduce_once(w + 4, w + 4, nt_fp_p);
 }
@@ -272,7 +519,14 @@ static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const
 /* w = w - b mod p 2^256. */
 static inline NT_MONT_INLINE void wsub(uint64_t w[8], const uint64_t b[8])
 {
-    uint64_t mask = 0 - (uint64_t)sub8(w, b);
+    uint64_t mask;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        wsub_adx(w, b);
+        return;
+    }
+#endif
+    mask = 0 - (uint64_t)sub8(w, b);
     add_high(w, nt_fp_p, mask);
 }
 
@@ -291,6 +545,13 @@ static inline NT_MONT_INLINE void fp2w_sub(fp2w *r, const fp2w *b)
 /* r += x 2^256 for a reduced x: the high halves are below p. */
 static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
 {
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        nt_u256_addmod_adx(r->c0 + 4, r->c0 + 4, x->c0.v);
+        nt_u256_addmod_adx(r->c1 + 4, r->c1 + 4, x->c1.v);
+        return;
+    }
+#endif
     nt_mont_add(r->c0 + 4, r->c0 + 4, x->c0.v, nt_fp_p);
     nt_mont_add(r->c1 + 4, r->c1 + 4, x->c1.v, nt_fp_p);
 }
@@ -504,38 +765,33 @@ void nt_fp6_inv_var(nt_fp6 *r, const nt_fp6 *a)
     nt_fp2_mul(&r->c2, &C, &f);
 }
 
-/* r = a * (b0 + b1 v): 5 unreduced Fp2 products, 3 Fp2 reductions (6 Fp
- * reductions instead of 10)
- * (lazy reduction; xi is applied to a2 before its product with b1). */
-static void fp6_mul_01(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
+/* w = w - u - v mod p 2^256. */
+static inline NT_MONT_INLINE void fp2w_sub2(fp2w *w, const fp2w *u, const fp2w *v)
 {
-    fp2w t0, t1, m;
+    fp2w_sub(w, u);
+    fp2w_sub(w, v);
+}
+
+/* w = a * (b0 + b1 v) before its reductions: 5 unreduced Fp2 products
+ * (Karatsuba for c1; xi is applied to a2 before its product with b1). */
+static void fp6_mul_01_wide(fp2w w[3], const nt_fp6 *a, const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    fp2w t0, t1;
     nt_fp2 s, u;
     fp2_mul_wide(&t0, &a->c0, b0);
     fp2_mul_wide(&t1, &a->c1, b1);
     /* c1 = (a0 + a1)(b0 + b1) - t0 - t1 */
     nt_fp2_add(&s, &a->c0, &a->c1);
     nt_fp2_add(&u, b0, b1);
-    fp2_mul_wide(&m, &s, &u);
-    fp2w_sub(&m, &t0);
-    fp2w_sub(&m, &t1);
-    fp2w_redc(&r->c1, &m);
+    fp2_mul_wide(&w[1], &s, &u);
+    fp2w_sub2(&w[1], &t0, &t1);
     /* c0 = t0 + (xi a2) b1 */
     nt_fp2_mul_xi(&s, &a->c2);
-    fp2_mul_wide(&m, &s, b1);
-    fp2w_add(&m, &m, &t0);
-    /* c2 = t1 + a2 b0 (a2 is read before r->c0 is written: r may be a) */
-    fp2_mul_wide(&t0, &a->c2, b0);
-    fp2w_add(&t0, &t0, &t1);
-    fp2w_redc(&r->c0, &m);
-    fp2w_redc(&r->c2, &t0);
-}
-
-static void fp6_mul_fp2(nt_fp6 *r, const nt_fp6 *a, const nt_fp2 *b)
-{
-    nt_fp2_mul(&r->c0, &a->c0, b);
-    nt_fp2_mul(&r->c1, &a->c1, b);
-    nt_fp2_mul(&r->c2, &a->c2, b);
+    fp2_mul_wide(&w[0], &s, b1);
+    fp2w_add(&w[0], &w[0], &t0);
+    /* c2 = t1 + a2 b0 */
+    fp2_mul_wide(&w[2], &a->c2, b0);
+    fp2w_add(&w[2], &w[2], &t1);
 }
 
 /* ---- Fp12 ---------------------------------------------------------------- */
@@ -611,18 +867,64 @@ void nt_fp12_inv_var(nt_fp12 *r, const nt_fp12 *a)
 void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_fp2 *b0,
                       const nt_fp2 *b1)
 {
-    /* l = (a0, 0, 0) + (b0, b1, 0) w; Karatsuba over Fp6: 13 Fp2 mults. */
-    nt_fp6 t0, t1, s;
-    nt_fp2 c;
-    fp6_mul_fp2(&t0, &f->c0, a0);
-    fp6_mul_01(&t1, &f->c1, b0, b1);
+    /* l = (a0, 0, 0) + (b0, b1, 0) w; Karatsuba over Fp6 (13 Fp2 products)
+     * with one reduction per output coefficient (and one for the term
+     * multiplied by xi):
+     *   t0 = f0 a0, t1 = f1 (b0 + b1 v), s = (f0 + f1)(a0 + b0 + b1 v),
+     *   r1 = s - t0 - t1, r0 = t0 + v t1. */
+    fp2w t0[3], t1[3], m[3];
+    nt_fp6 s;
+    nt_fp2 c, x;
+    int i;
+    fp2_mul_wide(&t0[0], &f->c0.c0, a0);
+    fp2_mul_wide(&t0[1], &f->c0.c1, a0);
+    fp2_mul_wide(&t0[2], &f->c0.c2, a0);
+    fp6_mul_01_wide(t1, &f->c1, b0, b1);
     nt_fp6_add(&s, &f->c0, &f->c1);
     nt_fp2_add(&c, a0, b0);
-    fp6_mul_01(&s, &s, &c, b1);
-    nt_fp6_sub(&s, &s, &t0);
-    nt_fp6_sub(&r->c1, &s, &t1);
-    nt_fp6_mul_v(&t1, &t1);
-    nt_fp6_add(&r->c0, &t0, &t1);
+    fp6_mul_01_wide(m, &s, &c, b1);
+    for (i = 0; i < 3; i++)
+        fp2w_sub2(&m[i], &t0[i], &t1[i]);
+    /* v (t1_0 + t1_1 v + t1_2 v^2) = xi t1_2 + t1_0 v + t1_1 v^2 */
+    fp2w_redc(&x, &t1[2]);
+    nt_fp2_mul_xi(&x, &x);
+    fp2w_add_reduced(&t0[0], &x);
+    fp2w_add(&t0[1], &t0[1], &t1[0]);
+    fp2w_add(&t0[2], &t0[2], &t1[1]);
+    /* f is not read after this point: r may be f */
+    fp2w_redc(&r->c0.c0, &t0[0]);
+    fp2w_redc(&r->c0.c1, &t0[1]);
+    fp2w_redc(&r->c0.c2, &t0[2]);
+    fp2w_redc(&r->c1.c0, &m[0]);
+    fp2w_redc(&r->c1.c1, &m[1]);
+    fp2w_redc(&r->c1.c2, &m[2]);
+}
+
+void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    /* (f0 + f1 w)(1 + B w) = (f0 + v f1 B) + (f1 + f0 B) w, B = b0 + b1 v:
+     * two sparse Fp6 products (10 Fp2 products), each output coefficient
+     * reduced once, f added to the unreduced products. */
+    fp2w u[3], t[3];
+    nt_fp2 x, y;
+    fp6_mul_01_wide(u, &f->c0, b0, b1);
+    fp6_mul_01_wide(t, &f->c1, b0, b1);
+    fp2w_add_reduced(&u[0], &f->c1.c0);
+    fp2w_add_reduced(&u[1], &f->c1.c1);
+    fp2w_add_reduced(&u[2], &f->c1.c2);
+    /* v (t0 + t1 v + t2 v^2) = xi t2 + t0 v + t1 v^2 */
+    fp2w_add_reduced(&t[0], &f->c0.c1);
+    fp2w_add_reduced(&t[1], &f->c0.c2);
+    fp2w_redc(&x, &t[2]);
+    nt_fp2_mul_xi(&x, &x);
+    nt_fp2_add(&y, &f->c0.c0, &x);
+    /* every read of f is done: r may be f */
+    r->c0.c0 = y;
+    fp2w_redc(&r->c0.c1, &t[0]);
+    fp2w_redc(&r->c0.c2, &t[1]);
+    fp2w_redc(&r->c1.c0, &u[0]);
+    fp2w_redc(&r->c1.c1, &u[1]);
+    fp2w_redc(&r->c1.c2, &u[2]);
 }
 
 /* Squares in Fp4 = Fp2[s]/(s^2 - xi): (x + y s)^2 = (x^2 + xi y^2) + 2xy s. */
@@ -639,10 +941,58 @@ static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
     nt_fp2_add(r0, &x2, &y2);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* 3 t (t at [a]) into t0..t4, then + 2 x or + 2 (p - x) (x at [b]): below
+ * 5p, so NT_MUL9_TAIL's quotient (x <= 62) and one subtraction reduce it. */
+#define NT_LIN3_HEAD                                                           \
+    "movq 24(%[a]), %[t3]\n\t"                                                 \
+    "movq %[t3], %[t4]\n\t"                                                    \
+    "shrq $63, %[t4]\n\t"                                                      \
+    "movq 16(%[a]), %[t2]\n\t"                                                 \
+    "shldq $1, %[t2], %[t3]\n\t"                                               \
+    "movq 8(%[a]), %[t1]\n\t"                                                  \
+    "shldq $1, %[t1], %[t2]\n\t"                                               \
+    "movq 0(%[a]), %[t0]\n\t"                                                  \
+    "shldq $1, %[t0], %[t1]\n\t"                                               \
+    "shlq $1, %[t0]\n\t"                                                       \
+    "addq 0(%[a]), %[t0]\n\t"                                                  \
+    "adcq 8(%[a]), %[t1]\n\t"                                                  \
+    "adcq 16(%[a]), %[t2]\n\t"                                                 \
+    "adcq 24(%[a]), %[t3]\n\t"                                                 \
+    "adcq $0, %[t4]\n\t"
+
+/* r = 3 t + 2 x (plus) or 3 t - 2 x, coefficient by coefficient. */
+static void fp2_three_two_adx(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *x, bool plus)
+{
+    uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3;
+    const uint64_t *a, *b;
+    int i;
+    for (i = 0; i < 2; i++) {
+        nt_fp *out = i == 0 ? &r->c0 : &r->c1;
+        a = i == 0 ? t->c0.v : t->c1.v;
+        b = i == 0 ? x->c0.v : x->c1.v;
+        if (plus)
+            __asm__(NT_LIN3_HEAD NT_MUL9_ADD NT_MUL9_ADD NT_MUL9_TAIL NT_MUL9_OPERANDS);
+        else
+            __asm__(NT_LIN3_HEAD NT_MUL9_SUB NT_MUL9_SUB NT_MUL9_TAIL NT_MUL9_OPERANDS);
+        out->v[0] = t0;
+        out->v[1] = t1;
+        out->v[2] = t2;
+        out->v[3] = t3;
+    }
+}
+#endif
+
 /* r = 3 t - 2 a */
 static void three_minus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
 {
     nt_fp2 d;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp2_three_two_adx(r, t, a, false);
+        return;
+    }
+#endif
     nt_fp2_sub(&d, t, a);
     nt_fp2_dbl(&d, &d);
     nt_fp2_add(r, &d, t);
@@ -652,6 +1002,12 @@ static void three_minus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
 static void three_plus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
 {
     nt_fp2 d;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp2_three_two_adx(r, t, a, true);
+        return;
+    }
+#endif
     nt_fp2_add(&d, t, a);
     nt_fp2_dbl(&d, &d);
     nt_fp2_add(r, &d, t);

@@ -114,6 +114,45 @@ static void test_fp_known(void **state)
     }
 }
 
+/* The binary-Euclid inversion against Fermat's a^(p-2), on random values
+ * and on extreme limbs (0, 1, 2, p - 1, p - 2 as raw limbs; one; the
+ * all-ones low limbs), and a * a^-1 == 1. */
+static void test_fp_inv(void **state)
+{
+    uint64_t e[4];
+    int it;
+    (void)state;
+    memcpy(e, P_LIMBS, sizeof e);
+    e[0] -= 2;
+    for (it = 0; it < 200; it++) {
+        nt_fp a, got, want, one;
+        if (it < 8) {
+            nt_fp_set_zero(&a);
+            if (it == 1 || it == 2)
+                a.v[0] = (uint64_t)it; /* raw 1, 2 */
+            else if (it == 3 || it == 4) {
+                memcpy(a.v, P_LIMBS, sizeof a.v);
+                a.v[0] -= (uint64_t)(it - 2); /* raw p - 1, p - 2 */
+            } else if (it == 5)
+                nt_fp_set_one(&a);
+            else if (it == 6)
+                a.v[0] = a.v[1] = a.v[2] = ~0ULL; /* below p: the top limb is 0 */
+            else if (it == 7)
+                a.v[3] = 1;
+        } else {
+            rand_fp(&a);
+        }
+        nt_fp_inv_var(&got, &a);
+        nt_fp_pow_var(&want, &a, e, 4);
+        assert_true(nt_fp_eq(&got, &want));
+        nt_fp_mul(&one, &got, &a);
+        if (nt_fp_is_zero(&a))
+            assert_true(nt_fp_is_zero(&got));
+        else
+            assert_true(nt_fp_eq(&one, &nt_fp_one));
+    }
+}
+
 /* Fp2 multiplication (lazy reduction) against the schoolbook formula on
  * random and extreme values (0, 1, p - 1). */
 static void fp2_mul_cases(void)
@@ -293,7 +332,106 @@ static void lazy_cases(void)
         assert_true(nt_fp12_eq(&got12, &want12));
         nt_fp12_mul_line(&f, &f, &g.c0.c0, &g.c1.c0, &g.c1.c1); /* in place */
         assert_true(nt_fp12_eq(&f, &want12));
+        /* the normalised line 1 + b0 w + b1 v w */
+        nt_fp_set_one(&l.c0.c0.c0);
+        nt_fp_set_zero(&l.c0.c0.c1);
+        ref_fp12_mul(&want12, &f, &l);
+        nt_fp12_mul_line1(&got12, &f, &g.c1.c0, &g.c1.c1);
+        assert_true(nt_fp12_eq(&got12, &want12));
+        nt_fp12_mul_line1(&f, &f, &g.c1.c0, &g.c1.c1); /* in place */
+        assert_true(nt_fp12_eq(&f, &want12));
     }
+}
+
+/* mul-by-xi, Fp2 squaring and product on every pair of extreme limbs
+ * (raw 0, 1, 2, p - 1, p - 2, 2^192 - 1, and one), which give the largest
+ * and smallest sums 9 a0 + p - a1 and 9 a1 + a0, on both code paths. */
+static void extreme_cases(void)
+{
+    nt_fp v[7];
+    int i, j;
+    for (i = 0; i < 7; i++)
+        nt_fp_set_zero(&v[i]);
+    v[1].v[0] = 1;
+    v[2].v[0] = 2;
+    memcpy(v[3].v, P_LIMBS, sizeof v[3].v);
+    v[3].v[0] -= 1;
+    memcpy(v[4].v, P_LIMBS, sizeof v[4].v);
+    v[4].v[0] -= 2;
+    v[5].v[0] = v[5].v[1] = v[5].v[2] = ~0ULL;
+    nt_fp_set_one(&v[6]);
+    for (i = 0; i < 7; i++) {
+        for (j = 0; j < 7; j++) {
+            nt_fp2 x, got, want;
+            x.c0 = v[i];
+            x.c1 = v[j];
+            nt_fp2_mul_xi(&got, &x);
+            ref_mul_xi(&want, &x);
+            assert_true(nt_fp2_eq(&got, &want));
+            got = x;
+            nt_fp2_mul_xi(&got, &got);
+            assert_true(nt_fp2_eq(&got, &want));
+            nt_fp2_sqr(&got, &x);
+            nt_fp2_mul(&want, &x, &x);
+            assert_true(nt_fp2_eq(&got, &want));
+        }
+    }
+}
+
+/* Fp addition, subtraction, doubling and negation (asm on the ADX path)
+ * against the C of mont.h on every pair of extreme and random values. */
+static void fp_addsub_cases(void)
+{
+    nt_fp v[9];
+    int i, j;
+    for (i = 0; i < 9; i++)
+        nt_fp_set_zero(&v[i]);
+    v[1].v[0] = 1;
+    memcpy(v[2].v, P_LIMBS, sizeof v[2].v);
+    v[2].v[0] -= 1;
+    memcpy(v[3].v, P_LIMBS, sizeof v[3].v);
+    v[3].v[0] -= 2;
+    v[4].v[0] = v[4].v[1] = v[4].v[2] = ~0ULL;
+    nt_fp_set_one(&v[5]);
+    for (i = 6; i < 9; i++)
+        rand_fp(&v[i]);
+    for (i = 0; i < 9; i++) {
+        for (j = 0; j < 9; j++) {
+            nt_fp got, want;
+            nt_fp_add(&got, &v[i], &v[j]);
+            nt_mont_add(want.v, v[i].v, v[j].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+            nt_fp_sub(&got, &v[i], &v[j]);
+            nt_mont_sub(want.v, v[i].v, v[j].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+        }
+        {
+            nt_fp got, want;
+            nt_fp_dbl(&got, &v[i]);
+            nt_mont_add(want.v, v[i].v, v[i].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+            got = v[i];
+            nt_fp_add(&got, &got, &got); /* in place */
+            assert_true(nt_fp_eq(&got, &want));
+            nt_fp_neg(&got, &v[i]);
+            nt_mont_neg(want.v, v[i].v, P_LIMBS);
+            assert_true(nt_fp_eq(&got, &want));
+        }
+    }
+}
+
+/* Both code paths for the Fp additions and the tower extremes. */
+static void test_tower_extremes(void **state)
+{
+    (void)state;
+    nt_fp_set_adx(false);
+    fp_addsub_cases();
+    nt_fp_set_adx(true);
+    fp_addsub_cases();
+    nt_fp_set_adx(false);
+    extreme_cases();
+    nt_fp_set_adx(true);
+    extreme_cases();
 }
 
 /* Both code paths (ADX when available, portable C). */
@@ -340,6 +478,27 @@ static void test_adx_matches_portable(void **state)
     nt_zk_pairing(&e_port, &g1, &g2);
     nt_fp_set_adx(true);
     assert_true(nt_fp12_eq(&e_adx, &e_port));
+}
+
+/* The cyclotomic squaring's formula (its 3 t -+ 2 a steps have their own
+ * asm on the ADX path) gives the same coefficients on both code paths for
+ * any input, including raw extreme limbs, in the subgroup or not. */
+static void test_cyclo_sqr_paths(void **state)
+{
+    int it;
+    (void)state;
+    for (it = 0; it < 200; it++) {
+        nt_fp12 a, port, adx;
+        pick_fp6(&a.c0);
+        pick_fp6(&a.c1);
+        nt_fp_set_adx(false);
+        nt_fp12_cyclo_sqr(&port, &a);
+        nt_fp_set_adx(true);
+        nt_fp12_cyclo_sqr(&adx, &a);
+        assert_true(nt_fp12_eq(&port, &adx));
+        nt_fp12_cyclo_sqr(&a, &a); /* in place */
+        assert_true(nt_fp12_eq(&a, &adx));
+    }
 }
 
 static void test_tower_identities(void **state)
@@ -627,7 +786,9 @@ static void test_bilinearity(void **state)
 
 /* More pairs than one Miller-loop chunk: prod of 11 e(P, Q) == e(P, Q)^11,
  * with an infinity pair in the middle; Q alternately as prepared lines and
- * as a point whose lines are made on the fly (both give the same f). */
+ * as a point whose lines are made on the fly (both give the same value
+ * after the final exponentiation; prepared lines are normalised, so the
+ * Miller values differ by a factor that it kills). */
 static void test_many_pairs(void **state)
 {
     nt_g1_affine g1, inf1;
@@ -654,8 +815,11 @@ static void test_many_pairs(void **state)
     for (i = 0; i < 12; i++)
         pairs[i].lines = NULL;
     nt_zk_miller_loop(&f_fly, pairs, 12);
-    assert_true(nt_fp12_eq(&f, &f_fly));
+    assert_true(prep->normalized);
+    assert_false(nt_fp12_eq(&f, &f_fly));
     nt_zk_final_exp(&r, &f);
+    nt_zk_final_exp(&f_fly, &f_fly);
+    assert_true(nt_fp12_eq(&r, &f_fly));
     nt_zk_pairing(&e, &g1, &g2);
     fp12_pow(&e11, &e, eleven);
     assert_true(nt_fp12_eq(&r, &e11));
@@ -682,9 +846,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fp_known),
+        cmocka_unit_test(test_fp_inv),
         cmocka_unit_test(test_fp2_mul),
         cmocka_unit_test(test_lazy_tower),
+        cmocka_unit_test(test_tower_extremes),
         cmocka_unit_test(test_adx_matches_portable),
+        cmocka_unit_test(test_cyclo_sqr_paths),
         cmocka_unit_test(test_tower_identities),
         cmocka_unit_test(test_group_orders),
         cmocka_unit_test(test_g2_subgroup_criteria),
