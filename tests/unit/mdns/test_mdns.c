@@ -760,6 +760,48 @@ static void test_reannounce_no_update(void **state)
     assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_REMOVED), 0);
 }
 
+/* Packets that each bring new instances on one host, with the host's
+ * unchanged address again (as a busy publisher sends them): the instances
+ * already shown get no service.updated. */
+static void test_bulk_no_update(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[1500], pst[8][64], srv[8][64];
+    static const uint8_t a1[4] = {192, 0, 2, 77};
+    char inst[64];
+    nt_dns_record r[1 + 8 * 2];
+    nt_dns_name t;
+    size_t len, n, p, i;
+    (void)state;
+    lan_init(l, 1, 33);
+    browse(0, "_bk._tcp", true);
+    lan_run_until(l, 1000);
+    name(&t, "bulk.local");
+    for (p = 0; p < 4; p++) {
+        n = 0;
+        rec_a(&r[n++], "bulk.local", a1, 120, false);
+        for (i = 0; i < 8; i++) {
+            snprintf(inst, sizeof inst, "w%zu-%zu._bk._tcp.local", p, i);
+            rec_ptr(&r[n++], "_bk._tcp.local", inst, pst[i], 120);
+            memset(&r[n], 0, sizeof(r[n]));
+            name(&r[n].owner, inst);
+            memcpy(srv[i], "\0\0\0\0\0\x09", 6);
+            memcpy(srv[i] + 6, t.wire, t.len);
+            r[n].type = NT_DNS_TYPE_SRV;
+            r[n].rclass = NT_DNS_CLASS_IN;
+            r[n].ttl = 120;
+            r[n].rdata = srv[i];
+            r[n].rdlength = (uint16_t)(6 + t.len);
+            n++;
+        }
+        len = make_response(buf, sizeof(buf), r, n);
+        lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+        lan_run_until(l, l->now + 300);
+    }
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 32);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_UPDATED), 0);
+}
+
 /* DESIGN §11: one source churns a full cache at a bounded rate: a record
  * flood cannot cycle through everything a browse shows, and a real newcomer
  * from the same host a little later still gets in. */
@@ -1810,6 +1852,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reannounce_no_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_no_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_known_answer_suppression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_question, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
