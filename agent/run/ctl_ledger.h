@@ -9,7 +9,8 @@
  * it is. Any other state or chain, or an agent that does not anchor:
  * refused with NT_ERR_CTL_LEDGER_ELSEWHERE (the command then works
  * in-process: no agent writes that outbox). One operation runs at a time,
- * NT_CTL_LEDGER_QUEUE wait; more are refused with NT_ERR_CTL_LEDGER_BUSY.
+ * NT_CTL_LEDGER_QUEUE are held (the running one included); more are refused
+ * with NT_ERR_CTL_LEDGER_BUSY.
  */
 #ifndef NAUTILUS_AGENT_RUN_CTL_LEDGER_H
 #define NAUTILUS_AGENT_RUN_CTL_LEDGER_H
