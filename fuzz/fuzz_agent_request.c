@@ -6,7 +6,8 @@
  * reason), never anything else; what it accepts must hold its promises:
  * a known op, strings terminated inside their fields, a host name of one
  * label in .local, a timeout and a latency in range, zk_verify's three
- * documents and names non-empty and measured. Mismatches abort().
+ * documents and names non-empty and measured, a ledger request's options
+ * as the command would give them. Mismatches abort().
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +31,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK((r.op >= NT_AGENT_OP_RESOLVE_HOST && r.op <= NT_AGENT_OP_STATUS) ||
           r.op == NT_AGENT_OP_ZK_VERIFY ||
           r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW ||
-          r.op == NT_AGENT_OP_BROWSE);
+          r.op == NT_AGENT_OP_BROWSE || r.op == NT_AGENT_OP_LEDGER);
+    if (r.op == NT_AGENT_OP_LEDGER) {
+        /* req_ledger.c: a known sub, an absolute state, a chain id */
+        CHECK(memchr(r.ledger_sub, 0, sizeof r.ledger_sub) && r.ledger_state[0] == '/');
+        CHECK(memchr(r.ledger_state, 0, sizeof r.ledger_state) &&
+              memchr(r.ledger_rpc, 0, sizeof r.ledger_rpc) &&
+              memchr(r.ledger_name, 0, sizeof r.ledger_name));
+        CHECK(r.ledger_chain_id >= 1 && r.ledger_chain_id <= 2147483647u);
+        CHECK(r.ledger_confirmations <= 1000 && r.ledger_timeout_s <= 86400);
+        CHECK(r.ledger_name[0] != '-');
+        CHECK(strcmp(r.ledger_sub, "status") == 0 ? !r.ledger_rpc[0] && !r.ledger_has_registry
+                                                  : r.ledger_rpc[0] && r.ledger_has_registry);
+    }
     if (r.op == NT_AGENT_OP_BROWSE)
         CHECK(r.type[0] == '_' && memchr(r.type, 0, sizeof r.type));
     if (r.op == NT_AGENT_OP_PUBLISH || r.op == NT_AGENT_OP_WITHDRAW) {

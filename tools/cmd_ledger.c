@@ -8,7 +8,7 @@
  * (outbox-<chain id>.sqlite), so a command interrupted after queueing is
  * finished by the next one; the deployment goes through it too. This file
  * parses the options; the operations are in agent/run/ledger_ops.c, audit in
- * ledger_audit.c.
+ * ledger_audit.c, the way through a running agent in ledger_client.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +37,9 @@ static void usage(FILE *out)
           "Signing commands also take --state DIR, --profile, --chain-id N (ethereum:\n"
           "default 1; besu: required), --confirmations N, --timeout SEC. The node's\n"
           "chain id must be the one given, or nothing is signed.\n"
+          "register, rotate, revoke, checkpoint and status go through a running agent\n"
+          "that anchors the same state directory on the same chain (its worker is the\n"
+          "outbox's one writer), else run in-process:\n" NT_CTLC_HELP
           "Exit: 0 done, 1 audit found an inconsistency, 2 bad usage, 3 node or chain\n"
           "failure, 4 refused by the contract, 5 a local file could not be used.\n",
           out);
@@ -50,12 +53,24 @@ static int cmd_deploy(int argc, char **argv)
     return rc >= 0 ? rc : nt_ledger_op_deploy(&o, o.contracts ? o.contracts : NT_CONTRACTS_DIR);
 }
 
+/* --control/--no-agent out, the options parsed, then the agent if it
+ * anchors that state and chain: -1 means run it in-process. */
+static int parse_and_ask(nt_ledger_opts *o, int argc, char **argv, unsigned allowed,
+                         unsigned required)
+{
+    nt_ctlc_opts co = {0};
+    int rc = nt_ledger_ctl_options(&argc, argv, &co);
+    if (rc < 0)
+        rc = nt_ledger_opts_parse(o, argc, argv, allowed, required, usage);
+    return rc >= 0 ? rc : nt_ledger_via_agent(&co, o);
+}
+
 /* register, rotate and revoke: the same options. */
 static int cmd_name(int argc, char **argv, nt_chain_call_kind kind)
 {
     nt_ledger_opts o = {0};
-    int rc = nt_ledger_opts_parse(&o, argc, argv, SIGN_FLAGS | LF_REGISTRY | LF_NAME,
-                                  LF_RPC | LF_STATE | LF_PROFILE | LF_REGISTRY | LF_NAME, usage);
+    int rc = parse_and_ask(&o, argc, argv, SIGN_FLAGS | LF_REGISTRY | LF_NAME,
+                           LF_RPC | LF_STATE | LF_PROFILE | LF_REGISTRY | LF_NAME);
     return rc >= 0 ? rc : nt_ledger_op_name(&o, kind);
 }
 
@@ -77,16 +92,15 @@ static int cmd_revoke(int argc, char **argv)
 static int cmd_checkpoint(int argc, char **argv)
 {
     nt_ledger_opts o = {0};
-    int rc = nt_ledger_opts_parse(&o, argc, argv, SIGN_FLAGS | LF_REGISTRY,
-                                  LF_RPC | LF_STATE | LF_PROFILE | LF_REGISTRY, usage);
+    int rc = parse_and_ask(&o, argc, argv, SIGN_FLAGS | LF_REGISTRY,
+                           LF_RPC | LF_STATE | LF_PROFILE | LF_REGISTRY);
     return rc >= 0 ? rc : nt_ledger_op_checkpoint(&o);
 }
 
 static int cmd_status(int argc, char **argv)
 {
     nt_ledger_opts o = {0};
-    int rc = nt_ledger_opts_parse(&o, argc, argv, LF_STATE | LF_PROFILE | LF_JSON,
-                                  LF_STATE | LF_PROFILE, usage);
+    int rc = parse_and_ask(&o, argc, argv, LF_STATE | LF_PROFILE | LF_JSON, LF_STATE | LF_PROFILE);
     return rc >= 0 ? rc : nt_ledger_op_status(&o);
 }
 

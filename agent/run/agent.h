@@ -143,6 +143,11 @@ bool nt_agent_anchor_timer(nt_agent_anchor *an, const nt_agent_pubs *p, uint64_t
 void nt_agent_anchor_reload(const nt_conf *old, const nt_conf *c);
 /* Stops the worker (before the bus it publishes on). NULL ignored. */
 void nt_agent_anchor_stop(nt_agent_anchor *an);
+struct nt_pub_anchor;
+/* The anchoring worker (the one writer of the state's outbox) and what it
+ * anchors with: the state directory and the chain id. NULL when an is. */
+struct nt_pub_anchor *nt_agent_anchor_worker(const nt_agent_anchor *an, const char **state,
+                                             uint64_t *chain_id);
 
 /* --- the daemon (agent_daemon.c) --- */
 

@@ -254,3 +254,13 @@ void nt_agent_anchor_stop(nt_agent_anchor *an)
     nt_pub_anchor_stop(an->pa);
     nt_free(an);
 }
+
+nt_pub_anchor *nt_agent_anchor_worker(const nt_agent_anchor *an, const char **state,
+                                      uint64_t *chain_id)
+{
+    if (!an)
+        return NULL;
+    *state = an->state;
+    *chain_id = an->opts.chain_id ? an->opts.chain_id : 1; /* as the worker's session */
+    return an->pa;
+}

@@ -13,6 +13,7 @@
 #include "agent_req.h"
 #include "ctl_zk.h"
 #include "ctl_browse.h"
+#include "ctl_ledger.h"
 #include "ctl_publish.h"
 #include "nautilus/crypto.h"
 #include "nautilus/ctl.h"
@@ -56,6 +57,7 @@ struct nt_agent_ctl {
     nt_ctl_zk *zk;           /* zk_verify requests (ctl_zk.h) */
     nt_ctl_pubs *pubs;       /* publish, withdraw (ctl_publish.c) */
     nt_ctl_browses *browses; /* browse (ctl_browse.c) */
+    nt_ctl_ledger *ledger;   /* ledger (ctl_ledger.c) */
 };
 
 nt_status nt_agent_ctl_path(char *out, size_t cap, const nt_conf *c)
@@ -396,6 +398,7 @@ static void do_status(nt_agent_ctl *ctl, nt_ctl_conn *c)
                        (unsigned long long)ms.queries_sent, (unsigned long long)ms.responses_sent,
                        (unsigned long long)ms.conflicts) == NT_OK &&
         nt_ctl_zk_status(ctl->zk, &d) == NT_OK &&
+        nt_ctl_ledger_status(ctl->ledger, &d) == NT_OK &&
         nt_dynbuf_add_str(&d, "}") == NT_OK)
         send_reply(c, &d);
     nt_dynbuf_cleanup(&d);
@@ -447,6 +450,9 @@ static void on_request(void *ctx, nt_ctl_conn *c, const char *json, size_t len)
         nt_ctl_browses_request(ctl->browses, c, &req);
         schedule(ctl);
         break;
+    case NT_AGENT_OP_LEDGER:
+        nt_ctl_ledger_request(ctl->ledger, c, &req, reply_error);
+        break;
     case NT_AGENT_OP_STATUS:
     default:
         do_status(ctl, c);
@@ -464,6 +470,7 @@ static void on_close(void *ctx, nt_ctl_conn *c)
     nt_ctl_zk_conn_closed(ctl->zk, c);
     nt_ctl_pubs_conn_closed(ctl->pubs, c);
     nt_ctl_browses_conn_closed(ctl->browses, c);
+    nt_ctl_ledger_conn_closed(ctl->ledger, c);
     for (i = 0; i < PENDING_MAX; i++)
         if (ctl->p[i].used && ctl->p[i].conn == c) {
             if (nt_mdns_query_del(nt_runner_engine(ctl->r), ctl->p[i].qid) != NT_OK)
@@ -548,7 +555,8 @@ nt_status nt_agent_ctl_open(nt_agent_ctl **out, nt_runner *r, const nt_conf *c,
     else if (nt_state_dir_default(ctl->state_dir, sizeof ctl->state_dir) != NT_OK)
         ctl->state_dir[0] = 0; /* feedback is refused, said in its reply */
     if ((st = nt_ctl_pubs_create(&ctl->pubs, r, ctl->state_dir)) != NT_OK ||
-        (st = nt_ctl_browses_create(&ctl->browses, r, ctl->state_dir)) != NT_OK) {
+        (st = nt_ctl_browses_create(&ctl->browses, r, ctl->state_dir)) != NT_OK ||
+        (st = nt_ctl_ledger_create(&ctl->ledger, r)) != NT_OK) {
         snprintf(why, why_cap, "out of memory");
         goto fail;
     }
@@ -592,6 +600,7 @@ fail:
     nt_ctl_zk_destroy(ctl->zk);
     nt_ctl_pubs_destroy(ctl->pubs);
     nt_ctl_browses_destroy(ctl->browses);
+    nt_ctl_ledger_destroy(ctl->ledger);
     nt_free(ctl->p);
     nt_free(ctl);
     return st;
@@ -605,8 +614,16 @@ void nt_agent_ctl_close(nt_agent_ctl *ctl)
     nt_ctl_zk_destroy(ctl->zk);
     nt_ctl_pubs_destroy(ctl->pubs);
     nt_ctl_browses_destroy(ctl->browses);
+    nt_ctl_ledger_destroy(ctl->ledger);
     nt_free(ctl->p);
     nt_free(ctl);
+}
+
+void nt_agent_ctl_set_anchor(nt_agent_ctl *ctl, struct nt_pub_anchor *pa, const char *state,
+                             uint64_t chain_id)
+{
+    if (ctl)
+        nt_ctl_ledger_set_anchor(ctl->ledger, pa, state, chain_id);
 }
 
 void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,

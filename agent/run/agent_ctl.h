@@ -46,4 +46,10 @@ void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
  * socket. NULL ignored. */
 void nt_agent_ctl_close(nt_agent_ctl *ctl);
 
+struct nt_pub_anchor;
+/* The anchoring worker, its state directory and chain id, for the `ledger`
+ * requests (ctl_ledger.h); pa NULL: the agent does not anchor. */
+void nt_agent_ctl_set_anchor(nt_agent_ctl *ctl, struct nt_pub_anchor *pa, const char *state,
+                             uint64_t chain_id);
+
 #endif

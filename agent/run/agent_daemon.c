@@ -307,6 +307,12 @@ static int start(agent *a)
         return code;
     if ((code = start_anchor(a)) != NT_EXIT_OK)
         return code;
+    {
+        const char *state = NULL;
+        uint64_t chain_id = 0;
+        struct nt_pub_anchor *pa = nt_agent_anchor_worker(a->anchor, &state, &chain_id);
+        nt_agent_ctl_set_anchor(a->ctl, pa, state, chain_id);
+    }
     a->pubs.hooks = a->conf->sign ? a->hooks : NULL;
     a->pubs.signer = a->conf->sign ? &a->signer : NULL;
     nt_agent_pubs_sync(&a->pubs, a->r, a->conf);

@@ -253,6 +253,8 @@ nt_status nt_agent_req_parse(nt_agent_req *out, const char *json, size_t len, ch
         st = nt_agent_req_parse_browse(out, o, why, why_cap);
     else if (strcmp(op->valuestring, "status") == 0)
         out->op = NT_AGENT_OP_STATUS, st = NT_OK;
+    else if (strcmp(op->valuestring, "ledger") == 0)
+        st = nt_agent_req_parse_ledger(out, o, why, why_cap);
     else if (strcmp(op->valuestring, "zk_verify") == 0)
         st = parse_zk_verify(out, o, json, len, why, why_cap);
     else

@@ -20,6 +20,10 @@
  *   {"op":"withdraw","instance":"Web","type":"_http._tcp"} (req_publish.c)
  *   {"op":"browse","type":"_http._tcp","json":true,"resolve":true,
  *    "require":"LEVEL"}                                 (req_publish.c)
+ *   {"op":"ledger","sub":"register|rotate|revoke|checkpoint|status",
+ *    "name":"NAME","state":"/ABS/DIR","rpc":"URL","registry":"0x..",
+ *    "profile":"ethereum|besu","chain_id":N,"confirmations":N,"timeout":SEC,
+ *    "json":B}                                          (req_ledger.c)
  */
 #ifndef NAUTILUS_AGENT_RUN_AGENT_REQ_H
 #define NAUTILUS_AGENT_RUN_AGENT_REQ_H
@@ -45,6 +49,7 @@ typedef enum nt_agent_op {
     NT_AGENT_OP_PUBLISH = 10,  /* ctl_publish.c */
     NT_AGENT_OP_WITHDRAW = 11, /* ctl_publish.c */
     NT_AGENT_OP_BROWSE = 12,   /* ctl_browse.c */
+    NT_AGENT_OP_LEDGER = 30,   /* ctl_ledger.c */
 } nt_agent_op;
 
 #define NT_AGENT_REQ_ZK_NAME_MAX 1024 /* a file name in a zk_verify request */
@@ -76,6 +81,19 @@ typedef struct nt_agent_req {
     bool persist;                      /* publish: kept until withdrawn, across restarts */
     /* browse (req_publish.c): type (may name a subtype), require, and */
     bool json, resolve;                /* as browse --json, --resolve */
+    /* ledger (req_ledger.c): `nautilus ledger SUB` and its options as the
+     * command resolved them (json above is --json); name only for register,
+     * rotate, revoke; rpc and registry for all but status. */
+    char ledger_sub[12];
+    char ledger_name[NT_MDNS_NAME_MAX];
+    char ledger_state[NT_CONF_PATH_MAX];
+    char ledger_rpc[NT_CONF_PATH_MAX];
+    bool ledger_has_registry;
+    uint8_t ledger_registry[20];
+    char ledger_profile[16];           /* "" : ethereum */
+    uint64_t ledger_chain_id;          /* 1..2^31-1, always given */
+    uint32_t ledger_confirmations;     /* 0: the profile's */
+    uint32_t ledger_timeout_s;         /* 0: the default */
 } nt_agent_req;
 
 /* Parses json[0..len). On failure writes one line to why and returns
@@ -96,6 +114,10 @@ NT_WUR nt_status nt_agent_req_parse_publish(nt_agent_req *r, const struct cJSON 
 
 /* The members of a browse request object o into r. NT_ERR_INVALID_ARG. */
 NT_WUR nt_status nt_agent_req_parse_browse(nt_agent_req *r, const struct cJSON *o, char *why,
+                                           size_t why_cap);
+
+/* The members of a ledger request object o into r. NT_ERR_INVALID_ARG. */
+NT_WUR nt_status nt_agent_req_parse_ledger(nt_agent_req *r, const struct cJSON *o, char *why,
                                            size_t why_cap);
 
 #endif

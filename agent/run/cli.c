@@ -10,11 +10,26 @@
 #include "nautilus/buf.h"
 #include "nautilus/mem.h"
 
+/* This thread's streams for the commands' output (nt_cli_capture). */
+static _Thread_local FILE *cap_out, *cap_err;
+
+void nt_cli_capture(FILE *out, FILE *err)
+{
+    cap_out = out;
+    cap_err = err;
+}
+
+FILE *nt_cli_out(void)
+{
+    return cap_out ? cap_out : stdout;
+}
+
 static void vprint_line(const char *fmt, va_list ap)
 {
-    fputs("nautilus: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    FILE *err = cap_err ? cap_err : stderr;
+    fputs("nautilus: ", err);
+    vfprintf(err, fmt, ap);
+    fputc('\n', err);
 }
 
 int nt_cli_usage_error(const char *fmt, ...)

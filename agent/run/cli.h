@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nautilus/status.h"
 
@@ -22,6 +23,13 @@ int nt_cli_usage_error(const char *fmt, ...) NT_PRINTF(1, 2);
 
 /* Prints "nautilus: <message>" as one line on stderr and returns code. */
 int nt_cli_fail(int code, const char *fmt, ...) NT_PRINTF(2, 3);
+
+/* The streams of this thread's command output: nt_cli_out() is stdout and
+ * the lines above go to stderr, unless nt_cli_capture set others (the
+ * agent running a `ledger` operation on its worker thread, the output sent
+ * back to the command; DESIGN §8.3). NULL, NULL: back to stdout, stderr. */
+void nt_cli_capture(FILE *out, FILE *err);
+FILE *nt_cli_out(void);
 
 /* True if argv[i] is "-h" or "--help". */
 bool nt_cli_is_help(const char *arg);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ctl_client.h"
 #include "nautilus/crypto.h"
 #include "nautilus/ledger_chain.h"
 #include "nautilus/ledger_log.h"
@@ -104,5 +105,16 @@ int nt_ledger_op_deploy(const nt_ledger_opts *o, const char *contracts);
 int nt_ledger_op_name(const nt_ledger_opts *o, nt_chain_call_kind kind);
 int nt_ledger_op_checkpoint(const nt_ledger_opts *o);
 int nt_ledger_op_status(const nt_ledger_opts *o);
+
+/* Through a running agent (ledger_client.c, DESIGN §8.3). Takes --control
+ * PATH and --no-agent out of argv (argc shrinks): -1, or an exit code after
+ * one line. */
+int nt_ledger_ctl_options(int *argc, char **argv, nt_ctlc_opts *co);
+/* Sends register, rotate, revoke, checkpoint or status with its options to
+ * the agent; an agent that anchors o->state on o->chain_id runs it and its
+ * output and exit code are the command's. NT_CTLC_IN_PROCESS (-1) when there
+ * is no agent, --no-agent, or the agent anchors another state or chain or
+ * none; an exit code otherwise. */
+int nt_ledger_via_agent(const nt_ctlc_opts *co, const nt_ledger_opts *o);
 
 #endif

@@ -38,9 +38,10 @@ static int print_deployed(const nt_ledger_opts *o, const nt_chain_contracts *k)
     nt_ledger_hex(c, k->checkpoints, 20);
     nt_ledger_hex(cr, k->credentials, 20);
     if (o->json)
-        printf("{\"registry\":\"%s\",\"checkpoints\":\"%s\",\"credentials\":\"%s\"}\n", r, c, cr);
+        fprintf(nt_cli_out(),
+                "{\"registry\":\"%s\",\"checkpoints\":\"%s\",\"credentials\":\"%s\"}\n", r, c, cr);
     else
-        printf("registry:    %s\ncheckpoints: %s\ncredentials: %s\n", r, c, cr);
+        fprintf(nt_cli_out(), "registry:    %s\ncheckpoints: %s\ncredentials: %s\n", r, c, cr);
     return NT_EXIT_OK;
 }
 
@@ -99,11 +100,13 @@ static int send_call(const nt_ledger_opts *o, nt_ledger_session *s, const uint8_
     nt_ledger_hex(tx, t.mined_hash, 32);
     nt_ledger_hex(dig, call->digest, 32);
     if (call->kind == NT_CHAIN_CALL_CHECKPOINT)
-        printf("%s log %s size %" PRIu64 " tx %s block %" PRIu64 "\n", done, dig, call->size, tx,
-               t.block_number);
+        fprintf(nt_cli_out(),
+                "%s log %s size %" PRIu64 " tx %s block %" PRIu64 "\n", done, dig, call->size, tx,
+                t.block_number);
     else
-        printf("%s %s digest %s tx %s block %" PRIu64 "\n", done, o->name_text, dig, tx,
-               t.block_number);
+        fprintf(nt_cli_out(),
+                "%s %s digest %s tx %s block %" PRIu64 "\n", done, o->name_text, dig, tx,
+                t.block_number);
     return NT_EXIT_OK;
 }
 
@@ -140,8 +143,9 @@ int nt_ledger_op_name(const nt_ledger_opts *o, nt_chain_call_kind kind)
                memcmp(b.owner, s.id.chain.address, 20) == 0 &&
                memcmp(b.digest, call.digest, 32) == 0) {
         nt_ledger_hex(dig, b.digest, 32);
-        printf("%s already bound to digest %s (block %" PRIu64 ")\n", o->name_text, dig,
-               b.updated_block);
+        fprintf(nt_cli_out(),
+                "%s already bound to digest %s (block %" PRIu64 ")\n", o->name_text, dig,
+                b.updated_block);
         rc = NT_EXIT_OK;
     } else {
         if (kind == NT_CHAIN_CALL_REVOKE) /* say which digest is revoked: the one bound now */
@@ -200,7 +204,7 @@ int nt_ledger_op_checkpoint(const nt_ledger_opts *o)
     } else if (memcmp(call.name_hash, zero, 32) == 0) {
         rc = nt_cli_fail(NT_EXIT_REFUSED, "ledger checkpoint: the log's key is not registered");
     } else if (head.size == call.size && memcmp(head.root, call.root, 32) == 0) {
-        printf("nothing pending: size %" PRIu64 " is anchored\n", head.size);
+        fprintf(nt_cli_out(), "nothing pending: size %" PRIu64 " is anchored\n", head.size);
         rc = NT_EXIT_OK;
     } else if (head.size >= call.size) {
         rc = nt_cli_fail(NT_EXIT_CHAIN,
@@ -208,7 +212,8 @@ int nt_ledger_op_checkpoint(const nt_ledger_opts *o)
                          ") is not behind the local log (size %" PRIu64 ")",
                          head.size, call.size);
     } else {
-        printf("checkpoint size %" PRIu64 " (on chain %" PRIu64 ")\n", call.size, head.size);
+        fprintf(nt_cli_out(),
+                "checkpoint size %" PRIu64 " (on chain %" PRIu64 ")\n", call.size, head.size);
         rc = send_call(o, &s, k.checkpoints, &call, "checkpointed");
     }
     nt_ledger_session_close(&s);
@@ -228,13 +233,14 @@ int nt_ledger_op_status(const nt_ledger_opts *o)
     nt_ledger_session_close(&s);
     if (st != NT_OK)
         return nt_ledger_fail(o, st, "outbox");
-    printf(o->json ? "{\"queued\":%" PRIu64 ",\"sent\":%" PRIu64 ",\"mined\":%" PRIu64
-                     ",\"confirmed\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"next_nonce\":%" PRIu64
-                     "}\n"
-                   : "queued %" PRIu64 " sent %" PRIu64 " mined %" PRIu64 " confirmed %" PRIu64
-                     " failed %" PRIu64 " next nonce %" PRIu64 "\n",
-           c.n[NT_OUTBOX_QUEUED], c.n[NT_OUTBOX_SENT], c.n[NT_OUTBOX_MINED],
-           c.n[NT_OUTBOX_CONFIRMED], c.n[NT_OUTBOX_FAILED], c.next_nonce);
+    fprintf(nt_cli_out(),
+            o->json ? "{\"queued\":%" PRIu64 ",\"sent\":%" PRIu64 ",\"mined\":%" PRIu64
+                      ",\"confirmed\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"next_nonce\":%" PRIu64
+                      "}\n"
+                    : "queued %" PRIu64 " sent %" PRIu64 " mined %" PRIu64 " confirmed %" PRIu64
+                      " failed %" PRIu64 " next nonce %" PRIu64 "\n",
+            c.n[NT_OUTBOX_QUEUED], c.n[NT_OUTBOX_SENT], c.n[NT_OUTBOX_MINED],
+            c.n[NT_OUTBOX_CONFIRMED], c.n[NT_OUTBOX_FAILED], c.next_nonce);
     return NT_EXIT_OK;
 }
 

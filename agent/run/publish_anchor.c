@@ -55,6 +55,8 @@ struct nt_pub_anchor {
     bool stop;                 /* under mu */
     bool log_grew;             /* under mu: wake the worker */
     uint64_t confirmed;        /* under mu: largest size confirmed on chain */
+    nt_pub_anchor_errand errand; /* under mu: to run on the worker (nt_pub_anchor_post) */
+    void *errand_ctx;
     /* The loop only. */
     track tracks[NT_PUB_ANCHOR_FOLLOW_MAX];
     unsigned mark;             /* generation of nt_pub_anchor_follow */
@@ -176,7 +178,7 @@ static bool worker_wait(nt_pub_anchor *a, uint64_t ms)
         ts.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&a->mu);
-    if (!a->stop && !a->log_grew)
+    if (!a->stop && !a->log_grew && !a->errand)
         (void)pthread_cond_timedwait(&a->cv, &a->mu, &ts);
     a->log_grew = false;
     go = !a->stop;
@@ -402,6 +404,35 @@ static void job_step(nt_pub_anchor *a, anchor_job *j)
     post_confirmed(a, j->inflight_size);
 }
 
+nt_status nt_pub_anchor_post(nt_pub_anchor *a, nt_pub_anchor_errand fn, void *ctx)
+{
+    nt_status st = NT_OK;
+    pthread_mutex_lock(&a->mu);
+    if (a->errand) {
+        st = NT_ERR_CAP;
+    } else {
+        a->errand = fn;
+        a->errand_ctx = ctx;
+        pthread_cond_signal(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return st;
+}
+
+/* The errand posted, if any, run here on the worker. */
+static void run_errand(nt_pub_anchor *a)
+{
+    nt_pub_anchor_errand fn;
+    void *ctx;
+    pthread_mutex_lock(&a->mu);
+    fn = a->errand;
+    ctx = a->errand_ctx;
+    a->errand = NULL;
+    pthread_mutex_unlock(&a->mu);
+    if (fn)
+        fn(ctx);
+}
+
 static void *worker(void *arg)
 {
     nt_pub_anchor *a = arg;
@@ -420,6 +451,7 @@ static void *worker(void *arg)
         return NULL;
     }
     while (worker_wait(a, j.ready ? WORKER_TICK_MS : RETRY_MS)) {
+        run_errand(a);
         if (job_ready(a, &j, &lo))
             job_step(a, &j);
     }

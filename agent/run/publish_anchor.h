@@ -107,6 +107,13 @@ void nt_pub_anchor_prune(nt_pub_anchor *a);
 /* For the runner's on_timer: handles NT_PUB_ANCHOR_TIMER (true), else false. */
 bool nt_pub_anchor_timer(nt_pub_anchor *a, uint64_t id);
 
+/* Runs fn(ctx) once on the worker thread, between two of its own steps, so
+ * that the state's outbox has one writer (the daemon's `ledger` requests,
+ * ctl_ledger.c). fn may block (chain calls). NT_ERR_CAP while one posted
+ * earlier has not started. A worker that stops first never runs it. */
+typedef void (*nt_pub_anchor_errand)(void *ctx);
+NT_WUR nt_status nt_pub_anchor_post(nt_pub_anchor *a, nt_pub_anchor_errand fn, void *ctx);
+
 /* Stops the worker (after the exchange in progress) and closes the log. */
 void nt_pub_anchor_stop(nt_pub_anchor *a);
 

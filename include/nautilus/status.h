@@ -254,6 +254,8 @@ typedef enum nt_status {
     NT_ERR_CTL_CLOSED = 1201,           /* the control connection is closed */
     NT_ERR_CTL_NO_AGENT = 1202,         /* no agent listens on the control socket */
     NT_ERR_CTL_RATE = 1220,             /* too many requests on the control socket; later */
+    NT_ERR_CTL_LEDGER_ELSEWHERE = 1230, /* the agent does not anchor that state and chain */
+    NT_ERR_CTL_LEDGER_BUSY = 1231,      /* the agent's ledger queue is full; later */
     /* agent/conf: 1000..1099 */
     NT_ERR_CONF_SYNTAX = 1000,          /* a config line that is no section, pair or comment */
     NT_ERR_CONF_UNKNOWN = 1001,         /* unknown section, key, element or attribute */

@@ -26,10 +26,16 @@ pinning the agent's key digest, and `browse --rpc --registry`.
 5. SIGKILL and restart: the agent resumes from its state directory: the
    version is found in the log (no new leaf, nothing queued) and anchored
    from the chain's head at once.
+6. `ledger status` and `ledger revoke` while the agent runs go through it
+   (its status counts them, its log names them) and run on its anchoring
+   worker: the revoke lands once (one outbox row more, the outbox's nonces
+   0..n-1 without a gap, as many as the account's transactions on chain);
+   an agent-less `ledger status --no-agent` works once it is stopped.
 """
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -43,6 +49,7 @@ import anvil as anvil_node  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "examples", "subscriber.py")
 CHAIN_ID = "31337"
+PY = "/usr/bin/python3"
 HOST = "anchorhost"
 WAIT = 20
 PUB_PORT, SNAP_PORT = 7415, 7416
@@ -95,6 +102,65 @@ def write_config(path, work, ha, url, registry, ep, snap, rp):
                 "[service Office]\ntype = _ipp._tcp\nport = 631\ntxt.rp = %s\n"
                 % (ha.ifname, HOST, os.path.join(work, "state-a"), os.path.join(work, "ctl"),
                    url, registry, CHAIN_ID, ep, snap, rp))
+
+
+STATUS_CLIENT = r"""
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(sys.argv[1])
+p = b'{"op":"status"}'
+s.sendall(struct.pack(">I", len(p)) + p)
+h = b""
+while len(h) < 4:
+    h += s.recv(4 - len(h))
+n = struct.unpack(">I", h)[0]
+b = b""
+while len(b) < n:
+    b += s.recv(n - len(b))
+print(b.decode())
+"""
+
+
+def outbox_nonces(state):
+    db = sqlite3.connect(os.path.join(state, "outbox-%s.sqlite" % CHAIN_ID))
+    try:
+        return [r[0] for r in db.execute("SELECT nonce FROM txs ORDER BY id")]
+    finally:
+        db.close()
+
+
+def ledger_through_agent(c, ha, nbin, work, url, registry, agent, address):
+    """Step 6: ledger status and revoke through the running agent."""
+    state, ctl = os.path.join(work, "state-a"), os.path.join(work, "ctl")
+    base = ["--state", state, "--chain-id", CHAIN_ID, "--control", ctl]
+    before = outbox_nonces(state)
+    r = ha.run([nbin, "ledger", "status", "--json"] + base, timeout=30)
+    st = json.loads(r.stdout) if r.returncode == 0 else {}
+    c.check(st.get("confirmed") == len(before) and st.get("next_nonce") == len(before),
+            "ledger status through the agent: the outbox's counts", (r.returncode, r.stdout,
+                                                                     r.stderr))
+    r = ha.run([nbin, "ledger", "revoke", HOST + ".local", "--rpc", url, "--registry", registry,
+                "--confirmations", "1"] + base, timeout=60)
+    c.check(r.returncode == 0 and r.stdout.startswith("revoked %s.local digest" % HOST),
+            "ledger revoke through the agent: done, its output printed", (r.stdout, r.stderr))
+    out = ha.run([PY, "-c", STATUS_CLIENT, ctl], timeout=20).stdout
+    led = json.loads(out).get("ledger", {}) if out.strip() else {}
+    log = agent.read_log()
+    c.check(led.get("anchoring") is True and led.get("done") == 2 and led.get("elsewhere") == 0
+            and "ledger revoke: exit 0" in log and "ledger status: exit 0" in log,
+            "the agent ran both on its worker (status counters, log)", led)
+    after = outbox_nonces(state)
+    count = int(rpc(url, "eth_getTransactionCount", [address, "latest"])["result"], 16)
+    c.check(len(after) == len(before) + 1 and after == list(range(len(after))) and
+            count == len(after),
+            "one writer: the revoke is one outbox row more, nonces 0..%d without a gap, "
+            "as many as the account's transactions" % (len(after) - 1), (before, after, count))
+    agent.stop()
+    r = ha.run([nbin, "ledger", "status", "--json", "--no-agent"] + base, timeout=30)
+    st = json.loads(r.stdout) if r.returncode == 0 else {}
+    c.check(st.get("confirmed") == len(after), "agent stopped: ledger status --no-agent",
+            (r.returncode, r.stderr))
 
 
 def anchor_events(lines):
@@ -248,7 +314,9 @@ def run_steps(c, lan, nbin, src, url, port, extra, box):
     c.check(i >= 0 and "checkpoint queued" not in log and "is leaf 2" not in log,
             "after SIGKILL: the version found in the log and anchored from the chain's head",
             log[-400:])
-    agent.stop()
+    t6 = time.monotonic()
+    ledger_through_agent(c, ha, nbin, work, url, registry, agent, kg["address"])
+    c.figure("agent_anchor step 6 (ledger through the agent)", time.monotonic() - t6, "s")
     browse.proc.stop()
     for lines in subs.values():
         lines.proc.stop()

@@ -205,6 +205,12 @@ def run(c, lan, nbin, ctl):
             "counted, and the agent keeps serving", s3)
     r5 = resolve(["ntb.local"])
     c.check(r5.returncode == 0 and lines(r5.stdout) == addrs, "and still resolves", r5.stderr)
+    # A ledger request to an agent that does not anchor: one error frame
+    # (the command then works in-process), the agent unharmed.
+    e4 = raw(a, ctl, '{"op":"ledger","sub":"status","state":"/","chain_id":1}')
+    c.check(isinstance(e4, dict) and e4.get("ok") is False and
+            e4.get("status") == "NT_ERR_CTL_LEDGER_ELSEWHERE" and agent.alive(),
+            "ledger to an agent that does not anchor: refused in one error frame", e4)
 
     # -- 4. who may connect ---------------------------------------------------
     n1 = raw(a, ctl, '{"op":"status"}', user="nobody")

@@ -274,6 +274,87 @@ static void browse_requests(void **state)
     }
 }
 
+/* ledger (agent/run/req_ledger.c): what nautilus ledger sends, its options
+ * resolved by the command. */
+static void ledger_requests(void **state)
+{
+    nt_agent_req r;
+    char why[160];
+    (void)state;
+    assert_int_equal(parse(&r, "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\","
+                               "\"rpc\":\"http://127.0.0.1:8545\",\"registry\":"
+                               "\"0x00000000000000000000000000000000000000aB\","
+                               "\"chain_id\":31337,\"confirmations\":2,\"timeout\":30}", why),
+                     NT_OK);
+    assert_int_equal(r.op, NT_AGENT_OP_LEDGER);
+    assert_int_equal(NT_AGENT_OP_LEDGER, 30);
+    assert_string_equal(r.ledger_sub, "checkpoint");
+    assert_string_equal(r.ledger_state, "/s");
+    assert_string_equal(r.ledger_rpc, "http://127.0.0.1:8545");
+    assert_true(r.ledger_has_registry);
+    assert_int_equal(r.ledger_registry[19], 0xab);
+    assert_int_equal(r.ledger_registry[0], 0);
+    assert_int_equal(r.ledger_chain_id, 31337);
+    assert_int_equal(r.ledger_confirmations, 2);
+    assert_int_equal(r.ledger_timeout_s, 30);
+    assert_string_equal(r.ledger_name, "");
+    assert_false(r.json);
+    assert_int_equal(parse(&r, "{\"op\":\"ledger\",\"sub\":\"register\",\"name\":\"box.local\","
+                               "\"state\":\"/s\",\"rpc\":\"u\",\"registry\":"
+                               "\"0x0000000000000000000000000000000000000001\","
+                               "\"profile\":\"besu\",\"chain_id\":1337}", why), NT_OK);
+    assert_string_equal(r.ledger_name, "box.local");
+    assert_string_equal(r.ledger_profile, "besu");
+    assert_int_equal(parse(&r, "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\","
+                               "\"chain_id\":1,\"json\":true}", why), NT_OK);
+    assert_true(r.json);
+    assert_false(r.ledger_has_registry);
+    assert_string_equal(r.ledger_rpc, "");
+}
+
+static void ledger_refused(void **state)
+{
+    static const char *const bad[] = {
+        "{\"op\":\"ledger\"}",
+        "{\"op\":\"ledger\",\"sub\":\"audit\",\"state\":\"/s\",\"chain_id\":1}",
+        "{\"op\":\"ledger\",\"sub\":\"deploy\",\"state\":\"/s\",\"chain_id\":1}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"chain_id\":1}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"rel\",\"chain_id\":1}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\"}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\",\"chain_id\":0}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\",\"chain_id\":1.5}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\",\"chain_id\":\"1\"}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\",\"chain_id\":1,\"json\":1}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\"}",
+        "{\"op\":\"ledger\",\"sub\":\"status\",\"state\":\"/s\",\"chain_id\":1,\"name\":\"n\"}",
+        "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\",\"chain_id\":1}",
+        "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\","
+        "\"registry\":\"0x00\"}",
+        "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\","
+        "\"registry\":\"0x000000000000000000000000000000000000000g\"}",
+        "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\","
+        "\"registry\":\"0x0000000000000000000000000000000000000001\",\"confirmations\":1001}",
+        "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\","
+        "\"registry\":\"0x0000000000000000000000000000000000000001\",\"timeout\":-1}",
+        "{\"op\":\"ledger\",\"sub\":\"checkpoint\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\","
+        "\"registry\":\"0x0000000000000000000000000000000000000001\",\"profile\":\"x\"}",
+        "{\"op\":\"ledger\",\"sub\":\"revoke\",\"state\":\"/s\",\"chain_id\":1,\"rpc\":\"u\","
+        "\"registry\":\"0x0000000000000000000000000000000000000001\"}",
+        "{\"op\":\"ledger\",\"sub\":\"revoke\",\"name\":\"--json\",\"state\":\"/s\",\"chain_id\":1,"
+        "\"rpc\":\"u\",\"registry\":\"0x0000000000000000000000000000000000000001\"}",
+        "{\"op\":\"ledger\",\"sub\":\"revoke\",\"name\":\"\",\"state\":\"/s\",\"chain_id\":1,"
+        "\"rpc\":\"u\",\"registry\":\"0x0000000000000000000000000000000000000001\"}",
+    };
+    nt_agent_req r;
+    char why[160];
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(&r, bad[i], why), NT_ERR_INVALID_ARG);
+        assert_true(strncmp(why, "ledger: ", 8) == 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +365,8 @@ int main(void)
         cmocka_unit_test(publish_requests),
         cmocka_unit_test(publish_refused),
         cmocka_unit_test(browse_requests),
+        cmocka_unit_test(ledger_requests),
+        cmocka_unit_test(ledger_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
