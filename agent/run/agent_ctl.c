@@ -610,7 +610,7 @@ void nt_agent_ctl_close(nt_agent_ctl *ctl)
 }
 
 void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
-                                const nt_trust_hooks *hooks)
+                                nt_trust_hooks *hooks)
 {
     if (!ctl)
         return;
