@@ -6,6 +6,7 @@
 #include "cmds.h"
 #include "nautilus/log.h"
 #include "publish_run.h"
+#include "svc_args.h"
 
 static const char usage_text[] =
     "usage: nautilus publish [-i IF] [--state DIR] [--sign] [--host NAME] [--no-addresses]\n"
@@ -77,39 +78,18 @@ static const char usage_agent[] =
     "  --withdraw     ask the agent to withdraw INSTANCE of TYPE (goodbyes)\n"
     NT_CTLC_HELP;
 
-/* "_name._tcp" or "_name._udp" (RFC 6763 §7): two labels, each starting with
- * '_', service name 1..15 characters (RFC 6335 §5.1). */
-static bool type_ok(const char *t)
-{
-    const char *dot = strchr(t, '.');
-    size_t n;
-    if (t[0] != '_' || !dot)
-        return false;
-    n = (size_t)(dot - t) - 1;
-    if (n < 1 || n > 15)
-        return false;
-    return strcmp(dot, "._tcp") == 0 || strcmp(dot, "._udp") == 0;
-}
-
 /* Splits "KEY=VALUE" into an entry; the strings stay in argv. */
 static bool txt_arg(nt_mdns_txt_entry *e, char *arg)
 {
     char *eq = strchr(arg, '=');
-    const char *p;
+    if (!nt_svc_txt_item_ok(arg))
+        return false;
     if (eq)
         *eq = 0;
-    /* RFC 6763 §6.4: a key is printable US-ASCII except '=', at least one
-     * character. */
-    if (arg[0] == 0)
-        return false;
-    for (p = arg; *p; p++)
-        if (*p < 0x20 || *p > 0x7e)
-            return false;
     e->key = arg;
     e->value = eq ? (const uint8_t *)(eq + 1) : NULL;
     e->value_len = eq ? strlen(eq + 1) : 0;
-    /* One character-string holds at most 255 bytes (§6.1). */
-    return strlen(arg) + (eq ? 1 + e->value_len : 0) <= 255;
+    return true;
 }
 
 static int parse_u16(const char *opt, const char *text, uint16_t *out)
@@ -125,12 +105,9 @@ static int add_subtype(nt_publish_opts *o, const char *s)
 {
     if (o->n_sub == NT_MDNS_SUBTYPES_MAX)
         return nt_cli_usage_error("publish: at most %u subtypes", NT_MDNS_SUBTYPES_MAX);
-    /* RFC 6763 §7.1: subtype labels are "_name"; accept "name" too. */
-    if (s[0] == 0 || strlen(s) > 62 || strchr(s, '.'))
+    /* Stored with its leading underscore ("name" is taken too). */
+    if (!nt_svc_subtype_label(o->subtype_buf[o->n_sub], sizeof o->subtype_buf[o->n_sub], s))
         return nt_cli_usage_error("publish: bad subtype '%s'", s);
-    /* Stored with its leading underscore either way. */
-    snprintf(o->subtype_buf[o->n_sub], sizeof o->subtype_buf[o->n_sub], "%s%s",
-             s[0] == '_' ? "" : "_", s);
     o->svc.subtypes[o->n_sub] = o->subtype_buf[o->n_sub];
     o->n_sub++;
     return NT_EXIT_OK;
@@ -228,7 +205,7 @@ static int check(const nt_publish_opts *o, size_t n_pos)
                                               : "publish: need INSTANCE TYPE PORT (try --help)");
     if (o->svc.instance[0] == 0 || strlen(o->svc.instance) > 63)
         return nt_cli_usage_error("publish: instance name must be 1..63 bytes");
-    if (!type_ok(o->svc.type))
+    if (!nt_svc_type_ok(o->svc.type))
         return nt_cli_usage_error("publish: bad service type '%s' (want e.g. _http._tcp)",
                                   o->svc.type);
     if ((o->persist || o->withdraw) && (local || o->ctl.no_agent))

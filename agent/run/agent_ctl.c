@@ -627,7 +627,7 @@ void nt_agent_ctl_set_anchor(nt_agent_ctl *ctl, struct nt_pub_anchor *pa, const 
 }
 
 void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
-                                const nt_trust_hooks *hooks)
+                                nt_trust_hooks *hooks)
 {
     if (!ctl)
         return;

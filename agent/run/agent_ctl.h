@@ -40,7 +40,7 @@ void nt_agent_ctl_timer(nt_agent_ctl *ctl);
  * the persisted services are published again (ctl_publish.h); browse
  * requests are judged with hooks (ctl_browse.h). NULL ctl ignored. */
 void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
-                                const nt_trust_hooks *hooks);
+                                nt_trust_hooks *hooks);
 
 /* Closes every connection (pending requests are cancelled), removes the
  * socket. NULL ignored. */

@@ -1,7 +1,8 @@
 /*
  * agent/run/browse_priv.h - the state of one browse, shared by the run
- * (browse_run.c) and its printing (browse_out.c). Not for the commands:
- * they use browse_run.h.
+ * (browse_run.c), its printing (browse_out.c) and the agent's browses
+ * through the control socket (ctl_browse.c). Not for the commands: they
+ * use browse_run.h.
  */
 #ifndef NAUTILUS_AGENT_RUN_BROWSE_PRIV_H
 #define NAUTILUS_AGENT_RUN_BROWSE_PRIV_H
@@ -51,6 +52,18 @@ typedef struct browse_state {
     nt_browse_emit_fn emit;
     void *emit_ctx;
 } browse_state;
+
+/* The event's name in JSON ("added", ...) and its mark in the lines ('+',
+ * '=', '-', '!'); false for events a browse does not show. */
+bool nt_browse_event_kind(const nt_mdns_event *ev, const char **kind, char *mark);
+
+/* --require: whether ev is shown; keeps bs->shown so that a removal is
+ * shown only for an instance that was shown as added. */
+bool nt_browse_policy_allows(browse_state *bs, const nt_mdns_event *ev);
+
+/* Frees what bs holds (shown and pending lists, line, ranking store); the
+ * runner, hooks, chain, bus and aggregator are the caller's. */
+void nt_browse_state_cleanup(browse_state *bs);
 
 /* Whoever signed the instance (key digest, how it is pinned), if anyone. */
 bool nt_browse_signer(const browse_state *bs, const nt_mdns_event *ev,

@@ -108,7 +108,7 @@ static void meta_event_fix(nt_mdns_event *ev)
 
 /* --require: decides whether an event is shown, keeping the set of shown
  * instances so that an instance is reported removed only if it was shown. */
-static bool policy_allows(browse_state *bs, const nt_mdns_event *ev)
+bool nt_browse_policy_allows(browse_state *bs, const nt_mdns_event *ev)
 {
     char key[NT_MDNS_LABEL_MAX * 4 + NT_MDNS_NAME_MAX + 2];
     size_t at;
@@ -148,7 +148,7 @@ static void reject_timer_arm(browse_state *bs, nt_runner *r)
         NT_LOGW("browse", "rejection timer not set: counts wait for the next rejection");
 }
 
-static bool event_kind(const nt_mdns_event *ev, const char **kind, char *mark)
+bool nt_browse_event_kind(const nt_mdns_event *ev, const char **kind, char *mark)
 {
     switch (ev->kind) {
     case NT_MDNS_EV_SERVICE_ADDED:
@@ -207,7 +207,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
     nt_trust_zk_info zi;
     bool zk = false;
 
-    if (!event_kind(raw, &kind, &mark))
+    if (!nt_browse_event_kind(raw, &kind, &mark))
         return;
     /* zk-verified: trusted, and a proof bound to that key verified. */
     if (instance_zk(bs, r, raw, &zi) || (raw->kind == NT_MDNS_EV_REJECTED &&
@@ -234,7 +234,7 @@ static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
             return;
         ev = &show;
     }
-    if (!policy_allows(bs, ev))
+    if (!nt_browse_policy_allows(bs, ev))
         return;
     if (ev->kind == NT_MDNS_EV_REJECTED && bs->agg) {
         nt_reject_agg_add(bs->agg, ev, nt_runner_now(r));
@@ -372,13 +372,18 @@ static void browse_finish(browse_state *bs, nt_runner *r, nt_trust_store *store)
     nt_chain_view_destroy(bs->chain);
     nt_trust_hooks_destroy(bs->hooks);
     nt_trust_store_destroy(store);
+    nt_browse_state_cleanup(bs);
+    fflush(stdout);
+}
+
+void nt_browse_state_cleanup(browse_state *bs)
+{
     while (bs->nshown)
         nt_free(bs->shown[--bs->nshown]);
     while (bs->npending)
         nt_free(bs->pending[--bs->npending]);
     nt_dynbuf_cleanup(&bs->line);
     nt_rank_store_close(&bs->rank);
-    fflush(stdout);
 }
 
 /* Writes to standard output when the caller names no emit function. */

@@ -32,7 +32,7 @@ NT_WUR nt_status nt_ctl_browses_create(nt_ctl_browses **out, nt_runner *r, const
 void nt_ctl_browses_destroy(nt_ctl_browses *b);
 
 /* The agent's trust hooks (signer and pin of each instance); NULL: none. */
-void nt_ctl_browses_set_hooks(nt_ctl_browses *b, const nt_trust_hooks *hooks);
+void nt_ctl_browses_set_hooks(nt_ctl_browses *b, nt_trust_hooks *hooks);
 
 /* A browse request from c. */
 void nt_ctl_browses_request(nt_ctl_browses *b, nt_ctl_conn *c, const nt_agent_req *req);

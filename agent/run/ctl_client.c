@@ -75,29 +75,32 @@ static int answer(const char *cmd, const char *json, size_t len, const char *pri
     return code;
 }
 
-int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, int wait_ms,
-                 const char *print)
+/* Connects, sends the request and waits for the one reply frame.
+ * NT_EXIT_OK: *c is open and (*json, *n) is the reply (the caller closes
+ * c); NT_CTLC_IN_PROCESS: no agent to ask (none, refused, gone before
+ * answering); otherwise the exit code of a failure said on stderr. */
+static int round_trip(const nt_ctlc_opts *o, const char *cmd, const char *request, size_t len,
+                      int wait_ms, nt_ctl_client **c, const char **json, size_t *n)
 {
-    nt_ctl_client *c = NULL;
-    const char *json;
-    size_t len;
     nt_status st;
     int code;
 
+    *c = NULL;
     if (o->no_agent)
         return NT_CTLC_IN_PROCESS;
-    st = connect_agent(&c, o);
+    st = connect_agent(c, o);
     if (st != NT_OK) {
         if (st != NT_ERR_CTL_NO_AGENT)
             NT_LOGD(cmd, "control socket not usable (%s): working in-process", nt_strerror(st));
+        *c = NULL;
         return NT_CTLC_IN_PROCESS;
     }
-    st = nt_ctl_send(c, request, strlen(request));
+    st = nt_ctl_send(*c, request, len);
     if (st == NT_OK)
-        st = nt_ctl_recv(c, &json, &len, wait_ms);
-    if (st == NT_OK) {
-        code = answer(cmd, json, len, print);
-    } else if (st == NT_ERR_CTL_CLOSED) {
+        st = nt_ctl_recv(*c, json, n, wait_ms);
+    if (st == NT_OK)
+        return NT_EXIT_OK;
+    if (st == NT_ERR_CTL_CLOSED) {
         /* Refused (SO_PEERCRED) or the agent went away before answering. */
         NT_LOGD(cmd, "the agent closed the connection: working in-process");
         code = NT_CTLC_IN_PROCESS;
@@ -105,6 +108,22 @@ int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, in
         code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent did not answer: %s", cmd,
                            nt_strerror(st));
     }
+    nt_ctl_client_close(*c);
+    *c = NULL;
+    return code;
+}
+
+int nt_ctlc_call(const nt_ctlc_opts *o, const char *cmd, const char *request, int wait_ms,
+                 const char *print)
+{
+    nt_ctl_client *c = NULL;
+    const char *json;
+    size_t len;
+    int code = round_trip(o, cmd, request, strlen(request), wait_ms, &c, &json, &len);
+
+    if (code != NT_EXIT_OK)
+        return code;
+    code = answer(cmd, json, len, print);
     nt_ctl_client_close(c);
     return code;
 }
@@ -115,8 +134,7 @@ int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request
     nt_ctl_client *c = NULL;
     const char *json;
     size_t n;
-    nt_status st;
-    int code = NT_CTLC_IN_PROCESS;
+    int code;
 
     *reply = NULL;
     if (o->no_agent)
@@ -126,29 +144,14 @@ int nt_ctlc_exchange(const nt_ctlc_opts *o, const char *cmd, const char *request
                 len);
         return NT_CTLC_IN_PROCESS;
     }
-    st = connect_agent(&c, o);
-    if (st != NT_OK) {
-        if (st != NT_ERR_CTL_NO_AGENT)
-            NT_LOGD(cmd, "control socket not usable (%s): working in-process", nt_strerror(st));
-        return NT_CTLC_IN_PROCESS;
-    }
-    st = nt_ctl_send(c, request, len);
-    if (st == NT_OK)
-        st = nt_ctl_recv(c, &json, &n, wait_ms);
-    if (st == NT_OK) {
-        *reply = cJSON_ParseWithLength(json, n);
-        if (cJSON_IsObject(*reply)) {
-            code = NT_EXIT_OK;
-        } else {
-            cJSON_Delete(*reply);
-            *reply = NULL;
-            code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent's reply makes no sense", cmd);
-        }
-    } else if (st == NT_ERR_CTL_CLOSED) {
-        NT_LOGD(cmd, "the agent closed the connection: working in-process");
-    } else {
-        code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent did not answer: %s", cmd,
-                           nt_strerror(st));
+    code = round_trip(o, cmd, request, len, wait_ms, &c, &json, &n);
+    if (code != NT_EXIT_OK)
+        return code;
+    *reply = cJSON_ParseWithLength(json, n);
+    if (!cJSON_IsObject(*reply)) {
+        cJSON_Delete(*reply);
+        *reply = NULL;
+        code = nt_cli_fail(NT_EXIT_NEGATIVE, "%s: the agent's reply makes no sense", cmd);
     }
     nt_ctl_client_close(c);
     return code;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent_req.h"
+#include "svc_args.h"
 
 #define TXT_ITEMS_MAX 64u /* as the command line takes */
 
@@ -51,28 +52,11 @@ static bool flag(const cJSON *o, const char *key, bool *out)
     return !v || cJSON_IsBool(v);
 }
 
-/* "_name._tcp" or "_name._udp", name 1..15 characters (RFC 6763 §7,
- * RFC 6335 §5.1). */
-static bool type_ok(const char *t)
-{
-    const char *dot = strchr(t, '.');
-    size_t n;
-    if (t[0] != '_' || !dot)
-        return false;
-    n = (size_t)(dot - t) - 1;
-    return n >= 1 && n <= 15 && (strcmp(dot, "._tcp") == 0 || strcmp(dot, "._udp") == 0);
-}
-
-/* "KEY=VALUE" or "KEY" as one length-prefixed string of the TXT RDATA:
- * the key printable US-ASCII without '=', 1 character at least (RFC 6763
- * §6.4), the whole at most 255 bytes (§6.1). */
+/* One TXT string appended to the RDATA (svc_args.h says what it may be). */
 static bool txt_add(nt_conf_service *s, const char *item)
 {
-    size_t n = strlen(item), i;
-    for (i = 0; i < n && item[i] != '='; i++)
-        if (item[i] < 0x20 || item[i] > 0x7e)
-            return false;
-    if (i == 0 || n > 255 || s->txt_len + 1 + n > sizeof s->txt)
+    size_t n = strlen(item);
+    if (!nt_svc_txt_item_ok(item) || s->txt_len + 1 + n > sizeof s->txt)
         return false;
     s->txt[s->txt_len++] = (uint8_t)n;
     memcpy(s->txt + s->txt_len, item, n);
@@ -105,10 +89,9 @@ static nt_status subtype_list(nt_conf_service *s, const cJSON *o, char *why, siz
         return refuse(why, cap, "publish: subtypes is a list of up to 8 labels");
     cJSON_ArrayForEach(it, a) {
         const char *v = cJSON_IsString(it) ? it->valuestring : NULL;
-        if (!v || !v[0] || strlen(v) > 62 || strchr(v, '.'))
+        if (!nt_svc_subtype_label(s->subtypes[s->n_subtypes], NT_CONF_LABEL_MAX, v))
             return refuse(why, cap, "publish: bad subtype (want e.g. _printer)");
-        snprintf(s->subtypes[s->n_subtypes++], NT_CONF_LABEL_MAX, "%s%s", v[0] == '_' ? "" : "_",
-                 v);
+        s->n_subtypes++;
     }
     return NT_OK;
 }
@@ -150,7 +133,7 @@ nt_status nt_agent_req_parse_publish(nt_agent_req *r, const cJSON *o, bool is_pu
     if (!ok || !inst || !type)
         return refuse(why, why_cap, is_publish ? "publish: need instance (1..63 bytes) and type"
                                                : "withdraw: need instance (1..63 bytes) and type");
-    if (!type_ok(type))
+    if (!nt_svc_type_ok(type))
         return refuse(why, why_cap, "publish: bad service type (want e.g. _http._tcp)");
     memset(&r->svc, 0, sizeof r->svc);
     memcpy(r->svc.instance, inst, strlen(inst) + 1);
@@ -165,7 +148,7 @@ static bool browse_type_ok(const char *t)
     const char *p = strstr(t, "._sub.");
     if (p && (t[0] != '_' || p == t + 1 || memchr(t, '.', (size_t)(p - t))))
         return false;
-    return type_ok(p ? p + 6 : t);
+    return nt_svc_type_ok(p ? p + 6 : t);
 }
 
 nt_status nt_agent_req_parse_browse(nt_agent_req *r, const cJSON *o, char *why, size_t why_cap)

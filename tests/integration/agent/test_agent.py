@@ -26,6 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nttest import wait  # noqa: E402
 from nttest import (Checks, Lan, Nautilus, nautilus_path, read_mdns_pcap,  # noqa: E402
                     require_commands)
 
@@ -93,16 +94,6 @@ def present(lines, name, key=None):
 
 def removed(lines, name):
     return lines.seen(lambda o: o.get("event") == "removed" and o.get("instance") == name)
-
-
-def wait(cond, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    return cond()
 
 
 def answers_from(pcap, addrs):

@@ -35,6 +35,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nttest import wait  # noqa: E402
 from nttest import Checks, Lan, Nautilus, nautilus_path, require_commands  # noqa: E402
 
 PY = "/usr/bin/python3"
@@ -63,16 +64,6 @@ for i in range(9):
     r = frame()
     print(json.dumps(r), flush=True)
 """
-
-
-def wait(cond, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    return cond()
 
 
 def main():

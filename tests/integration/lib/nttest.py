@@ -138,6 +138,18 @@ class Lines:
         return [o for o in self.all if pred(o)]
 
 
+def wait(cond, timeout):
+    """Polls cond every 50 ms until it returns something true or timeout
+    seconds pass; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    return cond()
+
+
 def strip_scope(a):
     return a.split("%")[0]
 

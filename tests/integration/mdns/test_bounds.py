@@ -26,6 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nttest import wait  # noqa: E402
 from nttest import (HERE, PYTHON, Checks, Lan, Nautilus, avahi_unescape,  # noqa: E402
                     cpu_seconds, mdnsq, nautilus_path, read_mdns_pcap, require_commands,
                     rss_kb)
@@ -92,16 +93,6 @@ class AvahiPeer:
     def publish_after(self, host):
         av = host.start_avahi("real-after")
         return av.publish("Real After", "_http._tcp", 8090, ["r=1"])
-
-
-def wait(cond, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    return cond()
 
 
 def query_flood(c, peer, a, b, attacker, strict):

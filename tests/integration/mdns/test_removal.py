@@ -23,6 +23,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nttest import wait  # noqa: E402
 from nttest import (Checks, Lan, Nautilus, avahi_unescape, mdnsq,  # noqa: E402
                     nautilus_path, require_commands, zc_browser, zc_register)
 
@@ -50,16 +51,6 @@ class AvahiWatch:
                     self.removed.pop(name, None)
                 elif f[0] == "-":
                     self.removed.setdefault(name, now)
-
-
-def wait(cond, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    return cond()
 
 
 def removed_zc(lines, full):
