@@ -50,10 +50,18 @@ def recv(n):
             return None
         b += x
     return b
-for f in frames:
-    s.sendall(struct.pack(">I", len(f)) + f)
+try:
+    for f in frames:
+        s.sendall(struct.pack(">I", len(f)) + f)
+except OSError:
+    # The agent may refuse a frame and close before all of it is written
+    # (EPIPE): what it answered is still to be read.
+    pass
 for _ in frames:
-    h = recv(4)
+    try:
+        h = recv(4)
+    except OSError:
+        h = None
     if h is None:
         print("CLOSED"); break
     print(recv(struct.unpack(">I", h)[0]).decode())
