@@ -28,34 +28,7 @@ XDG_STATE_HOME="$D/xdg" "$N" feedback Web ok --type _http._tcp --control "$D/non
 [ -f "$D/xdg/nautilus/rank.state" ] || fail "feedback without an agent wrote no state"
 
 # A stand-in agent: serves one connection per reply given, records requests.
-serve() {  # serve REPLY...
-  /usr/bin/python3 - "$D/ctl" "$D/requests" "$@" <<'PY' &
-import os, socket, struct, sys
-path, log, replies = sys.argv[1], sys.argv[2], sys.argv[3:]
-if os.path.exists(path):
-    os.unlink(path)
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path); s.listen(4)
-open(path + ".ready", "w").close()
-for rep in replies:
-    c, _ = s.accept()
-    head = b""
-    while len(head) < 4:
-        head += c.recv(4 - len(head))
-    n = struct.unpack(">I", head)[0]
-    body = b""
-    while len(body) < n:
-        body += c.recv(n - len(body))
-    with open(log, "a") as f:
-        f.write(body.decode() + "\n")
-    rep = rep.encode()
-    c.sendall(struct.pack(">I", len(rep)) + rep)
-    c.close()
-PY
-  SERVER_PID=$!
-  for _ in $(seq 100); do [ -e "$D/ctl.ready" ] && return 0; sleep 0.05; done
-  fail "stand-in agent did not start"
-}
+. "$(dirname "$0")/standin_agent.sh"  # serve REPLY...
 
 rm -f "$D/ctl.ready" "$D/requests"
 serve '{"ok":true,"trust":"unsigned","cached":true,"text":"192.0.2.7\nfd00::7\n","json":"{}\n"}' \

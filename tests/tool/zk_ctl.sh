@@ -16,34 +16,7 @@ trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$D"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 FILES=("$V/verification_key.json" "$V/proof_1.json" "$V/public_1.json")
 
-serve() {  # serve REPLY...: one connection per reply, requests appended to $D/requests
-  rm -f "$D/ctl.ready"
-  /usr/bin/python3 - "$D/ctl" "$D/requests" "$@" <<'PY' &
-import os, socket, struct, sys
-path, log, replies = sys.argv[1], sys.argv[2], sys.argv[3:]
-if os.path.exists(path):
-    os.unlink(path)
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path); s.listen(4)
-open(path + ".ready", "w").close()
-def recv(c, n):
-    b = b""
-    while len(b) < n:
-        b += c.recv(n - len(b))
-    return b
-for rep in replies:
-    c, _ = s.accept()
-    body = recv(c, struct.unpack(">I", recv(c, 4))[0])
-    with open(log, "a") as f:
-        f.write(body.decode() + "\n")
-    rep = rep.encode()
-    c.sendall(struct.pack(">I", len(rep)) + rep)
-    c.close()
-PY
-  SERVER_PID=$!
-  for _ in $(seq 100); do [ -e "$D/ctl.ready" ] && return 0; sleep 0.05; done
-  fail "stand-in agent did not start"
-}
+. "$(dirname "$0")/standin_agent.sh"  # serve REPLY...
 
 serve '{"ok":true,"exit":1,"stdout":"invalid\n","stderr":"zk verify: P: invalid proof: the pairing check fails"}' \
       '{"ok":false,"error":"zk_verify: too many verifications","status":"NT_ERR_CTL_RATE"}'
