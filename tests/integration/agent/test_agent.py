@@ -66,20 +66,6 @@ def write_config(path, workdir, bad=False, txt="/conf", browse="_nautilus-test._
         f.write("\n".join(lines) + "\n")
 
 
-def wait_log(proc, text, timeout, after=0):
-    """Waits until the agent's log holds text (past offset after)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = proc.read_log()
-        i = log.find(text, after)
-        if i >= 0:
-            return log, i
-        if not proc.alive():
-            break
-        time.sleep(0.05)
-    return proc.read_log(), -1
-
-
 def agent_key(log):
     for line in log.splitlines():
         if "signing as %s.local key " % HOST in line:
@@ -156,7 +142,7 @@ def main():
                         env=dict(os.environ, NOTIFY_SOCKET=notify.path))
 
         # -- 1. both services seen, signed -----------------------------------
-        log, _ = wait_log(agent, "signing as", 10)
+        log, _ = agent.wait_log("signing as", 10)
         key = agent_key(log)
         c.check(key is not None, "agent logs its key", log[-300:])
         both = wait(lambda: present(nb, CONF_NAME, key) and present(nb, AVAHI_NAME, key), 10)
@@ -171,7 +157,7 @@ def main():
         # -- 2. SIGHUP, same config: nothing withdrawn -----------------------
         mark = len(agent.read_log())
         agent.send_signal(signal.SIGHUP)
-        log, i = wait_log(agent, "2 unchanged, 0 published, 0 withdrawn", 10, mark)
+        log, i = agent.wait_log("2 unchanged, 0 published, 0 withdrawn", 10, mark)
         c.check(i >= 0, "reload with the same config: 2 unchanged, 0 published, 0 withdrawn",
                 log[mark:][-400:])
 
@@ -179,7 +165,7 @@ def main():
         write_config(conf, lan.workdir, bad=True)
         mark = len(agent.read_log())
         agent.send_signal(signal.SIGHUP)
-        log, i = wait_log(agent, "reload refused", 10, mark)
+        log, i = agent.wait_log("reload refused", 10, mark)
         c.check(i >= 0 and ("%s:7: unknown key 'frobnicate'" % conf) in log[i:],
                 "a malformed reload is refused with FILE:LINE and logged", log[mark:][-400:])
         c.check(agent.alive(), "the agent keeps running")
@@ -197,7 +183,7 @@ def main():
         write_config(conf, lan.workdir, txt="/changed")
         mark = len(agent.read_log())
         agent.send_signal(signal.SIGHUP)
-        log, i = wait_log(agent, "1 unchanged, 1 published, 1 withdrawn", 10, mark)
+        log, i = agent.wait_log("1 unchanged, 1 published, 1 withdrawn", 10, mark)
         c.check(i >= 0, "reload with one service changed: 1 unchanged, 1 published, 1 withdrawn",
                 log[mark:][-400:])
         # What A now answers: a browse started after the change sees the new
@@ -235,10 +221,10 @@ def main():
         agent = a.spawn([nbin, "agent", "--config", conf, "--user", "nobody", "--control", ctl],
                         name="agent2",
                         env=dict(os.environ, NOTIFY_SOCKET=notify2.path))
-        log, _ = wait_log(agent, "signing as", 10)
+        log, _ = agent.wait_log("signing as", 10)
         c.check(agent_key(log) == key, "after SIGKILL the restarted agent has the same key",
                 agent_key(log))
-        log, i = wait_log(agent, "running as nobody", 10)
+        log, i = agent.wait_log("running as nobody", 10)
         nobody = pwd.getpwnam("nobody").pw_uid
         c.check(i >= 0 and uids(agent.pid) == [nobody] * 4,
                 "after binding it runs as nobody (real, effective, saved, fs uid)", uids(agent.pid))
@@ -247,12 +233,12 @@ def main():
         c.check(bool(both), "a fresh browse on B sees both services again under that key",
                 [dict((k, o.get(k)) for k in ("event", "instance", "key", "trust", "reason"))
                  for o in nb2.all][-6:])
-        wait_log(agent, "published \"%s\"" % AVAHI_NAME, 10)
+        agent.wait_log("published \"%s\"" % AVAHI_NAME, 10)
 
-        log, i = wait_log(agent, "browsing _ntenum._tcp", 10)
+        log, i = agent.wait_log("browsing _ntenum._tcp", 10)
         c.check(i >= 0, "with no browse types it browses what the LAN enumerates (_ntenum._tcp)",
                 log[-300:])
-        log, i = wait_log(agent, "added \"Enum Probe\" _ntenum._tcp", 10)
+        log, i = agent.wait_log("added \"Enum Probe\" _ntenum._tcp", 10)
         c.check(i >= 0, "and logs the instance B publishes there", log[-300:])
 
         # -- 5. SIGTERM: goodbyes, exit 0 ------------------------------------

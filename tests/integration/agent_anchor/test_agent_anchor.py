@@ -43,7 +43,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..", "..")
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from nttest import SKIP, Checks, Lan, Lines, nautilus_path, require_commands  # noqa: E402
+from nttest import SKIP, Checks, Lan, Lines, gapless, nautilus_path, require_commands  # noqa: E402
 from anvil import free_port, rpc  # noqa: E402
 import anvil as anvil_node  # noqa: E402
 
@@ -53,33 +53,6 @@ PY = "/usr/bin/python3"
 HOST = "anchorhost"
 WAIT = 20
 PUB_PORT, SNAP_PORT = 7415, 7416
-
-
-def wait_log(proc, text, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = proc.read_log()
-        i = log.find(text)
-        if i >= 0 or not proc.alive():
-            return log, i
-        time.sleep(0.05)
-    return proc.read_log(), -1
-
-
-def gapless(lines):
-    """seq goes up by one from each snapshot.end (or the first event), no gap line."""
-    nxt = None
-    for o in lines.all:
-        t = o.get("topic")
-        if t == "gap":
-            return False
-        if t == "snapshot.end":
-            nxt = o["seq"] + 1
-        elif t and t != "snapshot.begin" and not o.get("snapshot"):
-            if nxt is not None and o.get("seq") != nxt:
-                return False
-            nxt = o.get("seq", 0) + 1
-    return True
 
 
 def stop(p):
@@ -229,7 +202,7 @@ def run_steps(c, lan, nbin, src, url, port, extra, box):
     conf = os.path.join(work, "agent.conf")
     write_config(conf, work, ha, url, registry, ep, snap, "v1")
     agent = ha.spawn([nbin, "agent", "--config", conf], name="agent")
-    log, i = wait_log(agent, "(agent.started)", 10)
+    log, i = agent.wait_log("(agent.started)", 10)
     c.check(i >= 0, "the agent starts with [chain] anchor = yes", log[-400:])
 
     def spawn_sub(argv, name):
@@ -265,7 +238,7 @@ def run_steps(c, lan, nbin, src, url, port, extra, box):
     stop(box["anvil"])
     write_config(conf, work, ha, url, registry, ep, snap, "v2")
     agent.send_signal(signal.SIGHUP)
-    log, i = wait_log(agent, 'version "Office" is leaf 1', WAIT)
+    log, i = agent.wait_log('version "Office" is leaf 1', WAIT)
     c.check(i >= 0, "anvil stopped, Office changed (SIGHUP): the new version is leaf 1",
             log[-300:])
     time.sleep(2.5)  # the worker tries the node, in vain
@@ -303,14 +276,14 @@ def run_steps(c, lan, nbin, src, url, port, extra, box):
 
     # 4. authenticated (delivered at all) and gapless.
     for name, lines in subs.items():
-        c.check(gapless(lines) and all(o.get("agent") == digest for o in anchor_events(lines)),
+        c.check(gapless(lines.all) and all(o.get("agent") == digest for o in anchor_events(lines)),
                 "%s: every event from the pinned agent, seq gapless" % name)
 
     # 5. SIGKILL and restart: resumes from the state directory.
     agent.send_signal(signal.SIGKILL)
     time.sleep(0.3)
     agent = ha.spawn([nbin, "agent", "--config", conf], name="agent2")
-    log, i = wait_log(agent, 'anchored "Office" leaf 1 in checkpoint size 2', WAIT)
+    log, i = agent.wait_log('anchored "Office" leaf 1 in checkpoint size 2', WAIT)
     c.check(i >= 0 and "checkpoint queued" not in log and "is leaf 2" not in log,
             "after SIGKILL: the version found in the log and anchored from the chain's head",
             log[-400:])

@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "trust"))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "bus"))
 import trustlib as T  # noqa: E402
-from nttest import Checks, Lan, Lines, Nautilus, nautilus_path, require_commands  # noqa: E402
+from nttest import Checks, Lan, Lines, Nautilus, gapless, nautilus_path, require_commands  # noqa: E402
 from test_bus_lan import FIX, VK, fixture_state  # noqa: E402
 from test_hostile import Radio  # noqa: E402
 
@@ -78,43 +78,10 @@ def bulk_packets(names, ttl):
     return out
 
 
-def wait_log(proc, text, timeout, after=0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = proc.read_log()
-        i = log.find(text, after)
-        if i >= 0:
-            return log, i
-        if not proc.alive():
-            break
-        time.sleep(0.05)
-    return proc.read_log(), -1
-
-
 def events(lines):
     """Events as delivered (no snapshot items, no markers)."""
     return [o for o in lines.all if o.get("topic") not in (None, "snapshot.begin", "snapshot.end",
                                                              "gap") and not o.get("snapshot")]
-
-
-def gapless(lines):
-    return gapless_list(lines.all)
-
-
-def gapless_list(all_lines):
-    """seq goes up by one from each snapshot.end and no gap line."""
-    nxt = None
-    for o in all_lines:
-        t = o.get("topic")
-        if t == "gap":
-            return False
-        if t == "snapshot.end":
-            nxt = o["seq"] + 1
-        elif t and t != "snapshot.begin" and not o.get("snapshot"):
-            if nxt is not None and o.get("seq") != nxt:
-                return False
-            nxt = o.get("seq", 0) + 1
-    return True
 
 
 def count(lines, topic, pred=lambda o: True):
@@ -200,7 +167,7 @@ def main():
         write_config(conf, work, ep, snap)
 
         agent = ha.spawn([nbin, "agent", "--config", conf], name="agent")
-        log, i = wait_log(agent, "(agent.started)", 10)
+        log, i = agent.wait_log("(agent.started)", 10)
         c.check(i >= 0, "the agent starts its bus from [bus] in the config", log[-400:])
 
         def spawn_sub(argv, name):
@@ -294,7 +261,7 @@ def main():
         before = events(nsub)[-1]
         mark = len(agent.read_log())
         agent.send_signal(signal.SIGHUP)
-        log, i = wait_log(agent, "reloading the configuration", 10, mark)
+        log, i = agent.wait_log("reloading the configuration", 10, mark)
         c.check(i >= 0, "SIGHUP reloads", log[mark:][-300:])
         for p in bulk_packets(["Hup-0"], 120):
             radio.send(p)
@@ -325,7 +292,7 @@ def main():
         agent.stop(signal.SIGKILL)
         agent = ha.spawn([nbin, "agent", "--config", conf, "--bus-endpoint", ep,
                           "--snapshot-endpoint", snap], name="agent2")
-        log, i = wait_log(agent, "(agent.started)", 10)
+        log, i = agent.wait_log("(agent.started)", 10)
         c.check(i >= 0, "restarted with --bus-endpoint/--snapshot-endpoint", log[-300:])
         for name, lines in early.items():
             o = lines.wait_for(lambda o: o.get("topic") == "service.added" and
@@ -338,7 +305,7 @@ def main():
             c.check(any(x.get("topic") == "snapshot.end" for x in after),
                     "%s resynchronised from the restarted agent's snapshot" % name,
                     [(x.get("topic"), x.get("seq"), x.get("run")) for x in after][:8])
-            c.check(gapless(lines), "%s: seq gapless across both runs" % name,
+            c.check(gapless(lines.all), "%s: seq gapless across both runs" % name,
                     [(x.get("topic"), x.get("seq"), x.get("run")) for x in after][:12])
         fresh = c_sub("fresh-subscribe")
         o = fresh.wait_for(lambda o: o.get("topic") == "snapshot.end", 15)
@@ -361,7 +328,7 @@ def main():
         for name, lines in list(early.items()) + list(late.items()) + [("fresh", fresh)]:
             c.check(all(o.get("agent") == agent_digest for o in events(lines)),
                     "%s: every event from the pinned agent" % name)
-            c.check(gapless(lines), "%s: seq gapless" % name)
+            c.check(gapless(lines.all), "%s: seq gapless" % name)
         for lines in list(early.values()) + list(late.values()) + [fresh]:
             lines.proc.stop()
         for name in ("subscribe", "subscriber-py", "late-subscribe", "late-subscriber-py",

@@ -27,7 +27,7 @@ ROOT = os.path.join(HERE, "..", "..", "..")
 sys.path.insert(0, os.path.join(HERE, "..", "trust"))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import trustlib as T  # noqa: E402
-from nttest import Checks, Lan, Lines, Nautilus, nautilus_path, require_commands  # noqa: E402
+from nttest import Checks, Lan, Lines, Nautilus, gapless, nautilus_path, require_commands  # noqa: E402
 from test_hostile import Radio  # noqa: E402
 
 FIX = os.path.join(ROOT, "tests", "unit", "trust_mdns", "fixtures")
@@ -70,22 +70,6 @@ def curve_files(work):
 def events_of(lines):
     return [o for o in lines.all if o.get("topic") not in (None, "snapshot.begin", "snapshot.end")
             and not o.get("snapshot")]
-
-
-def gapless(lines):
-    """seq goes up by one from each snapshot.end, and no gap line."""
-    nxt = None
-    for o in lines.all:
-        t = o.get("topic")
-        if t == "gap":
-            return False
-        if t == "snapshot.end":
-            nxt = o["seq"] + 1
-        elif t and not o.get("snapshot") and t != "snapshot.begin":
-            if nxt is not None and o.get("seq") != nxt:
-                return False
-            nxt = o.get("seq", 0) + 1
-    return True
 
 
 def has(lines, topic, pred=lambda o: True):
@@ -164,7 +148,7 @@ def main():
                     "%s: the rejection says unsigned" % name)
             c.check(all(o.get("agent") == agent_digest for o in events_of(lines)),
                     "%s: every event from the pinned agent" % name)
-            c.check(gapless(lines), "%s: seq gapless" % name,
+            c.check(gapless(lines.all), "%s: seq gapless" % name,
                     [(o.get("topic"), o.get("seq")) for o in lines.all])
         nsub.proc.stop()
         pysub.proc.stop()

@@ -111,6 +111,22 @@ class Proc:
                 return f.read()
         return ""
 
+    def wait_log(self, text, timeout, after=0):
+        """Polls the log every 50 ms until text stands in it past offset
+        after, the process ends or timeout seconds pass. Returns (log, i):
+        the log as read last and where text starts in it, -1 if nowhere."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.read_log()
+            i = log.find(text, after)
+            if i >= 0 or not self.alive() or time.monotonic() >= deadline:
+                return log, i
+            time.sleep(0.05)
+
+    def logged(self, text, timeout):
+        """True once text stands in the log (see wait_log)."""
+        return self.wait_log(text, timeout)[1] >= 0
+
 
 def _kill_pid(pid):
     try:

@@ -138,6 +138,23 @@ class Lines:
         return [o for o in self.all if pred(o)]
 
 
+def gapless(all_lines):
+    """A bus stream's seq goes up by one from each snapshot.end (or from the
+    first event) and no gap line stands in it."""
+    nxt = None
+    for o in all_lines:
+        t = o.get("topic")
+        if t == "gap":
+            return False
+        if t == "snapshot.end":
+            nxt = o["seq"] + 1
+        elif t and t != "snapshot.begin" and not o.get("snapshot"):
+            if nxt is not None and o.get("seq") != nxt:
+                return False
+            nxt = o.get("seq", 0) + 1
+    return True
+
+
 def wait(cond, timeout):
     """Polls cond every 50 ms until it returns something true or timeout
     seconds pass; returns its last value."""

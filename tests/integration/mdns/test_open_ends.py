@@ -76,17 +76,6 @@ def header(raw):
     return bool(flags & 0x8000), qd, an, ns, ar
 
 
-def wait_log(proc, text, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in proc.read_log():
-            return True
-        if not proc.alive():
-            return False
-        time.sleep(0.05)
-    return text in proc.read_log()
-
-
 def validates(rrset, sigs, keys):
     try:
         dns.dnssec.validate(rrset, sigs, keys)
@@ -121,7 +110,7 @@ def part_a(c, nbin):
         mine_a = {a.v4, a.v6, a.link_local()}
         mine_b = {b.v4, b.v6, b.link_local()}
         pub = Nautilus(nbin, a).publish("OE Peer", "_http._tcp", 8080, ["x=1"], host_name=host_a)
-        c.check(wait_log(pub, "published", 10), "(a) publish on A established", pub.read_log())
+        c.check(pub.logged("published", 10), "(a) publish on A established", pub.read_log())
         time.sleep(2.5)  # its announcements (1 s apart) are over
         tb0 = time.time()
         r = b.run([nbin, "browse", "_http._tcp", "-i", "lan0", "--timeout", "4"], timeout=30)
@@ -287,7 +276,7 @@ def part_c_e(c, nbin):
                                       name="browse-stats")
         pub = Nautilus(nbin, a).publish(SIG_INSTANCE, STYPE, 7000, ["k=v"], host_name=SIG_HOST,
                                         extra=["--sign", "--state", state])
-        c.check(wait_log(pub, "published", 10), "(c) signed publish on A established",
+        c.check(pub.logged("published", 10), "(c) signed publish on A established",
                 pub.read_log())
         seen = br.wait_for(lambda o: o.get("instance") == SIG_INSTANCE and
                            o.get("trust") == "trusted", 8)
@@ -361,7 +350,7 @@ def part_d(c, nbin):
             pubs[h.name] = (h, inst, Nautilus(nbin, h).publish(
                 inst, STYPE, port, ["n=%d" % port], host_name="same",
                 extra=["--sign", "--state", os.path.join(wd, s)], name="publish-" + h.name))
-            wait_log(pubs[h.name][2], "published", 10)  # the second one starts after the first
+            pubs[h.name][2].logged("published", 10)  # the second one starts after the first
         renamed = []
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

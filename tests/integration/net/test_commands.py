@@ -22,15 +22,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from nttest import Checks, Lan, Nautilus, nautilus_path, require_commands  # noqa: E402
 
 
-def wait_log(proc, text, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in proc.read_log():
-            return True
-        time.sleep(0.05)
-    return text in proc.read_log()
-
-
 def main():
     if os.geteuid() != 0:
         print("SKIP: needs root")
@@ -50,7 +41,7 @@ def main():
         pd = Nautilus(nbin, d).publish("Backup", "_http._tcp", 8003, [], host_name="nt-d",
                                        extra=["--priority", "5"])
         for p, name in ((pa, "Best Low"), (pb, "Best High"), (pd, "Backup")):
-            c.check(wait_log(p, 'published "%s" on lan0' % name, 10),
+            c.check(p.logged('published "%s" on lan0' % name, 10),
                     "publish prints 'published \"%s\" on lan0'" % name, p.read_log())
 
         # -- browse, human lines ----------------------------------------------

@@ -40,15 +40,6 @@ BOUND_S = 1.5
 SETTLE_S = 2.5  # probes (0.25 + 3 x 0.25 s) and the first announcement
 
 
-def wait_log(proc, text, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in proc.read_log():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def records(p):
     """(type, address, ttl) of every A/AAAA in a packet, authority included."""
     out = []
@@ -101,7 +92,7 @@ def main():
         pcap = os.path.join(lan.workdir, "b.pcap")
         cap = b.capture(pcap)
         pub = Nautilus(nbin, a).publish(INSTANCE, "_http._tcp", 8080, [], host_name=HOST)
-        c.check(wait_log(pub, 'published "%s" on lan0' % INSTANCE, 10),
+        c.check(pub.logged('published "%s" on lan0' % INSTANCE, 10),
                 "publisher announced", pub.read_log())
         time.sleep(SETTLE_S)
 
