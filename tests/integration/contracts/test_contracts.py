@@ -28,10 +28,11 @@ import atexit
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import anvil as anvil_node  # noqa: E402
 
 SRC = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                       os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -214,20 +215,11 @@ def start_anvil():
     for path in (ANVIL, CAST):
         if not os.access(path, os.X_OK):
             fatal("%s missing: run bash scripts/deps.sh" % path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    RPC = "http://127.0.0.1:%d" % port
-    anvil = subprocess.Popen([ANVIL, "--host", "127.0.0.1", "--port", str(port), "--silent"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        if anvil.poll() is not None:
-            fatal("anvil exited with %d" % anvil.returncode)
-        if run([CAST, "chain-id", "--rpc-url", RPC]).returncode == 0:
-            print("   anvil pid %d on %s" % (anvil.pid, RPC), flush=True)
-            return
-        time.sleep(0.1)
-    fatal("anvil did not answer on %s" % RPC)
+    try:
+        anvil, RPC = anvil_node.start(SRC, extra=())
+    except RuntimeError as e:
+        fatal(str(e))
+    print("   anvil pid %d on %s" % (anvil.pid, RPC), flush=True)
 
 
 def test_registry(reg, keys, addrs):

@@ -38,6 +38,8 @@ import subprocess
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import anvil as anvil_node  # noqa: E402
 
 probe, src = sys.argv[1], sys.argv[2]
 nm = os.path.join(src, "node_modules")
@@ -81,23 +83,13 @@ def probe_line(*args, stdin=None):
     return r.stdout
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_anvil(*extra):
-    port = free_port()
-    proc = subprocess.Popen([anvil_bin, "--host", "127.0.0.1", "--port", str(port), "--silent"]
-                            + list(extra), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        proc, url = anvil_node.start(src, extra=extra)
+    except RuntimeError as e:
+        sys.exit(str(e))
     children.append(proc)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        if fields(probe_line("call", url, "eth_chainId", "[]", "u64")).get("status") == "NT_OK":
-            return url
-        time.sleep(0.05)
-    sys.exit("anvil did not start")
+    return url
 
 
 def stop_children():
@@ -335,7 +327,7 @@ def bad_call(url, kind="u64", timeout_ms=3000, attempts=1, method="eth_blockNumb
 
 
 def check_bad_answers():
-    closed = free_port()  # bound and released: nothing listens there
+    closed = anvil_node.free_port()  # bound and released: nothing listens there
     f = bad_call(f"http://127.0.0.1:{closed}/", attempts=3)
     check(f.get("status") == "NT_ERR_RPC_CONNECT" and f.get("attempts") == "3",
           f"connection refused: {f.get('status')} after {f.get('attempts')} attempts (backoff between)")

@@ -44,12 +44,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import anvil as anvil_node  # noqa: E402
 
 NAUTILUS, LOG_TOOL, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 CAST = os.path.join(SRC, "node_modules/@foundry-rs/cast-linux-amd64/bin/cast")
@@ -115,20 +116,11 @@ def start_anvil(*extra):
     for path in (ANVIL, CAST):
         if not os.access(path, os.X_OK):
             fatal("%s missing: run bash scripts/deps.sh" % path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    RPC = "http://127.0.0.1:%d" % port
-    anvil = subprocess.Popen([ANVIL, "--host", "127.0.0.1", "--port", str(port), "--silent"]
-                             + list(extra), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        if anvil.poll() is not None:
-            fatal("anvil exited with %d" % anvil.returncode)
-        if run([CAST, "chain-id", "--rpc-url", RPC]).returncode == 0:
-            print("   anvil pid %d on %s %s" % (anvil.pid, RPC, " ".join(extra)), flush=True)
-            return
-        time.sleep(0.1)
-    fatal("anvil did not answer on %s" % RPC)
+    try:
+        anvil, RPC = anvil_node.start(SRC, extra=extra)
+    except RuntimeError as e:
+        fatal(str(e))
+    print("   anvil pid %d on %s" % (anvil.pid, RPC), flush=True)
 
 
 def nt(*args):

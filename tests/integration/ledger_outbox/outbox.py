@@ -40,15 +40,15 @@ printed.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import anvil as anvil_node  # noqa: E402
 
 tool, src = sys.argv[1], sys.argv[2]
-anvil_bin = os.path.join(src, "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
 cast_bin = os.path.join(src, "node_modules/@foundry-rs/cast-linux-amd64/bin/cast")
 # Anvil's deterministic dev accounts 0 and 1 (public, test-only keys).
 KEY0 = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -73,12 +73,6 @@ def check(cond, msg):
         failures.append(msg)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rpc(method, params=None):
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
                        "params": params or []}).encode()
@@ -92,17 +86,14 @@ def rpc(method, params=None):
 
 
 def start_anvil():
+    """anvil on the test's one port (the same across restarts), with its state
+    dumped to state_file on the way out."""
     global anvil
-    anvil = subprocess.Popen([anvil_bin, "--host", "127.0.0.1", "--port", str(port), "--silent",
-                              "--block-time", "1", "--state", state_file],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            rpc("eth_chainId")
-            return
-        except Exception:
-            time.sleep(0.05)
-    sys.exit("anvil did not start")
+    try:
+        anvil, _ = anvil_node.start(src, port=port,
+                                    extra=["--block-time", "1", "--state", state_file])
+    except RuntimeError as e:
+        sys.exit(str(e))
 
 
 def stop_anvil():
@@ -206,7 +197,7 @@ def enqueue(target, n, first):
 
 def main():
     global port
-    port = free_port()
+    port = anvil_node.free_port()
     start_anvil()
     target = deploy()
     print(f"EventPerRecord at {target}; outbox db {db}", flush=True)

@@ -35,10 +35,13 @@ def start(src, port=None, chain_id="31337", extra=()):
                          stderr=subprocess.DEVNULL)
     url = "http://127.0.0.1:%d" % port
     for _ in range(200):
+        if p.poll() is not None:
+            raise RuntimeError("anvil exited with %d (port %d)" % (p.returncode, port))
         try:
             rpc(url, "eth_chainId", [])
             return p, url
         except OSError:
             time.sleep(0.05)
     p.kill()
-    raise RuntimeError("anvil did not start")
+    p.wait()
+    raise RuntimeError("anvil did not answer on %s" % url)

@@ -24,11 +24,12 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import anvil as anvil_node  # noqa: E402
 
 P = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 # Anvil's first deterministic dev account (public, test-only key).
@@ -36,7 +37,6 @@ ANVIL_KEY0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 
 nautilus, src = sys.argv[1], sys.argv[2]
 nm = os.path.join(src, "node_modules")
-anvil_bin = os.path.join(nm, "@foundry-rs/anvil-linux-amd64/bin/anvil")
 cast_bin = os.path.join(nm, "@foundry-rs/cast-linux-amd64/bin/cast")
 snarkjs = ["node", os.path.join(nm, "snarkjs/build/cli.cjs")]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -65,12 +65,6 @@ def prove(cred, outdir, key="main"):
     r = run([nautilus, "zk", "prove", cred, "-o", outdir, "--setup", key])
     if r.returncode != 0:
         sys.exit(f"nautilus zk prove {cred} --setup {key}: exit {r.returncode}: {r.stderr}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def random_credential(rng, path):
@@ -139,16 +133,10 @@ def main():
             cases.append((f"tampered: {kind}", vk, d, False))
 
         # Solidity verifiers on anvil.
-        port = free_port()
-        rpc = f"http://127.0.0.1:{port}"
-        anvil = subprocess.Popen([anvil_bin, "--host", "127.0.0.1", "--port", str(port), "--silent"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if run([cast_bin, "chain-id", "--rpc-url", rpc]).returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            sys.exit("anvil did not start")
+        try:
+            anvil, rpc = anvil_node.start(src)
+        except RuntimeError as e:
+            sys.exit(str(e))
         contracts = {}
         for key_vk, d in ((vk, main_dir), (vk_alt, alt_dir)):
             r = run(["node", os.path.join(here, "solc_compile.mjs"), os.path.join(d, "verifier.sol")])
@@ -159,7 +147,7 @@ def main():
             if r2.returncode != 0:
                 sys.exit("cast send --create: " + r2.stderr)
             contracts[key_vk] = json.loads(r2.stdout)["contractAddress"]
-        print(f"crosscheck: verifiers deployed at {sorted(contracts.values())} on anvil :{port}", flush=True)
+        print(f"crosscheck: verifiers deployed at {sorted(contracts.values())} on anvil {rpc}", flush=True)
 
         sig = "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[20])(bool)"
         for name, key_vk, d, want in cases:
