@@ -15,6 +15,7 @@
 #include "svc_format.h"
 
 #define REQ_KEEP_MAX 4096u /* bytes of a persisted request as sent */
+#define UID_ROOM 24u       /* what keep_request adds: ,"uid":4294967294 */
 
 typedef struct cpub {
     bool used;
@@ -26,6 +27,7 @@ typedef struct cpub {
     nt_mdns_service_id id;
     nt_ctl_conn *conn;       /* who hears of it; NULL once nobody does */
     nt_ctl_conn *owner;      /* whose connection it lives with (NULL: persisted) */
+    uid_t uid;               /* who published it: only they or root withdraw it */
     char req[REQ_KEEP_MAX];  /* persist: the request as sent */
 } cpub;
 
@@ -118,7 +120,7 @@ static void save(const nt_ctl_pubs *p)
     ok = nt_dynbuf_add_str(&d, "[") == NT_OK;
     for (i = 0; ok && i < NT_CTL_PUB_TOTAL; i++) {
         const cpub *e = &p->items[i];
-        if (!e->used || !e->persist || e->withdrawing)
+        if (!e->used || !e->persist || e->withdrawing || !e->req[0])
             continue;
         ok = nt_dynbuf_addf(&d, "%s\n%s", first ? "" : ",", e->req) == NT_OK;
         first = false;
@@ -173,11 +175,14 @@ static cpub *slot(nt_ctl_pubs *p, const nt_ctl_conn *c, const char **why)
     return free_one;
 }
 
-/* Publishes req as entry e; the engine's status on refusal (e stays free). */
-static nt_status place(nt_ctl_pubs *p, cpub *e, const nt_agent_req *req, nt_ctl_conn *c)
+/* Publishes req as entry e for uid; the engine's status on refusal (e stays
+ * free). */
+static nt_status place(nt_ctl_pubs *p, cpub *e, const nt_agent_req *req, nt_ctl_conn *c,
+                       uid_t uid)
 {
     nt_status st;
     memset(e, 0, sizeof *e);
+    e->uid = uid;
     e->svc = req->svc;
     e->persist = req->persist;
     memcpy(e->current, req->svc.instance, strlen(req->svc.instance) + 1);
@@ -191,6 +196,25 @@ static nt_status place(nt_ctl_pubs *p, cpub *e, const nt_agent_req *req, nt_ctl_
             (unsigned)e->svc.port, c ? "a client" : "the persisted set",
             e->persist ? ", persisted" : "");
     return NT_OK;
+}
+
+/* The request as the persisted set keeps it: as sent, with "uid" set to the
+ * publisher's, so that a restarted agent still knows whose it is (a "uid" the
+ * client put in is replaced, never believed). */
+static void keep_request(cpub *e, const char *json, size_t len)
+{
+    cJSON *o = cJSON_ParseWithLength(json, len);
+    char *text;
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "uid");
+    text = cJSON_AddNumberToObject(o, "uid", (double)e->uid) ? cJSON_PrintUnformatted(o) : NULL;
+    if (text && strlen(text) < REQ_KEEP_MAX)
+        memcpy(e->req, text, strlen(text) + 1);
+    else
+        e->req[0] = 0; /* not kept: save() skips it, said in the log */
+    if (!e->req[0])
+        NT_LOGE("ctl", "\"%s\": cannot keep the request; it is not persisted", e->svc.instance);
+    cJSON_free(text);
+    cJSON_Delete(o);
 }
 
 static void do_publish(nt_ctl_pubs *p, nt_ctl_conn *c, const nt_agent_req *req, const char *json,
@@ -208,7 +232,7 @@ static void do_publish(nt_ctl_pubs *p, nt_ctl_conn *c, const nt_agent_req *req, 
         send_error(c, NT_ERR_INVALID_ARG, "--sign: the agent does not sign (sign = no)");
         return;
     }
-    if (req->persist && (!p->path[0] || len >= REQ_KEEP_MAX)) {
+    if (req->persist && (!p->path[0] || len >= REQ_KEEP_MAX - UID_ROOM)) {
         send_error(c, NT_ERR_INVALID_ARG, p->path[0] ? "--persist: the request is too large"
                                                      : "--persist: the agent has no state directory");
         return;
@@ -221,15 +245,25 @@ static void do_publish(nt_ctl_pubs *p, nt_ctl_conn *c, const nt_agent_req *req, 
         send_error(c, NT_ERR_CAP, why);
         return;
     }
-    if ((st = place(p, e, req, c)) != NT_OK) {
+    if ((st = place(p, e, req, c, nt_ctl_conn_peer(c)->uid)) != NT_OK) {
         send_error(c, st, nt_strerror(st));
         return;
     }
     if (e->persist) {
-        memcpy(e->req, json, len);
-        e->req[len] = 0;
+        keep_request(e, json, len);
         save(p);
     }
+}
+
+/* Who may withdraw e: the connection it lives with, its publisher's uid for a
+ * persisted one, and root. Another client of the socket (allowed by its
+ * group) may not take away what it did not publish. */
+static bool may_withdraw(const cpub *e, const nt_ctl_conn *c)
+{
+    uid_t uid = nt_ctl_conn_peer(c)->uid;
+    if (uid == 0 || e->owner == c)
+        return true;
+    return e->persist && uid == e->uid;
 }
 
 static void do_withdraw(nt_ctl_pubs *p, nt_ctl_conn *c, const nt_agent_req *req)
@@ -237,6 +271,12 @@ static void do_withdraw(nt_ctl_pubs *p, nt_ctl_conn *c, const nt_agent_req *req)
     cpub *e = find(p, req->svc.instance, req->svc.type);
     if (!e) {
         send_error(c, NT_ERR_NOT_FOUND, "no such service published through the agent");
+        return;
+    }
+    if (!may_withdraw(e, c)) {
+        NT_LOGW("ctl", "withdrawal of \"%s\" by uid %ld refused: published by uid %ld",
+                e->current, (long)nt_ctl_conn_peer(c)->uid, (long)e->uid);
+        send_error(c, NT_ERR_PERM, "not yours: published by another user");
         return;
     }
     e->conn = c; /* hears of the goodbyes */
@@ -341,6 +381,15 @@ void nt_ctl_pubs_event(nt_ctl_pubs *p, const nt_mdns_event *ev)
 
 /* ---- start: the persisted set back --------------------------------------- */
 
+/* A uid as the agent wrote it; a set saved before uids were kept has none,
+ * and its services are root's (only root withdraws them). */
+static bool uid_ok(const cJSON *uid)
+{
+    return !uid || (cJSON_IsNumber(uid) && uid->valuedouble >= 0 &&
+                    uid->valuedouble < 4294967295.0 &&
+                    uid->valuedouble == (double)(uint32_t)uid->valuedouble);
+}
+
 static void restore(nt_ctl_pubs *p, const cJSON *arr)
 {
     const cJSON *it;
@@ -352,11 +401,13 @@ static void restore(nt_ctl_pubs *p, const cJSON *arr)
 
     cJSON_ArrayForEach(it, arr) {
         char *text = cJSON_PrintUnformatted(it);
+        const cJSON *uid = cJSON_GetObjectItemCaseSensitive(it, "uid");
         memset(&req, 0, sizeof req);
         if (!text || nt_agent_req_parse_publish(&req, it, true, why, sizeof why) != NT_OK ||
-            !req.persist || strlen(text) >= REQ_KEEP_MAX) {
+            !req.persist || strlen(text) >= REQ_KEEP_MAX || !uid_ok(uid)) {
             NT_LOGE("ctl", "%s: a persisted service is damaged; skipped", p->path);
-        } else if (!(e = slot(p, NULL, &unused)) || place(p, e, &req, NULL) != NT_OK) {
+        } else if (!(e = slot(p, NULL, &unused)) ||
+                   place(p, e, &req, NULL, uid ? (uid_t)uid->valuedouble : 0) != NT_OK) {
             NT_LOGE("ctl", "%s: cannot publish \"%s\" again", p->path, req.svc.instance);
         } else {
             memcpy(e->req, text, strlen(text) + 1);

@@ -22,10 +22,14 @@ of the test); host B browses _ntpub._tcp with A's key pinned.
 6. Refusals: --persist with -i (exit 2), --withdraw of an unknown name
    (exit 1), nobody cannot publish through the agent (socket 0660), and
    over 8 services on one connection the agent refuses the 9th.
+7. Ownership (control-group nogroup): nobody may use the socket but cannot
+   withdraw root's persisted service, even after the agent restarted; it
+   withdraws its own; root withdraws anything.
 """
 import concurrent.futures
 import json
 import os
+import pwd
 import shutil
 import signal
 import struct
@@ -89,10 +93,10 @@ def main():
     c.done()
 
 
-def start_agent(a, nbin, state, ctl, name="agent"):
+def start_agent(a, nbin, state, ctl, name="agent", extra=()):
     agent = a.spawn([nbin, "agent", "-i", a.ifname, "--state", state, "--control", ctl,
-                     "--host", "ntpa", "--browse", "_ntnone._tcp", "--log-level", "debug"],
-                    name=name)
+                     "--host", "ntpa", "--browse", "_ntnone._tcp", "--log-level", "debug"] +
+                    list(extra), name=name)
     wait(lambda: (os.path.exists(ctl) and "started as" in agent.read_log()) or
          not agent.alive(), 10)
     return agent
@@ -254,6 +258,43 @@ def run(c, lan, nbin, ctl):
     log = agent.read_log()
     c.check(agent.alive() and sum("is damaged" in x for x in log.splitlines()) == 1,
             "a damaged state file: one log line, the agent runs", log[-600:])
+    c.check(agent.stop() == 0, "the agent stops cleanly")
+    owners(c, a, nbin, state, ctl)
+
+
+def owners(c, a, nbin, state, ctl):
+    """7. Who may withdraw: with control-group nogroup, nobody may use the
+    socket, but may take away only what nobody published, across a restart;
+    root may take away anything."""
+    conf = os.path.join(os.path.dirname(state), "group.conf")
+    with open(conf, "w") as f:
+        f.write("[agent]\ncontrol-group = nogroup\n")
+    as_nobody = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+    agent = start_agent(a, nbin, state, ctl, name="agent4", extra=["--config", conf])
+    pfile = os.path.join(state, "ctl-services.json")
+    r1 = a.run([nbin, "publish", "--control", ctl, "--persist", "Held", STYPE, "7003"],
+               timeout=20)
+    r2 = a.run(as_nobody + [nbin, "publish", "--control", ctl, "--persist", "Mine", STYPE,
+                            "7004"], timeout=20)
+    c.check(r1.returncode == 0 and r2.returncode == 0,
+            "root and nobody (in the control group) each persist a service",
+            r1.stderr + r2.stderr + agent.read_log()[-600:])
+    kept = dict((o.get("instance"), o.get("uid")) for o in json.load(open(pfile)))
+    c.check(kept == {"Held": 0, "Mine": pwd.getpwnam("nobody").pw_uid},
+            "the state file keeps whose each one is", kept)
+    agent.stop(signal.SIGKILL)
+    agent = start_agent(a, nbin, state, ctl, name="agent5", extra=["--config", conf])
+    w1 = a.run(as_nobody + [nbin, "publish", "--control", ctl, "--withdraw", "Held", STYPE],
+               timeout=20)
+    c.check(w1.returncode == 1 and "not yours" in w1.stderr and "Held" in open(pfile).read(),
+            "after a restart nobody cannot withdraw root's Held (exit 1, kept)",
+            (w1.returncode, w1.stderr))
+    w2 = a.run(as_nobody + [nbin, "publish", "--control", ctl, "--withdraw", "Mine", STYPE],
+               timeout=20)
+    w3 = a.run([nbin, "publish", "--control", ctl, "--withdraw", "Held", STYPE], timeout=20)
+    c.check(w2.returncode == 0 and w3.returncode == 0 and json.load(open(pfile)) == [],
+            "nobody withdraws its own Mine, root withdraws Held; the set is empty",
+            (w2.stderr, w3.stderr))
     c.check(agent.stop() == 0, "the agent stops cleanly")
 
 
