@@ -18,8 +18,8 @@ nt_status nt_hex_encode(char *out, size_t out_cap, const uint8_t *data, size_t n
     return NT_OK;
 }
 
-/* Value of one hex digit, or -1. Works on unsigned char, no ctype. */
-static int hex_value(unsigned char c)
+/* Works on unsigned char, no ctype (codec.h). */
+int nt_hex_digit_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -42,16 +42,16 @@ nt_status nt_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const cha
         return NT_ERR_HEX;
     n = text_len / 2;
     for (i = 0; i < n; i++) {
-        int hi = hex_value((unsigned char)text[2 * i]);
-        int lo = hex_value((unsigned char)text[2 * i + 1]);
+        int hi = nt_hex_digit_value((unsigned char)text[2 * i]);
+        int lo = nt_hex_digit_value((unsigned char)text[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return NT_ERR_HEX;
     }
     if (n > out_cap)
         return NT_ERR_NOSPACE;
     for (i = 0; i < n; i++)
-        out[i] = (uint8_t)((hex_value((unsigned char)text[2 * i]) << 4) |
-                           hex_value((unsigned char)text[2 * i + 1]));
+        out[i] = (uint8_t)((nt_hex_digit_value((unsigned char)text[2 * i]) << 4) |
+                           nt_hex_digit_value((unsigned char)text[2 * i + 1]));
     *out_len = n;
     return NT_OK;
 }

@@ -3,6 +3,7 @@
  * arithmetic fee computations need. Public data only. */
 #include <string.h>
 
+#include "nautilus/codec.h"
 #include "nautilus/ledger.h"
 
 void nt_u256_from_u64(nt_u256 *out, uint64_t v)
@@ -136,17 +137,6 @@ nt_status nt_u256_to_dec(char *out, size_t cap, const nt_u256 *v)
     return NT_OK;
 }
 
-static int hex_digit(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 nt_status nt_u256_from_quantity(nt_u256 *out, const char *text, size_t len)
 {
     nt_u256 r;
@@ -161,7 +151,7 @@ nt_status nt_u256_from_quantity(nt_u256 *out, const char *text, size_t len)
         return NT_ERR_RANGE;
     memset(r.be, 0, sizeof r.be);
     for (i = 0; i < digits; i++) {
-        int d = hex_digit((unsigned char)text[len - 1 - i]);
+        int d = nt_hex_digit_value((unsigned char)text[len - 1 - i]);
         if (d < 0)
             return NT_ERR_INVALID_ARG;
         r.be[31 - i / 2] |= (uint8_t)(i % 2 ? d << 4 : d);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent_req.h"
+#include "nautilus/codec.h"
 
 static nt_status refuse(char *why, size_t cap, const char *msg)
 {
@@ -42,30 +43,12 @@ static bool number(const cJSON *o, const char *key, double lo, double hi, uint64
     return true;
 }
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "0x" and 40 hex digits. */
 static bool address(uint8_t out[20], const char *s)
 {
-    size_t i;
-    if (strlen(s) != 42 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-        return false;
-    for (i = 0; i < 20; i++) {
-        int hi = hex_val(s[2 + 2 * i]), lo = hex_val(s[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
+    size_t n = 0;
+    return strlen(s) == 42 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+           nt_hex_decode(out, 20, &n, s, 42) == NT_OK && n == 20;
 }
 
 /* Which subcommands travel, and what each needs (as tools/cmd_ledger.c). */

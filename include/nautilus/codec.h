@@ -24,6 +24,9 @@ static inline size_t nt_hex_encoded_len(size_t n) { return 2 * n; }
  * NT_ERR_NOSPACE if out_cap < 2n + 1. */
 NT_API NT_WUR nt_status nt_hex_encode(char *out, size_t out_cap, const uint8_t *data, size_t n);
 
+/* The value of one hex digit (either case), or -1 for any other byte. */
+NT_API int nt_hex_digit_value(unsigned char c);
+
 /* Decodes hex text (either case; an optional "0x" prefix is accepted) into
  * out[0..out_cap), setting *out_len. NT_ERR_HEX for odd length or a non-hex
  * character, NT_ERR_NOSPACE if out_cap is too small. */
