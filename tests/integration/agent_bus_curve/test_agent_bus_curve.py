@@ -54,7 +54,7 @@ for _d in ("trust", "lib", "bus", "agent_bus"):
     sys.path.insert(0, os.path.join(HERE, "..", _d))
 import trustlib as T  # noqa: E402
 from nttest import Checks, Lan, Lines, nautilus_path, require_commands  # noqa: E402
-from test_agent_bus import STYPE, events, gapless, state_upto, wait_log  # noqa: E402
+from test_agent_bus import STYPE, events, gapless, state_upto  # noqa: E402
 from test_bus_lan import curve_files, write_private  # noqa: E402
 from test_hostile import Radio  # noqa: E402
 
@@ -259,7 +259,7 @@ def main():
         pcap = os.path.join(work, "bus.pcap")
         cap = ha.capture(pcap, bpf="tcp port %d or tcp port %d" % (PUB_PORT, SNAP_PORT))
         agent = ha.spawn([nbin, "agent", "--config", conf], name="agent")
-        log, i = wait_log(agent, "(agent.started)", 10)
+        log, i = agent.wait_log("(agent.started)", 10)
         c.check(i >= 0 and ", CURVE (agent.started)" in log,
                 "the agent starts its bus with CURVE from [bus] in the config", log[-400:])
 
@@ -383,7 +383,7 @@ def main():
         c.check(resyncs >= 1 and not any(o.get("topic") == "gap" for o in slow.all),
                 "slow subscribe: %d resync(s) after SIGCONT, no unfilled gap line" % resyncs)
         for name, lines in subs.items():
-            c.check(gapless(lines), "%s: seq gapless from each snapshot" % name)
+            c.check(gapless(lines.all), "%s: seq gapless from each snapshot" % name)
             c.check(all(o.get("agent") == digest for o in events(lines)),
                     "%s: every event from the pinned agent" % name)
 
