@@ -108,9 +108,12 @@ int nt_agent_bus_start(nt_bus_pub **out, const nt_conf *c, const char *label);
 /* SIGHUP: the bus stays as it is (same run, seq continues); says so if
  * [bus] changed. */
 void nt_agent_bus_reload(const nt_conf *old, const nt_conf *c);
-/* One engine event on the bus (DESIGN §6.2); bus NULL: nothing. */
-void nt_agent_bus_event(nt_bus_pub *bus, const nt_trust_hooks *hooks, nt_runner *r,
-                        const nt_mdns_event *ev, const nt_conf *c);
+/* One engine event on the bus (DESIGN §6.2); bus NULL: nothing. chain:
+ * the view that judged it (agent_chain.c), NULL when none. */
+struct nt_chain_view;
+void nt_agent_bus_event(nt_bus_pub *bus, const nt_trust_hooks *hooks,
+                        const struct nt_chain_view *chain, nt_runner *r, const nt_mdns_event *ev,
+                        const nt_conf *c);
 /* Publishes agent.stopping and closes. NULL ignored. */
 void nt_agent_bus_stop(nt_bus_pub *bus);
 
@@ -148,6 +151,27 @@ struct nt_pub_anchor;
  * anchors with: the state directory and the chain id. NULL when an is. */
 struct nt_pub_anchor *nt_agent_anchor_worker(const nt_agent_anchor *an, const char **state,
                                              uint64_t *chain_id);
+
+/* --- trust from the chain (agent_chain.c) --- */
+
+#define NT_AGENT_CHAIN_TIMER 20u /* the runner timer id the chain's poll uses */
+#define NT_AGENT_CHAIN_POLL_MS 1000u /* answers and stale bindings, besides the
+                                        worker's wake-ups (as browse --rpc) */
+
+/* [chain] rpc-url and registry are both set: the trust hooks keep what the
+ * chain says and the agent judges with it (DESIGN §1.5, §8.1). */
+bool nt_agent_chain_wanted(const nt_conf *c);
+/* Starts the reader of the chain for hooks (created with chain support)
+ * when c wants it (*out NULL otherwise; one of rpc-url and registry alone
+ * is one warning). Exit code: NT_EXIT_USAGE with one line. */
+int nt_agent_chain_start(struct nt_chain_view **out, const nt_conf *c, nt_trust_hooks *hooks);
+/* SIGHUP: the reader keeps its node and registry; says so if they changed. */
+void nt_agent_chain_reload(const nt_conf *old, const nt_conf *c);
+/* Says how many reads failed, stops the worker. NULL ignored. */
+void nt_agent_chain_stop(struct nt_chain_view *v);
+
+/* True if query is one of b's browses (a configured or enumerated type). */
+bool nt_agent_browse_owns(const nt_agent_browse *b, nt_mdns_query_id query);
 
 /* --- the daemon (agent_daemon.c) --- */
 

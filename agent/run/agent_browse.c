@@ -82,6 +82,15 @@ void nt_agent_browse_sync(nt_agent_browse *b, nt_runner *r, const nt_conf *c)
     enumerate(b, r, c->n_browse == 0);
 }
 
+bool nt_agent_browse_owns(const nt_agent_browse *b, nt_mdns_query_id query)
+{
+    size_t i;
+    for (i = 0; i < b->n; i++)
+        if (b->ids[i] == query)
+            return true;
+    return false;
+}
+
 static void log_service(const nt_agent_browse *b, const nt_mdns_event *ev, const char *what)
 {
     if (ev->trust < (uint8_t)b->require)

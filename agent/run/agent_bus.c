@@ -49,10 +49,11 @@ void nt_agent_bus_reload(const nt_conf *old, const nt_conf *c)
                 "[bus] changes apply at the next restart");
 }
 
-void nt_agent_bus_event(nt_bus_pub *bus, const nt_trust_hooks *hooks, nt_runner *r,
-                        const nt_mdns_event *ev, const nt_conf *c)
+void nt_agent_bus_event(nt_bus_pub *bus, const nt_trust_hooks *hooks,
+                        const struct nt_chain_view *chain, nt_runner *r, const nt_mdns_event *ev,
+                        const nt_conf *c)
 {
-    nt_bus_glue_engine_event(bus, hooks, r, ev, c->require);
+    nt_bus_glue_engine_event(bus, hooks, chain, r, ev, c->require);
 }
 
 void nt_agent_bus_stop(nt_bus_pub *bus)

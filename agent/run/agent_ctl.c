@@ -626,6 +626,12 @@ void nt_agent_ctl_set_anchor(nt_agent_ctl *ctl, struct nt_pub_anchor *pa, const 
         nt_ctl_ledger_set_anchor(ctl->ledger, pa, state, chain_id);
 }
 
+void nt_agent_ctl_set_chain(nt_agent_ctl *ctl, struct nt_chain_view *chain)
+{
+    if (ctl)
+        nt_ctl_browses_set_chain(ctl->browses, chain);
+}
+
 void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
                                 nt_trust_hooks *hooks)
 {

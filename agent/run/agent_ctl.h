@@ -46,6 +46,11 @@ void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
  * socket. NULL ignored. */
 void nt_agent_ctl_close(nt_agent_ctl *ctl);
 
+struct nt_chain_view;
+/* The agent's reader of the chain: browses through the socket judge their
+ * events with it as the bus does (ctl_browse.h). NULL ctl ignored. */
+void nt_agent_ctl_set_chain(nt_agent_ctl *ctl, struct nt_chain_view *chain);
+
 struct nt_pub_anchor;
 /* The anchoring worker, its state directory and chain id, for the `ledger`
  * requests (ctl_ledger.h); pa NULL: the agent does not anchor. */

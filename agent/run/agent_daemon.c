@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "agent_ctl.h"
+#include "chain_view.h"
 #include "cli.h"
 #include "nautilus/codec.h"
 #include "nautilus/crypto.h"
@@ -36,6 +37,7 @@ typedef struct agent {
     char host[NT_MDNS_NAME_MAX];
     nt_bus_pub *bus; /* [bus] endpoint: the trust-event bus (agent_bus.c) */
     nt_agent_anchor *anchor; /* [chain] anchor = yes (agent_anchor.c) */
+    nt_chain_view *chain; /* [chain] rpc-url and registry: trust (agent_chain.c) */
 } agent;
 
 /* Keys live in the state directory; the first start creates them, every
@@ -85,7 +87,7 @@ static int start_trust(agent *a)
                                      c->checks_total,
                                      c->trust_store[0] ? c->trust_store : NULL,
                                      c->tofu_store[0] ? c->tofu_store : NULL, vks, c->n_zk_vks,
-                                     false /* the agent does not read the chain yet */);
+                                     nt_agent_chain_wanted(c));
 }
 
 static void configure(void *ctx, nt_mdns_config *mc)
@@ -105,25 +107,63 @@ static void configure(void *ctx, nt_mdns_config *mc)
     mc->predict_per_min = c->predict_per_min;
 }
 
+/* An event as the chain makes it (or as heard, without a chain): on the
+ * bus, to anchoring, to the log and name claims. */
+static void judged(void *ctx, const nt_mdns_event *ev)
+{
+    agent *a = ctx;
+    nt_agent_bus_event(a->bus, a->hooks, a->chain, a->r, ev, a->conf);
+    nt_agent_anchor_event(a->anchor, ev);
+    if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING)
+        nt_agent_pubs_event(&a->pubs, a->r, ev);
+    else
+        nt_agent_browse_event(&a->browse, a->r, ev);
+}
+
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *ev)
 {
     agent *a = ctx;
     if (nt_agent_ctl_event(a->ctl, ev))
+        return; /* a browse through the socket judges its own (ctl_browse.c) */
+    nt_chain_view_pass(a->chain, ev, nt_runner_now(r), judged, a);
+}
+
+/* An instance whose judgement the chain's answer changed, reported again
+ * (kind UPDATED) where its query's events go: a browse through the socket,
+ * or the bus for the agent's own browses (a query since ended: nowhere). */
+static void chain_again(void *ctx, const nt_mdns_event *ev)
+{
+    agent *a = ctx;
+    if (nt_agent_ctl_event(a->ctl, ev))
         return;
-    nt_agent_bus_event(a->bus, a->hooks, r, ev, a->conf);
-    nt_agent_anchor_event(a->anchor, ev);
-    if (ev->kind >= NT_MDNS_EV_PUBLISH_PROBING)
-        nt_agent_pubs_event(&a->pubs, r, ev);
-    else
-        nt_agent_browse_event(&a->browse, r, ev);
+    if (nt_agent_browse_owns(&a->browse, ev->query))
+        nt_chain_view_pass(a->chain, ev, nt_runner_now(a->r), judged, a);
+}
+
+static void chain_poll(agent *a)
+{
+    nt_chain_view_poll(a->chain, nt_runner_now(a->r), chain_again, a);
+}
+
+/* The chain's worker has answers. */
+static void on_chain_fd(void *ctx, nt_net_loop *loop, int fd, short events)
+{
+    (void)loop;
+    (void)fd;
+    (void)events;
+    chain_poll(ctx);
 }
 
 static void on_timer(void *ctx, nt_runner *r, uint64_t id)
 {
     agent *a = ctx;
-    (void)r;
     if (id == NT_AGENT_CTL_TIMER && a->ctl)
         nt_agent_ctl_timer(a->ctl);
+    if (id == NT_AGENT_CHAIN_TIMER && a->chain) {
+        chain_poll(a);
+        if (nt_runner_timer_set(r, id, nt_runner_now(r) + NT_AGENT_CHAIN_POLL_MS) != NT_OK)
+            NT_LOGW("agent", "chain poll timer not set");
+    }
     (void)nt_agent_anchor_timer(a->anchor, &a->pubs, id);
 }
 
@@ -216,6 +256,7 @@ static void reload(agent *a)
     warn_restart_only(a->conf, c);
     nt_agent_bus_reload(a->conf, c);
     nt_agent_anchor_reload(a->conf, c);
+    nt_agent_chain_reload(a->conf, c);
     nt_agent_pubs_sync(&a->pubs, a->r, c);
     nt_agent_browse_sync(&a->browse, a->r, c);
     nt_conf_destroy(a->conf);
@@ -289,6 +330,22 @@ static int start_anchor(agent *a)
     return nt_agent_anchor_start(&a->anchor, &ac);
 }
 
+/* The reader of the chain, after SIGHUP is blocked (its worker thread
+ * inherits the mask), watched and polled in the loop; the browses through
+ * the socket judge with it too. */
+static int start_chain(agent *a)
+{
+    int code = nt_agent_chain_start(&a->chain, a->conf, a->hooks);
+    if (code != NT_EXIT_OK || !a->chain)
+        return code;
+    if (nt_runner_add_fd(a->r, nt_chain_view_fd(a->chain), on_chain_fd, a) != NT_OK ||
+        nt_runner_timer_set(a->r, NT_AGENT_CHAIN_TIMER,
+                            nt_runner_now(a->r) + NT_AGENT_CHAIN_POLL_MS) != NT_OK)
+        return nt_cli_fail(NT_EXIT_USAGE, "agent: cannot watch the chain reader");
+    nt_agent_ctl_set_chain(a->ctl, a->chain);
+    return NT_EXIT_OK;
+}
+
 static int start(agent *a)
 {
     char label[NT_CONF_LABEL_MAX];
@@ -305,7 +362,7 @@ static int start(agent *a)
         (code = nt_agent_bus_start(&a->bus, a->conf, label)) != NT_EXIT_OK ||
         (code = drop_privileges(a->conf->user)) != NT_EXIT_OK)
         return code;
-    if ((code = start_anchor(a)) != NT_EXIT_OK)
+    if ((code = start_anchor(a)) != NT_EXIT_OK || (code = start_chain(a)) != NT_EXIT_OK)
         return code;
     {
         const char *state = NULL;
@@ -353,6 +410,7 @@ int nt_agent_run(const nt_agent_opts *o)
     nt_agent_anchor_stop(a.anchor);
     nt_agent_bus_stop(a.bus);
     nt_runner_destroy(a.r);
+    nt_agent_chain_stop(a.chain); /* it borrows the hooks */
     if (a.hup_fd >= 0)
         close(a.hup_fd);
     nt_trust_hooks_destroy(a.hooks);

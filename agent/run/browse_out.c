@@ -27,9 +27,7 @@ bool nt_browse_signer(const browse_state *bs, const nt_mdns_event *ev,
     /* A key the chain binds to its name: shown as the chain's pin even for
      * records judged before the answer came (DESIGN §1.5). */
     if (bs->chain && info->level != NT_TRUST_UNSIGNED && info->pin != NT_TRUST_PIN_OPERATOR) {
-        nt_trust_chain_info ci;
-        if (nt_trust_hooks_chain_get(bs->hooks, &info->signer, &ci) == NT_OK &&
-            ci.state == NT_TRUST_CHAIN_BOUND && memcmp(ci.digest, info->key_digest, 32) == 0) {
+        if (nt_chain_view_vouches(bs->chain, info, NULL)) {
             info->pin = NT_TRUST_PIN_CHAIN;
             info->level = NT_TRUST_TRUSTED;
         } else if (info->pin == NT_TRUST_PIN_CHAIN) {

@@ -137,8 +137,35 @@ static const char *engine_kind(const nt_mdns_event *ev)
     }
 }
 
-void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_runner *r,
-                              const nt_mdns_event *ev, nt_trust_level require)
+/* The fields after the §9 object's own: "previous" and "renamed" of a
+ * conflict; "pin":"chain" and "chain_block" when the chain binds the
+ * signer to the key (as browse --json shows them). d holds the object. */
+static nt_status extra_fields(nt_dynbuf *d, const nt_mdns_event *ev, bool chain_pin,
+                              uint64_t block)
+{
+    nt_status st = NT_OK;
+    if ((ev->kind != NT_MDNS_EV_PUBLISH_CONFLICT && !chain_pin) || d->len == 0)
+        return NT_OK;
+    d->len--; /* reopen the object */
+    if (chain_pin)
+        st = nt_dynbuf_addf(d, ",\"pin\":\"chain\",\"chain_block\":%llu",
+                            (unsigned long long)block);
+    if (st == NT_OK && ev->kind == NT_MDNS_EV_PUBLISH_CONFLICT) {
+        /* the name that collided */
+        st = nt_dynbuf_add_str(d, ",\"previous\":");
+        if (st == NT_OK)
+            st = nt_svc_json_str(d, ev->previous, strlen(ev->previous));
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(d, ",\"renamed\":");
+        if (st == NT_OK)
+            st = nt_dynbuf_add_str(d, ev->instance[0] ? "\"service\"" : "\"host\"");
+    }
+    return st == NT_OK ? nt_dynbuf_add_u8(d, '}') : st;
+}
+
+void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks,
+                              const nt_chain_view *chain, nt_runner *r, const nt_mdns_event *ev,
+                              nt_trust_level require)
 {
     static nt_mdns_event shown; /* large: not on the stack; one loop thread */
     const char *kind = engine_kind(ev), *ifname;
@@ -147,7 +174,8 @@ void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_run
     nt_dns_name full;
     nt_dynbuf d;
     char key_hex[65];
-    bool named, have_key = false, zk = false, service;
+    bool named, have_key = false, zk = false, service, chain_pin = false;
+    uint64_t block = 0;
     nt_status st;
 
     if (!p || !kind)
@@ -160,6 +188,9 @@ void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_run
     if (service && hooks && named && nt_trust_hooks_signer_of(hooks, &full, &si) == NT_OK &&
         si.level != NT_TRUST_UNSIGNED)
         have_key = nt_hex_encode(key_hex, sizeof key_hex, si.key_digest, 32) == NT_OK;
+    /* trusted on the chain's word (the level chain_view.h gave the event) */
+    chain_pin = have_key && ev->trust >= (uint8_t)NT_TRUST_TRUSTED &&
+                nt_chain_view_vouches(chain, &si, &block);
     /* zk-verified: trusted, and a proof bound to that key verified */
     if (service && ev->kind != NT_MDNS_EV_SERVICE_REMOVED && hooks && named &&
         ev->trust >= (uint8_t)NT_TRUST_TRUSTED &&
@@ -170,16 +201,8 @@ void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_run
     ifname = nt_runner_ifname(r, ev->ifindex);
     nt_dynbuf_init(&d, 1024);
     st = nt_svc_event_json(&d, kind, &shown, ifname ? ifname : "", have_key ? key_hex : NULL);
-    if (st == NT_OK && ev->kind == NT_MDNS_EV_PUBLISH_CONFLICT && d.len > 0) {
-        d.len--; /* reopen the object: the name that collided */
-        st = nt_dynbuf_add_str(&d, ",\"previous\":");
-        if (st == NT_OK)
-            st = nt_svc_json_str(&d, ev->previous, strlen(ev->previous));
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(&d, ",\"renamed\":");
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(&d, ev->instance[0] ? "\"service\"}" : "\"host\"}");
-    }
+    if (st == NT_OK)
+        st = extra_fields(&d, ev, chain_pin, block);
     if (st == NT_OK)
         nt_bus_glue_event(p, &shown, kind, ifname ? ifname : "", (const char *)d.data, d.len,
                           zk);

@@ -55,8 +55,12 @@ void nt_bus_glue_event(nt_bus_pub *p, const nt_mdns_event *ev, const char *kind,
  * signer's key digest, proof.verified after it when the instance's proof
  * verified; a publish conflict of our own service or host as
  * service.conflict. Events below require (not rejections) are not
- * published, as browse hides them. Other kinds are ignored. */
-void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks, nt_runner *r,
+ * published, as browse hides them. Other kinds are ignored. chain (may be
+ * NULL): the event was judged by it (nt_chain_view_pass), and a level it
+ * made trusted carries "pin":"chain" and "chain_block". */
+struct nt_chain_view;
+void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks,
+                              const struct nt_chain_view *chain, nt_runner *r,
                               const nt_mdns_event *ev, nt_trust_level require);
 
 #endif

@@ -5,6 +5,7 @@
 #include "chain_view.h"
 #include "chain_watch.h"
 #include "nautilus/codec.h"
+#include "nautilus/log.h"
 #include "nautilus/mem.h"
 
 #define WATCH_MAX 256     /* instances whose judgement is followed */
@@ -69,6 +70,7 @@ nt_status nt_chain_view_create(nt_chain_view **out, const nt_chain_view_config *
         nt_free(v);
         return st;
     }
+    v->cfg.rpc_url = NULL; /* the worker's client has its copy; the caller's may go */
     *out = v;
     return NT_OK;
 }
@@ -100,6 +102,19 @@ uint64_t nt_chain_view_block(const nt_chain_view *v, const nt_dns_name *signer)
         ci.state != NT_TRUST_CHAIN_BOUND)
         return 0;
     return ci.block;
+}
+
+bool nt_chain_view_vouches(const nt_chain_view *v, const nt_trust_signer_info *si,
+                           uint64_t *block)
+{
+    nt_trust_chain_info ci;
+    if (!v || si->level == NT_TRUST_UNSIGNED || si->pin == NT_TRUST_PIN_OPERATOR ||
+        nt_trust_hooks_chain_get(v->cfg.hooks, &si->signer, &ci) != NT_OK ||
+        ci.state != NT_TRUST_CHAIN_BOUND || memcmp(ci.digest, si->key_digest, 32) != 0)
+        return false;
+    if (block)
+        *block = ci.block;
+    return true;
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -233,6 +248,8 @@ static size_t watch_find(const nt_chain_view *v, const nt_mdns_event *ev)
     size_t i;
     for (i = 0; i < v->nw; i++) {
         const nt_mdns_event *e = &v->w[i]->ev;
+        if (v->cfg.per_query && e->query != ev->query)
+            continue;
         if (e->ifindex == ev->ifindex && strcmp(e->instance, ev->instance) == 0 &&
             strcmp(e->type, ev->type) == 0 && strcmp(e->domain, ev->domain) == 0)
             return i;
@@ -277,6 +294,49 @@ unsigned nt_chain_view_judge(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_
     return flags;
 }
 
+/* The first failed read, said once: on stderr for a command, in the log
+ * for the agent. */
+static void say_failure(const nt_chain_view *v, nt_status st)
+{
+    if (v->cfg.log)
+        NT_LOGW(v->cfg.cmd, "cannot read the chain (%s); levels stay where local evidence "
+                "puts them", nt_strerror(st));
+    else
+        fprintf(stderr, "%s: cannot read the chain (%s); levels stay where local evidence "
+                "puts them\n", v->cfg.cmd, nt_strerror(st));
+}
+
+void nt_chain_view_pass(nt_chain_view *v, const nt_mdns_event *ev, uint64_t now_ms,
+                        void (*out)(void *ctx, const nt_mdns_event *e), void *ctx)
+{
+    static nt_mdns_event show, rej; /* large: not on the stack; one loop thread */
+    unsigned flags;
+    if (!v || ev->kind == NT_MDNS_EV_REJECTED) {
+        out(ctx, ev);
+        return;
+    }
+    flags = nt_chain_view_judge(v, ev, &show, &rej, now_ms);
+    if (flags & REJECT)
+        out(ctx, &rej);
+    if (flags & SHOW)
+        out(ctx, &show);
+}
+
+void nt_chain_view_forget_query(nt_chain_view *v, nt_mdns_query_id query)
+{
+    size_t i = 0;
+    if (!v || !v->cfg.per_query)
+        return;
+    while (i < v->nw) {
+        if (v->w[i]->ev.query != query) {
+            i++;
+            continue;
+        }
+        nt_free(v->w[i]);
+        v->w[i] = v->w[--v->nw];
+    }
+}
+
 void nt_chain_view_poll(nt_chain_view *v, uint64_t now_ms,
                         void (*again)(void *ctx, const nt_mdns_event *ev), void *ctx)
 {
@@ -293,10 +353,7 @@ void nt_chain_view_poll(nt_chain_view *v, uint64_t now_ms,
         if (st != NT_OK) {
             v->failures++;
             if (!v->said)
-                fprintf(stderr,
-                        "%s: cannot read the chain (%s); levels stay where local evidence "
-                        "puts them\n",
-                        v->cfg.cmd, nt_strerror(st));
+                say_failure(v, st);
             v->said = true;
         }
     }

@@ -42,6 +42,12 @@ typedef struct nt_chain_view_config {
     uint8_t registry[20];
     uint32_t max_age_s;      /* 0: NT_CHAIN_MAX_AGE_DEFAULT */
     const char *cmd;         /* "browse", for the stderr line */
+    /* The agent: an instance is followed once per query that reports it
+     * (its bus and each browse through its socket are told apart by the
+     * query, and each hears its own rejection once); said in the log
+     * (nautilus/log.h) rather than on stderr. */
+    bool per_query;
+    bool log;
 } nt_chain_view_config;
 
 NT_WUR nt_status nt_chain_view_create(nt_chain_view **out, const nt_chain_view_config *cfg);
@@ -73,6 +79,25 @@ unsigned nt_chain_view_judge_host(nt_chain_view *v, const nt_mdns_event *ev, nt_
  * each instance whose judgement has changed since it was shown. */
 void nt_chain_view_poll(nt_chain_view *v, uint64_t now_ms,
                         void (*again)(void *ctx, const nt_mdns_event *ev), void *ctx);
+
+/* Judges ev as nt_chain_view_judge does and hands on what is to be
+ * reported, through out(ctx, e): the rejection first (kind REJECTED, its
+ * reason), then ev at the level the chain makes it. Other kinds (and the
+ * engine's own rejections) pass as they are; v NULL: ev as it is. The one
+ * way the agent's bus and its browses through the socket take the chain's
+ * word (agent_daemon.c, ctl_browse.c). */
+void nt_chain_view_pass(nt_chain_view *v, const nt_mdns_event *ev, uint64_t now_ms,
+                        void (*out)(void *ctx, const nt_mdns_event *e), void *ctx);
+
+/* per_query: forgets the instances followed for query (it has ended), so
+ * that nothing is reported again for it. */
+void nt_chain_view_forget_query(nt_chain_view *v, nt_mdns_query_id query);
+
+/* True when the chain binds si's signer to the key si was signed with
+ * (and the operator did not pin the name): the key is trusted with pin
+ * "chain"; *block (may be NULL) is the block the binding was read at. */
+bool nt_chain_view_vouches(const nt_chain_view *v, const nt_trust_signer_info *si,
+                           uint64_t *block);
 
 /* The block a chain binding of signer was read at (for the output), 0 if
  * none. */

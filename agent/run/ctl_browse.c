@@ -19,14 +19,16 @@ typedef struct cbrowse {
     nt_ctl_browses *owner;
     nt_mdns_query_id qid;
     /* --json, --resolve, --require, the shown instances, the ranking's
-     * evidence and the line: as an in-process browse keeps them, so that
-     * browse_out.c prints both (no chain, bus, proofs or aggregation). */
+     * evidence, the agent's chain and the line: as an in-process browse
+     * keeps them, so that browse_out.c prints both (no bus, proofs or
+     * aggregation). */
     browse_state *bs;
 } cbrowse;
 
 struct nt_ctl_browses {
     nt_runner *r;
     nt_trust_hooks *hooks;
+    nt_chain_view *chain; /* the agent's ([chain] rpc-url, registry); may be NULL */
     char state_dir[NT_CONF_PATH_MAX];
     nt_dynbuf frame;
     cbrowse items[NT_CTL_BROWSE_MAX];
@@ -56,6 +58,7 @@ static void drop(nt_ctl_browses *b, cbrowse *e)
 {
     if (nt_mdns_query_del(nt_runner_engine(b->r), e->qid) != NT_OK)
         NT_LOGD("ctl", "browse query already gone");
+    nt_chain_view_forget_query(b->chain, e->qid);
     state_free(e);
     e->used = false;
 }
@@ -75,6 +78,12 @@ void nt_ctl_browses_set_hooks(nt_ctl_browses *b, nt_trust_hooks *hooks)
 {
     if (b)
         b->hooks = hooks;
+}
+
+void nt_ctl_browses_set_chain(nt_ctl_browses *b, nt_chain_view *chain)
+{
+    if (b)
+        b->chain = chain;
 }
 
 /* ---- frames ---------------------------------------------------------------- */
@@ -107,10 +116,22 @@ static void emit_frame(void *ctx, const char *text, size_t len)
     send_frame(e->owner, e->conn, true, e->found_now, text, len, NT_OK);
 }
 
-bool nt_ctl_browses_event(nt_ctl_browses *b, const nt_mdns_event *ev)
+/* One event as the chain makes it (chain_view.h), printed for the client. */
+static void judged(void *ctx, const nt_mdns_event *ev)
 {
+    cbrowse *e = ctx;
     const char *kind;
     char mark;
+    if (!nt_browse_event_kind(ev, &kind, &mark) || !nt_browse_policy_allows(e->bs, ev))
+        return;
+    e->found_now =
+        ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED;
+    /* Rejections one by one (count 1): no aggregation here. */
+    nt_browse_print_event(e->bs, e->owner->r, kind, mark, ev, NULL, 1);
+}
+
+bool nt_ctl_browses_event(nt_ctl_browses *b, const nt_mdns_event *ev)
+{
     cbrowse *e = NULL;
     size_t i;
 
@@ -119,13 +140,12 @@ bool nt_ctl_browses_event(nt_ctl_browses *b, const nt_mdns_event *ev)
             e = &b->items[i];
     if (!e)
         return false;
-    if (!nt_browse_event_kind(ev, &kind, &mark) || !nt_browse_policy_allows(e->bs, ev))
-        return true;
     e->bs->hooks = b->hooks; /* NULL until the daemon has set them */
-    e->found_now =
-        ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED;
-    /* Rejections one by one (count 1): no aggregation here. */
-    nt_browse_print_event(e->bs, b->r, kind, mark, ev, NULL, 1);
+    e->bs->chain = b->hooks ? b->chain : NULL;
+    /* The same judgement as the bus's (agent_daemon.c); the view follows
+     * this query's instances and reports them again here when the
+     * chain's answer changes them. */
+    nt_chain_view_pass(e->bs->chain, ev, nt_runner_now(b->r), judged, e);
     return true;
 }
 

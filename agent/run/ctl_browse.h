@@ -8,10 +8,15 @@
  * --json with --resolve). The query is dropped when the connection closes.
  * At most NT_CTL_BROWSE_MAX browses at once; more are refused.
  *
+ * With the agent's [chain] rpc-url and registry, each event is judged by
+ * the chain as the bus's are (nt_chain_view_pass): "pin":"chain" and
+ * chain_block, wrong-key rejections, and an instance reported again when
+ * the chain's answer changes it.
+ *
  * Not followed here (the command works in-process with them): -i, -4, -6,
  * --trust, --tofu, --zk-vk, --rpc, --stats, --state, --bus-endpoint. The
- * agent's own --zk-vk and chain are not applied to these events, and
- * rejections are sent one by one (count 1), not grouped every 10 s.
+ * agent's own --zk-vk is not applied to these events, and rejections are
+ * sent one by one (count 1), not grouped every 10 s.
  */
 #ifndef NAUTILUS_AGENT_RUN_CTL_BROWSE_H
 #define NAUTILUS_AGENT_RUN_CTL_BROWSE_H
@@ -33,6 +38,10 @@ void nt_ctl_browses_destroy(nt_ctl_browses *b);
 
 /* The agent's trust hooks (signer and pin of each instance); NULL: none. */
 void nt_ctl_browses_set_hooks(nt_ctl_browses *b, nt_trust_hooks *hooks);
+
+/* The agent's reader of the chain (its hooks keep the answers); NULL: none. */
+struct nt_chain_view;
+void nt_ctl_browses_set_chain(nt_ctl_browses *b, struct nt_chain_view *chain);
 
 /* A browse request from c. */
 void nt_ctl_browses_request(nt_ctl_browses *b, nt_ctl_conn *c, const nt_agent_req *req);

@@ -26,6 +26,12 @@ pinning the agent's key digest, and `browse --rpc --registry`.
 5. SIGKILL and restart: the agent resumes from its state directory: the
    version is found in the log (no new leaf, nothing queued) and anchored
    from the chain's head at once.
+2b. Trust from the chain (the agent's [chain] rpc-url and registry, DESIGN
+   §1.5, §8.1): host D publishes Chained signed as chainpub.local with a
+   key registered on chain: both subscribers see it trusted with
+   "pin":"chain" and chain_block, and so does a browse through the
+   agent's control socket; then another key signing as chainpub.local
+   (Fake, from host A) is rejected wrong-key on the bus and never shown.
 6. `ledger status` and `ledger revoke` while the agent runs go through it
    (its status counts them, its log names them) and run on its anchoring
    worker: the revoke lands once (one outbox row more, the outbox's nonces
@@ -51,6 +57,7 @@ EXAMPLE = os.path.join(ROOT, "examples", "subscriber.py")
 CHAIN_ID = "31337"
 PY = "/usr/bin/python3"
 HOST = "anchorhost"
+CHAINPUB = "chainpub"  # host D's publisher, its key registered on chain (step 2b)
 WAIT = 20
 PUB_PORT, SNAP_PORT = 7415, 7416
 
@@ -174,26 +181,79 @@ def main():
     c.done()
 
 
-def setup_chain(c, ha, nbin, state, url):
-    r = ha.run([nbin, "keygen", "--state", state, "--host", HOST, "--json"], timeout=20)
+def keygen(host, nbin, state, name, url):
+    r = host.run([nbin, "keygen", "--state", state, "--host", name, "--json"], timeout=20)
     kg = json.loads(r.stdout.strip().splitlines()[-1])
     rpc(url, "anvil_setBalance", [kg["address"], hex(10**20)])
+    return kg
+
+
+def register(c, host, nbin, name, state, url, registry):
+    r = host.run([nbin, "ledger", "register", name + ".local", "--rpc", url, "--registry",
+                  registry, "--state", state, "--chain-id", CHAIN_ID, "--confirmations", "1"],
+                 timeout=60)
+    c.check(r.returncode == 0, "ledger register %s.local" % name, r.stderr.strip())
+
+
+def setup_chain(c, ha, hd, nbin, work, url):
+    """Deploys; registers A's key as anchorhost.local and D's publisher's
+    key as chainpub.local (step 2b)."""
+    state = os.path.join(work, "state-a")
+    kg = keygen(ha, nbin, state, HOST, url)
     r = ha.run([nbin, "ledger", "deploy", "--rpc", url, "--state", state, "--chain-id", CHAIN_ID,
                 "--confirmations", "1", "--json"], timeout=60)
     if not c.check(r.returncode == 0, "ledger deploy", r.stderr.strip()):
-        return kg, None
+        return kg, None, None
     registry = json.loads(r.stdout.strip().splitlines()[-1])["registry"]
-    r = ha.run([nbin, "ledger", "register", HOST + ".local", "--rpc", url, "--registry", registry,
-                "--state", state, "--chain-id", CHAIN_ID, "--confirmations", "1"], timeout=60)
-    c.check(r.returncode == 0, "ledger register %s.local" % HOST, r.stderr.strip())
-    return kg, registry
+    register(c, ha, nbin, HOST, state, url, registry)
+    pk = keygen(hd, nbin, os.path.join(work, "state-pub"), CHAINPUB, url)
+    register(c, hd, nbin, CHAINPUB, os.path.join(work, "state-pub"), url, registry)
+    return kg, registry, pk
+
+
+def chain_trust(c, ha, hd, nbin, work, subs, pub, pk):
+    """Step 2b: the agent judges what it hears with the chain."""
+    def trusted(o):
+        return (o.get("topic") in ("service.added", "service.updated") and
+                o.get("instance") == "Chained" and o.get("trust") == "trusted")
+
+    for name, lines in subs.items():
+        # heard while step 2 waited (wait_for has read past it) or still to come
+        t = (lines.seen(trusted) or [lines.wait_for(trusted, WAIT)])[0]
+        c.check(t is not None and t.get("pin") == "chain" and t.get("chain_block", 0) > 0 and
+                t.get("key") == pk["key_digest"],
+                "%s: Chained (key registered as %s.local) trusted, pin chain, chain_block"
+                % (name, CHAINPUB), t or [(o.get("topic"), o.get("instance"), o.get("trust"))
+                                          for o in lines.all][-6:])
+    r = ha.run([nbin, "browse", "_ipp._tcp", "--json", "--timeout", "1", "--control",
+                os.path.join(work, "ctl")], timeout=20)
+    got = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+    ch = [o for o in got if o.get("instance") == "Chained" and o.get("event") != "rejected"]
+    c.check(ch and ch[-1].get("trust") == "trusted" and ch[-1].get("pin") == "chain" and
+            ch[-1].get("chain_block", 0) > 0,
+            "browse through the agent: Chained trusted, pin chain", (r.stdout[-600:], r.stderr))
+    fstate = os.path.join(work, "state-fake")
+    r = ha.run([nbin, "keygen", "--state", fstate, "--host", CHAINPUB], timeout=20)
+    fake = ha.spawn([nbin, "publish", "-i", ha.ifname, "--sign", "--state", fstate, "--host",
+                     CHAINPUB, "--no-addresses", "Fake", "_ipp._tcp", "632"], name="publish-fake")
+    for name, lines in subs.items():
+        rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
+                            o.get("instance") == "Fake", WAIT)
+        c.check(rj is not None and rj.get("reason") == "wrong-key",
+                "%s: another key signing as %s.local: service.rejected wrong-key"
+                % (name, CHAINPUB), rj)
+        c.check(not lines.seen(lambda o: o.get("instance") == "Fake" and
+                               o.get("topic") != "service.rejected"),
+                "%s: the impostor's instance is never shown" % name)
+    fake.stop()
+    pub.stop()
 
 
 def run_steps(c, lan, nbin, src, url, port, extra, box):
     ha, hd = lan.hosts
     work = lan.workdir
     t0 = time.monotonic()
-    kg, registry = setup_chain(c, ha, nbin, os.path.join(work, "state-a"), url)
+    kg, registry, pk = setup_chain(c, ha, hd, nbin, work, url)
     if not registry:
         return
     digest = kg["key_digest"]
@@ -216,6 +276,10 @@ def run_steps(c, lan, nbin, src, url, port, extra, box):
     browse = Lines(hd.spawn([nbin, "browse", "_ipp._tcp", "-i", hd.ifname, "--json", "--rpc", url,
                              "--registry", registry], name="browse", stdout=subprocess.PIPE,
                             stderr=open(os.path.join(work, "browse.err"), "w")))
+    # 2b's publisher, heard while step 2 waits for the chain.
+    pub = hd.spawn([nbin, "publish", "-i", hd.ifname, "--sign", "--state",
+                    os.path.join(work, "state-pub"), "--host", CHAINPUB, "Chained", "_ipp._tcp",
+                    "633"], name="publish-chained")
 
     # 2. the first version: queued, confirmed, anchored.
     for name, lines in subs.items():
@@ -233,6 +297,9 @@ def run_steps(c, lan, nbin, src, url, port, extra, box):
     c.check(a is not None and a.get("anchor") == {"index": 0, "size": 1} and
             a.get("txt") == {"rp": "v1"}, "browser (--rpc): Office v1 anchored at leaf 0 of 1",
             a or browse.all[-3:])
+    t2b = time.monotonic()
+    chain_trust(c, ha, hd, nbin, work, subs, pub, pk)
+    c.figure("agent_anchor step 2b (trust from the chain)", time.monotonic() - t2b, "s")
 
     # 3. the node goes away; a new version waits for it durably.
     stop(box["anvil"])
