@@ -60,12 +60,16 @@ struct nt_agent_ctl {
     nt_ctl_ledger *ledger;   /* ledger (ctl_ledger.c) */
 };
 
+/* control-socket (--control), $NAUTILUS_CONTROL as the clients read it
+ * (ctl_client.c), then root's or the user's runtime directory. */
 nt_status nt_agent_ctl_path(char *out, size_t cap, const nt_conf *c)
 {
-    const char *rt = getenv("XDG_RUNTIME_DIR");
+    const char *rt = getenv("XDG_RUNTIME_DIR"), *env = getenv("NAUTILUS_CONTROL");
     int n;
     if (c->control_socket[0])
         n = snprintf(out, cap, "%s", c->control_socket);
+    else if (env && env[0] == '/')
+        n = snprintf(out, cap, "%s", env);
     else if (geteuid() == 0)
         n = snprintf(out, cap, "/run/nautilus/control");
     else if (rt && rt[0] == '/')

@@ -72,6 +72,14 @@ bool nt_browse_signer(const browse_state *bs, const nt_mdns_event *ev,
 /* The event's level with the chain's word (--rpc). */
 nt_trust_level nt_browse_effective_trust(const browse_state *bs, const nt_mdns_event *ev);
 
+/* The event as shown: a trusted instance whose proof bound to its key has
+ * verified (nt_trust_hooks_zk_of) comes back in *fixed at zk-verified with
+ * *zi filled and *zk set; a rejected metadata record (_nautilus.<instance>)
+ * comes back named by its instance; anything else is raw itself. */
+const nt_mdns_event *nt_browse_zk_view(const browse_state *bs, nt_runner *r,
+                                       const nt_mdns_event *raw, nt_mdns_event *fixed,
+                                       nt_trust_zk_info *zi, bool *zk);
+
 /* Prints one event that passed the policy (through bs->emit, and on the
  * bus). count: rejections it stands for (rejected events only). */
 void nt_browse_print_event(browse_state *bs, nt_runner *r, const char *kind, char mark,

@@ -197,30 +197,38 @@ static void zk_track(browse_state *bs, const nt_mdns_event *raw, bool zk)
     }
 }
 
+const nt_mdns_event *nt_browse_zk_view(const browse_state *bs, nt_runner *r,
+                                       const nt_mdns_event *raw, nt_mdns_event *fixed,
+                                       nt_trust_zk_info *zi, bool *zk)
+{
+    *zk = false;
+    /* zk-verified: trusted, and a proof bound to that key verified. */
+    if (!instance_zk(bs, r, raw, zi) &&
+        !(raw->kind == NT_MDNS_EV_REJECTED && strcmp(raw->instance, NT_TRUST_META_LABEL) == 0))
+        return raw;
+    *fixed = *raw;
+    if (raw->kind == NT_MDNS_EV_REJECTED) {
+        meta_event_fix(fixed);
+    } else {
+        fixed->trust = NT_TRUST_ZK_VERIFIED;
+        *zk = true;
+    }
+    return fixed;
+}
+
 static void on_event(void *ctx, nt_runner *r, const nt_mdns_event *raw)
 {
     browse_state *bs = ctx;
     const char *kind;
     char mark;
     static nt_mdns_event fixed; /* large: not on the stack */
-    const nt_mdns_event *ev = raw;
+    const nt_mdns_event *ev;
     nt_trust_zk_info zi;
-    bool zk = false;
+    bool zk;
 
     if (!nt_browse_event_kind(raw, &kind, &mark))
         return;
-    /* zk-verified: trusted, and a proof bound to that key verified. */
-    if (instance_zk(bs, r, raw, &zi) || (raw->kind == NT_MDNS_EV_REJECTED &&
-                                      strcmp(raw->instance, NT_TRUST_META_LABEL) == 0)) {
-        fixed = *raw;
-        ev = &fixed;
-        if (raw->kind == NT_MDNS_EV_REJECTED) {
-            meta_event_fix(&fixed);
-        } else {
-            fixed.trust = NT_TRUST_ZK_VERIFIED;
-            zk = true;
-        }
-    }
+    ev = nt_browse_zk_view(bs, r, raw, &fixed, &zi, &zk);
     if (bs->zk_on)
         zk_track(bs, raw, zk);
     if (bs->chain && ev->kind != NT_MDNS_EV_REJECTED) {

@@ -20,8 +20,8 @@ typedef struct cbrowse {
     nt_mdns_query_id qid;
     /* --json, --resolve, --require, the shown instances, the ranking's
      * evidence, the agent's chain and the line: as an in-process browse
-     * keeps them, so that browse_out.c prints both (no bus, proofs or
-     * aggregation). */
+     * keeps them, so that browse_out.c prints both (no bus, no waiting
+     * for late proofs, no aggregation). */
     browse_state *bs;
 } cbrowse;
 
@@ -116,18 +116,27 @@ static void emit_frame(void *ctx, const char *text, size_t len)
     send_frame(e->owner, e->conn, true, e->found_now, text, len, NT_OK);
 }
 
-/* One event as the chain makes it (chain_view.h), printed for the client. */
-static void judged(void *ctx, const nt_mdns_event *ev)
+/* One event as the chain makes it (chain_view.h), with the agent's proof
+ * verdict (its [zk] keys) as an in-process browse --zk-vk shows it, printed
+ * for the client. */
+static void judged(void *ctx, const nt_mdns_event *raw)
 {
+    static nt_mdns_event fixed; /* large: not on the stack; one loop thread */
     cbrowse *e = ctx;
+    const nt_mdns_event *ev;
+    nt_trust_zk_info zi;
     const char *kind;
     char mark;
-    if (!nt_browse_event_kind(ev, &kind, &mark) || !nt_browse_policy_allows(e->bs, ev))
+    bool zk;
+    if (!nt_browse_event_kind(raw, &kind, &mark))
+        return;
+    ev = nt_browse_zk_view(e->bs, e->owner->r, raw, &fixed, &zi, &zk);
+    if (!nt_browse_policy_allows(e->bs, ev))
         return;
     e->found_now =
         ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED;
     /* Rejections one by one (count 1): no aggregation here. */
-    nt_browse_print_event(e->bs, e->owner->r, kind, mark, ev, NULL, 1);
+    nt_browse_print_event(e->bs, e->owner->r, kind, mark, ev, zk ? &zi : NULL, 1);
 }
 
 bool nt_ctl_browses_event(nt_ctl_browses *b, const nt_mdns_event *ev)

@@ -27,6 +27,7 @@ cheap event source: batches of unsigned instances announced and withdrawn
    run from its start (agent.started is seq 1 of it: nothing before).
 6. SIGTERM: agent.stopping reaches the subscribers.
 """
+import json
 import os
 import signal
 import subprocess
@@ -202,6 +203,17 @@ def main():
                                and o.get("instance") == INSTANCE, 20)
             c.check(o is not None and o.get("trust") == "zk-verified",
                     "%s: proof.verified (B's proof), zk-verified" % name, o)
+        # A browse on A asks the agent (its socket at $NAUTILUS_CONTROL, as
+        # lib/lan.py sets it) and shows the agent's proof verdict as an
+        # in-process browse --zk-vk would.
+        mark = len(agent.read_log())
+        br = ha.run([nbin, "browse", STYPE, "--json", "--timeout", "2"], timeout=20)
+        objs = [json.loads(x) for x in br.stdout.splitlines() if x.startswith("{")]
+        o = next((x for x in objs if x.get("instance") == INSTANCE), None)
+        c.check(o is not None and o.get("trust") == "zk-verified" and o.get("claims") and
+                "disclosed" in o and "for a client" in agent.read_log()[mark:],
+                "browse --json through the agent: B's instance zk-verified, with its claims",
+                (br.stdout[-600:], br.stderr[-300:]))
         time.sleep(1.0)  # past the publisher's announcements
         radio = Radio(hc)
         radio.send(T.response([T.rrset(FULL, 120, "SRV", "0 0 6666 attacker.local.")]))

@@ -162,6 +162,15 @@ class Host:
         self.v4 = v4          # str or None
         self.v6 = v6          # ULA str or None
         self.name = "h%d" % index
+        # This host's agent control socket: what runs here (agent and
+        # clients alike) reads $NAUTILUS_CONTROL, so no test binds or asks
+        # the machine's /run/nautilus/control, and two hosts never share one.
+        self.control = os.path.join(lan.workdir, "run-" + self.name, "control")
+
+    def _env(self, env):
+        env = dict(os.environ if env is None else env)
+        env.setdefault("NAUTILUS_CONTROL", self.control)
+        return env
 
     # -- running things ---------------------------------------------------
     def cmd(self, argv):
@@ -171,7 +180,7 @@ class Host:
         """Runs argv in this namespace to completion; returns CompletedProcess."""
         return subprocess.run(self.cmd(argv), check=check, timeout=timeout,
                               input=input, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env)
+                              stderr=subprocess.PIPE, text=True, env=self._env(env))
 
     def spawn(self, argv, name=None, stdout=None, stderr=None, env=None,
               stdin=subprocess.DEVNULL):
@@ -187,7 +196,7 @@ class Host:
             stdout = open(logpath, "w")
             stderr = subprocess.STDOUT if stderr is None else stderr
         p = subprocess.Popen(self.cmd(argv), stdout=stdout, stderr=stderr,
-                             stdin=stdin, env=env, text=True, bufsize=1)
+                             stdin=stdin, env=self._env(env), text=True, bufsize=1)
         proc = Proc(p, name, logpath=logpath)
         self.lan.procs.append(proc)
         return proc
