@@ -310,15 +310,20 @@ static void start_resolve(nt_agent_ctl *ctl, nt_ctl_conn *c, const nt_agent_req 
     }
     nt_mdns_stats_get(nt_runner_engine(ctl->r), &ms);
     p->packets_in0 = ms.packets_in;
-    /* At least a moment: the cached answers are events the loop hands over
-     * after this callback, and a deadline already due would fire first. */
+    /* At least a moment: with --timeout 0 the cached answer still counts. */
     p->deadline = nt_runner_now(ctl->r) + (req->timeout_ms > 10 ? req->timeout_ms : 10);
     st = nt_mdns_query_add(nt_runner_engine(ctl->r), &p->qid, &q, nt_runner_now(ctl->r));
     if (st != NT_OK) {
         reply_error(c, st, "cannot start the query");
         return;
     }
-    p->used = true; /* the cached answers come as events after this callback */
+    p->used = true;
+    /* The cached answers are queued events: taken now, before the engine
+     * runs. An answer complete at the level asked is replied to and its
+     * query ended here, so no question goes on the wire for it; otherwise
+     * the question (due at once: immediate) goes out when the loop runs
+     * the engine after this callback, and the reply waits as before. */
+    nt_runner_deliver_events(ctl->r);
     schedule(ctl);
 }
 
