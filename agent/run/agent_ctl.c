@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ typedef struct pending {
     uint32_t ifindex[ADDRS_MAX];
     uint8_t trust;           /* lowest level of the answers taken */
     bool have_ev;
-    nt_mdns_event ev;        /* service: the latest answer */
+    nt_mdns_event ev;        /* service: the latest answer (last: not cleared) */
 } pending;
 
 struct nt_agent_ctl {
@@ -291,7 +292,8 @@ static void start_resolve(nt_agent_ctl *ctl, nt_ctl_conn *c, const nt_agent_req 
         return;
     }
     ctl->resolves++;
-    memset(p, 0, sizeof *p);
+    /* Not the event (about 10 KiB, last): it is written before it is read. */
+    memset(p, 0, offsetof(pending, ev));
     p->conn = c;
     p->req = *req;
     p->trust = UINT8_MAX;
