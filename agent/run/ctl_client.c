@@ -75,6 +75,8 @@ static int answer(const char *cmd, const char *json, size_t len, const char *pri
     return code;
 }
 
+static bool other_netns(const nt_ctl_client *c);
+
 /* Connects, sends the request and waits for the one reply frame.
  * NT_EXIT_OK: *c is open and (*json, *n) is the reply (the caller closes
  * c); NT_CTLC_IN_PROCESS: no agent to ask (none, refused, gone before
@@ -89,6 +91,11 @@ static int round_trip(const nt_ctlc_opts *o, const char *cmd, const char *reques
     if (o->no_agent)
         return NT_CTLC_IN_PROCESS;
     st = connect_agent(c, o);
+    if (st == NT_OK && o->lan && other_netns(*c)) {
+        NT_LOGD(cmd, "the agent runs in another network namespace: not asked");
+        nt_ctl_client_close(*c);
+        st = NT_ERR_CTL_NO_AGENT;
+    }
     if (st != NT_OK) {
         if (st != NT_ERR_CTL_NO_AGENT)
             NT_LOGD(cmd, "control socket not usable (%s): working in-process", nt_strerror(st));

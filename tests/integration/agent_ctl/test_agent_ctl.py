@@ -11,7 +11,8 @@ avahi-daemon (host name avb) publishing one service each.
    is one with --timeout 0. An answer complete in the cache (the host's A
    and AAAA, the service's SRV, TXT and addresses) is given without a
    question on the wire (the engine's queries_sent does not move); a name
-   not in the cache is still asked about.
+   not in the cache is still asked about. A resolve on B, another network
+   namespace, works in-process rather than ask A's agent about A's LAN.
 2. A feedback through the agent changes the ranking state in the agent's
    state directory.
 3. A malformed frame and an unknown op get error replies ({"ok":false,
@@ -204,6 +205,13 @@ def run(c, lan, nbin, ctl):
     c.check(rn.returncode == 1 and "nosuch.local not found" in rn.stderr,
             "an unknown host: exit 1, one line", rn.stderr)
     c.check(queries_sent() > q0, "and it was asked on the wire", (q0, queries_sent()))
+    # From another network namespace (B) the socket file is the same, but
+    # the agent's LAN is not B's: resolve works in-process there.
+    n0 = status().get("resolves", 0)
+    rb = b.run([nbin, "resolve", "nosuch.local", "--timeout", "1", "--control", ctl], timeout=30)
+    c.check(rb.returncode == 1 and status().get("resolves", 0) == n0,
+            "resolve on B (another network namespace) does not ask A's agent",
+            (rb.returncode, rb.stderr, n0, status().get("resolves")))
 
     # -- 2. feedback through the agent ---------------------------------------
     rank_file = os.path.join(state, "rank.state")
