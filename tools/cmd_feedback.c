@@ -77,7 +77,7 @@ static int parse_args(int argc, char **argv, nt_feedback_opts *o, nt_ctlc_opts *
 int nt_cmd_feedback(int argc, char **argv)
 {
     nt_feedback_opts o;
-    nt_ctlc_opts co = {NULL, false};
+    nt_ctlc_opts co = {NULL, false, false};
     const char *verdict = NULL;
     bool help = false;
     int code;

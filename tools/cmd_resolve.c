@@ -137,7 +137,7 @@ static int parse_args(int argc, char **argv, nt_resolve_opts *o, nt_ctlc_opts *c
 int nt_cmd_resolve(int argc, char **argv)
 {
     nt_resolve_opts o;
-    nt_ctlc_opts co = {NULL, false};
+    nt_ctlc_opts co = {NULL, false, true}; /* addresses on our LAN: lan */
     bool help = false;
     int code;
 

@@ -13,7 +13,7 @@
 struct nt_ctl_client {
     int fd;
     nt_ctl_reader rd;
-    uint8_t in[16384];
+    uint8_t in[4096]; /* a read at a time: a resolve's reply fits in one */
     size_t in_pos, in_len;
 };
 
@@ -30,9 +30,13 @@ nt_status nt_ctl_connect(nt_ctl_client **out, const char *path)
     if (n == 0 || n >= sizeof sa.sun_path)
         return NT_ERR_INVALID_ARG;
     memcpy(sa.sun_path, path, n + 1);
-    c = nt_calloc(1, sizeof *c);
+    /* Not calloc: zeroing in[] would touch four fresh pages, each a page
+     * fault, for bytes recv overwrites anyway. */
+    c = nt_malloc(sizeof *c);
     if (c == NULL)
         return NT_ERR_NOMEM;
+    c->fd = -1;
+    c->in_pos = c->in_len = 0;
     if (nt_ctl_reader_init(&c->rd) != NT_OK) {
         nt_free(c);
         return NT_ERR_NOMEM;

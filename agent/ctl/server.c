@@ -180,6 +180,9 @@ static bool peer_allowed(const nt_ctl_server *s, const nt_ctl_peer *p)
     return s->cfg.group != (gid_t)-1 && (p->gid == s->cfg.group || pid_in_group(p->pid, s->cfg.group));
 }
 
+static void read_conn(nt_ctl_server *s, nt_ctl_conn *c);
+static void flush_conn(nt_ctl_conn *c);
+
 static void accept_all(nt_ctl_server *s)
 {
     for (;;) {
@@ -225,6 +228,11 @@ static void accept_all(nt_ctl_server *s)
         s->conns = c;
         s->n_conns++;
         s->stats.accepted++;
+        /* A client writes its request right after connecting, so it is
+         * usually here already: read it now rather than after another
+         * round of the loop (nothing there: EAGAIN, and poll says when). */
+        read_conn(s, c);
+        flush_conn(c);
     }
 }
 
@@ -289,6 +297,10 @@ static void read_conn(nt_ctl_server *s, nt_ctl_conn *c)
             nt_status st = nt_ctl_reader_feed(&c->rd, buf + pos, (size_t)n - pos, &used, &frame,
                                               &flen);
             pos += used;
+            if (st == NT_ERR_NOMEM) {
+                nt_ctl_conn_close(c, true); /* the rest of the stream cannot be read */
+                break;
+            }
             if (st != NT_OK) {
                 static const char err[] = "{\"ok\":false,\"error\":\"frame length 0 or over "
                                           "the limit\",\"status\":\"NT_ERR_CTL_FRAME\"}";
@@ -303,6 +315,10 @@ static void read_conn(nt_ctl_server *s, nt_ctl_conn *c)
                 s->cfg.on_request(s->cfg.ctx, c, frame, flen);
             }
         }
+        /* Less than a buffer: the socket was drained. Another recv would
+         * only say EAGAIN; poll (level-triggered) tells of what comes. */
+        if ((size_t)n < sizeof buf)
+            return;
     }
 }
 
@@ -311,6 +327,7 @@ void nt_ctl_server_ready(nt_ctl_server *s, int fd)
     nt_ctl_conn *c;
     if (fd == s->lfd) {
         accept_all(s);
+        reap(s);
         return;
     }
     for (c = s->conns; c != NULL; c = c->next)

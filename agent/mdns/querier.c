@@ -575,7 +575,12 @@ static qinst *inst_new(nt_mdns *m, query *q, const nt_dns_name *name, uint32_t i
 static nt_status inst_table_init(nt_mdns *m, query *q)
 {
     size_t nb = 16, i;
-    while (nb < m->cfg.cache_cap && nb < ((size_t)1 << 30))
+    /* A resolve or a host query has one instance per interface at most:
+     * sixteen buckets do. Sized for the cache, its two bucket arrays were
+     * 32 KiB to fill with -1 per query (a resolve through the agent is
+     * one query). Browses and type enumeration can see the whole cache. */
+    while (q->kind != NT_MDNS_Q_RESOLVE && q->kind != NT_MDNS_Q_HOST && nb < m->cfg.cache_cap &&
+           nb < ((size_t)1 << 30))
         nb *= 2;
     q->inst_alloc = 16;
     q->inst = nt_malloc(q->inst_alloc * sizeof(*q->inst));
@@ -832,40 +837,44 @@ static void update_host(nt_mdns *m, query *q, size_t s)
     in->hash = h;
 }
 
-void mdns_query_update(nt_mdns *m)
+/* One query against what changed (everything, with dirty_all). */
+static void update_query(nt_mdns *m, query *q)
 {
-    size_t i, s;
-    if (!m->dirty_all && m->ndirty == 0)
-        return;
-    for (i = 0; i < m->cfg.max_queries; i++) {
-        query *q = &m->qs[i];
-        if (!q->used)
+    size_t s;
+    for (s = 0; s < m->cfg.max_interfaces; s++) {
+        if (!m->ifs[s].used || (q->ifindex != 0 && q->ifindex != m->ifs[s].ifindex))
             continue;
-        for (s = 0; s < m->cfg.max_interfaces; s++) {
-            if (!m->ifs[s].used || (q->ifindex != 0 && q->ifindex != m->ifs[s].ifindex))
-                continue;
-            switch (q->kind) {
-            case NT_MDNS_Q_BROWSE:
-                update_browse(m, q, s, m->now_ms);
-                break;
-            case NT_MDNS_Q_RESOLVE: {
-                qinst *in = inst_find(q, &q->name, m->ifs[s].ifindex);
-                if (in == NULL)
-                    in = inst_new(m, q, &q->name, m->ifs[s].ifindex);
-                if (in != NULL && (is_dirty(m, &q->name) ||
-                                   (in->target.len != 0 && is_dirty(m, &in->target))))
-                    instance_update(m, q, s, in, true, m->now_ms);
-                break;
-            }
-            case NT_MDNS_Q_HOST:
-                update_host(m, q, s);
-                break;
-            case NT_MDNS_Q_TYPES:
-                update_types(m, q, s);
-                break;
-            }
+        switch (q->kind) {
+        case NT_MDNS_Q_BROWSE:
+            update_browse(m, q, s, m->now_ms);
+            break;
+        case NT_MDNS_Q_RESOLVE: {
+            qinst *in = inst_find(q, &q->name, m->ifs[s].ifindex);
+            if (in == NULL)
+                in = inst_new(m, q, &q->name, m->ifs[s].ifindex);
+            if (in != NULL && (is_dirty(m, &q->name) ||
+                               (in->target.len != 0 && is_dirty(m, &in->target))))
+                instance_update(m, q, s, in, true, m->now_ms);
+            break;
+        }
+        case NT_MDNS_Q_HOST:
+            update_host(m, q, s);
+            break;
+        case NT_MDNS_Q_TYPES:
+            update_types(m, q, s);
+            break;
         }
     }
+}
+
+void mdns_query_update(nt_mdns *m)
+{
+    size_t i;
+    if (!m->dirty_all && m->ndirty == 0)
+        return;
+    for (i = 0; i < m->cfg.max_queries; i++)
+        if (m->qs[i].used)
+            update_query(m, &m->qs[i]);
     /* Instances on removed interfaces go with them. */
     for (i = 0; i < m->cfg.max_queries; i++) {
         query *q = &m->qs[i];
@@ -912,6 +921,7 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
     size_t i;
     nt_status st = NT_OK;
     nt_dns_name type;
+    bool all;
 
     if (m == NULL || out == NULL || qc == NULL)
         return NT_ERR_INVALID_ARG;
@@ -988,10 +998,16 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
                 m->qsts[i].next_ms = now_ms;
     }
     *out = q->id;
-    /* Report what the cache knows already. */
-    m->dirty_all = true;
+    /* Report what the cache knows already: a full scan for this query
+     * alone. The others have nothing new (the notes of what changed, if
+     * any, stay for their next update): rescanning every browse against
+     * the whole cache on each resolve through the agent would cost
+     * O(queries x cache) per request. */
     m->now_ms = now_ms;
-    mdns_query_update(m);
+    all = m->dirty_all;
+    m->dirty_all = true;
+    update_query(m, q);
+    m->dirty_all = all;
     return NT_OK;
 }
 

@@ -256,8 +256,10 @@ nt_status nt_net_loop_run_once(nt_net_loop *loop, int max_wait_ms)
         nt_net_remember_errno(errno);
         return NT_ERR_NET_POLL;
     }
-    /* Signals first: shutdown should not wait behind a burst of packets. */
-    if (loop->signals_caught)
+    /* Signals first: shutdown should not wait behind a burst of packets.
+     * The pipe is read only when poll says so (or was interrupted): a read
+     * on every wake-up is a system call per round for nothing. */
+    if (loop->signals_caught && (rc < 0 || loop->pfds[loop->n_fds].revents != 0))
         dispatch_signals(loop);
     if (rc > 0) {
         /* Snapshot what is ready: callbacks may add or remove watches. */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ typedef struct pending {
     uint32_t ifindex[ADDRS_MAX];
     uint8_t trust;           /* lowest level of the answers taken */
     bool have_ev;
-    nt_mdns_event ev;        /* service: the latest answer */
+    nt_mdns_event ev;        /* service: the latest answer (last: not cleared) */
 } pending;
 
 struct nt_agent_ctl {
@@ -295,7 +296,8 @@ static void start_resolve(nt_agent_ctl *ctl, nt_ctl_conn *c, const nt_agent_req 
         return;
     }
     ctl->resolves++;
-    memset(p, 0, sizeof *p);
+    /* Not the event (about 10 KiB, last): it is written before it is read. */
+    memset(p, 0, offsetof(pending, ev));
     p->conn = c;
     p->req = *req;
     p->trust = UINT8_MAX;
@@ -314,15 +316,20 @@ static void start_resolve(nt_agent_ctl *ctl, nt_ctl_conn *c, const nt_agent_req 
     }
     nt_mdns_stats_get(nt_runner_engine(ctl->r), &ms);
     p->packets_in0 = ms.packets_in;
-    /* At least a moment: the cached answers are events the loop hands over
-     * after this callback, and a deadline already due would fire first. */
+    /* At least a moment: with --timeout 0 the cached answer still counts. */
     p->deadline = nt_runner_now(ctl->r) + (req->timeout_ms > 10 ? req->timeout_ms : 10);
     st = nt_mdns_query_add(nt_runner_engine(ctl->r), &p->qid, &q, nt_runner_now(ctl->r));
     if (st != NT_OK) {
         reply_error(c, st, "cannot start the query");
         return;
     }
-    p->used = true; /* the cached answers come as events after this callback */
+    p->used = true;
+    /* The cached answers are queued events: taken now, before the engine
+     * runs. An answer complete at the level asked is replied to and its
+     * query ended here, so no question goes on the wire for it; otherwise
+     * the question (due at once: immediate) goes out when the loop runs
+     * the engine after this callback, and the reply waits as before. */
+    nt_runner_deliver_events(ctl->r);
     schedule(ctl);
 }
 

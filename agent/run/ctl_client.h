@@ -21,6 +21,9 @@
 typedef struct nt_ctlc_opts {
     const char *path; /* --control PATH */
     bool no_agent;    /* --no-agent */
+    bool lan;         /* the request is about the LAN (resolve): an agent in
+                         another network namespace is not asked, as with
+                         nt_ctlc_connect */
 } nt_ctlc_opts;
 
 /* argv[*i] is --control PATH or --no-agent: consumed (true). *code is a

@@ -70,6 +70,14 @@ uint64_t nt_runner_now(const nt_runner *r);
  * Returns NT_OK on a clean stop, or the loop's error. */
 NT_WUR nt_status nt_runner_run(nt_runner *r);
 
+/* Hands the events the engine has queued to on_event now, from inside a
+ * callback of the loop, rather than after it (when the engine has run and
+ * sent what was due). The agent's control socket uses it right after
+ * nt_mdns_query_add: the cached answers come as events, and a request they
+ * answer completely ends its query before its first question goes out.
+ * Inside on_event it does nothing (the loop in progress delivers the rest). */
+void nt_runner_deliver_events(nt_runner *r);
+
 /* Stops the run after the current dispatch. goodbye: send goodbyes first. */
 void nt_runner_stop(nt_runner *r, bool goodbye);
 

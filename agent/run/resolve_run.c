@@ -354,13 +354,16 @@ int nt_resolve_opts_check(nt_resolve_opts *o)
 int nt_resolve_ask_agent(const nt_ctlc_opts *co, const nt_resolve_opts *o)
 {
     cJSON *j;
-    char *req = NULL;
+    char *req = NULL, ms[24];
     int code = NT_CTLC_IN_PROCESS;
 
     /* What only the in-process path does: -i, its own trust files, --stats. */
     if (o->best || o->rc.n_ifnames || o->topts.trust_file || o->topts.tofu_file ||
         o->topts.rpc || o->stats)
         return NT_CTLC_IN_PROCESS;
+    /* An integer as it is: cJSON prints a number as a double (%1.15g and a
+     * scan back), pages of libc this path has no other use for. */
+    snprintf(ms, sizeof ms, "%ld", o->timeout * 1000L);
     j = cJSON_CreateObject();
     if (j && cJSON_AddStringToObject(j, "op", "resolve") &&
         (o->instance ? cJSON_AddStringToObject(j, "instance", o->instance) &&
@@ -368,7 +371,7 @@ int nt_resolve_ask_agent(const nt_ctlc_opts *co, const nt_resolve_opts *o)
                      : cJSON_AddStringToObject(j, "host", o->name) &&
                            cJSON_AddStringToObject(j, "family",
                                                    o->only4 ? "4" : o->only6 ? "6" : "any")) &&
-        cJSON_AddNumberToObject(j, "timeout_ms", (double)o->timeout * 1000.0) &&
+        cJSON_AddRawToObject(j, "timeout_ms", ms) &&
         cJSON_AddStringToObject(j, "require", nt_trust_level_name(o->topts.require)))
         req = cJSON_PrintUnformatted(j);
     if (req)

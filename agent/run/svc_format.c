@@ -48,7 +48,15 @@ nt_status nt_svc_json_str(nt_dynbuf *d, const char *s, size_t len)
 
     while (st == NT_OK && i < len) {
         unsigned char c = u[i];
-        if (c == '"' || c == '\\') {
+        size_t run = 0;
+        /* Printable ASCII that needs no escape: copied as one run. */
+        while (i + run < len && u[i + run] >= 0x20 && u[i + run] < 0x7f && u[i + run] != '"' &&
+               u[i + run] != '\\')
+            run++;
+        if (run) {
+            st = nt_dynbuf_add(d, u + i, run);
+            i += run;
+        } else if (c == '"' || c == '\\') {
             st = nt_dynbuf_add_u8(d, '\\');
             if (st == NT_OK)
                 st = nt_dynbuf_add_u8(d, c);

@@ -49,7 +49,8 @@ extern "C" {
 typedef struct nt_ctl_reader {
     uint8_t head[4];
     size_t head_got;
-    uint8_t *body;   /* NT_CTL_MAX_FRAME + 1 bytes, owned */
+    uint8_t *body;   /* cap bytes, owned: grown to the largest frame + 1 */
+    size_t cap;
     size_t need;     /* body length, 0 while reading the header */
     size_t got;
 } nt_ctl_reader;
@@ -61,7 +62,8 @@ NT_API void nt_ctl_reader_cleanup(nt_ctl_reader *r);
  * ends; *used is what was consumed. On a complete frame *frame points at
  * its body (NUL-terminated, valid until the next call) and *frame_len is
  * its length; otherwise *frame is NULL. NT_ERR_CTL_FRAME for a length of 0
- * or above NT_CTL_MAX_FRAME (the stream cannot be resynchronised). */
+ * or above NT_CTL_MAX_FRAME (the stream cannot be resynchronised);
+ * NT_ERR_NOMEM if the body could not grow to the length announced. */
 NT_API NT_WUR nt_status nt_ctl_reader_feed(nt_ctl_reader *r, const uint8_t *in, size_t len,
                                            size_t *used, const char **frame, size_t *frame_len);
 

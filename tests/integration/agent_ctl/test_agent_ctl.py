@@ -8,7 +8,11 @@ avahi-daemon (host name avb) publishing one service each.
    A and AAAA, for ntb.local and avb.local, and the two services with
    --instance/--type; the agent counts the resolves, and a second resolve
    of ntb.local is answered from its cache (no packet in between), and so
-   is one with --timeout 0.
+   is one with --timeout 0. An answer complete in the cache (the host's A
+   and AAAA, the service's SRV, TXT and addresses) is given without a
+   question on the wire (the engine's queries_sent does not move); a name
+   not in the cache is still asked about. A resolve on B, another network
+   namespace, works in-process rather than ask A's agent about A's LAN.
 2. A feedback through the agent changes the ranking state in the agent's
    state directory.
 3. A malformed frame and an unknown op get error replies ({"ok":false,
@@ -120,6 +124,10 @@ def run(c, lan, nbin, ctl):
         r = raw(a, ctl, '{"op":"status"}')
         return r.get("control", {}) if isinstance(r, dict) else {}
 
+    def queries_sent():
+        r = raw(a, ctl, '{"op":"status"}')
+        return r.get("engine", {}).get("queries_sent", -1) if isinstance(r, dict) else -1
+
     def resolve(args, agent_expected=True, timeout="5"):
         argv = [nbin, "resolve"] + args + ["--timeout", timeout]
         if agent_expected:
@@ -176,9 +184,34 @@ def run(c, lan, nbin, ctl):
         ja = {}
     c.check(ra.returncode == 0 and ja.get("port") == 8081 and b.v4 in json.dumps(ja),
             "the Avahi service through the agent (--json)", ra.stdout + ra.stderr)
+    # Complete in the cache: answered with no question sent. The agent's own
+    # browse asks now and then (1 s, 2 s, 4 s, ... apart), so a window in
+    # which its counter moved is tried again; before this change every
+    # resolve sent one.
+    quiet = []
+    for _ in range(3):
+        q0 = queries_sent()
+        rq = [resolve(["ntb.local"]), resolve(["ntb.local", "-6"]),
+              resolve(["--instance", "Web", "--type", "_http._tcp"])]
+        q1 = queries_sent()
+        quiet.append((q0, q1, [r.returncode for r in rq]))
+        if q0 >= 0 and q1 == q0 and all(r.returncode == 0 for r in rq):
+            break
+    c.check(quiet[-1][0] >= 0 and quiet[-1][0] == quiet[-1][1] and
+            quiet[-1][2] == [0, 0, 0],
+            "a host and a service complete in the cache: answered, no question sent", quiet)
+    q0 = queries_sent()
     rn = resolve(["nosuch.local"], timeout="1")
     c.check(rn.returncode == 1 and "nosuch.local not found" in rn.stderr,
             "an unknown host: exit 1, one line", rn.stderr)
+    c.check(queries_sent() > q0, "and it was asked on the wire", (q0, queries_sent()))
+    # From another network namespace (B) the socket file is the same, but
+    # the agent's LAN is not B's: resolve works in-process there.
+    n0 = status().get("resolves", 0)
+    rb = b.run([nbin, "resolve", "nosuch.local", "--timeout", "1", "--control", ctl], timeout=30)
+    c.check(rb.returncode == 1 and status().get("resolves", 0) == n0,
+            "resolve on B (another network namespace) does not ask A's agent",
+            (rb.returncode, rb.stderr, n0, status().get("resolves")))
 
     # -- 2. feedback through the agent ---------------------------------------
     rank_file = os.path.join(state, "rank.state")

@@ -433,6 +433,41 @@ static void test_reader_splits(void **state)
     }
 }
 
+/* The reader's body grows to the frame announced (it starts small): a
+ * small frame, the largest, then a small one again, each fed in pieces
+ * that end inside the header and inside the body. */
+static void test_reader_grows(void **state)
+{
+    static const size_t sizes[] = {3, NT_CTL_MAX_FRAME, 5000, 1};
+    nt_ctl_reader r;
+    uint8_t *buf = malloc(NT_CTL_MAX_FRAME + 4);
+    (void)state;
+    assert_non_null(buf);
+    assert_int_equal(nt_ctl_reader_init(&r), NT_OK);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k], pos = 0, total = n + 4, used, flen = 0;
+        const char *frame = NULL;
+        buf[0] = (uint8_t)(n >> 24);
+        buf[1] = (uint8_t)(n >> 16);
+        buf[2] = (uint8_t)(n >> 8);
+        buf[3] = (uint8_t)n;
+        for (size_t i = 0; i < n; i++)
+            buf[4 + i] = (uint8_t)('a' + (i + k) % 26);
+        while (pos < total) {
+            size_t step = pos == 0 ? 2 : (total - pos + 1) / 2;
+            assert_null(frame);
+            assert_int_equal(nt_ctl_reader_feed(&r, buf + pos, step, &used, &frame, &flen), NT_OK);
+            pos += used;
+        }
+        assert_non_null(frame);
+        assert_int_equal(flen, n);
+        assert_memory_equal(frame, buf + 4, n);
+        assert_int_equal(frame[n], '\0');
+    }
+    nt_ctl_reader_cleanup(&r);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slow_client, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_agent, setup, teardown),
         cmocka_unit_test(test_reader_splits),
+        cmocka_unit_test(test_reader_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,6 +170,10 @@ static void test_json_str_utf8(void **state)
     nt_dynbuf_reset(&d);
     assert_int_equal(nt_svc_json_str(&d, "a\0b\x7f", 4), NT_OK);
     assert_string_equal(nt_dynbuf_str(&d), "\"a\\u0000b\\u007f\"");
+    nt_dynbuf_reset(&d);
+    /* Plain runs (copied whole) between escapes, at both ends. */
+    assert_int_equal(nt_svc_json_str(&d, "ab\"cd\\e\nf\tg h\xc3\xa9i", 16), NT_OK);
+    assert_string_equal(nt_dynbuf_str(&d), "\"ab\\\"cd\\\\e\\nf\\tg h\xc3\xa9i\"");
     nt_dynbuf_cleanup(&d);
 }
 

@@ -65,7 +65,7 @@ static void resolve_checks(void **state)
  * these return before looking. */
 static void resolve_in_process(void **state)
 {
-    nt_ctlc_opts co = {"/nonexistent/nautilus-test/control", false};
+    nt_ctlc_opts co = {"/nonexistent/nautilus-test/control", false, false};
     nt_resolve_opts o;
     (void)state;
     nt_resolve_opts_init(&o);
@@ -99,7 +99,7 @@ static void rm_tree(const char *dir)
 static void feedback_key_and_store(void **state)
 {
     nt_feedback_opts o;
-    nt_ctlc_opts co = {NULL, true};
+    nt_ctlc_opts co = {NULL, true, false};
     char long_name[NT_RANK_NAME_MAX + 8];
     (void)state;
     memset(&o, 0, sizeof o);
