@@ -129,7 +129,14 @@ static inline NT_MONT_INLINE void nt_fp_add_adx(nt_fp *r, const nt_fp *x, const 
 
 /* r = a - b mod p for a, b < p: the difference, and p added back under
  * the borrow's mask. */
+static inline NT_MONT_INLINE void nt_u256_submod_adx(uint64_t r[4], const uint64_t x[4],
+                                                     const uint64_t y[4]);
 static inline NT_MONT_INLINE void nt_fp_sub_adx(nt_fp *r, const nt_fp *x, const nt_fp *y)
+{
+    nt_u256_submod_adx(r->v, x->v, y->v);
+}
+static inline NT_MONT_INLINE void nt_u256_submod_adx(uint64_t r[4], const uint64_t x[4],
+                                                     const uint64_t y[4])
 {
     uint64_t t0, t1, t2, t3, lo, hi;
     __asm__("movq 0(%[a]), %[t0]\n\t"
@@ -154,12 +161,12 @@ static inline NT_MONT_INLINE void nt_fp_sub_adx(nt_fp *r, const nt_fp *x, const 
             "adcq %%rax, %[t3]\n\t"
             : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [lo] "=&r"(lo),
               [hi] "=&r"(hi)
-            : [a] "r"(x->v), [b] "r"(y->v), [m] "r"(nt_fp_p)
+            : [a] "r"(x), [b] "r"(y), [m] "r"(nt_fp_p)
             : "rax", "rdx", "cc", "memory");
-    r->v[0] = t0;
-    r->v[1] = t1;
-    r->v[2] = t2;
-    r->v[3] = t3;
+    r[0] = t0;
+    r[1] = t1;
+    r[2] = t2;
+    r[3] = t3;
 }
 
 /* 512-bit product w = a b. */
@@ -241,6 +248,139 @@ static inline NT_MONT_INLINE void nt_fp_redc_adx(nt_fp *r, const uint64_t w[8])
     r->v[2] = t1;
     r->v[3] = t2;
 }
+
+/* ---- Sums of products with one Montgomery reduction ------------------- *
+ * r = (a_1 b_1 + ... + a_n b_n) 2^-256 mod p, column by column (CIOS): for
+ * each limb i of the b's, every row a_k b_k[i] is added into one 5-word
+ * window, then one reduction step divides it by 2^64. No 512-bit value is
+ * stored and there is one reduction for the n products. Bounds: with
+ * A = sum of the a_k (as integers) and S = sum of the a_k b_k, the window
+ * stays below A + p between columns and below (A + p) 2^64 <= 2^320 within
+ * one when A <= 4p (5p < 2^256), and the result is below S / 2^256 + p < 2p
+ * when S <= 5 p^2 (p < 0.19 2^256): one conditional subtraction. Callers
+ * keep to A <= 4p and S <= 5 p^2 (four reduced products, or one of two
+ * factors below 2p). Operands are read through "m" constraints, so the
+ * compiler addresses fields of a struct directly (base + offset). */
+
+/* -p^-1 mod 2^64 as a memory operand of imul (no register held for it). */
+static const uint64_t nt_fp_inv_word = NT_FP_INV;
+
+/* Each sum is one asm block: the operands are named by (offset, base
+ * register) pairs, so a few base registers address them all and nothing
+ * is spilled between rows (given one asm statement per row, the compiler
+ * moved and reloaded about a hundred words per four-product sum). The
+ * offsets are assembler expressions.
+ *
+ * A row adds a * b[I] into the window T0..T4; T4 may be non-zero (the
+ * rows of one column share it): both carry chains end in it, and the
+ * bounds above keep the sum within five words, so both flags are clear
+ * after a row and the next row needs no xor to start its chains (rax
+ * stays 0). A reduction step's imul sets the flags: it clears them. */
+#define NT_SOPB_ROW(AO, AP, BO, BP, I, T0, T1, T2, T3, T4)                     \
+    "movq " #BO "+8*" #I "(%[" #BP "]), %%rdx\n\t"                             \
+    "mulxq " #AO "+0(%[" #AP "]), %[lo], %[hi]\n\t"                            \
+    "adcxq %[lo], %[" #T0 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T1 "]\n\t"                                              \
+    "mulxq " #AO "+8(%[" #AP "]), %[lo], %[hi]\n\t"                            \
+    "adcxq %[lo], %[" #T1 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T2 "]\n\t"                                              \
+    "mulxq " #AO "+16(%[" #AP "]), %[lo], %[hi]\n\t"                           \
+    "adcxq %[lo], %[" #T2 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T3 "]\n\t"                                              \
+    "mulxq " #AO "+24(%[" #AP "]), %[lo], %[hi]\n\t"                           \
+    "adcxq %[lo], %[" #T3 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T4 "]\n\t"                                              \
+    "adcxq %%rax, %[" #T4 "]\n\t"
+
+/* (T1..T4) = (T0..T4 + k p) / 2^64, k = T0 (-p^-1) mod 2^64; T0 becomes
+ * 0 and is the next column's top word. */
+#define NT_SOPB_REDUCE(T0, T1, T2, T3, T4)                                     \
+    "movq %[" #T0 "], %%rdx\n\t"                                               \
+    "imulq %[inv], %%rdx\n\t"                                                  \
+    "xorl %%eax, %%eax\n\t"                                                    \
+    "mulxq %[p0], %[lo], %[hi]\n\t"                                            \
+    "adcxq %[lo], %[" #T0 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T1 "]\n\t"                                              \
+    "mulxq %[p1], %[lo], %[hi]\n\t"                                            \
+    "adcxq %[lo], %[" #T1 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T2 "]\n\t"                                              \
+    "mulxq %[p2], %[lo], %[hi]\n\t"                                            \
+    "adcxq %[lo], %[" #T2 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T3 "]\n\t"                                              \
+    "mulxq %[p3], %[lo], %[hi]\n\t"                                            \
+    "adcxq %[lo], %[" #T3 "]\n\t"                                              \
+    "adoxq %[hi], %[" #T4 "]\n\t"                                              \
+    "adcxq %%rax, %[" #T4 "]\n\t"
+
+/* (R0..R3) -= p unless that borrows (R < 2p), with lo, hi, rax, rdx. */
+#define NT_SOPB_FINAL(R0, R1, R2, R3)                                          \
+    "movq %[" #R0 "], %[lo]\n\t"                                               \
+    "subq %[p0], %[lo]\n\t"                                                    \
+    "movq %[" #R1 "], %[hi]\n\t"                                               \
+    "sbbq %[p1], %[hi]\n\t"                                                    \
+    "movq %[" #R2 "], %%rax\n\t"                                               \
+    "sbbq %[p2], %%rax\n\t"                                                    \
+    "movq %[" #R3 "], %%rdx\n\t"                                               \
+    "sbbq %[p3], %%rdx\n\t"                                                    \
+    "cmovncq %[lo], %[" #R0 "]\n\t"                                            \
+    "cmovncq %[hi], %[" #R1 "]\n\t"                                            \
+    "cmovncq %%rax, %[" #R2 "]\n\t"                                            \
+    "cmovncq %%rdx, %[" #R3 "]\n\t"
+
+/* Column I of a sum of one, two or four products; the window T0..T4. */
+#define NT_SOPB_COL1(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1)                     \
+    NT_SOPB_ROW(A1, P1, B1, Q1, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
+#define NT_SOPB_COL2(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1, A2, P2, B2, Q2)     \
+    NT_SOPB_ROW(A1, P1, B1, Q1, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_ROW(A2, P2, B2, Q2, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
+#define NT_SOPB_COL4(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1, A2, P2, B2, Q2, A3, P3, B3, Q3, \
+                     A4, P4, B4, Q4)                                           \
+    NT_SOPB_ROW(A1, P1, B1, Q1, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_ROW(A2, P2, B2, Q2, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_ROW(A3, P3, B3, Q3, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_ROW(A4, P4, B4, Q4, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
+
+/* The whole sum, (offset, base, offset, base) per product: the four
+ * columns rename the window (as nt_fp_mul_adx), the result is in t4, t0,
+ * t1, t2. */
+#define NT_SOPB1(...)                                                          \
+    NT_SOPB_COL1(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
+    NT_SOPB_COL1(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
+    NT_SOPB_COL1(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
+    NT_SOPB_COL1(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
+    NT_SOPB_FINAL(t4, t0, t1, t2)
+#define NT_SOPB2(...)                                                          \
+    NT_SOPB_COL2(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
+    NT_SOPB_COL2(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
+    NT_SOPB_COL2(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
+    NT_SOPB_COL2(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
+    NT_SOPB_FINAL(t4, t0, t1, t2)
+#define NT_SOPB4(...)                                                          \
+    NT_SOPB_COL4(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
+    NT_SOPB_COL4(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
+    NT_SOPB_COL4(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
+    NT_SOPB_COL4(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
+    NT_SOPB_FINAL(t4, t0, t1, t2)
+
+/* The operands every block shares: the window, two scratch words, and p
+ * and -p^-1 from memory. */
+#define NT_SOPB_OUT                                                            \
+    [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), \
+        [lo] "=&r"(lo), [hi] "=&r"(hi)
+#define NT_SOPB_CONST                                                          \
+    [inv] "m"(nt_fp_inv_word), [p0] "m"(nt_fp_p[0]), [p1] "m"(nt_fp_p[1]),     \
+        [p2] "m"(nt_fp_p[2]), [p3] "m"(nt_fp_p[3])
+/* The window, rax and both flags cleared: the first row's start. */
+#define NT_SOPB_ZERO                                                           \
+    "xorl %k[t0], %k[t0]\n\t"                                                  \
+    "xorl %k[t1], %k[t1]\n\t"                                                  \
+    "xorl %k[t2], %k[t2]\n\t"                                                  \
+    "xorl %k[t3], %k[t3]\n\t"                                                  \
+    "xorl %k[t4], %k[t4]\n\t"                                                  \
+    "xorl %%eax, %%eax\n\t"
 
 #endif
 

@@ -296,6 +296,72 @@ static void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
 }
 #endif
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The ADX path's Fp2 products: each output coefficient is one sum of Fp
+ * products with one reduction (fp_adx.h, NT_SOPB*), the real part's minus sign
+ * carried by p - y1 (below p, or p itself for y1 = 0: a product that is
+ * 0 mod p, within the bounds). Schoolbook: four Fp products where
+ * Karatsuba takes three, but no 512-bit sums, differences or stores, and
+ * fewer instructions in all. */
+
+/* r = x y: c0 = x0 y0 + x1 (p - y1), c1 = x0 y1 + x1 y0, each one sum of
+ * two products in one asm block (fp_adx.h, NT_SOPB2; operands by offset
+ * from x, y and the stack copy of p - y1). r may alias x or y. */
+static void fp2_mul_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    nt_fp ny1;
+    uint64_t c0[4], t0, t1, t2, t3, t4, lo, hi;
+    nt_fp_sub_adx(&ny1, &zero, &y->c1);
+    __asm__(NT_SOPB_ZERO NT_SOPB2(0, x, 0, y, 32, x, 0, n)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), [n] "r"(ny1.v), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t0;
+    c0[2] = t1;
+    c0[3] = t2;
+    __asm__(NT_SOPB_ZERO NT_SOPB2(0, x, 32, y, 32, x, 0, y)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r->c1.v[0] = t4;
+    r->c1.v[1] = t0;
+    r->c1.v[2] = t1;
+    r->c1.v[3] = t2;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+
+/* r = x y + z w: each coefficient one sum of four products (NT_SOPB4).
+ * Out of line: it is large, and the line products call it six times. */
+static __attribute__((noinline)) void fp2_mul2_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y,
+                                                   const nt_fp2 *z, const nt_fp2 *w)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    nt_fp n[2]; /* p - y1, p - w1 */
+    uint64_t c0[4], t0, t1, t2, t3, t4, lo, hi;
+    nt_fp_sub_adx(&n[0], &zero, &y->c1);
+    nt_fp_sub_adx(&n[1], &zero, &w->c1);
+    __asm__(NT_SOPB_ZERO NT_SOPB4(0, x, 0, y, 32, x, 0, n, 0, z, 0, w, 32, z, 32, n)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), [z] "r"(z), [w] "r"(w), [n] "r"(n), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t0;
+    c0[2] = t1;
+    c0[3] = t2;
+    __asm__(NT_SOPB_ZERO NT_SOPB4(0, x, 32, y, 32, x, 0, y, 0, z, 32, w, 32, z, 0, w)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), [z] "r"(z), [w] "r"(w), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r->c1.v[0] = t4;
+    r->c1.v[1] = t0;
+    r->c1.v[2] = t1;
+    r->c1.v[3] = t2;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+#endif
+
 /* Karatsuba with lazy reduction (Aranha, Karabina, Longa, Gebotys,
  * Lopez, "Faster explicit formulas for computing pairings over ordinary
  * curves", EUROCRYPT 2011, section 3): three 512-bit products, two
@@ -304,22 +370,14 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
     uint64_t w0[8], w1[8], w2[8], sa[4], sb[4], mask;
 
-    add4(sa, a->c0.v, a->c1.v);
-    add4(sb, b->c0.v, b->c1.v);
 #ifdef NT_FP_HAVE_ADX_CODE
     if (nt_fp_adx > 0) {
-        nt_fp_mul_wide_adx(w0, a->c0.v, b->c0.v);
-        nt_fp_mul_wide_adx(w1, a->c1.v, b->c1.v);
-        nt_fp_mul_wide_adx(w2, sa, sb);
-        (void)sub8(w2, w0);
-        (void)sub8(w2, w1);
-        mask = 0 - (uint64_t)sub8(w0, w1);
-        add_high(w0, nt_fp_p, mask);
-        nt_fp_redc_adx(&r->c0, w0);
-        nt_fp_redc_adx(&r->c1, w2);
+        fp2_mul_adx(r, a, b);
         return;
     }
 #endif
+    add4(sa, a->c0.v, a->c1.v);
+    add4(sb, b->c0.v, b->c1.v);
     nt_u256_mul_wide(w0, a->c0.v, b->c0.v);
     nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
     nt_u256_mul_wide(w2, sa, sb);
@@ -351,10 +409,27 @@ void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
     a2[0] = a->c0.v[0] << 1;
 #ifdef NT_FP_HAVE_ADX_CODE
     if (nt_fp_adx > 0) {
-        nt_fp_mul_wide_adx(w0, s, d);
-        nt_fp_mul_wide_adx(w1, a2, a->c1.v);
-        nt_fp_redc_adx(&r->c0, w0);
-        nt_fp_redc_adx(&r->c1, w1);
+        /* one reduction per product, in the same pass (fp_adx.h: the
+         * factors below 2p keep to its bounds); c1 reads a before r->c0
+         * is written, as r may be a */
+        uint64_t t0, t1, t2, t3, t4, lo, hi;
+        __asm__(NT_SOPB_ZERO NT_SOPB1(0, s, 0, d)
+                : NT_SOPB_OUT
+                : [s] "r"(s), [d] "r"(d), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+        s[0] = t4; /* s is read: it holds c0 until a is read */
+        s[1] = t0;
+        s[2] = t1;
+        s[3] = t2;
+        __asm__(NT_SOPB_ZERO NT_SOPB1(0, x, 32, a)
+                : NT_SOPB_OUT
+                : [x] "r"(a2), [a] "r"(a), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+        r->c1.v[0] = t4;
+        r->c1.v[1] = t0;
+        r->c1.v[2] = t1;
+        r->c1.v[3] = t2;
+        memcpy(r->c0.v, s, sizeof s);
         return;
     }
 #endif
@@ -662,6 +737,45 @@ void nt_fp6_mul_v(nt_fp6 *r, const nt_fp6 *a)
     r->c0 = t;
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* Karatsuba over Fp2 on the ADX path: six Fp2 products, each reduced in
+ * its own pass (fp2_mul_adx), and reduced sums and differences, which are
+ * cheaper than the 512-bit ones of the lazy version. */
+static void fp6_mul_adx(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
+{
+    nt_fp2 t0, t1, t2, m0, m1, m2, s, u;
+
+    fp2_mul_adx(&t0, &a->c0, &b->c0);
+    fp2_mul_adx(&t1, &a->c1, &b->c1);
+    fp2_mul_adx(&t2, &a->c2, &b->c2);
+    /* m0 = (a1 + a2)(b1 + b2) - t1 - t2 */
+    nt_fp2_add(&s, &a->c1, &a->c2);
+    nt_fp2_add(&u, &b->c1, &b->c2);
+    fp2_mul_adx(&m0, &s, &u);
+    nt_fp2_sub(&m0, &m0, &t1);
+    nt_fp2_sub(&m0, &m0, &t2);
+    /* m1 = (a0 + a1)(b0 + b1) - t0 - t1 */
+    nt_fp2_add(&s, &a->c0, &a->c1);
+    nt_fp2_add(&u, &b->c0, &b->c1);
+    fp2_mul_adx(&m1, &s, &u);
+    nt_fp2_sub(&m1, &m1, &t0);
+    nt_fp2_sub(&m1, &m1, &t1);
+    /* m2 = (a0 + a2)(b0 + b2) - t0 - t2 + t1 */
+    nt_fp2_add(&s, &a->c0, &a->c2);
+    nt_fp2_add(&u, &b->c0, &b->c2);
+    fp2_mul_adx(&m2, &s, &u);
+    nt_fp2_sub(&m2, &m2, &t0);
+    nt_fp2_sub(&m2, &m2, &t2);
+    /* every read of a and b is done: r may be either */
+    nt_fp2_add(&r->c2, &m2, &t1);
+    /* c0 = t0 + xi m0, c1 = m1 + xi t2 */
+    fp2_mul_xi_adx(&m0, &m0);
+    nt_fp2_add(&r->c0, &t0, &m0);
+    fp2_mul_xi_adx(&t2, &t2);
+    nt_fp2_add(&r->c1, &m1, &t2);
+}
+#endif
+
 /* Karatsuba over Fp2 with lazy reduction: six unreduced Fp2 products and
  * five Fp2 reductions (one per output coefficient, and one for each of the
  * two terms multiplied by xi, which is applied to reduced values: 9 times
@@ -670,6 +784,13 @@ void nt_fp6_mul(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
 {
     fp2w t0, t1, t2, m0, m1, m2;
     nt_fp2 s, u, x;
+
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp6_mul_adx(r, a, b);
+        return;
+    }
+#endif
 
     fp2_mul_wide(&t0, &a->c0, &b->c0);
     fp2_mul_wide(&t1, &a->c1, &b->c1);
@@ -864,6 +985,64 @@ void nt_fp12_inv_var(nt_fp12 *r, const nt_fp12 *a)
     nt_fp6_neg(&r->c1, &t1);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The line products on the ADX path, schoolbook with B = b0 + b1 v:
+ *   (f0 + f1 w)(a0 + B w) = (f0 a0 + v f1 B) + (f1 a0 + f0 B) w,
+ *   f B = (f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1, f_2 b0 + f_1 b1),
+ *   v f B = (f_2 (xi b0) + f_1 (xi b1), f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1):
+ * every coefficient of f B and v f B is x y + z w, one fp2_mul2_adx (two
+ * sums of four Fp products, two reductions). The line products by a0 are
+ * plain Fp2 products (mul_line), or f itself when a0 = 1 (mul_line1). */
+/* fb = f B */
+static void fp6_mul_b_adx(nt_fp6 *fb, const nt_fp6 *f, const nt_fp2 *b0, const nt_fp2 *b1,
+                          const nt_fp2 *xb1)
+{
+    fp2_mul2_adx(&fb->c0, &f->c0, b0, &f->c2, xb1);
+    fp2_mul2_adx(&fb->c1, &f->c1, b0, &f->c0, b1);
+    fp2_mul2_adx(&fb->c2, &f->c2, b0, &f->c1, b1);
+}
+
+/* vfb = v f B */
+static void fp6_mul_vb_adx(nt_fp6 *vfb, const nt_fp6 *f, const nt_fp2 *b0, const nt_fp2 *b1,
+                           const nt_fp2 *xb0, const nt_fp2 *xb1)
+{
+    fp2_mul2_adx(&vfb->c0, &f->c2, xb0, &f->c1, xb1);
+    fp2_mul2_adx(&vfb->c1, &f->c0, b0, &f->c2, xb1);
+    fp2_mul2_adx(&vfb->c2, &f->c1, b0, &f->c0, b1);
+}
+
+/* r = f (a0 + B w), or f (1 + B w) for a0 = NULL. */
+static void fp12_mul_line_adx(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0,
+                              const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    nt_fp2 xb0, xb1, t;
+    nt_fp6 f0b, vf1b;
+    fp2_mul_xi_adx(&xb0, b0);
+    fp2_mul_xi_adx(&xb1, b1);
+    fp6_mul_b_adx(&f0b, &f->c0, b0, b1, &xb1);
+    fp6_mul_vb_adx(&vf1b, &f->c1, b0, b1, &xb0, &xb1);
+    if (a0 == NULL) {
+        /* a0 = 1; f is read here for the last time: r may be f */
+        nt_fp6_add(&r->c1, &f->c1, &f0b);
+        nt_fp6_add(&r->c0, &f->c0, &vf1b);
+        return;
+    }
+    fp2_mul_adx(&t, &f->c1.c0, a0);
+    nt_fp2_add(&f0b.c0, &f0b.c0, &t);
+    fp2_mul_adx(&t, &f->c1.c1, a0);
+    nt_fp2_add(&f0b.c1, &f0b.c1, &t);
+    fp2_mul_adx(&t, &f->c1.c2, a0);
+    nt_fp2_add(&f0b.c2, &f0b.c2, &t);
+    fp2_mul_adx(&t, &f->c0.c0, a0);
+    nt_fp2_add(&r->c0.c0, &vf1b.c0, &t);
+    fp2_mul_adx(&t, &f->c0.c1, a0);
+    nt_fp2_add(&r->c0.c1, &vf1b.c1, &t);
+    fp2_mul_adx(&t, &f->c0.c2, a0);
+    nt_fp2_add(&r->c0.c2, &vf1b.c2, &t);
+    r->c1 = f0b;
+}
+#endif
+
 void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_fp2 *b0,
                       const nt_fp2 *b1)
 {
@@ -876,6 +1055,12 @@ void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_f
     nt_fp6 s;
     nt_fp2 c, x;
     int i;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp12_mul_line_adx(r, f, a0, b0, b1);
+        return;
+    }
+#endif
     fp2_mul_wide(&t0[0], &f->c0.c0, a0);
     fp2_mul_wide(&t0[1], &f->c0.c1, a0);
     fp2_mul_wide(&t0[2], &f->c0.c2, a0);
@@ -907,6 +1092,12 @@ void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_
      * reduced once, f added to the unreduced products. */
     fp2w u[3], t[3];
     nt_fp2 x, y;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp12_mul_line_adx(r, f, NULL, b0, b1);
+        return;
+    }
+#endif
     fp6_mul_01_wide(u, &f->c0, b0, b1);
     fp6_mul_01_wide(t, &f->c1, b0, b1);
     fp2w_add_reduced(&u[0], &f->c1.c0);

@@ -208,7 +208,7 @@ static void test_fp2_mul(void **state)
 
 static void pick_fp(nt_fp *r)
 {
-    uint64_t k = rng_next() % 6;
+    uint64_t k = rng_next() % 8;
     if (k == 0) {
         nt_fp_set_zero(r);
     } else if (k == 1) {
@@ -217,6 +217,9 @@ static void pick_fp(nt_fp *r)
     } else if (k == 2) {
         nt_fp_set_zero(r);
         r->v[0] = 1;
+    } else if (k == 3) {
+        nt_fp_set_zero(r); /* all-ones limbs below p */
+        r->v[0] = r->v[1] = r->v[2] = ~0ULL;
     } else {
         rand_fp(r);
     }
@@ -420,6 +423,71 @@ static void fp_addsub_cases(void)
     }
 }
 
+/* The one-pass sums of products (fp_adx.h) at their bounds: every
+ * coefficient of both operands set to the same extreme value (raw 0, 1,
+ * p - 1, p - 2, 2^192 - 1, one, random), so that every sum holds the
+ * largest products its bounds allow, against the schoolbook formulas. */
+static void sop_extreme_cases(void)
+{
+    nt_fp v[7];
+    int i, j, k;
+    for (i = 0; i < 7; i++)
+        nt_fp_set_zero(&v[i]);
+    v[1].v[0] = 1;
+    memcpy(v[2].v, P_LIMBS, sizeof v[2].v);
+    v[2].v[0] -= 1;
+    memcpy(v[3].v, P_LIMBS, sizeof v[3].v);
+    v[3].v[0] -= 2;
+    v[4].v[0] = v[4].v[1] = v[4].v[2] = ~0ULL;
+    nt_fp_set_one(&v[5]);
+    rand_fp(&v[6]);
+    for (i = 0; i < 7; i++) {
+        for (j = 0; j < 7; j++) {
+            nt_fp12 f, g, l, got, want;
+            nt_fp *fc = &f.c0.c0.c0, *gc = &g.c0.c0.c0;
+            nt_fp2 x, y, got2, want2;
+            for (k = 0; k < 12; k++) {
+                fc[k] = v[i];
+                gc[k] = v[j];
+            }
+            x = f.c0.c0;
+            y = g.c0.c0;
+            nt_fp2_mul(&got2, &x, &y);
+            nt_fp_mul(&want2.c0, &x.c0, &y.c0);
+            {
+                nt_fp t;
+                nt_fp_mul(&t, &x.c1, &y.c1);
+                nt_fp_sub(&want2.c0, &want2.c0, &t);
+                nt_fp_mul(&want2.c1, &x.c0, &y.c1);
+                nt_fp_mul(&t, &x.c1, &y.c0);
+                nt_fp_add(&want2.c1, &want2.c1, &t);
+            }
+            assert_true(nt_fp2_eq(&got2, &want2));
+            nt_fp6_mul(&got.c0, &f.c0, &g.c0);
+            ref_fp6_mul(&want.c0, &f.c0, &g.c0);
+            assert_true(nt_fp6_eq(&got.c0, &want.c0));
+            nt_fp12_mul(&got, &f, &g);
+            ref_fp12_mul(&want, &f, &g);
+            assert_true(nt_fp12_eq(&got, &want));
+            nt_fp12_sqr(&got, &f);
+            ref_fp12_mul(&want, &f, &f);
+            assert_true(nt_fp12_eq(&got, &want));
+            memset(&l, 0, sizeof l);
+            l.c0.c0 = g.c0.c0;
+            l.c1.c0 = g.c1.c0;
+            l.c1.c1 = g.c1.c1;
+            ref_fp12_mul(&want, &f, &l);
+            nt_fp12_mul_line(&got, &f, &g.c0.c0, &g.c1.c0, &g.c1.c1);
+            assert_true(nt_fp12_eq(&got, &want));
+            nt_fp_set_one(&l.c0.c0.c0);
+            nt_fp_set_zero(&l.c0.c0.c1);
+            ref_fp12_mul(&want, &f, &l);
+            nt_fp12_mul_line1(&got, &f, &g.c1.c0, &g.c1.c1);
+            assert_true(nt_fp12_eq(&got, &want));
+        }
+    }
+}
+
 /* Both code paths for the Fp additions and the tower extremes. */
 static void test_tower_extremes(void **state)
 {
@@ -432,6 +500,10 @@ static void test_tower_extremes(void **state)
     extreme_cases();
     nt_fp_set_adx(true);
     extreme_cases();
+    nt_fp_set_adx(false);
+    sop_extreme_cases();
+    nt_fp_set_adx(true);
+    sop_extreme_cases();
 }
 
 /* Both code paths (ADX when available, portable C). */
