@@ -362,6 +362,54 @@ static __attribute__((noinline)) void fp2_mul2_adx(nt_fp2 *r, const nt_fp2 *x, c
 }
 #endif
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* Three multipliers and the negations of their imaginary parts, laid out
+ * for fp2_mul3_adx (the offsets in its asm). */
+typedef struct fp2_triple {
+    nt_fp2 m[3];
+    nt_fp n[3]; /* p - m[i].c1 */
+} fp2_triple;
+
+static inline NT_MONT_INLINE void triple_set(fp2_triple *t, const nt_fp2 *m0, const nt_fp2 *m1,
+                                             const nt_fp2 *m2)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    t->m[0] = *m0;
+    t->m[1] = *m1;
+    t->m[2] = *m2;
+    nt_fp_sub_adx(&t->n[0], &zero, &m0->c1);
+    nt_fp_sub_adx(&t->n[1], &zero, &m1->c1);
+    nt_fp_sub_adx(&t->n[2], &zero, &m2->c1);
+}
+
+/* r = x m0 + z m1 + u m2 (the m from t): each coefficient one sum of six
+ * products (NT_SOP6). r may alias x, z or u. */
+static __attribute__((noinline)) void fp2_mul3_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *z,
+                                                   const nt_fp2 *u, const fp2_triple *t)
+{
+    uint64_t c0[4], t0, t1, t2, t3, t4, t5, lo, hi;
+    __asm__(NT_SOP6(0, x, 0, t, 32, x, 192, t, 0, z, 64, t, 32, z, 224, t, 0, u, 128, t, 32, u,
+                    256, t)
+            : NT_SOP6_OUT
+            : [x] "r"(x), [z] "r"(z), [u] "r"(u), [t] "r"(t), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t5;
+    c0[2] = t0;
+    c0[3] = t1;
+    __asm__(NT_SOP6(0, x, 32, t, 32, x, 0, t, 0, z, 96, t, 32, z, 64, t, 0, u, 160, t, 32, u,
+                    128, t)
+            : NT_SOP6_OUT
+            : [x] "r"(x), [z] "r"(z), [u] "r"(u), [t] "r"(t), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r->c1.v[0] = t4;
+    r->c1.v[1] = t5;
+    r->c1.v[2] = t0;
+    r->c1.v[3] = t1;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+#endif
+
 /* Karatsuba with lazy reduction (Aranha, Karabina, Longa, Gebotys,
  * Lopez, "Faster explicit formulas for computing pairings over ordinary
  * curves", EUROCRYPT 2011, section 3): three 512-bit products, two
@@ -738,41 +786,26 @@ void nt_fp6_mul_v(nt_fp6 *r, const nt_fp6 *a)
 }
 
 #ifdef NT_FP_HAVE_ADX_CODE
-/* Karatsuba over Fp2 on the ADX path: six Fp2 products, each reduced in
- * its own pass (fp2_mul_adx), and reduced sums and differences, which are
- * cheaper than the 512-bit ones of the lazy version. */
+/* Schoolbook over Fp2 on the ADX path, xi folded into a1 and a2:
+ *   c0 = a0 b0 + (xi a2) b1 + (xi a1) b2,
+ *   c1 = a1 b0 + a0 b1 + (xi a2) b2,
+ *   c2 = a2 b0 + a1 b1 + a0 b2,
+ * each coefficient one fp2_mul3_adx (two sums of six Fp products) against
+ * the one triple (b0, b1, b2): nine Fp2 products where Karatsuba takes
+ * six, but six reductions instead of twelve and no sums or differences
+ * around them. */
 static void fp6_mul_adx(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
 {
-    nt_fp2 t0, t1, t2, m0, m1, m2, s, u;
-
-    fp2_mul_adx(&t0, &a->c0, &b->c0);
-    fp2_mul_adx(&t1, &a->c1, &b->c1);
-    fp2_mul_adx(&t2, &a->c2, &b->c2);
-    /* m0 = (a1 + a2)(b1 + b2) - t1 - t2 */
-    nt_fp2_add(&s, &a->c1, &a->c2);
-    nt_fp2_add(&u, &b->c1, &b->c2);
-    fp2_mul_adx(&m0, &s, &u);
-    nt_fp2_sub(&m0, &m0, &t1);
-    nt_fp2_sub(&m0, &m0, &t2);
-    /* m1 = (a0 + a1)(b0 + b1) - t0 - t1 */
-    nt_fp2_add(&s, &a->c0, &a->c1);
-    nt_fp2_add(&u, &b->c0, &b->c1);
-    fp2_mul_adx(&m1, &s, &u);
-    nt_fp2_sub(&m1, &m1, &t0);
-    nt_fp2_sub(&m1, &m1, &t1);
-    /* m2 = (a0 + a2)(b0 + b2) - t0 - t2 + t1 */
-    nt_fp2_add(&s, &a->c0, &a->c2);
-    nt_fp2_add(&u, &b->c0, &b->c2);
-    fp2_mul_adx(&m2, &s, &u);
-    nt_fp2_sub(&m2, &m2, &t0);
-    nt_fp2_sub(&m2, &m2, &t2);
-    /* every read of a and b is done: r may be either */
-    nt_fp2_add(&r->c2, &m2, &t1);
-    /* c0 = t0 + xi m0, c1 = m1 + xi t2 */
-    fp2_mul_xi_adx(&m0, &m0);
-    nt_fp2_add(&r->c0, &t0, &m0);
-    fp2_mul_xi_adx(&t2, &t2);
-    nt_fp2_add(&r->c1, &m1, &t2);
+    fp2_triple t;
+    nt_fp2 xa1, xa2, c0, c1;
+    fp2_mul_xi_adx(&xa1, &a->c1);
+    fp2_mul_xi_adx(&xa2, &a->c2);
+    triple_set(&t, &b->c0, &b->c1, &b->c2);
+    fp2_mul3_adx(&c0, &a->c0, &xa2, &xa1, &t);
+    fp2_mul3_adx(&c1, &a->c1, &a->c0, &xa2, &t);
+    fp2_mul3_adx(&r->c2, &a->c2, &a->c1, &a->c0, &t); /* a, b read: r may be either */
+    r->c0 = c0;
+    r->c1 = c1;
 }
 #endif
 
@@ -1015,31 +1048,39 @@ static void fp6_mul_vb_adx(nt_fp6 *vfb, const nt_fp6 *f, const nt_fp2 *b0, const
 static void fp12_mul_line_adx(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0,
                               const nt_fp2 *b0, const nt_fp2 *b1)
 {
-    nt_fp2 xb0, xb1, t;
-    nt_fp6 f0b, vf1b;
-    fp2_mul_xi_adx(&xb0, b0);
-    fp2_mul_xi_adx(&xb1, b1);
-    fp6_mul_b_adx(&f0b, &f->c0, b0, b1, &xb1);
-    fp6_mul_vb_adx(&vf1b, &f->c1, b0, b1, &xb0, &xb1);
+    nt_fp2 xb0, xb1, x12, x11, x02;
+    nt_fp6 f0b, vf1b, c0, c1;
+    fp2_triple t;
     if (a0 == NULL) {
+        fp2_mul_xi_adx(&xb0, b0);
+        fp2_mul_xi_adx(&xb1, b1);
+        fp6_mul_b_adx(&f0b, &f->c0, b0, b1, &xb1);
+        fp6_mul_vb_adx(&vf1b, &f->c1, b0, b1, &xb0, &xb1);
         /* a0 = 1; f is read here for the last time: r may be f */
         nt_fp6_add(&r->c1, &f->c1, &f0b);
         nt_fp6_add(&r->c0, &f->c0, &vf1b);
         return;
     }
-    fp2_mul_adx(&t, &f->c1.c0, a0);
-    nt_fp2_add(&f0b.c0, &f0b.c0, &t);
-    fp2_mul_adx(&t, &f->c1.c1, a0);
-    nt_fp2_add(&f0b.c1, &f0b.c1, &t);
-    fp2_mul_adx(&t, &f->c1.c2, a0);
-    nt_fp2_add(&f0b.c2, &f0b.c2, &t);
-    fp2_mul_adx(&t, &f->c0.c0, a0);
-    nt_fp2_add(&r->c0.c0, &vf1b.c0, &t);
-    fp2_mul_adx(&t, &f->c0.c1, a0);
-    nt_fp2_add(&r->c0.c1, &vf1b.c1, &t);
-    fp2_mul_adx(&t, &f->c0.c2, a0);
-    nt_fp2_add(&r->c0.c2, &vf1b.c2, &t);
-    r->c1 = f0b;
+    /* With the triple (a0, b0, b1) and xi moved to the f side, every
+     * coefficient of f0 a0 + v f1 B and f1 a0 + f0 B is one
+     * fp2_mul3_adx:
+     *   r00 = f00 a0 + (xi f12) b0 + (xi f11) b1,
+     *   r01 = f01 a0 + f10 b0 + (xi f12) b1,  r02 = f02 a0 + f11 b0 + f10 b1,
+     *   r10 = f10 a0 + f00 b0 + (xi f02) b1,
+     *   r11 = f11 a0 + f01 b0 + f00 b1,       r12 = f12 a0 + f02 b0 + f01 b1. */
+    triple_set(&t, a0, b0, b1);
+    fp2_mul_xi_adx(&x12, &f->c1.c2);
+    fp2_mul_xi_adx(&x11, &f->c1.c1);
+    fp2_mul_xi_adx(&x02, &f->c0.c2);
+    fp2_mul3_adx(&c0.c0, &f->c0.c0, &x12, &x11, &t);
+    fp2_mul3_adx(&c0.c1, &f->c0.c1, &f->c1.c0, &x12, &t);
+    fp2_mul3_adx(&c0.c2, &f->c0.c2, &f->c1.c1, &f->c1.c0, &t);
+    fp2_mul3_adx(&c1.c0, &f->c1.c0, &f->c0.c0, &x02, &t);
+    fp2_mul3_adx(&c1.c1, &f->c1.c1, &f->c0.c1, &f->c0.c0, &t);
+    fp2_mul3_adx(&c1.c2, &f->c1.c2, &f->c0.c2, &f->c0.c1, &t);
+    /* f is read: r may be f */
+    r->c0 = c0;
+    r->c1 = c1;
 }
 #endif
 
