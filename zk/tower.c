@@ -488,7 +488,8 @@ void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
 }
 
 /* ---- Unreduced Fp2 products (lazy reduction at the Fp6 level) ----------- *
- * A wide Fp2 value holds each coefficient as a 512-bit integer w in
+ * For the portable path (the ADX path reduces once per sum of products
+ * instead, fp_adx.h). A wide Fp2 value holds each coefficient as a 512-bit integer w in
  * [0, p 2^256), standing for w 2^-512 (two Montgomery factors): the product
  * of two Montgomery-form values before its reduction. Sums and differences
  * stay in range by adding or subtracting p 2^256, which touches only the
@@ -530,111 +531,9 @@ static void add8(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 #endif
 
 /* w = a + b mod p 2^256: the high half of the sum is below 2p. */
-#ifdef NT_FP_HAVE_ADX_CODE
-/* The ADX path's wide additions: the low half stored as it goes, the high
- * half kept in registers for its conditional subtraction of p (sbb, cmov)
- * or its masked addition of p. */
-static inline NT_MONT_INLINE void wadd_adx(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
-{
-    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
-    /* volatile: the results go to memory, not to the register outputs */
-    __asm__ __volatile__("movq 0(%[a]), %[s0]\n\t"
-                         "addq 0(%[b]), %[s0]\n\t"
-                         "movq %[s0], 0(%[w])\n\t"
-                         "movq 8(%[a]), %[s0]\n\t"
-                         "adcq 8(%[b]), %[s0]\n\t"
-                         "movq %[s0], 8(%[w])\n\t"
-                         "movq 16(%[a]), %[s0]\n\t"
-                         "adcq 16(%[b]), %[s0]\n\t"
-                         "movq %[s0], 16(%[w])\n\t"
-                         "movq 24(%[a]), %[s0]\n\t"
-                         "adcq 24(%[b]), %[s0]\n\t"
-                         "movq %[s0], 24(%[w])\n\t"
-                         "movq 32(%[a]), %[h0]\n\t"
-                         "adcq 32(%[b]), %[h0]\n\t"
-                         "movq 40(%[a]), %[h1]\n\t"
-                         "adcq 40(%[b]), %[h1]\n\t"
-                         "movq 48(%[a]), %[h2]\n\t"
-                         "adcq 48(%[b]), %[h2]\n\t"
-                         "movq 56(%[a]), %[h3]\n\t"
-                         "adcq 56(%[b]), %[h3]\n\t"
-                         "movq %[h0], %[s0]\n\t"
-                         "subq 0(%[m]), %[s0]\n\t"
-                         "movq %[h1], %[s1]\n\t"
-                         "sbbq 8(%[m]), %[s1]\n\t"
-                         "movq %[h2], %[s2]\n\t"
-                         "sbbq 16(%[m]), %[s2]\n\t"
-                         "movq %[h3], %[s3]\n\t"
-                         "sbbq 24(%[m]), %[s3]\n\t"
-                         "cmovncq %[s0], %[h0]\n\t"
-                         "cmovncq %[s1], %[h1]\n\t"
-                         "cmovncq %[s2], %[h2]\n\t"
-                         "cmovncq %[s3], %[h3]\n\t"
-                         "movq %[h0], 32(%[w])\n\t"
-                         "movq %[h1], 40(%[w])\n\t"
-                         "movq %[h2], 48(%[w])\n\t"
-                         "movq %[h3], 56(%[w])\n\t"
-                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
-                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
-                         : [w] "r"(w), [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)
-                         : "cc", "memory");
-}
-
-static inline NT_MONT_INLINE void wsub_adx(uint64_t w[8], const uint64_t b[8])
-{
-    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
-    /* volatile: the results go to memory, not to the register outputs */
-    __asm__ __volatile__("movq 0(%[w]), %[s0]\n\t"
-                         "subq 0(%[b]), %[s0]\n\t"
-                         "movq %[s0], 0(%[w])\n\t"
-                         "movq 8(%[w]), %[s0]\n\t"
-                         "sbbq 8(%[b]), %[s0]\n\t"
-                         "movq %[s0], 8(%[w])\n\t"
-                         "movq 16(%[w]), %[s0]\n\t"
-                         "sbbq 16(%[b]), %[s0]\n\t"
-                         "movq %[s0], 16(%[w])\n\t"
-                         "movq 24(%[w]), %[s0]\n\t"
-                         "sbbq 24(%[b]), %[s0]\n\t"
-                         "movq %[s0], 24(%[w])\n\t"
-                         "movq 32(%[w]), %[h0]\n\t"
-                         "sbbq 32(%[b]), %[h0]\n\t"
-                         "movq 40(%[w]), %[h1]\n\t"
-                         "sbbq 40(%[b]), %[h1]\n\t"
-                         "movq 48(%[w]), %[h2]\n\t"
-                         "sbbq 48(%[b]), %[h2]\n\t"
-                         "movq 56(%[w]), %[h3]\n\t"
-                         "sbbq 56(%[b]), %[h3]\n\t"
-                         "sbbq %[s3], %[s3]\n\t"
-                         "movq 0(%[m]), %[s0]\n\t"
-                         "andq %[s3], %[s0]\n\t"
-                         "movq 8(%[m]), %[s1]\n\t"
-                         "andq %[s3], %[s1]\n\t"
-                         "movq 16(%[m]), %[s2]\n\t"
-                         "andq %[s3], %[s2]\n\t"
-                         "andq 24(%[m]), %[s3]\n\t"
-                         "addq %[s0], %[h0]\n\t"
-                         "adcq %[s1], %[h1]\n\t"
-                         "adcq %[s2], %[h2]\n\t"
-                         "adcq %[s3], %[h3]\n\t"
-                         "movq %[h0], 32(%[w])\n\t"
-                         "movq %[h1], 40(%[w])\n\t"
-                         "movq %[h2], 48(%[w])\n\t"
-                         "movq %[h3], 56(%[w])\n\t"
-                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
-                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
-                         : [w] "r"(w), [b] "r"(b), [m] "r"(nt_fp_p)
-                         : "cc", "memory");
-}
-#endif
 
 static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        wadd_adx(w, a, b);
-        return;
-    }
-#endif
     add8(w, a, b);
     nt_mont_reduce_once(w + 4, w + 4, nt_fp_p);
 }
@@ -643,12 +542,6 @@ static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const
 static inline NT_MONT_INLINE void wsub(uint64_t w[8], const uint64_t b[8])
 {
     uint64_t mask;
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        wsub_adx(w, b);
-        return;
-    }
-#endif
     mask = 0 - (uint64_t)sub8(w, b);
     add_high(w, nt_fp_p, mask);
 }
@@ -668,13 +561,6 @@ static inline NT_MONT_INLINE void fp2w_sub(fp2w *r, const fp2w *b)
 /* r += x 2^256 for a reduced x: the high halves are below p. */
 static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_u256_addmod_adx(r->c0 + 4, r->c0 + 4, x->c0.v);
-        nt_u256_addmod_adx(r->c1 + 4, r->c1 + 4, x->c1.v);
-        return;
-    }
-#endif
     nt_mont_add(r->c0 + 4, r->c0 + 4, x->c0.v, nt_fp_p);
     nt_mont_add(r->c1 + 4, r->c1 + 4, x->c1.v, nt_fp_p);
 }
@@ -684,13 +570,6 @@ static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
  * ADX build was then slower than the one reduced product per call. */
 static __attribute__((noinline)) void fp2w_redc(nt_fp2 *r, const fp2w *w)
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_fp_redc_adx(&r->c0, w->c0);
-        nt_fp_redc_adx(&r->c1, w->c1);
-        return;
-    }
-#endif
     redc_const(&r->c0, w->c0);
     redc_const(&r->c1, w->c1);
 }
@@ -702,18 +581,9 @@ static __attribute__((noinline)) void fp2_mul_wide(fp2w *w, const nt_fp2 *a, con
     uint64_t w1[8], sa[4], sb[4], mask;
     add4(sa, a->c0.v, a->c1.v);
     add4(sb, b->c0.v, b->c1.v);
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_fp_mul_wide_adx(w->c0, a->c0.v, b->c0.v);
-        nt_fp_mul_wide_adx(w1, a->c1.v, b->c1.v);
-        nt_fp_mul_wide_adx(w->c1, sa, sb);
-    } else
-#endif
-    {
-        nt_u256_mul_wide(w->c0, a->c0.v, b->c0.v);
-        nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
-        nt_u256_mul_wide(w->c1, sa, sb);
-    }
+    nt_u256_mul_wide(w->c0, a->c0.v, b->c0.v);
+    nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
+    nt_u256_mul_wide(w->c1, sa, sb);
     (void)sub8(w->c1, w->c0);
     (void)sub8(w->c1, w1);
     mask = 0 - (uint64_t)sub8(w->c0, w1);
