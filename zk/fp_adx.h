@@ -180,11 +180,14 @@ static const uint64_t nt_fp_inv_word = NT_FP_INV;
  *
  * A row adds a * b[I] into the window T0..T4; T4 may be non-zero (the
  * rows of one column share it): both carry chains end in it, and the
- * bounds above keep the sum within five words, so both flags are clear
- * after a row and the next row needs no xor to start its chains (rax
- * stays 0). A reduction step's imul sets the flags: it clears them. */
+ * bounds above keep the sum within five words. Both flags are then clear
+ * after a row, yet each row starts with its own xor: without it every
+ * row's carry chains wait for the previous row's last carry, and the
+ * rows no longer overlap (one instruction less a row, but slower: about
+ * 0.47 against 0.41 ms a prepared verification at the minimum, same run). */
 #define NT_SOPB_ROW(AO, AP, BO, BP, I, T0, T1, T2, T3, T4)                     \
     "movq " #BO "+8*" #I "(%[" #BP "]), %%rdx\n\t"                             \
+    "xorl %%eax, %%eax\n\t"                                                    \
     "mulxq " #AO "+0(%[" #AP "]), %[lo], %[hi]\n\t"                            \
     "adcxq %[lo], %[" #T0 "]\n\t"                                              \
     "adoxq %[hi], %[" #T1 "]\n\t"                                              \
