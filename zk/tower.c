@@ -1033,6 +1033,21 @@ void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_
 static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
 {
     nt_fp2 x2, y2, t;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        /* 2xy as one product of 2x (unreduced, below 2p: its two limbs
+         * sum to at most 4p, within fp_adx.h's bounds) and y, instead of
+         * (x + y)^2 - x^2 - y^2 */
+        add4(t.c0.v, x->c0.v, x->c0.v);
+        add4(t.c1.v, x->c1.v, x->c1.v);
+        nt_fp2_sqr(&x2, x);
+        nt_fp2_sqr(&y2, y);
+        fp2_mul_adx(r1, &t, y);
+        fp2_mul_xi_adx(&y2, &y2);
+        nt_fp2_add(r0, &x2, &y2);
+        return;
+    }
+#endif
     nt_fp2_sqr(&x2, x);
     nt_fp2_sqr(&y2, y);
     nt_fp2_add(&t, x, y);
