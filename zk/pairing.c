@@ -308,19 +308,29 @@ static void loop_pairs_invert(loop_pair *lp, size_t m)
  * their number. */
 static size_t loop_pairs(loop_pair *lp, const nt_zk_pair *pairs, size_t n)
 {
+    nt_g2_affine gen;
     size_t m = 0, j;
+    nt_g2_generator(&gen);
     for (j = 0; j < n; j++) {
         const nt_zk_pair *pr = &pairs[j];
-        bool q_inf = pr->lines != NULL ? pr->lines->inf : pr->q->inf;
-        bool walk_only = pr->in_g2 != NULL && pr->lines == NULL && !q_inf && pr->p->inf;
+        const nt_zk_g2_prepared *lines = pr->lines;
+        bool q_inf, walk_only;
+        /* the generator's lines are a constant table; it is in G2 */
+        if (lines == NULL && nt_g2_affine_eq(pr->q, &gen)) {
+            lines = nt_zk_g2_generator_lines();
+            if (pr->in_g2 != NULL)
+                *pr->in_g2 = true;
+        }
+        q_inf = lines != NULL ? lines->inf : pr->q->inf;
+        walk_only = pr->in_g2 != NULL && lines == NULL && !q_inf && pr->p->inf;
         if (pr->in_g2 != NULL && q_inf)
             *pr->in_g2 = true;
         /* e(O, Q) = e(P, O) = 1: such pairs contribute nothing. */
         if ((pr->p->inf || q_inf) && !walk_only)
             continue;
         lp[m].p = walk_only ? NULL : pr->p;
-        lp[m].lines = pr->lines != NULL ? pr->lines->lines : NULL;
-        lp[m].normalized = pr->lines != NULL && pr->lines->normalized && !walk_only;
+        lp[m].lines = lines != NULL ? lines->lines : NULL;
+        lp[m].normalized = lines != NULL && lines->normalized && !walk_only;
         if (lp[m].lines == NULL)
             walk_init(&lp[m].walk, pr->q);
         lp[m].from = pr;

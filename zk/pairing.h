@@ -39,12 +39,19 @@ typedef struct nt_zk_g2_prepared {
 /* Computes the lines of Q (a valid G2 point, possibly infinity). */
 void nt_zk_g2_prepare(nt_zk_g2_prepared *r, const nt_g2_affine *q);
 
+/* The prepared lines of the G2 generator, a constant table
+ * (g2_gen_lines.c): the Miller loop takes them for a walked point equal to
+ * the generator (snarkjs keys' gamma), which then costs a one-shot
+ * verification no walk. */
+const nt_zk_g2_prepared *nt_zk_g2_generator_lines(void);
+
 /* One pair of a Miller loop: P, and Q either as its prepared lines or, when
  * lines is NULL, as the point q (on the twist) whose lines the loop computes
  * as it goes (for a point used once: same value, no table). For such a
  * walked q, in_g2 (when not NULL) receives whether q is in G2, which the
  * end of its walk tells for free (pairing.c, walk_in_g2); the value the
- * loop computes is meaningful only if it is. */
+ * loop computes is meaningful only if it is. A q equal to the G2 generator
+ * is not walked: the loop takes its constant lines (and it is in G2). */
 typedef struct nt_zk_pair {
     const nt_g1_affine *p;
     const nt_zk_g2_prepared *lines;

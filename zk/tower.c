@@ -296,6 +296,120 @@ static void add_high(uint64_t w[8], const uint64_t m[4], uint64_t mask)
 }
 #endif
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The ADX path's Fp2 products: each output coefficient is one sum of Fp
+ * products with one reduction (fp_adx.h, NT_SOPB*), the real part's minus sign
+ * carried by p - y1 (below p, or p itself for y1 = 0: a product that is
+ * 0 mod p, within the bounds). Schoolbook: four Fp products where
+ * Karatsuba takes three, but no 512-bit sums, differences or stores, and
+ * fewer instructions in all. */
+
+/* r = x y: c0 = x0 y0 + x1 (p - y1), c1 = x0 y1 + x1 y0, each one sum of
+ * two products in one asm block (fp_adx.h, NT_SOPB2; operands by offset
+ * from x, y and the stack copy of p - y1). r may alias x or y. */
+static void fp2_mul_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    nt_fp ny1;
+    uint64_t c0[4], t0, t1, t2, t3, t4, lo, hi;
+    nt_fp_sub_adx(&ny1, &zero, &y->c1);
+    __asm__(NT_SOPB_ZERO NT_SOPB2(0, x, 0, y, 32, x, 0, n)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), [n] "r"(ny1.v), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t0;
+    c0[2] = t1;
+    c0[3] = t2;
+    __asm__(NT_SOPB_ZERO NT_SOPB2(0, x, 32, y, 32, x, 0, y)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r->c1.v[0] = t4;
+    r->c1.v[1] = t0;
+    r->c1.v[2] = t1;
+    r->c1.v[3] = t2;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+
+/* r = x y + z w: each coefficient one sum of four products (NT_SOPB4).
+ * Out of line: it is large, and the line products call it six times. */
+static __attribute__((noinline)) void fp2_mul2_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y,
+                                                   const nt_fp2 *z, const nt_fp2 *w)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    nt_fp n[2]; /* p - y1, p - w1 */
+    uint64_t c0[4], t0, t1, t2, t3, t4, lo, hi;
+    nt_fp_sub_adx(&n[0], &zero, &y->c1);
+    nt_fp_sub_adx(&n[1], &zero, &w->c1);
+    __asm__(NT_SOPB_ZERO NT_SOPB4(0, x, 0, y, 32, x, 0, n, 0, z, 0, w, 32, z, 32, n)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), [z] "r"(z), [w] "r"(w), [n] "r"(n), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t0;
+    c0[2] = t1;
+    c0[3] = t2;
+    __asm__(NT_SOPB_ZERO NT_SOPB4(0, x, 32, y, 32, x, 0, y, 0, z, 32, w, 32, z, 0, w)
+            : NT_SOPB_OUT
+            : [x] "r"(x), [y] "r"(y), [z] "r"(z), [w] "r"(w), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r->c1.v[0] = t4;
+    r->c1.v[1] = t0;
+    r->c1.v[2] = t1;
+    r->c1.v[3] = t2;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+#endif
+
+#ifdef NT_FP_HAVE_ADX_CODE
+/* Three multipliers and the negations of their imaginary parts, laid out
+ * for fp2_mul3_adx (the offsets in its asm). */
+typedef struct fp2_triple {
+    nt_fp2 m[3];
+    nt_fp n[3]; /* p - m[i].c1 */
+} fp2_triple;
+
+static inline NT_MONT_INLINE void triple_set(fp2_triple *t, const nt_fp2 *m0, const nt_fp2 *m1,
+                                             const nt_fp2 *m2)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    t->m[0] = *m0;
+    t->m[1] = *m1;
+    t->m[2] = *m2;
+    nt_fp_sub_adx(&t->n[0], &zero, &m0->c1);
+    nt_fp_sub_adx(&t->n[1], &zero, &m1->c1);
+    nt_fp_sub_adx(&t->n[2], &zero, &m2->c1);
+}
+
+/* r = x m0 + z m1 + u m2 (the m from t): each coefficient one sum of six
+ * products (NT_SOP6). r may alias x, z or u. */
+static __attribute__((noinline)) void fp2_mul3_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *z,
+                                                   const nt_fp2 *u, const fp2_triple *t)
+{
+    uint64_t c0[4], t0, t1, t2, t3, t4, t5, lo, hi;
+    __asm__(NT_SOP6(0, x, 0, t, 32, x, 192, t, 0, z, 64, t, 32, z, 224, t, 0, u, 128, t, 32, u,
+                    256, t)
+            : NT_SOP6_OUT
+            : [x] "r"(x), [z] "r"(z), [u] "r"(u), [t] "r"(t), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t5;
+    c0[2] = t0;
+    c0[3] = t1;
+    __asm__(NT_SOP6(0, x, 32, t, 32, x, 0, t, 0, z, 96, t, 32, z, 64, t, 0, u, 160, t, 32, u,
+                    128, t)
+            : NT_SOP6_OUT
+            : [x] "r"(x), [z] "r"(z), [u] "r"(u), [t] "r"(t), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r->c1.v[0] = t4;
+    r->c1.v[1] = t5;
+    r->c1.v[2] = t0;
+    r->c1.v[3] = t1;
+    memcpy(r->c0.v, c0, sizeof c0);
+}
+#endif
+
 /* Karatsuba with lazy reduction (Aranha, Karabina, Longa, Gebotys,
  * Lopez, "Faster explicit formulas for computing pairings over ordinary
  * curves", EUROCRYPT 2011, section 3): three 512-bit products, two
@@ -304,22 +418,14 @@ void nt_fp2_mul(nt_fp2 *r, const nt_fp2 *a, const nt_fp2 *b)
 {
     uint64_t w0[8], w1[8], w2[8], sa[4], sb[4], mask;
 
-    add4(sa, a->c0.v, a->c1.v);
-    add4(sb, b->c0.v, b->c1.v);
 #ifdef NT_FP_HAVE_ADX_CODE
     if (nt_fp_adx > 0) {
-        nt_fp_mul_wide_adx(w0, a->c0.v, b->c0.v);
-        nt_fp_mul_wide_adx(w1, a->c1.v, b->c1.v);
-        nt_fp_mul_wide_adx(w2, sa, sb);
-        (void)sub8(w2, w0);
-        (void)sub8(w2, w1);
-        mask = 0 - (uint64_t)sub8(w0, w1);
-        add_high(w0, nt_fp_p, mask);
-        nt_fp_redc_adx(&r->c0, w0);
-        nt_fp_redc_adx(&r->c1, w2);
+        fp2_mul_adx(r, a, b);
         return;
     }
 #endif
+    add4(sa, a->c0.v, a->c1.v);
+    add4(sb, b->c0.v, b->c1.v);
     nt_u256_mul_wide(w0, a->c0.v, b->c0.v);
     nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
     nt_u256_mul_wide(w2, sa, sb);
@@ -351,10 +457,27 @@ void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
     a2[0] = a->c0.v[0] << 1;
 #ifdef NT_FP_HAVE_ADX_CODE
     if (nt_fp_adx > 0) {
-        nt_fp_mul_wide_adx(w0, s, d);
-        nt_fp_mul_wide_adx(w1, a2, a->c1.v);
-        nt_fp_redc_adx(&r->c0, w0);
-        nt_fp_redc_adx(&r->c1, w1);
+        /* one reduction per product, in the same pass (fp_adx.h: the
+         * factors below 2p keep to its bounds); c1 reads a before r->c0
+         * is written, as r may be a */
+        uint64_t t0, t1, t2, t3, t4, lo, hi;
+        __asm__(NT_SOPB_ZERO NT_SOPB1(0, s, 0, d)
+                : NT_SOPB_OUT
+                : [s] "r"(s), [d] "r"(d), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+        s[0] = t4; /* s is read: it holds c0 until a is read */
+        s[1] = t0;
+        s[2] = t1;
+        s[3] = t2;
+        __asm__(NT_SOPB_ZERO NT_SOPB1(0, x, 32, a)
+                : NT_SOPB_OUT
+                : [x] "r"(a2), [a] "r"(a), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+        r->c1.v[0] = t4;
+        r->c1.v[1] = t0;
+        r->c1.v[2] = t1;
+        r->c1.v[3] = t2;
+        memcpy(r->c0.v, s, sizeof s);
         return;
     }
 #endif
@@ -365,7 +488,8 @@ void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
 }
 
 /* ---- Unreduced Fp2 products (lazy reduction at the Fp6 level) ----------- *
- * A wide Fp2 value holds each coefficient as a 512-bit integer w in
+ * For the portable path (the ADX path reduces once per sum of products
+ * instead, fp_adx.h). A wide Fp2 value holds each coefficient as a 512-bit integer w in
  * [0, p 2^256), standing for w 2^-512 (two Montgomery factors): the product
  * of two Montgomery-form values before its reduction. Sums and differences
  * stay in range by adding or subtracting p 2^256, which touches only the
@@ -407,111 +531,9 @@ static void add8(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 #endif
 
 /* w = a + b mod p 2^256: the high half of the sum is below 2p. */
-#ifdef NT_FP_HAVE_ADX_CODE
-/* The ADX path's wide additions: the low half stored as it goes, the high
- * half kept in registers for its conditional subtraction of p (sbb, cmov)
- * or its masked addition of p. */
-static inline NT_MONT_INLINE void wadd_adx(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
-{
-    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
-    /* volatile: the results go to memory, not to the register outputs */
-    __asm__ __volatile__("movq 0(%[a]), %[s0]\n\t"
-                         "addq 0(%[b]), %[s0]\n\t"
-                         "movq %[s0], 0(%[w])\n\t"
-                         "movq 8(%[a]), %[s0]\n\t"
-                         "adcq 8(%[b]), %[s0]\n\t"
-                         "movq %[s0], 8(%[w])\n\t"
-                         "movq 16(%[a]), %[s0]\n\t"
-                         "adcq 16(%[b]), %[s0]\n\t"
-                         "movq %[s0], 16(%[w])\n\t"
-                         "movq 24(%[a]), %[s0]\n\t"
-                         "adcq 24(%[b]), %[s0]\n\t"
-                         "movq %[s0], 24(%[w])\n\t"
-                         "movq 32(%[a]), %[h0]\n\t"
-                         "adcq 32(%[b]), %[h0]\n\t"
-                         "movq 40(%[a]), %[h1]\n\t"
-                         "adcq 40(%[b]), %[h1]\n\t"
-                         "movq 48(%[a]), %[h2]\n\t"
-                         "adcq 48(%[b]), %[h2]\n\t"
-                         "movq 56(%[a]), %[h3]\n\t"
-                         "adcq 56(%[b]), %[h3]\n\t"
-                         "movq %[h0], %[s0]\n\t"
-                         "subq 0(%[m]), %[s0]\n\t"
-                         "movq %[h1], %[s1]\n\t"
-                         "sbbq 8(%[m]), %[s1]\n\t"
-                         "movq %[h2], %[s2]\n\t"
-                         "sbbq 16(%[m]), %[s2]\n\t"
-                         "movq %[h3], %[s3]\n\t"
-                         "sbbq 24(%[m]), %[s3]\n\t"
-                         "cmovncq %[s0], %[h0]\n\t"
-                         "cmovncq %[s1], %[h1]\n\t"
-                         "cmovncq %[s2], %[h2]\n\t"
-                         "cmovncq %[s3], %[h3]\n\t"
-                         "movq %[h0], 32(%[w])\n\t"
-                         "movq %[h1], 40(%[w])\n\t"
-                         "movq %[h2], 48(%[w])\n\t"
-                         "movq %[h3], 56(%[w])\n\t"
-                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
-                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
-                         : [w] "r"(w), [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)
-                         : "cc", "memory");
-}
-
-static inline NT_MONT_INLINE void wsub_adx(uint64_t w[8], const uint64_t b[8])
-{
-    uint64_t h0, h1, h2, h3, s0, s1, s2, s3;
-    /* volatile: the results go to memory, not to the register outputs */
-    __asm__ __volatile__("movq 0(%[w]), %[s0]\n\t"
-                         "subq 0(%[b]), %[s0]\n\t"
-                         "movq %[s0], 0(%[w])\n\t"
-                         "movq 8(%[w]), %[s0]\n\t"
-                         "sbbq 8(%[b]), %[s0]\n\t"
-                         "movq %[s0], 8(%[w])\n\t"
-                         "movq 16(%[w]), %[s0]\n\t"
-                         "sbbq 16(%[b]), %[s0]\n\t"
-                         "movq %[s0], 16(%[w])\n\t"
-                         "movq 24(%[w]), %[s0]\n\t"
-                         "sbbq 24(%[b]), %[s0]\n\t"
-                         "movq %[s0], 24(%[w])\n\t"
-                         "movq 32(%[w]), %[h0]\n\t"
-                         "sbbq 32(%[b]), %[h0]\n\t"
-                         "movq 40(%[w]), %[h1]\n\t"
-                         "sbbq 40(%[b]), %[h1]\n\t"
-                         "movq 48(%[w]), %[h2]\n\t"
-                         "sbbq 48(%[b]), %[h2]\n\t"
-                         "movq 56(%[w]), %[h3]\n\t"
-                         "sbbq 56(%[b]), %[h3]\n\t"
-                         "sbbq %[s3], %[s3]\n\t"
-                         "movq 0(%[m]), %[s0]\n\t"
-                         "andq %[s3], %[s0]\n\t"
-                         "movq 8(%[m]), %[s1]\n\t"
-                         "andq %[s3], %[s1]\n\t"
-                         "movq 16(%[m]), %[s2]\n\t"
-                         "andq %[s3], %[s2]\n\t"
-                         "andq 24(%[m]), %[s3]\n\t"
-                         "addq %[s0], %[h0]\n\t"
-                         "adcq %[s1], %[h1]\n\t"
-                         "adcq %[s2], %[h2]\n\t"
-                         "adcq %[s3], %[h3]\n\t"
-                         "movq %[h0], 32(%[w])\n\t"
-                         "movq %[h1], 40(%[w])\n\t"
-                         "movq %[h2], 48(%[w])\n\t"
-                         "movq %[h3], 56(%[w])\n\t"
-                         : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3),
-                           [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
-                         : [w] "r"(w), [b] "r"(b), [m] "r"(nt_fp_p)
-                         : "cc", "memory");
-}
-#endif
 
 static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const uint64_t b[8])
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        wadd_adx(w, a, b);
-        return;
-    }
-#endif
     add8(w, a, b);
     nt_mont_reduce_once(w + 4, w + 4, nt_fp_p);
 }
@@ -520,12 +542,6 @@ static inline NT_MONT_INLINE void wadd(uint64_t w[8], const uint64_t a[8], const
 static inline NT_MONT_INLINE void wsub(uint64_t w[8], const uint64_t b[8])
 {
     uint64_t mask;
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        wsub_adx(w, b);
-        return;
-    }
-#endif
     mask = 0 - (uint64_t)sub8(w, b);
     add_high(w, nt_fp_p, mask);
 }
@@ -545,13 +561,6 @@ static inline NT_MONT_INLINE void fp2w_sub(fp2w *r, const fp2w *b)
 /* r += x 2^256 for a reduced x: the high halves are below p. */
 static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_u256_addmod_adx(r->c0 + 4, r->c0 + 4, x->c0.v);
-        nt_u256_addmod_adx(r->c1 + 4, r->c1 + 4, x->c1.v);
-        return;
-    }
-#endif
     nt_mont_add(r->c0 + 4, r->c0 + 4, x->c0.v, nt_fp_p);
     nt_mont_add(r->c1 + 4, r->c1 + 4, x->c1.v, nt_fp_p);
 }
@@ -561,13 +570,6 @@ static inline NT_MONT_INLINE void fp2w_add_reduced(fp2w *r, const nt_fp2 *x)
  * ADX build was then slower than the one reduced product per call. */
 static __attribute__((noinline)) void fp2w_redc(nt_fp2 *r, const fp2w *w)
 {
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_fp_redc_adx(&r->c0, w->c0);
-        nt_fp_redc_adx(&r->c1, w->c1);
-        return;
-    }
-#endif
     redc_const(&r->c0, w->c0);
     redc_const(&r->c1, w->c1);
 }
@@ -579,18 +581,9 @@ static __attribute__((noinline)) void fp2_mul_wide(fp2w *w, const nt_fp2 *a, con
     uint64_t w1[8], sa[4], sb[4], mask;
     add4(sa, a->c0.v, a->c1.v);
     add4(sb, b->c0.v, b->c1.v);
-#ifdef NT_FP_HAVE_ADX_CODE
-    if (nt_fp_adx > 0) {
-        nt_fp_mul_wide_adx(w->c0, a->c0.v, b->c0.v);
-        nt_fp_mul_wide_adx(w1, a->c1.v, b->c1.v);
-        nt_fp_mul_wide_adx(w->c1, sa, sb);
-    } else
-#endif
-    {
-        nt_u256_mul_wide(w->c0, a->c0.v, b->c0.v);
-        nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
-        nt_u256_mul_wide(w->c1, sa, sb);
-    }
+    nt_u256_mul_wide(w->c0, a->c0.v, b->c0.v);
+    nt_u256_mul_wide(w1, a->c1.v, b->c1.v);
+    nt_u256_mul_wide(w->c1, sa, sb);
     (void)sub8(w->c1, w->c0);
     (void)sub8(w->c1, w1);
     mask = 0 - (uint64_t)sub8(w->c0, w1);
@@ -662,6 +655,30 @@ void nt_fp6_mul_v(nt_fp6 *r, const nt_fp6 *a)
     r->c0 = t;
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* Schoolbook over Fp2 on the ADX path, xi folded into a1 and a2:
+ *   c0 = a0 b0 + (xi a2) b1 + (xi a1) b2,
+ *   c1 = a1 b0 + a0 b1 + (xi a2) b2,
+ *   c2 = a2 b0 + a1 b1 + a0 b2,
+ * each coefficient one fp2_mul3_adx (two sums of six Fp products) against
+ * the one triple (b0, b1, b2): nine Fp2 products where Karatsuba takes
+ * six, but six reductions instead of twelve and no sums or differences
+ * around them. */
+static void fp6_mul_adx(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
+{
+    fp2_triple t;
+    nt_fp2 xa1, xa2, c0, c1;
+    fp2_mul_xi_adx(&xa1, &a->c1);
+    fp2_mul_xi_adx(&xa2, &a->c2);
+    triple_set(&t, &b->c0, &b->c1, &b->c2);
+    fp2_mul3_adx(&c0, &a->c0, &xa2, &xa1, &t);
+    fp2_mul3_adx(&c1, &a->c1, &a->c0, &xa2, &t);
+    fp2_mul3_adx(&r->c2, &a->c2, &a->c1, &a->c0, &t); /* a, b read: r may be either */
+    r->c0 = c0;
+    r->c1 = c1;
+}
+#endif
+
 /* Karatsuba over Fp2 with lazy reduction: six unreduced Fp2 products and
  * five Fp2 reductions (one per output coefficient, and one for each of the
  * two terms multiplied by xi, which is applied to reduced values: 9 times
@@ -670,6 +687,13 @@ void nt_fp6_mul(nt_fp6 *r, const nt_fp6 *a, const nt_fp6 *b)
 {
     fp2w t0, t1, t2, m0, m1, m2;
     nt_fp2 s, u, x;
+
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp6_mul_adx(r, a, b);
+        return;
+    }
+#endif
 
     fp2_mul_wide(&t0, &a->c0, &b->c0);
     fp2_mul_wide(&t1, &a->c1, &b->c1);
@@ -864,6 +888,72 @@ void nt_fp12_inv_var(nt_fp12 *r, const nt_fp12 *a)
     nt_fp6_neg(&r->c1, &t1);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The line products on the ADX path, schoolbook with B = b0 + b1 v:
+ *   (f0 + f1 w)(a0 + B w) = (f0 a0 + v f1 B) + (f1 a0 + f0 B) w,
+ *   f B = (f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1, f_2 b0 + f_1 b1),
+ *   v f B = (f_2 (xi b0) + f_1 (xi b1), f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1):
+ * every coefficient of f B and v f B is x y + z w, one fp2_mul2_adx (two
+ * sums of four Fp products, two reductions). The line products by a0 are
+ * plain Fp2 products (mul_line), or f itself when a0 = 1 (mul_line1). */
+/* fb = f B */
+static void fp6_mul_b_adx(nt_fp6 *fb, const nt_fp6 *f, const nt_fp2 *b0, const nt_fp2 *b1,
+                          const nt_fp2 *xb1)
+{
+    fp2_mul2_adx(&fb->c0, &f->c0, b0, &f->c2, xb1);
+    fp2_mul2_adx(&fb->c1, &f->c1, b0, &f->c0, b1);
+    fp2_mul2_adx(&fb->c2, &f->c2, b0, &f->c1, b1);
+}
+
+/* vfb = v f B */
+static void fp6_mul_vb_adx(nt_fp6 *vfb, const nt_fp6 *f, const nt_fp2 *b0, const nt_fp2 *b1,
+                           const nt_fp2 *xb0, const nt_fp2 *xb1)
+{
+    fp2_mul2_adx(&vfb->c0, &f->c2, xb0, &f->c1, xb1);
+    fp2_mul2_adx(&vfb->c1, &f->c0, b0, &f->c2, xb1);
+    fp2_mul2_adx(&vfb->c2, &f->c1, b0, &f->c0, b1);
+}
+
+/* r = f (a0 + B w), or f (1 + B w) for a0 = NULL. */
+static void fp12_mul_line_adx(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0,
+                              const nt_fp2 *b0, const nt_fp2 *b1)
+{
+    nt_fp2 xb0, xb1, x12, x11, x02;
+    nt_fp6 f0b, vf1b, c0, c1;
+    fp2_triple t;
+    if (a0 == NULL) {
+        fp2_mul_xi_adx(&xb0, b0);
+        fp2_mul_xi_adx(&xb1, b1);
+        fp6_mul_b_adx(&f0b, &f->c0, b0, b1, &xb1);
+        fp6_mul_vb_adx(&vf1b, &f->c1, b0, b1, &xb0, &xb1);
+        /* a0 = 1; f is read here for the last time: r may be f */
+        nt_fp6_add(&r->c1, &f->c1, &f0b);
+        nt_fp6_add(&r->c0, &f->c0, &vf1b);
+        return;
+    }
+    /* With the triple (a0, b0, b1) and xi moved to the f side, every
+     * coefficient of f0 a0 + v f1 B and f1 a0 + f0 B is one
+     * fp2_mul3_adx:
+     *   r00 = f00 a0 + (xi f12) b0 + (xi f11) b1,
+     *   r01 = f01 a0 + f10 b0 + (xi f12) b1,  r02 = f02 a0 + f11 b0 + f10 b1,
+     *   r10 = f10 a0 + f00 b0 + (xi f02) b1,
+     *   r11 = f11 a0 + f01 b0 + f00 b1,       r12 = f12 a0 + f02 b0 + f01 b1. */
+    triple_set(&t, a0, b0, b1);
+    fp2_mul_xi_adx(&x12, &f->c1.c2);
+    fp2_mul_xi_adx(&x11, &f->c1.c1);
+    fp2_mul_xi_adx(&x02, &f->c0.c2);
+    fp2_mul3_adx(&c0.c0, &f->c0.c0, &x12, &x11, &t);
+    fp2_mul3_adx(&c0.c1, &f->c0.c1, &f->c1.c0, &x12, &t);
+    fp2_mul3_adx(&c0.c2, &f->c0.c2, &f->c1.c1, &f->c1.c0, &t);
+    fp2_mul3_adx(&c1.c0, &f->c1.c0, &f->c0.c0, &x02, &t);
+    fp2_mul3_adx(&c1.c1, &f->c1.c1, &f->c0.c1, &f->c0.c0, &t);
+    fp2_mul3_adx(&c1.c2, &f->c1.c2, &f->c0.c2, &f->c0.c1, &t);
+    /* f is read: r may be f */
+    r->c0 = c0;
+    r->c1 = c1;
+}
+#endif
+
 void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_fp2 *b0,
                       const nt_fp2 *b1)
 {
@@ -876,6 +966,12 @@ void nt_fp12_mul_line(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0, const nt_f
     nt_fp6 s;
     nt_fp2 c, x;
     int i;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp12_mul_line_adx(r, f, a0, b0, b1);
+        return;
+    }
+#endif
     fp2_mul_wide(&t0[0], &f->c0.c0, a0);
     fp2_mul_wide(&t0[1], &f->c0.c1, a0);
     fp2_mul_wide(&t0[2], &f->c0.c2, a0);
@@ -907,6 +1003,12 @@ void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_
      * reduced once, f added to the unreduced products. */
     fp2w u[3], t[3];
     nt_fp2 x, y;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        fp12_mul_line_adx(r, f, NULL, b0, b1);
+        return;
+    }
+#endif
     fp6_mul_01_wide(u, &f->c0, b0, b1);
     fp6_mul_01_wide(t, &f->c1, b0, b1);
     fp2w_add_reduced(&u[0], &f->c1.c0);
@@ -931,6 +1033,21 @@ void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_
 static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
 {
     nt_fp2 x2, y2, t;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        /* 2xy as one product of 2x (unreduced, below 2p: its two limbs
+         * sum to at most 4p, within fp_adx.h's bounds) and y, instead of
+         * (x + y)^2 - x^2 - y^2 */
+        add4(t.c0.v, x->c0.v, x->c0.v);
+        add4(t.c1.v, x->c1.v, x->c1.v);
+        nt_fp2_sqr(&x2, x);
+        nt_fp2_sqr(&y2, y);
+        fp2_mul_adx(r1, &t, y);
+        fp2_mul_xi_adx(&y2, &y2);
+        nt_fp2_add(r0, &x2, &y2);
+        return;
+    }
+#endif
     nt_fp2_sqr(&x2, x);
     nt_fp2_sqr(&y2, y);
     nt_fp2_add(&t, x, y);

@@ -208,7 +208,7 @@ static void test_fp2_mul(void **state)
 
 static void pick_fp(nt_fp *r)
 {
-    uint64_t k = rng_next() % 6;
+    uint64_t k = rng_next() % 8;
     if (k == 0) {
         nt_fp_set_zero(r);
     } else if (k == 1) {
@@ -217,6 +217,9 @@ static void pick_fp(nt_fp *r)
     } else if (k == 2) {
         nt_fp_set_zero(r);
         r->v[0] = 1;
+    } else if (k == 3) {
+        nt_fp_set_zero(r); /* all-ones limbs below p */
+        r->v[0] = r->v[1] = r->v[2] = ~0ULL;
     } else {
         rand_fp(r);
     }
@@ -420,6 +423,71 @@ static void fp_addsub_cases(void)
     }
 }
 
+/* The one-pass sums of products (fp_adx.h) at their bounds: every
+ * coefficient of both operands set to the same extreme value (raw 0, 1,
+ * p - 1, p - 2, 2^192 - 1, one, random), so that every sum holds the
+ * largest products its bounds allow, against the schoolbook formulas. */
+static void sop_extreme_cases(void)
+{
+    nt_fp v[7];
+    int i, j, k;
+    for (i = 0; i < 7; i++)
+        nt_fp_set_zero(&v[i]);
+    v[1].v[0] = 1;
+    memcpy(v[2].v, P_LIMBS, sizeof v[2].v);
+    v[2].v[0] -= 1;
+    memcpy(v[3].v, P_LIMBS, sizeof v[3].v);
+    v[3].v[0] -= 2;
+    v[4].v[0] = v[4].v[1] = v[4].v[2] = ~0ULL;
+    nt_fp_set_one(&v[5]);
+    rand_fp(&v[6]);
+    for (i = 0; i < 7; i++) {
+        for (j = 0; j < 7; j++) {
+            nt_fp12 f, g, l, got, want;
+            nt_fp *fc = &f.c0.c0.c0, *gc = &g.c0.c0.c0;
+            nt_fp2 x, y, got2, want2;
+            for (k = 0; k < 12; k++) {
+                fc[k] = v[i];
+                gc[k] = v[j];
+            }
+            x = f.c0.c0;
+            y = g.c0.c0;
+            nt_fp2_mul(&got2, &x, &y);
+            nt_fp_mul(&want2.c0, &x.c0, &y.c0);
+            {
+                nt_fp t;
+                nt_fp_mul(&t, &x.c1, &y.c1);
+                nt_fp_sub(&want2.c0, &want2.c0, &t);
+                nt_fp_mul(&want2.c1, &x.c0, &y.c1);
+                nt_fp_mul(&t, &x.c1, &y.c0);
+                nt_fp_add(&want2.c1, &want2.c1, &t);
+            }
+            assert_true(nt_fp2_eq(&got2, &want2));
+            nt_fp6_mul(&got.c0, &f.c0, &g.c0);
+            ref_fp6_mul(&want.c0, &f.c0, &g.c0);
+            assert_true(nt_fp6_eq(&got.c0, &want.c0));
+            nt_fp12_mul(&got, &f, &g);
+            ref_fp12_mul(&want, &f, &g);
+            assert_true(nt_fp12_eq(&got, &want));
+            nt_fp12_sqr(&got, &f);
+            ref_fp12_mul(&want, &f, &f);
+            assert_true(nt_fp12_eq(&got, &want));
+            memset(&l, 0, sizeof l);
+            l.c0.c0 = g.c0.c0;
+            l.c1.c0 = g.c1.c0;
+            l.c1.c1 = g.c1.c1;
+            ref_fp12_mul(&want, &f, &l);
+            nt_fp12_mul_line(&got, &f, &g.c0.c0, &g.c1.c0, &g.c1.c1);
+            assert_true(nt_fp12_eq(&got, &want));
+            nt_fp_set_one(&l.c0.c0.c0);
+            nt_fp_set_zero(&l.c0.c0.c1);
+            ref_fp12_mul(&want, &f, &l);
+            nt_fp12_mul_line1(&got, &f, &g.c1.c0, &g.c1.c1);
+            assert_true(nt_fp12_eq(&got, &want));
+        }
+    }
+}
+
 /* Both code paths for the Fp additions and the tower extremes. */
 static void test_tower_extremes(void **state)
 {
@@ -432,6 +500,10 @@ static void test_tower_extremes(void **state)
     extreme_cases();
     nt_fp_set_adx(true);
     extreme_cases();
+    nt_fp_set_adx(false);
+    sop_extreme_cases();
+    nt_fp_set_adx(true);
+    sop_extreme_cases();
 }
 
 /* Both code paths (ADX when available, portable C). */
@@ -793,15 +865,20 @@ static void test_many_pairs(void **state)
 {
     nt_g1_affine g1, inf1;
     nt_g2_affine g2;
+    nt_g2_jac j2;
     nt_zk_g2_prepared *prep = malloc(sizeof *prep);
     nt_zk_pair pairs[12];
     nt_fp12 f, f_fly, r, e, e11;
-    static const uint64_t eleven[4] = {11, 0, 0, 0};
+    static const uint64_t eleven[4] = {11, 0, 0, 0}, three[4] = {3, 0, 0, 0};
     int i;
     (void)state;
     assert_non_null(prep);
     nt_g1_generator(&g1);
+    /* [3] G2: not the generator, whose lines are a table (so the pairs
+     * without lines are walked) */
     nt_g2_generator(&g2);
+    nt_g2_mul_var(&j2, &g2, three);
+    nt_g2_jac_to_affine_var(&g2, &j2);
     memset(&inf1, 0, sizeof inf1);
     inf1.inf = true;
     nt_zk_g2_prepare(prep, &g2);
@@ -823,6 +900,47 @@ static void test_many_pairs(void **state)
     nt_zk_pairing(&e, &g1, &g2);
     fp12_pow(&e11, &e, eleven);
     assert_true(nt_fp12_eq(&r, &e11));
+    free(prep);
+}
+
+/* The generator's constant lines (g2_gen_lines.c) are what preparing the
+ * generator computes; a loop that meets the generator without lines takes
+ * them (same Miller value as with the prepared lines, in_g2 set), and the
+ * pairing through them agrees by bilinearity with a walked point:
+ * e([3] G1, G2) == e(G1, [3] G2). */
+static void test_generator_lines(void **state)
+{
+    nt_g1_affine g1, g1x3;
+    nt_g1_jac j1;
+    nt_g2_affine g2, g2x3;
+    nt_g2_jac j2;
+    nt_zk_g2_prepared *prep = malloc(sizeof *prep);
+    const nt_zk_g2_prepared *tab = nt_zk_g2_generator_lines();
+    nt_zk_pair pair;
+    nt_fp12 f_tab, f_prep, e1, e2;
+    bool in_g2 = false;
+    static const uint64_t three[4] = {3, 0, 0, 0};
+    (void)state;
+    assert_non_null(prep);
+    nt_g1_generator(&g1);
+    nt_g2_generator(&g2);
+    nt_zk_g2_prepare(prep, &g2);
+    assert_memory_equal(prep, tab, sizeof *prep);
+    /* walked generator == prepared generator, and reported in G2 */
+    pair = (nt_zk_pair){&g1, NULL, &g2, &in_g2};
+    nt_zk_miller_loop(&f_tab, &pair, 1);
+    assert_true(in_g2);
+    pair = (nt_zk_pair){&g1, prep, &g2, NULL};
+    nt_zk_miller_loop(&f_prep, &pair, 1);
+    assert_true(nt_fp12_eq(&f_tab, &f_prep));
+    /* e([3] G1, G2) (table) == e(G1, [3] G2) (walked) */
+    nt_g1_mul_var(&j1, &g1, three);
+    nt_g1_jac_to_affine_var(&g1x3, &j1);
+    nt_g2_mul_var(&j2, &g2, three);
+    nt_g2_jac_to_affine_var(&g2x3, &j2);
+    nt_zk_pairing(&e1, &g1x3, &g2);
+    nt_zk_pairing(&e2, &g1, &g2x3);
+    assert_true(nt_fp12_eq(&e1, &e2));
     free(prep);
 }
 
@@ -857,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_g2_subgroup_criteria),
         cmocka_unit_test(test_bilinearity),
         cmocka_unit_test(test_many_pairs),
+        cmocka_unit_test(test_generator_lines),
         cmocka_unit_test(test_pairing_edge),
     };
     return cmocka_run_group_tests(tests, setup_seed, NULL);
