@@ -21,6 +21,7 @@
 #include "nautilus/log.h"
 #include "nautilus/mem.h"
 #include "rank_cli.h"
+#include "chain_view.h"
 #include "resolve_out.h"
 #include "svc_format.h"
 
@@ -44,7 +45,9 @@ typedef struct pending {
     uint32_t ifindex[ADDRS_MAX];
     uint8_t trust;           /* lowest level of the answers taken */
     bool have_ev;
-    nt_mdns_event ev;        /* service: the latest answer (last: not cleared) */
+    bool have_host;          /* host: ev is the last answer as heard (the chain) */
+    nt_mdns_event ev;        /* service: the latest answer; host: the last
+                              * heard (last: not cleared) */
 } pending;
 
 struct nt_agent_ctl {
@@ -58,6 +61,7 @@ struct nt_agent_ctl {
     nt_ctl_zk *zk;           /* zk_verify requests (ctl_zk.h) */
     nt_ctl_pubs *pubs;       /* publish, withdraw (ctl_publish.c) */
     nt_ctl_browses *browses; /* browse (ctl_browse.c) */
+    struct nt_chain_view *chain; /* [chain] rpc-url and registry: its word */
     nt_ctl_ledger *ledger;   /* ledger (ctl_ledger.c) */
 };
 
@@ -188,6 +192,8 @@ static void finish(nt_agent_ctl *ctl, pending *p, bool answer)
     }
     if (nt_mdns_query_del(nt_runner_engine(ctl->r), p->qid) != NT_OK)
         NT_LOGD("ctl", "query already gone");
+    if (ctl->chain)
+        nt_chain_view_forget_query(ctl->chain, p->qid);
     p->used = false;
 }
 
@@ -232,6 +238,60 @@ static void service_answer(nt_agent_ctl *ctl, pending *p, const nt_mdns_event *e
         p->settle_at = nt_runner_now(ctl->r) + OTHER_FAMILY_MS;
 }
 
+/* With the agent's chain: the answer at the level the chain makes it, as
+ * resolve --rpc takes it (chain_view.h); false for one not to be taken (a
+ * key the chain does not bind to the name: wrong-key). A host's last answer
+ * is kept to be judged again when the chain's answer comes
+ * (nt_agent_ctl_chain_polled). */
+static bool chain_judged(nt_agent_ctl *ctl, pending *p, const nt_mdns_event **evp)
+{
+    static nt_mdns_event show, rej; /* large: not on the stack; one loop thread */
+    const nt_mdns_event *ev = *evp;
+    uint64_t now = nt_runner_now(ctl->r);
+    unsigned flags;
+    if (!ctl->chain)
+        return true;
+    if (ev->kind == NT_MDNS_EV_HOST_RESOLVED) {
+        if (ev != &p->ev)
+            p->ev = *ev;
+        p->have_host = true;
+        flags = nt_chain_view_judge_host(ctl->chain, &p->ev, &show, &rej, now);
+    } else if (ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED) {
+        flags = nt_chain_view_judge(ctl->chain, ev, &show, &rej, now);
+    } else {
+        return true;
+    }
+    if (!(flags & NT_CHAIN_VIEW_SHOW))
+        return false;
+    *evp = &show;
+    return true;
+}
+
+static void pending_event(nt_agent_ctl *ctl, pending *p, const nt_mdns_event *ev)
+{
+    if (!chain_judged(ctl, p, &ev))
+        return;
+    /* Below the level asked for: as good as none (as resolve --require). */
+    if ((nt_trust_level)ev->trust < p->req.require)
+        return;
+    if (p->req.op == NT_AGENT_OP_RESOLVE_HOST && ev->kind == NT_MDNS_EV_HOST_RESOLVED)
+        host_answer(ctl, p, ev);
+    else if (p->req.op == NT_AGENT_OP_RESOLVE_SERVICE &&
+             (ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED))
+        service_answer(ctl, p, ev);
+    schedule(ctl);
+}
+
+void nt_agent_ctl_chain_polled(nt_agent_ctl *ctl)
+{
+    size_t i;
+    for (i = 0; ctl && ctl->chain && i < PENDING_MAX; i++) {
+        pending *p = &ctl->p[i];
+        if (p->used && p->have_host)
+            pending_event(ctl, p, &p->ev);
+    }
+}
+
 bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev)
 {
     size_t i;
@@ -247,15 +307,7 @@ bool nt_agent_ctl_event(nt_agent_ctl *ctl, const nt_mdns_event *ev)
         pending *p = &ctl->p[i];
         if (!p->used || p->qid != ev->query)
             continue;
-        /* Below the level asked for: as good as none (as resolve --require). */
-        if ((nt_trust_level)ev->trust < p->req.require)
-            return true;
-        if (p->req.op == NT_AGENT_OP_RESOLVE_HOST && ev->kind == NT_MDNS_EV_HOST_RESOLVED)
-            host_answer(ctl, p, ev);
-        else if (p->req.op == NT_AGENT_OP_RESOLVE_SERVICE &&
-                 (ev->kind == NT_MDNS_EV_SERVICE_ADDED || ev->kind == NT_MDNS_EV_SERVICE_UPDATED))
-            service_answer(ctl, p, ev);
-        schedule(ctl);
+        pending_event(ctl, p, ev);
         return true;
     }
     return false;
@@ -639,8 +691,10 @@ void nt_agent_ctl_set_anchor(nt_agent_ctl *ctl, struct nt_pub_anchor *pa, const 
 
 void nt_agent_ctl_set_chain(nt_agent_ctl *ctl, struct nt_chain_view *chain)
 {
-    if (ctl)
-        nt_ctl_browses_set_chain(ctl->browses, chain);
+    if (!ctl)
+        return;
+    ctl->chain = chain;
+    nt_ctl_browses_set_chain(ctl->browses, chain);
 }
 
 void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,

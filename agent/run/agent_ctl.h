@@ -47,9 +47,14 @@ void nt_agent_ctl_start_publish(nt_agent_ctl *ctl, nt_agent_pubs *pubs,
 void nt_agent_ctl_close(nt_agent_ctl *ctl);
 
 struct nt_chain_view;
-/* The agent's reader of the chain: browses through the socket judge their
- * events with it as the bus does (ctl_browse.h). NULL ctl ignored. */
+/* The agent's reader of the chain: browses and resolves through the socket
+ * judge their events with it as the bus does (ctl_browse.h). NULL ctl
+ * ignored. */
 void nt_agent_ctl_set_chain(nt_agent_ctl *ctl, struct nt_chain_view *chain);
+
+/* After the chain view took answers (nt_chain_view_poll): each pending host
+ * resolve's last answer judged again (an instance's comes back as an event). */
+void nt_agent_ctl_chain_polled(nt_agent_ctl *ctl);
 
 struct nt_pub_anchor;
 /* The anchoring worker, its state directory and chain id, for the `ledger`

@@ -143,6 +143,7 @@ static void chain_again(void *ctx, const nt_mdns_event *ev)
 static void chain_poll(agent *a)
 {
     nt_chain_view_poll(a->chain, nt_runner_now(a->r), chain_again, a);
+    nt_agent_ctl_chain_polled(a->ctl);
 }
 
 /* The chain's worker has answers. */

@@ -58,6 +58,7 @@ CHAIN_ID = "31337"
 PY = "/usr/bin/python3"
 HOST = "anchorhost"
 CHAINPUB = "chainpub"  # host D's publisher, its key registered on chain (step 2b)
+LATEPUB = "latepub"    # registered on chain, first heard from an impostor (step 2b)
 WAIT = 20
 PUB_PORT, SNAP_PORT = 7415, 7416
 
@@ -197,7 +198,7 @@ def register(c, host, nbin, name, state, url, registry):
 
 def setup_chain(c, ha, hd, nbin, work, url):
     """Deploys; registers A's key as anchorhost.local and D's publisher's
-    key as chainpub.local (step 2b)."""
+    key as chainpub.local, and a key as latepub.local (step 2b)."""
     state = os.path.join(work, "state-a")
     kg = keygen(ha, nbin, state, HOST, url)
     r = ha.run([nbin, "ledger", "deploy", "--rpc", url, "--state", state, "--chain-id", CHAIN_ID,
@@ -208,6 +209,8 @@ def setup_chain(c, ha, hd, nbin, work, url):
     register(c, ha, nbin, HOST, state, url, registry)
     pk = keygen(hd, nbin, os.path.join(work, "state-pub"), CHAINPUB, url)
     register(c, hd, nbin, CHAINPUB, os.path.join(work, "state-pub"), url, registry)
+    keygen(hd, nbin, os.path.join(work, "state-late"), LATEPUB, url)
+    register(c, hd, nbin, LATEPUB, os.path.join(work, "state-late"), url, registry)
     return kg, registry, pk
 
 
@@ -232,6 +235,13 @@ def chain_trust(c, ha, hd, nbin, work, subs, pub, pk):
     c.check(ch and ch[-1].get("trust") == "trusted" and ch[-1].get("pin") == "chain" and
             ch[-1].get("chain_block", 0) > 0,
             "browse through the agent: Chained trusted, pin chain", (r.stdout[-600:], r.stderr))
+    r = ha.run([nbin, "resolve", "--instance", "Chained", "--type", "_ipp._tcp", "--require",
+                "trusted", "--json", "--timeout", "5", "--control", os.path.join(work, "ctl")],
+               timeout=20)
+    got = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+    c.check(r.returncode == 0 and got and got[0].get("trust") == "trusted",
+            "resolve --require trusted through the agent: Chained, trusted by the chain",
+            (r.returncode, r.stdout[-600:], r.stderr))
     fstate = os.path.join(work, "state-fake")
     r = ha.run([nbin, "keygen", "--state", fstate, "--host", CHAINPUB], timeout=20)
     fake = ha.spawn([nbin, "publish", "-i", ha.ifname, "--sign", "--state", fstate, "--host",
@@ -245,8 +255,37 @@ def chain_trust(c, ha, hd, nbin, work, subs, pub, pk):
         c.check(not lines.seen(lambda o: o.get("instance") == "Fake" and
                                o.get("topic") != "service.rejected"),
                 "%s: the impostor's instance is never shown" % name)
+    r = ha.run([nbin, "resolve", "--instance", "Fake", "--type", "_ipp._tcp", "--timeout", "1",
+                "--control", os.path.join(work, "ctl")], timeout=20)
+    c.check(r.returncode == 1 and "not found" in r.stderr,
+            "resolve through the agent: the impostor is no answer (exit 1)",
+            (r.returncode, r.stdout[-300:], r.stderr))
     fake.stop()
+    late_impostor(c, ha, nbin, work, subs)
     pub.stop()
+
+
+def late_impostor(c, ha, nbin, work, subs):
+    """An impostor heard before the chain's answer for its name: its first
+    records are cached as self-signed; once the chain binds the name to
+    another key, a resolve through the agent must not answer them."""
+    fstate = os.path.join(work, "state-fake-late")
+    ha.run([nbin, "keygen", "--state", fstate, "--host", LATEPUB], timeout=20)
+    fake = ha.spawn([nbin, "publish", "-i", ha.ifname, "--sign", "--state", fstate, "--host",
+                     LATEPUB, "--no-addresses", "Early", "_ipp._tcp", "634"],
+                    name="publish-early")
+    for name, lines in subs.items():
+        rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
+                            o.get("instance") == "Early", WAIT)
+        c.check(rj is not None and rj.get("reason") == "wrong-key",
+                "%s: an impostor heard before the chain's answer: rejected wrong-key once it "
+                "came" % name, rj)
+    r = ha.run([nbin, "resolve", "--instance", "Early", "--type", "_ipp._tcp", "--timeout", "1",
+                "--control", os.path.join(work, "ctl")], timeout=20)
+    c.check(r.returncode == 1 and "not found" in r.stderr,
+            "resolve through the agent: the impostor's cached records are no answer (exit 1)",
+            (r.returncode, r.stdout[-300:], r.stderr))
+    fake.stop()
 
 
 def run_steps(c, lan, nbin, src, url, port, extra, box):
