@@ -271,6 +271,14 @@ static void pending_event(nt_agent_ctl *ctl, pending *p, const nt_mdns_event *ev
 {
     if (!chain_judged(ctl, p, &ev))
         return;
+    /* The chain took back an answer kept (chain_view.h: shown, then
+     * rejected): it is no answer any more. */
+    if (ev->kind == NT_MDNS_EV_SERVICE_REMOVED && p->have_ev &&
+        strcmp(ev->instance, p->ev.instance) == 0 && strcmp(ev->type, p->ev.type) == 0) {
+        p->have_ev = false;
+        p->settle_at = 0;
+        return;
+    }
     /* Below the level asked for: as good as none (as resolve --require). */
     if ((nt_trust_level)ev->trust < p->req.require)
         return;

@@ -262,6 +262,7 @@ unsigned nt_chain_view_judge(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_
 {
     size_t at = watch_find(v, ev);
     unsigned flags, before = 0;
+    bool gone;
     watched *w = NULL;
 
     *show = *ev;
@@ -281,6 +282,11 @@ unsigned nt_chain_view_judge(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_
         v->w[v->nw++] = w;
     }
     flags = judge_now(v, ev, show, rej, now_ms);
+    /* Shown before and rejected now (the chain binds the name to another
+     * key, read after the first records came): whoever showed it is told
+     * it is gone, or it would stay listed as valid until its records
+     * expire. */
+    gone = (before & SHOW) && !(flags & SHOW);
     if (w) {
         w->ev = *ev;
         w->shown = flags;
@@ -291,6 +297,10 @@ unsigned nt_chain_view_judge(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_
      * records (the engine reports its own on every copy it refuses). */
     if ((flags & REJECT) && (before & REJECT) && w && strcmp(rej->reason, w->reason) == 0)
         flags &= ~(unsigned)REJECT;
+    if (gone) {
+        show->kind = NT_MDNS_EV_SERVICE_REMOVED;
+        flags |= SHOW;
+    }
     return flags;
 }
 

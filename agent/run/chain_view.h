@@ -62,6 +62,8 @@ enum { NT_CHAIN_VIEW_SHOW = 1, NT_CHAIN_VIEW_REJECT = 2 };
  * NT_CHAIN_VIEW_SHOW when *show (ev with its level as the chain makes it)
  * is to be shown, NT_CHAIN_VIEW_REJECT when *rej is a rejection to report
  * (kind REJECTED, reason set; only when it is new for the instance).
+ * An instance shown before and rejected now comes back in *show with kind
+ * REMOVED (and SHOW set), so that it is no longer listed as valid.
  * Remembers the instance and asks the chain what it needs. */
 unsigned nt_chain_view_judge(nt_chain_view *v, const nt_mdns_event *ev, nt_mdns_event *show,
                              nt_mdns_event *rej, uint64_t now_ms);

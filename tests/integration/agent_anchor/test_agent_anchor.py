@@ -280,6 +280,18 @@ def late_impostor(c, ha, nbin, work, subs):
         c.check(rj is not None and rj.get("reason") == "wrong-key",
                 "%s: an impostor heard before the chain's answer: rejected wrong-key once it "
                 "came" % name, rj)
+        # Listed while it was self-signed: taken back (removed), not left as valid.
+        shown = [o for o in lines.all if o.get("instance") == "Early" and
+                 o.get("topic") in ("service.added", "service.updated")]
+        gone = lines.seen(lambda o: o.get("instance") == "Early" and
+                          o.get("topic") == "service.removed") or \
+            [lines.wait_for(lambda o: o.get("instance") == "Early" and
+                            o.get("topic") == "service.removed", 5)]
+        c.check(not shown or (gone[0] is not None and gone[0]["seq"] > shown[-1]["seq"]),
+                "%s: the impostor, listed while self-signed (%d events), is removed once "
+                "rejected" % (name, len(shown)), [(o.get("topic"), o.get("trust"))
+                                                  for o in lines.all
+                                                  if o.get("instance") == "Early"])
     r = ha.run([nbin, "resolve", "--instance", "Early", "--type", "_ipp._tcp", "--timeout", "1",
                 "--control", os.path.join(work, "ctl")], timeout=20)
     c.check(r.returncode == 1 and "not found" in r.stderr,
