@@ -32,8 +32,11 @@ struct nt_zk_vk {
     nt_g1_affine alpha;
     nt_g2_affine beta, gamma, delta;
     nt_g1_affine *ic;              /* n_public + 1 points */
+    bool has_alphabeta;            /* alphabeta computed (prepared keys) */
     nt_fp12 alphabeta;             /* e(alpha, beta), reduced */
     nt_fp12 alphabeta_inv;         /* its inverse (conjugate: cyclotomic) */
+    bool has_alphabeta_file;       /* the file had vk_alphabeta_12: */
+    nt_fp12 alphabeta_file;        /* kept until prepared, to cross-check */
     nt_zk_vk_prep *prep;           /* NULL until prepared */
 };
 
@@ -44,7 +47,8 @@ struct nt_zk_public {
 
 /* The validated points of a key, as read from a file: all checked for range
  * and curve or twist, gamma and delta also for the G2 subgroup; beta's
- * subgroup check is nt_zk_vk_build's (it comes with e(alpha, beta)). */
+ * subgroup check comes with its walk through a Miller loop (e(alpha, beta)
+ * when the key is prepared, else each verification's). */
 typedef struct nt_zk_vk_parts {
     nt_g1_affine alpha;
     nt_g2_affine beta, gamma, delta;
@@ -53,10 +57,11 @@ typedef struct nt_zk_vk_parts {
     const nt_fp12 *alphabeta_file; /* vk_alphabeta_12, or NULL */
 } nt_zk_vk_parts;
 
-/* Builds a key from validated parts: checks the degenerate-key rules,
- * computes e(alpha, beta) and with it whether beta is in G2
- * (NT_ERR_ZK_NOT_IN_SUBGROUP), compares it with alphabeta_file when not NULL,
- * and prepares the key when prepare is set. Takes ownership of parts->ic
+/* Builds a key from validated parts: checks the degenerate-key rules. When
+ * prepare is set it prepares the key, which computes e(alpha, beta), with
+ * it whether beta is in G2 (NT_ERR_ZK_NOT_IN_SUBGROUP), and compares it with
+ * alphabeta_file when not NULL (NT_ERR_ZK_VK_MISMATCH); a one-shot key
+ * keeps alphabeta_file for when it is prepared later. Takes ownership of parts->ic
  * on success and on failure. NT_ERR_ZK_VK_DEGENERATE,
  * NT_ERR_ZK_NOT_IN_SUBGROUP, NT_ERR_ZK_VK_MISMATCH, NT_ERR_NOMEM. */
 NT_WUR nt_status nt_zk_vk_build(nt_zk_vk **out, nt_zk_vk_parts *parts, bool prepare);

@@ -100,10 +100,22 @@ nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out, const 
         if (e->seen < UINT32_MAX)
             e->seen++;
         /* Seen again: the key is worth preparing. Out of memory it stays
-         * one-shot (same results) and the next sight tries again. */
+         * one-shot (same results) and the next sight tries again. Preparing
+         * computes e(alpha, beta), which the one-shot parse did not: a key
+         * whose vk_alphabeta_12 is not it fails now, as its prepared parse
+         * would have, and is forgotten. */
         cache->stats.hits++;
-        if (!nt_zk_vk_is_prepared(e->vk) && nt_zk_vk_prepare(e->vk) == NT_OK)
-            cache->stats.prepared++;
+        if (!nt_zk_vk_is_prepared(e->vk)) {
+            st = nt_zk_vk_prepare(e->vk);
+            if (st == NT_OK) {
+                cache->stats.prepared++;
+            } else if (st != NT_ERR_NOMEM) {
+                nt_zk_vk_destroy(e->vk);
+                memset(e, 0, sizeof *e);
+                cache->count--;
+                return st;
+            }
+        }
         *out = e->vk;
         return NT_OK;
     }

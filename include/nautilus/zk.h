@@ -22,6 +22,7 @@
  *   NT_ERR_ZK_INPUT_COUNT      input count differs from the key's nPublic
  *   NT_ERR_ZK_VK_DEGENERATE    key with delta == gamma or delta == G2 generator
  *   NT_ERR_ZK_VK_MISMATCH      vk_alphabeta_12 differs from e(alpha, beta)
+ *                              (checked when a key is prepared)
  *   NT_ERR_ZK_PROTOCOL         not "groth16" / "bn128"
  *   NT_ERR_ZK_PROOF_INVALID    everything well formed, pairing check false
  *   NT_ERR_ZK_ENCODING         malformed number text or byte layout
@@ -33,19 +34,28 @@
  * bytes as identifiers.
  *
  * Two ways to use a key (DESIGN section 5), with the same results:
- *  - one-shot (nt_zk_vk_parse_json_oneshot): validated, e(alpha, beta)
- *    computed, nothing else; a verification computes vk_x by one
- *    variable-base multi-scalar multiplication and the Miller-loop lines of
- *    gamma and delta as it goes. For a key used once: the `zk verify`
- *    command, the first sight of an unknown key.
- *  - prepared (nt_zk_vk_parse_json, or nt_zk_vk_prepare later): fixed-base
- *    tables for vk_x (~36 KB per public input, the first 64 inputs) and the
- *    lines of gamma and delta are built once, and every verification after
- *    that is cheaper. For a key that verifies many proofs; nt_zk_vk_cache
- *    makes the choice by itself (it prepares a key on its second sight).
+ *  - one-shot (nt_zk_vk_parse_json_oneshot): validated, nothing computed;
+ *    a verification computes vk_x by one variable-base multi-scalar
+ *    multiplication and checks the equation below with one 4-pair Miller
+ *    loop (lines of beta, gamma, delta made as it goes) and one final
+ *    exponentiation. For a key used once: the `zk verify` command, the
+ *    first sight of an unknown key.
+ *  - prepared (nt_zk_vk_parse_json, or nt_zk_vk_prepare later):
+ *    e(alpha, beta), fixed-base tables for vk_x (~36 KB per public input,
+ *    the first 64 inputs) and the lines of gamma and delta are computed
+ *    once, and every verification after that is cheaper (a 3-pair loop).
+ *    For a key that verifies many proofs; nt_zk_vk_cache makes the choice
+ *    by itself (it prepares a key on its second sight).
+ * The two differ in when two key checks happen, both of which come with
+ * e(alpha, beta) (see nt_zk_vk_parse_json): a prepared key refuses a beta
+ * outside G2 and a wrong vk_alphabeta_12 at parse (or nt_zk_vk_prepare);
+ * a one-shot key fails every verification with NT_ERR_ZK_NOT_IN_SUBGROUP
+ * for such a beta, and does not cross-check vk_alphabeta_12 at all (a
+ * redundant field that snarkjs never reads to verify; verdicts do not
+ * depend on it).
  * Figures (bench/README.md) for the 20-input disclosure circuit on the
  * 2-core development VM: parse + check + verify from the JSON texts in one
- * shot ~1.05 ms (of which the key ~0.4 ms, most of it e(alpha, beta)); a
+ * shot ~0.95 ms (the key's parse computes no pairing: ~10 % of it); a
  * prepared verification ~0.5 ms; preparing ~5 ms, nearly all of it the
  * tables, which save ~40 us per verification (the lines of gamma and delta
  * save ~100 us). A key, proof and input list are immutable once parsed
@@ -100,9 +110,10 @@ typedef struct nt_zk_proof {
  * NUL-terminated): "protocol":"groth16", "curve":"bn128", "nPublic",
  * vk_alpha_1, vk_beta_2, vk_gamma_2, vk_delta_2, IC (nPublic + 1 points) and,
  * when present, vk_alphabeta_12. Every point is validated (range, curve or
- * twist, G2 subgroup); delta must differ from gamma and from the G2
- * generator; e(alpha, beta) is computed and, when the file has
- * vk_alphabeta_12, must equal it exactly. The key is prepared (see top).
+ * twist, G2 subgroup: beta's comes with e(alpha, beta)); delta must differ
+ * from gamma and from the G2 generator; e(alpha, beta) is computed and,
+ * when the file has vk_alphabeta_12, must equal it exactly
+ * (NT_ERR_ZK_VK_MISMATCH). The key is prepared (see top).
  * On success *out is a new key for nt_zk_vk_destroy.
  * Returns NT_OK, NT_ERR_JSON, NT_ERR_ZK_PROTOCOL, NT_ERR_ZK_ENCODING,
  * NT_ERR_ZK_COORD_RANGE, NT_ERR_ZK_NOT_ON_CURVE, NT_ERR_ZK_NOT_ON_TWIST,
@@ -111,14 +122,25 @@ typedef struct nt_zk_proof {
  * NT_ERR_ZK_VK_MISMATCH, NT_ERR_CAP (len > NT_ZK_MAX_JSON), NT_ERR_NOMEM. */
 NT_API NT_WUR nt_status nt_zk_vk_parse_json(nt_zk_vk **out, const char *json, size_t len);
 
-/* As nt_zk_vk_parse_json, with the same checks and statuses, but the key is
- * not prepared: for a key that verifies one proof (see top). */
+/* As nt_zk_vk_parse_json, but the key is not prepared and e(alpha, beta) is
+ * not computed: for a key that verifies one proof (see top). So beta is
+ * checked for range and twist only (its G2 check is in each verification,
+ * which fails with NT_ERR_ZK_NOT_IN_SUBGROUP), and vk_alphabeta_12 is
+ * parsed (a malformed one is refused) and kept, but not compared with
+ * e(alpha, beta) unless the key is prepared later; never
+ * NT_ERR_ZK_VK_MISMATCH. Every other check and status as
+ * nt_zk_vk_parse_json. */
 NT_API NT_WUR nt_status nt_zk_vk_parse_json_oneshot(nt_zk_vk **out, const char *json,
                                                     size_t len);
 
 /* Prepares a key (nothing to do if it is already prepared). It changes the
- * key: not while other threads verify with it. NT_OK or NT_ERR_NOMEM (the
- * key is then unchanged, and still verifies one-shot). */
+ * key: not while other threads verify with it. A one-shot key gets now
+ * what its parse skipped: e(alpha, beta), beta's G2 check
+ * (NT_ERR_ZK_NOT_IN_SUBGROUP) and the comparison with the file's
+ * vk_alphabeta_12 (NT_ERR_ZK_VK_MISMATCH), so a prepared key is the same
+ * whether parsed prepared or prepared later. NT_OK, those two, or
+ * NT_ERR_NOMEM; on failure the key is unchanged and still verifies
+ * one-shot (with the verdicts described at the top). */
 NT_API NT_WUR nt_status nt_zk_vk_prepare(nt_zk_vk *vk);
 
 NT_API bool nt_zk_vk_is_prepared(const nt_zk_vk *vk);
@@ -156,7 +178,10 @@ NT_API void nt_zk_vk_cache_destroy(nt_zk_vk_cache *cache);
  * *out belongs to the cache and is valid until the next call on it.
  * Errors as nt_zk_vk_parse_json_oneshot (nothing is cached then). A
  * preparation that runs out of memory is not an error: the key is handed
- * out one-shot and preparing is tried again at the next sight. */
+ * out one-shot and preparing is tried again at the next sight. A key that
+ * fails to prepare otherwise (NT_ERR_ZK_NOT_IN_SUBGROUP,
+ * NT_ERR_ZK_VK_MISMATCH: see nt_zk_vk_prepare) is forgotten and the call
+ * returns that status. */
 NT_API NT_WUR nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out,
                                            const char *json, size_t len);
 
@@ -221,8 +246,8 @@ NT_API NT_WUR nt_status nt_zk_public_get_dec(char *out, size_t cap, const nt_zk_
  * vk_x = IC[0] + sum pub[i] IC[i+1], on a prepared or a one-shot key (same
  * result). NT_OK only if the proof is valid; NT_ERR_ZK_INPUT_COUNT if the
  * input count differs from the key's, NT_ERR_ZK_PROOF_INVALID if the check
- * fails, NT_ERR_NOMEM (one-shot keys only: the multi-scalar
- * multiplication's workspace). */
+ * fails; one-shot keys only: NT_ERR_ZK_NOT_IN_SUBGROUP if the key's beta is
+ * not in G2, NT_ERR_NOMEM (the multi-scalar multiplication's workspace). */
 NT_API NT_WUR nt_status nt_zk_groth16_verify(const nt_zk_vk *vk, const nt_zk_proof *proof,
                                              const nt_zk_public *pub);
 

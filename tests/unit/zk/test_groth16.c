@@ -59,10 +59,14 @@ static nt_status parse_vk(nt_zk_vk **vk, const char *t, size_t len, vk_mode m)
     assert_false(nt_zk_vk_is_prepared(*vk));
     if (m == VK_LATE) {
         st = nt_zk_vk_prepare(*vk);
-        if (st == NT_OK)
+        if (st == NT_OK) {
             assert_true(nt_zk_vk_is_prepared(*vk));
-        else
+        } else {
+            /* a key that fails to prepare fails as its prepared parse */
             assert_false(nt_zk_vk_is_prepared(*vk));
+            nt_zk_vk_destroy(*vk);
+            *vk = NULL;
+        }
     }
     return st;
 }
@@ -189,6 +193,37 @@ static void test_valid_proofs(void **state)
         nt_zk_public_destroy(pub);
         nt_zk_vk_destroy(vk);
     }
+}
+
+/* A prepared and a one-shot key give the same verdict, side by side, on
+ * valid proofs and on proofs paired with the wrong inputs (a one-shot key
+ * checks e(alpha, beta) inside its 4-pair loop, a prepared one compares
+ * with the e(alpha, beta) it computed). */
+static void test_same_verdict(void **state)
+{
+    static const struct {
+        const char *proof, *pub;
+        nt_status want;
+    } cases[] = {
+        {"proof_1.json", "public_1.json", NT_OK},
+        {"proof_2.json", "public_2.json", NT_OK},
+        {"proof_1.json", "public_2.json", NT_ERR_ZK_PROOF_INVALID},
+        {"proof_2.json", "public_1.json", NT_ERR_ZK_PROOF_INVALID},
+    };
+    nt_zk_vk *prep = load_vk("verification_key.json", VK_PREPARED);
+    nt_zk_vk *once = load_vk("verification_key.json", VK_ONESHOT);
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nt_zk_public *pub = load_public(cases[i].pub);
+        nt_zk_proof proof;
+        assert_int_equal(load_proof(&proof, cases[i].proof), NT_OK);
+        assert_int_equal(nt_zk_groth16_verify(prep, &proof, pub), cases[i].want);
+        assert_int_equal(nt_zk_groth16_verify(once, &proof, pub), cases[i].want);
+        nt_zk_public_destroy(pub);
+    }
+    nt_zk_vk_destroy(once);
+    nt_zk_vk_destroy(prep);
 }
 
 /* e(alpha, beta) through the public single-pairing entry point equals the
@@ -540,11 +575,28 @@ static void test_reject_vk(void **state)
     assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_VK_DEGENERATE);
     cJSON_Delete(c);
 
-    /* vk_alphabeta_12 that is not e(alpha, beta) */
+    /* vk_alphabeta_12 that is not e(alpha, beta): a prepared key computes
+     * e(alpha, beta) and refuses it, when parsed or prepared later; a
+     * one-shot key does not compute it (nautilus/zk.h) and verifies as
+     * snarkjs does, which never reads vk_alphabeta_12. */
     c = cJSON_Duplicate(j, 1);
     e = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(c, "vk_alphabeta_12"), 1), 2), 1);
     cJSON_SetValuestring(e, "5");
-    assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_VK_MISMATCH);
+    if (mode_of(state) == VK_ONESHOT) {
+        nt_zk_public *pub = load_public("public_1.json");
+        nt_zk_proof proof;
+        assert_int_equal(vk_from_json(&vk, c, VK_ONESHOT), NT_OK);
+        assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
+        assert_int_equal(nt_zk_groth16_verify(vk, &proof, pub), NT_OK);
+        assert_int_equal(nt_zk_vk_prepare(vk), NT_ERR_ZK_VK_MISMATCH);
+        assert_false(nt_zk_vk_is_prepared(vk));
+        assert_int_equal(nt_zk_groth16_verify(vk, &proof, pub), NT_OK);
+        nt_zk_public_destroy(pub);
+        nt_zk_vk_destroy(vk);
+        vk = NULL;
+    } else {
+        assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_VK_MISMATCH);
+    }
     cJSON_Delete(c);
 
     /* without vk_alphabeta_12 the key is accepted (computed) */
@@ -586,6 +638,29 @@ static void test_reject_vk(void **state)
     c = cJSON_Duplicate(j, 1);
     cJSON_ReplaceItemInObject(c, "vk_gamma_2", g2_not_in_subgroup());
     assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    cJSON_Delete(c);
+
+    /* beta on the twist but outside the r-order subgroup: a prepared key
+     * refuses it with e(alpha, beta) (at parse, or when prepared later); a
+     * one-shot key finds it in each verification's Miller loop, and still
+     * refuses to be prepared */
+    c = cJSON_Duplicate(j, 1);
+    cJSON_ReplaceItemInObject(c, "vk_beta_2", g2_not_in_subgroup());
+    if (mode_of(state) == VK_ONESHOT) {
+        nt_zk_public *pub = load_public("public_1.json");
+        nt_zk_proof proof;
+        assert_int_equal(vk_from_json(&vk, c, VK_ONESHOT), NT_OK);
+        assert_int_equal(load_proof(&proof, "proof_1.json"), NT_OK);
+        assert_int_equal(nt_zk_groth16_verify(vk, &proof, pub), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        assert_int_equal(nt_zk_vk_prepare(vk), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        assert_false(nt_zk_vk_is_prepared(vk));
+        assert_int_equal(nt_zk_groth16_verify(vk, &proof, pub), NT_ERR_ZK_NOT_IN_SUBGROUP);
+        nt_zk_public_destroy(pub);
+        nt_zk_vk_destroy(vk);
+        vk = NULL;
+    } else {
+        assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    }
     cJSON_Delete(c);
 
     /* IC points at infinity are allowed: the proof then verifies only if
@@ -644,6 +719,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         EACH_MODE(test_valid_proofs),
         cmocka_unit_test(test_alphabeta_known_answer),
+        cmocka_unit_test(test_same_verdict),
         EACH_MODE(test_reject_public),
         EACH_MODE(test_reject_proof),
         cmocka_unit_test(test_reject_proof_json),

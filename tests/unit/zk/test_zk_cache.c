@@ -220,6 +220,33 @@ static void test_cache_nomem(void **state)
     keys_free(&k);
 }
 
+/* A key whose vk_alphabeta_12 is not e(alpha, beta): the one-shot first
+ * sight does not compute e(alpha, beta) and accepts it (nautilus/zk.h);
+ * the second sight prepares it, which does, and the key fails as its
+ * prepared parse would and is forgotten. */
+static void test_cache_alphabeta_mismatch(void **state)
+{
+    static const char digits[] = "\"1213621589910278104262328570862628630314170849413638225669994437642566537281\"";
+    nt_zk_vk_cache *c = NULL;
+    const nt_zk_vk *vk = NULL;
+    size_t len;
+    char *text = fixture("verification_key.json", &len), *at;
+    (void)state;
+    at = strstr(text, digits);
+    assert_non_null(at);
+    at[1] = '2'; /* another value, still < p */
+    assert_int_equal(nt_zk_vk_cache_create(&c, 2), NT_OK);
+    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_OK);
+    assert_false(nt_zk_vk_is_prepared(vk));
+    assert_int_equal(nt_zk_vk_cache_count(c), 1);
+    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_ERR_ZK_VK_MISMATCH);
+    assert_int_equal(nt_zk_vk_cache_count(c), 0);
+    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_OK);
+    assert_int_equal(nt_zk_vk_cache_count(c), 1);
+    nt_zk_vk_cache_destroy(c);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_second_sight),
         cmocka_unit_test(test_capped),
         cmocka_unit_test(test_cache_nomem),
+        cmocka_unit_test(test_cache_alphabeta_mismatch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
