@@ -74,5 +74,16 @@ if grep -q "^nautilus: browse: $tmp/tofu:2: skipped malformed line" <<<"$err" &&
 else
     echo "FAIL: browse --tofu with bad lines: '$err'"; fails=$((fails+1))
 fi
+
+# --zk-vk: a configured key is checked whole (a vk_alphabeta_12 that is not
+# e(alpha, beta): exit 2, naming the file), before any interface is opened.
+/usr/bin/python3 - "$(dirname "$0")/../vectors/zk/verification_key.json" "$tmp/bad-vk.json" <<'PY'
+import json, sys
+k = json.load(open(sys.argv[1]))
+k["vk_alphabeta_12"][0][0][0] = "1"
+json.dump(k, open(sys.argv[2], "w"))
+PY
+expect 2 "cannot use verification key $tmp/bad-vk.json: vk_alphabeta_12 does not match" \
+    browse _http._tcp --zk-vk "$tmp/bad-vk.json" -i no-such-if9 --timeout 1
 rm -rf "$tmp"
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
