@@ -242,10 +242,7 @@ def chain_trust(c, ha, hd, nbin, work, subs, pub, pk):
     c.check(r.returncode == 0 and got and got[0].get("trust") == "trusted",
             "resolve --require trusted through the agent: Chained, trusted by the chain",
             (r.returncode, r.stdout[-600:], r.stderr))
-    fstate = os.path.join(work, "state-fake")
-    r = ha.run([nbin, "keygen", "--state", fstate, "--host", CHAINPUB], timeout=20)
-    fake = ha.spawn([nbin, "publish", "-i", ha.ifname, "--sign", "--state", fstate, "--host",
-                     CHAINPUB, "--no-addresses", "Fake", "_ipp._tcp", "632"], name="publish-fake")
+    fake = impostor(ha, nbin, work, CHAINPUB, "Fake", "632")
     for name, lines in subs.items():
         rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
                             o.get("instance") == "Fake", WAIT)
@@ -255,25 +252,34 @@ def chain_trust(c, ha, hd, nbin, work, subs, pub, pk):
         c.check(not lines.seen(lambda o: o.get("instance") == "Fake" and
                                o.get("topic") != "service.rejected"),
                 "%s: the impostor's instance is never shown" % name)
-    r = ha.run([nbin, "resolve", "--instance", "Fake", "--type", "_ipp._tcp", "--timeout", "1",
-                "--control", os.path.join(work, "ctl")], timeout=20)
-    c.check(r.returncode == 1 and "not found" in r.stderr,
-            "resolve through the agent: the impostor is no answer (exit 1)",
-            (r.returncode, r.stdout[-300:], r.stderr))
+    no_answer(c, ha, nbin, work, "Fake", "the impostor is no answer")
     fake.stop()
     late_impostor(c, ha, nbin, work, subs)
     pub.stop()
+
+
+def impostor(ha, nbin, work, host, instance, port):
+    """Publishes instance from A, signed as host.local with a key of its own."""
+    fstate = os.path.join(work, "state-" + instance)
+    ha.run([nbin, "keygen", "--state", fstate, "--host", host], timeout=20)
+    return ha.spawn([nbin, "publish", "-i", ha.ifname, "--sign", "--state", fstate, "--host",
+                     host, "--no-addresses", instance, "_ipp._tcp", port],
+                    name="publish-" + instance)
+
+
+def no_answer(c, ha, nbin, work, instance, what):
+    r = ha.run([nbin, "resolve", "--instance", instance, "--type", "_ipp._tcp", "--timeout", "1",
+                "--control", os.path.join(work, "ctl")], timeout=20)
+    c.check(r.returncode == 1 and "not found" in r.stderr,
+            "resolve through the agent: %s (exit 1)" % what,
+            (r.returncode, r.stdout[-300:], r.stderr))
 
 
 def late_impostor(c, ha, nbin, work, subs):
     """An impostor heard before the chain's answer for its name: its first
     records are cached as self-signed; once the chain binds the name to
     another key, a resolve through the agent must not answer them."""
-    fstate = os.path.join(work, "state-fake-late")
-    ha.run([nbin, "keygen", "--state", fstate, "--host", LATEPUB], timeout=20)
-    fake = ha.spawn([nbin, "publish", "-i", ha.ifname, "--sign", "--state", fstate, "--host",
-                     LATEPUB, "--no-addresses", "Early", "_ipp._tcp", "634"],
-                    name="publish-early")
+    fake = impostor(ha, nbin, work, LATEPUB, "Early", "634")
     for name, lines in subs.items():
         rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
                             o.get("instance") == "Early", WAIT)
@@ -292,11 +298,7 @@ def late_impostor(c, ha, nbin, work, subs):
                 "rejected" % (name, len(shown)), [(o.get("topic"), o.get("trust"))
                                                   for o in lines.all
                                                   if o.get("instance") == "Early"])
-    r = ha.run([nbin, "resolve", "--instance", "Early", "--type", "_ipp._tcp", "--timeout", "1",
-                "--control", os.path.join(work, "ctl")], timeout=20)
-    c.check(r.returncode == 1 and "not found" in r.stderr,
-            "resolve through the agent: the impostor's cached records are no answer (exit 1)",
-            (r.returncode, r.stdout[-300:], r.stderr))
+    no_answer(c, ha, nbin, work, "Early", "the impostor's cached records are no answer")
     fake.stop()
 
 
