@@ -49,13 +49,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..", "..")
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from nttest import SKIP, Checks, Lan, Lines, gapless, nautilus_path, require_commands  # noqa: E402
+from nttest import (SKIP, Checks, Lan, Lines, ctl_raw, gapless, nautilus_path,  # noqa: E402
+                    require_commands)
 from anvil import free_port, rpc  # noqa: E402
 import anvil as anvil_node  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "examples", "subscriber.py")
 CHAIN_ID = "31337"
-PY = "/usr/bin/python3"
 HOST = "anchorhost"
 CHAINPUB = "chainpub"  # host D's publisher, its key registered on chain (step 2b)
 LATEPUB = "latepub"    # registered on chain, first heard from an impostor (step 2b)
@@ -85,24 +85,6 @@ def write_config(path, work, ha, url, registry, ep, snap, rp):
                    url, registry, CHAIN_ID, ep, snap, rp))
 
 
-STATUS_CLIENT = r"""
-import socket, struct, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
-s.connect(sys.argv[1])
-p = b'{"op":"status"}'
-s.sendall(struct.pack(">I", len(p)) + p)
-h = b""
-while len(h) < 4:
-    h += s.recv(4 - len(h))
-n = struct.unpack(">I", h)[0]
-b = b""
-while len(b) < n:
-    b += s.recv(n - len(b))
-print(b.decode())
-"""
-
-
 def outbox_nonces(state):
     db = sqlite3.connect(os.path.join(state, "outbox-%s.sqlite" % CHAIN_ID))
     try:
@@ -125,8 +107,8 @@ def ledger_through_agent(c, ha, nbin, work, url, registry, agent, address):
                 "--confirmations", "1"] + base, timeout=60)
     c.check(r.returncode == 0 and r.stdout.startswith("revoked %s.local digest" % HOST),
             "ledger revoke through the agent: done, its output printed", (r.stdout, r.stderr))
-    out = ha.run([PY, "-c", STATUS_CLIENT, ctl], timeout=20).stdout
-    led = json.loads(out).get("ledger", {}) if out.strip() else {}
+    out = ctl_raw(ha, ctl, ['{"op":"status"}'])
+    led = out[0].get("ledger", {}) if out and isinstance(out[0], dict) else {}
     log = agent.read_log()
     c.check(led.get("anchoring") is True and led.get("done") == 2 and led.get("elsewhere") == 0
             and "ledger revoke: exit 0" in log and "ledger status: exit 0" in log,

@@ -25,60 +25,19 @@ avahi-daemon (host name avb) publishing one service each.
 import json
 import os
 import shutil
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nttest import Checks, Lan, nautilus_path, require_commands  # noqa: E402
+from nttest import Checks, Lan, ctl_raw, nautilus_path, require_commands  # noqa: E402
 
-PY = "/usr/bin/python3"
 
-# A raw client: one frame out, one frame (or the close) back; run in the
-# namespace, possibly as another user.
-RAW_CLIENT = r"""
-import socket, struct, sys
-path, payload = sys.argv[1], sys.argv[2].encode()
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
-try:
-    s.connect(path)
-except OSError as e:
-    print("CONNECT-ERROR %s" % e.errno); sys.exit(0)
-try:
-    s.sendall(struct.pack(">I", len(payload)) + payload)
-    head = b""
-    while len(head) < 4:
-        b = s.recv(4 - len(head))
-        if not b:
-            print("CLOSED"); sys.exit(0)
-        head += b
-    n = struct.unpack(">I", head)[0]
-    body = b""
-    while len(body) < n:
-        b = s.recv(n - len(body))
-        if not b:
-            break
-        body += b
-    print("REPLY " + body.decode())
-except OSError as e:
-    print("CLOSED %s" % e.errno)
-"""
 
 
 def raw(host, path, payload, user=None):
-    argv = [PY, "-c", RAW_CLIENT, path, payload]
-    if user:
-        argv = ["setpriv", "--reuid", user, "--regid", "nogroup", "--clear-groups"] + argv
-    out = host.run(argv, timeout=20).stdout.strip()
-    if out.startswith("REPLY "):
-        try:
-            return json.loads(out[6:])
-        except ValueError:
-            return {"unparsed": out}
-    return out
+    out = ctl_raw(host, path, [payload], user)
+    return out[0] if out else ""
 
 
 def lines(text):

@@ -32,7 +32,6 @@ import os
 import pwd
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -40,35 +39,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from nttest import wait  # noqa: E402
-from nttest import Checks, Lan, Nautilus, nautilus_path, require_commands  # noqa: E402
+from nttest import Checks, Lan, Nautilus, ctl_raw, nautilus_path, require_commands  # noqa: E402
 
-PY = "/usr/bin/python3"
 STYPE = "_ntpub._tcp"
 BTYPE = "_ntbr._tcp"
-
-# Nine publish requests on one connection; prints each first reply.
-MANY = r"""
-import json, socket, struct, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
-s.connect(sys.argv[1])
-def frame():
-    head = b""
-    while len(head) < 4:
-        head += s.recv(4 - len(head))
-    n = struct.unpack(">I", head)[0]
-    body = b""
-    while len(body) < n:
-        body += s.recv(n - len(body))
-    return json.loads(body)
-for i in range(9):
-    req = json.dumps({"op": "publish", "instance": "Many %d" % i, "type": "_ntmany._tcp",
-                      "port": 9000 + i}).encode()
-    s.sendall(struct.pack(">I", len(req)) + req)
-    r = frame()
-    print(json.dumps(r), flush=True)
-"""
-
 
 def main():
     if os.geteuid() != 0:
@@ -244,11 +218,14 @@ def run(c, lan, nbin, ctl):
                 nbin, "publish", "--control", ctl, "--persist", "Nobody", STYPE, "1"], timeout=20)
     c.check(e3.returncode == 1 and "needs a running agent" in e3.stderr,
             "nobody cannot publish through the agent", e3.stderr)
-    m = a.run([PY, "-c", MANY, ctl], timeout=30)
-    replies = [json.loads(x) for x in m.stdout.splitlines() if x.startswith("{")]
-    c.check(len(replies) == 9 and all(x.get("ok") for x in replies[:8]) and
+    # Nine publish requests on one connection: each one's first reply.
+    replies = ctl_raw(a, ctl, [json.dumps({"op": "publish", "instance": "Many %d" % i,
+                                           "type": "_ntmany._tcp", "port": 9000 + i})
+                               for i in range(9)], timeout=30)
+    c.check(len(replies) == 9 and all(isinstance(x, dict) for x in replies) and
+            all(x.get("ok") for x in replies[:8]) and
             replies[8].get("ok") is False and "at most 8" in replies[8].get("error", ""),
-            "the 9th service on one connection is refused", m.stdout + m.stderr)
+            "the 9th service on one connection is refused", replies)
 
     # A damaged persisted file: one line, the agent runs.
     agent.stop()

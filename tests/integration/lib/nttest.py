@@ -138,6 +138,62 @@ class Lines:
         return [o for o in self.all if pred(o)]
 
 
+# A raw client of the agent's control socket (DESIGN §8.3: a 4-byte
+# big-endian length, then the JSON text), run with -c so that it needs no
+# readable file when run as another user: each request given goes out as
+# one frame on one connection and its first reply is printed as
+# "REPLY <text>"; "CONNECT-ERROR <errno>" when it cannot connect, "CLOSED"
+# (with the errno, if any) when the agent closes first.
+CTL_CLIENT = r"""
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+try:
+    s.connect(sys.argv[1])
+except OSError as e:
+    print("CONNECT-ERROR %s" % e.errno); sys.exit(0)
+def recv(n):
+    out = b""
+    while len(out) < n:
+        b = s.recv(n - len(out))
+        if not b:
+            break
+        out += b
+    return out
+try:
+    for payload in sys.argv[2:]:
+        payload = payload.encode()
+        s.sendall(struct.pack(">I", len(payload)) + payload)
+        head = recv(4)
+        if len(head) < 4:
+            print("CLOSED"); sys.exit(0)
+        print("REPLY " + recv(struct.unpack(">I", head)[0]).decode(), flush=True)
+except OSError as e:
+    print("CLOSED %s" % e.errno)
+"""
+
+
+def ctl_raw(host, path, payloads, user=None, timeout=20):
+    """Sends each payload (JSON text) as one frame on one connection to the
+    control socket at path, from host's namespace (as user, with setpriv,
+    if given). Returns the first reply to each: a parsed object, or
+    {"unparsed": line} for a reply that is not JSON; a final "CLOSED ..."
+    or "CONNECT-ERROR ..." line stands as that string."""
+    argv = [PYTHON, "-c", CTL_CLIENT, path] + list(payloads)
+    if user:
+        argv = ["setpriv", "--reuid", user, "--regid", "nogroup", "--clear-groups"] + argv
+    out = []
+    for line in host.run(argv, timeout=timeout).stdout.splitlines():
+        if line.startswith("REPLY "):
+            try:
+                out.append(json.loads(line[6:]))
+            except ValueError:
+                out.append({"unparsed": line})
+        elif line.strip():
+            out.append(line.strip())
+    return out
+
+
 def gapless(all_lines):
     """A bus stream's seq goes up by one from each snapshot.end (or from the
     first event) and no gap line stands in it."""
