@@ -211,15 +211,15 @@ def gapless(all_lines):
     return True
 
 
-def wait(cond, timeout):
-    """Polls cond every 50 ms until it returns something true or timeout
-    seconds pass; returns its last value."""
+def wait(cond, timeout, period=0.05):
+    """Polls cond every period seconds until it returns something true or
+    timeout seconds pass; returns its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         v = cond()
         if v:
             return v
-        time.sleep(0.05)
+        time.sleep(period)
     return cond()
 
 
