@@ -56,7 +56,7 @@ struct nt_runner {
     uint8_t rx[NT_NET_PACKET_MAX];
     nt_mdns_packet_out tx;
     nt_mdns_event ev;
-    bool delivering; /* inside deliver_events: ev is in use */
+    bool delivering; /* inside nt_runner_deliver_events: ev is in use */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -203,7 +203,7 @@ static void send_one(nt_runner *r, const nt_mdns_packet_out *p)
 
 /* Hands the engine's queued events to on_event, oldest first. Not nested:
  * a handler that asks again leaves the rest to the loop already running. */
-static void deliver_events(nt_runner *r)
+void nt_runner_deliver_events(nt_runner *r)
 {
     if (r->delivering)
         return;
@@ -214,8 +214,6 @@ static void deliver_events(nt_runner *r)
     r->delivering = false;
 }
 
-void nt_runner_deliver_events(nt_runner *r) { deliver_events(r); }
-
 /* Runs the engine, sends what it queued, reports events, re-arms its timer. */
 static void pump(nt_runner *r)
 {
@@ -225,7 +223,7 @@ static void pump(nt_runner *r)
     nt_mdns_run(r->m, now);
     while (nt_mdns_output_pop(r->m, &r->tx) == NT_OK)
         send_one(r, &r->tx);
-    deliver_events(r);
+    nt_runner_deliver_events(r);
     next = nt_mdns_next_wakeup(r->m);
     if (next != r->armed) {
         if (next == UINT64_MAX) {
