@@ -237,13 +237,18 @@ static const uint64_t nt_fp_inv_word = NT_FP_INV;
     "cmovncq %%rax, %[" #R2 "]\n\t"                                            \
     "cmovncq %%rdx, %[" #R3 "]\n\t"
 
-/* Column I of a sum of one, two or four products; the window T0..T4. */
+/* Column I of a sum of one to four products; the window T0..T4. */
 #define NT_SOPB_COL1(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1)                     \
     NT_SOPB_ROW(A1, P1, B1, Q1, I, T0, T1, T2, T3, T4)                         \
     NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
 #define NT_SOPB_COL2(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1, A2, P2, B2, Q2)     \
     NT_SOPB_ROW(A1, P1, B1, Q1, I, T0, T1, T2, T3, T4)                         \
     NT_SOPB_ROW(A2, P2, B2, Q2, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
+#define NT_SOPB_COL3(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1, A2, P2, B2, Q2, A3, P3, B3, Q3) \
+    NT_SOPB_ROW(A1, P1, B1, Q1, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_ROW(A2, P2, B2, Q2, I, T0, T1, T2, T3, T4)                         \
+    NT_SOPB_ROW(A3, P3, B3, Q3, I, T0, T1, T2, T3, T4)                         \
     NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
 #define NT_SOPB_COL4(I, T0, T1, T2, T3, T4, A1, P1, B1, Q1, A2, P2, B2, Q2, A3, P3, B3, Q3, \
                      A4, P4, B4, Q4)                                           \
@@ -267,6 +272,12 @@ static const uint64_t nt_fp_inv_word = NT_FP_INV;
     NT_SOPB_COL2(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
     NT_SOPB_COL2(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
     NT_SOPB_COL2(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
+    NT_SOPB_FINAL(t4, t0, t1, t2)
+#define NT_SOPB3(...)                                                          \
+    NT_SOPB_COL3(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
+    NT_SOPB_COL3(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
+    NT_SOPB_COL3(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
+    NT_SOPB_COL3(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
     NT_SOPB_FINAL(t4, t0, t1, t2)
 #define NT_SOPB4(...)                                                          \
     NT_SOPB_COL4(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \

@@ -1130,6 +1130,99 @@ static void three_plus_two(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *a)
     nt_fp2_add(r, &d, t);
 }
 
+#ifdef NT_FP_HAVE_ADX_CODE
+/* The operands of one Fp4 squaring's sums (cyclo_pair_adx), at the
+ * offsets its asm names: 32 bytes each. */
+typedef struct cyclo_ops {
+    uint64_t s[4];   /*   0: x0 + x1, below 2p */
+    uint64_t d[4];   /*  32: x0 - x1 mod p */
+    uint64_t m[8];   /*  64: xi y, reduced (m0, m1) */
+    uint64_t nm1[4]; /* 128: p - m1, at most p */
+    uint64_t x2[8];  /* 160: 2 x0, 2 x1, each below 2p */
+    uint64_t ny1[4]; /* 224: p - y1, at most p */
+} cyclo_ops;
+
+/* One Fp4 squaring of the cyclotomic squaring, (x + y s)^2 = t0 + t1 s
+ * with t0 = x^2 + xi y^2 and t1 = 2 x y (times xi when xi_t1), every
+ * coefficient one sum of Fp products and one reduction:
+ *   t0 = (x0 + x1)(x0 - x1) + y0 m0 - y1 m1 + (2 x0 x1 + y0 m1 + y1 m0) u
+ * with m = xi y (so xi y^2 = y m), and t1 = (2x) y, or (2x) m for xi t1.
+ * Bounds (fp_adx.h): the multiplicands of each sum add up to at most 4p
+ * and each sum stays below 4 p^2 < p 2^256, so one subtraction of p
+ * reduces it. Ten Fp products and four reductions, where squaring x and
+ * y and multiplying them apart takes eight and six, with the xi product
+ * and the sums done apart. */
+static void cyclo_pair_adx(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y,
+                           bool xi_t1)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    cyclo_ops o;
+    nt_fp2 m;
+    uint64_t c0[4], t0, t1, t2, t3, t4, lo, hi;
+    fp2_mul_xi_adx(&m, y);
+    add4(o.s, x->c0.v, x->c1.v);
+    nt_u256_submod_adx(o.d, x->c0.v, x->c1.v);
+    memcpy(o.m, m.c0.v, 32);
+    memcpy(o.m + 4, m.c1.v, 32);
+    nt_u256_submod_adx(o.nm1, zero.v, m.c1.v);
+    add4(o.x2, x->c0.v, x->c0.v);
+    add4(o.x2 + 4, x->c1.v, x->c1.v);
+    nt_u256_submod_adx(o.ny1, zero.v, y->c1.v);
+    /* t0.c0 = s d + y0 m0 + y1 (p - m1) */
+    __asm__(NT_SOPB_ZERO NT_SOPB3(0, o, 32, o, 0, y, 64, o, 32, y, 128, o)
+            : NT_SOPB_OUT
+            : [o] "r"(&o), [y] "r"(y), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    c0[0] = t4;
+    c0[1] = t0;
+    c0[2] = t1;
+    c0[3] = t2;
+    /* t0.c1 = x0 (2 x1) + y0 m1 + y1 m0 */
+    __asm__(NT_SOPB_ZERO NT_SOPB3(0, x, 192, o, 0, y, 96, o, 32, y, 64, o)
+            : NT_SOPB_OUT
+            : [o] "r"(&o), [x] "r"(x), [y] "r"(y), NT_SOPB_CONST
+            : "rax", "rdx", "cc", "memory");
+    r0->c1.v[0] = t4;
+    r0->c1.v[1] = t0;
+    r0->c1.v[2] = t1;
+    r0->c1.v[3] = t2;
+    memcpy(r0->c0.v, c0, sizeof c0);
+    /* t1 = (2x) v with v = y or m: (2x0) v0 + (2x1)(p - v1), (2x0) v1 + (2x1) v0 */
+    if (xi_t1) {
+        __asm__(NT_SOPB_ZERO NT_SOPB2(160, o, 64, o, 192, o, 128, o)
+                : NT_SOPB_OUT
+                : [o] "r"(&o), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+        c0[0] = t4;
+        c0[1] = t0;
+        c0[2] = t1;
+        c0[3] = t2;
+        __asm__(NT_SOPB_ZERO NT_SOPB2(160, o, 96, o, 192, o, 64, o)
+                : NT_SOPB_OUT
+                : [o] "r"(&o), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+    } else {
+        __asm__(NT_SOPB_ZERO NT_SOPB2(160, o, 0, y, 192, o, 224, o)
+                : NT_SOPB_OUT
+                : [o] "r"(&o), [y] "r"(y), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+        c0[0] = t4;
+        c0[1] = t0;
+        c0[2] = t1;
+        c0[3] = t2;
+        __asm__(NT_SOPB_ZERO NT_SOPB2(160, o, 32, y, 192, o, 0, y)
+                : NT_SOPB_OUT
+                : [o] "r"(&o), [y] "r"(y), NT_SOPB_CONST
+                : "rax", "rdx", "cc", "memory");
+    }
+    r1->c1.v[0] = t4;
+    r1->c1.v[1] = t0;
+    r1->c1.v[2] = t1;
+    r1->c1.v[3] = t2;
+    memcpy(r1->c0.v, c0, sizeof c0);
+}
+#endif
+
 void nt_fp12_cyclo_sqr(nt_fp12 *r, const nt_fp12 *a)
 {
     /* Seen as Fp4[w]/(w^3 - s) with s = w^3 = v w: f = g0 + g1 w + g2 w^2,
@@ -1137,6 +1230,20 @@ void nt_fp12_cyclo_sqr(nt_fp12 *r, const nt_fp12 *a)
      * Granger-Scott: f^2 = (3 g0^2 - 2 conj g0) + (3 s g2^2 + 2 conj g1) w
      *                      + (3 g1^2 - 2 conj g2) w^2. */
     nt_fp2 t00, t01, t10, t11, t20, t21;
+#ifdef NT_FP_HAVE_ADX_CODE
+    if (nt_fp_adx > 0) {
+        cyclo_pair_adx(&t00, &t01, &a->c0.c0, &a->c1.c1, false);
+        cyclo_pair_adx(&t10, &t11, &a->c1.c0, &a->c0.c2, false);
+        cyclo_pair_adx(&t20, &t21, &a->c0.c1, &a->c1.c2, true);
+        fp2_three_two_adx(&r->c0.c0, &t00, &a->c0.c0, false);
+        fp2_three_two_adx(&r->c1.c1, &t01, &a->c1.c1, true);
+        fp2_three_two_adx(&r->c1.c0, &t21, &a->c1.c0, true);
+        fp2_three_two_adx(&r->c0.c2, &t20, &a->c0.c2, false);
+        fp2_three_two_adx(&r->c0.c1, &t10, &a->c0.c1, false);
+        fp2_three_two_adx(&r->c1.c2, &t11, &a->c1.c2, true);
+        return;
+    }
+#endif
     fp4_sqr(&t00, &t01, &a->c0.c0, &a->c1.c1);
     fp4_sqr(&t10, &t11, &a->c1.c0, &a->c0.c2);
     fp4_sqr(&t20, &t21, &a->c0.c1, &a->c1.c2);
