@@ -279,11 +279,19 @@ static const uint64_t nt_fp_inv_word = NT_FP_INV;
     NT_SOPB_COL3(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
     NT_SOPB_COL3(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
     NT_SOPB_FINAL(t4, t0, t1, t2)
-#define NT_SOPB4(...)                                                          \
+/* A sum of four products plus a reduced addend (at ADO, ADP): the sum's
+ * reduction is below 2p before its subtraction (sums below 4 p^2), the
+ * addend takes it below 3p, and two subtractions of p finish. */
+#define NT_SOPB4_PLUS(ADO, ADP, ...)                                           \
     NT_SOPB_COL4(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
     NT_SOPB_COL4(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
     NT_SOPB_COL4(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
     NT_SOPB_COL4(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
+    "addq " #ADO "+0(%[" #ADP "]), %[t4]\n\t"                                   \
+    "adcq " #ADO "+8(%[" #ADP "]), %[t0]\n\t"                                   \
+    "adcq " #ADO "+16(%[" #ADP "]), %[t1]\n\t"                                  \
+    "adcq " #ADO "+24(%[" #ADP "]), %[t2]\n\t"                                  \
+    NT_SOPB_FINAL(t4, t0, t1, t2)                                              \
     NT_SOPB_FINAL(t4, t0, t1, t2)
 
 /* The operands every block shares: the window, two scratch words, and p

@@ -332,34 +332,6 @@ static void fp2_mul_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y)
     memcpy(r->c0.v, c0, sizeof c0);
 }
 
-/* r = x y + z w: each coefficient one sum of four products (NT_SOPB4).
- * Out of line: it is large, and the line products call it six times. */
-static __attribute__((noinline)) void fp2_mul2_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y,
-                                                   const nt_fp2 *z, const nt_fp2 *w)
-{
-    static const nt_fp zero = {{0, 0, 0, 0}};
-    nt_fp n[2]; /* p - y1, p - w1 */
-    uint64_t c0[4], t0, t1, t2, t3, t4, lo, hi;
-    nt_fp_sub_adx(&n[0], &zero, &y->c1);
-    nt_fp_sub_adx(&n[1], &zero, &w->c1);
-    __asm__(NT_SOPB_ZERO NT_SOPB4(0, x, 0, y, 32, x, 0, n, 0, z, 0, w, 32, z, 32, n)
-            : NT_SOPB_OUT
-            : [x] "r"(x), [y] "r"(y), [z] "r"(z), [w] "r"(w), [n] "r"(n), NT_SOPB_CONST
-            : "rax", "rdx", "cc", "memory");
-    c0[0] = t4;
-    c0[1] = t0;
-    c0[2] = t1;
-    c0[3] = t2;
-    __asm__(NT_SOPB_ZERO NT_SOPB4(0, x, 32, y, 32, x, 0, y, 0, z, 32, w, 32, z, 0, w)
-            : NT_SOPB_OUT
-            : [x] "r"(x), [y] "r"(y), [z] "r"(z), [w] "r"(w), NT_SOPB_CONST
-            : "rax", "rdx", "cc", "memory");
-    r->c1.v[0] = t4;
-    r->c1.v[1] = t0;
-    r->c1.v[2] = t1;
-    r->c1.v[3] = t2;
-    memcpy(r->c0.v, c0, sizeof c0);
-}
 #endif
 
 #ifdef NT_FP_HAVE_ADX_CODE
@@ -892,45 +864,83 @@ void nt_fp12_inv_var(nt_fp12 *r, const nt_fp12 *a)
 /* The line products on the ADX path, schoolbook with B = b0 + b1 v:
  *   (f0 + f1 w)(a0 + B w) = (f0 a0 + v f1 B) + (f1 a0 + f0 B) w,
  *   f B = (f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1, f_2 b0 + f_1 b1),
- *   v f B = (f_2 (xi b0) + f_1 (xi b1), f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1):
- * every coefficient of f B and v f B is x y + z w, one fp2_mul2_adx (two
- * sums of four Fp products, two reductions). The line products by a0 are
- * plain Fp2 products (mul_line), or f itself when a0 = 1 (mul_line1). */
-/* fb = f B */
-static void fp6_mul_b_adx(nt_fp6 *fb, const nt_fp6 *f, const nt_fp2 *b0, const nt_fp2 *b1,
-                          const nt_fp2 *xb1)
-{
-    fp2_mul2_adx(&fb->c0, &f->c0, b0, &f->c2, xb1);
-    fp2_mul2_adx(&fb->c1, &f->c1, b0, &f->c0, b1);
-    fp2_mul2_adx(&fb->c2, &f->c2, b0, &f->c1, b1);
-}
+ *   v f B = (f_2 (xi b0) + f_1 (xi b1), f_0 b0 + f_2 (xi b1), f_1 b0 + f_0 b1).
+ * For a0 = 1 (mul_line1) every coefficient is f's plus x y + z w, one sum
+ * of four Fp products a part (fp12_mul_line1_adx); otherwise x a0 + y b0
+ * + z b1 with xi moved to the f side, one of six (fp12_mul_line_adx). */
+/* The multipliers of a normalised line's product and the negations of
+ * their imaginary parts, at the offsets fp12_mul_line1_adx's asm names. */
+typedef struct line1_ops {
+    nt_fp2 b0, b1, xb0, xb1; /* 0, 64, 128, 192 */
+    nt_fp nb0, nb1, nxb0, nxb1; /* 256, 288, 320, 352 */
+} line1_ops;
 
-/* vfb = v f B */
-static void fp6_mul_vb_adx(nt_fp6 *vfb, const nt_fp6 *f, const nt_fp2 *b0, const nt_fp2 *b1,
-                           const nt_fp2 *xb0, const nt_fp2 *xb1)
-{
-    fp2_mul2_adx(&vfb->c0, &f->c2, xb0, &f->c1, xb1);
-    fp2_mul2_adx(&vfb->c1, &f->c0, b0, &f->c2, xb1);
-    fp2_mul2_adx(&vfb->c2, &f->c1, b0, &f->c0, b1);
-}
+/* One coefficient of r = f (1 + B w): r = f[ADO] + f[XO] y + f[ZO] w with
+ * y, w two of the multipliers (at YO, WO in l; p - their imaginary parts
+ * at NYO, NWO), each part one sum of four products plus f's coefficient,
+ * reduced once (fp_adx.h, NT_SOPB4_PLUS). Offsets into f: c0.c0 0,
+ * c0.c1 64, c0.c2 128, c1.c0 192, c1.c1 256, c1.c2 320. */
+#define LINE1_COEF(OUT, XO, ZO, YO, NYO, WO, NWO, ADO)                         \
+    do {                                                                       \
+        uint64_t t0, t1, t2, t3, t4, lo, hi;                                   \
+        __asm__(NT_SOPB_ZERO NT_SOPB4_PLUS(ADO, f, XO, f, YO, l, XO + 32, f, NYO, l, ZO, f, \
+                                           WO, l, ZO + 32, f, NWO, l)          \
+                : NT_SOPB_OUT                                                  \
+                : [f] "r"(f), [l] "r"(&l), NT_SOPB_CONST                       \
+                : "rax", "rdx", "cc", "memory");                               \
+        (OUT).c0.v[0] = t4;                                                    \
+        (OUT).c0.v[1] = t0;                                                    \
+        (OUT).c0.v[2] = t1;                                                    \
+        (OUT).c0.v[3] = t2;                                                    \
+        __asm__(NT_SOPB_ZERO NT_SOPB4_PLUS(ADO + 32, f, XO, f, YO + 32, l, XO + 32, f, YO, l, \
+                                           ZO, f, WO + 32, l, ZO + 32, f, WO, l) \
+                : NT_SOPB_OUT                                                  \
+                : [f] "r"(f), [l] "r"(&l), NT_SOPB_CONST                       \
+                : "rax", "rdx", "cc", "memory");                               \
+        (OUT).c1.v[0] = t4;                                                    \
+        (OUT).c1.v[1] = t0;                                                    \
+        (OUT).c1.v[2] = t1;                                                    \
+        (OUT).c1.v[3] = t2;                                                    \
+    } while (0)
 
-/* r = f (a0 + B w), or f (1 + B w) for a0 = NULL. */
+/* r = f (1 + B w) = (f0 + v f1 B) + (f1 + f0 B) w, as fp12_mul_line_adx
+ * with the four negations made once for all six coefficients, and f's
+ * coefficients added inside each sum's reduction. */
+static void fp12_mul_line1_adx(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0,
+                               const nt_fp2 *b1)
+{
+    static const nt_fp zero = {{0, 0, 0, 0}};
+    _Static_assert(sizeof(nt_fp12) == 384 && sizeof(line1_ops) == 384,
+                   "the offsets in LINE1_COEF assume packed coefficients");
+    line1_ops l;
+    nt_fp12 o;
+    l.b0 = *b0;
+    l.b1 = *b1;
+    fp2_mul_xi_adx(&l.xb0, b0);
+    fp2_mul_xi_adx(&l.xb1, b1);
+    nt_fp_sub_adx(&l.nb0, &zero, &l.b0.c1);
+    nt_fp_sub_adx(&l.nb1, &zero, &l.b1.c1);
+    nt_fp_sub_adx(&l.nxb0, &zero, &l.xb0.c1);
+    nt_fp_sub_adx(&l.nxb1, &zero, &l.xb1.c1);
+    /* r1 = f1 + f0 B: f0_0 b0 + f0_2 xb1, f0_1 b0 + f0_0 b1, f0_2 b0 + f0_1 b1 */
+    LINE1_COEF(o.c1.c0, 0, 128, 0, 256, 192, 352, 192);
+    LINE1_COEF(o.c1.c1, 64, 0, 0, 256, 64, 288, 256);
+    LINE1_COEF(o.c1.c2, 128, 64, 0, 256, 64, 288, 320);
+    /* r0 = f0 + v f1 B: f1_2 xb0 + f1_1 xb1, f1_0 b0 + f1_2 xb1, f1_1 b0 + f1_0 b1 */
+    LINE1_COEF(o.c0.c0, 320, 256, 128, 320, 192, 352, 0);
+    LINE1_COEF(o.c0.c1, 192, 320, 0, 256, 192, 352, 64);
+    LINE1_COEF(o.c0.c2, 256, 192, 0, 256, 64, 288, 128);
+    *r = o; /* f is read: r may be f */
+}
+#undef LINE1_COEF
+
+/* r = f (a0 + B w). */
 static void fp12_mul_line_adx(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *a0,
                               const nt_fp2 *b0, const nt_fp2 *b1)
 {
-    nt_fp2 xb0, xb1, x12, x11, x02;
-    nt_fp6 f0b, vf1b, c0, c1;
+    nt_fp2 x12, x11, x02;
+    nt_fp6 c0, c1;
     fp2_triple t;
-    if (a0 == NULL) {
-        fp2_mul_xi_adx(&xb0, b0);
-        fp2_mul_xi_adx(&xb1, b1);
-        fp6_mul_b_adx(&f0b, &f->c0, b0, b1, &xb1);
-        fp6_mul_vb_adx(&vf1b, &f->c1, b0, b1, &xb0, &xb1);
-        /* a0 = 1; f is read here for the last time: r may be f */
-        nt_fp6_add(&r->c1, &f->c1, &f0b);
-        nt_fp6_add(&r->c0, &f->c0, &vf1b);
-        return;
-    }
     /* With the triple (a0, b0, b1) and xi moved to the f side, every
      * coefficient of f0 a0 + v f1 B and f1 a0 + f0 B is one
      * fp2_mul3_adx:
@@ -1005,7 +1015,7 @@ void nt_fp12_mul_line1(nt_fp12 *r, const nt_fp12 *f, const nt_fp2 *b0, const nt_
     nt_fp2 x, y;
 #ifdef NT_FP_HAVE_ADX_CODE
     if (nt_fp_adx > 0) {
-        fp12_mul_line_adx(r, f, NULL, b0, b1);
+        fp12_mul_line1_adx(r, f, b0, b1);
         return;
     }
 #endif
