@@ -258,41 +258,37 @@ static const uint64_t nt_fp_inv_word = NT_FP_INV;
     NT_SOPB_ROW(A4, P4, B4, Q4, I, T0, T1, T2, T3, T4)                         \
     NT_SOPB_REDUCE(T0, T1, T2, T3, T4)
 
-/* The whole sum, (offset, base, offset, base) per product: the four
- * columns rename the window (as nt_fp_mul_adx), the result is in t4, t0,
- * t1, t2. */
-#define NT_SOPB1(...)                                                          \
-    NT_SOPB_COL1(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
-    NT_SOPB_COL1(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
-    NT_SOPB_COL1(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
-    NT_SOPB_COL1(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
-    NT_SOPB_FINAL(t4, t0, t1, t2)
-#define NT_SOPB2(...)                                                          \
-    NT_SOPB_COL2(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
-    NT_SOPB_COL2(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
-    NT_SOPB_COL2(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
-    NT_SOPB_COL2(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
-    NT_SOPB_FINAL(t4, t0, t1, t2)
-#define NT_SOPB3(...)                                                          \
-    NT_SOPB_COL3(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
-    NT_SOPB_COL3(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
-    NT_SOPB_COL3(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
-    NT_SOPB_COL3(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
-    NT_SOPB_FINAL(t4, t0, t1, t2)
+/* The whole sum, (offset, base, offset, base) per product, with COL one
+ * of the column macros above: the four columns rename the window (as
+ * nt_fp_mul_adx), the result is in t4, t0, t1, t2 (NT_SOPB_STORE) before
+ * its last subtraction of p. */
+#define NT_SOPB_COLS(COL, ...)                                                 \
+    COL(0, t0, t1, t2, t3, t4, __VA_ARGS__)                                    \
+    COL(1, t1, t2, t3, t4, t0, __VA_ARGS__)                                    \
+    COL(2, t2, t3, t4, t0, t1, __VA_ARGS__)                                    \
+    COL(3, t3, t4, t0, t1, t2, __VA_ARGS__)
+#define NT_SOPB1(...) NT_SOPB_COLS(NT_SOPB_COL1, __VA_ARGS__) NT_SOPB_FINAL(t4, t0, t1, t2)
+#define NT_SOPB2(...) NT_SOPB_COLS(NT_SOPB_COL2, __VA_ARGS__) NT_SOPB_FINAL(t4, t0, t1, t2)
+#define NT_SOPB3(...) NT_SOPB_COLS(NT_SOPB_COL3, __VA_ARGS__) NT_SOPB_FINAL(t4, t0, t1, t2)
 /* A sum of four products plus a reduced addend (at ADO, ADP): the sum's
  * reduction is below 2p before its subtraction (sums below 4 p^2), the
  * addend takes it below 3p, and two subtractions of p finish. */
 #define NT_SOPB4_PLUS(ADO, ADP, ...)                                           \
-    NT_SOPB_COL4(0, t0, t1, t2, t3, t4, __VA_ARGS__)                           \
-    NT_SOPB_COL4(1, t1, t2, t3, t4, t0, __VA_ARGS__)                           \
-    NT_SOPB_COL4(2, t2, t3, t4, t0, t1, __VA_ARGS__)                           \
-    NT_SOPB_COL4(3, t3, t4, t0, t1, t2, __VA_ARGS__)                           \
+    NT_SOPB_COLS(NT_SOPB_COL4, __VA_ARGS__)                                    \
     "addq " #ADO "+0(%[" #ADP "]), %[t4]\n\t"                                   \
     "adcq " #ADO "+8(%[" #ADP "]), %[t0]\n\t"                                   \
     "adcq " #ADO "+16(%[" #ADP "]), %[t1]\n\t"                                  \
     "adcq " #ADO "+24(%[" #ADP "]), %[t2]\n\t"                                  \
     NT_SOPB_FINAL(t4, t0, t1, t2)                                              \
     NT_SOPB_FINAL(t4, t0, t1, t2)
+/* Stores a sum's result (t4, t0, t1, t2) into the four limbs at D. */
+#define NT_SOPB_STORE(D)                                                       \
+    do {                                                                       \
+        (D)[0] = t4;                                                           \
+        (D)[1] = t0;                                                           \
+        (D)[2] = t1;                                                           \
+        (D)[3] = t2;                                                           \
+    } while (0)
 
 /* The operands every block shares: the window, two scratch words, and p
  * and -p^-1 from memory. */

@@ -317,18 +317,12 @@ static void fp2_mul_adx(nt_fp2 *r, const nt_fp2 *x, const nt_fp2 *y)
             : NT_SOPB_OUT
             : [x] "r"(x), [y] "r"(y), [n] "r"(ny1.v), NT_SOPB_CONST
             : "rax", "rdx", "cc", "memory");
-    c0[0] = t4;
-    c0[1] = t0;
-    c0[2] = t1;
-    c0[3] = t2;
+    NT_SOPB_STORE(c0);
     __asm__(NT_SOPB_ZERO NT_SOPB2(0, x, 32, y, 32, x, 0, y)
             : NT_SOPB_OUT
             : [x] "r"(x), [y] "r"(y), NT_SOPB_CONST
             : "rax", "rdx", "cc", "memory");
-    r->c1.v[0] = t4;
-    r->c1.v[1] = t0;
-    r->c1.v[2] = t1;
-    r->c1.v[3] = t2;
+    NT_SOPB_STORE(r->c1.v);
     memcpy(r->c0.v, c0, sizeof c0);
 }
 
@@ -437,18 +431,12 @@ void nt_fp2_sqr(nt_fp2 *r, const nt_fp2 *a)
                 : NT_SOPB_OUT
                 : [s] "r"(s), [d] "r"(d), NT_SOPB_CONST
                 : "rax", "rdx", "cc", "memory");
-        s[0] = t4; /* s is read: it holds c0 until a is read */
-        s[1] = t0;
-        s[2] = t1;
-        s[3] = t2;
+        NT_SOPB_STORE(s); /* s is read: it holds c0 until a is read */
         __asm__(NT_SOPB_ZERO NT_SOPB1(0, x, 32, a)
                 : NT_SOPB_OUT
                 : [x] "r"(a2), [a] "r"(a), NT_SOPB_CONST
                 : "rax", "rdx", "cc", "memory");
-        r->c1.v[0] = t4;
-        r->c1.v[1] = t0;
-        r->c1.v[2] = t1;
-        r->c1.v[3] = t2;
+        NT_SOPB_STORE(r->c1.v);
         memcpy(r->c0.v, s, sizeof s);
         return;
     }
@@ -888,19 +876,13 @@ typedef struct line1_ops {
                 : NT_SOPB_OUT                                                  \
                 : [f] "r"(f), [l] "r"(&l), NT_SOPB_CONST                       \
                 : "rax", "rdx", "cc", "memory");                               \
-        (OUT).c0.v[0] = t4;                                                    \
-        (OUT).c0.v[1] = t0;                                                    \
-        (OUT).c0.v[2] = t1;                                                    \
-        (OUT).c0.v[3] = t2;                                                    \
+        NT_SOPB_STORE((OUT).c0.v);                                            \
         __asm__(NT_SOPB_ZERO NT_SOPB4_PLUS(ADO + 32, f, XO, f, YO + 32, l, XO + 32, f, YO, l, \
                                            ZO, f, WO + 32, l, ZO + 32, f, WO, l) \
                 : NT_SOPB_OUT                                                  \
                 : [f] "r"(f), [l] "r"(&l), NT_SOPB_CONST                       \
                 : "rax", "rdx", "cc", "memory");                               \
-        (OUT).c1.v[0] = t4;                                                    \
-        (OUT).c1.v[1] = t0;                                                    \
-        (OUT).c1.v[2] = t1;                                                    \
-        (OUT).c1.v[3] = t2;                                                    \
+        NT_SOPB_STORE((OUT).c1.v);                                            \
     } while (0)
 
 /* r = f (1 + B w) = (f0 + v f1 B) + (f1 + f0 B) w, as fp12_mul_line_adx
@@ -1183,19 +1165,13 @@ static void cyclo_pair_adx(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2
             : NT_SOPB_OUT
             : [o] "r"(&o), [y] "r"(y), NT_SOPB_CONST
             : "rax", "rdx", "cc", "memory");
-    c0[0] = t4;
-    c0[1] = t0;
-    c0[2] = t1;
-    c0[3] = t2;
+    NT_SOPB_STORE(c0);
     /* t0.c1 = x0 (2 x1) + y0 m1 + y1 m0 */
     __asm__(NT_SOPB_ZERO NT_SOPB3(0, x, 192, o, 0, y, 96, o, 32, y, 64, o)
             : NT_SOPB_OUT
             : [o] "r"(&o), [x] "r"(x), [y] "r"(y), NT_SOPB_CONST
             : "rax", "rdx", "cc", "memory");
-    r0->c1.v[0] = t4;
-    r0->c1.v[1] = t0;
-    r0->c1.v[2] = t1;
-    r0->c1.v[3] = t2;
+    NT_SOPB_STORE(r0->c1.v);
     memcpy(r0->c0.v, c0, sizeof c0);
     /* t1 = (2x) v with v = y or m: (2x0) v0 + (2x1)(p - v1), (2x0) v1 + (2x1) v0 */
     if (xi_t1) {
@@ -1203,10 +1179,7 @@ static void cyclo_pair_adx(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2
                 : NT_SOPB_OUT
                 : [o] "r"(&o), NT_SOPB_CONST
                 : "rax", "rdx", "cc", "memory");
-        c0[0] = t4;
-        c0[1] = t0;
-        c0[2] = t1;
-        c0[3] = t2;
+        NT_SOPB_STORE(c0);
         __asm__(NT_SOPB_ZERO NT_SOPB2(160, o, 96, o, 192, o, 64, o)
                 : NT_SOPB_OUT
                 : [o] "r"(&o), NT_SOPB_CONST
@@ -1216,19 +1189,13 @@ static void cyclo_pair_adx(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2
                 : NT_SOPB_OUT
                 : [o] "r"(&o), [y] "r"(y), NT_SOPB_CONST
                 : "rax", "rdx", "cc", "memory");
-        c0[0] = t4;
-        c0[1] = t0;
-        c0[2] = t1;
-        c0[3] = t2;
+        NT_SOPB_STORE(c0);
         __asm__(NT_SOPB_ZERO NT_SOPB2(160, o, 32, y, 192, o, 0, y)
                 : NT_SOPB_OUT
                 : [o] "r"(&o), [y] "r"(y), NT_SOPB_CONST
                 : "rax", "rdx", "cc", "memory");
     }
-    r1->c1.v[0] = t4;
-    r1->c1.v[1] = t0;
-    r1->c1.v[2] = t1;
-    r1->c1.v[3] = t2;
+    NT_SOPB_STORE(r1->c1.v);
     memcpy(r1->c0.v, c0, sizeof c0);
 }
 #endif
