@@ -1,6 +1,7 @@
 /*
  * zk/vk_cache.c - verification keys by the SHA-256 of their JSON text,
- * one-shot on the first sight and prepared from the second (nautilus/zk.h).
+ * one-shot on the first sight and prepared from the second (nautilus/zk.h);
+ * a key that refuses preparation stays one-shot.
  */
 #include <string.h>
 
@@ -12,6 +13,7 @@ typedef struct cache_entry {
     uint8_t digest[NT_ZK_SHA256_BYTES];
     nt_zk_vk *vk;       /* NULL: a free slot */
     uint32_t seen;      /* sightings, saturating */
+    bool refused;       /* preparing it was refused: one-shot for good */
     uint64_t used;      /* the cache's clock at the last sighting */
 } cache_entry;
 
@@ -81,6 +83,29 @@ static cache_entry *slot_for_new(nt_zk_vk_cache *c)
     return once != NULL ? once : any;
 }
 
+/* Seen again: the key is worth preparing. Out of memory it stays one-shot
+ * (same results) and the next sight tries again. Preparing computes
+ * e(alpha, beta), which the one-shot parse did not, and so checks beta's
+ * subgroup and vk_alphabeta_12: a key that fails either keeps being used
+ * one-shot, as `zk verify` uses every key in process, so that the agent's
+ * answers (its cache) and the command's are the same for every input
+ * (one-shot verdicts ignore vk_alphabeta_12, as snarkjs does, and report
+ * beta outside G2 at each verification). It is not prepared again: what
+ * refused it is in the key text, which is what the entry is named by. */
+static void prepare_on_sight(nt_zk_vk_cache *c, cache_entry *e)
+{
+    nt_status st;
+    if (e->refused || nt_zk_vk_is_prepared(e->vk))
+        return;
+    st = nt_zk_vk_prepare(e->vk);
+    if (st == NT_OK) {
+        c->stats.prepared++;
+    } else if (st != NT_ERR_NOMEM) {
+        e->refused = true;
+        c->stats.refused++;
+    }
+}
+
 nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out, const char *json,
                              size_t len)
 {
@@ -99,23 +124,8 @@ nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out, const 
         e->used = ++cache->clock;
         if (e->seen < UINT32_MAX)
             e->seen++;
-        /* Seen again: the key is worth preparing. Out of memory it stays
-         * one-shot (same results) and the next sight tries again. Preparing
-         * computes e(alpha, beta), which the one-shot parse did not: a key
-         * whose vk_alphabeta_12 is not it fails now, as its prepared parse
-         * would have, and is forgotten. */
         cache->stats.hits++;
-        if (!nt_zk_vk_is_prepared(e->vk)) {
-            st = nt_zk_vk_prepare(e->vk);
-            if (st == NT_OK) {
-                cache->stats.prepared++;
-            } else if (st != NT_ERR_NOMEM) {
-                nt_zk_vk_destroy(e->vk);
-                memset(e, 0, sizeof *e);
-                cache->count--;
-                return st;
-            }
-        }
+        prepare_on_sight(cache, e);
         *out = e->vk;
         return NT_OK;
     }
@@ -131,6 +141,7 @@ nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out, const 
     memcpy(e->digest, digest, sizeof digest);
     e->vk = vk;
     e->seen = 1;
+    e->refused = false;
     e->used = ++cache->clock;
     *out = vk;
     return NT_OK;

@@ -68,20 +68,13 @@ static size_t shown_find(const browse_state *bs, const char *key)
     return SIZE_MAX;
 }
 
-/* The instance's verified proof, if it has one and is trusted. */
+/* The instance's verified proof, if it has one and is trusted (with the
+ * chain's word: --rpc). */
 static bool instance_zk(const browse_state *bs, nt_runner *r, const nt_mdns_event *ev,
                         nt_trust_zk_info *out)
 {
-    nt_dns_name parent, full;
-    char text[NT_MDNS_NAME_MAX * 2];
-    if (!bs->hooks || ev->kind == NT_MDNS_EV_REJECTED || ev->kind == NT_MDNS_EV_SERVICE_REMOVED ||
-        nt_browse_effective_trust(bs, ev) < NT_TRUST_TRUSTED)
-        return false;
-    snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
-    return nt_dns_name_from_str(&parent, text) == NT_OK &&
-           nt_dns_name_prepend(&full, (const uint8_t *)ev->instance, strlen(ev->instance),
-                               &parent) == NT_OK &&
-           nt_trust_hooks_zk_of(bs->hooks, &full, nt_runner_now(r), out) == NT_OK;
+    return nt_chain_view_zk_verified(bs->hooks, ev, nt_browse_effective_trust(bs, ev),
+                                     nt_runner_now(r), out);
 }
 
 /* A rejected metadata record (_nautilus.<instance>) is reported under its

@@ -191,10 +191,10 @@ void nt_bus_glue_engine_event(nt_bus_pub *p, const nt_trust_hooks *hooks,
     /* trusted on the chain's word (the level chain_view.h gave the event) */
     chain_pin = have_key && ev->trust >= (uint8_t)NT_TRUST_TRUSTED &&
                 nt_chain_view_vouches(chain, &si, &block);
-    /* zk-verified: trusted, and a proof bound to that key verified */
-    if (service && ev->kind != NT_MDNS_EV_SERVICE_REMOVED && hooks && named &&
-        ev->trust >= (uint8_t)NT_TRUST_TRUSTED &&
-        nt_trust_hooks_zk_of(hooks, &full, nt_runner_now(r), &zi) == NT_OK) {
+    /* zk-verified: trusted, and a proof bound to that key verified (the
+     * rule browse shows; ev->trust has the chain's word already) */
+    if (service &&
+        nt_chain_view_zk_verified(hooks, ev, (nt_trust_level)ev->trust, nt_runner_now(r), &zi)) {
         shown.trust = NT_TRUST_ZK_VERIFIED;
         zk = true;
     }

@@ -56,6 +56,15 @@ nt_status nt_chain_view_instance_name(nt_dns_name *out, const nt_mdns_event *ev)
     return nt_dns_name_prepend(out, (const uint8_t *)ev->instance, strlen(ev->instance), &parent);
 }
 
+bool nt_chain_view_zk_verified(const nt_trust_hooks *hooks, const nt_mdns_event *ev,
+                               nt_trust_level level, uint64_t now_ms, nt_trust_zk_info *out)
+{
+    nt_dns_name full;
+    return hooks && ev->kind != NT_MDNS_EV_REJECTED && ev->kind != NT_MDNS_EV_SERVICE_REMOVED &&
+           level >= NT_TRUST_TRUSTED && nt_chain_view_instance_name(&full, ev) == NT_OK &&
+           nt_trust_hooks_zk_of(hooks, &full, now_ms, out) == NT_OK;
+}
+
 nt_status nt_chain_view_create(nt_chain_view **out, const nt_chain_view_config *cfg)
 {
     nt_chain_view *v = nt_calloc(1, sizeof *v);

@@ -111,6 +111,15 @@ uint64_t nt_chain_view_failures(const nt_chain_view *v);
 /* The full name of an event's instance. */
 NT_WUR nt_status nt_chain_view_instance_name(nt_dns_name *out, const nt_mdns_event *ev);
 
+/* Whether ev is shown zk-verified (DESIGN §5): an instance's event other
+ * than a rejection or a removal, at level (its trust with the chain's word,
+ * as the caller judged it) trusted or above, whose proof bound to its key
+ * has verified (nt_trust_hooks_zk_of at now_ms, into *out). False without
+ * hooks. The one rule of browse (in process and through the agent) and of
+ * the bus's events. */
+bool nt_chain_view_zk_verified(const nt_trust_hooks *hooks, const nt_mdns_event *ev,
+                               nt_trust_level level, uint64_t now_ms, nt_trust_zk_info *out);
+
 /* Parses "0x" + 40 hex digits. */
 NT_WUR nt_status nt_chain_view_parse_address(uint8_t out[20], const char *text);
 

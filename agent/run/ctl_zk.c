@@ -180,11 +180,13 @@ nt_status nt_ctl_zk_status(const nt_ctl_zk *z, nt_dynbuf *d)
         d,
         ",\"zk\":{\"requests\":%llu,\"valid\":%llu,\"invalid\":%llu,\"malformed\":%llu,"
         "\"one_shot\":%llu,\"prepared_runs\":%llu,\"rate_limited\":%llu,\"keys\":%zu,"
-        "\"key_hits\":%llu,\"key_misses\":%llu,\"keys_prepared\":%llu,\"key_evictions\":%llu}",
+        "\"key_hits\":%llu,\"key_misses\":%llu,\"keys_prepared\":%llu,\"key_evictions\":%llu,"
+        "\"keys_refused\":%llu}",
         (unsigned long long)z->requests, (unsigned long long)z->valid,
         (unsigned long long)z->invalid, (unsigned long long)z->malformed,
         (unsigned long long)z->one_shot, (unsigned long long)z->prepared_runs,
         (unsigned long long)z->rate_limited, nt_zk_vk_cache_count(z->cache),
         (unsigned long long)cs.hits, (unsigned long long)cs.misses,
-        (unsigned long long)cs.prepared, (unsigned long long)cs.evictions);
+        (unsigned long long)cs.prepared, (unsigned long long)cs.evictions,
+        (unsigned long long)cs.refused);
 }

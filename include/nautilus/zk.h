@@ -156,7 +156,8 @@ NT_API size_t nt_zk_vk_public_count(const nt_zk_vk *vk);
 /* Keys by the SHA-256 of their JSON text, for a long-running verifier that
  * meets keys in what it hears: a key seen once is parsed one-shot (no
  * preparation that would pay off only over many proofs), a key seen again
- * is prepared in place and stays prepared. At most cap keys (a prepared
+ * is prepared in place and stays prepared (unless it refuses preparation:
+ * then it stays one-shot, see nt_zk_vk_cache_get). At most cap keys (a prepared
  * 20-input key holds ~0.8 MB, one with 64 inputs or more ~2.4 MB: choose
  * cap with that in mind); when full, the least recently used key seen
  * only once goes first, so a stream of new keys cannot push out the keys
@@ -177,11 +178,11 @@ NT_API void nt_zk_vk_cache_destroy(nt_zk_vk_cache *cache);
  * before (prepared from the second sight on), else a new one-shot key.
  * *out belongs to the cache and is valid until the next call on it.
  * Errors as nt_zk_vk_parse_json_oneshot (nothing is cached then). A
- * preparation that runs out of memory is not an error: the key is handed
- * out one-shot and preparing is tried again at the next sight. A key that
- * fails to prepare otherwise (NT_ERR_ZK_NOT_IN_SUBGROUP,
- * NT_ERR_ZK_VK_MISMATCH: see nt_zk_vk_prepare) is forgotten and the call
- * returns that status. */
+ * failed preparation is not an error: the key is handed out one-shot, so
+ * a cached key gives the verdicts of a one-shot parse of its text, every
+ * time. Out of memory, preparing is tried again at the next sight; a key
+ * that refuses it (NT_ERR_ZK_NOT_IN_SUBGROUP, NT_ERR_ZK_VK_MISMATCH: see
+ * nt_zk_vk_prepare) stays cached one-shot and is not prepared again. */
 NT_API NT_WUR nt_status nt_zk_vk_cache_get(nt_zk_vk_cache *cache, const nt_zk_vk **out,
                                            const char *json, size_t len);
 
@@ -190,9 +191,10 @@ NT_API size_t nt_zk_vk_cache_count(const nt_zk_vk_cache *cache);
 
 /* What the cache has done since it was created (for a daemon's status):
  * lookups that found the key (hits) or parsed a new one (misses), keys
- * prepared on a later sight, and keys pushed out to make room. */
+ * prepared on a later sight, keys pushed out to make room, and keys that
+ * refused preparation (kept one-shot). */
 typedef struct nt_zk_vk_cache_stats {
-    uint64_t hits, misses, prepared, evictions;
+    uint64_t hits, misses, prepared, evictions, refused;
 } nt_zk_vk_cache_stats;
 
 NT_API void nt_zk_vk_cache_stats_get(const nt_zk_vk_cache *cache, nt_zk_vk_cache_stats *out);

@@ -5,7 +5,8 @@ One namespace host runs `nautilus agent` with its control socket in a
 directory of the test.
 1. A valid proof, a tampered proof, a key that is not usable, a statement
    check and --json: through the agent and with --no-agent, the same exit
-   code, stdout and stderr line.
+   code, stdout and stderr line; so too for keys that refuse preparation
+   (a wrong vk_alphabeta_12, beta outside G2) at each of three sights.
 2. The key cache in the agent's status: the first sight of a key is a
    miss and a one-shot verification, the second a hit that prepares it,
    the third a verification on the prepared key; 17 other keys (the same
@@ -174,6 +175,27 @@ def run(c, lan, nbin, src, work):
                 "%s: the agent and in-process agree (exit %d)" % (name, ra.returncode),
                 (ra.returncode, ra.stdout, ra.stderr, rp.returncode, rp.stdout, rp.stderr))
     c.check(seen_codes == {0, 1, 2}, "the cases cover exit 0, 1 and 2", seen_codes)
+    # Keys that verify one-shot (as the command does) but refuse preparation
+    # (as the cache tries at the second sight): the same answer at the
+    # first, second and third sight, and preparing is tried once.
+    zr0 = zk()
+    for kind, want in (("vk_alphabeta", 0), ("vk_beta_g2", 2)):
+        d = os.path.join(work, kind)
+        subprocess.run([PY, tamper, kind, V, P1, S1, d], check=True, capture_output=True)
+        args = [os.path.join(d, f) for f in ("verification_key.json", "proof.json", "public.json")]
+        rp = verify(args, False)
+        got = [verify(args, True) for _ in range(3)]
+        c.check(rp.returncode == want and
+                all((r.returncode, r.stdout, r.stderr) == (rp.returncode, rp.stdout, rp.stderr)
+                    for r in got),
+                "tampered %s: three times through the agent, each as in-process (exit %d)"
+                % (kind, rp.returncode),
+                [(r.returncode, r.stdout, r.stderr) for r in [rp] + got])
+    zr1 = zk()
+    c.check(zr1.get("keys_refused") == zr0.get("keys_refused", 0) + 2 and
+            zr1.get("keys_prepared") == zr0.get("keys_prepared") and
+            zr1.get("keys") == zr0.get("keys", 0) + 2,
+            "those two keys refused preparation once each and stay cached", (zr0, zr1))
     dg = verify(cases["tampered delta_gamma"], True)
     c.check(dg.returncode == 2 and "unusable verification key" in dg.stderr and
             dg.stderr.count("\n") == 1, "a malformed key: exit 2, one line", dg.stderr)

@@ -5,7 +5,8 @@
 
 Writes OUTDIR/verification_key.json, OUTDIR/proof.json, OUTDIR/public.json
 (unchanged copies except for what KIND alters) and prints the verdict class
-the C verifier must give: "invalid" (exit 1) or "malformed" (exit 2).
+the C verifier must give: "invalid" (exit 1), "malformed" (exit 2) or, for
+a key the one-shot verifier does not refuse, "valid" (exit 0).
 
 Kinds that make a well-formed but wrong proof (every verifier must reject):
   signal        public[0] + 1 (a disclosed value changed)
@@ -21,6 +22,12 @@ Kinds that make malformed input:
   leading_zero  public[0] written with a leading zero
   delta_gamma   the key's delta replaced by gamma (an unrandomised phase 2)
   not_json      the proof file is not JSON
+  vk_beta_g2    the key's beta replaced by the b_twist point: one-shot, each
+                verification fails NT_ERR_ZK_NOT_IN_SUBGROUP
+Kinds that a one-shot verifier (zk verify, snarkjs) accepts, a prepared
+key refuses:
+  vk_alphabeta  one number of the key's vk_alphabeta_12 changed (snarkjs
+                never reads it to verify)
 """
 import json
 import os
@@ -93,6 +100,12 @@ def main():
     elif kind == "delta_gamma":
         vk["vk_delta_2"] = vk["vk_gamma_2"]
         verdict = "malformed"
+    elif kind == "vk_beta_g2":
+        vk["vk_beta_2"] = twist_point_outside_subgroup()
+        verdict = "malformed"
+    elif kind == "vk_alphabeta":
+        vk["vk_alphabeta_12"][1][2][1] = "5"
+        verdict = "valid"
     elif kind == "not_json":
         proof_text = '{"pi_a": ["1", '
         verdict = "malformed"

@@ -55,7 +55,7 @@ expect 2 '^$' "unknown option '--bogus'" -- zk verify --bogus "$V" "$vec/proof_1
 expect 2 '^$' 'key-digest: want 64 hex digits' -- zk verify --key-digest 12 "$V" "$vec/proof_1.json" "$vec/public_1.json"
 
 # Tampered copies: "invalid" -> exit 1, "malformed" -> exit 2, naming the file.
-for kind in signal neg_a swap_b b_twist signal_plus_r count a_x_eq_p leading_zero delta_gamma not_json; do
+for kind in signal neg_a swap_b b_twist signal_plus_r count a_x_eq_p leading_zero delta_gamma not_json vk_beta_g2 vk_alphabeta; do
     d="$tmp/$kind"
     verdict=$(/usr/bin/python3 "$tamper" "$kind" "$V" "$vec/proof_1.json" "$vec/public_1.json" "$d") ||
         { fail "tamper $kind"; continue; }
@@ -68,6 +68,8 @@ for kind in signal neg_a swap_b b_twist signal_plus_r count a_x_eq_p leading_zer
         a_x_eq_p:malformed) expect 2 '^$' 'proof.json: malformed proof: .*NT_ERR_ZK_COORD_RANGE' -- zk verify "$d/verification_key.json" "$d/proof.json" "$d/public.json" ;;
         leading_zero:malformed) expect 2 '^$' 'public.json: malformed public signals: .*NT_ERR_ZK_ENCODING' -- zk verify "$d/verification_key.json" "$d/proof.json" "$d/public.json" ;;
         delta_gamma:malformed) expect 2 '^$' 'verification_key.json: unusable verification key: .*NT_ERR_ZK_VK_DEGENERATE' -- zk verify "$d/verification_key.json" "$d/proof.json" "$d/public.json" ;;
+        vk_beta_g2:malformed) expect 2 '^$' 'proof.json: .*NT_ERR_ZK_NOT_IN_SUBGROUP' -- zk verify "$d/verification_key.json" "$d/proof.json" "$d/public.json" ;;
+        vk_alphabeta:valid) expect 0 '^valid$' '' -- zk verify "$d/verification_key.json" "$d/proof.json" "$d/public.json" ;;
         not_json:malformed) expect 2 '^$' 'proof.json: malformed proof: .*NT_ERR_JSON' -- zk verify "$d/verification_key.json" "$d/proof.json" "$d/public.json" ;;
         *) fail "tamper $kind gave verdict $verdict" ;;
     esac

@@ -150,31 +150,6 @@ static void sub_be(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
     }
 }
 
-/* Decimal text of a 32-byte big-endian number (any value < 2^256). */
-static void be_to_dec(char *out, const uint8_t in[32])
-{
-    uint8_t n[32];
-    char tmp[80];
-    size_t k = 0, i;
-    memcpy(n, in, 32);
-    for (;;) {
-        unsigned rem = 0;
-        int nz = 0;
-        for (i = 0; i < 32; i++) {
-            unsigned cur = (rem << 8) | n[i];
-            n[i] = (uint8_t)(cur / 10);
-            rem = cur % 10;
-            nz |= n[i];
-        }
-        tmp[k++] = (char)('0' + rem);
-        if (!nz)
-            break;
-    }
-    for (i = 0; i < k; i++)
-        out[i] = tmp[k - 1 - i];
-    out[k] = '\0';
-}
-
 static void test_valid_proofs(void **state)
 {
     static const char *const pairs[][3] = {
@@ -269,7 +244,7 @@ static void check_alphabeta(const char *name)
     cJSON_ArrayForEach(h, ab) {
         cJSON_ArrayForEach(c, h) {
             cJSON_ArrayForEach(e, c) {
-                be_to_dec(dec, gt + off);
+                zkt_be_to_dec(dec, gt + off);
                 assert_string_equal(dec, e->valuestring);
                 off += 32;
             }
@@ -313,7 +288,7 @@ static void test_reject_public(void **state)
         add_be(v, bytes, R_BE);
         memcpy(bytes, v, 32);
         assert_int_equal(nt_zk_public_parse(&bad, bytes, len), NT_ERR_ZK_INPUT_RANGE);
-        be_to_dec(dec, v);
+        zkt_be_to_dec(dec, v);
         snprintf(text, sizeof text, "[\"%s\"]", dec);
         assert_int_equal(public_from_text(text), NT_ERR_ZK_INPUT_RANGE);
         sub_be(v, v, R_BE);
@@ -327,7 +302,7 @@ static void test_reject_public(void **state)
     assert_int_equal(nt_zk_public_parse(&bad, bytes, len - 1), NT_ERR_ZK_ENCODING);
 
     /* Text forms. */
-    be_to_dec(dec, R_BE);
+    zkt_be_to_dec(dec, R_BE);
     snprintf(text, sizeof text, "[\"%s\"]", dec);
     assert_int_equal(public_from_text(text), NT_ERR_ZK_INPUT_RANGE);
     assert_int_equal(public_from_text("[\"01\"]"), NT_ERR_ZK_ENCODING);
@@ -503,42 +478,6 @@ static void test_reject_proof_json(void **state)
     free(t);
 }
 
-/* The derived G2 point on the twist outside the subgroup, as snarkjs JSON
- * [[x.c0, x.c1], [y.c0, y.c1], ["1", "0"]]. */
-static cJSON *g2_not_in_subgroup(void)
-{
-    cJSON *all = zkt_load_vectors("derived_bn256Pairing_invalid.json"), *v, *pt = NULL;
-    unsigned char in[192];
-    char dec[80];
-    /* EIP-197 layout after the G1 point: x.c1, x.c0, y.c1, y.c0 */
-    static const int order[2][2] = {{96, 64}, {160, 128}};
-    int i, k;
-    assert_non_null(all);
-    cJSON_ArrayForEach(v, all) {
-        if (strcmp(cJSON_GetObjectItem(v, "Name")->valuestring, "g2_on_twist_not_in_subgroup") != 0)
-            continue;
-        assert_int_equal(zkt_unhex(in, sizeof in, cJSON_GetObjectItem(v, "Input")->valuestring), 192);
-        pt = cJSON_CreateArray();
-        for (i = 0; i < 2; i++) {
-            cJSON *fp2 = cJSON_CreateArray();
-            for (k = 0; k < 2; k++) {
-                be_to_dec(dec, in + order[i][k]);
-                cJSON_AddItemToArray(fp2, cJSON_CreateString(dec));
-            }
-            cJSON_AddItemToArray(pt, fp2);
-        }
-        {
-            cJSON *z = cJSON_CreateArray();
-            cJSON_AddItemToArray(z, cJSON_CreateString("1"));
-            cJSON_AddItemToArray(z, cJSON_CreateString("0"));
-            cJSON_AddItemToArray(pt, z);
-        }
-    }
-    cJSON_Delete(all);
-    assert_non_null(pt);
-    return pt;
-}
-
 /* The key j with IC[i] at infinity verifies proof_1 with status want. */
 static void check_ic_infinity(const cJSON *j, int i, nt_status want, vk_mode m)
 {
@@ -636,7 +575,7 @@ static void test_reject_vk(void **state)
 
     /* gamma on the twist but outside the r-order subgroup */
     c = cJSON_Duplicate(j, 1);
-    cJSON_ReplaceItemInObject(c, "vk_gamma_2", g2_not_in_subgroup());
+    cJSON_ReplaceItemInObject(c, "vk_gamma_2", zkt_g2_not_in_subgroup());
     assert_int_equal(vk_from_json(&vk, c, mode_of(state)), NT_ERR_ZK_NOT_IN_SUBGROUP);
     cJSON_Delete(c);
 
@@ -645,7 +584,7 @@ static void test_reject_vk(void **state)
      * one-shot key finds it in each verification's Miller loop, and still
      * refuses to be prepared */
     c = cJSON_Duplicate(j, 1);
-    cJSON_ReplaceItemInObject(c, "vk_beta_2", g2_not_in_subgroup());
+    cJSON_ReplaceItemInObject(c, "vk_beta_2", zkt_g2_not_in_subgroup());
     if (mode_of(state) == VK_ONESHOT) {
         nt_zk_public *pub = load_public("public_1.json");
         nt_zk_proof proof;

@@ -1,5 +1,6 @@
 /* The verification-key cache (nt_zk_vk_cache): one-shot on the first sight,
- * prepared from the second, capped, with keys seen once evicted first; and
+ * prepared from the second, capped, with keys seen once evicted first, keys
+ * that refuse preparation kept one-shot with one-shot verdicts; and
  * the SHA-256 that names its keys (FIPS 180-4 examples and block-boundary
  * lengths, answers from Python's hashlib). */
 #include <setjmp.h>
@@ -220,30 +221,99 @@ static void test_cache_nomem(void **state)
     keys_free(&k);
 }
 
-/* A key whose vk_alphabeta_12 is not e(alpha, beta): the one-shot first
- * sight does not compute e(alpha, beta) and accepts it (nautilus/zk.h);
- * the second sight prepares it, which does, and the key fails as its
- * prepared parse would and is forgotten. */
+/* What the command in process (zk verify: a one-shot parse of the text)
+ * says of proof_1 with this key text. */
+static nt_status oneshot_verdict(const char *text, size_t len, const keys *k)
+{
+    nt_zk_vk *vk = NULL;
+    nt_status st = nt_zk_vk_parse_json_oneshot(&vk, text, len);
+    if (st == NT_OK)
+        st = nt_zk_groth16_verify(vk, &k->proof, k->pub);
+    nt_zk_vk_destroy(vk);
+    return st;
+}
+
+/* A key that parses one-shot but refuses preparation (want: why): at every
+ * sight through the cache, the same verdict as the one-shot parse (which
+ * the agent's answers must equal, nautilus/zk.h); it stays cached,
+ * one-shot, and preparing it is tried once, not at every sight. */
+static void check_refused(const char *text, size_t len, nt_status want)
+{
+    nt_zk_vk_cache *c = NULL;
+    nt_zk_vk *prep = NULL;
+    nt_zk_vk_cache_stats s;
+    const nt_zk_vk *vk = NULL, *first = NULL;
+    nt_status verdict;
+    keys k;
+    int i;
+
+    keys_load(&k);
+    assert_int_equal(nt_zk_vk_parse_json(&prep, text, len), want);
+    verdict = oneshot_verdict(text, len, &k);
+    assert_int_equal(nt_zk_vk_cache_create(&c, 2), NT_OK);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_OK);
+        if (first == NULL)
+            first = vk;
+        assert_ptr_equal(vk, first);
+        assert_false(nt_zk_vk_is_prepared(vk));
+        assert_int_equal(nt_zk_groth16_verify(vk, &k.proof, k.pub), verdict);
+        assert_int_equal(nt_zk_vk_cache_count(c), 1);
+    }
+    nt_zk_vk_cache_stats_get(c, &s);
+    assert_int_equal(s.misses, 1);
+    assert_int_equal(s.hits, 3);
+    assert_int_equal(s.prepared, 0);
+    assert_int_equal(s.refused, 1);
+    /* Seen twice, it is a key in use: a new key does not push it out. */
+    get(c, &k, 0);
+    get(c, &k, 1);
+    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_OK);
+    assert_ptr_equal(vk, first);
+    nt_zk_vk_cache_destroy(c);
+    nt_zk_vk_destroy(prep);
+    keys_free(&k);
+}
+
+/* A key whose vk_alphabeta_12 is not e(alpha, beta): one-shot it verifies
+ * proof_1 (snarkjs never reads the field); preparing it is refused. */
 static void test_cache_alphabeta_mismatch(void **state)
 {
     static const char digits[] = "\"1213621589910278104262328570862628630314170849413638225669994437642566537281\"";
-    nt_zk_vk_cache *c = NULL;
-    const nt_zk_vk *vk = NULL;
     size_t len;
     char *text = fixture("verification_key.json", &len), *at;
+    keys k;
     (void)state;
     at = strstr(text, digits);
     assert_non_null(at);
     at[1] = '2'; /* another value, still < p */
-    assert_int_equal(nt_zk_vk_cache_create(&c, 2), NT_OK);
-    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_OK);
-    assert_false(nt_zk_vk_is_prepared(vk));
-    assert_int_equal(nt_zk_vk_cache_count(c), 1);
-    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_ERR_ZK_VK_MISMATCH);
-    assert_int_equal(nt_zk_vk_cache_count(c), 0);
-    assert_int_equal(nt_zk_vk_cache_get(c, &vk, text, len), NT_OK);
-    assert_int_equal(nt_zk_vk_cache_count(c), 1);
-    nt_zk_vk_cache_destroy(c);
+    keys_load(&k);
+    assert_int_equal(oneshot_verdict(text, len, &k), NT_OK);
+    keys_free(&k);
+    check_refused(text, len, NT_ERR_ZK_VK_MISMATCH);
+    free(text);
+}
+
+/* A key whose beta is on the twist but outside G2: one-shot, every
+ * verification fails NT_ERR_ZK_NOT_IN_SUBGROUP; preparing it is refused. */
+static void test_cache_beta_not_in_g2(void **state)
+{
+    size_t len;
+    char *text = fixture("verification_key.json", &len), *bad;
+    cJSON *j = cJSON_ParseWithLength(text, len), *beta = zkt_g2_not_in_subgroup();
+    keys k;
+    (void)state;
+    assert_non_null(j);
+    assert_non_null(beta);
+    assert_true(cJSON_ReplaceItemInObject(j, "vk_beta_2", beta));
+    bad = cJSON_PrintUnformatted(j);
+    assert_non_null(bad);
+    keys_load(&k);
+    assert_int_equal(oneshot_verdict(bad, strlen(bad), &k), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    keys_free(&k);
+    check_refused(bad, strlen(bad), NT_ERR_ZK_NOT_IN_SUBGROUP);
+    cJSON_free(bad);
+    cJSON_Delete(j);
     free(text);
 }
 
@@ -255,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_capped),
         cmocka_unit_test(test_cache_nomem),
         cmocka_unit_test(test_cache_alphabeta_mismatch),
+        cmocka_unit_test(test_cache_beta_not_in_g2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
