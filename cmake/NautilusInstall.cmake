@@ -8,7 +8,7 @@
 set(NT_INSTALL_LIB_ORDER nt_conf nt_bus nt_rank nt_ctl nt_trust_mdns nt_net nt_trust nt_mdns
     nt_wire nt_ledger_chain nt_ledger_outbox nt_ledger_log nt_ledger_db nt_ledger
     nt_lazy_inih nt_lazy_expat nt_lazy_zmq nt_lazy_crypto nt_lazy_curl nt_lazy_sqlite3
-    nt_lazy_systemd nt_lazy
+    nt_lazy_systemd nt_lazy_m nt_lazy
     nt_zk nt_crypto nt_core)
 set(NT_INSTALL_LIBS "")
 set(NT_PC_LIBS "")
@@ -37,8 +37,8 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/nautilus
 # `pkg-config --libs $(pkg-config --print-requires-private nautilus)` to link
 # them as shared libraries (README "Install").
 # With NT_LAZY_LIBS the nt_lazy_* libraries stand for libcurl, SQLite,
-# libzmq, libsystemd, inih and expat (opened on first use, DESIGN §8.2), so
-# only the rest are link dependencies.
+# libzmq, libsystemd, inih, expat and libm (opened on first use, DESIGN
+# §8.2), so only the rest are link dependencies.
 set(NT_PC_REQUIRES_PRIVATE "libsodium libsecp256k1 libcjson")
 if(NOT NT_LAZY_LIBS)
   string(APPEND NT_PC_REQUIRES_PRIVATE " libcurl sqlite3 inih expat libsystemd")
@@ -47,6 +47,9 @@ if(NOT NT_LAZY_LIBS)
   endif()
 endif()
 set(NT_PC_LIBS_PRIVATE "-lpthread -ldl")
+if(NOT NT_LAZY_LIBS)
+  string(APPEND NT_PC_LIBS_PRIVATE " -lm")
+endif()
 file(RELATIVE_PATH NT_PC_UP /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
 string(REGEX REPLACE "/$" "" NT_PC_UP "${NT_PC_UP}")
 configure_file(${CMAKE_SOURCE_DIR}/packaging/nautilus.pc.in ${CMAKE_BINARY_DIR}/nautilus.pc @ONLY)

@@ -1,6 +1,8 @@
-# nt_lazy_library(NAME SONAME soname [PKG pkg-config-module] WHAT "text"
-#                 SYMBOLS fn1 fn2 ...)
-# (SONAME may be a path; the unit test's fixture library has no package.)
+# nt_lazy_library(NAME SONAME soname [PKG pkg-config-module] [LINK library]
+#                 WHAT "text" SYMBOLS fn1 fn2 ...)
+# (SONAME may be a path; the unit test's fixture library has no package.
+# LINK names a library without a pkg-config module, libm, for the build
+# without stubs.)
 #
 # Makes the target nt_lazy_NAME, which code that calls the library links
 # instead of the library itself (core/lazy.h, DESIGN §8.2):
@@ -21,7 +23,7 @@ target_include_directories(nt_lazy PUBLIC ${NT_SOURCE_DIR} ${NT_INCLUDE_DIR})
 target_link_libraries(nt_lazy PUBLIC nt_core ${CMAKE_DL_LIBS} Threads::Threads)
 
 function(nt_lazy_library name)
-  cmake_parse_arguments(L "" "SONAME;PKG;WHAT" "SYMBOLS" ${ARGN})
+  cmake_parse_arguments(L "" "SONAME;PKG;LINK;WHAT" "SYMBOLS" ${ARGN})
   string(TOUPPER "NT_LAZY_PKG_${name}" pkgvar)
   if(L_PKG)
     pkg_check_modules(${pkgvar} REQUIRED IMPORTED_TARGET ${L_PKG})
@@ -38,6 +40,9 @@ function(nt_lazy_library name)
     target_link_libraries(${lib} PUBLIC nt_lazy)
     if(L_PKG)
       target_link_libraries(${lib} PUBLIC PkgConfig::${pkgvar})
+    endif()
+    if(L_LINK)
+      target_link_libraries(${lib} PUBLIC ${L_LINK})
     endif()
     return()
   endif()

@@ -48,6 +48,7 @@ extern nt_lazy_lib nt_lazy_systemd;
 extern nt_lazy_lib nt_lazy_inih;
 extern nt_lazy_lib nt_lazy_expat;
 extern nt_lazy_lib nt_lazy_crypto;
+extern nt_lazy_lib nt_lazy_m;
 
 /* Loads lib if it is not loaded yet. NT_OK, or NT_ERR_LIB_LOAD with the
  * reason in lib->error (also logged once). Thread-safe. */

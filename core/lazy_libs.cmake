@@ -43,3 +43,11 @@ nt_lazy_library(crypto SONAME libcrypto.so.3 PKG libcrypto WHAT "the event bus's
   SYMBOLS
     EVP_DigestFinal_ex EVP_DigestInit_ex EVP_DigestUpdate EVP_MD_CTX_free EVP_MD_CTX_new
     EVP_MD_fetch EVP_MD_free)
+
+# libm: only the ranking (agent/rank) and the agent's request checks call
+# it, yet as a start-up dependency it cost every command about 9 page faults
+# (mapping, relocation, its ifunc resolvers, _init/_fini), a tenth of
+# `nautilus version`. glibc's libm.a cannot go into a dynamic program (its
+# ifunc resolvers need ld.so internals), so it is opened on first use.
+nt_lazy_library(m SONAME libm.so.6 LINK m WHAT "the ranking's arithmetic"
+  SYMBOLS erfc exp exp2 floor log pow sqrt)
