@@ -1071,7 +1071,8 @@ static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
     "adcq $0, %[t4]\n\t"
 
 /* r = 3 t + 2 x (plus) or 3 t - 2 x, coefficient by coefficient. */
-static void fp2_three_two_adx(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *x, bool plus)
+static inline NT_MONT_INLINE void fp2_three_two_adx(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *x,
+                                                    bool plus)
 {
     uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3;
     const uint64_t *a, *b;
