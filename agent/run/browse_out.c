@@ -15,13 +15,9 @@
 bool nt_browse_signer(const browse_state *bs, const nt_mdns_event *ev,
                       nt_trust_signer_info *info)
 {
-    nt_dns_name parent, full;
-    char text[NT_MDNS_NAME_MAX * 2];
-    snprintf(text, sizeof text, "%s.%s", ev->type, ev->domain[0] ? ev->domain : "local");
+    nt_dns_name full;
     if (!bs->hooks || ev->kind == NT_MDNS_EV_REJECTED ||
-        nt_dns_name_from_str(&parent, text) != NT_OK ||
-        nt_dns_name_prepend(&full, (const uint8_t *)ev->instance, strlen(ev->instance), &parent) !=
-            NT_OK ||
+        nt_chain_view_instance_name(&full, ev) != NT_OK ||
         nt_trust_hooks_signer_of(bs->hooks, &full, info) != NT_OK)
         return false;
     /* A key the chain binds to its name: shown as the chain's pin even for
