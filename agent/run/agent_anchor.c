@@ -81,11 +81,8 @@ static nt_status event_json(nt_dynbuf *d, const nt_agent_anchor *an, const nt_pu
                             ev->outbox_id, ev->block, block_hash, tx,
                             (unsigned)ev->confirmations);
     }
-    if (st == NT_OK && ev->kind == NT_PUB_ANCHOR_FAILED) {
-        st = nt_dynbuf_add_str(d, ",\"reason\":");
-        if (st == NT_OK)
-            st = nt_svc_json_str(d, ev->reason, strlen(ev->reason));
-    }
+    if (st == NT_OK && ev->kind == NT_PUB_ANCHOR_FAILED)
+        st = nt_svc_json_field(d, "reason", ev->reason, strlen(ev->reason));
     if (st == NT_OK)
         st = nt_dynbuf_add_str(d, "}");
     return st;

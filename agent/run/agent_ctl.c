@@ -138,9 +138,7 @@ static void reply_answer(nt_agent_ctl *ctl, pending *p)
     if (st == NT_OK)
         st = nt_svc_json_str(&d, nt_dynbuf_str(&text), text.len);
     if (st == NT_OK)
-        st = nt_dynbuf_add_str(&d, ",\"json\":");
-    if (st == NT_OK)
-        st = nt_svc_json_str(&d, nt_dynbuf_str(&json), json.len);
+        st = nt_svc_json_field(&d, "json", nt_dynbuf_str(&json), json.len);
     if (st == NT_OK)
         st = nt_dynbuf_add_str(&d, "}");
     if (st == NT_OK) {

@@ -152,13 +152,10 @@ static nt_status extra_fields(nt_dynbuf *d, const nt_mdns_event *ev, bool chain_
                             (unsigned long long)block);
     if (st == NT_OK && ev->kind == NT_MDNS_EV_PUBLISH_CONFLICT) {
         /* the name that collided */
-        st = nt_dynbuf_add_str(d, ",\"previous\":");
+        st = nt_svc_json_field(d, "previous", ev->previous, strlen(ev->previous));
         if (st == NT_OK)
-            st = nt_svc_json_str(d, ev->previous, strlen(ev->previous));
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(d, ",\"renamed\":");
-        if (st == NT_OK)
-            st = nt_dynbuf_add_str(d, ev->instance[0] ? "\"service\"" : "\"host\"");
+            st = nt_dynbuf_add_str(d, ev->instance[0] ? ",\"renamed\":\"service\""
+                                                      : ",\"renamed\":\"host\"");
     }
     return st == NT_OK ? nt_dynbuf_add_u8(d, '}') : st;
 }

@@ -225,9 +225,7 @@ static void reply_done(nt_ctl_ledger *l, job *j)
     if (st == NT_OK)
         st = nt_svc_json_str(&d, j->out ? j->out : "", j->out ? j->out_len : 0);
     if (st == NT_OK)
-        st = nt_dynbuf_add_str(&d, ",\"stderr\":");
-    if (st == NT_OK)
-        st = nt_svc_json_str(&d, j->err ? j->err : "", j->err ? j->err_len : 0);
+        st = nt_svc_json_field(&d, "stderr", j->err ? j->err : "", j->err ? j->err_len : 0);
     if (st == NT_OK)
         st = nt_dynbuf_add_str(&d, "}");
     if (st != NT_OK || nt_ctl_reply(j->conn, (const char *)d.data, d.len) != NT_OK)

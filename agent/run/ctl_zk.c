@@ -161,9 +161,7 @@ nt_status nt_ctl_zk_verify(nt_ctl_zk *z, const void *conn, uint64_t now_ms,
     if (st == NT_OK)
         st = nt_svc_json_str(reply, nt_dynbuf_str(&out), out.len);
     if (st == NT_OK)
-        st = nt_dynbuf_add_str(reply, ",\"stderr\":");
-    if (st == NT_OK)
-        st = nt_svc_json_str(reply, err, strlen(err));
+        st = nt_svc_json_field(reply, "stderr", err, strlen(err));
     if (st == NT_OK)
         st = nt_dynbuf_add_str(reply, "}");
     nt_dynbuf_cleanup(&out);

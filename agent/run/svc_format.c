@@ -149,6 +149,12 @@ static nt_status json_txt(nt_dynbuf *d, const uint8_t *txt, size_t txt_len)
     return st;
 }
 
+nt_status nt_svc_json_field(nt_dynbuf *d, const char *key, const char *s, size_t len)
+{
+    nt_status st = nt_dynbuf_addf(d, ",\"%s\":", key);
+    return st == NT_OK ? nt_svc_json_str(d, s, len) : st;
+}
+
 nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event *ev,
                             const char *ifname, const char *key_hex)
 {
@@ -164,17 +170,11 @@ nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event 
     if (st == NT_OK)
         st = nt_svc_json_str(d, nt_dynbuf_str(&name), name.len);
     if (st == NT_OK)
-        st = nt_dynbuf_add_str(d, ",\"instance\":");
+        st = nt_svc_json_field(d, "instance", ev->instance, strlen(ev->instance));
     if (st == NT_OK)
-        st = nt_svc_json_str(d, ev->instance, strlen(ev->instance));
+        st = nt_svc_json_field(d, "type", ev->type, strlen(ev->type));
     if (st == NT_OK)
-        st = nt_dynbuf_add_str(d, ",\"type\":");
-    if (st == NT_OK)
-        st = nt_svc_json_str(d, ev->type, strlen(ev->type));
-    if (st == NT_OK)
-        st = nt_dynbuf_add_str(d, ",\"domain\":");
-    if (st == NT_OK)
-        st = nt_svc_json_str(d, domain, strlen(domain));
+        st = nt_svc_json_field(d, "domain", domain, strlen(domain));
     if (st == NT_OK)
         st = nt_dynbuf_add_str(d, ",\"host\":");
     if (st == NT_OK)
@@ -200,9 +200,7 @@ nt_status nt_svc_event_json(nt_dynbuf *d, const char *kind, const nt_mdns_event 
     if (st == NT_OK)
         st = ev->have_txt ? json_txt(d, ev->txt, ev->txt_len) : nt_dynbuf_add_str(d, "{}");
     if (st == NT_OK)
-        st = nt_dynbuf_add_str(d, ",\"interface\":");
-    if (st == NT_OK)
-        st = nt_svc_json_str(d, ifname, strlen(ifname));
+        st = nt_svc_json_field(d, "interface", ifname, strlen(ifname));
     if (st == NT_OK)
         st = nt_dynbuf_addf(d, ",\"trust\":\"%s\",\"key\":", nt_trust_level_name(ev->trust));
     if (st == NT_OK)

@@ -17,6 +17,10 @@
  * always valid JSON whatever the network sent. */
 NT_WUR nt_status nt_svc_json_str(nt_dynbuf *d, const char *s, size_t len);
 
+/* Appends one more field of an object: ,"key": and s as nt_svc_json_str
+ * writes it. key is a plain name that needs no escape. */
+NT_WUR nt_status nt_svc_json_field(nt_dynbuf *d, const char *key, const char *s, size_t len);
+
 /* Appends the full service name in DNS presentation form, instance label
  * escaped (RFC 6763 §4.3: '.' and '\' get a backslash):
  * "My\.Printer._ipp._tcp.local". */
