@@ -225,12 +225,9 @@ def chain_trust(c, ha, hd, nbin, work, subs, pub, pk):
             "resolve --require trusted through the agent: Chained, trusted by the chain",
             (r.returncode, r.stdout[-600:], r.stderr))
     fake = impostor(ha, nbin, work, CHAINPUB, "Fake", "632")
+    rejected_wrong_key(c, subs, "Fake", "another key signing as %s.local: service.rejected "
+                       "wrong-key" % CHAINPUB)
     for name, lines in subs.items():
-        rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
-                            o.get("instance") == "Fake", WAIT)
-        c.check(rj is not None and rj.get("reason") == "wrong-key",
-                "%s: another key signing as %s.local: service.rejected wrong-key"
-                % (name, CHAINPUB), rj)
         c.check(not lines.seen(lambda o: o.get("instance") == "Fake" and
                                o.get("topic") != "service.rejected"),
                 "%s: the impostor's instance is never shown" % name)
@@ -249,6 +246,14 @@ def impostor(ha, nbin, work, host, instance, port):
                     name="publish-" + instance)
 
 
+def rejected_wrong_key(c, subs, instance, what):
+    """Every subscriber sees instance rejected as wrong-key."""
+    for name, lines in subs.items():
+        rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
+                            o.get("instance") == instance, WAIT)
+        c.check(rj is not None and rj.get("reason") == "wrong-key", "%s: %s" % (name, what), rj)
+
+
 def no_answer(c, ha, nbin, work, instance, what):
     r = ha.run([nbin, "resolve", "--instance", instance, "--type", "_ipp._tcp", "--timeout", "1",
                 "--control", os.path.join(work, "ctl")], timeout=20)
@@ -262,12 +267,9 @@ def late_impostor(c, ha, nbin, work, subs):
     records are cached as self-signed; once the chain binds the name to
     another key, a resolve through the agent must not answer them."""
     fake = impostor(ha, nbin, work, LATEPUB, "Early", "634")
+    rejected_wrong_key(c, subs, "Early", "an impostor heard before the chain's answer: rejected "
+                       "wrong-key once it came")
     for name, lines in subs.items():
-        rj = lines.wait_for(lambda o: o.get("topic") == "service.rejected" and
-                            o.get("instance") == "Early", WAIT)
-        c.check(rj is not None and rj.get("reason") == "wrong-key",
-                "%s: an impostor heard before the chain's answer: rejected wrong-key once it "
-                "came" % name, rj)
         # Listed while it was self-signed: taken back (removed), not left as valid.
         shown = [o for o in lines.all if o.get("instance") == "Early" and
                  o.get("topic") in ("service.added", "service.updated")]
