@@ -138,12 +138,20 @@ def late_join(c, name, late, early):
     c.check(twice == 0 and len(items) > 0 and items == want,
             "%s: the snapshot is the full state at seq %d (%d instances, none twice)"
             % (name, s, len(want)), (len(items), len(want), twice))
-    mine = [strip(o) for o in events(late) if o.get("run") == run]
+    # The two subscribers read the bus on their own threads, so either may be
+    # a few events ahead at any instant (the goodbyes' address updates go on
+    # trickling in): wait until both have read up to the same seq, then
+    # compare everything after the snapshot up to there.
+    def last(lines):
+        return max((o["seq"] for o in events(lines) if o.get("run") == run), default=0)
+    wait(lambda: last(late) == last(early), 10)
+    cut = min(last(late), last(early))
+    mine = [strip(o) for o in events(late) if o.get("run") == run and o["seq"] <= cut]
     # One event per seq: an early subscriber that fell behind under load and
     # resynchronised from the snapshot may have printed a few events again
     # (its own gaplessness is checked apart).
     theirs = dict((o["seq"], strip(o)) for o in events(early)
-                  if o.get("run") == run and s < o["seq"] <= (mine[-1]["seq"] if mine else 0))
+                  if o.get("run") == run and s < o["seq"] <= cut)
     theirs = [theirs[k] for k in sorted(theirs)]
     seqs = [o["seq"] for o in mine]
     c.check(len(mine) > 0 and seqs == list(range(s + 1, s + 1 + len(mine))),
