@@ -120,39 +120,42 @@ static inline NT_MONT_INLINE void fp_mul9_add(nt_fp *r, const uint64_t a[4], con
     "shldq $6, %[t3], %[t4]\n\t"                                               \
     "imulq $79, %[t4], %%rdx\n\t"                                              \
     "shrq $10, %%rdx\n\t"                                                      \
-    "mulxq 0(%[m]), %[m0], %[m1]\n\t"                                          \
+    "mulxq 0(%[m]), %[a], %[b]\n\t"                                          \
     "mulxq 8(%[m]), %[t4], %[m2]\n\t"                                          \
-    "addq %[t4], %[m1]\n\t"                                                    \
+    "addq %[t4], %[b]\n\t"                                                    \
     "mulxq 16(%[m]), %[t4], %[m3]\n\t"                                         \
     "adcq %[t4], %[m2]\n\t"                                                    \
     "mulxq 24(%[m]), %[t4], %%rdx\n\t"                                         \
     "adcq %[t4], %[m3]\n\t"                                                    \
-    "subq %[m0], %[t0]\n\t"                                                    \
-    "sbbq %[m1], %[t1]\n\t"                                                    \
+    "subq %[a], %[t0]\n\t"                                                    \
+    "sbbq %[b], %[t1]\n\t"                                                    \
     "sbbq %[m2], %[t2]\n\t"                                                    \
     "sbbq %[m3], %[t3]\n\t"                                                    \
-    "movq %[t0], %[m0]\n\t"                                                    \
-    "movq %[t1], %[m1]\n\t"                                                    \
+    "movq %[t0], %[a]\n\t"                                                    \
+    "movq %[t1], %[b]\n\t"                                                    \
     "movq %[t2], %[m2]\n\t"                                                    \
     "movq %[t3], %[m3]\n\t"                                                    \
-    "subq 0(%[m]), %[m0]\n\t"                                                  \
-    "sbbq 8(%[m]), %[m1]\n\t"                                                  \
+    "subq 0(%[m]), %[a]\n\t"                                                  \
+    "sbbq 8(%[m]), %[b]\n\t"                                                  \
     "sbbq 16(%[m]), %[m2]\n\t"                                                 \
     "sbbq 24(%[m]), %[m3]\n\t"                                                 \
-    "cmovncq %[m0], %[t0]\n\t"                                                 \
-    "cmovncq %[m1], %[t1]\n\t"                                                 \
+    "cmovncq %[a], %[t0]\n\t"                                                 \
+    "cmovncq %[b], %[t1]\n\t"                                                 \
     "cmovncq %[m2], %[t2]\n\t"                                                 \
     "cmovncq %[m3], %[t3]\n\t"
+/* a and b are read no more once the tail starts: it takes their registers
+ * for the low two words of q p (clang finds no registers for the block
+ * with two more outputs), so both pointers come back clobbered. */
 #define NT_MUL9_OPERANDS                                                       \
     : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),   \
-      [m0] "=&r"(m0), [m1] "=&r"(m1), [m2] "=&r"(m2), [m3] "=&r"(m3)                 \
-    : [a] "r"(a), [b] "r"(b), [m] "r"(nt_fp_p)                                  \
+      [m2] "=&r"(m2), [m3] "=&r"(m3), [a] "+r"(a), [b] "+r"(b)                      \
+    : [m] "r"(nt_fp_p)                                                          \
     : "rdx", "cc", "memory"
 
 /* r = a xi with the asm blocks; all of a is read before r is written. */
 static void fp2_mul_xi_adx(nt_fp2 *r, const nt_fp2 *x)
 {
-    uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3, c0[4];
+    uint64_t t0, t1, t2, t3, t4, m2, m3, c0[4];
     const uint64_t *a = x->c0.v, *b = x->c1.v;
     /* c0 = 9 a0 - a1 */
     __asm__(NT_MUL9_HEAD NT_MUL9_SUB NT_MUL9_TAIL NT_MUL9_OPERANDS);
@@ -1074,7 +1077,7 @@ static void fp4_sqr(nt_fp2 *r0, nt_fp2 *r1, const nt_fp2 *x, const nt_fp2 *y)
 static inline NT_MONT_INLINE void fp2_three_two_adx(nt_fp2 *r, const nt_fp2 *t, const nt_fp2 *x,
                                                     bool plus)
 {
-    uint64_t t0, t1, t2, t3, t4, m0, m1, m2, m3;
+    uint64_t t0, t1, t2, t3, t4, m2, m3;
     const uint64_t *a, *b;
     int i;
     for (i = 0; i < 2; i++) {

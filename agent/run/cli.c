@@ -24,7 +24,7 @@ FILE *nt_cli_out(void)
     return cap_out ? cap_out : stdout;
 }
 
-static void vprint_line(const char *fmt, va_list ap)
+static NT_PRINTF(1, 0) void vprint_line(const char *fmt, va_list ap)
 {
     FILE *err = cap_err ? cap_err : stderr;
     fputs("nautilus: ", err);

@@ -33,7 +33,7 @@ NT_API void nt_log_set_sink(nt_log_sink sink, void *ctx);
 NT_API NT_WUR nt_status nt_log_level_parse(const char *text, nt_log_level *out);
 
 NT_API void nt_log(nt_log_level level, const char *module, const char *fmt, ...) NT_PRINTF(3, 4);
-NT_API void nt_vlog(nt_log_level level, const char *module, const char *fmt, va_list ap);
+NT_API void nt_vlog(nt_log_level level, const char *module, const char *fmt, va_list ap) NT_PRINTF(3, 0);
 
 #define NT_LOGE(mod, ...) nt_log(NT_LOG_ERROR, mod, __VA_ARGS__)
 #define NT_LOGW(mod, ...) nt_log(NT_LOG_WARN, mod, __VA_ARGS__)

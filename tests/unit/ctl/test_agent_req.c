@@ -211,8 +211,8 @@ static void publish_refused(void **state)
         "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"txt\":[\"=v\"]}",
         "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"txt\":[1]}",
         "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"subtypes\":[\"a.b\"]}",
-        "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"subtypes\":"
-        "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}",
+        ("{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"subtypes\":"
+         "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}"),
         "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"persist\":1}",
         "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"ttl\":-1}",
         "{\"op\":\"publish\",\"instance\":\"W\",\"type\":\"_a._tcp\",\"port\":80,\"priority\":70000}",
