@@ -101,7 +101,7 @@ fuzz_one() {
 # The targets run $jobs at a time (one core each): the time each one fuzzes
 # is the same as one after another, the wall-clock time is divided by $jobs.
 echo "== libFuzzer build (${fuzz_seconds} s per target, ${jobs} at a time)"
-if build build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNT_FUZZ=ON -DNT_BENCH=OFF; then
+if build build/fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNT_FUZZ=ON -DNT_BENCH=OFF -DNT_WERROR=ON; then
   fuzz_targets=()
   for target in build/fuzz/fuzz/fuzz_*; do
     [ -x "$target" ] && fuzz_targets+=("$target")
