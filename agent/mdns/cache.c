@@ -153,20 +153,11 @@ static void wake_sync(iface *f, int32_t i)
 
 /* Owner, type and rdata, ASCII case folded: equal records (mdns_rr_equal)
  * hash alike, and so do PTR records whose targets differ only in case. */
-static uint32_t rec_hash(const nt_dns_name *owner, uint16_t type, const uint8_t *rdata,
-                         size_t len)
+static uint32_t rec_hash(const nt_mdns *m, const nt_dns_name *owner, uint16_t type,
+                         const uint8_t *rdata, size_t len)
 {
-    uint32_t h = mdns_name_hash(owner);
-    size_t i;
-    h = (h ^ (uint8_t)(type >> 8)) * 16777619u;
-    h = (h ^ (uint8_t)type) * 16777619u;
-    for (i = 0; i < len; i++) {
-        uint8_t c = rdata[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (uint8_t)(c + 32);
-        h = (h ^ c) * 16777619u;
-    }
-    return h;
+    uint64_t h = mdns_hash_folded(m, 0, owner->wire, owner->len);
+    return (uint32_t)mdns_hash_folded(m, h ^ type, rdata, len);
 }
 
 int32_t mdns_cache_first(const iface *f, uint32_t h)
@@ -210,13 +201,13 @@ static void index_unlink(iface *f, size_t i)
         f->cache[c->next_rec].prev_rec = c->prev_rec;
 }
 
-int32_t mdns_cache_find(const iface *f, const nt_dns_record *r)
+int32_t mdns_cache_find(const nt_mdns *m, const iface *f, const nt_dns_record *r)
 {
     uint32_t h;
     int32_t j;
     if (f->rbucket == NULL)
         return -1;
-    h = rec_hash(&r->owner, r->type, r->rdata, r->rdlength);
+    h = rec_hash(m, &r->owner, r->type, r->rdata, r->rdlength);
     for (j = f->rbucket[h & (f->nbucket - 1)]; j >= 0; j = f->cache[j].next_rec)
         if (f->cache[j].hrec == h && mdns_rr_equal(&f->cache[j].r, r))
             return j;
@@ -238,13 +229,14 @@ static bool same_folded(const uint8_t *a, const uint8_t *b, size_t n)
     return true;
 }
 
-int32_t mdns_cache_find_ptr(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
+int32_t mdns_cache_find_ptr(const nt_mdns *m, const iface *f, const nt_dns_name *owner,
+                            const nt_dns_name *target)
 {
     uint32_t h;
     int32_t j;
     if (f->rbucket == NULL)
         return -1;
-    h = rec_hash(owner, NT_DNS_TYPE_PTR, target->wire, target->len);
+    h = rec_hash(m, owner, NT_DNS_TYPE_PTR, target->wire, target->len);
     for (j = f->rbucket[h & (f->nbucket - 1)]; j >= 0; j = f->cache[j].next_rec) {
         const centry *c = &f->cache[j];
         if (c->hrec == h && c->r.type == NT_DNS_TYPE_PTR && c->r.rdlength == target->len &&
@@ -395,9 +387,10 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_exp
  * not at once, so that a burst of packets cannot flush its own set. Only
  * records no more trusted than it: an unsigned record with the flush bit
  * (even on a shared PTR owner) must not sweep away signed ones. */
-static void cache_flush(iface *f, const nt_dns_record *r, uint8_t trust, uint64_t now)
+static void cache_flush(const nt_mdns *m, iface *f, const nt_dns_record *r, uint8_t trust,
+                        uint64_t now)
 {
-    uint32_t h = mdns_name_hash(&r->owner);
+    uint32_t h = mdns_name_hash(m, &r->owner);
     int32_t j;
     for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
         centry *o = &f->cache[j];
@@ -460,10 +453,10 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
         return;
     if (r->mdns_bit && f->bucket != NULL)
-        cache_flush(f, r, trust, now);
+        cache_flush(m, f, r, trust, now);
     mdns_mark_dirty(m, &r->owner);
     mdns_predict_cached(m, r, now);
-    j = mdns_cache_find(f, r);
+    j = mdns_cache_find(m, f, r);
     if (j >= 0) {
         cache_again(m, f, j, r, trust, now);
         return;
@@ -489,8 +482,8 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->recv_ms = now;
     c->expires_ms = now + (uint64_t)r->ttl * 1000u;
     c->trust = trust;
-    c->hname = mdns_name_hash(&r->owner);
-    c->hrec = rec_hash(&r->owner, r->type, r->rdata, r->rdlength);
+    c->hname = mdns_name_hash(m, &r->owner);
+    c->hrec = rec_hash(m, &r->owner, r->type, r->rdata, r->rdlength);
     c->hpos_wake = -1;
     refresh_plan(m, c);
     index_link(f, f->ncache);
@@ -618,11 +611,11 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
     iface *f = &m->ifs[ifslot];
     size_t k;
     int32_t i;
-    uint32_t h = mdns_name_hash(name);
+    uint32_t h = mdns_name_hash(m, name);
     uint32_t *hs = nka > 8 ? nt_malloc(nka * sizeof(*hs)) : NULL;
     if (hs != NULL) {
         for (k = 0; k < nka; k++)
-            hs[k] = rec_hash(&kas[k].owner, kas[k].type, kas[k].rdata, kas[k].rdlength);
+            hs[k] = rec_hash(m, &kas[k].owner, kas[k].type, kas[k].rdata, kas[k].rdlength);
         qsort(hs, nka, sizeof(*hs), cmp_u32);
     }
     for (i = mdns_cache_first(f, h); i >= 0; i = f->cache[i].next) {

@@ -22,6 +22,27 @@ uint32_t mdns_rand(nt_mdns *m)
     return (uint32_t)((z ^ (z >> 31)) >> 32);
 }
 
+/* The hash key: four draws from the rng callback, which a caller on a real
+ * network backs with getrandom(); without one, derived from the seed (tests
+ * and benchmarks stay reproducible) without moving the jitter generator. */
+static void hash_key(nt_mdns *m)
+{
+    unsigned i;
+    if (m->cfg.rng != NULL) {
+        for (i = 0; i < 2; i++) {
+            uint64_t hi = m->cfg.rng(m->cfg.rng_ctx);
+            m->hkey[i] = hi << 32 | m->cfg.rng(m->cfg.rng_ctx);
+        }
+        return;
+    }
+    for (i = 0; i < 2; i++) {
+        uint64_t z = m->cfg.seed ^ (0x6a09e667f3bcc908ull + (uint64_t)i * 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        m->hkey[i] = z ^ (z >> 31);
+    }
+}
+
 uint64_t mdns_rand_range(nt_mdns *m, uint64_t lo, uint64_t hi)
 {
     if (hi <= lo)
@@ -119,19 +140,74 @@ void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char 
     out[len] = '\0';
 }
 
-/* FNV-1a over the name with ASCII letters folded (RFC 4343), so that names
- * equal under nt_dns_name_equal hash alike; compared before the names. */
-uint32_t mdns_name_hash(const nt_dns_name *n)
+/* ---- keyed hash of names ------------------------------------------------
+ * The cache, the querier's tables and the dirty list find names by hash.
+ * With a fixed hash a LAN host can choose names that all fall in one
+ * bucket, and each record it sends then walks the whole chain: a flood
+ * costs O(cache) per record. So the hash is SipHash-1-3 under a key of the
+ * engine's (drawn from the rng callback when there is one), over the bytes
+ * with ASCII letters folded (RFC 4343), eight at a time. */
+
+#define SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+
+static inline void sip_round(uint64_t v[4])
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-    for (i = 0; i < n->len; i++) {
-        uint8_t c = n->wire[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (uint8_t)(c + 32);
-        h = (h ^ c) * 16777619u;
+    v[0] += v[1];
+    v[1] = SIP_ROTL(v[1], 13) ^ v[0];
+    v[0] = SIP_ROTL(v[0], 32);
+    v[2] += v[3];
+    v[3] = SIP_ROTL(v[3], 16) ^ v[2];
+    v[0] += v[3];
+    v[3] = SIP_ROTL(v[3], 21) ^ v[0];
+    v[2] += v[1];
+    v[1] = SIP_ROTL(v[1], 17) ^ v[2];
+    v[2] = SIP_ROTL(v[2], 32);
+}
+
+/* Each byte 'A'..'Z' of x gets bit 5 (lower case); other bytes stay. */
+static inline uint64_t fold8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low7 = x & ~high;
+    uint64_t ge_a = low7 + (0x80u - 'A') * ones; /* bit 7: byte >= 'A' */
+    uint64_t gt_z = low7 + (0x7fu - 'Z') * ones; /* bit 7: byte > 'Z' */
+    return x | ((ge_a & ~gt_z & ~x & high) >> 2);
+}
+
+static inline void sip_word(uint64_t v[4], uint64_t w)
+{
+    v[3] ^= w;
+    sip_round(v);
+    v[0] ^= w;
+}
+
+uint64_t mdns_hash_folded(const nt_mdns *m, uint64_t tweak, const uint8_t *p, size_t len)
+{
+    uint64_t v[4], w = 0;
+    size_t i, tail = len & 7u;
+    v[0] = m->hkey[0] ^ 0x736f6d6570736575ull;
+    v[1] = m->hkey[1] ^ 0x646f72616e646f6dull;
+    v[2] = m->hkey[0] ^ 0x6c7967656e657261ull;
+    v[3] = m->hkey[1] ^ 0x7465646279746573ull;
+    sip_word(v, tweak);
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        sip_word(v, fold8(w));
     }
-    return h;
+    w = 0;
+    if (tail != 0)
+        memcpy(&w, p + i, tail);
+    sip_word(v, fold8(w) ^ ((uint64_t)((len + 8u) & 0xffu) << 56));
+    v[2] ^= 0xff;
+    sip_round(v);
+    sip_round(v);
+    sip_round(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n)
+{
+    return (uint32_t)mdns_hash_folded(m, 0, n->wire, n->len);
 }
 
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
@@ -140,7 +216,7 @@ void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
     uint32_t h;
     if (m->dirty_all)
         return;
-    h = mdns_name_hash(n);
+    h = mdns_name_hash(m, n);
     for (i = 0; i < m->ndirty; i++)
         if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
             return;
@@ -384,6 +460,7 @@ nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
     if (st != NT_OK)
         goto cleanup;
     m->rng_state = cfg->seed;
+    hash_key(m);
     m->next_id = 1;
     m->next_tag = 1;
     m->ifs = nt_calloc(cfg->max_interfaces, sizeof(*m->ifs));

@@ -251,6 +251,7 @@ struct nt_mdns {
     uint32_t conflict_count;
     bool conflict_slow;
     uint64_t rng_state;
+    uint64_t hkey[2];            /* key of mdns_name_hash: rng draws, or from seed */
     uint32_t next_id;
     uint32_t next_tag;
     nt_mdns_stats stats;
@@ -318,7 +319,11 @@ int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
-uint32_t mdns_name_hash(const nt_dns_name *n); /* case-insensitive */
+/* Keyed hashes (SipHash-1-3 under m->hkey) of a name and of bytes, ASCII
+ * letters folded to lower case: names equal under nt_dns_name_equal hash
+ * alike, and a LAN host cannot choose names that share a bucket. */
+uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n);
+uint64_t mdns_hash_folded(const nt_mdns *m, uint64_t tweak, const uint8_t *p, size_t len);
 void mdns_note_ptr(nt_mdns *m, size_t ifslot, const nt_dns_record *r, bool added);
 nt_status mdns_host_build(nt_mdns *m);
 
@@ -333,9 +338,10 @@ void mdns_cache_clear(nt_mdns *m, size_t ifslot);
 int32_t mdns_cache_first(const iface *f, uint32_t h);
 /* The cached entry equal to r (mdns_rr_equal), or -1: one bucket, not the
  * owner's whole chain (a shared PTR owner may hold thousands). */
-int32_t mdns_cache_find(const iface *f, const nt_dns_record *r);
+int32_t mdns_cache_find(const nt_mdns *m, const iface *f, const nt_dns_record *r);
 /* The cached PTR owner -> target (names compared case-insensitively), or -1. */
-int32_t mdns_cache_find_ptr(const iface *f, const nt_dns_name *owner, const nt_dns_name *target);
+int32_t mdns_cache_find_ptr(const nt_mdns *m, const iface *f, const nt_dns_name *owner,
+                            const nt_dns_name *target);
 uint64_t mdns_cache_next(const nt_mdns *m);
 void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type,
                           const nt_dns_record *kas, size_t nka, bool skip_fresh, uint64_t now);

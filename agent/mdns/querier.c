@@ -18,7 +18,7 @@ static int32_t *qst_head(const nt_mdns *m, uint32_t h)
 static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name, uint16_t type,
                     uint32_t ifindex, uint64_t now)
 {
-    uint32_t h = mdns_name_hash(name);
+    uint32_t h = mdns_name_hash(m, name);
     int32_t i, *head = qst_head(m, h);
     qst *q;
     for (i = *head; i >= 0; i = m->qsts[i].nx) {
@@ -54,7 +54,7 @@ static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
 {
     size_t b, first = 0, last = m->nqbucket;
     if (name != NULL) {
-        first = mdns_name_hash(name) & (m->nqbucket - 1);
+        first = mdns_name_hash(m, name) & (m->nqbucket - 1);
         last = first + 1;
     }
     for (b = first; b < last; b++) {
@@ -81,7 +81,7 @@ static bool qst_on(const qst *q, const iface *f)
 
 bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
 {
-    uint32_t h = mdns_name_hash(name);
+    uint32_t h = mdns_name_hash(m, name);
     int32_t i;
     for (i = *qst_head(m, h); i >= 0; i = m->qsts[i].nx) {
         const qst *q = &m->qsts[i];
@@ -162,7 +162,7 @@ static void send_questions(nt_mdns *m, size_t s, const qout *qs, size_t nq, uint
     }
     any = added != 0;
     for (i = 0; i < nq; i++) {
-        uint32_t h = mdns_name_hash(qs[i].name);
+        uint32_t h = mdns_name_hash(m, qs[i].name);
         int32_t j;
         for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
             centry *c = &f->cache[j];
@@ -331,7 +331,7 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
                 const centry *ce;
                 if (!nt_dns_name_equal(&kas[j].owner, &qn))
                     continue;
-                c = mdns_cache_find(f, &kas[j]);
+                c = mdns_cache_find(m, f, &kas[j]);
                 ce = c >= 0 ? &f->cache[c] : NULL;
                 subset = ce != NULL && ce->expires_ms > now &&
                          (ce->expires_ms - now) * 2u > (uint64_t)ce->r.ttl * 1000u;
@@ -363,7 +363,7 @@ static bool is_dirty_h(const nt_mdns *m, const nt_dns_name *n, uint32_t h)
 
 static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
 {
-    return is_dirty_h(m, n, mdns_name_hash(n));
+    return is_dirty_h(m, n, mdns_name_hash(m, n));
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -383,7 +383,7 @@ static uint64_t view_addrs(const nt_mdns *m, size_t s, const nt_dns_name *host, 
 {
     const iface *f = &m->ifs[s];
     int32_t i;
-    uint32_t hh = mdns_name_hash(host);
+    uint32_t hh = mdns_name_hash(m, host);
     for (i = mdns_cache_first(f, hh); i >= 0; i = f->cache[i].next) {
         const centry *c = &f->cache[i];
         nt_mdns_addr *a;
@@ -418,7 +418,7 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
     uint64_t h = 0xcbf29ce484222325ull;
     uint8_t trust = 255;
     bool any = false;
-    uint32_t hi = mdns_name_hash(inst);
+    uint32_t hi = mdns_name_hash(m, inst);
 
     memset(target, 0, sizeof(*target));
     ev->ifindex = f->ifindex;
@@ -485,13 +485,13 @@ static void chain_unlink(query *q, int32_t *head, int32_t i, bool target)
 }
 
 /* Points in's target at t, moving it between target buckets. */
-static void inst_set_target(query *q, qinst *in, const nt_dns_name *t)
+static void inst_set_target(const nt_mdns *m, query *q, qinst *in, const nt_dns_name *t)
 {
     int32_t i = (int32_t)(in - q->inst);
     if (in->target.len != 0)
         chain_unlink(q, bucket_of(q, q->by_target, in->htarget), i, true);
     in->target = *t;
-    in->htarget = mdns_name_hash(t);
+    in->htarget = t->len != 0 ? mdns_name_hash(m, t) : 0;
     in->nx_target = -1;
     if (t->len != 0) {
         int32_t *b = bucket_of(q, q->by_target, in->htarget);
@@ -500,22 +500,22 @@ static void inst_set_target(query *q, qinst *in, const nt_dns_name *t)
     }
 }
 
-static void inst_del(query *q, qinst *in)
+static void inst_del(const nt_mdns *m, query *q, qinst *in)
 {
     int32_t i = (int32_t)(in - q->inst);
     static const nt_dns_name none;
     if (!in->used)
         return;
-    inst_set_target(q, in, &none);
+    inst_set_target(m, q, in, &none);
     chain_unlink(q, bucket_of(q, q->by_name, in->hname), i, false);
     in->used = false;
     in->nx_name = q->free_head;
     q->free_head = i;
 }
 
-static qinst *inst_find(query *q, const nt_dns_name *name, uint32_t ifindex)
+static qinst *inst_find(const nt_mdns *m, query *q, const nt_dns_name *name, uint32_t ifindex)
 {
-    uint32_t h = mdns_name_hash(name);
+    uint32_t h = mdns_name_hash(m, name);
     int32_t i;
     for (i = *bucket_of(q, q->by_name, h); i >= 0; i = q->inst[i].nx_name)
         if (q->inst[i].hname == h && q->inst[i].ifindex == ifindex &&
@@ -562,7 +562,7 @@ static qinst *inst_new(nt_mdns *m, query *q, const nt_dns_name *name, uint32_t i
     memset(in, 0, sizeof(*in));
     in->used = true;
     in->name = *name;
-    in->hname = mdns_name_hash(name);
+    in->hname = mdns_name_hash(m, name);
     in->ifindex = ifindex;
     in->nx_target = -1;
     b = bucket_of(q, q->by_name, in->hname);
@@ -646,7 +646,7 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
             qst_del(m, q->id, &in->name);
             if (in->target.len != 0)
                 qst_del(m, q->id, &in->target);
-            inst_del(q, in);
+            inst_del(m, q, in);
         }
         return;
     }
@@ -664,7 +664,7 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
     }
     if (target.len != 0 && (in->target.len == 0 || !nt_dns_name_equal(&target, &in->target) ||
                             memcmp(target.wire, in->target.wire, target.len) != 0))
-        inst_set_target(q, in, &target);
+        inst_set_target(m, q, in, &target);
     if (hash == 0)
         hash = 1;
     if (in->hash == 0 ? !emit(m, q, NT_MDNS_EV_SERVICE_ADDED, &view)
@@ -673,9 +673,10 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
     in->hash = hash;
 }
 
-static bool ptr_listed(const iface *f, const nt_dns_name *owner, const nt_dns_name *target)
+static bool ptr_listed(const nt_mdns *m, const iface *f, const nt_dns_name *owner,
+                       const nt_dns_name *target)
 {
-    return mdns_cache_find_ptr(f, owner, target) >= 0;
+    return mdns_cache_find_ptr(m, f, owner, target) >= 0;
 }
 
 /* Full rescan: after an interface change or a batch with more PTR changes
@@ -688,7 +689,7 @@ static void browse_rescan(nt_mdns *m, query *q, size_t s, uint64_t now)
         qinst *in = &q->inst[i];
         if (!in->used || in->ifindex != f->ifindex)
             continue;
-        instance_update(m, q, s, in, ptr_listed(f, &q->name, &in->name), now);
+        instance_update(m, q, s, in, ptr_listed(m, f, &q->name, &in->name), now);
     }
     for (i = 0; i < f->ncache; i++) {
         const centry *ce = &f->cache[i];
@@ -698,7 +699,7 @@ static void browse_rescan(nt_mdns *m, query *q, size_t s, uint64_t now)
             continue;
         if (nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK)
             continue;
-        if (inst_find(q, &t, f->ifindex) != NULL)
+        if (inst_find(m, q, &t, f->ifindex) != NULL)
             continue;
         in = inst_new(m, q, &t, f->ifindex);
         if (in == NULL)
@@ -740,13 +741,13 @@ static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
         qinst *in;
         if (c->ifslot != s || !nt_dns_name_equal(&c->owner, &q->name))
             continue;
-        in = inst_find(q, &c->target, f->ifindex);
+        in = inst_find(m, q, &c->target, f->ifindex);
         if (c->added && in == NULL) {
             in = inst_new(m, q, &c->target, f->ifindex);
             if (in != NULL)
                 instance_update(m, q, s, in, true, now);
         } else if (!c->added && in != NULL) {
-            instance_update(m, q, s, in, ptr_listed(f, &q->name, &in->name), now);
+            instance_update(m, q, s, in, ptr_listed(m, f, &q->name, &in->name), now);
         }
     }
     /* SRV, TXT or addresses of known instances that changed: the
@@ -784,7 +785,7 @@ static void update_types(nt_mdns *m, query *q, size_t s)
             mdns_name_text(&in->name, 0, 2, view.type, sizeof(view.type));
             mdns_name_text(&in->name, 2, 0, view.domain, sizeof(view.domain));
             if (emit(m, q, NT_MDNS_EV_TYPE_REMOVED, &view))
-                inst_del(q, in);
+                inst_del(m, q, in);
         }
     }
     for (c = 0; c < f->ncache; c++) {
@@ -792,7 +793,7 @@ static void update_types(nt_mdns *m, query *q, size_t s)
         nt_dns_name t;
         if (ce->r.type != NT_DNS_TYPE_PTR || !nt_dns_name_equal(&ce->r.owner, &q->name) ||
             nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK ||
-            inst_find(q, &t, f->ifindex) != NULL)
+            inst_find(m, q, &t, f->ifindex) != NULL)
             continue;
         in = inst_new(m, q, &t, f->ifindex);
         if (in == NULL)
@@ -802,7 +803,7 @@ static void update_types(nt_mdns *m, query *q, size_t s)
         mdns_name_text(&t, 0, 2, view.type, sizeof(view.type));
         mdns_name_text(&t, 2, 0, view.domain, sizeof(view.domain));
         if (!emit(m, q, NT_MDNS_EV_TYPE_ADDED, &view))
-            inst_del(q, in); /* not told: found again later */
+            inst_del(m, q, in); /* not told: found again later */
     }
 }
 
@@ -821,10 +822,10 @@ static void update_host(nt_mdns *m, query *q, size_t s)
     mdns_name_text(&q->name, 0, 0, view.host, sizeof(view.host));
     h = view_addrs(m, s, &q->name, q->want4, q->want6, &view, 0xcbf29ce484222325ull, &trust);
     view.trust = trust == 255 ? 0 : trust;
-    in = inst_find(q, &q->name, f->ifindex);
+    in = inst_find(m, q, &q->name, f->ifindex);
     if (view.addr_count == 0) {
         if (in != NULL && emit(m, q, NT_MDNS_EV_HOST_REMOVED, &view))
-            inst_del(q, in);
+            inst_del(m, q, in);
         return;
     }
     if (in == NULL) {
@@ -849,7 +850,7 @@ static void update_query(nt_mdns *m, query *q)
             update_browse(m, q, s, m->now_ms);
             break;
         case NT_MDNS_Q_RESOLVE: {
-            qinst *in = inst_find(q, &q->name, m->ifs[s].ifindex);
+            qinst *in = inst_find(m, q, &q->name, m->ifs[s].ifindex);
             if (in == NULL)
                 in = inst_new(m, q, &q->name, m->ifs[s].ifindex);
             if (in != NULL && (is_dirty(m, &q->name) ||
@@ -895,7 +896,7 @@ void mdns_query_update(nt_mdns *m)
                 if (!emit(m, q, NT_MDNS_EV_SERVICE_REMOVED, &view))
                     continue; /* kept until the application has been told */
             }
-            inst_del(q, in);
+            inst_del(m, q, in);
         }
     }
     m->ndirty = 0;
