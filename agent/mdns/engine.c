@@ -31,7 +31,7 @@ static void hash_key(nt_mdns *m)
     if (m->cfg.rng != NULL) {
         for (i = 0; i < 2; i++) {
             uint64_t hi = m->cfg.rng(m->cfg.rng_ctx);
-            m->hkey[i] = hi << 32 | m->cfg.rng(m->cfg.rng_ctx);
+            m->hkey.k[i] = hi << 32 | m->cfg.rng(m->cfg.rng_ctx);
         }
         return;
     }
@@ -39,7 +39,7 @@ static void hash_key(nt_mdns *m)
         uint64_t z = m->cfg.seed ^ (0x6a09e667f3bcc908ull + (uint64_t)i * 0x9E3779B97F4A7C15ull);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        m->hkey[i] = z ^ (z >> 31);
+        m->hkey.k[i] = z ^ (z >> 31);
     }
 }
 
@@ -140,69 +140,13 @@ void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char 
     out[len] = '\0';
 }
 
-/* ---- keyed hash of names ------------------------------------------------
- * The cache, the querier's tables and the dirty list find names by hash.
- * With a fixed hash a LAN host can choose names that all fall in one
- * bucket, and each record it sends then walks the whole chain: a flood
- * costs O(cache) per record. So the hash is SipHash-1-3 under a key of the
- * engine's (drawn from the rng callback when there is one), over the bytes
- * with ASCII letters folded (RFC 4343), eight at a time. */
-
-#define SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-
-static inline void sip_round(uint64_t v[4])
-{
-    v[0] += v[1];
-    v[1] = SIP_ROTL(v[1], 13) ^ v[0];
-    v[0] = SIP_ROTL(v[0], 32);
-    v[2] += v[3];
-    v[3] = SIP_ROTL(v[3], 16) ^ v[2];
-    v[0] += v[3];
-    v[3] = SIP_ROTL(v[3], 21) ^ v[0];
-    v[2] += v[1];
-    v[1] = SIP_ROTL(v[1], 17) ^ v[2];
-    v[2] = SIP_ROTL(v[2], 32);
-}
-
-/* Each byte 'A'..'Z' of x gets bit 5 (lower case); other bytes stay. */
-static inline uint64_t fold8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t low7 = x & ~high;
-    uint64_t ge_a = low7 + (0x80u - 'A') * ones; /* bit 7: byte >= 'A' */
-    uint64_t gt_z = low7 + (0x7fu - 'Z') * ones; /* bit 7: byte > 'Z' */
-    return x | ((ge_a & ~gt_z & ~x & high) >> 2);
-}
-
-static inline void sip_word(uint64_t v[4], uint64_t w)
-{
-    v[3] ^= w;
-    sip_round(v);
-    v[0] ^= w;
-}
-
+/* The cache, the querier's tables and the dirty list find names by hash,
+ * keyed per engine (core/keyed_hash.h: a LAN host cannot choose names that
+ * share a bucket) and letters folded, so that names equal under
+ * nt_dns_name_equal hash alike. */
 uint64_t mdns_hash_folded(const nt_mdns *m, uint64_t tweak, const uint8_t *p, size_t len)
 {
-    uint64_t v[4], w = 0;
-    size_t i, tail = len & 7u;
-    v[0] = m->hkey[0] ^ 0x736f6d6570736575ull;
-    v[1] = m->hkey[1] ^ 0x646f72616e646f6dull;
-    v[2] = m->hkey[0] ^ 0x6c7967656e657261ull;
-    v[3] = m->hkey[1] ^ 0x7465646279746573ull;
-    sip_word(v, tweak);
-    for (i = 0; i + 8 <= len; i += 8) {
-        memcpy(&w, p + i, 8);
-        sip_word(v, fold8(w));
-    }
-    w = 0;
-    if (tail != 0)
-        memcpy(&w, p + i, tail);
-    sip_word(v, fold8(w) ^ ((uint64_t)((len + 8u) & 0xffu) << 56));
-    v[2] ^= 0xff;
-    sip_round(v);
-    sip_round(v);
-    sip_round(v);
-    return v[0] ^ v[1] ^ v[2] ^ v[3];
+    return nt_keyed_hash(&m->hkey, tweak, p, len, true);
 }
 
 uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n)

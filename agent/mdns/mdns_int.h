@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/keyed_hash.h"
 #include "nautilus/mdns.h"
 #include "nautilus/wire.h"
 
@@ -251,7 +252,7 @@ struct nt_mdns {
     uint32_t conflict_count;
     bool conflict_slow;
     uint64_t rng_state;
-    uint64_t hkey[2];            /* key of mdns_name_hash: rng draws, or from seed */
+    nt_hkey hkey;                /* key of mdns_name_hash: rng draws, or from seed */
     uint32_t next_id;
     uint32_t next_tag;
     nt_mdns_stats stats;
@@ -319,7 +320,7 @@ int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
-/* Keyed hashes (SipHash-1-3 under m->hkey) of a name and of bytes, ASCII
+/* Keyed hashes (nt_keyed_hash under m->hkey) of a name and of bytes, ASCII
  * letters folded to lower case: names equal under nt_dns_name_equal hash
  * alike, and a LAN host cannot choose names that share a bucket. */
 uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n);

@@ -22,8 +22,8 @@
 static void key_0_to_15(nt_mdns *m)
 {
     memset(m, 0, sizeof *m);
-    m->hkey[0] = 0x0706050403020100ull;
-    m->hkey[1] = 0x0f0e0d0c0b0a0908ull;
+    m->hkey.k[0] = 0x0706050403020100ull;
+    m->hkey.k[1] = 0x0f0e0d0c0b0a0908ull;
 }
 
 static void test_siphash_vectors(void **state)
@@ -126,13 +126,13 @@ static void test_key_source(void **state)
     uint32_t ctr = 0x10;
     nt_mdns *r = engine(1, &ctr), *a = engine(1, NULL), *b = engine(1, NULL), *c = engine(2, NULL);
     (void)state;
-    assert_int_equal(r->hkey[0], 0x0000001000000011ull);
-    assert_int_equal(r->hkey[1], 0x0000001200000013ull);
+    assert_int_equal(r->hkey.k[0], 0x0000001000000011ull);
+    assert_int_equal(r->hkey.k[1], 0x0000001200000013ull);
     assert_true(ctr >= 0x14);
-    assert_int_equal(a->hkey[0], b->hkey[0]);
-    assert_int_equal(a->hkey[1], b->hkey[1]);
-    assert_true(a->hkey[0] != c->hkey[0] && a->hkey[1] != c->hkey[1]);
-    assert_true(a->hkey[0] != r->hkey[0]);
+    assert_int_equal(a->hkey.k[0], b->hkey.k[0]);
+    assert_int_equal(a->hkey.k[1], b->hkey.k[1]);
+    assert_true(a->hkey.k[0] != c->hkey.k[0] && a->hkey.k[1] != c->hkey.k[1]);
+    assert_true(a->hkey.k[0] != r->hkey.k[0]);
     nt_mdns_destroy(r);
     nt_mdns_destroy(a);
     nt_mdns_destroy(b);
