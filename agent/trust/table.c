@@ -4,15 +4,54 @@
 #include "nautilus/mem.h"
 #include "table.h"
 
-static uint64_t fnv1a(const uint8_t *p, size_t n)
+/* ---- the list in order of use: head the last touched, tail the first ---- */
+
+static void lru_unlink(nt_trust_table *t, size_t i)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
+    const nt_trust_entry *e = &t->slots[i];
+    if (e->lru_prev >= 0)
+        t->slots[e->lru_prev].lru_next = e->lru_next;
+    else
+        t->lru_head = e->lru_next;
+    if (e->lru_next >= 0)
+        t->slots[e->lru_next].lru_prev = e->lru_prev;
+    else
+        t->lru_tail = e->lru_prev;
+}
+
+static void lru_push(nt_trust_table *t, size_t i)
+{
+    nt_trust_entry *e = &t->slots[i];
+    e->lru_prev = -1;
+    e->lru_next = t->lru_head;
+    if (t->lru_head >= 0)
+        t->slots[t->lru_head].lru_prev = (int32_t)i;
+    else
+        t->lru_tail = (int32_t)i;
+    t->lru_head = (int32_t)i;
+}
+
+/* The entry now in slot k was moved there: its neighbours learn where. */
+static void lru_moved(nt_trust_table *t, size_t k)
+{
+    const nt_trust_entry *e = &t->slots[k];
+    if (e->lru_prev >= 0)
+        t->slots[e->lru_prev].lru_next = (int32_t)k;
+    else
+        t->lru_head = (int32_t)k;
+    if (e->lru_next >= 0)
+        t->slots[e->lru_next].lru_prev = (int32_t)k;
+    else
+        t->lru_tail = (int32_t)k;
+}
+
+static void touch(nt_trust_table *t, size_t i)
+{
+    t->slots[i].touched = ++t->clock;
+    if (t->lru_head != (int32_t)i) {
+        lru_unlink(t, i);
+        lru_push(t, i);
     }
-    return h;
 }
 
 nt_status nt_trust_table_init(nt_trust_table *t, size_t cap)
@@ -26,11 +65,15 @@ nt_status nt_trust_table_init(nt_trust_table *t, size_t cap)
             return NT_ERR_OVERFLOW;
         n *= 2;
     }
+    if (n > INT32_MAX)
+        return NT_ERR_OVERFLOW;
     t->slots = nt_calloc(n, sizeof *t->slots);
     if (!t->slots)
         return NT_ERR_NOMEM;
     t->nslots = n;
     t->cap = cap;
+    t->lru_head = t->lru_tail = -1;
+    nt_hkey_random(&t->key);
     return NT_OK;
 }
 
@@ -45,7 +88,7 @@ bool nt_trust_table_full(const nt_trust_table *t) { return t->count >= t->cap; }
 static size_t find_slot(const nt_trust_table *t, const uint8_t *key, size_t key_len, bool *found)
 {
     size_t mask = t->nslots - 1;
-    size_t i = (size_t)fnv1a(key, key_len) & mask;
+    size_t i = (size_t)nt_keyed_hash(&t->key, 0, key, key_len, false) & mask;
     for (;;) {
         const nt_trust_entry *e = &t->slots[i];
         if (!e->used) {
@@ -69,7 +112,7 @@ nt_trust_entry *nt_trust_table_get(nt_trust_table *t, const uint8_t *key, size_t
     i = find_slot(t, key, key_len, &found);
     if (!found)
         return NULL;
-    t->slots[i].touched = ++t->clock;
+    touch(t, i);
     return &t->slots[i];
 }
 
@@ -78,6 +121,7 @@ nt_trust_entry *nt_trust_table_get(nt_trust_table *t, const uint8_t *key, size_t
 static void remove_slot(nt_trust_table *t, size_t i)
 {
     size_t mask = t->nslots - 1, j = i;
+    lru_unlink(t, i);
     t->slots[i].used = 0;
     t->count--;
     for (;;) {
@@ -91,23 +135,17 @@ static void remove_slot(nt_trust_table *t, size_t i)
         t->slots[j].used = 0;
         k = find_slot(t, moved.key, moved.key_len, &found);
         t->slots[k] = moved;
+        lru_moved(t, k);
     }
 }
 
+/* The tail of the list: constant time, so that a flood of new sources into
+ * a full budget costs each packet no more than a lookup (it was a scan of
+ * every slot, and a probe run as long as the table for chosen keys). */
 static void evict_oldest(nt_trust_table *t)
 {
-    size_t i, victim = t->nslots;
-    uint64_t oldest = UINT64_MAX;
-    /* A linear scan, but only when the table is full: a flood that fills
-     * it pays for it, lookups do not. */
-    for (i = 0; i < t->nslots; i++) {
-        if (t->slots[i].used && t->slots[i].touched < oldest) {
-            oldest = t->slots[i].touched;
-            victim = i;
-        }
-    }
-    if (victim < t->nslots)
-        remove_slot(t, victim);
+    if (t->lru_tail >= 0)
+        remove_slot(t, (size_t)t->lru_tail);
 }
 
 static nt_trust_entry *fill_slot(nt_trust_table *t, size_t i, const uint8_t *key,
@@ -119,6 +157,7 @@ static nt_trust_entry *fill_slot(nt_trust_table *t, size_t i, const uint8_t *key
     e->key_len = (uint16_t)key_len;
     memcpy(e->key, key, key_len);
     t->count++;
+    lru_push(t, i);
     return e;
 }
 
@@ -139,7 +178,7 @@ nt_trust_entry *nt_trust_table_put(nt_trust_table *t, const uint8_t *key, size_t
         fill_slot(t, i, key, key_len);
     }
     e = &t->slots[i];
-    e->touched = ++t->clock;
+    touch(t, i);
     if (created)
         *created = !found;
     return e;
@@ -158,17 +197,23 @@ static bool is_stale(const nt_trust_entry *e, uint32_t now)
  * constant time. */
 static bool make_room(nt_trust_table *t, bool kept, uint32_t now)
 {
-    size_t i, stale = t->nslots, loose = t->nslots;
+    size_t i, loose = t->nslots, removed = 0;
     uint64_t oldest = UINT64_MAX;
     uint32_t next = 0;
     if (!kept && (t->next_stale == 0 || now <= t->next_stale))
         return false;
+    /* Every stale entry goes in this one pass, so that entries that went
+     * stale together are swept once, not once per newcomer. Removing one
+     * can move a later entry of its probe run into slot i: i is looked at
+     * again (unsigned wrap, then ++). */
     for (i = 0; i < t->nslots; i++) {
         const nt_trust_entry *e = &t->slots[i];
         if (!e->used)
             continue;
         if (is_stale(e, now)) {
-            stale = i;
+            remove_slot(t, i);
+            removed++;
+            i--;
             continue;
         }
         if (e->stale_after != 0 && (next == 0 || e->stale_after < next))
@@ -178,12 +223,12 @@ static bool make_room(nt_trust_table *t, bool kept, uint32_t now)
             loose = i;
         }
     }
-    /* next_stale need only be a lower bound: 1 when more may be stale. */
-    t->next_stale = stale < t->nslots ? 1u : next;
-    if (stale < t->nslots) {
-        remove_slot(t, stale);
+    /* A lower bound: a stale entry that a move carried behind the pass
+     * stays until then, and is dropped if looked up (put_kept). */
+    t->next_stale = next;
+    if (removed != 0)
         return true;
-    }
+    /* Nothing moved: loose is still the slot found. */
     if (kept && loose < t->nslots) {
         remove_slot(t, loose);
         return true;
@@ -224,7 +269,7 @@ nt_trust_entry *nt_trust_table_put_kept(nt_trust_table *t, const uint8_t *key, s
     e->kept = e->kept || kept;
     if (e->stale_after != 0 && (t->next_stale == 0 || e->stale_after < t->next_stale))
         t->next_stale = e->stale_after;
-    e->touched = ++t->clock;
+    touch(t, i);
     if (created)
         *created = !found;
     return e;

@@ -1,10 +1,12 @@
 /* agent/trust/table.h - a capped open-addressing map from a byte key to a
  * small fixed-size value, shared by the trust store, the replay table, the
- * signer memory and the budget. Keys are hashed with FNV-1a.
+ * signer memory and the budget. Keys are hashed with SipHash-1-3 under a
+ * random key of each table's (core/keyed_hash.h), so that a LAN host cannot
+ * choose names or source addresses that pile up in one probe run.
  *
  * Two ways to fill one:
  *  - nt_trust_table_put: when full, the least recently touched entry is
- *    evicted (the budget; callers that must not evict, like the trust
+ *    evicted, in constant time (a list in order of use; the budget; callers that must not evict, like the trust
  *    store, check nt_trust_table_full first);
  *  - nt_trust_table_put_kept (the replay table and the signer memory, whose
  *    entries are security state): an entry is kept (it protects a pinned
@@ -22,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/keyed_hash.h"
 #include "nautilus/status.h"
 
 #define NT_TRUST_KEY_MAX 300 /* name (255) + digest (32) + type (2) + slack */
@@ -32,6 +35,8 @@ typedef struct nt_trust_entry {
     uint16_t key_len;
     uint32_t stale_after;  /* put_kept: wall seconds after which it may go (0: never) */
     uint64_t touched;      /* logical clock of the last get/put */
+    int32_t lru_prev;      /* the slot touched just after this one (-1: none) */
+    int32_t lru_next;      /* the slot touched just before this one (-1: none) */
     uint8_t key[NT_TRUST_KEY_MAX];
     uint8_t value[320];    /* large enough for a name + a digest + a level */
 } nt_trust_entry;
@@ -42,6 +47,9 @@ typedef struct nt_trust_table {
     size_t cap;
     size_t count;
     uint64_t clock;
+    int32_t lru_head;      /* slot touched last (-1: empty) */
+    int32_t lru_tail;      /* slot touched longest ago (-1: empty) */
+    nt_hkey key;           /* the hash's key, random */
     uint32_t next_stale;   /* no entry goes stale before this (0: none will) */
     uint64_t refused;      /* put_kept calls refused for want of room */
 } nt_trust_table;
