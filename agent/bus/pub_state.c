@@ -4,19 +4,18 @@
 #include "nautilus/mem.h"
 #include "pub_state.h"
 
-static size_t bucket_of(const char *key)
+/* Keyed (core/keyed_hash.h), so that names chosen on the LAN cannot fill
+ * one chain. */
+static size_t bucket_of(const nt_bus_state *s, const char *key)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    const unsigned char *p;
-    for (p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h % NT_BUS_STATE_BUCKETS;
+    return (size_t)(nt_keyed_hash(&s->key, 0, key, strlen(key), false) % NT_BUS_STATE_BUCKETS);
 }
 
 void nt_bus_state_init(nt_bus_state *s, size_t max)
 {
     memset(s, 0, sizeof *s);
     s->max = max;
+    nt_hkey_random(&s->key);
 }
 
 static void entry_free(nt_bus_state_entry *e)
@@ -42,7 +41,7 @@ nt_status nt_bus_state_put(nt_bus_state *s, const char *key, const char *topic,
                            const char *body, size_t body_len, const uint8_t hash[32],
                            uint64_t seq)
 {
-    size_t b = bucket_of(key);
+    size_t b = bucket_of(s, key);
     nt_bus_state_entry *e;
     char *copy = nt_malloc(body_len + 1);
     if (!copy)
@@ -74,7 +73,7 @@ nt_status nt_bus_state_put(nt_bus_state *s, const char *key, const char *topic,
 
 void nt_bus_state_del(nt_bus_state *s, const char *key)
 {
-    nt_bus_state_entry **pp = &s->buckets[bucket_of(key)];
+    nt_bus_state_entry **pp = &s->buckets[bucket_of(s, key)];
     for (; *pp; pp = &(*pp)->next)
         if (strcmp((*pp)->key, key) == 0) {
             nt_bus_state_entry *e = *pp;

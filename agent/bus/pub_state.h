@@ -5,6 +5,7 @@
 #ifndef NAUTILUS_AGENT_BUS_PUB_STATE_H
 #define NAUTILUS_AGENT_BUS_PUB_STATE_H
 
+#include "core/keyed_hash.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ typedef struct nt_bus_state {
     nt_bus_state_entry *buckets[NT_BUS_STATE_BUCKETS];
     size_t live;
     size_t max;
+    nt_hkey key; /* bucket hash key, random: instance names come from the LAN */
 } nt_bus_state;
 
 void nt_bus_state_init(nt_bus_state *s, size_t max);

@@ -4,14 +4,11 @@
 #include "nautilus/mem.h"
 #include "rank_int.h"
 
-static uint64_t hash_name(const char *s)
+/* Keyed (core/keyed_hash.h): instance names come from the LAN, and with a
+ * fixed hash a host could choose names that make one probe run of them. */
+static uint64_t hash_name(const nt_names *t, const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
-    while (*s) {
-        h ^= (unsigned char)*s++;
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    return nt_keyed_hash(&t->key, 0, s, strlen(s), false);
 }
 
 nt_status nt_names_init(nt_names *t, size_t cap)
@@ -28,6 +25,7 @@ nt_status nt_names_init(nt_names *t, size_t cap)
     }
     t->cap = cap;
     t->nslots = n;
+    nt_hkey_random(&t->key);
     return NT_OK;
 }
 
@@ -55,7 +53,7 @@ nt_status nt_names_fold(char out[NT_RANK_NAME_MAX], const char *text)
 
 int32_t nt_names_find(const nt_names *t, const char *folded)
 {
-    size_t m = t->nslots - 1, k = (size_t)hash_name(folded) & m;
+    size_t m = t->nslots - 1, k = (size_t)hash_name(t, folded) & m;
     while (t->slot[k]) {
         int32_t e = t->slot[k] - 1;
         if (strcmp(t->name[e], folded) == 0)
@@ -67,7 +65,7 @@ int32_t nt_names_find(const nt_names *t, const char *folded)
 
 static void index_put(nt_names *t, int32_t e)
 {
-    size_t m = t->nslots - 1, k = (size_t)hash_name(t->name[e]) & m;
+    size_t m = t->nslots - 1, k = (size_t)hash_name(t, t->name[e]) & m;
     while (t->slot[k])
         k = (k + 1) & m;
     t->slot[k] = e + 1;

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "core/keyed_hash.h"
 #include "nautilus/rank.h"
 
 /* Names folded to ASCII lower case, found through an open-addressing index
@@ -14,6 +15,7 @@ typedef struct nt_names {
     char (*name)[NT_RANK_NAME_MAX]; /* cap */
     int32_t *slot;                  /* nslots: entry + 1, 0 empty */
     size_t nslots;
+    nt_hkey key;                    /* the index's hash key, random (names come from the LAN) */
 } nt_names;
 
 nt_status nt_names_init(nt_names *t, size_t cap);

@@ -107,7 +107,7 @@ static size_t home(const nt_trust_table *t, const uint8_t *key, size_t len)
  * sources (as a host that knew the hash would choose them; with the FNV-1a
  * used before, any host could: each new source then cost a probe run as
  * long as the table) make one run of 300 there, and spread out in another
- * table, whose key is its own. */
+ * table, whose key is its own (runs far shorter than 300). */
 static void test_chosen_keys_spread(void **state)
 {
     enum { CAP = 4096, CHOSEN = 300 };
@@ -140,7 +140,7 @@ static void test_chosen_keys_spread(void **state)
         if (d > longest)
             longest = d;
     }
-    assert_true(longest <= 4);
+    assert_true(longest <= 16); /* load 0.04, random key: chance never gets near */
     nt_trust_table_cleanup(&a);
     nt_trust_table_cleanup(&b);
 }
