@@ -2,6 +2,7 @@
  * (net.h, nt_net_echo). */
 #include <string.h>
 
+#include "core/keyed_hash.h"
 #include "nautilus/net.h"
 
 nt_status nt_net_echo_init(nt_net_echo *e, uint32_t window_ms)
@@ -13,23 +14,14 @@ nt_status nt_net_echo_init(nt_net_echo *e, uint32_t window_ms)
     return nt_net_random(e->key, sizeof e->key);
 }
 
-/* FNV-1a 64 over key || length || bytes, with a final mix. The random key
- * keeps a peer from crafting a different datagram that we would take for
- * our own echo; replaying our own bytes back to us gains it nothing. */
+/* SipHash-1-3 under the random key (core/keyed_hash.h) of the length and
+ * the bytes: a peer cannot craft a different datagram that we would take
+ * for our own echo; replaying our own bytes back to us gains it nothing. */
 static uint64_t echo_hash(const nt_net_echo *e, const uint8_t *data, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < sizeof e->key; i++)
-        h = (h ^ e->key[i]) * 1099511628211ULL;
-    for (i = 0; i < sizeof len; i++)
-        h = (h ^ (uint8_t)(len >> (8 * i))) * 1099511628211ULL;
-    for (i = 0; i < len; i++)
-        h = (h ^ data[i]) * 1099511628211ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    nt_hkey k;
+    memcpy(k.k, e->key, sizeof k.k);
+    return nt_keyed_hash(&k, (uint64_t)len, data, len, false);
 }
 
 void nt_net_echo_note_sent(nt_net_echo *e, const uint8_t *data, size_t len, uint64_t now_ms)

@@ -1,6 +1,7 @@
 /* Per-source token buckets in front of the engine (net.h). */
 #include <string.h>
 
+#include "core/keyed_hash.h"
 #include "nautilus/mem.h"
 #include "nautilus/net.h"
 
@@ -31,19 +32,14 @@ void nt_net_srclimit_cleanup(nt_net_srclimit *l)
     memset(l, 0, sizeof *l);
 }
 
-/* FNV-1a over key || family || address bytes. Not a cryptographic MAC, but
- * the random key keeps an off-path attacker from predicting which sources
- * share a bucket. */
+/* SipHash-1-3 under the random key (core/keyed_hash.h) of family and
+ * address bytes: nobody can choose sources that share a bucket. */
 static uint64_t hash_src(const nt_net_srclimit *l, const nt_net_addr *a)
 {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i, n = a->family == NT_NET_IPV4 ? 4 : 16;
-    for (i = 0; i < sizeof l->key; i++)
-        h = (h ^ l->key[i]) * 1099511628211ULL;
-    h = (h ^ a->family) * 1099511628211ULL;
-    for (i = 0; i < n; i++)
-        h = (h ^ a->bytes[i]) * 1099511628211ULL;
-    return h ^ (h >> 29);
+    nt_hkey k;
+    memcpy(k.k, l->key, sizeof k.k);
+    return nt_keyed_hash(&k, (uint64_t)a->family, a->bytes, a->family == NT_NET_IPV4 ? 4u : 16u,
+                         false);
 }
 
 bool nt_net_srclimit_allow(nt_net_srclimit *l, const nt_net_addr *src, uint64_t now_ms)
