@@ -366,15 +366,11 @@ static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
     return is_dirty_h(m, n, mdns_name_hash(m, n));
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* The running digest of a view (what an update event compares): keyed, so
+ * that a sender cannot craft records whose change the digest hides. */
+static uint64_t digest(const nt_mdns *m, uint64_t h, const void *p, size_t n)
 {
-    const uint8_t *b = p;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    return nt_keyed_hash(&m->hkey, h, p, n, false);
 }
 
 /* Fills ev->addrs with the A/AAAA records of host on interface s. */
@@ -401,7 +397,7 @@ static uint64_t view_addrs(const nt_mdns *m, size_t s, const nt_dns_name *host, 
         memcpy(a->bytes, c->r.rdata, c->r.rdlength);
         if (a->family == NT_MDNS_INET6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80)
             a->scope = f->ifindex;
-        h = fnv(h, c->r.rdata, c->r.rdlength);
+        h = digest(m, h, c->r.rdata, c->r.rdlength);
         if (c->trust < *trust)
             *trust = c->trust;
     }
@@ -439,7 +435,7 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
             ev->port = (uint16_t)((c->r.rdata[4] << 8) | c->r.rdata[5]);
             *target = t;
             mdns_name_text(&t, 0, 0, ev->host, sizeof(ev->host));
-            h = fnv(h, c->r.rdata, c->r.rdlength);
+            h = digest(m, h, c->r.rdata, c->r.rdlength);
             any = true;
             if (c->trust < trust)
                 trust = c->trust;
@@ -448,8 +444,8 @@ static bool view_instance(const nt_mdns *m, size_t s, const nt_dns_name *inst, b
             ev->have_txt = true;
             ev->txt_len = c->r.rdlength;
             memcpy(ev->txt, c->r.rdata, c->r.rdlength);
-            h = fnv(h, "T", 1);
-            h = fnv(h, c->r.rdata, c->r.rdlength);
+            h = digest(m, h, "T", 1);
+            h = digest(m, h, c->r.rdata, c->r.rdlength);
             any = true;
             if (c->trust < trust)
                 trust = c->trust;
