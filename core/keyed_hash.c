@@ -29,16 +29,6 @@ static inline void sip_word(uint64_t v[4], uint64_t w)
     v[0] ^= w;
 }
 
-/* Each byte 'A'..'Z' of x gets bit 5 (lower case); other bytes stay. */
-static inline uint64_t fold8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t low7 = x & ~high;
-    uint64_t ge_a = low7 + (0x80u - 'A') * ones; /* bit 7: byte >= 'A' */
-    uint64_t gt_z = low7 + (0x7fu - 'Z') * ones; /* bit 7: byte > 'Z' */
-    return x | ((ge_a & ~gt_z & ~x & high) >> 2);
-}
-
 /* Words are read in the machine's order: a table's hashes need only agree
  * within one process. */
 uint64_t nt_keyed_hash(const nt_hkey *key, uint64_t tweak, const void *p, size_t len, bool fold)
@@ -53,13 +43,13 @@ uint64_t nt_keyed_hash(const nt_hkey *key, uint64_t tweak, const void *p, size_t
     sip_word(v, tweak);
     for (i = 0; i + 8 <= len; i += 8) {
         memcpy(&w, b + i, 8);
-        sip_word(v, fold ? fold8(w) : w);
+        sip_word(v, fold ? nt_fold8_ascii(w) : w);
     }
     w = 0;
     if (tail != 0)
         memcpy(&w, b + i, tail);
     if (fold)
-        w = fold8(w);
+        w = nt_fold8_ascii(w);
     /* The length byte counts the tweak's 8 bytes: exactly SipHash-1-3 of
      * tweak || bytes. */
     sip_word(v, w ^ ((uint64_t)((len + 8u) & 0xffu) << 56));

@@ -153,11 +153,16 @@ static void wake_sync(iface *f, int32_t i)
 
 /* Owner, type and rdata, ASCII case folded: equal records (mdns_rr_equal)
  * hash alike, and so do PTR records whose targets differ only in case. */
+static uint32_t rec_hash_h(const nt_mdns *m, uint64_t owner_h, uint16_t type,
+                           const uint8_t *rdata, size_t len)
+{
+    return (uint32_t)mdns_hash_folded(m, owner_h ^ type, rdata, len);
+}
+
 static uint32_t rec_hash(const nt_mdns *m, const nt_dns_name *owner, uint16_t type,
                          const uint8_t *rdata, size_t len)
 {
-    uint64_t h = mdns_hash_folded(m, 0, owner->wire, owner->len);
-    return (uint32_t)mdns_hash_folded(m, h ^ type, rdata, len);
+    return rec_hash_h(m, mdns_hash_folded(m, 0, owner->wire, owner->len), type, rdata, len);
 }
 
 int32_t mdns_cache_first(const iface *f, uint32_t h)
@@ -201,17 +206,23 @@ static void index_unlink(iface *f, size_t i)
         f->cache[c->next_rec].prev_rec = c->prev_rec;
 }
 
-int32_t mdns_cache_find(const nt_mdns *m, const iface *f, const nt_dns_record *r)
+/* The entry equal to r, whose record hash is h. */
+static int32_t find_h(const iface *f, const nt_dns_record *r, uint32_t h)
 {
-    uint32_t h;
     int32_t j;
     if (f->rbucket == NULL)
         return -1;
-    h = rec_hash(m, &r->owner, r->type, r->rdata, r->rdlength);
     for (j = f->rbucket[h & (f->nbucket - 1)]; j >= 0; j = f->cache[j].next_rec)
         if (f->cache[j].hrec == h && mdns_rr_equal(&f->cache[j].r, r))
             return j;
     return -1;
+}
+
+int32_t mdns_cache_find(const nt_mdns *m, const iface *f, const nt_dns_record *r)
+{
+    if (f->rbucket == NULL)
+        return -1;
+    return find_h(f, r, rec_hash(m, &r->owner, r->type, r->rdata, r->rdlength));
 }
 
 static bool same_folded(const uint8_t *a, const uint8_t *b, size_t n)
@@ -387,10 +398,9 @@ static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_exp
  * not at once, so that a burst of packets cannot flush its own set. Only
  * records no more trusted than it: an unsigned record with the flush bit
  * (even on a shared PTR owner) must not sweep away signed ones. */
-static void cache_flush(const nt_mdns *m, iface *f, const nt_dns_record *r, uint8_t trust,
+static void cache_flush(iface *f, const nt_dns_record *r, uint32_t h, uint8_t trust,
                         uint64_t now)
 {
-    uint32_t h = mdns_name_hash(m, &r->owner);
     int32_t j;
     for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
         centry *o = &f->cache[j];
@@ -449,14 +459,21 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     iface *f = &m->ifs[ifslot];
     centry *c;
     int32_t j;
+    uint64_t owner_h;
+    uint32_t hname, hrec;
 
     if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
         return;
+    /* The owner is hashed once: its name hash is the low half
+     * (mdns_name_hash), and the record hash goes on from it. */
+    owner_h = mdns_hash_folded(m, 0, r->owner.wire, r->owner.len);
+    hname = (uint32_t)owner_h;
+    hrec = rec_hash_h(m, owner_h, r->type, r->rdata, r->rdlength);
     if (r->mdns_bit && f->bucket != NULL)
-        cache_flush(m, f, r, trust, now);
-    mdns_mark_dirty(m, &r->owner);
+        cache_flush(f, r, hname, trust, now);
+    mdns_mark_dirty_h(m, &r->owner, hname);
     mdns_predict_cached(m, r, now);
-    j = mdns_cache_find(m, f, r);
+    j = find_h(f, r, hrec);
     if (j >= 0) {
         cache_again(m, f, j, r, trust, now);
         return;
@@ -482,8 +499,8 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->recv_ms = now;
     c->expires_ms = now + (uint64_t)r->ttl * 1000u;
     c->trust = trust;
-    c->hname = mdns_name_hash(m, &r->owner);
-    c->hrec = rec_hash(m, &r->owner, r->type, r->rdata, r->rdlength);
+    c->hname = hname;
+    c->hrec = hrec;
     c->hpos_wake = -1;
     refresh_plan(m, c);
     index_link(f, f->ncache);

@@ -156,11 +156,15 @@ uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n)
 
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
 {
+    if (!m->dirty_all)
+        mdns_mark_dirty_h(m, n, mdns_name_hash(m, n));
+}
+
+void mdns_mark_dirty_h(nt_mdns *m, const nt_dns_name *n, uint32_t h)
+{
     size_t i;
-    uint32_t h;
     if (m->dirty_all)
         return;
-    h = mdns_name_hash(m, n);
     for (i = 0; i < m->ndirty; i++)
         if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
             return;

@@ -262,6 +262,7 @@ struct nt_mdns {
     size_t nents;
     size_t ents_hi;              /* no entry at or past this is used: loops stop here */
     query *qs;                   /* max_queries */
+    size_t qs_hi;                /* one past the last used slot of qs */
     qst *qsts;                   /* 4 * max_queries */
     size_t nqsts;
     size_t qsts_hi;              /* no question at or past this is used */
@@ -320,6 +321,7 @@ int mdns_rr_lexcmp(const nt_dns_record *a, const nt_dns_record *b); /* §8.2 */
 void mdns_name_label_text(const nt_dns_name *n, char *out, size_t cap);   /* first label, raw */
 void mdns_name_text(const nt_dns_name *n, size_t skip_labels, size_t take, char *out, size_t cap);
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
+void mdns_mark_dirty_h(nt_mdns *m, const nt_dns_name *n, uint32_t h); /* h: mdns_name_hash */
 /* Keyed hashes (nt_keyed_hash under m->hkey) of a name and of bytes, ASCII
  * letters folded to lower case: names equal under nt_dns_name_equal hash
  * alike, and a LAN host cannot choose names that share a bucket. */

@@ -869,11 +869,12 @@ void mdns_query_update(nt_mdns *m)
     size_t i;
     if (!m->dirty_all && m->ndirty == 0)
         return;
-    for (i = 0; i < m->cfg.max_queries; i++)
+    /* Up to the last used slot: the table of 256 is walked per batch. */
+    for (i = 0; i < m->qs_hi; i++)
         if (m->qs[i].used)
             update_query(m, &m->qs[i]);
     /* Instances on removed interfaces go with them. */
-    for (i = 0; i < m->cfg.max_queries; i++) {
+    for (i = 0; i < m->qs_hi && m->dirty_all; i++) {
         query *q = &m->qs[i];
         size_t k;
         if (!q->used || !m->dirty_all)
@@ -931,6 +932,8 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
         return NT_ERR_CAP;
     q = &m->qs[i];
     memset(q, 0, sizeof(*q));
+    if (i + 1 > m->qs_hi)
+        m->qs_hi = i + 1;
     q->kind = qc->kind;
     q->want4 = qc->want_ipv4 || !qc->want_ipv6;
     q->want6 = qc->want_ipv6 || !qc->want_ipv4;
@@ -1018,6 +1021,8 @@ nt_status nt_mdns_query_del(nt_mdns *m, nt_mdns_query_id id)
             qst_del(m, id, NULL);
             mdns_query_release(&m->qs[i]);
             memset(&m->qs[i], 0, sizeof(m->qs[i]));
+            while (m->qs_hi > 0 && !m->qs[m->qs_hi - 1].used)
+                m->qs_hi--;
             return NT_OK;
         }
     }

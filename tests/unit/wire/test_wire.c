@@ -166,6 +166,41 @@ static void test_name_high_bytes(void **state)
     assert_int_equal(upper.wire[2], 0xE3);
 }
 
+/* nt_dns_name_equal compares eight bytes at a time: every pair of byte
+ * values at every position of a 24-byte name (three words) and a 23-byte
+ * one (two words and a tail) is equal exactly when their ASCII lower cases
+ * are; lengths must match. */
+static void test_name_equal_every_byte_pair(void **state)
+{
+    static const char *const texts[] = {"abcdefghijklmnop.local", "abcdefghijklmno.local"};
+    nt_dns_name a, b;
+    size_t t, pos;
+    unsigned x, y;
+    (void)state;
+    for (t = 0; t < 2; t++) {
+        assert_int_equal(nt_dns_name_from_str(&a, texts[t]), NT_OK);
+        assert_int_equal(a.len, 24 - t);
+        b = a;
+        for (pos = 1; pos + 1 < a.len; pos++) {
+            if (pos == a.wire[0] + 1u)
+                continue; /* the length octet of "local" */
+            for (x = 0; x < 256; x++) {
+                uint8_t lx = (uint8_t)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+                a.wire[pos] = (uint8_t)x;
+                for (y = 0; y < 256; y++) {
+                    uint8_t ly = (uint8_t)(y >= 'A' && y <= 'Z' ? y + 32 : y);
+                    b.wire[pos] = (uint8_t)y;
+                    if (nt_dns_name_equal(&a, &b) != (lx == ly))
+                        fail_msg("%s: position %zu, bytes %02x and %02x", texts[t], pos, x, y);
+                }
+            }
+            a.wire[pos] = b.wire[pos] = (uint8_t)'q';
+        }
+        b.len--;
+        assert_false(nt_dns_name_equal(&a, &b));
+    }
+}
+
 static void test_name_compare(void **state)
 {
     nt_dns_name a, b, c;
@@ -1152,6 +1187,7 @@ int main(void)
         cmocka_unit_test(test_name_limits_text),
         cmocka_unit_test(test_name_high_bytes),
         cmocka_unit_test(test_name_compare),
+        cmocka_unit_test(test_name_equal_every_byte_pair),
         cmocka_unit_test(test_name_from_wire),
         cmocka_unit_test(test_bad_short),
         cmocka_unit_test(test_bad_counts),
