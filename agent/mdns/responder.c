@@ -988,11 +988,17 @@ static void pending_suppress(nt_mdns *m, size_t ifslot, uint32_t tag, const nt_d
     }
 }
 
+/* A full table makes room for a multicast answer or a defence by dropping a
+ * pending unicast answer: unicast answers are one per querier address, so
+ * queries from many on-link addresses (truncated ones wait 400-500 ms,
+ * §7.2) can fill the table, and what the whole link must hear (our answer
+ * to a probe, §8.1; our record again after a spoofed goodbye) must not be
+ * what is lost. */
 static void pending_add(nt_mdns *m, size_t ifslot, size_t e, size_t slot, uint8_t section,
                         bool unicast, const nt_mdns_endpoint *dst, uint64_t due, uint32_t tag,
                         bool defend)
 {
-    size_t i, freeslot = SIZE_MAX;
+    size_t i, freeslot = SIZE_MAX, spare = SIZE_MAX;
     for (i = 0; i < MAX_PENDING_ANSWERS; i++) {
         pans *p = &m->pa[i];
         if (!p->used) {
@@ -1000,6 +1006,8 @@ static void pending_add(nt_mdns *m, size_t ifslot, size_t e, size_t slot, uint8_
                 freeslot = i;
             continue;
         }
+        if (p->unicast && !p->defend && spare == SIZE_MAX)
+            spare = i;
         if (p->ifslot == ifslot && p->ent == e && p->slot == slot && p->unicast == unicast &&
             (!unicast || (p->dst.port == dst->port &&
                           memcmp(p->dst.addr.bytes, dst->addr.bytes, 16) == 0))) {
@@ -1014,10 +1022,14 @@ static void pending_add(nt_mdns *m, size_t ifslot, size_t e, size_t slot, uint8_
             return;
         }
     }
+    if (freeslot == SIZE_MAX && (!unicast || defend))
+        freeslot = spare;
     if (freeslot == SIZE_MAX) {
         m->stats.answers_suppressed++;
         return;
     }
+    if (m->pa[freeslot].used)
+        m->stats.answers_suppressed++; /* the unicast answer it replaces */
     m->pa[freeslot].used = true;
     m->pa[freeslot].ifslot = ifslot;
     m->pa[freeslot].ent = (uint16_t)e;

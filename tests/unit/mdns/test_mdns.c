@@ -1032,24 +1032,15 @@ static void test_qu_and_rate_limit(void **state)
     assert_int_equal(answers_after(mark, "Uni._u._tcp.local", NT_DNS_TYPE_SRV), 1);
 }
 
-/* §8.1: a probe for a name we own is answered at once, by multicast. */
-static void test_probe_defence(void **state)
+/* A probe (QU, type ANY) for owner, its SRV in the authority section. */
+static size_t make_probe(uint8_t *buf, size_t cap, const char *owner)
 {
-    lan *l = &g_lan;
-    uint8_t buf[512];
-    size_t len, mark, i;
-    uint64_t t;
-    bool seen = false;
     nt_dns_builder b;
     nt_dns_name n;
     nt_dns_record r;
     static const uint8_t srv[] = {0, 0, 0, 0, 0, 80, 1, 'z', 5, 'l', 'o', 'c', 'a', 'l', 0};
-    (void)state;
-    lan_init(l, 1, 19);
-    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
-    lan_run_until(l, 10000);
-    name(&n, "Mine._m._tcp.local");
-    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof(buf), 0, 0), NT_OK);
+    name(&n, owner);
+    assert_int_equal(nt_dns_builder_init(&b, buf, cap, 0, 0), NT_OK);
     assert_int_equal(nt_dns_builder_add_question(&b, &n, NT_DNS_TYPE_ANY, NT_DNS_CLASS_IN, true),
                      NT_OK);
     memset(&r, 0, sizeof(r));
@@ -1060,19 +1051,69 @@ static void test_probe_defence(void **state)
     r.rdata = srv;
     r.rdlength = sizeof(srv);
     assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_AUTHORITY, &r), NT_OK);
-    len = nt_dns_builder_len(&b);
+    return nt_dns_builder_len(&b);
+}
+
+/* Multicast responses from engine 0 since mark that answer owner/type
+ * at time t exactly. */
+static size_t mcast_answers_at(size_t mark, uint64_t t, const char *owner, uint16_t type)
+{
+    size_t i, n = 0;
+    for (i = mark; i < g_lan.nlog; i++)
+        if (g_lan.log[i].from == 0 && is_response_with(&g_lan.log[i], owner, type) &&
+            g_lan.log[i].t == t && g_lan.log[i].dst.addr.bytes[0] == 224)
+            n++;
+    return n;
+}
+
+/* §8.1: a probe for a name we own is answered at once, by multicast. */
+static void test_probe_defence(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, mark;
+    uint64_t t;
+    (void)state;
+    lan_init(l, 1, 19);
+    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
+    lan_run_until(l, 10000);
+    len = make_probe(buf, sizeof(buf), "Mine._m._tcp.local");
     mark = log_mark();
     t = l->now;
     lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
     lan_run_until(l, l->now + 1);
-    for (i = mark; i < l->nlog; i++)
-        if (l->log[i].from == 0 &&
-            is_response_with(&l->log[i], "Mine._m._tcp.local", NT_DNS_TYPE_SRV)) {
-            assert_int_equal(l->log[i].t, t);
-            assert_int_equal(l->log[i].dst.addr.bytes[0], 224);
-            seen = true;
-        }
-    assert_true(seen);
+    assert_int_equal(mcast_answers_at(mark, t, "Mine._m._tcp.local", NT_DNS_TYPE_SRV), 1);
+}
+
+/* A flood that silences the defence, then a spoof: truncated (TC) queries
+ * sent by unicast from 230 on-link addresses, each under every input
+ * budget, park five unicast answers apiece for 400-500 ms (§7.2) and fill
+ * the table of pending answers. A probe for our name right after must
+ * still be answered at once by multicast (§8.1), or the prober takes the
+ * name unopposed. */
+static void test_pending_flood_defence(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    char src[32];
+    size_t len, mark, i;
+    uint64_t t;
+    (void)state;
+    lan_init(l, 1, 41);
+    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
+    lan_run_until(l, 10000);
+    len = make_query(buf, sizeof(buf), 0, NT_DNS_FLAG_TC, "_m._tcp.local", NT_DNS_TYPE_PTR,
+                     false, NULL, 0);
+    for (i = 0; i < 230; i++) {
+        snprintf(src, sizeof(src), "10.0.0.%zu", 20 + i);
+        lan_inject(l, 0, src, 5353, false, buf, len);
+    }
+    len = make_probe(buf, sizeof(buf), "Mine._m._tcp.local");
+    mark = log_mark();
+    t = l->now;
+    lan_inject(l, 0, "10.0.0.10", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1);
+    assert_int_equal(mcast_answers_at(mark, t, "Mine._m._tcp.local", NT_DNS_TYPE_SRV), 1);
 }
 
 /* DESIGN §11: a flooding source uses up its own share of the input budget,
@@ -1858,6 +1899,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_qu_and_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_probe_defence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_flood_defence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flood_fairness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spoofed_goodbye, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
