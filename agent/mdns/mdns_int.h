@@ -214,6 +214,7 @@ typedef struct query {
     nt_mdns_query_id id;
     nt_mdns_query_kind kind;
     nt_dns_name name;            /* PTR name, instance name or host name */
+    nt_dns_name svc;             /* browse: <Service>.<Domain> its instances sit under */
     bool want4, want6, resolve;
     uint32_t ifindex;
     qinst *inst;                 /* grows up to config.cache_cap */

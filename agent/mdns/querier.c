@@ -673,6 +673,38 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
     in->hash = hash;
 }
 
+/* RFC 6763 §4.1: a browse's instances are <Instance>.<Service>.<Domain>,
+ * one label under the browsed service, with no control character in that
+ * label (§4.1.1). Events give an instance as text (its first label, the
+ * next two, the rest) and browse --rpc rebuilds the name from it to ask
+ * who signed it, so a target of another shape could read as another
+ * instance: "Printer<NUL>x" as "Printer", or "Printer" + "_c._tcp" (no
+ * domain) as Printer._c._tcp.local. Such a PTR stays cached, unreported. */
+static bool browse_instance_ok(const query *q, const nt_dns_name *t)
+{
+    size_t i, ll = t->wire[0];
+    if (t->labels != q->svc.labels + 1 || !nt_dns_name_is_subdomain(t, &q->svc))
+        return false;
+    for (i = 1; i <= ll; i++)
+        if (t->wire[i] < 0x20 || t->wire[i] == 0x7f)
+            return false;
+    return true;
+}
+
+/* The service a browse name lists: itself, or <Service>.<Domain> of a
+ * subtype's "<sub>._sub.<Service>.<Domain>" (RFC 6763 §7.1). */
+static void browse_service(query *q)
+{
+    const uint8_t *w = q->name.wire;
+    size_t off = (size_t)w[0] + 1;
+    q->svc = q->name;
+    if (q->name.labels < 3 || w[off] != 4 || (w[off + 1] != '_') ||
+        (w[off + 2] | 0x20) != 's' || (w[off + 3] | 0x20) != 'u' || (w[off + 4] | 0x20) != 'b')
+        return;
+    if (nt_dns_name_from_wire(&q->svc, w + off + 5, q->name.len - off - 5) != NT_OK)
+        q->svc = q->name;
+}
+
 static bool ptr_listed(const nt_mdns *m, const iface *f, const nt_dns_name *owner,
                        const nt_dns_name *target)
 {
@@ -699,7 +731,7 @@ static void browse_rescan(nt_mdns *m, query *q, size_t s, uint64_t now)
             continue;
         if (nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK)
             continue;
-        if (inst_find(m, q, &t, f->ifindex) != NULL)
+        if (!browse_instance_ok(q, &t) || inst_find(m, q, &t, f->ifindex) != NULL)
             continue;
         in = inst_new(m, q, &t, f->ifindex);
         if (in == NULL)
@@ -743,6 +775,8 @@ static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
             continue;
         in = inst_find(m, q, &c->target, f->ifindex);
         if (c->added && in == NULL) {
+            if (!browse_instance_ok(q, &c->target))
+                continue;
             in = inst_new(m, q, &c->target, f->ifindex);
             if (in != NULL)
                 instance_update(m, q, s, in, true, now);
@@ -945,6 +979,8 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
         if (qc->type == NULL || qc->type[0] != '_')
             return NT_ERR_MDNS_NAME;
         st = name_of(&q->name, qc->type, qc->domain);
+        if (st == NT_OK)
+            browse_service(q);
         break;
     case NT_MDNS_Q_RESOLVE:
         if (qc->type == NULL || qc->instance == NULL || qc->instance[0] == '\0' ||

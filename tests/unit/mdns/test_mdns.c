@@ -802,6 +802,54 @@ static void test_bulk_no_update(void **state)
     assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_UPDATED), 0);
 }
 
+/* A browse reports an instance by text: its first label, the next two, and
+ * the rest (nt_mdns_event), and browse --rpc rebuilds the name from that
+ * text to ask what signed it. A PTR target whose text reads like another
+ * instance's must not be reported: a NUL inside the instance label cuts
+ * "Printer<NUL>x" to "Printer", and a two-label target whose second label
+ * holds a dot ("Printer" + "_c._tcp", no domain) reads as the real
+ * Printer._c._tcp.local. RFC 6763 §4.1: the target is <Instance>.<Service>
+ * .<Domain>, so one under another type ("Printer._d._tcp.local") is no
+ * instance of this browse either; §4.1.1: an instance label holds no
+ * control characters. Each of them from one spoofer: only the real one is
+ * reported, once. */
+static void test_browse_instance_text(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record r;
+    size_t len, i;
+    const nt_mdns_event *ev;
+    static const char *const spoof[] = {"Printer\\000x._c._tcp.local", "Printer._c\\._tcp",
+                                        "Printer._d._tcp.local", "Printer\\010._c._tcp.local"};
+    (void)state;
+    lan_init(l, 1, 42);
+    browse(0, "_c._tcp", false);
+    lan_run_until(l, 1000);
+    rec_ptr(&r, "_c._tcp.local", "Printer._c._tcp.local", st, 4500);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    for (i = 0; i < sizeof(spoof) / sizeof(spoof[0]); i++) {
+        rec_ptr(&r, "_c._tcp.local", spoof[i], st, 4500);
+        len = make_response(buf, sizeof(buf), &r, 1);
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    }
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_PTR).n, 5); /* cached, just not reported */
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 1);
+    ev = lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, 0);
+    assert_string_equal(ev->instance, "Printer");
+    assert_string_equal(ev->type, "_c._tcp");
+    assert_string_equal(ev->domain, "local");
+    /* A subtype browse takes the instances of its type. */
+    browse(0, "_s._sub._c._tcp", false);
+    rec_ptr(&r, "_s._sub._c._tcp.local", "Printer._c._tcp.local", st, 4500);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 2);
+}
+
 /* DESIGN §11: one source churns a full cache at a bounded rate: a record
  * flood cannot cycle through everything a browse shows, and a real newcomer
  * from the same host a little later still gets in. */
@@ -1891,6 +1939,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_browse_instance_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reannounce_no_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_no_update, setup, teardown),
