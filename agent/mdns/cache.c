@@ -278,28 +278,47 @@ static bool same_set(const nt_dns_record *a, const nt_dns_record *b)
     return a->type == b->type && a->rclass == b->rclass && nt_dns_name_equal(&a->owner, &b->owner);
 }
 
-/* A source's budget of evictions (DESIGN §11): a full cache is turned over
- * at most EVICT_RATE records per second per source (burst EVICT_BURST), so
- * a flood cannot churn through everything a browse shows, while a real
- * newcomer after the flood still gets in. */
-static bool evict_allowed(srcrate *src, uint64_t now)
+/* Budgets of evictions (DESIGN §11): a full cache is turned over at most
+ * EVICT_RATE records per second per source (burst EVICT_BURST) and
+ * EVICT_IF_RATE per interface (burst EVICT_IF_BURST), so a flood, from one
+ * address or from many, cannot churn through everything a browse shows,
+ * while a real newcomer after the flood still gets in. Each trust class
+ * has its own budgets: an unverified flood, even from a publisher's own
+ * address, spends nothing a verified newcomer needs. */
+static bool budget_take(ebudget *b, uint32_t rate, uint32_t burst, uint64_t now)
 {
-    uint64_t add;
-    if (src == NULL)
-        return true;
-    if (now > src->evict_ms) {
-        add = (now - src->evict_ms) * EVICT_RATE / 1000u;
-        if (add != 0) {
-            src->evict_tokens = add + src->evict_tokens > EVICT_BURST
-                                    ? EVICT_BURST
-                                    : (uint32_t)(add + src->evict_tokens);
-            src->evict_ms = now;
+    uint64_t back;
+    if (now > b->ms) {
+        back = (now - b->ms) * rate / 1000u;
+        if (back != 0) {
+            b->used = back >= b->used ? 0 : b->used - (uint32_t)back;
+            b->ms = now;
         }
     }
-    if (src->evict_tokens == 0)
+    if (b->used >= burst)
         return false;
-    src->evict_tokens--;
+    b->used++;
     return true;
+}
+
+static bool evict_allowed(iface *f, srcrate *src, unsigned cls, uint64_t now)
+{
+    if (src != NULL && !budget_take(&src->evict[cls], EVICT_RATE, EVICT_BURST, now))
+        return false;
+    if (!budget_take(&f->evict[cls], EVICT_IF_RATE, EVICT_IF_BURST, now)) {
+        if (src != NULL)
+            src->evict[cls].used--;
+        return false;
+    }
+    return true;
+}
+
+/* Nothing was evicted after all: the budgets get their token back. */
+static void evict_refund(iface *f, srcrate *src, unsigned cls)
+{
+    if (src != NULL)
+        src->evict[cls].used--;
+    f->evict[cls].used--;
 }
 
 /* The indexes exist from the first record on. */
@@ -347,33 +366,34 @@ static bool grow(nt_mdns *m, iface *f)
 }
 
 /* Makes room for one more entry: grows the array up to the cap, then evicts
- * the entry closest to expiry among those no more trusted than the newcomer,
- * so an unverified flood cannot push out verified records (DESIGN §11). A
- * newcomer that would expire before every candidate is itself the one to go. */
+ * from the least trusted class below the newcomer's its entry closest to
+ * expiry, so an unverified flood can neither push out verified records nor
+ * keep them out (its records may well outlive a verified newcomer's TTL).
+ * With no less trusted entry, the newcomer's own class gives its entry
+ * closest to expiry, unless the newcomer would expire first: then it is
+ * itself the one to go (DESIGN §11). */
 static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_expiry,
                       srcrate *src, uint64_t now)
 {
     iface *f = &m->ifs[ifslot];
     int32_t victim = -1;
-    unsigned k;
+    unsigned k, cls = tclass(trust);
     if (!index_init(m, f))
         return false;
     if (f->ncache < f->cache_alloc || grow(m, f))
         return true;
     if (f->ncache == 0)
         return false;
-    /* The budget first: a flood past it is dropped without a look. */
-    if (!evict_allowed(src, now))
+    /* The budgets first: a flood past them is dropped without a look. */
+    if (!evict_allowed(f, src, cls, now))
         return false;
-    for (k = 0; k <= tclass(trust); k++) {
-        const cheap *h = &f->hexp[k];
-        if (h->n != 0 &&
-            (victim < 0 || f->cache[h->a[0]].expires_ms < f->cache[victim].expires_ms))
-            victim = h->a[0];
-    }
-    if (victim < 0 || f->cache[victim].expires_ms > new_expiry) {
-        if (src != NULL)
-            src->evict_tokens++; /* nothing evicted: give the token back */
+    for (k = 0; k < cls && victim < 0; k++)
+        if (f->hexp[k].n != 0)
+            victim = f->hexp[k].a[0];
+    if (victim < 0 && f->hexp[cls].n != 0 && f->cache[f->hexp[cls].a[0]].expires_ms <= new_expiry)
+        victim = f->hexp[cls].a[0];
+    if (victim < 0) {
+        evict_refund(f, src, cls);
         return false;
     }
     mdns_mark_dirty(m, &f->cache[victim].r.owner);

@@ -691,8 +691,6 @@ static srcrate *src_slot(iface *f, const nt_mdns_addr *addr, uint64_t now)
     memset(r, 0, sizeof(*r));
     r->addr = *addr;
     r->window_ms = now;
-    r->evict_ms = now;
-    r->evict_tokens = EVICT_BURST;
     return r;
 }
 

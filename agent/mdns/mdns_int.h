@@ -53,6 +53,8 @@ enum {
 #define SRC_RATE_SLOTS 64u         /* sources tracked per interface for the input budget */
 #define EVICT_RATE 64u             /* evictions per second one source may cause in a full cache */
 #define EVICT_BURST 256u
+#define EVICT_IF_RATE 128u         /* ... and all sources together, per interface */
+#define EVICT_IF_BURST 512u
 #define EXTRA_MAX 8u               /* records the attach hook may add per RRset */
 
 typedef struct centry {
@@ -89,12 +91,18 @@ typedef struct estate {
     uint64_t last_mcast[NSLOT];
 } estate;
 
+/* A budget of cache evictions (cache.c): used of a burst spent, paid back
+ * at a rate per second since ms. Zeroed, it is full. */
+typedef struct ebudget {
+    uint64_t ms;
+    uint32_t used;
+} ebudget;
+
 typedef struct srcrate {         /* one source's share of the input budget */
     nt_mdns_addr addr;
     uint64_t window_ms;
     uint32_t count;
-    uint64_t evict_ms;           /* when evict_tokens was last refilled */
-    uint32_t evict_tokens;       /* cache evictions this source may still cause */
+    ebudget evict[CACHE_TRUST_CLASSES]; /* evictions it may cause, per trust class */
 } srcrate;
 
 typedef struct ptrchg {          /* a PTR record entered or left a cache */
@@ -125,6 +133,10 @@ typedef struct iface {
     uint64_t rate_window_ms;
     uint32_t rate_count;
     srcrate src[SRC_RATE_SLOTS];
+    /* Evictions all sources together may cause, per trust class: an on-
+     * link attacker sends from as many addresses as it likes, and a flood
+     * of one class must not hold back a more trusted newcomer. */
+    ebudget evict[CACHE_TRUST_CLASSES];
 } iface;
 
 typedef struct ent {

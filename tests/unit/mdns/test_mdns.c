@@ -888,6 +888,67 @@ static void test_eviction_budget(void **state)
     assert_true(real);
 }
 
+/* Records whose owner's first label is "signed" are verified (trust 2). */
+static nt_status trust_signed(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
+                              const nt_mdns_rrset *set, const nt_mdns_rrset *message,
+                              uint64_t now, nt_mdns_judgement *out)
+{
+    (void)ctx;
+    (void)ifindex;
+    (void)src;
+    (void)message;
+    (void)now;
+    out->verdict = NT_MDNS_ACCEPT;
+    if (set->count > 0 && set->rrs[0].name_len > 7 && memcmp(set->rrs[0].name, "\6signed", 7) == 0)
+        out->trust = 2;
+    return NT_OK;
+}
+
+static void tweak_small_cache_verified(nt_mdns_config *cfg, int i)
+{
+    tweak_small_cache(cfg, i);
+    cfg->verify = trust_signed;
+}
+
+/* The eviction budget against a flood from many on-link addresses, one of
+ * them the publisher's own (an on-link attacker sends from any address of
+ * the subnet). Six sources each bring 600 unverified records into a full
+ * cache of 300: together they may evict no more than the interface's
+ * budget, not 256 apiece (the whole cache five times over). And the
+ * flood, though it spent the budget of the publisher's address, does not
+ * keep the publisher's verified record out: the budgets of one trust
+ * class are spent by that class only. */
+static void test_eviction_spoofed_sources(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    static const uint8_t a1[4] = {10, 0, 0, 9};
+    static const char *const srcs[] = {"10.0.0.9",  "10.0.0.61", "10.0.0.62",
+                                       "10.0.0.63", "10.0.0.64", "10.0.0.65"};
+    char target[64];
+    nt_dns_record r;
+    size_t len, i, k;
+    nt_mdns_stats s;
+    (void)state;
+    lan_init_cfg(l, 1, 43, NULL, tweak_small_cache_verified);
+    browse(0, "_flood._tcp", false);
+    for (k = 0; k < 6; k++)
+        for (i = 0; i < 600; i++) {
+            snprintf(target, sizeof(target), "bogus-%zu-%zu._flood._tcp.local", k, i);
+            rec_ptr(&r, "_flood._tcp.local", target, st, 4500);
+            len = make_response(buf, sizeof(buf), &r, 1);
+            lan_inject(l, 0, srcs[k], 5353, true, buf, len);
+            l->nev[0] = 0; /* keep the log small */
+        }
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.cache_records, 300);
+    assert_int_equal(s.cache_evictions, 512);
+    rec_a(&r, "signed.local", a1, 120, true);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 1);
+}
+
 /* ---- answering (§6, §7) ---------------------------------------------------------- */
 
 /* Count responses from engine 0 after mark that answer owner/type. */
@@ -1939,6 +2000,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_browse_instance_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reannounce_no_update, setup, teardown),
