@@ -73,6 +73,11 @@ typedef struct centry {
     int32_t next_rec, prev_rec; /* neighbours in the record bucket */
     int32_t hpos_exp;        /* position in its trust class's expiry heap */
     int32_t hpos_wake;       /* position in the wake heap, -1 when not in it */
+    /* §10.2, as of the last look at its set for a cache-flush record of
+     * trust up to flush_trust: nothing in the set can be flushed before
+     * flush_ripe_ms (0: no look yet). */
+    uint64_t flush_ripe_ms;
+    uint8_t flush_trust;
 } centry;
 
 /* An indexed binary min-heap of cache entry numbers (cache.c). */
