@@ -311,8 +311,13 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
         bool qu = (q->flags & NT_DNS_RR_MDNS_BIT) != 0;
         nt_dns_rr_owner(msg, q, &qn);
         /* §10.5: if nobody answers this, our copy may be stale. Probes
-         * (authority records present) are not asking for data. */
-        if (msg->count[NT_DNS_SEC_AUTHORITY] == 0)
+         * (authority records present) are not asking for data. Nor is a
+         * silence news after a QU question (its answer may go by unicast
+         * to the asker alone, §5.4) or a truncated query (its known
+         * answers, which keep the responder quiet, come in the packets
+         * after it, §7.2): a spoofer would otherwise make us drop a live
+         * record. */
+        if (msg->count[NT_DNS_SEC_AUTHORITY] == 0 && !qu && (msg->flags & NT_DNS_FLAG_TC) == 0)
             mdns_cache_poof_note(m, ifslot, &qn, q->type, kas, nka, false, now);
         if (qu)
             continue;

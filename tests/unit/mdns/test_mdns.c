@@ -615,6 +615,52 @@ static void test_poof(void **state)
     assert_true(t_rm - t_unplug >= 10000);
 }
 
+/* §10.5 counts queries that should draw a multicast answer, without it
+ * among their known answers. A QU question (§5.4) may be answered by
+ * unicast to the asker alone, and a truncated query's known answers come
+ * in the packets after it (§7.2), where they keep the publisher quiet. So
+ * neither may make a browser drop a live service as gone: not a
+ * spoofer's QU queries right after the announcements (when its publisher
+ * answers them by unicast), nor its truncated queries whose next packet
+ * holds the service as a known answer. */
+static void test_poof_qu_tc(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record ka;
+    size_t len, i, k, mark;
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        lan_init(l, 2, 46);
+        lan_publish(l, 0, "Live", "_qu._tcp", 21, 0);
+        browse(1, "_qu._tcp", false);
+        lan_run_until(l, 8000);
+        assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+        rec_ptr(&ka, "_qu._tcp.local", "Live._qu._tcp.local", st, 4500);
+        mark = log_mark();
+        for (i = 0; i < 3; i++) {
+            len = make_query(buf, sizeof(buf), 0, k == 0 ? 0 : NT_DNS_FLAG_TC, "_qu._tcp.local",
+                             NT_DNS_TYPE_PTR, k == 0, NULL, 0);
+            lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+            lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+            if (k == 1) {
+                len = make_query(buf, sizeof(buf), 0, 0, NULL, 0, false, &ka, 1);
+                lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+                lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+            }
+            lan_run_until(l, l->now + 1000);
+        }
+        /* Nothing went to the browser (unicast, or suppressed). */
+        for (i = mark; i < l->nlog; i++)
+            assert_false(l->log[i].from == 0 && l->log[i].dst.addr.bytes[0] == 224 &&
+                         is_response_with(&l->log[i], "_qu._tcp.local", NT_DNS_TYPE_PTR));
+        lan_run_until(l, l->now + 12000);
+        assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+        if (k == 0)
+            lan_cleanup(l); /* the second is teardown's */
+    }
+}
+
 static void test_cache_cap_eviction(void **state)
 {
     lan *l = &g_lan;
@@ -2061,6 +2107,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ttl_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poof_qu_tc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
