@@ -684,6 +684,10 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
             continue;
         if (c->expires_ms <= now + GOODBYE_GRACE_MS)
             continue; /* already going */
+        /* Heard within the last second: its responder may not multicast it
+         * again yet (§6), so its silence says nothing. */
+        if (now < c->recv_ms + 1000u)
+            continue;
         /* Our own query carried the records above half their TTL (§7.1). */
         if (skip_fresh && (c->expires_ms - now) * 2u > (uint64_t)c->r.ttl * 1000u)
             continue;

@@ -661,6 +661,34 @@ static void test_poof_qu_tc(void **state)
     }
 }
 
+/* §10.5 against §6: a responder multicasts a record at most once a
+ * second, so QM queries from a spoofer sent within a second of its answer
+ * draw nothing; the browser must not take that silence as the service
+ * being gone. */
+static void test_poof_rate_limited(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, i;
+    (void)state;
+    lan_init(l, 2, 47);
+    lan_publish(l, 0, "Live", "_rl._tcp", 21, 0);
+    browse(1, "_rl._tcp", false);
+    lan_run_until(l, 8000);
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+    len = make_query(buf, sizeof(buf), 0, 0, "_rl._tcp.local", NT_DNS_TYPE_PTR, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    for (i = 0; i < 2; i++) {
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+        lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+        lan_run_until(l, l->now + 300);
+    }
+    lan_run_until(l, l->now + 12000);
+    assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
 static void test_cache_cap_eviction(void **state)
 {
     lan *l = &g_lan;
@@ -2108,6 +2136,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof_qu_tc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poof_rate_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
