@@ -1386,6 +1386,85 @@ static void test_flood_fairness(void **state)
     assert_int_equal(st.rate_dropped, 5000 - 250);
 }
 
+/* Bytes engine 0 sent since mark to addr:port, and in how many packets;
+ * *tc: one of them had TC set. */
+static size_t sent_to(size_t mark, const char *addr, uint16_t port, size_t *npkt, bool *tc)
+{
+    nt_mdns_addr a;
+    size_t i, n = 0;
+    assert_int_equal(nt_mdns_addr_parse(&a, addr), NT_OK);
+    *npkt = 0;
+    *tc = false;
+    for (i = mark; i < g_lan.nlog; i++)
+        if (g_lan.log[i].from == 0 && g_lan.log[i].dst.port == port &&
+            memcmp(g_lan.log[i].dst.addr.bytes, a.bytes, 4) == 0) {
+            n += g_lan.log[i].len;
+            (*npkt)++;
+            *tc = *tc || (parse(&g_lan.log[i])->flags & NT_DNS_FLAG_TC) != 0;
+        }
+    return n;
+}
+
+/* §6.7 legacy unicast is what a unicast DNS client asks: its reply is a
+ * conventional DNS response, 512 bytes at most (TC set when answers are
+ * left out) unless the query's EDNS(0) OPT record offers more (RFC 6891).
+ * Any on-link address and port can be named as the source, so a reply of
+ * up to 9000 bytes, or several, turned a 60-byte spoofed query into a
+ * flood at a victim of the spoofer's choosing. */
+static void test_legacy_reply_size(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], big[1200];
+    nt_mdns_service_config sc;
+    nt_mdns_service_id id;
+    nt_mdns_txt_entry txt[4];
+    nt_dns_builder b;
+    nt_dns_opt opt;
+    nt_dns_name n;
+    size_t len, mark, np, i, bytes;
+    bool tc;
+    (void)state;
+    lan_init(l, 1, 48);
+    memset(big, 'x', sizeof(big));
+    for (i = 0; i < 4; i++) {
+        txt[i].key = i == 0 ? "a" : i == 1 ? "b" : i == 2 ? "c" : "d";
+        txt[i].value = big;
+        txt[i].value_len = 250;
+    }
+    memset(&sc, 0, sizeof(sc));
+    sc.instance = "Big";
+    sc.type = "_big._tcp";
+    sc.port = 80;
+    sc.txt = txt;
+    sc.txt_count = 4;
+    assert_int_equal(nt_mdns_service_add(l->e[0], &id, &sc, l->now), NT_OK);
+    lan_run_until(l, 10000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 7, 0, "Big._big._tcp.local", NT_DNS_TYPE_ANY, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 40000, false, buf, len);
+    lan_run_until(l, l->now + 10);
+    bytes = sent_to(mark, "10.0.0.50", 40000, &np, &tc);
+    assert_int_equal(np, 1);
+    assert_true(bytes <= 512);
+    assert_true(tc);
+    /* With EDNS(0) offering 4096 bytes, the whole answer in one reply. */
+    name(&n, "Big._big._tcp.local");
+    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof(buf), 8, 0), NT_OK);
+    assert_int_equal(nt_dns_builder_add_question(&b, &n, NT_DNS_TYPE_ANY, NT_DNS_CLASS_IN, false),
+                     NT_OK);
+    memset(&opt, 0, sizeof(opt));
+    opt.udp_size = 4096;
+    assert_int_equal(nt_dns_builder_add_opt(&b, &opt), NT_OK);
+    len = nt_dns_builder_len(&b);
+    mark = log_mark();
+    lan_inject(l, 0, "10.0.0.50", 40001, false, buf, len);
+    lan_run_until(l, l->now + 10);
+    bytes = sent_to(mark, "10.0.0.50", 40001, &np, &tc);
+    assert_int_equal(np, 1);
+    assert_true(bytes > 1000 && bytes <= 4096);
+    assert_false(tc);
+}
+
 /* A goodbye for our record that we did not send (stale or spoofed): we say
  * the record again before peers drop it, so a browser keeps the service. */
 static void test_spoofed_goodbye(void **state)
@@ -2154,6 +2233,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flood_fairness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spoofed_goodbye, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_reply_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nsec_missing_aaaa, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_loopback, setup, teardown),
