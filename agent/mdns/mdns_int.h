@@ -47,7 +47,7 @@ enum {
 #define CONFLICT_RING 15u          /* §8.1: 15 conflicts in 10 s -> 5 s between probes */
 #define MAX_PENDING_ANSWERS 1024u
 #define MAX_ONESHOT 128u
-#define MAX_DIRTY 64u
+#define MAX_DIRTY 64u              /* dirty names besides two per record taken from a packet */
 #define EV_SPARE_MAX 32u           /* event nodes kept for reuse: no allocation per event */
 #define MAX_PTR_CHANGES 512u       /* PTR additions/removals noted per batch */
 #define SRC_RATE_SLOTS 64u         /* sources tracked per interface for the input budget */
@@ -298,9 +298,15 @@ struct nt_mdns {
     evq *ev_spare;               /* popped nodes kept for reuse (EV_SPARE_MAX) */
     size_t nspare;
 
-    nt_dns_name dirty[MAX_DIRTY];
-    uint32_t dirty_hash[MAX_DIRTY];
-    size_t ndirty;
+    /* Names whose records changed since the last query update: room for
+     * all that one packet can touch (its records and as many evicted), so
+     * that a packet naming many hosts does not force a rescan of every
+     * browse (dirty_all); found through an open-addressed index. */
+    nt_dns_name *dirty;          /* dirty_cap */
+    uint32_t *dirty_hash;
+    size_t ndirty, dirty_cap;
+    int32_t *dirty_idx;          /* ndirty_idx slots (a power of two), -1 free */
+    size_t ndirty_idx;
     bool dirty_all;
     bool ev_missed;   /* a query event did not fit the queue: re-run the queries once it drains */
     ptrchg *pchg;                /* MAX_PTR_CHANGES */
@@ -343,6 +349,8 @@ void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n);
  * alike, and a LAN host cannot choose names that share a bucket. */
 uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n);
 uint64_t mdns_hash_folded(const nt_mdns *m, uint64_t tweak, const uint8_t *p, size_t len);
+bool mdns_is_dirty(const nt_mdns *m, const nt_dns_name *n, uint32_t h); /* h: its name hash */
+void mdns_dirty_clear(nt_mdns *m);
 void mdns_note_ptr(nt_mdns *m, size_t ifslot, const nt_dns_record *r, bool added);
 nt_status mdns_host_build(nt_mdns *m);
 

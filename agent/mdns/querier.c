@@ -355,20 +355,9 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
 
 /* ---- events ------------------------------------------------------------------ */
 
-static bool is_dirty_h(const nt_mdns *m, const nt_dns_name *n, uint32_t h)
-{
-    size_t i;
-    if (m->dirty_all)
-        return true;
-    for (i = 0; i < m->ndirty; i++)
-        if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
-            return true;
-    return false;
-}
-
 static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
 {
-    return is_dirty_h(m, n, mdns_name_hash(m, n));
+    return mdns_is_dirty(m, n, mdns_name_hash(m, n));
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -938,8 +927,7 @@ void mdns_query_update(nt_mdns *m)
             inst_del(m, q, in);
         }
     }
-    m->ndirty = 0;
-    m->dirty_all = false;
+    mdns_dirty_clear(m);
     m->npchg = 0;
 }
 

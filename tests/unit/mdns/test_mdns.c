@@ -1086,6 +1086,52 @@ static void test_flush_flood_cost(void **state)
     assert_int_equal(cache_of(0, NT_DNS_TYPE_PTR).n, 250);
 }
 
+static void tweak_cache_2048(nt_mdns_config *cfg, int i)
+{
+    (void)i;
+    cfg->cache_cap = 2048;
+    cfg->packets_per_sec = 0;
+}
+
+/* A browse must not be rescanned whole (every instance, every cache entry)
+ * for a packet that merely names many hosts: packets of 65 address records
+ * of distinct hosts, none of them an instance's, 1000 of them, with a browse
+ * of 2000 instances, must cost about what packets of 64 such records do
+ * (CPU time). */
+static void test_dirty_flood_cost(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], st[250][64];
+    static const uint8_t a1[4] = {10, 0, 0, 77};
+    char target[64], hosts[65][16];
+    nt_dns_record r[250];
+    size_t len, k, p;
+    double d64, d65;
+    (void)state;
+    lan_init_cfg(l, 1, 49, NULL, tweak_cache_2048);
+    browse(0, "_big._tcp", true);
+    for (p = 0; p < 8; p++) {
+        for (k = 0; k < 250; k++) {
+            snprintf(target, sizeof(target), "i%zu._big._tcp.local", p * 250 + k);
+            rec_ptr(&r[k], "_big._tcp.local", target, st[k], 4500);
+        }
+        len = make_response(buf, sizeof(buf), r, 250);
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+        lan_run_until(l, l->now + 10);
+        l->nev[0] = 0;
+    }
+    for (k = 0; k < 65; k++) {
+        snprintf(hosts[k], sizeof(hosts[k]), "x%zu.local", k);
+        rec_a(&r[k], hosts[k], a1, 120, true);
+    }
+    len = make_response(buf, sizeof(buf), r, 64);
+    d64 = flood_secs(buf, len, 1000);
+    len = make_response(buf, sizeof(buf), r, 65);
+    d65 = flood_secs(buf, len, 1000);
+    print_message("64: %.3f s, 65: %.3f s\n", d64, d65);
+    assert_true(d65 < 3 * d64 + 0.05);
+}
+
 /* ---- answering (§6, §7) ---------------------------------------------------------- */
 
 /* Count responses from engine 0 after mark that answer owner/type. */
@@ -2220,6 +2266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush_flood_cost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dirty_flood_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_browse_instance_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reannounce_no_update, setup, teardown),
