@@ -282,6 +282,7 @@ struct nt_mdns {
     query *qs;                   /* max_queries */
     qst *qsts;                   /* 4 * max_queries */
     size_t nqsts;
+    size_t nqst_used;
     size_t qsts_hi;              /* no question at or past this is used */
     int32_t *qst_bucket;         /* name hash -> first question (chained by nx) */
     size_t nqbucket;             /* power of two >= nqsts */

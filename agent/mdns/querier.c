@@ -15,8 +15,13 @@ static int32_t *qst_head(const nt_mdns *m, uint32_t h)
     return &m->qst_bucket[h & (m->nqbucket - 1)];
 }
 
+/* followed: a question about an instance a browse found (its SRV, TXT,
+ * addresses). Those come and go with what the LAN announces, so they may
+ * not take the last half of the table: a flood of junk instances must not
+ * leave a query added later without room for its own questions. A browse
+ * refreshes its instances' records without them (mdns_query_wants). */
 static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name, uint16_t type,
-                    uint32_t ifindex, uint64_t now)
+                    uint32_t ifindex, uint64_t now, bool followed)
 {
     uint32_t h = mdns_name_hash(m, name);
     int32_t i, *head = qst_head(m, h);
@@ -27,8 +32,9 @@ static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name,
             nt_dns_name_equal(&q->name, name))
             return;
     }
-    if (m->qst_free < 0)
+    if (m->qst_free < 0 || (followed && m->nqst_used >= m->nqsts / 2u))
         return; /* capped: the query still works from what others ask */
+    m->nqst_used++;
     i = m->qst_free;
     q = &m->qsts[i];
     m->qst_free = q->nx;
@@ -70,6 +76,7 @@ static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
             q->used = false;
             q->nx = m->qst_free;
             m->qst_free = i;
+            m->nqst_used--;
         }
     }
 }
@@ -77,6 +84,32 @@ static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
 static bool qst_on(const qst *q, const iface *f)
 {
     return q->used && f->used && (q->ifindex == 0 || q->ifindex == f->ifindex);
+}
+
+/* Does a resolving browse follow an instance named n (SRV, TXT), or one
+ * whose SRV points at n (its addresses), on interface f? */
+static bool followed(const nt_mdns *m, const iface *f, const nt_dns_name *n, uint32_t h,
+                     uint16_t type)
+{
+    size_t k;
+    bool inst = type == NT_DNS_TYPE_SRV || type == NT_DNS_TYPE_TXT || type == NT_DNS_TYPE_ANY;
+    bool addr = type == NT_DNS_TYPE_A || type == NT_DNS_TYPE_AAAA || type == NT_DNS_TYPE_ANY;
+    for (k = 0; k < m->cfg.max_queries; k++) {
+        const query *q = &m->qs[k];
+        int32_t i;
+        if (!q->used || q->kind != NT_MDNS_Q_BROWSE || !q->resolve || q->nbuck == 0 ||
+            (q->ifindex != 0 && q->ifindex != f->ifindex))
+            continue;
+        for (i = inst ? q->by_name[h & (q->nbuck - 1)] : -1; i >= 0; i = q->inst[i].nx_name)
+            if (q->inst[i].used && q->inst[i].hname == h && q->inst[i].ifindex == f->ifindex &&
+                nt_dns_name_equal(&q->inst[i].name, n))
+                return true;
+        for (i = addr ? q->by_target[h & (q->nbuck - 1)] : -1; i >= 0; i = q->inst[i].nx_target)
+            if (q->inst[i].used && q->inst[i].htarget == h && q->inst[i].ifindex == f->ifindex &&
+                nt_dns_name_equal(&q->inst[i].target, n))
+                return true;
+    }
+    return false;
 }
 
 bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
@@ -89,7 +122,7 @@ bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, 
             q->hname == h && nt_dns_name_equal(&q->name, name))
             return true;
     }
-    return false;
+    return followed(m, &m->ifs[ifslot], name, h, type);
 }
 
 void mdns_oneshot_add(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
@@ -645,15 +678,16 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
         return;
     }
     if (q->resolve || q->kind == NT_MDNS_Q_RESOLVE) {
-        qst_add(m, q->id, &in->name, NT_DNS_TYPE_SRV, ifx, now);
-        qst_add(m, q->id, &in->name, NT_DNS_TYPE_TXT, ifx, now);
+        bool fol = q->kind == NT_MDNS_Q_BROWSE;
+        qst_add(m, q->id, &in->name, NT_DNS_TYPE_SRV, ifx, now, fol);
+        qst_add(m, q->id, &in->name, NT_DNS_TYPE_TXT, ifx, now, fol);
         if (target.len != 0 && !nt_dns_name_equal(&target, &in->target)) {
             if (in->target.len != 0)
                 qst_del(m, q->id, &in->target);
             if (q->want4)
-                qst_add(m, q->id, &target, NT_DNS_TYPE_A, ifx, now);
+                qst_add(m, q->id, &target, NT_DNS_TYPE_A, ifx, now, fol);
             if (q->want6)
-                qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now);
+                qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now, fol);
         }
     }
     if (target.len != 0 && (in->target.len == 0 || !nt_dns_name_equal(&target, &in->target) ||
@@ -1009,17 +1043,17 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
     switch (q->kind) {
     case NT_MDNS_Q_BROWSE:
     case NT_MDNS_Q_TYPES:
-        qst_add(m, q->id, &q->name, NT_DNS_TYPE_PTR, q->ifindex, now_ms);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_PTR, q->ifindex, now_ms, false);
         break;
     case NT_MDNS_Q_RESOLVE:
-        qst_add(m, q->id, &q->name, NT_DNS_TYPE_SRV, q->ifindex, now_ms);
-        qst_add(m, q->id, &q->name, NT_DNS_TYPE_TXT, q->ifindex, now_ms);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_SRV, q->ifindex, now_ms, false);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_TXT, q->ifindex, now_ms, false);
         break;
     case NT_MDNS_Q_HOST:
         if (q->want4)
-            qst_add(m, q->id, &q->name, NT_DNS_TYPE_A, q->ifindex, now_ms);
+            qst_add(m, q->id, &q->name, NT_DNS_TYPE_A, q->ifindex, now_ms, false);
         if (q->want6)
-            qst_add(m, q->id, &q->name, NT_DNS_TYPE_AAAA, q->ifindex, now_ms);
+            qst_add(m, q->id, &q->name, NT_DNS_TYPE_AAAA, q->ifindex, now_ms, false);
         break;
     }
     if (qc->immediate) {

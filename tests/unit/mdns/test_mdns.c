@@ -689,6 +689,57 @@ static void test_poof_rate_limited(void **state)
     assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
 }
 
+/* The querier's table of questions (4 per query slot, 1024) against a flood
+ * of junk instances, each of which a resolving browse asks SRV and TXT of:
+ * 600 junk PTRs must neither keep a later resolve from asking its question
+ * nor keep the browse from refreshing (§5.2) a real instance that came
+ * after them, so that it stays resolved past its SRV's TTL (120 s). */
+static void test_question_table_flood(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], st[200][64];
+    char target[64];
+    nt_dns_record r[200];
+    nt_mdns_query_config qc;
+    nt_mdns_query_id qid;
+    size_t len, k, p, mark, i, asked = 0;
+    const nt_mdns_event *ev;
+    (void)state;
+    lan_init(l, 2, 50);
+    browse(1, "_r._tcp", true);
+    lan_run_until(l, 1000);
+    for (p = 0; p < 3; p++) {
+        for (k = 0; k < 200; k++) {
+            snprintf(target, sizeof(target), "junk%zu._r._tcp.local", p * 200 + k);
+            rec_ptr(&r[k], "_r._tcp.local", target, st[k], 4500);
+        }
+        len = make_response(buf, sizeof(buf), r, 200);
+        lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+        l->nev[1] = 0;
+    }
+    lan_run_until(l, l->now + 100);
+    l->nev[1] = 0;
+    memset(&qc, 0, sizeof(qc));
+    qc.kind = NT_MDNS_Q_RESOLVE;
+    qc.type = "_s._tcp";
+    qc.instance = "Elsewhere";
+    mark = log_mark();
+    assert_int_equal(nt_mdns_query_add(l->e[1], &qid, &qc, l->now), NT_OK);
+    lan_run_until(l, l->now + 300);
+    for (i = mark; i < l->nlog; i++)
+        asked += l->log[i].from == 1 && is_query_for(&l->log[i], "Elsewhere._s._tcp.local",
+                                                     NT_DNS_TYPE_SRV);
+    assert_true(asked > 0);
+    lan_publish(l, 0, "Real", "_r._tcp", 80, 0);
+    lan_run_until(l, l->now + 10000);
+    l->nev[1] = 0;
+    lan_run_until(l, l->now + 130000);
+    for (i = 0; (ev = lan_event(l, 1, NT_MDNS_EV_SERVICE_UPDATED, i)) != NULL; i++)
+        if (strcmp(ev->instance, "Real") == 0)
+            assert_true(ev->have_srv);
+    assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
 static void test_cache_cap_eviction(void **state)
 {
     lan *l = &g_lan;
@@ -2261,6 +2312,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof_qu_tc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof_rate_limited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_table_flood, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
