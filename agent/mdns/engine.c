@@ -894,11 +894,24 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
     n = 0;
     for (i = first; i < msg->nrr; i++) {
         const nt_dns_rr *rr = &msg->rr[i];
+        nt_status st;
         if (rr->section == NT_DNS_SEC_AUTHORITY || rr->status != NT_OK ||
             rr->type == NT_DNS_TYPE_OPT)
             continue;
-        if (nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used) !=
-            NT_OK) {
+        st = nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used);
+        if (st == NT_ERR_NOSPACE) {
+            /* Their RDATA expands past the scratch (names that point at
+             * one long name): refused whole too, not less what is left. */
+            size_t all = 0, j;
+            for (j = first; j < msg->nrr; j++) {
+                all += msg->rr[j].section != NT_DNS_SEC_AUTHORITY && msg->rr[j].status == NT_OK &&
+                       msg->rr[j].type != NT_DNS_TYPE_OPT;
+                m->rx_rejected[j] = m->cfg.verify != NULL;
+            }
+            m->stats.records_dropped += all;
+            goto cleanup;
+        }
+        if (st != NT_OK) {
             m->stats.records_dropped++;
             m->rx_rejected[i] = m->cfg.verify != NULL;
             continue;

@@ -1075,6 +1075,57 @@ static void test_eviction_spoofed_sources(void **state)
     assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 1);
 }
 
+/* DESIGN §11: a bound that is hit refuses the packet whole. 256 SRV records
+ * whose targets point at one 255-octet name fit a 9000-byte packet but
+ * expand to 66816 octets of RDATA, past the engine's 66559 of scratch: the
+ * packet is refused, not taken less its last record (an RRset judged and
+ * cached without one of its members). */
+static void test_rdata_scratch_full(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], srv[256][300];
+    char owner[32], longname[300];
+    nt_dns_record r[256];
+    nt_dns_name t;
+    nt_mdns_stats s;
+    size_t len, k;
+    (void)state;
+    lan_init(l, 1, 51);
+    memset(longname, 0, sizeof(longname));
+    memset(longname, 'a', 63);
+    longname[63] = '.';
+    memset(longname + 64, 'b', 63);
+    longname[127] = '.';
+    memset(longname + 128, 'c', 63);
+    longname[191] = '.';
+    memset(longname + 192, 'd', 55);
+    memcpy(longname + 247, ".local", 6);
+    name(&t, longname);
+    assert_int_equal(t.len, 255);
+    for (k = 0; k < 256; k++) {
+        snprintf(owner, sizeof(owner), "s%zu.x.local", k);
+        memset(&r[k], 0, sizeof(r[k]));
+        name(&r[k].owner, owner);
+        r[k].type = NT_DNS_TYPE_SRV;
+        r[k].rclass = NT_DNS_CLASS_IN;
+        r[k].ttl = 120;
+        memcpy(srv[k], "\0\0\0\0\0\x50", 6);
+        memcpy(srv[k] + 6, t.wire, t.len);
+        r[k].rdata = srv[k];
+        r[k].rdlength = (uint16_t)(6 + t.len);
+    }
+    len = make_response(buf, sizeof(buf), r, 256);
+    assert_true(len <= 9000);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_SRV).n, 0);
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.records_dropped, 256);
+    /* 255 of them are taken. */
+    len = make_response(buf, sizeof(buf), r, 255);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_SRV).n, 255);
+}
+
 /* CPU seconds engine 0 takes for n copies of buf from eight addresses. */
 static double flood_secs(const uint8_t *buf, size_t len, size_t n)
 {
@@ -2316,6 +2367,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rdata_scratch_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flush_flood_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_flood_cost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_browse_instance_text, setup, teardown),
