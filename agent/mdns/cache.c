@@ -289,28 +289,47 @@ static bool same_set(const nt_dns_record *a, const nt_dns_record *b)
     return a->type == b->type && a->rclass == b->rclass && nt_dns_name_equal(&a->owner, &b->owner);
 }
 
-/* A source's budget of evictions (DESIGN §11): a full cache is turned over
- * at most EVICT_RATE records per second per source (burst EVICT_BURST), so
- * a flood cannot churn through everything a browse shows, while a real
- * newcomer after the flood still gets in. */
-static bool evict_allowed(srcrate *src, uint64_t now)
+/* Budgets of evictions (DESIGN §11): a full cache is turned over at most
+ * EVICT_RATE records per second per source (burst EVICT_BURST) and
+ * EVICT_IF_RATE per interface (burst EVICT_IF_BURST), so a flood, from one
+ * address or from many, cannot churn through everything a browse shows,
+ * while a real newcomer after the flood still gets in. Each trust class
+ * has its own budgets: an unverified flood, even from a publisher's own
+ * address, spends nothing a verified newcomer needs. */
+static bool budget_take(ebudget *b, uint32_t rate, uint32_t burst, uint64_t now)
 {
-    uint64_t add;
-    if (src == NULL)
-        return true;
-    if (now > src->evict_ms) {
-        add = (now - src->evict_ms) * EVICT_RATE / 1000u;
-        if (add != 0) {
-            src->evict_tokens = add + src->evict_tokens > EVICT_BURST
-                                    ? EVICT_BURST
-                                    : (uint32_t)(add + src->evict_tokens);
-            src->evict_ms = now;
+    uint64_t back;
+    if (now > b->ms) {
+        back = (now - b->ms) * rate / 1000u;
+        if (back != 0) {
+            b->used = back >= b->used ? 0 : b->used - (uint32_t)back;
+            b->ms = now;
         }
     }
-    if (src->evict_tokens == 0)
+    if (b->used >= burst)
         return false;
-    src->evict_tokens--;
+    b->used++;
     return true;
+}
+
+static bool evict_allowed(iface *f, srcrate *src, unsigned cls, uint64_t now)
+{
+    if (src != NULL && !budget_take(&src->evict[cls], EVICT_RATE, EVICT_BURST, now))
+        return false;
+    if (!budget_take(&f->evict[cls], EVICT_IF_RATE, EVICT_IF_BURST, now)) {
+        if (src != NULL)
+            src->evict[cls].used--;
+        return false;
+    }
+    return true;
+}
+
+/* Nothing was evicted after all: the budgets get their token back. */
+static void evict_refund(iface *f, srcrate *src, unsigned cls)
+{
+    if (src != NULL)
+        src->evict[cls].used--;
+    f->evict[cls].used--;
 }
 
 /* The indexes exist from the first record on. */
@@ -357,62 +376,96 @@ static bool grow(nt_mdns *m, iface *f)
     return true;
 }
 
+/* §10.2: a cache-flush record replaces the other records of its set that
+ * were received more than one second ago; they go one second from now,
+ * not at once, so that a burst of packets cannot flush its own set. Only
+ * records no more trusted than it: an unsigned record with the flush bit
+ * (even on a shared PTR owner) must not sweep away signed ones.
+ *
+ * Finding them walks the owner's records, which a shared owner may hold by
+ * the thousand; a flood that repeats them with the flush bit would pay
+ * that walk per record. So every look leaves on the set's records the time
+ * before which nothing in the set can come of age (records that arrive
+ * later are a second from it at least), and a flush record already cached
+ * (self >= 0) whose set was looked at for no less trust skips the walk
+ * until then. Returns that time. */
+static uint64_t cache_flush(const nt_mdns *m, iface *f, const nt_dns_record *r, int32_t self,
+                            uint8_t trust, uint64_t now)
+{
+    uint32_t h = mdns_name_hash(m, &r->owner);
+    uint64_t ripe = now + 1000u;
+    int32_t j;
+    if (self >= 0 && now < f->cache[self].flush_ripe_ms && trust <= f->cache[self].flush_trust)
+        return f->cache[self].flush_ripe_ms;
+    for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
+        centry *o = &f->cache[j];
+        if (o->hname != h || !same_set(&o->r, r) || j == self || o->trust > trust ||
+            o->expires_ms <= now + GOODBYE_GRACE_MS)
+            continue;
+        if (o->recv_ms + 1000u > now) {
+            if (o->recv_ms + 1000u < ripe)
+                ripe = o->recv_ms + 1000u;
+            continue;
+        }
+        o->expires_ms = now + GOODBYE_GRACE_MS;
+        o->refresh_ms = UINT64_MAX;
+        exp_fix(f, j);
+        wake_sync(f, j);
+    }
+    for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
+        centry *o = &f->cache[j];
+        if (o->hname == h && same_set(&o->r, r)) {
+            o->flush_ripe_ms = ripe;
+            o->flush_trust = trust;
+        }
+    }
+    return ripe;
+}
+
 /* Makes room for one more entry: grows the array up to the cap, then evicts
- * the entry closest to expiry among those no more trusted than the newcomer,
- * so an unverified flood cannot push out verified records (DESIGN §11). A
- * newcomer that would expire before every candidate is itself the one to go. */
-static bool make_room(nt_mdns *m, size_t ifslot, uint8_t trust, uint64_t new_expiry,
-                      srcrate *src, uint64_t now)
+ * from the least trusted class below the newcomer's its entry closest to
+ * expiry, so an unverified flood can neither push out verified records nor
+ * keep them out (its records may well outlive a verified newcomer's TTL).
+ * With no less trusted entry, the newcomer's own class gives its entry
+ * closest to expiry, unless the newcomer would expire first: then it is
+ * itself the one to go (DESIGN §11). A newcomer r with the cache-flush bit
+ * flushes its set first (*ripe: cache_flush), where there is room or the
+ * budgets allow an eviction: a record that is dropped at once pays for
+ * that walk with its eviction token, even if nothing is evicted. */
+static bool make_room(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t trust,
+                      uint64_t new_expiry, srcrate *src, uint64_t now, uint64_t *ripe)
 {
     iface *f = &m->ifs[ifslot];
     int32_t victim = -1;
-    unsigned k;
+    unsigned k, cls = tclass(trust);
     if (!index_init(m, f))
         return false;
-    if (f->ncache < f->cache_alloc || grow(m, f))
+    if (f->ncache < f->cache_alloc || grow(m, f)) {
+        if (r->mdns_bit)
+            *ripe = cache_flush(m, f, r, -1, trust, now);
         return true;
+    }
     if (f->ncache == 0)
         return false;
-    /* The budget first: a flood past it is dropped without a look. */
-    if (!evict_allowed(src, now))
+    /* The budgets first: a flood past them is dropped without a look. */
+    if (!evict_allowed(f, src, cls, now))
         return false;
-    for (k = 0; k <= tclass(trust); k++) {
-        const cheap *h = &f->hexp[k];
-        if (h->n != 0 &&
-            (victim < 0 || f->cache[h->a[0]].expires_ms < f->cache[victim].expires_ms))
-            victim = h->a[0];
-    }
-    if (victim < 0 || f->cache[victim].expires_ms > new_expiry) {
-        if (src != NULL)
-            src->evict_tokens++; /* nothing evicted: give the token back */
+    if (r->mdns_bit)
+        *ripe = cache_flush(m, f, r, -1, trust, now);
+    for (k = 0; k < cls && victim < 0; k++)
+        if (f->hexp[k].n != 0)
+            victim = f->hexp[k].a[0];
+    if (victim < 0 && f->hexp[cls].n != 0 && f->cache[f->hexp[cls].a[0]].expires_ms <= new_expiry)
+        victim = f->hexp[cls].a[0];
+    if (victim < 0) {
+        if (!r->mdns_bit)
+            evict_refund(f, src, cls);
         return false;
     }
     mdns_mark_dirty(m, &f->cache[victim].r.owner);
     entry_free(m, ifslot, (size_t)victim);
     m->stats.cache_evictions++;
     return true;
-}
-
-/* §10.2: a cache-flush record replaces the other records of its set that
- * were received more than one second ago; they go one second from now,
- * not at once, so that a burst of packets cannot flush its own set. Only
- * records no more trusted than it: an unsigned record with the flush bit
- * (even on a shared PTR owner) must not sweep away signed ones. */
-static void cache_flush(iface *f, const nt_dns_record *r, uint32_t h, uint8_t trust,
-                        uint64_t now)
-{
-    int32_t j;
-    for (j = mdns_cache_first(f, h); j >= 0; j = f->cache[j].next) {
-        centry *o = &f->cache[j];
-        if (o->hname == h && o->trust <= trust && same_set(&o->r, r) &&
-            o->recv_ms + 1000u <= now && o->expires_ms > now + GOODBYE_GRACE_MS &&
-            !mdns_rr_equal(&o->r, r)) {
-            o->expires_ms = now + GOODBYE_GRACE_MS;
-            o->refresh_ms = UINT64_MAX;
-            exp_fix(f, j);
-            wake_sync(f, j);
-        }
-    }
 }
 
 /* The same record again: a goodbye, or a refresh of its TTL. A copy less
@@ -459,7 +512,7 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     iface *f = &m->ifs[ifslot];
     centry *c;
     int32_t j;
-    uint64_t owner_h;
+    uint64_t ripe = 0, owner_h;
     uint32_t hname, hrec;
 
     if (r->rclass != NT_DNS_CLASS_IN && r->rclass != NT_DNS_CLASS_ANY)
@@ -469,18 +522,20 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     owner_h = mdns_hash_folded(m, 0, r->owner.wire, r->owner.len);
     hname = (uint32_t)owner_h;
     hrec = rec_hash_h(m, owner_h, r->type, r->rdata, r->rdlength);
-    if (r->mdns_bit && f->bucket != NULL)
-        cache_flush(f, r, hname, trust, now);
     mdns_mark_dirty_h(m, &r->owner, hname);
     mdns_predict_cached(m, r, now);
     j = find_h(f, r, hrec);
     if (j >= 0) {
         cache_again(m, f, j, r, trust, now);
+        if (r->mdns_bit)
+            (void)cache_flush(m, f, r, j, trust, now);
         return;
     }
+    /* A goodbye for a record we do not hold changes nothing, not even the
+     * rest of its set. */
     if (r->ttl == 0)
         return;
-    if (!make_room(m, ifslot, trust, now + (uint64_t)r->ttl * 1000u, src, now)) {
+    if (!make_room(m, ifslot, r, trust, now + (uint64_t)r->ttl * 1000u, src, now, &ripe)) {
         m->stats.records_dropped++;
         return;
     }
@@ -502,6 +557,10 @@ void mdns_cache_add(nt_mdns *m, size_t ifslot, const nt_dns_record *r, uint8_t t
     c->hname = hname;
     c->hrec = hrec;
     c->hpos_wake = -1;
+    if (r->mdns_bit) {
+        c->flush_ripe_ms = ripe;
+        c->flush_trust = trust;
+    }
     refresh_plan(m, c);
     index_link(f, f->ncache);
     heap_push(f, &f->hexp[tclass(trust)], (int32_t)f->ncache, false);
@@ -642,6 +701,10 @@ void mdns_cache_poof_note(nt_mdns *m, size_t ifslot, const nt_dns_name *name, ui
             continue;
         if (c->expires_ms <= now + GOODBYE_GRACE_MS)
             continue; /* already going */
+        /* Heard within the last second: its responder may not multicast it
+         * again yet (§6), so its silence says nothing. */
+        if (now < c->recv_ms + 1000u)
+            continue;
         /* Our own query carried the records above half their TTL (§7.1). */
         if (skip_fresh && (c->expires_ms - now) * 2u > (uint64_t)c->r.ttl * 1000u)
             continue;

@@ -154,6 +154,18 @@ uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n)
     return (uint32_t)mdns_hash_folded(m, 0, n->wire, n->len);
 }
 
+/* The index slot of name n (hash h): its own, or the free one where it
+ * would go. */
+static size_t dirty_slot(const nt_mdns *m, const nt_dns_name *n, uint32_t h)
+{
+    size_t mask = m->ndirty_idx - 1, k = h & mask;
+    int32_t i;
+    while ((i = m->dirty_idx[k]) >= 0 &&
+           !(m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n)))
+        k = (k + 1) & mask;
+    return k;
+}
+
 void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
 {
     if (!m->dirty_all)
@@ -162,18 +174,38 @@ void mdns_mark_dirty(nt_mdns *m, const nt_dns_name *n)
 
 void mdns_mark_dirty_h(nt_mdns *m, const nt_dns_name *n, uint32_t h)
 {
-    size_t i;
+    size_t k;
     if (m->dirty_all)
         return;
-    for (i = 0; i < m->ndirty; i++)
-        if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
-            return;
-    if (m->ndirty == MAX_DIRTY) {
+    k = dirty_slot(m, n, h);
+    if (m->dirty_idx[k] >= 0)
+        return;
+    if (m->ndirty == m->dirty_cap) {
         m->dirty_all = true;
         return;
     }
+    m->dirty_idx[k] = (int32_t)m->ndirty;
     m->dirty_hash[m->ndirty] = h;
     m->dirty[m->ndirty++] = *n;
+}
+
+bool mdns_is_dirty(const nt_mdns *m, const nt_dns_name *n, uint32_t h)
+{
+    if (m->dirty_all)
+        return true;
+    if (m->ndirty == 0)
+        return false;
+    return m->dirty_idx[dirty_slot(m, n, h)] >= 0;
+}
+
+/* Newest first: each name's probe path is then as it was when it went in. */
+void mdns_dirty_clear(nt_mdns *m)
+{
+    size_t i;
+    for (i = m->ndirty; i-- > 0;)
+        m->dirty_idx[dirty_slot(m, &m->dirty[i], m->dirty_hash[i])] = -1;
+    m->ndirty = 0;
+    m->dirty_all = false;
 }
 
 /* PTR records entering or leaving a cache drive browse events directly, so
@@ -430,12 +462,26 @@ nt_status nt_mdns_create(nt_mdns **out, const nt_mdns_config *cfg)
         m->qsts[i].nx = m->qst_free;
         m->qst_free = (int32_t)i;
     }
+    m->dirty_cap = 2u * (cfg->max_records_in < NT_DNS_MSG_MAX_RECORDS ? cfg->max_records_in
+                                                                      : NT_DNS_MSG_MAX_RECORDS) +
+                   MAX_DIRTY;
+    m->ndirty_idx = 16;
+    while (m->ndirty_idx < 2u * m->dirty_cap)
+        m->ndirty_idx *= 2;
+    m->dirty = nt_calloc(m->dirty_cap, sizeof(*m->dirty));
+    m->dirty_hash = nt_calloc(m->dirty_cap, sizeof(*m->dirty_hash));
+    m->dirty_idx = nt_malloc(m->ndirty_idx * sizeof(*m->dirty_idx));
+    if (m->dirty_idx != NULL) {
+        for (i = 0; i < m->ndirty_idx; i++)
+            m->dirty_idx[i] = -1;
+    }
     m->pa = nt_calloc(MAX_PENDING_ANSWERS, sizeof(*m->pa));
     m->ka = nt_calloc(cfg->max_known_answer_sets, sizeof(*m->ka));
     m->pchg = nt_calloc(MAX_PTR_CHANGES, sizeof(*m->pchg));
     m->kas = nt_calloc(cfg->max_known_answers + 1, sizeof(*m->kas));
     if (m->ifs == NULL || m->ents == NULL || m->qs == NULL || m->qsts == NULL ||
-        m->qst_bucket == NULL || m->pa == NULL ||
+        m->qst_bucket == NULL || m->pa == NULL || m->dirty == NULL || m->dirty_hash == NULL ||
+        m->dirty_idx == NULL ||
         m->ka == NULL || m->pchg == NULL || m->kas == NULL) {
         st = NT_ERR_NOMEM;
         goto cleanup;
@@ -488,6 +534,9 @@ void nt_mdns_destroy(nt_mdns *m)
     nt_free(m->qsts);
     nt_free(m->qst_bucket);
     nt_free(m->pa);
+    nt_free(m->dirty);
+    nt_free(m->dirty_hash);
+    nt_free(m->dirty_idx);
     nt_free(m->ka);
     nt_free(m->pchg);
     nt_free(m->kas);
@@ -695,8 +744,6 @@ static srcrate *src_slot(iface *f, const nt_mdns_addr *addr, uint64_t now)
     memset(r, 0, sizeof(*r));
     r->addr = *addr;
     r->window_ms = now;
-    r->evict_ms = now;
-    r->evict_tokens = EVICT_BURST;
     return r;
 }
 
@@ -851,11 +898,24 @@ static void take_records(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt
     n = 0;
     for (i = first; i < msg->nrr; i++) {
         const nt_dns_rr *rr = &msg->rr[i];
+        nt_status st;
         if (rr->section == NT_DNS_SEC_AUTHORITY || rr->status != NT_OK ||
             rr->type == NT_DNS_TYPE_OPT)
             continue;
-        if (nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used) !=
-            NT_OK) {
+        st = nt_dns_rr_to_record(msg, rr, &recs[n], m->rdbuf + used, sizeof(m->rdbuf) - used);
+        if (st == NT_ERR_NOSPACE) {
+            /* Their RDATA expands past the scratch (names that point at
+             * one long name): refused whole too, not less what is left. */
+            size_t all = 0, j;
+            for (j = first; j < msg->nrr; j++) {
+                all += msg->rr[j].section != NT_DNS_SEC_AUTHORITY && msg->rr[j].status == NT_OK &&
+                       msg->rr[j].type != NT_DNS_TYPE_OPT;
+                m->rx_rejected[j] = m->cfg.verify != NULL;
+            }
+            m->stats.records_dropped += all;
+            goto cleanup;
+        }
+        if (st != NT_OK) {
             m->stats.records_dropped++;
             m->rx_rejected[i] = m->cfg.verify != NULL;
             continue;

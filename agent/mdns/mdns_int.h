@@ -47,12 +47,14 @@ enum {
 #define CONFLICT_RING 15u          /* §8.1: 15 conflicts in 10 s -> 5 s between probes */
 #define MAX_PENDING_ANSWERS 1024u
 #define MAX_ONESHOT 128u
-#define MAX_DIRTY 64u
+#define MAX_DIRTY 64u              /* dirty names besides two per record taken from a packet */
 #define EV_SPARE_MAX 32u           /* event nodes kept for reuse: no allocation per event */
 #define MAX_PTR_CHANGES 512u       /* PTR additions/removals noted per batch */
 #define SRC_RATE_SLOTS 64u         /* sources tracked per interface for the input budget */
 #define EVICT_RATE 64u             /* evictions per second one source may cause in a full cache */
 #define EVICT_BURST 256u
+#define EVICT_IF_RATE 128u         /* ... and all sources together, per interface */
+#define EVICT_IF_BURST 512u
 #define EXTRA_MAX 8u               /* records the attach hook may add per RRset */
 
 typedef struct centry {
@@ -71,6 +73,11 @@ typedef struct centry {
     int32_t next_rec, prev_rec; /* neighbours in the record bucket */
     int32_t hpos_exp;        /* position in its trust class's expiry heap */
     int32_t hpos_wake;       /* position in the wake heap, -1 when not in it */
+    /* §10.2, as of the last look at its set for a cache-flush record of
+     * trust up to flush_trust: nothing in the set can be flushed before
+     * flush_ripe_ms (0: no look yet). */
+    uint64_t flush_ripe_ms;
+    uint8_t flush_trust;
 } centry;
 
 /* An indexed binary min-heap of cache entry numbers (cache.c). */
@@ -89,12 +96,18 @@ typedef struct estate {
     uint64_t last_mcast[NSLOT];
 } estate;
 
+/* A budget of cache evictions (cache.c): used of a burst spent, paid back
+ * at a rate per second since ms. Zeroed, it is full. */
+typedef struct ebudget {
+    uint64_t ms;
+    uint32_t used;
+} ebudget;
+
 typedef struct srcrate {         /* one source's share of the input budget */
     nt_mdns_addr addr;
     uint64_t window_ms;
     uint32_t count;
-    uint64_t evict_ms;           /* when evict_tokens was last refilled */
-    uint32_t evict_tokens;       /* cache evictions this source may still cause */
+    ebudget evict[CACHE_TRUST_CLASSES]; /* evictions it may cause, per trust class */
 } srcrate;
 
 typedef struct ptrchg {          /* a PTR record entered or left a cache */
@@ -125,6 +138,10 @@ typedef struct iface {
     uint64_t rate_window_ms;
     uint32_t rate_count;
     srcrate src[SRC_RATE_SLOTS];
+    /* Evictions all sources together may cause, per trust class: an on-
+     * link attacker sends from as many addresses as it likes, and a flood
+     * of one class must not hold back a more trusted newcomer. */
+    ebudget evict[CACHE_TRUST_CLASSES];
 } iface;
 
 typedef struct ent {
@@ -214,6 +231,7 @@ typedef struct query {
     nt_mdns_query_id id;
     nt_mdns_query_kind kind;
     nt_dns_name name;            /* PTR name, instance name or host name */
+    nt_dns_name svc;             /* browse: <Service>.<Domain> its instances sit under */
     bool want4, want6, resolve;
     uint32_t ifindex;
     qinst *inst;                 /* grows up to config.cache_cap */
@@ -265,6 +283,7 @@ struct nt_mdns {
     size_t qs_hi;                /* one past the last used slot of qs */
     qst *qsts;                   /* 4 * max_queries */
     size_t nqsts;
+    size_t nqst_used;
     size_t qsts_hi;              /* no question at or past this is used */
     int32_t *qst_bucket;         /* name hash -> first question (chained by nx) */
     size_t nqbucket;             /* power of two >= nqsts */
@@ -281,9 +300,15 @@ struct nt_mdns {
     evq *ev_spare;               /* popped nodes kept for reuse (EV_SPARE_MAX) */
     size_t nspare;
 
-    nt_dns_name dirty[MAX_DIRTY];
-    uint32_t dirty_hash[MAX_DIRTY];
-    size_t ndirty;
+    /* Names whose records changed since the last query update: room for
+     * all that one packet can touch (its records and as many evicted), so
+     * that a packet naming many hosts does not force a rescan of every
+     * browse (dirty_all); found through an open-addressed index. */
+    nt_dns_name *dirty;          /* dirty_cap */
+    uint32_t *dirty_hash;
+    size_t ndirty, dirty_cap;
+    int32_t *dirty_idx;          /* ndirty_idx slots (a power of two), -1 free */
+    size_t ndirty_idx;
     bool dirty_all;
     bool ev_missed;   /* a query event did not fit the queue: re-run the queries once it drains */
     ptrchg *pchg;                /* MAX_PTR_CHANGES */
@@ -327,6 +352,8 @@ void mdns_mark_dirty_h(nt_mdns *m, const nt_dns_name *n, uint32_t h); /* h: mdns
  * alike, and a LAN host cannot choose names that share a bucket. */
 uint32_t mdns_name_hash(const nt_mdns *m, const nt_dns_name *n);
 uint64_t mdns_hash_folded(const nt_mdns *m, uint64_t tweak, const uint8_t *p, size_t len);
+bool mdns_is_dirty(const nt_mdns *m, const nt_dns_name *n, uint32_t h); /* h: its name hash */
+void mdns_dirty_clear(nt_mdns *m);
 void mdns_note_ptr(nt_mdns *m, size_t ifslot, const nt_dns_record *r, bool added);
 nt_status mdns_host_build(nt_mdns *m);
 

@@ -15,8 +15,13 @@ static int32_t *qst_head(const nt_mdns *m, uint32_t h)
     return &m->qst_bucket[h & (m->nqbucket - 1)];
 }
 
+/* followed: a question about an instance a browse found (its SRV, TXT,
+ * addresses). Those come and go with what the LAN announces, so they may
+ * not take the last half of the table: a flood of junk instances must not
+ * leave a query added later without room for its own questions. A browse
+ * refreshes its instances' records without them (mdns_query_wants). */
 static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name, uint16_t type,
-                    uint32_t ifindex, uint64_t now)
+                    uint32_t ifindex, uint64_t now, bool followed)
 {
     uint32_t h = mdns_name_hash(m, name);
     int32_t i, *head = qst_head(m, h);
@@ -27,8 +32,9 @@ static void qst_add(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name,
             nt_dns_name_equal(&q->name, name))
             return;
     }
-    if (m->qst_free < 0)
+    if (m->qst_free < 0 || (followed && m->nqst_used >= m->nqsts / 2u))
         return; /* capped: the query still works from what others ask */
+    m->nqst_used++;
     i = m->qst_free;
     q = &m->qsts[i];
     m->qst_free = q->nx;
@@ -70,6 +76,7 @@ static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
             q->used = false;
             q->nx = m->qst_free;
             m->qst_free = i;
+            m->nqst_used--;
         }
     }
 }
@@ -77,6 +84,32 @@ static void qst_del(nt_mdns *m, nt_mdns_query_id owner, const nt_dns_name *name)
 static bool qst_on(const qst *q, const iface *f)
 {
     return q->used && f->used && (q->ifindex == 0 || q->ifindex == f->ifindex);
+}
+
+/* Does a resolving browse follow an instance named n (SRV, TXT), or one
+ * whose SRV points at n (its addresses), on interface f? */
+static bool followed(const nt_mdns *m, const iface *f, const nt_dns_name *n, uint32_t h,
+                     uint16_t type)
+{
+    size_t k;
+    bool inst = type == NT_DNS_TYPE_SRV || type == NT_DNS_TYPE_TXT || type == NT_DNS_TYPE_ANY;
+    bool addr = type == NT_DNS_TYPE_A || type == NT_DNS_TYPE_AAAA || type == NT_DNS_TYPE_ANY;
+    for (k = 0; k < m->cfg.max_queries; k++) {
+        const query *q = &m->qs[k];
+        int32_t i;
+        if (!q->used || q->kind != NT_MDNS_Q_BROWSE || !q->resolve || q->nbuck == 0 ||
+            (q->ifindex != 0 && q->ifindex != f->ifindex))
+            continue;
+        for (i = inst ? q->by_name[h & (q->nbuck - 1)] : -1; i >= 0; i = q->inst[i].nx_name)
+            if (q->inst[i].used && q->inst[i].hname == h && q->inst[i].ifindex == f->ifindex &&
+                nt_dns_name_equal(&q->inst[i].name, n))
+                return true;
+        for (i = addr ? q->by_target[h & (q->nbuck - 1)] : -1; i >= 0; i = q->inst[i].nx_target)
+            if (q->inst[i].used && q->inst[i].htarget == h && q->inst[i].ifindex == f->ifindex &&
+                nt_dns_name_equal(&q->inst[i].target, n))
+                return true;
+    }
+    return false;
 }
 
 bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
@@ -89,7 +122,7 @@ bool mdns_query_wants(const nt_mdns *m, size_t ifslot, const nt_dns_name *name, 
             q->hname == h && nt_dns_name_equal(&q->name, name))
             return true;
     }
-    return false;
+    return followed(m, &m->ifs[ifslot], name, h, type);
 }
 
 void mdns_oneshot_add(nt_mdns *m, size_t ifslot, const nt_dns_name *name, uint16_t type)
@@ -311,8 +344,13 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
         bool qu = (q->flags & NT_DNS_RR_MDNS_BIT) != 0;
         nt_dns_rr_owner(msg, q, &qn);
         /* §10.5: if nobody answers this, our copy may be stale. Probes
-         * (authority records present) are not asking for data. */
-        if (msg->count[NT_DNS_SEC_AUTHORITY] == 0)
+         * (authority records present) are not asking for data. Nor is a
+         * silence news after a QU question (its answer may go by unicast
+         * to the asker alone, §5.4) or a truncated query (its known
+         * answers, which keep the responder quiet, come in the packets
+         * after it, §7.2): a spoofer would otherwise make us drop a live
+         * record. */
+        if (msg->count[NT_DNS_SEC_AUTHORITY] == 0 && !qu && (msg->flags & NT_DNS_FLAG_TC) == 0)
             mdns_cache_poof_note(m, ifslot, &qn, q->type, kas, nka, false, now);
         if (qu)
             continue;
@@ -350,20 +388,9 @@ void mdns_query_seen(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
 
 /* ---- events ------------------------------------------------------------------ */
 
-static bool is_dirty_h(const nt_mdns *m, const nt_dns_name *n, uint32_t h)
-{
-    size_t i;
-    if (m->dirty_all)
-        return true;
-    for (i = 0; i < m->ndirty; i++)
-        if (m->dirty_hash[i] == h && nt_dns_name_equal(&m->dirty[i], n))
-            return true;
-    return false;
-}
-
 static bool is_dirty(const nt_mdns *m, const nt_dns_name *n)
 {
-    return is_dirty_h(m, n, mdns_name_hash(m, n));
+    return mdns_is_dirty(m, n, mdns_name_hash(m, n));
 }
 
 /* The running digest of a view (what an update event compares): keyed, so
@@ -647,15 +674,16 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
         return;
     }
     if (q->resolve || q->kind == NT_MDNS_Q_RESOLVE) {
-        qst_add(m, q->id, &in->name, NT_DNS_TYPE_SRV, ifx, now);
-        qst_add(m, q->id, &in->name, NT_DNS_TYPE_TXT, ifx, now);
+        bool fol = q->kind == NT_MDNS_Q_BROWSE;
+        qst_add(m, q->id, &in->name, NT_DNS_TYPE_SRV, ifx, now, fol);
+        qst_add(m, q->id, &in->name, NT_DNS_TYPE_TXT, ifx, now, fol);
         if (target.len != 0 && !nt_dns_name_equal(&target, &in->target)) {
             if (in->target.len != 0)
                 qst_del(m, q->id, &in->target);
             if (q->want4)
-                qst_add(m, q->id, &target, NT_DNS_TYPE_A, ifx, now);
+                qst_add(m, q->id, &target, NT_DNS_TYPE_A, ifx, now, fol);
             if (q->want6)
-                qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now);
+                qst_add(m, q->id, &target, NT_DNS_TYPE_AAAA, ifx, now, fol);
         }
     }
     if (target.len != 0 && (in->target.len == 0 || !nt_dns_name_equal(&target, &in->target) ||
@@ -667,6 +695,38 @@ static void instance_update(nt_mdns *m, query *q, size_t s, qinst *in, bool list
                       : in->hash != hash && !emit(m, q, NT_MDNS_EV_SERVICE_UPDATED, &view))
         return; /* the old view stays, so the change is reported again */
     in->hash = hash;
+}
+
+/* RFC 6763 §4.1: a browse's instances are <Instance>.<Service>.<Domain>,
+ * one label under the browsed service, with no control character in that
+ * label (§4.1.1). Events give an instance as text (its first label, the
+ * next two, the rest) and browse --rpc rebuilds the name from it to ask
+ * who signed it, so a target of another shape could read as another
+ * instance: "Printer<NUL>x" as "Printer", or "Printer" + "_c._tcp" (no
+ * domain) as Printer._c._tcp.local. Such a PTR stays cached, unreported. */
+static bool browse_instance_ok(const query *q, const nt_dns_name *t)
+{
+    size_t i, ll = t->wire[0];
+    if (t->labels != q->svc.labels + 1 || !nt_dns_name_is_subdomain(t, &q->svc))
+        return false;
+    for (i = 1; i <= ll; i++)
+        if (t->wire[i] < 0x20 || t->wire[i] == 0x7f)
+            return false;
+    return true;
+}
+
+/* The service a browse name lists: itself, or <Service>.<Domain> of a
+ * subtype's "<sub>._sub.<Service>.<Domain>" (RFC 6763 §7.1). */
+static void browse_service(query *q)
+{
+    const uint8_t *w = q->name.wire;
+    size_t off = (size_t)w[0] + 1;
+    q->svc = q->name;
+    if (q->name.labels < 3 || w[off] != 4 || (w[off + 1] != '_') ||
+        (w[off + 2] | 0x20) != 's' || (w[off + 3] | 0x20) != 'u' || (w[off + 4] | 0x20) != 'b')
+        return;
+    if (nt_dns_name_from_wire(&q->svc, w + off + 5, q->name.len - off - 5) != NT_OK)
+        q->svc = q->name;
 }
 
 static bool ptr_listed(const nt_mdns *m, const iface *f, const nt_dns_name *owner,
@@ -695,7 +755,7 @@ static void browse_rescan(nt_mdns *m, query *q, size_t s, uint64_t now)
             continue;
         if (nt_dns_name_from_wire(&t, ce->r.rdata, ce->r.rdlength) != NT_OK)
             continue;
-        if (inst_find(m, q, &t, f->ifindex) != NULL)
+        if (!browse_instance_ok(q, &t) || inst_find(m, q, &t, f->ifindex) != NULL)
             continue;
         in = inst_new(m, q, &t, f->ifindex);
         if (in == NULL)
@@ -739,6 +799,8 @@ static void update_browse(nt_mdns *m, query *q, size_t s, uint64_t now)
             continue;
         in = inst_find(m, q, &c->target, f->ifindex);
         if (c->added && in == NULL) {
+            if (!browse_instance_ok(q, &c->target))
+                continue;
             in = inst_new(m, q, &c->target, f->ifindex);
             if (in != NULL)
                 instance_update(m, q, s, in, true, now);
@@ -896,8 +958,7 @@ void mdns_query_update(nt_mdns *m)
             inst_del(m, q, in);
         }
     }
-    m->ndirty = 0;
-    m->dirty_all = false;
+    mdns_dirty_clear(m);
     m->npchg = 0;
 }
 
@@ -944,6 +1005,8 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
         if (qc->type == NULL || qc->type[0] != '_')
             return NT_ERR_MDNS_NAME;
         st = name_of(&q->name, qc->type, qc->domain);
+        if (st == NT_OK)
+            browse_service(q);
         break;
     case NT_MDNS_Q_RESOLVE:
         if (qc->type == NULL || qc->instance == NULL || qc->instance[0] == '\0' ||
@@ -979,17 +1042,17 @@ nt_status nt_mdns_query_add(nt_mdns *m, nt_mdns_query_id *out, const nt_mdns_que
     switch (q->kind) {
     case NT_MDNS_Q_BROWSE:
     case NT_MDNS_Q_TYPES:
-        qst_add(m, q->id, &q->name, NT_DNS_TYPE_PTR, q->ifindex, now_ms);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_PTR, q->ifindex, now_ms, false);
         break;
     case NT_MDNS_Q_RESOLVE:
-        qst_add(m, q->id, &q->name, NT_DNS_TYPE_SRV, q->ifindex, now_ms);
-        qst_add(m, q->id, &q->name, NT_DNS_TYPE_TXT, q->ifindex, now_ms);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_SRV, q->ifindex, now_ms, false);
+        qst_add(m, q->id, &q->name, NT_DNS_TYPE_TXT, q->ifindex, now_ms, false);
         break;
     case NT_MDNS_Q_HOST:
         if (q->want4)
-            qst_add(m, q->id, &q->name, NT_DNS_TYPE_A, q->ifindex, now_ms);
+            qst_add(m, q->id, &q->name, NT_DNS_TYPE_A, q->ifindex, now_ms, false);
         if (q->want6)
-            qst_add(m, q->id, &q->name, NT_DNS_TYPE_AAAA, q->ifindex, now_ms);
+            qst_add(m, q->id, &q->name, NT_DNS_TYPE_AAAA, q->ifindex, now_ms, false);
         break;
     }
     if (qc->immediate) {

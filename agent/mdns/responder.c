@@ -234,6 +234,8 @@ typedef struct pbuild {
     bool unicast;
     const nt_mdns_endpoint *dst;
     bool legacy;             /* §6.7 shape: TTL <= 10, no cache-flush, question echoed */
+    size_t cap;              /* legacy: the querier's size (legacy_cap); full: TC set */
+    bool full;
     uint32_t ttl_force;      /* UINT32_MAX = keep; 0 = goodbye */
     uint16_t id;
     nt_dns_builder b;
@@ -369,7 +371,7 @@ static void pb_flush(pbuild *p)
 
 static bool pb_start(pbuild *p, const nt_dns_msg *echo_q)
 {
-    size_t cap = p->legacy ? NT_MDNS_PACKET_MAX : p->m->cfg.max_packet;
+    size_t cap = p->legacy ? p->cap : p->m->cfg.max_packet;
     size_t i;
     if (nt_dns_builder_init(&p->b, p->m->pkt, cap, p->id,
                             (uint16_t)(NT_DNS_FLAG_QR | NT_DNS_FLAG_AA)) != NT_OK)
@@ -426,7 +428,7 @@ static void pb_add(pbuild *p, size_t e, size_t slot, uint8_t section)
     uint8_t buf[RR_BUF];
     nt_status st;
     bool new_set;
-    if (pb_has(p, e, slot) || p->nitems >= PKT_ITEMS)
+    if (pb_has(p, e, slot) || p->nitems >= PKT_ITEMS || p->full)
         return;
     if (!ent_record(p->m, e, p->ifslot, slot, &r, buf, sizeof(buf)))
         return;
@@ -440,6 +442,14 @@ static void pb_add(pbuild *p, size_t e, size_t slot, uint8_t section)
     new_set = pb_new_set(p, e, r.type);
     pb_reserve(p, p->nsets + (new_set ? 1u : 0u));
     st = nt_dns_builder_add_record(&p->b, (nt_dns_section)section, &r);
+    if (st == NT_ERR_NOSPACE && section == NT_DNS_SEC_ANSWER && p->legacy) {
+        /* One reply of the querier's size: what does not fit is left out,
+         * and TC says so (RFC 1035 §4.1.1). */
+        nt_dns_builder_set_flags(&p->b, (uint16_t)(NT_DNS_FLAG_QR | NT_DNS_FLAG_AA |
+                                                    NT_DNS_FLAG_TC));
+        p->full = true;
+        return;
+    }
     if (st == NT_ERR_NOSPACE && section == NT_DNS_SEC_ANSWER && p->nitems != 0) {
         pb_flush(p);
         if (!pb_start(p, NULL))
@@ -863,6 +873,25 @@ fail:
 
 /* ---- intake: queries ------------------------------------------------------ */
 
+/* §6.7: a legacy querier is a unicast DNS client, and its reply is a
+ * conventional DNS response: 512 bytes, or the UDP payload size its EDNS(0)
+ * OPT record offers (RFC 6891), up to the largest mDNS message. Its source
+ * address and port are whatever the sender wrote, so a bigger reply (or
+ * several) would be a flood at someone else. */
+static size_t legacy_cap(const nt_dns_msg *msg)
+{
+    size_t i, cap = 512;
+    nt_dns_opt opt;
+    for (i = msg->first[NT_DNS_SEC_ANSWER]; i < msg->nrr; i++) {
+        const nt_dns_rr *rr = &msg->rr[i];
+        if (rr->section == NT_DNS_SEC_ADDITIONAL && rr->type == NT_DNS_TYPE_OPT &&
+            rr->status == NT_OK && nt_dns_rr_get_opt(msg, rr, &opt) == NT_OK &&
+            opt.udp_size > cap)
+            cap = opt.udp_size;
+    }
+    return cap < NT_MDNS_PACKET_MAX ? cap : NT_MDNS_PACKET_MAX;
+}
+
 static kaset *ka_find(nt_mdns *m, size_t ifslot, const nt_mdns_endpoint *src, uint64_t now)
 {
     size_t i;
@@ -988,11 +1017,17 @@ static void pending_suppress(nt_mdns *m, size_t ifslot, uint32_t tag, const nt_d
     }
 }
 
+/* A full table makes room for a multicast answer or a defence by dropping a
+ * pending unicast answer: unicast answers are one per querier address, so
+ * queries from many on-link addresses (truncated ones wait 400-500 ms,
+ * §7.2) can fill the table, and what the whole link must hear (our answer
+ * to a probe, §8.1; our record again after a spoofed goodbye) must not be
+ * what is lost. */
 static void pending_add(nt_mdns *m, size_t ifslot, size_t e, size_t slot, uint8_t section,
                         bool unicast, const nt_mdns_endpoint *dst, uint64_t due, uint32_t tag,
                         bool defend)
 {
-    size_t i, freeslot = SIZE_MAX;
+    size_t i, freeslot = SIZE_MAX, spare = SIZE_MAX;
     for (i = 0; i < MAX_PENDING_ANSWERS; i++) {
         pans *p = &m->pa[i];
         if (!p->used) {
@@ -1000,6 +1035,8 @@ static void pending_add(nt_mdns *m, size_t ifslot, size_t e, size_t slot, uint8_
                 freeslot = i;
             continue;
         }
+        if (p->unicast && !p->defend && spare == SIZE_MAX)
+            spare = i;
         if (p->ifslot == ifslot && p->ent == e && p->slot == slot && p->unicast == unicast &&
             (!unicast || (p->dst.port == dst->port &&
                           memcmp(p->dst.addr.bytes, dst->addr.bytes, 16) == 0))) {
@@ -1014,10 +1051,14 @@ static void pending_add(nt_mdns *m, size_t ifslot, size_t e, size_t slot, uint8_
             return;
         }
     }
+    if (freeslot == SIZE_MAX && (!unicast || defend))
+        freeslot = spare;
     if (freeslot == SIZE_MAX) {
         m->stats.answers_suppressed++;
         return;
     }
+    if (m->pa[freeslot].used)
+        m->stats.answers_suppressed++; /* the unicast answer it replaces */
     m->pa[freeslot].used = true;
     m->pa[freeslot].ifslot = ifslot;
     m->pa[freeslot].ent = (uint16_t)e;
@@ -1206,6 +1247,7 @@ void mdns_resp_query(nt_mdns *m, size_t ifslot, const nt_mdns_packet_in *pkt, ui
         p.unicast = true;
         p.dst = &pkt->src;
         p.legacy = true;
+        p.cap = legacy_cap(msg);
         p.ttl_force = UINT32_MAX;
         p.id = msg->id;
         if (!pb_start(&p, msg))

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -614,6 +615,131 @@ static void test_poof(void **state)
     assert_true(t_rm - t_unplug >= 10000);
 }
 
+/* §10.5 counts queries that should draw a multicast answer, without it
+ * among their known answers. A QU question (§5.4) may be answered by
+ * unicast to the asker alone, and a truncated query's known answers come
+ * in the packets after it (§7.2), where they keep the publisher quiet. So
+ * neither may make a browser drop a live service as gone: not a
+ * spoofer's QU queries right after the announcements (when its publisher
+ * answers them by unicast), nor its truncated queries whose next packet
+ * holds the service as a known answer. */
+static void test_poof_qu_tc(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record ka;
+    size_t len, i, k, mark;
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        lan_init(l, 2, 46);
+        lan_publish(l, 0, "Live", "_qu._tcp", 21, 0);
+        browse(1, "_qu._tcp", false);
+        lan_run_until(l, 8000);
+        assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+        rec_ptr(&ka, "_qu._tcp.local", "Live._qu._tcp.local", st, 4500);
+        mark = log_mark();
+        for (i = 0; i < 3; i++) {
+            len = make_query(buf, sizeof(buf), 0, k == 0 ? 0 : NT_DNS_FLAG_TC, "_qu._tcp.local",
+                             NT_DNS_TYPE_PTR, k == 0, NULL, 0);
+            lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+            lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+            if (k == 1) {
+                len = make_query(buf, sizeof(buf), 0, 0, NULL, 0, false, &ka, 1);
+                lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+                lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+            }
+            lan_run_until(l, l->now + 1000);
+        }
+        /* Nothing went to the browser (unicast, or suppressed). */
+        for (i = mark; i < l->nlog; i++)
+            assert_false(l->log[i].from == 0 && l->log[i].dst.addr.bytes[0] == 224 &&
+                         is_response_with(&l->log[i], "_qu._tcp.local", NT_DNS_TYPE_PTR));
+        lan_run_until(l, l->now + 12000);
+        assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+        if (k == 0)
+            lan_cleanup(l); /* the second is teardown's */
+    }
+}
+
+/* §10.5 against §6: a responder multicasts a record at most once a
+ * second, so QM queries from a spoofer sent within a second of its answer
+ * draw nothing; the browser must not take that silence as the service
+ * being gone. */
+static void test_poof_rate_limited(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, i;
+    (void)state;
+    lan_init(l, 2, 47);
+    lan_publish(l, 0, "Live", "_rl._tcp", 21, 0);
+    browse(1, "_rl._tcp", false);
+    lan_run_until(l, 8000);
+    assert_non_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_ADDED, 0));
+    len = make_query(buf, sizeof(buf), 0, 0, "_rl._tcp.local", NT_DNS_TYPE_PTR, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+    lan_run_until(l, l->now + 200);
+    for (i = 0; i < 2; i++) {
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+        lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+        lan_run_until(l, l->now + 300);
+    }
+    lan_run_until(l, l->now + 12000);
+    assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
+/* The querier's table of questions (4 per query slot, 1024) against a flood
+ * of junk instances, each of which a resolving browse asks SRV and TXT of:
+ * 600 junk PTRs must neither keep a later resolve from asking its question
+ * nor keep the browse from refreshing (§5.2) a real instance that came
+ * after them, so that it stays resolved past its SRV's TTL (120 s). */
+static void test_question_table_flood(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], st[200][64];
+    char target[64];
+    nt_dns_record r[200];
+    nt_mdns_query_config qc;
+    nt_mdns_query_id qid;
+    size_t len, k, p, mark, i, asked = 0;
+    const nt_mdns_event *ev;
+    (void)state;
+    lan_init(l, 2, 50);
+    browse(1, "_r._tcp", true);
+    lan_run_until(l, 1000);
+    for (p = 0; p < 3; p++) {
+        for (k = 0; k < 200; k++) {
+            snprintf(target, sizeof(target), "junk%zu._r._tcp.local", p * 200 + k);
+            rec_ptr(&r[k], "_r._tcp.local", target, st[k], 4500);
+        }
+        len = make_response(buf, sizeof(buf), r, 200);
+        lan_inject(l, 1, "10.0.0.66", 5353, true, buf, len);
+        l->nev[1] = 0;
+    }
+    lan_run_until(l, l->now + 100);
+    l->nev[1] = 0;
+    memset(&qc, 0, sizeof(qc));
+    qc.kind = NT_MDNS_Q_RESOLVE;
+    qc.type = "_s._tcp";
+    qc.instance = "Elsewhere";
+    mark = log_mark();
+    assert_int_equal(nt_mdns_query_add(l->e[1], &qid, &qc, l->now), NT_OK);
+    lan_run_until(l, l->now + 300);
+    for (i = mark; i < l->nlog; i++)
+        asked += l->log[i].from == 1 && is_query_for(&l->log[i], "Elsewhere._s._tcp.local",
+                                                     NT_DNS_TYPE_SRV);
+    assert_true(asked > 0);
+    lan_publish(l, 0, "Real", "_r._tcp", 80, 0);
+    lan_run_until(l, l->now + 10000);
+    l->nev[1] = 0;
+    lan_run_until(l, l->now + 130000);
+    for (i = 0; (ev = lan_event(l, 1, NT_MDNS_EV_SERVICE_UPDATED, i)) != NULL; i++)
+        if (strcmp(ev->instance, "Real") == 0)
+            assert_true(ev->have_srv);
+    assert_null(lan_event(l, 1, NT_MDNS_EV_SERVICE_REMOVED, 0));
+}
+
 static void test_cache_cap_eviction(void **state)
 {
     lan *l = &g_lan;
@@ -802,6 +928,54 @@ static void test_bulk_no_update(void **state)
     assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_UPDATED), 0);
 }
 
+/* A browse reports an instance by text: its first label, the next two, and
+ * the rest (nt_mdns_event), and browse --rpc rebuilds the name from that
+ * text to ask what signed it. A PTR target whose text reads like another
+ * instance's must not be reported: a NUL inside the instance label cuts
+ * "Printer<NUL>x" to "Printer", and a two-label target whose second label
+ * holds a dot ("Printer" + "_c._tcp", no domain) reads as the real
+ * Printer._c._tcp.local. RFC 6763 §4.1: the target is <Instance>.<Service>
+ * .<Domain>, so one under another type ("Printer._d._tcp.local") is no
+ * instance of this browse either; §4.1.1: an instance label holds no
+ * control characters. Each of them from one spoofer: only the real one is
+ * reported, once. */
+static void test_browse_instance_text(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    nt_dns_record r;
+    size_t len, i;
+    const nt_mdns_event *ev;
+    static const char *const spoof[] = {"Printer\\000x._c._tcp.local", "Printer._c\\._tcp",
+                                        "Printer._d._tcp.local", "Printer\\010._c._tcp.local"};
+    (void)state;
+    lan_init(l, 1, 42);
+    browse(0, "_c._tcp", false);
+    lan_run_until(l, 1000);
+    rec_ptr(&r, "_c._tcp.local", "Printer._c._tcp.local", st, 4500);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    for (i = 0; i < sizeof(spoof) / sizeof(spoof[0]); i++) {
+        rec_ptr(&r, "_c._tcp.local", spoof[i], st, 4500);
+        len = make_response(buf, sizeof(buf), &r, 1);
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    }
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_PTR).n, 5); /* cached, just not reported */
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 1);
+    ev = lan_event(l, 0, NT_MDNS_EV_SERVICE_ADDED, 0);
+    assert_string_equal(ev->instance, "Printer");
+    assert_string_equal(ev->type, "_c._tcp");
+    assert_string_equal(ev->domain, "local");
+    /* A subtype browse takes the instances of its type. */
+    browse(0, "_s._sub._c._tcp", false);
+    rec_ptr(&r, "_s._sub._c._tcp.local", "Printer._c._tcp.local", st, 4500);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    lan_run_until(l, l->now + 500);
+    assert_int_equal(lan_event_count(l, 0, NT_MDNS_EV_SERVICE_ADDED), 2);
+}
+
 /* DESIGN §11: one source churns a full cache at a bounded rate: a record
  * flood cannot cycle through everything a browse shows, and a real newcomer
  * from the same host a little later still gets in. */
@@ -838,6 +1012,225 @@ static void test_eviction_budget(void **state)
         if (strcmp(ev->instance, "Real") == 0)
             real = true;
     assert_true(real);
+}
+
+/* Records whose owner's first label is "signed" are verified (trust 2). */
+static nt_status trust_signed(void *ctx, uint32_t ifindex, const nt_mdns_endpoint *src,
+                              const nt_mdns_rrset *set, const nt_mdns_rrset *message,
+                              uint64_t now, nt_mdns_judgement *out)
+{
+    (void)ctx;
+    (void)ifindex;
+    (void)src;
+    (void)message;
+    (void)now;
+    out->verdict = NT_MDNS_ACCEPT;
+    if (set->count > 0 && set->rrs[0].name_len > 7 && memcmp(set->rrs[0].name, "\6signed", 7) == 0)
+        out->trust = 2;
+    return NT_OK;
+}
+
+static void tweak_small_cache_verified(nt_mdns_config *cfg, int i)
+{
+    tweak_small_cache(cfg, i);
+    cfg->verify = trust_signed;
+}
+
+/* The eviction budget against a flood from many on-link addresses, one of
+ * them the publisher's own (an on-link attacker sends from any address of
+ * the subnet). Six sources each bring 600 unverified records into a full
+ * cache of 300: together they may evict no more than the interface's
+ * budget, not 256 apiece (the whole cache five times over). And the
+ * flood, though it spent the budget of the publisher's address, does not
+ * keep the publisher's verified record out: the budgets of one trust
+ * class are spent by that class only. */
+static void test_eviction_spoofed_sources(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], st[256];
+    static const uint8_t a1[4] = {10, 0, 0, 9};
+    static const char *const srcs[] = {"10.0.0.9",  "10.0.0.61", "10.0.0.62",
+                                       "10.0.0.63", "10.0.0.64", "10.0.0.65"};
+    char target[64];
+    nt_dns_record r;
+    size_t len, i, k;
+    nt_mdns_stats s;
+    (void)state;
+    lan_init_cfg(l, 1, 43, NULL, tweak_small_cache_verified);
+    browse(0, "_flood._tcp", false);
+    for (k = 0; k < 6; k++)
+        for (i = 0; i < 600; i++) {
+            snprintf(target, sizeof(target), "bogus-%zu-%zu._flood._tcp.local", k, i);
+            rec_ptr(&r, "_flood._tcp.local", target, st, 4500);
+            len = make_response(buf, sizeof(buf), &r, 1);
+            lan_inject(l, 0, srcs[k], 5353, true, buf, len);
+            l->nev[0] = 0; /* keep the log small */
+        }
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.cache_records, 300);
+    assert_int_equal(s.cache_evictions, 512);
+    rec_a(&r, "signed.local", a1, 120, true);
+    len = make_response(buf, sizeof(buf), &r, 1);
+    lan_inject(l, 0, "10.0.0.9", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_A).n, 1);
+}
+
+/* DESIGN §11: a bound that is hit refuses the packet whole. 256 SRV records
+ * whose targets point at one 255-octet name fit a 9000-byte packet but
+ * expand to 66816 octets of RDATA, past the engine's 66559 of scratch: the
+ * packet is refused, not taken less its last record (an RRset judged and
+ * cached without one of its members). */
+static void test_rdata_scratch_full(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], srv[256][300];
+    char owner[32], longname[300];
+    nt_dns_record r[256];
+    nt_dns_name t;
+    nt_mdns_stats s;
+    size_t len, k;
+    (void)state;
+    lan_init(l, 1, 51);
+    memset(longname, 0, sizeof(longname));
+    memset(longname, 'a', 63);
+    longname[63] = '.';
+    memset(longname + 64, 'b', 63);
+    longname[127] = '.';
+    memset(longname + 128, 'c', 63);
+    longname[191] = '.';
+    memset(longname + 192, 'd', 55);
+    memcpy(longname + 247, ".local", 6);
+    name(&t, longname);
+    assert_int_equal(t.len, 255);
+    for (k = 0; k < 256; k++) {
+        snprintf(owner, sizeof(owner), "s%zu.x.local", k);
+        memset(&r[k], 0, sizeof(r[k]));
+        name(&r[k].owner, owner);
+        r[k].type = NT_DNS_TYPE_SRV;
+        r[k].rclass = NT_DNS_CLASS_IN;
+        r[k].ttl = 120;
+        memcpy(srv[k], "\0\0\0\0\0\x50", 6);
+        memcpy(srv[k] + 6, t.wire, t.len);
+        r[k].rdata = srv[k];
+        r[k].rdlength = (uint16_t)(6 + t.len);
+    }
+    len = make_response(buf, sizeof(buf), r, 256);
+    assert_true(len <= 9000);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_SRV).n, 0);
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.records_dropped, 256);
+    /* 255 of them are taken. */
+    len = make_response(buf, sizeof(buf), r, 255);
+    lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_SRV).n, 255);
+}
+
+/* CPU seconds engine 0 takes for n copies of buf from eight addresses. */
+static double flood_secs(const uint8_t *buf, size_t len, size_t n)
+{
+    char src[32];
+    size_t i;
+    clock_t c0 = clock();
+    for (i = 0; i < n; i++) {
+        snprintf(src, sizeof(src), "10.0.0.%zu", 70 + i % 8);
+        lan_inject(&g_lan, 0, src, 5353, true, buf, len);
+    }
+    return (double)(clock() - c0) / CLOCKS_PER_SEC;
+}
+
+/* RFC 6762 §10.2 on a shared owner: the cache-flush bit asks for the other
+ * records of its set received over a second ago to go, and finding them
+ * must not cost a walk over everything cached under that owner for every
+ * such record. The cache holds 4000 PTRs of one service type; 250 of them
+ * come again, 500 packets without the flush bit, then 500 with it (from
+ * eight addresses, within the input budget): the second flood must cost
+ * about what the first does (it took 40 times as long, 500 x 250 walks
+ * over 4000 records; CPU time, so other load on the machine does not
+ * count). */
+static void test_flush_flood_cost(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], st[250][64];
+    char target[64];
+    nt_dns_record r[250];
+    size_t len, k, p;
+    nt_mdns_stats s;
+    double plain, flush;
+    (void)state;
+    lan_init(l, 1, 44);
+    for (p = 0; p < 16; p++) {
+        for (k = 0; k < 250; k++) {
+            snprintf(target, sizeof(target), "i%zu-%zu._big._tcp.local", p, k);
+            rec_ptr(&r[k], "_big._tcp.local", target, st[k], 4500);
+        }
+        len = make_response(buf, sizeof(buf), r, 250);
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+    }
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.cache_records, 4000);
+    lan_run_until(l, l->now + 1500);
+    for (k = 0; k < 250; k++) {
+        snprintf(target, sizeof(target), "i0-%zu._big._tcp.local", k);
+        rec_ptr(&r[k], "_big._tcp.local", target, st[k], 4500);
+    }
+    len = make_response(buf, sizeof(buf), r, 250);
+    plain = flood_secs(buf, len, 500);
+    for (k = 0; k < 250; k++)
+        r[k].mdns_bit = true;
+    len = make_response(buf, sizeof(buf), r, 250);
+    flush = flood_secs(buf, len, 500);
+    nt_mdns_stats_get(l->e[0], &s);
+    assert_int_equal(s.rate_dropped, 0);
+    assert_true(flush < 3 * plain + 0.05);
+    /* The flush did happen: the 3750 others go a second later. */
+    lan_run_until(l, l->now + 1500);
+    assert_int_equal(cache_of(0, NT_DNS_TYPE_PTR).n, 250);
+}
+
+static void tweak_cache_2048(nt_mdns_config *cfg, int i)
+{
+    (void)i;
+    cfg->cache_cap = 2048;
+    cfg->packets_per_sec = 0;
+}
+
+/* A browse must not be rescanned whole (every instance, every cache entry)
+ * for a packet that merely names many hosts: packets of 65 address records
+ * of distinct hosts, none of them an instance's, 500 of them, with a browse
+ * of 2000 instances, must cost about what packets of 64 such records do
+ * (CPU time). */
+static void test_dirty_flood_cost(void **state)
+{
+    lan *l = &g_lan;
+    static uint8_t buf[9000], st[250][64];
+    static const uint8_t a1[4] = {10, 0, 0, 77};
+    char target[64], hosts[65][16];
+    nt_dns_record r[250];
+    size_t len, k, p;
+    double d64, d65;
+    (void)state;
+    lan_init_cfg(l, 1, 49, NULL, tweak_cache_2048);
+    browse(0, "_big._tcp", true);
+    for (p = 0; p < 8; p++) {
+        for (k = 0; k < 250; k++) {
+            snprintf(target, sizeof(target), "i%zu._big._tcp.local", p * 250 + k);
+            rec_ptr(&r[k], "_big._tcp.local", target, st[k], 4500);
+        }
+        len = make_response(buf, sizeof(buf), r, 250);
+        lan_inject(l, 0, "10.0.0.66", 5353, true, buf, len);
+        lan_run_until(l, l->now + 10);
+        l->nev[0] = 0;
+    }
+    for (k = 0; k < 65; k++) {
+        snprintf(hosts[k], sizeof(hosts[k]), "x%zu.local", k);
+        rec_a(&r[k], hosts[k], a1, 120, true);
+    }
+    len = make_response(buf, sizeof(buf), r, 64);
+    d64 = flood_secs(buf, len, 500);
+    len = make_response(buf, sizeof(buf), r, 65);
+    d65 = flood_secs(buf, len, 500);
+    assert_true(d65 < 3 * d64 + 0.05);
 }
 
 /* ---- answering (§6, §7) ---------------------------------------------------------- */
@@ -1032,24 +1425,15 @@ static void test_qu_and_rate_limit(void **state)
     assert_int_equal(answers_after(mark, "Uni._u._tcp.local", NT_DNS_TYPE_SRV), 1);
 }
 
-/* §8.1: a probe for a name we own is answered at once, by multicast. */
-static void test_probe_defence(void **state)
+/* A probe (QU, type ANY) for owner, its SRV in the authority section. */
+static size_t make_probe(uint8_t *buf, size_t cap, const char *owner)
 {
-    lan *l = &g_lan;
-    uint8_t buf[512];
-    size_t len, mark, i;
-    uint64_t t;
-    bool seen = false;
     nt_dns_builder b;
     nt_dns_name n;
     nt_dns_record r;
     static const uint8_t srv[] = {0, 0, 0, 0, 0, 80, 1, 'z', 5, 'l', 'o', 'c', 'a', 'l', 0};
-    (void)state;
-    lan_init(l, 1, 19);
-    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
-    lan_run_until(l, 10000);
-    name(&n, "Mine._m._tcp.local");
-    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof(buf), 0, 0), NT_OK);
+    name(&n, owner);
+    assert_int_equal(nt_dns_builder_init(&b, buf, cap, 0, 0), NT_OK);
     assert_int_equal(nt_dns_builder_add_question(&b, &n, NT_DNS_TYPE_ANY, NT_DNS_CLASS_IN, true),
                      NT_OK);
     memset(&r, 0, sizeof(r));
@@ -1060,19 +1444,69 @@ static void test_probe_defence(void **state)
     r.rdata = srv;
     r.rdlength = sizeof(srv);
     assert_int_equal(nt_dns_builder_add_record(&b, NT_DNS_SEC_AUTHORITY, &r), NT_OK);
-    len = nt_dns_builder_len(&b);
+    return nt_dns_builder_len(&b);
+}
+
+/* Multicast responses from engine 0 since mark that answer owner/type
+ * at time t exactly. */
+static size_t mcast_answers_at(size_t mark, uint64_t t, const char *owner, uint16_t type)
+{
+    size_t i, n = 0;
+    for (i = mark; i < g_lan.nlog; i++)
+        if (g_lan.log[i].from == 0 && is_response_with(&g_lan.log[i], owner, type) &&
+            g_lan.log[i].t == t && g_lan.log[i].dst.addr.bytes[0] == 224)
+            n++;
+    return n;
+}
+
+/* §8.1: a probe for a name we own is answered at once, by multicast. */
+static void test_probe_defence(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    size_t len, mark;
+    uint64_t t;
+    (void)state;
+    lan_init(l, 1, 19);
+    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
+    lan_run_until(l, 10000);
+    len = make_probe(buf, sizeof(buf), "Mine._m._tcp.local");
     mark = log_mark();
     t = l->now;
     lan_inject(l, 0, "10.0.0.50", 5353, true, buf, len);
     lan_run_until(l, l->now + 1);
-    for (i = mark; i < l->nlog; i++)
-        if (l->log[i].from == 0 &&
-            is_response_with(&l->log[i], "Mine._m._tcp.local", NT_DNS_TYPE_SRV)) {
-            assert_int_equal(l->log[i].t, t);
-            assert_int_equal(l->log[i].dst.addr.bytes[0], 224);
-            seen = true;
-        }
-    assert_true(seen);
+    assert_int_equal(mcast_answers_at(mark, t, "Mine._m._tcp.local", NT_DNS_TYPE_SRV), 1);
+}
+
+/* A flood that silences the defence, then a spoof: truncated (TC) queries
+ * sent by unicast from 230 on-link addresses, each under every input
+ * budget, park five unicast answers apiece for 400-500 ms (§7.2) and fill
+ * the table of pending answers. A probe for our name right after must
+ * still be answered at once by multicast (§8.1), or the prober takes the
+ * name unopposed. */
+static void test_pending_flood_defence(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512];
+    char src[32];
+    size_t len, mark, i;
+    uint64_t t;
+    (void)state;
+    lan_init(l, 1, 41);
+    lan_publish(l, 0, "Mine", "_m._tcp", 9, 0);
+    lan_run_until(l, 10000);
+    len = make_query(buf, sizeof(buf), 0, NT_DNS_FLAG_TC, "_m._tcp.local", NT_DNS_TYPE_PTR,
+                     false, NULL, 0);
+    for (i = 0; i < 230; i++) {
+        snprintf(src, sizeof(src), "10.0.0.%zu", 20 + i);
+        lan_inject(l, 0, src, 5353, false, buf, len);
+    }
+    len = make_probe(buf, sizeof(buf), "Mine._m._tcp.local");
+    mark = log_mark();
+    t = l->now;
+    lan_inject(l, 0, "10.0.0.10", 5353, true, buf, len);
+    lan_run_until(l, l->now + 1);
+    assert_int_equal(mcast_answers_at(mark, t, "Mine._m._tcp.local", NT_DNS_TYPE_SRV), 1);
 }
 
 /* DESIGN §11: a flooding source uses up its own share of the input budget,
@@ -1097,6 +1531,85 @@ static void test_flood_fairness(void **state)
     assert_int_equal(answers_after(mark, "Busy._b._tcp.local", NT_DNS_TYPE_SRV), 1);
     nt_mdns_stats_get(l->e[0], &st);
     assert_int_equal(st.rate_dropped, 5000 - 250);
+}
+
+/* Bytes engine 0 sent since mark to addr:port, and in how many packets;
+ * *tc: one of them had TC set. */
+static size_t sent_to(size_t mark, const char *addr, uint16_t port, size_t *npkt, bool *tc)
+{
+    nt_mdns_addr a;
+    size_t i, n = 0;
+    assert_int_equal(nt_mdns_addr_parse(&a, addr), NT_OK);
+    *npkt = 0;
+    *tc = false;
+    for (i = mark; i < g_lan.nlog; i++)
+        if (g_lan.log[i].from == 0 && g_lan.log[i].dst.port == port &&
+            memcmp(g_lan.log[i].dst.addr.bytes, a.bytes, 4) == 0) {
+            n += g_lan.log[i].len;
+            (*npkt)++;
+            *tc = *tc || (parse(&g_lan.log[i])->flags & NT_DNS_FLAG_TC) != 0;
+        }
+    return n;
+}
+
+/* §6.7 legacy unicast is what a unicast DNS client asks: its reply is a
+ * conventional DNS response, 512 bytes at most (TC set when answers are
+ * left out) unless the query's EDNS(0) OPT record offers more (RFC 6891).
+ * Any on-link address and port can be named as the source, so a reply of
+ * up to 9000 bytes, or several, turned a 60-byte spoofed query into a
+ * flood at a victim of the spoofer's choosing. */
+static void test_legacy_reply_size(void **state)
+{
+    lan *l = &g_lan;
+    uint8_t buf[512], big[1200];
+    nt_mdns_service_config sc;
+    nt_mdns_service_id id;
+    nt_mdns_txt_entry txt[4];
+    nt_dns_builder b;
+    nt_dns_opt opt;
+    nt_dns_name n;
+    size_t len, mark, np, i, bytes;
+    bool tc;
+    (void)state;
+    lan_init(l, 1, 48);
+    memset(big, 'x', sizeof(big));
+    for (i = 0; i < 4; i++) {
+        txt[i].key = i == 0 ? "a" : i == 1 ? "b" : i == 2 ? "c" : "d";
+        txt[i].value = big;
+        txt[i].value_len = 250;
+    }
+    memset(&sc, 0, sizeof(sc));
+    sc.instance = "Big";
+    sc.type = "_big._tcp";
+    sc.port = 80;
+    sc.txt = txt;
+    sc.txt_count = 4;
+    assert_int_equal(nt_mdns_service_add(l->e[0], &id, &sc, l->now), NT_OK);
+    lan_run_until(l, 10000);
+    mark = log_mark();
+    len = make_query(buf, sizeof(buf), 7, 0, "Big._big._tcp.local", NT_DNS_TYPE_ANY, false, NULL, 0);
+    lan_inject(l, 0, "10.0.0.50", 40000, false, buf, len);
+    lan_run_until(l, l->now + 10);
+    bytes = sent_to(mark, "10.0.0.50", 40000, &np, &tc);
+    assert_int_equal(np, 1);
+    assert_true(bytes <= 512);
+    assert_true(tc);
+    /* With EDNS(0) offering 4096 bytes, the whole answer in one reply. */
+    name(&n, "Big._big._tcp.local");
+    assert_int_equal(nt_dns_builder_init(&b, buf, sizeof(buf), 8, 0), NT_OK);
+    assert_int_equal(nt_dns_builder_add_question(&b, &n, NT_DNS_TYPE_ANY, NT_DNS_CLASS_IN, false),
+                     NT_OK);
+    memset(&opt, 0, sizeof(opt));
+    opt.udp_size = 4096;
+    assert_int_equal(nt_dns_builder_add_opt(&b, &opt), NT_OK);
+    len = nt_dns_builder_len(&b);
+    mark = log_mark();
+    lan_inject(l, 0, "10.0.0.50", 40001, false, buf, len);
+    lan_run_until(l, l->now + 10);
+    bytes = sent_to(mark, "10.0.0.50", 40001, &np, &tc);
+    assert_int_equal(np, 1);
+    assert_true(bytes > 1000 && bytes <= 4096);
+    assert_false(tc);
 }
 
 /* A goodbye for our record that we did not send (stale or spoofed): we say
@@ -1848,8 +2361,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ttl_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poof, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poof_qu_tc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poof_rate_limited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_table_flood, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_cap_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eviction_spoofed_sources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rdata_scratch_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_flood_cost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dirty_flood_cost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_browse_instance_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_queue_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reannounce_no_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_no_update, setup, teardown),
@@ -1858,9 +2379,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_qu_and_rate_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_probe_defence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_flood_defence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flood_fairness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spoofed_goodbye, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legacy_unicast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_reply_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nsec_missing_aaaa, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offlink, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_loopback, setup, teardown),
